@@ -1,0 +1,81 @@
+"""Write tests/store/fixtures/rev_<HEAD>.sqlite3: a small database at the current schema.
+
+Run it once whenever a migration changes the schema (after adding the revision), and
+commit the file: tests then open every past revision's fixture with the current app.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from fieldvisit.paths import DataDir
+from fieldvisit.store import open_store
+from fieldvisit.store.models import Answer, Recommendation, Visit, natural_id
+from fieldvisit.store.schema_version import HEAD_REVISION
+
+FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "store" / "fixtures"
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        store = open_store(DataDir(Path(tmp)))
+        stamp = datetime(2026, 3, 14, 9, 30, tzinfo=UTC)
+        common = {"created_at": stamp, "updated_at": stamp, "updated_by": "fixture-device"}
+        with store.transaction() as session:
+            visit = Visit(
+                id="0190b0c0-0000-7000-8000-000000000001",
+                commune_code="15187",
+                commune_name="Saint-Flour",
+                departement="15",
+                visit_date=date(2026, 3, 14),
+                visit_type="premiere",
+                status="en_cours",
+                author="Fixture",
+                summary="Visite « fixture » : accents é è ç œ.",
+                checklist_form_id="visite-centre-bourg",
+                checklist_form_version=1,
+                diagnostic_form_id="diagnostic-securite",
+                diagnostic_form_version=1,
+                **common,
+            )
+            session.add(visit)
+            session.flush()
+            session.add(
+                Answer(
+                    id=natural_id("answer", visit.id, "visite-centre-bourg", "fixture_item"),
+                    visit_id=visit.id,
+                    form_id="visite-centre-bourg",
+                    item_id="fixture_item",
+                    value=["a", "b"],
+                    comment="commentaire",
+                    **common,
+                )
+            )
+            session.add(
+                Recommendation(
+                    visit_id=visit.id,
+                    text="Relancer la participation citoyenne.",
+                    priority=1,
+                    horizon="court",
+                    porteur="commune",
+                    dispositif="participation_citoyenne",
+                    status="a_engager",
+                    **common,
+                )
+            )
+        with store.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        store.close()
+        FIXTURES.mkdir(parents=True, exist_ok=True)
+        target = FIXTURES / f"rev_{HEAD_REVISION}.sqlite3"
+        shutil.copyfile(Path(tmp) / "fieldvisit.sqlite3", target)
+    print(f"wrote {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,5 @@
+import sys
+
+from fieldvisit.cli import main
+
+sys.exit(main())

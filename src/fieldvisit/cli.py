@@ -1,0 +1,226 @@
+"""Command line: no sub-command starts the desktop app; sub-commands are for scripting.
+
+Exit codes: 0 ok, 1 operation failed, 2 bad usage or bad input. Messages go to stderr
+and say what was wrong and what to do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from fieldvisit import __version__
+from fieldvisit.core.errors import BadInput, FieldvisitError
+from fieldvisit.paths import DataDir, resolve_data_dir
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class FrenchArgumentParser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_BAD_INPUT, f"{self.prog} : erreur : {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = FrenchArgumentParser(
+        prog="fieldvisit",
+        description="Visites de terrain « sécurité du quotidien » (Petites Villes de demain).",
+    )
+    parser.add_argument("--version", action="version", version=f"fieldvisit {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="dossier de données (défaut : FIELDVISIT_DATA_DIR, sinon le dossier utilisateur)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMANDE")
+
+    commands.add_parser("demo", help="ajoute des visites de démonstration réalistes")
+
+    communes = commands.add_parser("communes", help="référentiel des communes")
+    communes_cmd = communes.add_subparsers(dest="communes_command", required=True)
+    search = communes_cmd.add_parser("search", help="cherche une commune (nom, code postal, INSEE)")
+    search.add_argument("text", nargs="+")
+    search.add_argument("--limit", type=int, default=10)
+    search.add_argument("--json", action="store_true")
+
+    forms = commands.add_parser("forms", help="formulaires")
+    forms_cmd = forms.add_subparsers(dest="forms_command", required=True)
+    check = forms_cmd.add_parser("check", help="valide des définitions de formulaires")
+    check.add_argument("paths", nargs="*", type=Path)
+    forms_cmd.add_parser("list", help="liste les formulaires disponibles")
+
+    visits = commands.add_parser("visits", help="visites")
+    visits_cmd = visits.add_subparsers(dest="visits_command", required=True)
+    vlist = visits_cmd.add_parser("list", help="liste les visites")
+    vlist.add_argument("--json", action="store_true")
+    export = visits_cmd.add_parser("export", help="exporte une visite et ses pièces jointes")
+    export.add_argument("visit_id", metavar="ID")
+    export.add_argument("-o", "--output", type=Path, required=True, metavar="FICHIER")
+    vimport = visits_cmd.add_parser("import", help="importe une archive de visite")
+    vimport.add_argument("archive", type=Path, metavar="FICHIER")
+    return parser
+
+
+def _open_services(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from fieldvisit.services import Services
+
+    return Services.open(_data_dir(args))
+
+
+def _data_dir(args: argparse.Namespace) -> DataDir:
+    return resolve_data_dir(args.data_dir)
+
+
+def cmd_communes_search(args: argparse.Namespace) -> int:
+    from fieldvisit.reference import CommuneIndex
+
+    if args.limit < 1:
+        raise BadInput("--limit doit être un entier positif.")
+    results = CommuneIndex.load().search(" ".join(args.text), limit=args.limit)
+    if args.json:
+        print(json.dumps([_commune_json(c) for c in results], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not results:
+        print(f"Aucune commune ne correspond à « {' '.join(args.text)} ».", file=sys.stderr)
+        return EXIT_FAILED
+    for c in results:
+        postal = ", ".join(c.codes_postaux)
+        population = f"{c.population:,} hab.".replace(",", " ") if c.population else "—"
+        print(f"{c.code}\t{c.nom}\t{c.departement} {c.departement_nom}\t{postal}\t{population}")
+    return EXIT_OK
+
+
+def _commune_json(c: object) -> dict[str, object]:
+    from dataclasses import asdict
+
+    return asdict(c)  # type: ignore[call-overload, no-any-return]
+
+
+def cmd_forms_check(args: argparse.Namespace) -> int:
+    from fieldvisit.forms import check_paths
+    from fieldvisit.paths import shipped_forms_dir
+
+    paths = args.paths or [shipped_forms_dir()]
+    problems = check_paths(paths)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problème(s) trouvé(s).", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print("Formulaires valides.")
+    return EXIT_OK
+
+
+def cmd_forms_list(args: argparse.Namespace) -> int:
+    svc = _open_services(args)
+    for form in sorted(svc.forms, key=lambda f: (f.kind, f.id, f.version)):
+        print(f"{form.id}\tv{form.version}\t{form.kind}\t{form.title}")
+    for problem in svc.forms.problems:
+        print(f"ignoré : {problem}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_visits_list(args: argparse.Namespace) -> int:
+    from fieldvisit.services.visits import list_visits
+
+    svc = _open_services(args)
+    rows = list_visits(svc)
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "id": r.id,
+                        "commune_code": r.commune_code,
+                        "commune": r.commune_name,
+                        "departement": r.departement,
+                        "date": r.visit_date.isoformat(),
+                        "type": str(r.visit_type),
+                        "status": str(r.status),
+                        "author": r.author,
+                        "answered": r.answered,
+                        "items": r.total,
+                    }
+                    for r in rows
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return EXIT_OK
+    if not rows:
+        print("Aucune visite. Créez-en une dans l'application ou lancez « fieldvisit demo ».")
+        return EXIT_OK
+    for r in rows:
+        print(
+            f"{r.id}\t{r.visit_date:%d/%m/%Y}\t{r.commune_name} ({r.departement})\t"
+            f"{r.visit_type.label}\t{r.status.label}\t{r.answered}/{r.total}"
+        )
+    return EXIT_OK
+
+
+def cmd_visits_export(args: argparse.Namespace) -> int:
+    from fieldvisit.services.archive import export_visit
+
+    svc = _open_services(args)
+    path = export_visit(svc, args.visit_id, args.output)
+    print(f"Visite exportée dans {path}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_visits_import(args: argparse.Namespace) -> int:
+    from fieldvisit.services.archive import import_visit
+
+    svc = _open_services(args)
+    result = import_visit(svc, args.archive)
+    print(result.describe(), file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from fieldvisit.services.demo import seed_demo
+
+    svc = _open_services(args)
+    created = seed_demo(svc)
+    print(f"{created} visite(s) de démonstration ajoutée(s).", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from fieldvisit.ui.app import run_app
+
+    return run_app(_data_dir(args))
+
+
+HANDLERS = {
+    ("demo", None): cmd_demo,
+    ("communes", "search"): cmd_communes_search,
+    ("forms", "check"): cmd_forms_check,
+    ("forms", "list"): cmd_forms_list,
+    ("visits", "list"): cmd_visits_list,
+    ("visits", "export"): cmd_visits_export,
+    ("visits", "import"): cmd_visits_import,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        handler = cmd_gui
+    else:
+        sub = getattr(args, f"{args.command}_command", None)
+        handler = HANDLERS[(args.command, sub)]
+    try:
+        return handler(args)
+    except BadInput as err:
+        print(f"fieldvisit : {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except FieldvisitError as err:
+        print(f"fieldvisit : {err}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return 130

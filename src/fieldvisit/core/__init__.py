@@ -1,0 +1,1 @@
+"""Pure-Python domain: types, rules, ids and clocks. No Qt, no SQL."""

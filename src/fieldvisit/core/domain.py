@@ -1,0 +1,128 @@
+"""Domain vocabulary: the closed lists of the programme, with their French labels.
+
+Values are stable ASCII codes stored in the database and sent over the wire; labels are
+what people read. Vocabulary follows DOMAIN.md (ANCT / gendarmerie usage).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class LabelledEnum(StrEnum):
+    """A StrEnum whose members carry a French label."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str = "") -> LabelledEnum:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+    @classmethod
+    def parse(cls, text: str) -> LabelledEnum:
+        """Accept a code or a label, case-insensitively; raise ValueError otherwise."""
+        wanted = text.strip().casefold()
+        for member in cls:
+            if wanted in (member.value.casefold(), member.label.casefold()):
+                return member
+        codes = ", ".join(m.value for m in cls)
+        raise ValueError(f"« {text} » n'est pas une valeur possible (valeurs : {codes})")
+
+
+class ContactRole(LabelledEnum):
+    MAIRE = "maire", "Maire"
+    ADJOINT = "adjoint", "Adjoint(e) au maire"
+    DGS = "dgs", "Directeur(rice) général(e) des services"
+    POLICIER_MUNICIPAL = "policier_municipal", "Policier(ère) municipal(e)"
+    COMMANDANT_BRIGADE = "commandant_brigade", "Commandant(e) de brigade"
+    REFERENT_SURETE = "referent_surete", "Référent(e) sûreté"
+    GENDARME_REFERENT = "gendarme_referent", "Gendarme référent de la commune"
+    CHEF_PROJET_PVD = "chef_projet_pvd", "Chef(fe) de projet PVD"
+    AUTRE = "autre", "Autre"
+
+
+class VisitType(LabelledEnum):
+    PREMIERE = "premiere", "Première visite"
+    SUIVI = "suivi", "Visite de suivi"
+
+
+class VisitStatus(LabelledEnum):
+    PLANIFIEE = "planifiee", "Planifiée"
+    EN_COURS = "en_cours", "En cours"
+    TERMINEE = "terminee", "Terminée"
+    RAPPORT_EMIS = "rapport_emis", "Rapport émis"
+
+
+# A visit moves forward only: planifiée → en cours → terminée → rapport émis.
+# "Rouvrir" (terminée → en cours) is allowed so a forgotten answer can be added.
+VISIT_TRANSITIONS: dict[VisitStatus, frozenset[VisitStatus]] = {
+    VisitStatus.PLANIFIEE: frozenset({VisitStatus.EN_COURS}),
+    VisitStatus.EN_COURS: frozenset({VisitStatus.TERMINEE}),
+    VisitStatus.TERMINEE: frozenset({VisitStatus.RAPPORT_EMIS, VisitStatus.EN_COURS}),
+    VisitStatus.RAPPORT_EMIS: frozenset(),
+}
+
+
+class Horizon(LabelledEnum):
+    COURT = "court", "Court terme"
+    MOYEN = "moyen", "Moyen terme"
+    LONG = "long", "Long terme"
+
+
+class Porteur(LabelledEnum):
+    COMMUNE = "commune", "Commune"
+    GENDARMERIE = "gendarmerie", "Gendarmerie"
+    POLICE_MUNICIPALE = "police_municipale", "Police municipale"
+    EPCI = "epci", "EPCI (intercommunalité)"
+    PREFECTURE = "prefecture", "Préfecture"
+    DEPARTEMENT = "departement", "Conseil départemental"
+    ANCT = "anct", "ANCT / chef de projet PVD"
+    ASSOCIATIONS = "associations", "Associations / commerçants"
+    AUTRE = "autre", "Autre"
+
+
+class Dispositif(LabelledEnum):
+    """The gendarmerie and State tools a recommendation can rely on (DOMAIN.md)."""
+
+    AUCUN = "aucun", "Aucun"
+    PARTICIPATION_CITOYENNE = "participation_citoyenne", "Participation citoyenne"
+    OTV = "otv", "Opération tranquillité vacances (OTV)"
+    VIDEOPROTECTION = "videoprotection", "Vidéoprotection"
+    FIPD = "fipd", "FIPD"
+    CONVENTION_COORDINATION = (
+        "convention_coordination",
+        "Convention de coordination police municipale / forces de l'État",
+    )
+    CLSPD = "clspd", "CLSPD / CISPD"
+    REFERENT_SURETE = "referent_surete", "Référent sûreté (diagnostic de sûreté)"
+    GENDARME_REFERENT = "gendarme_referent", "Gendarme référent de la commune"
+    GEND_ELUS = "gend_elus", "Gend'élus / brigade numérique"
+    MAISON_PROTECTION_FAMILLES = "maison_protection_familles", "Maison de protection des familles"
+    CONTRAT_SECURITE = "contrat_securite", "Contrat de sécurité PVD"
+    AUTRE = "autre", "Autre"
+
+
+class ActionStatus(LabelledEnum):
+    A_ENGAGER = "a_engager", "À engager"
+    EN_COURS = "en_cours", "En cours"
+    REALISEE = "realisee", "Réalisée"
+    ABANDONNEE = "abandonnee", "Abandonnée"
+
+    @property
+    def is_open(self) -> bool:
+        return self in (ActionStatus.A_ENGAGER, ActionStatus.EN_COURS)
+
+
+PRIORITY_LABELS: dict[int, str] = {1: "Priorité 1 (haute)", 2: "Priorité 2", 3: "Priorité 3"}
+
+# Level of concern for a diagnostic theme. None means "non évalué". This scale is a
+# design choice: DOMAIN.md notes that no official scale exists.
+CONCERN_LABELS: dict[int | None, str] = {
+    None: "Non évalué",
+    1: "1 – Faible",
+    2: "2 – Modéré",
+    3: "3 – Préoccupant",
+    4: "4 – Très préoccupant",
+}

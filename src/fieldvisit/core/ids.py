@@ -1,0 +1,52 @@
+"""Record identifiers: UUIDv7 (RFC 9562), made on the device.
+
+Time-ordered ids sort by creation time, which keeps SQLite's B-trees compact and lets
+two laptops create records offline without ever colliding.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import uuid
+
+_lock = threading.Lock()
+_last_ms = 0
+_counter = 0
+
+
+def uuid7(now_ms: int | None = None) -> uuid.UUID:
+    """Return a new UUIDv7; ids made in the same process are strictly increasing."""
+    global _last_ms, _counter
+    with _lock:
+        ms = time.time_ns() // 1_000_000 if now_ms is None else now_ms
+        if ms <= _last_ms:
+            # Same millisecond (or a clock step back): keep the order with a counter.
+            ms = _last_ms
+            _counter += 1
+            if _counter >= 1 << 12:
+                ms += 1
+                _counter = 0
+        else:
+            _counter = int.from_bytes(os.urandom(2), "big") & 0x3FF
+        _last_ms = ms
+        rand_b = int.from_bytes(os.urandom(8), "big") & ((1 << 62) - 1)
+        value = (ms & ((1 << 48) - 1)) << 80
+        value |= 0x7 << 76
+        value |= (_counter & 0xFFF) << 64
+        value |= 0b10 << 62
+        value |= rand_b
+        return uuid.UUID(int=value)
+
+
+def new_id() -> str:
+    """A new record id as the canonical 36-character text stored in the database."""
+    return str(uuid7())
+
+
+def is_record_id(text: str) -> bool:
+    try:
+        return uuid.UUID(text).version == 7 and len(text) == 36
+    except (ValueError, AttributeError, TypeError):
+        return False

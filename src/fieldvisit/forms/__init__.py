@@ -1,0 +1,77 @@
+"""Form definitions as data: schema, loader and validator, `visible_if` expressions.
+
+Forms live in TOML files named `<id>.v<version>.toml` (see `forms/` at the top of the
+repository). Pure Python: no Qt, no SQL.
+
+TOML shape::
+
+    id = "visite-centre-bourg"
+    version = 1
+    title = "Visite du centre-bourg"
+    kind = "checklist"            # checklist | interview | diagnostic
+
+    [[sections]]
+    id = "eclairage"
+    title = "Éclairage public"
+
+    [[sections.items]]
+    id = "eclairage_extinction"
+    label = "Extinction nocturne de l'éclairage public ?"
+    type = "single_choice"
+    choices = [{ id = "totale", label = "Totale" }, { id = "partielle", label = "Partielle" }]
+    visible_if = "eclairage_present == 'oui'"
+
+    [[sections.themes]]           # diagnostic forms only
+    id = "cambriolages"
+    label = "Cambriolages"
+
+`choices` may also be a plain list of labels, `choices = ["Très dégradé", "Correct"]`:
+each id is then the label's slug ("tres_degrade", "correct").
+
+Answer values (stored as JSON, one per visit and item):
+
+- yes_no_na: "oui" | "non" | "na"
+- single_choice: the choice id (str)
+- multi_choice: list of choice ids, in the form's order, no duplicates
+- text, long_text: str (surrounding blanks removed)
+- number: int or float, within `min`/`max` when given
+- date: "YYYY-MM-DD"
+- rating: int from 1 to `scale`
+- photo: True when at least one photo is linked to the item (the caller says so)
+
+"No answer" is a missing key, None, a blank string, an empty list or False;
+`validate_answer` returns None for it. Answers of hidden items count as no answer
+when evaluating `visible_if` and `missing_required`.
+"""
+
+from fieldvisit.forms.answers import validate_answer
+from fieldvisit.forms.catalogue import FormCatalogue, check_paths
+from fieldvisit.forms.enums import FormKind, ItemType
+from fieldvisit.forms.expressions import (
+    Expression,
+    ExpressionError,
+    compile_expression,
+    is_answered,
+)
+from fieldvisit.forms.loader import FormError, FormProblem, load_form
+from fieldvisit.forms.schema import Choice, FormDefinition, FormItem, Section, Theme
+
+__all__ = [
+    "Choice",
+    "Expression",
+    "ExpressionError",
+    "FormCatalogue",
+    "FormDefinition",
+    "FormError",
+    "FormItem",
+    "FormKind",
+    "FormProblem",
+    "ItemType",
+    "Section",
+    "Theme",
+    "check_paths",
+    "compile_expression",
+    "is_answered",
+    "load_form",
+    "validate_answer",
+]

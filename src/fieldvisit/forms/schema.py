@@ -1,0 +1,206 @@
+"""Form definitions as immutable pydantic models, with the queries the app needs.
+
+Field types are checked here; rules about the whole form (unique ids, choices that
+match the type, valid `visible_if`…) live in `semantics.py` and run when a definition
+is built, unless the loader asks to run them itself (to report them line by line).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import suppress
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from fieldvisit.forms.enums import (
+    CHOICE_ID_PATTERN,
+    FORM_ID_PATTERN,
+    ID_PATTERN,
+    FormKind,
+    ItemType,
+    slugify,
+)
+from fieldvisit.forms.expressions import (
+    Expression,
+    ExpressionError,
+    compile_expression,
+    is_answered,
+)
+from fieldvisit.forms.semantics import find_semantic_issues
+
+# Validation context key: the loader reports whole-form rules itself, with line numbers.
+SKIP_FORM_RULES = "fieldvisit.forms.skip_form_rules"
+
+Id = Annotated[StrictStr, Field(pattern=ID_PATTERN)]
+Text = Annotated[StrictStr, Field(min_length=1)]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
+
+
+class Choice(_Frozen):
+    id: Annotated[StrictStr, Field(pattern=CHOICE_ID_PATTERN)]
+    label: Text
+
+
+class FormItem(_Frozen):
+    id: Id
+    label: Text
+    help: StrictStr = ""
+    type: ItemType
+    choices: tuple[Choice, ...] = ()
+    required: StrictBool = False
+    visible_if: Text | None = None
+    confidential: StrictBool = False
+    min: StrictFloat | None = None
+    max: StrictFloat | None = None
+    scale: Annotated[StrictInt, Field(ge=2, le=10)] = 5
+    unit: StrictStr = ""
+
+    @field_validator("choices", mode="before")
+    @classmethod
+    def _labels_as_choices(cls, value: Any) -> Any:
+        """`choices = ["Oui", "Très dégradé"]` is short for ids made from the labels."""
+        if isinstance(value, list | tuple):
+            return [{"id": slugify(v), "label": v} if isinstance(v, str) else v for v in value]
+        return value
+
+    def choice_ids(self) -> tuple[str, ...]:
+        return tuple(c.id for c in self.choices)
+
+    def choice_label(self, choice_id: str) -> str:
+        for choice in self.choices:
+            if choice.id == choice_id:
+                return choice.label
+        raise KeyError(choice_id)
+
+
+class Theme(_Frozen):
+    id: Id
+    label: Text
+    help: StrictStr = ""
+
+
+class Section(_Frozen):
+    id: Id
+    title: Text
+    description: StrictStr = ""
+    items: tuple[FormItem, ...] = ()
+    themes: tuple[Theme, ...] = ()
+
+
+class FormDefinition(_Frozen):
+    id: Annotated[StrictStr, Field(pattern=FORM_ID_PATTERN)]
+    version: Annotated[StrictInt, Field(ge=1)]
+    title: Text
+    kind: FormKind
+    description: StrictStr = ""
+    sections: tuple[Section, ...]
+
+    _items: dict[str, FormItem] = PrivateAttr(default_factory=dict)
+    _expressions: dict[str, Expression] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _check_form_rules(self, info: ValidationInfo) -> FormDefinition:
+        if info.context and info.context.get(SKIP_FORM_RULES):
+            return self
+        issues = find_semantic_issues(self.model_dump(exclude_defaults=True))
+        if issues:
+            raise ValueError(" ; ".join(message for _, message in issues))
+        return self
+
+    def model_post_init(self, context: Any, /) -> None:
+        # Derived from the fields only, so equality between definitions is unaffected.
+        self._items = {item.id: item for item in self.iter_items()}
+        for item in self._items.values():
+            if item.visible_if is not None:
+                # An invalid condition is reported by the form rules; compiled() re-raises.
+                with suppress(ExpressionError):
+                    self._expressions[item.id] = compile_expression(item.visible_if)
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.id, self.version)
+
+    def iter_items(self) -> Iterator[FormItem]:
+        for section in self.sections:
+            yield from section.items
+
+    def iter_themes(self) -> Iterator[Theme]:
+        for section in self.sections:
+            yield from section.themes
+
+    def item(self, item_id: str) -> FormItem:
+        """The item with this id; KeyError if the form has none."""
+        return self._items[item_id]
+
+    def section_of(self, item_id: str) -> Section:
+        for section in self.sections:
+            if any(item.id == item_id for item in section.items):
+                return section
+        raise KeyError(item_id)
+
+    def confidential_item_ids(self) -> frozenset[str]:
+        return frozenset(item.id for item in self.iter_items() if item.confidential)
+
+    def compiled(self, item: FormItem | str) -> Expression | None:
+        """The item's compiled `visible_if` (compiled once), or None if it is always shown."""
+        item = self.item(item) if isinstance(item, str) else item
+        if item.visible_if is None:
+            return None
+        expression = self._expressions.get(item.id)
+        return expression if expression is not None else compile_expression(item.visible_if)
+
+    def is_visible(self, item: FormItem | str, answers: Mapping[str, object]) -> bool:
+        """Whether the item is shown given these answers.
+
+        An answer to an item that is itself hidden counts as unanswered, so hiding
+        "police municipale ?" also hides "nombre d'agents" and what depends on it.
+        """
+        return self._visibility(answers)[item if isinstance(item, str) else item.id]
+
+    def visible_items(self, answers: Mapping[str, object]) -> list[FormItem]:
+        shown = self._visibility(answers)
+        return [item for item in self.iter_items() if shown[item.id]]
+
+    def missing_required(self, answers: Mapping[str, object]) -> list[FormItem]:
+        """Required items that are visible and have no answer, in form order."""
+        return [
+            item
+            for item in self.visible_items(answers)
+            if item.required and not is_answered(answers.get(item.id))
+        ]
+
+    def _visibility(self, answers: Mapping[str, object]) -> dict[str, bool]:
+        shown: dict[str, bool] = {}
+
+        def visible(item_id: str) -> bool:
+            if item_id not in shown:
+                shown[item_id] = True  # guards against cycles in unchecked definitions
+                expression = self.compiled(item_id)
+                if expression is not None:
+                    effective = {
+                        ref: answers.get(ref)
+                        for ref in expression.references
+                        if ref in self._items and visible(ref)
+                    }
+                    shown[item_id] = expression.evaluate(effective)
+            return shown[item_id]
+
+        for item_id in self._items:
+            visible(item_id)
+        return shown

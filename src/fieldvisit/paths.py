@@ -1,0 +1,101 @@
+"""Where things live: the user's data dir and the app's shipped assets.
+
+One `DataDir` object is made at start-up and passed down; nothing reads a global.
+`--data-dir` / `FIELDVISIT_DATA_DIR` override the platformdirs location.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import platformdirs
+
+from fieldvisit.core.errors import BadInput
+
+APP_NAME = "fieldvisit"
+ENV_DATA_DIR = "FIELDVISIT_DATA_DIR"
+
+
+class DataDirError(BadInput):
+    """The data dir cannot be created or written."""
+
+
+@dataclass(frozen=True)
+class DataDir:
+    root: Path
+
+    @property
+    def database(self) -> Path:
+        return self.root / "fieldvisit.sqlite3"
+
+    @property
+    def attachments(self) -> Path:
+        return self.root / "attachments"
+
+    @property
+    def backups(self) -> Path:
+        return self.root / "backups"
+
+    @property
+    def forms(self) -> Path:
+        """Forms added by the user or pulled from the server (besides the shipped ones)."""
+        return self.root / "forms"
+
+    @property
+    def logs(self) -> Path:
+        return self.root / "logs"
+
+    @property
+    def device_file(self) -> Path:
+        return self.root / "device-id"
+
+    def ensure(self) -> DataDir:
+        """Create the folders; raise DataDirError with a clear message if impossible."""
+        try:
+            for folder in (self.root, self.attachments, self.backups, self.forms):
+                folder.mkdir(parents=True, exist_ok=True)
+            probe = self.root / ".write-test"
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as exc:
+            raise DataDirError(
+                f"Le dossier de données {self.root} n'est pas utilisable en écriture "
+                f"({exc.strerror or exc}). Choisissez un autre dossier avec --data-dir "
+                "ou corrigez ses droits."
+            ) from exc
+        return self
+
+
+def resolve_data_dir(explicit: str | os.PathLike[str] | None = None) -> DataDir:
+    """--data-dir first, then FIELDVISIT_DATA_DIR, then the platform's data location."""
+    chosen = explicit or os.environ.get(ENV_DATA_DIR)
+    if chosen:
+        return DataDir(Path(chosen).expanduser().resolve())
+    return DataDir(Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)))
+
+
+def _source_root() -> Path:
+    return Path(__file__).resolve().parents[2]
+
+
+def asset_path(*parts: str) -> Path:
+    """Path of a shipped asset under `resources/` or `forms/`.
+
+    Works in a wheel install (assets under fieldvisit/_data), in a frozen PyInstaller
+    build (sys._MEIPASS) and in a source checkout (editable install).
+    """
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if frozen_root:
+        return Path(frozen_root, "fieldvisit", "_data", *parts)
+    packaged = Path(str(resources.files("fieldvisit"))) / "_data"
+    if packaged.is_dir():
+        return packaged.joinpath(*parts)
+    return _source_root().joinpath(*parts)
+
+
+def shipped_forms_dir() -> Path:
+    return asset_path("forms")

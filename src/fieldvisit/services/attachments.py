@@ -1,0 +1,111 @@
+"""Photos and documents attached to a visit, optionally linked to a form item."""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+
+from sqlalchemy import select
+
+from fieldvisit.core.errors import BadInput
+from fieldvisit.services.context import Services
+from fieldvisit.services.records import get_live
+from fieldvisit.store.files import AttachmentFiles
+from fieldvisit.store.models import Attachment, Visit
+
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp", ".heic"}
+MAX_ATTACHMENT_BYTES = 200 * 1024 * 1024
+
+
+def files(svc: Services) -> AttachmentFiles:
+    return AttachmentFiles(svc.data_dir.attachments)
+
+
+def detect_media_type(path: Path) -> str:
+    """The file's media type; an image must really be one (Pillow reads its header)."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            fmt = image.format
+        if fmt:
+            return Image.MIME.get(fmt, f"image/{fmt.lower()}")
+    except (UnidentifiedImageError, OSError, ValueError):
+        pass
+    if path.suffix.lower() in IMAGE_SUFFIXES:
+        raise BadInput(
+            f"« {path.name} » n'est pas une image lisible (fichier endommagé ou d'un autre "
+            "type). Choisissez une photo JPEG ou PNG."
+        )
+    guessed, _ = mimetypes.guess_type(path.name)
+    return guessed or "application/octet-stream"
+
+
+def attach_file(
+    svc: Services,
+    visit_id: str,
+    source: Path,
+    caption: str = "",
+    form_id: str | None = None,
+    item_id: str | None = None,
+) -> Attachment:
+    """Copy a file into the data dir (content-addressed) and record it on the visit."""
+    if not source.is_file():
+        raise BadInput(f"Fichier introuvable : {source}.")
+    size = source.stat().st_size
+    if size > MAX_ATTACHMENT_BYTES:
+        raise BadInput(f"« {source.name} » dépasse {MAX_ATTACHMENT_BYTES // 2**20} Mo.")
+    media_type = detect_media_type(source)
+    with svc.store.reading() as session:
+        get_live(session, Visit, visit_id)
+    sha, size = files(svc).put_file(source)
+    with svc.store.transaction() as session:
+        get_live(session, Visit, visit_id)
+        attachment = Attachment(
+            visit_id=visit_id,
+            sha256=sha,
+            filename=source.name,
+            media_type=media_type,
+            size=size,
+            caption=caption,
+            form_id=form_id,
+            item_id=item_id,
+        )
+        svc.stamp(attachment, new=True)
+        session.add(attachment)
+    return attachment
+
+
+def update_attachment(
+    svc: Services,
+    attachment_id: str,
+    *,
+    caption: str | None = None,
+    form_id: str | None = None,
+    item_id: str | None = None,
+) -> Attachment:
+    """Change a caption, or link the attachment to a form item (item_id="" unlinks)."""
+    with svc.store.transaction() as session:
+        attachment = get_live(session, Attachment, attachment_id)
+        if caption is not None:
+            attachment.caption = caption
+        if item_id is not None:
+            attachment.item_id = item_id or None
+            attachment.form_id = (form_id or None) if item_id else None
+        svc.stamp(attachment)
+    return attachment
+
+
+def list_attachments(svc: Services, visit_id: str) -> list[Attachment]:
+    with svc.store.reading() as session:
+        return list(
+            session.scalars(
+                select(Attachment)
+                .where(Attachment.visit_id == visit_id, Attachment.deleted_at.is_(None))
+                .order_by(Attachment.created_at)
+            )
+        )
+
+
+def attachment_path(svc: Services, attachment: Attachment) -> Path:
+    return files(svc).path_for(attachment.sha256)

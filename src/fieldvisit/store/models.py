@@ -1,0 +1,231 @@
+"""Typed SQLAlchemy 2.x models of the user's records.
+
+Every user-made record carries the sync columns (`SyncColumns`). Rows are never
+hard-deleted before the server confirms: `deleted_at` is a tombstone.
+
+Rows that have a natural key — one answer per (visit, form, item), one rating per
+(visit, theme), one interviewee per (interview, contact) — get a *deterministic* id
+derived from that key (`natural_id`). Two laptops answering the same item offline then
+write the same record, which the sync merges field by field, instead of two rows that
+would violate the unique key on the server.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from fieldvisit.core.ids import new_id
+from fieldvisit.store.types import JSONValue, UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# A fixed namespace for ids derived from natural keys (see module docstring).
+NATURAL_ID_NAMESPACE = uuid.UUID("0193f1a2-7c4e-7d2a-9b1e-6f7a2c1d5e00")
+
+
+def natural_id(*parts: str) -> str:
+    """A stable id for a record identified by its natural key (UUIDv5)."""
+    return str(uuid.uuid5(NATURAL_ID_NAMESPACE, "\x1f".join(parts)))
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {  # noqa: RUF012 - SQLAlchemy's documented class attribute
+        datetime: UTCDateTime(),
+        str: String(),
+    }
+
+
+class LocalMeta(Base):
+    """Key/value facts about this database (device id…); never synced."""
+
+    __tablename__ = "local_meta"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class SyncColumns:
+    """The columns of ARCHITECTURE.md "Data" carried by every user record."""
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    updated_by: Mapped[str] = mapped_column(String(64))
+    server_version: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    pending: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("1"))
+    deleted_at: Mapped[datetime | None]
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+class Contact(SyncColumns, Base):
+    __tablename__ = "contacts"
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(32))
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(200))
+    commune_code: Mapped[str | None] = mapped_column(String(5))
+
+
+class Visit(SyncColumns, Base):
+    __tablename__ = "visits"
+    commune_code: Mapped[str] = mapped_column(String(5))
+    commune_name: Mapped[str] = mapped_column(String(200))
+    departement: Mapped[str] = mapped_column(String(3))
+    visit_date: Mapped[date] = mapped_column(Date)
+    visit_type: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    author: Mapped[str] = mapped_column(String(200), default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    previous_visit_id: Mapped[str | None] = mapped_column(ForeignKey("visits.id"))
+    checklist_form_id: Mapped[str | None] = mapped_column(String(64))
+    checklist_form_version: Mapped[int | None]
+    diagnostic_form_id: Mapped[str | None] = mapped_column(String(64))
+    diagnostic_form_version: Mapped[int | None]
+
+    __table_args__ = (
+        Index("ix_visits_visit_date", "visit_date"),
+        Index("ix_visits_commune_code", "commune_code"),
+    )
+
+
+class VisitParticipant(SyncColumns, Base):
+    __tablename__ = "visit_participants"
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visits.id"))
+    contact_id: Mapped[str] = mapped_column(ForeignKey("contacts.id"))
+    __table_args__ = (UniqueConstraint("visit_id", "contact_id"),)
+
+
+class Answer(SyncColumns, Base):
+    """One answer to one item of a visit-level form (checklist or diagnostic items)."""
+
+    __tablename__ = "answers"
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visits.id"))
+    form_id: Mapped[str] = mapped_column(String(64))
+    item_id: Mapped[str] = mapped_column(String(64))
+    value: Mapped[Any] = mapped_column(JSONValue, nullable=True)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    __table_args__ = (UniqueConstraint("visit_id", "form_id", "item_id"),)
+
+
+class Interview(SyncColumns, Base):
+    __tablename__ = "interviews"
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visits.id"))
+    form_id: Mapped[str] = mapped_column(String(64))
+    form_version: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200), default="")
+    held_on: Mapped[date | None] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    __table_args__ = (Index("ix_interviews_visit_id", "visit_id"),)
+
+
+class Interviewee(SyncColumns, Base):
+    __tablename__ = "interviewees"
+    interview_id: Mapped[str] = mapped_column(ForeignKey("interviews.id"))
+    contact_id: Mapped[str] = mapped_column(ForeignKey("contacts.id"))
+    __table_args__ = (UniqueConstraint("interview_id", "contact_id"),)
+
+
+class InterviewAnswer(SyncColumns, Base):
+    __tablename__ = "interview_answers"
+    interview_id: Mapped[str] = mapped_column(ForeignKey("interviews.id"))
+    item_id: Mapped[str] = mapped_column(String(64))
+    value: Mapped[Any] = mapped_column(JSONValue, nullable=True)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    __table_args__ = (UniqueConstraint("interview_id", "item_id"),)
+
+
+class ThemeRating(SyncColumns, Base):
+    """Diagnostic: the level of concern for one theme of a visit (None = non évalué)."""
+
+    __tablename__ = "theme_ratings"
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visits.id"))
+    theme_id: Mapped[str] = mapped_column(String(64))
+    level: Mapped[int | None]
+    observations: Mapped[str] = mapped_column(Text, default="")
+    __table_args__ = (UniqueConstraint("visit_id", "theme_id"),)
+
+
+class Recommendation(SyncColumns, Base):
+    """A recommendation of the action plan; carried over to follow-up visits while open."""
+
+    __tablename__ = "recommendations"
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visits.id"))
+    text: Mapped[str] = mapped_column(Text)
+    theme_id: Mapped[str | None] = mapped_column(String(64))
+    priority: Mapped[int] = mapped_column(Integer, default=2)
+    horizon: Mapped[str] = mapped_column(String(16))
+    porteur: Mapped[str] = mapped_column(String(32))
+    dispositif: Mapped[str] = mapped_column(String(40))
+    due_date: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))
+    carried_from_id: Mapped[str | None] = mapped_column(ForeignKey("recommendations.id"))
+    __table_args__ = (Index("ix_recommendations_visit_id", "visit_id"),)
+
+
+class Attachment(SyncColumns, Base):
+    """Metadata of a content-addressed file (photo, scanned document)."""
+
+    __tablename__ = "attachments"
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visits.id"))
+    sha256: Mapped[str] = mapped_column(String(64))
+    filename: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    caption: Mapped[str] = mapped_column(Text, default="")
+    form_id: Mapped[str | None] = mapped_column(String(64))
+    item_id: Mapped[str | None] = mapped_column(String(64))
+    __table_args__ = (
+        Index("ix_attachments_visit_id", "visit_id"),
+        Index("ix_attachments_sha256", "sha256"),
+    )
+
+
+class QuickNote(SyncColumns, Base):
+    """A timestamped note typed in a hurry, to be moved onto an item or interview later."""
+
+    __tablename__ = "quick_notes"
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visits.id"))
+    text: Mapped[str] = mapped_column(Text)
+    noted_at: Mapped[datetime]
+    moved_to: Mapped[str | None] = mapped_column(String(140))
+    __table_args__ = (Index("ix_quick_notes_visit_id", "visit_id"),)
+
+
+USER_RECORD_MODELS: tuple[type[SyncColumns], ...] = (
+    Contact,
+    Visit,
+    VisitParticipant,
+    Answer,
+    Interview,
+    Interviewee,
+    InterviewAnswer,
+    ThemeRating,
+    Recommendation,
+    Attachment,
+    QuickNote,
+)

@@ -1,0 +1,8 @@
+"""The Alembic revisions this version of the app knows, oldest first.
+
+Kept here as plain data so that opening an up-to-date database never imports Alembic
+(a test checks this list against the migration scripts).
+"""
+
+KNOWN_REVISIONS: tuple[str, ...] = ("0001",)
+HEAD_REVISION: str = KNOWN_REVISIONS[-1]

@@ -1,0 +1,44 @@
+"""Shared fixtures: every test gets its own data dir under tmp_path; Qt runs offscreen."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from fieldvisit.paths import DataDir
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test may touch the real user's data dir or settings."""
+    monkeypatch.setenv("FIELDVISIT_DATA_DIR", str(tmp_path / "default-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> DataDir:
+    return DataDir(tmp_path / "data")
+
+
+@pytest.fixture(scope="session")
+def communes():  # type: ignore[no-untyped-def]
+    from fieldvisit.reference import CommuneIndex
+
+    return CommuneIndex.load()
+
+
+@pytest.fixture
+def services(data_dir: DataDir, communes) -> Iterator:  # type: ignore[no-untyped-def]
+    from fieldvisit.services import Services
+
+    svc = Services.open(data_dir)
+    svc.__dict__["communes"] = communes  # share the loaded index across tests
+    yield svc
+    svc.close()

@@ -1,0 +1,91 @@
+"""The forms that ship in forms/ load and cover what the app needs."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from fieldvisit.forms import FormCatalogue, FormDefinition, FormKind, ItemType, load_form
+from fieldvisit.paths import shipped_forms_dir
+
+FILES = sorted(shipped_forms_dir().glob("*.toml"))
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> FormCatalogue:
+    return FormCatalogue.load([shipped_forms_dir()])
+
+
+def test_shipped_folder_has_the_four_forms() -> None:
+    assert {p.name for p in FILES} == {
+        "visite-centre-bourg.v1.toml",
+        "entretien-elu.v1.toml",
+        "entretien-gendarmerie.v1.toml",
+        "diagnostic-securite.v1.toml",
+    }
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_each_shipped_form_loads_and_matches_its_file_name(path) -> None:
+    form = load_form(path)
+    assert path.name == f"{form.id}.v{form.version}.toml"
+    assert form.version == 1
+    assert re.fullmatch(r"[a-z][a-z0-9-]*", form.id)
+
+
+def test_catalogue_of_shipped_forms_has_no_problem(catalogue: FormCatalogue) -> None:
+    assert [str(p) for p in catalogue.problems] == []
+    assert len(catalogue) == 4
+
+
+def test_centre_bourg_walk(catalogue: FormCatalogue) -> None:
+    form = catalogue.latest("visite-centre-bourg")
+    assert form.kind is FormKind.checklist
+    assert len(form.sections) >= 6
+    assert len(list(form.iter_items())) >= 30
+    titles = " ".join(s.title for s in form.sections)
+    for word in ("Éclairage", "écoles", "Commerces", "Vidéoprotection", "rodéos"):
+        assert word in titles
+
+
+def test_diagnostic_follows_the_three_parts_of_the_circular(catalogue: FormCatalogue) -> None:
+    form = catalogue.latest("diagnostic-securite")
+    assert form.kind is FormKind.diagnostic
+    assert [s.title for s in form.sections] == [
+        "Constat de la délinquance",
+        "Sentiment d'insécurité",
+        "Adéquation des réponses",
+    ]
+    assert len(list(form.iter_themes())) >= 10
+    assert all(section.themes for section in form.sections)
+    theme_ids = {t.id for t in form.iter_themes()}
+    assert {"cambriolages", "violences", "videoprotection", "cyber_risques"} <= theme_ids
+
+
+def test_interviews(catalogue: FormCatalogue) -> None:
+    interviews = catalogue.latest_of_kind(FormKind.interview)
+    # Sorted by title: « … avec la gendarmerie » before « … avec le maire ».
+    assert [f.id for f in interviews] == ["entretien-gendarmerie", "entretien-elu"]
+    gendarmerie = catalogue.latest("entretien-gendarmerie")
+    assert len(gendarmerie.confidential_item_ids()) >= 3
+    assert "enquetes_en_cours" in gendarmerie.confidential_item_ids()
+
+
+def test_all_item_types_and_visible_if_are_used(catalogue: FormCatalogue) -> None:
+    forms: list[FormDefinition] = list(catalogue)
+    items = [item for form in forms for item in form.iter_items()]
+    assert {item.type for item in items} == set(ItemType)
+    assert sum(1 for item in items if item.visible_if) >= 10
+
+
+def test_convention_de_coordination_shows_from_three_municipal_police_officers(
+    catalogue: FormCatalogue,
+) -> None:
+    form = catalogue.latest("entretien-elu")
+    assert not form.is_visible("nb_agents_pm", {})
+    assert form.is_visible("nb_agents_pm", {"pm_presente": "oui"})
+    assert not form.is_visible("convention_coordination", {"pm_presente": "oui", "nb_agents_pm": 2})
+    assert form.is_visible("convention_coordination", {"pm_presente": "oui", "nb_agents_pm": 3})
+    # A stale number behind a "non" does not show the question.
+    assert not form.is_visible("convention_coordination", {"pm_presente": "non", "nb_agents_pm": 5})

@@ -1,0 +1,45 @@
+"""Every past schema revision has a fixture database that the current app opens intact."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from fieldvisit.paths import DataDir
+from fieldvisit.store import open_store
+from fieldvisit.store.models import Answer, Recommendation, Visit
+from fieldvisit.store.schema_version import HEAD_REVISION, KNOWN_REVISIONS
+
+FIXTURES = Path(__file__).with_name("fixtures")
+
+
+def test_every_known_revision_has_a_fixture_database() -> None:
+    missing = [r for r in KNOWN_REVISIONS if not (FIXTURES / f"rev_{r}.sqlite3").is_file()]
+    assert missing == [], "run scripts/make_schema_fixture.py after adding a revision"
+
+
+@pytest.mark.parametrize("revision", KNOWN_REVISIONS)
+def test_fixture_of_each_revision_opens_at_head_with_its_data(
+    revision: str, data_dir: DataDir
+) -> None:
+    data_dir.ensure()
+    shutil.copyfile(FIXTURES / f"rev_{revision}.sqlite3", data_dir.database)
+    store = open_store(data_dir)
+    with store.reading() as session:
+        visit = session.scalars(select(Visit)).one()
+        answer = session.scalars(select(Answer)).one()
+        rec = session.scalars(select(Recommendation)).one()
+        version = (
+            session.connection().exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        )
+    store.close()
+    assert version == HEAD_REVISION
+    assert visit.summary == "Visite « fixture » : accents é è ç œ."
+    assert visit.created_at.tzinfo is not None
+    assert answer.value == ["a", "b"]
+    assert rec.text == "Relancer la participation citoyenne."
+    if revision != HEAD_REVISION:
+        assert list(data_dir.backups.glob(f"*avant-migration-{revision}*"))
