@@ -46,6 +46,11 @@ class DataDir:
         return self.root / "forms"
 
     @property
+    def cache(self) -> Path:
+        """Derived data that can be rebuilt at any time (forms cache, thumbnails)."""
+        return self.root / "cache"
+
+    @property
     def logs(self) -> Path:
         return self.root / "logs"
 

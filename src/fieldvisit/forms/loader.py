@@ -6,6 +6,7 @@ import difflib
 import re
 import tomllib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -47,14 +48,20 @@ class FormError(BadInput):
         self.problems = problems
 
 
-@dataclass(frozen=True)
+@dataclass
 class LoadedForm:
     """What reading one file gave: a definition, or the problems that prevent it."""
 
     path: Path
     definition: FormDefinition | None
     problems: list[FormProblem]
-    source_map: SourceMap | None
+    text: str | None
+
+    @cached_property
+    def source_map(self) -> SourceMap | None:
+        """Where each key stands in the file; built only when a line number is needed
+        (scanning is most of the cost of loading a valid form)."""
+        return SourceMap(self.text) if self.text is not None else None
 
 
 def load_form(path: Path) -> FormDefinition:
@@ -90,7 +97,6 @@ def parse_form(text: str, path: Path) -> LoadedForm:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         return LoadedForm(path, None, [_syntax_problem(exc, text, path)], None)
-    source_map = SourceMap(text)
     issues: list[tuple[Loc, str]] = []
     definition: FormDefinition | None = None
     try:
@@ -98,12 +104,15 @@ def parse_form(text: str, path: Path) -> LoadedForm:
     except ValidationError as exc:
         issues.extend((tuple(e["loc"]), _translate(e, raw)) for e in exc.errors())
     issues.extend(find_semantic_issues(raw))
-    # In line order; on one line, in the order found. The same problem only once.
-    found = [FormProblem(path, source_map.line_of(loc), message) for loc, message in issues]
-    problems = sorted(dict.fromkeys(found), key=lambda p: p.line)
-    if problems:
-        definition = None
-    return LoadedForm(path, definition, problems, source_map)
+    loaded = LoadedForm(path, definition, [], text)
+    if issues:
+        source_map = loaded.source_map
+        assert source_map is not None
+        # In line order; on one line, in the order found. The same problem only once.
+        found = [FormProblem(path, source_map.line_of(loc), message) for loc, message in issues]
+        loaded.problems = sorted(dict.fromkeys(found), key=lambda p: p.line)
+        loaded.definition = None
+    return loaded
 
 
 # --- TOML syntax errors ---------------------------------------------------------------

@@ -44,7 +44,10 @@ class Services:
         clock: Clock = utc_now,
     ) -> Services:
         store = open_store(data_dir)
-        forms = FormCatalogue.load([shipped_forms_dir(), data_dir.forms, *extra_form_dirs])
+        forms = FormCatalogue.load(
+            [shipped_forms_dir(), data_dir.forms, *extra_form_dirs],
+            cache_file=data_dir.cache / "forms.json",
+        )
         return cls(store, forms, clock)
 
     @cached_property

@@ -1,0 +1,49 @@
+"""Autosave: every edit is written within a second, and at once on focus-out and close.
+
+A `Debouncer` keeps the latest pending save per key (an item, a field); the save runs on
+the database worker AUTOSAVE_DELAY_MS after the last change to that key. `flush()` runs
+every pending save now (called on focus-out, section change and window close). There is
+no Save button and no "save changes?" prompt anywhere in the app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from fieldvisit.ui.context import UiContext
+
+AUTOSAVE_DELAY_MS = 600
+
+
+class Debouncer(QObject):
+    saved = Signal(object)  # the key whose save succeeded
+
+    def __init__(
+        self, ctx: UiContext, parent: QObject | None = None, delay_ms: int = AUTOSAVE_DELAY_MS
+    ) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._pending: dict[Hashable, Callable[[], Any]] = {}
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(delay_ms)
+        self._timer.timeout.connect(self.flush)
+
+    def schedule(self, key: Hashable, save: Callable[[], Any]) -> None:
+        """Remember the newest save for key; run it after the delay (or at flush)."""
+        self._pending[key] = save
+        self._timer.start()
+
+    @property
+    def has_pending(self) -> bool:
+        return bool(self._pending)
+
+    def flush(self) -> None:
+        """Hand every pending save to the worker now, in the order they were made."""
+        self._timer.stop()
+        pending, self._pending = self._pending, {}
+        for key, save in pending.items():
+            self._ctx.run(save, lambda _result, key=key: self.saved.emit(key))

@@ -1,0 +1,41 @@
+"""UI fixtures: real services on a fresh data dir, an inline worker, private settings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from fieldvisit.paths import DataDir
+from fieldvisit.services import Services
+from fieldvisit.ui.context import UiContext
+from fieldvisit.ui.worker import DatabaseWorker
+
+
+def make_context(
+    data_dir: DataDir, settings_file: Path, communes, inline: bool = True
+) -> UiContext:  # type: ignore[no-untyped-def]
+    services = Services.open(data_dir)
+    services.__dict__["communes"] = communes
+    settings = QSettings(str(settings_file), QSettings.Format.IniFormat)
+    return UiContext(services, DatabaseWorker(inline=inline), settings)
+
+
+@pytest.fixture
+def ui_ctx(qapp, data_dir: DataDir, tmp_path: Path, communes) -> Iterator[UiContext]:  # type: ignore[no-untyped-def]
+    """Deterministic: operations run synchronously on the UI thread."""
+    ctx = make_context(data_dir, tmp_path / "settings.ini", communes)
+    yield ctx
+    ctx.worker.shutdown()
+    ctx.services.close()
+
+
+@pytest.fixture
+def threaded_ctx(qapp, data_dir: DataDir, tmp_path: Path, communes) -> Iterator[UiContext]:  # type: ignore[no-untyped-def]
+    """The real background thread, as in the app."""
+    ctx = make_context(data_dir, tmp_path / "settings.ini", communes, inline=False)
+    yield ctx
+    ctx.worker.shutdown()
+    ctx.services.close()
