@@ -28,6 +28,7 @@ SECTION_TITLE = "## Communes search"
 PERFORMANCE_FILE = Path(__file__).resolve().parents[1] / "docs" / "PERFORMANCE.md"
 TARGET_P95_MS = 2.0
 TARGET_LOAD_MS = 500.0
+WARM_UP = 20
 
 
 def varied_queries(communes: list[Commune], count: int, seed: int = 20240615) -> list[str]:
@@ -100,19 +101,33 @@ def machine() -> str:
     return f"{model}, {os.cpu_count()} cores"
 
 
-def run(query_count: int) -> str:
+def start_up(rounds: int) -> tuple[CommuneIndex, list[tuple[float, float, float]]]:
+    """Load then build the indexes `rounds` times: (read, names, numbers) ms per round."""
+    steps = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        index = CommuneIndex.load()
+        loaded = time.perf_counter()
+        index.search("saint flour")
+        names_built = time.perf_counter()
+        index.search("15100")
+        index.get("15187")
+        numbers_built = time.perf_counter()
+        steps.append(
+            (
+                (loaded - started) * 1000,
+                (names_built - loaded) * 1000,
+                (numbers_built - names_built) * 1000,
+            )
+        )
+    return index, steps
+
+
+def run(query_count: int, rounds: int = 5) -> str:
     # Queries come from another instance: the measured one makes its Commune objects
     # only when a search returns them, as in the app.
     queries = varied_queries(list(CommuneIndex.load()), query_count)
-    started = time.perf_counter()
-    index = CommuneIndex.load()
-    loaded = time.perf_counter()
-    index.search("saint flour")
-    names_built = time.perf_counter()
-    index.search("15100")
-    index.get("15187")
-    numbers_built = time.perf_counter()
-
+    index, steps = start_up(rounds)
     timings = []
     empty = 0
     for query in queries:
@@ -122,38 +137,43 @@ def run(query_count: int) -> str:
         empty += not results
     slowest = max(range(len(queries)), key=timings.__getitem__)
 
-    load_ms = (loaded - started) * 1000
-    names_ms = (names_built - loaded) * 1000
-    numbers_ms = (numbers_built - names_built) * 1000
-    total_ms = load_ms + names_ms + numbers_ms
+    load_ms, names_ms, numbers_ms = (statistics.median(step) for step in zip(*steps, strict=True))
+    totals = [sum(step) for step in steps]
     p50, p95 = statistics.median(timings), percentile(timings, 0.95)
-    verdict = "met" if p95 < TARGET_P95_MS and total_ms < TARGET_LOAD_MS else "NOT met"
+    met = p95 < TARGET_P95_MS and statistics.median(totals) < TARGET_LOAD_MS
     return "\n".join(
         [
             SECTION_TITLE,
             "",
-            f"`python benchmarks/bench_communes_search.py`, {datetime.date.today():%Y-%m-%d}:"
-            f" {machine()}, Python {platform.python_version()} ({sys.platform}).",
+            f"Machine: {machine()}, Python {platform.python_version()}, {platform.system()}"
+            f" — measured {datetime.date.today():%Y-%m-%d}.",
             "",
-            f"{len(index)} entries. Targets: load + index build < {TARGET_LOAD_MS:.0f} ms,"
-            f" search p95 < {TARGET_P95_MS:g} ms: {verdict}.",
+            f"Shipped reference, {len(index):,} entries, by"
+            " `python benchmarks/bench_communes_search.py`, in-process after imports."
+            f" Start-up, median of {rounds} rounds:",
             "",
             "| step | time |",
             "|---|---:|",
             f"| read the shipped file | {load_ms:.0f} ms |",
             f"| build the name index (first name search) | {names_ms:.0f} ms |",
             f"| build the code and postal indexes (first number search) | {numbers_ms:.0f} ms |",
-            f"| total before the first answer | {total_ms:.0f} ms |",
+            f"| total before the first answer | {statistics.median(totals):.0f} ms"
+            f" (slowest round {max(totals):.0f} ms) |",
             "",
             f"{len(queries)} varied queries (full names, name starts, « st … », inner words,"
             f" postal codes whole and partial, INSEE codes; {empty} without result), limit 20:",
             "",
-            "| p50 | p95 | max |",
-            "|---:|---:|---:|",
-            f"| {p50:.3f} ms | {p95:.3f} ms | {timings[slowest]:.3f} ms |",
+            f"| p50 | p95 | max | max after the first {WARM_UP} queries |",
+            "|---:|---:|---:|---:|",
+            f"| {p50:.3f} ms | {p95:.3f} ms | {timings[slowest]:.3f} ms"
+            f" | {max(timings[WARM_UP:], default=0.0):.3f} ms |",
             "",
-            f"Slowest query: « {queries[slowest]} ».",
+            f"Slowest query: « {queries[slowest]} » (number {slowest + 1}). The first queries"
+            " after a build may pay the garbage collector's first pass over the new index, a"
+            " one-off of some ms; later passes skip it (it is kept in tuples of str and int).",
             "",
+            f"Targets: load + index build < {TARGET_LOAD_MS:.0f} ms; search p95 <"
+            f" {TARGET_P95_MS:g} ms — {'met' if met else 'NOT met'}.",
         ]
     )
 
@@ -173,11 +193,12 @@ def write_section(section: str, path: Path = PERFORMANCE_FILE) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--queries", type=int, default=1000, help="nombre de requêtes")
+    parser.add_argument("--rounds", type=int, default=5, help="chargements mesurés")
     parser.add_argument(
         "--no-write", action="store_true", help="ne pas mettre à jour docs/PERFORMANCE.md"
     )
     args = parser.parse_args(argv)
-    section = run(args.queries)
+    section = run(args.queries, args.rounds)
     print(section)
     if not args.no_write:
         write_section(section)

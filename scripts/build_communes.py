@@ -180,7 +180,8 @@ def build_document(content: Mapping[str, Any]) -> dict[str, Any]:
 
 def _rank_key(row: list[Any], normalised_name: str) -> tuple[Any, ...]:
     population = row[6]
-    return (TYPES.index(row[2]), population is None, -(population or 0), normalised_name, row[0])
+    kind = TYPES.index(row[2])
+    return (kind, population is None, -(population or 0), normalised_name, row[0], row[1])
 
 
 def _stored(column: str, value: Any) -> Any:

@@ -90,7 +90,11 @@ def cmd_communes_search(args: argparse.Namespace) -> int:
     for c in results:
         postal = ", ".join(c.codes_postaux)
         population = f"{c.population:,} hab.".replace(",", " ") if c.population else "—"
-        print(f"{c.code}\t{c.nom}\t{c.departement} {c.departement_nom}\t{postal}\t{population}")
+        kind = "" if c.is_current else f"\t{c.kind_name} de {c.chef_lieu}"
+        print(
+            f"{c.code}\t{c.nom}\t{c.departement} {c.departement_nom}\t{postal}\t{population}"
+            f"{kind}"
+        )
     return EXIT_OK
 
 

@@ -147,3 +147,9 @@ def test_update_visit_summary_marks_it_pending_with_a_new_timestamp(svc: Service
     assert updated.updated_at > visit.updated_at
     with pytest.raises(BadInput):
         visits.update_visit(svc, "0190b0c0-0000-7000-8000-00000000dead", summary="x")
+
+
+def test_a_commune_deleguee_is_refused_naming_its_commune(svc: Services) -> None:
+    # Annecy-le-Vieux (74011) has been a commune déléguée of Annecy (74010) since 2017.
+    with pytest.raises(BadInput, match=r"Annecy \(74010\)"):
+        visits.plan_visit(svc, "74011", date(2026, 11, 20))

@@ -82,8 +82,13 @@ class Commune:
         return self.type == COMMUNE_ACTUELLE
 
     @property
+    def kind_name(self) -> str:
+        """"" for a current commune, else "commune déléguée", "arrondissement municipal"…"""
+        return _TYPE_NAMES.get(self.type, "")
+
+    @property
     def label(self) -> str:
-        """ "Saint-Flour (15)"; other kinds of entries say what they are."""
+        """Name and département, "Saint-Flour (15)"; other entry types say what they are."""
         kind = _TYPE_NAMES.get(self.type)
         if kind is None:
             return f"{self.nom} ({self.departement})"
@@ -95,7 +100,11 @@ def default_communes_file() -> Path:
 
 
 class CommuneIndex:
-    """All communes, with lookup by INSEE code and search by name or postal code."""
+    """All communes, with lookup by INSEE code and search by name or postal code.
+
+    Can be shared between threads: each lazy build only ever assigns complete objects,
+    so two threads racing on a first search both get correct answers.
+    """
 
     def __init__(self, document: dict[str, Any]) -> None:
         """Use load(). `document` is the content of a file made by build_communes.py."""
@@ -117,7 +126,8 @@ class CommuneIndex:
         self._made: dict[int, Commune] = {}  # made on first request
         self._names: NameIndex | None = None
         self._first_by_code: dict[str, int] | None = None
-        self._shared_codes: dict[str, list[int]] | None = None
+        # Codes held by several entries -> their positions (584 codes in 2026).
+        self._shared_codes: dict[str, list[int]] = {}
         self._postal: _PostalCodes | None = None
 
     @classmethod
@@ -189,12 +199,6 @@ class CommuneIndex:
         position = self._code_index().get(code)
         if position is None:
             return []
-        if self._shared_codes is None:
-            first = self._code_index()
-            shared: dict[str, list[int]] = {}
-            for other in [p for p, c in enumerate(self._codes) if first[c] != p]:
-                shared.setdefault(self._codes[other], [first[self._codes[other]]]).append(other)
-            self._shared_codes = shared
         return self._shared_codes.get(code, [position])
 
     def _commune(self, position: int) -> Commune:
@@ -226,12 +230,18 @@ class CommuneIndex:
         return self._names
 
     def _code_index(self) -> dict[str, int]:
-        """Code -> first (best ranked) position."""
+        """Code -> first (best ranked) position; fills _shared_codes too."""
         if self._first_by_code is None:
             codes = self._codes
             # Built backwards so that the first position of a code is the one kept.
             backwards = range(len(codes) - 1, -1, -1)
-            self._first_by_code = dict(zip(reversed(codes), backwards, strict=True))
+            first = dict(zip(reversed(codes), backwards, strict=True))
+            shared: dict[str, list[int]] = {}
+            for position in [p for p, code in enumerate(codes) if first[code] != p]:
+                code = codes[position]
+                shared.setdefault(code, [first[code]]).append(position)
+            self._shared_codes = shared
+            self._first_by_code = first
         return self._first_by_code
 
 

@@ -14,12 +14,10 @@ Elided articles are also indexed joined to the next word, so "lisle" finds
 
 from __future__ import annotations
 
-from array import array
 from bisect import bisect_left, bisect_right
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import accumulate, chain, repeat
-from operator import sub
+from itertools import chain, repeat
+from operator import add, sub
 
 from fieldvisit.reference.text import padded_many
 
@@ -40,10 +38,10 @@ class NameIndex:
     """Names searchable by word prefixes; see the module docstring for the ranking."""
 
     def __init__(self, names: Sequence[str]) -> None:
-        # Built with bulk operations (sorts, map, Counter) rather than a loop per name: for
+        # Built with bulk operations (sorts, map, dict) rather than a loop per name: for
         # 37,600 names, that is the difference between tens and hundreds of ms. What is
-        # kept is in tuples of strings and arrays of ints, which the garbage collector
-        # stops walking after its first pass (a list of 37,600 items costs at each pass).
+        # kept is in tuples of strings and ints, which the garbage collector stops walking
+        # after its first pass (a list of 37,600 items costs at each of its passes).
         padded = padded_many(names)
         normalised = [line[1:-1] for line in padded]
         # "" when the name has no elided article; "".startswith(query) is always False.
@@ -63,19 +61,11 @@ class NameIndex:
         order = sorted(range(len(keys)), key=keys.__getitem__)
         # Whole names (and their joined forms), sorted, for the first two tiers.
         self._keys = tuple(map(keys.__getitem__, order))
-        self._key_ids = array("i", map(key_ids.__getitem__, order))
+        self._key_ids = tuple(map(key_ids.__getitem__, order))
 
-        # Postings, flat: the ids of the names holding vocabulary word k are
-        # _postings[_starts[k]:_starts[k + 1]], ascending (the sort below is stable).
-        words = " ".join(haystacks).split()
-        word_counts = map(sub, map(str.count, haystacks, repeat(" ")), repeat(1))
-        word_ids = list(chain.from_iterable(map(repeat, range(len(padded)), word_counts)))
-        order = sorted(range(len(words)), key=words.__getitem__)
-        self._postings = array("i", map(word_ids.__getitem__, order))
-        occurrences = Counter(map(words.__getitem__, order))  # keys in sorted order
-        self._vocabulary = tuple(occurrences)
-        self._starts = array("i", [0, *accumulate(occurrences.values())])
-
+        # The ids of the names holding vocabulary word k are
+        # _postings[_starts[k]:_starts[k + 1]], ascending.
+        self._vocabulary, self._starts, self._postings = _postings(haystacks)
         self._names = tuple(normalised)
         self._joined = tuple(joined_names)
         self._haystacks = tuple(haystacks)
@@ -144,6 +134,21 @@ class NameIndex:
         for word in words:
             matches = _having(matches, self._haystacks, " " + word)
         return iter(matches)
+
+
+def _postings(
+    haystacks: list[str],
+) -> tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...]]:
+    """Sorted vocabulary, where each word's ids start, and all the ids in one flat tuple."""
+    words = " ".join(haystacks).split()
+    word_counts = map(sub, map(str.count, haystacks, repeat(" ")), repeat(1))
+    word_ids = list(chain.from_iterable(map(repeat, range(len(haystacks)), word_counts)))
+    order = sorted(range(len(words)), key=words.__getitem__)  # stable: ids stay ascending
+    sorted_words = list(map(words.__getitem__, order))
+    # Each word's last index in sorted_words; keys come in first-seen, i.e. sorted, order.
+    last_index = dict(zip(sorted_words, range(len(sorted_words)), strict=True))
+    starts = (0, *map(add, last_index.values(), repeat(1)))
+    return tuple(last_index), starts, tuple(map(word_ids.__getitem__, order))
 
 
 def _join_elisions(words: list[str]) -> tuple[str, list[str]]:

@@ -78,6 +78,13 @@ def plan_visit(
             f"Commune inconnue : code INSEE « {commune_code} ». Cherchez le code avec "
             "« fieldvisit communes search NOM »."
         )
+    if not commune.is_current:
+        parent = svc.communes.get(commune.chef_lieu or "")
+        parent_text = f"{parent.nom} ({parent.code})" if parent else "sa commune de rattachement"
+        raise BadInput(
+            f"{commune.label} n'est plus une commune de plein exercice : planifiez la "
+            f"visite sur {parent_text}."
+        )
     checklist = _pick_form(svc, checklist_form, DEFAULT_CHECKLIST, FormKind.checklist)
     diagnostic = _pick_form(svc, diagnostic_form, DEFAULT_DIAGNOSTIC, FormKind.diagnostic)
     with svc.store.transaction() as session:
