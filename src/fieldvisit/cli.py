@@ -92,8 +92,7 @@ def cmd_communes_search(args: argparse.Namespace) -> int:
         population = f"{c.population:,} hab.".replace(",", " ") if c.population else "—"
         kind = "" if c.is_current else f"\t{c.kind_name} de {c.chef_lieu}"
         print(
-            f"{c.code}\t{c.nom}\t{c.departement} {c.departement_nom}\t{postal}\t{population}"
-            f"{kind}"
+            f"{c.code}\t{c.nom}\t{c.departement} {c.departement_nom}\t{postal}\t{population}{kind}"
         )
     return EXIT_OK
 

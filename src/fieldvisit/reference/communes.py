@@ -83,7 +83,7 @@ class Commune:
 
     @property
     def kind_name(self) -> str:
-        """"" for a current commune, else "commune déléguée", "arrondissement municipal"…"""
+        """ "" for a current commune, else "commune déléguée", "arrondissement municipal"…"""
         return _TYPE_NAMES.get(self.type, "")
 
     @property

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Row, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from fieldvisit.core.domain import VISIT_TRANSITIONS, VisitStatus, VisitType
@@ -204,7 +205,7 @@ def update_visit(
     return visit
 
 
-def _checklist_forms(svc: Services, visit: Visit) -> list[FormDefinition]:
+def _checklist_forms(svc: Services, visit: Visit | Row[Any]) -> list[FormDefinition]:
     forms = []
     for form_id, version in (
         (visit.checklist_form_id, visit.checklist_form_version),
@@ -348,6 +349,22 @@ def _filtered(query: Select, flt: VisitFilter) -> Select:  # type: ignore[type-a
     return query
 
 
+_SUMMARY_COLUMNS = (
+    Visit.id,
+    Visit.commune_code,
+    Visit.commune_name,
+    Visit.departement,
+    Visit.visit_date,
+    Visit.visit_type,
+    Visit.status,
+    Visit.author,
+    Visit.checklist_form_id,
+    Visit.checklist_form_version,
+    Visit.diagnostic_form_id,
+    Visit.diagnostic_form_version,
+)
+
+
 def list_visits(
     svc: Services, flt: VisitFilter | None = None, limit: int | None = None, offset: int = 0
 ) -> list[VisitSummary]:
@@ -356,13 +373,14 @@ def list_visits(
     Answers are counted for the returned page only, so a first page stays fast
     however many visits and answers the database holds.
     """
-    query = _filtered(select(Visit), flt or VisitFilter()).order_by(
+    # Plain columns, not ORM objects: this runs at start-up and on every list refresh.
+    query = _filtered(select(*_SUMMARY_COLUMNS), flt or VisitFilter()).order_by(
         Visit.visit_date.desc(), Visit.id.desc()
     )
     if limit is not None:
         query = query.limit(limit).offset(offset)
     with svc.store.reading() as session:
-        page = list(session.scalars(query))
+        page = list(session.execute(query))
         counts: dict[str, int] = {}
         ids = [visit.id for visit in page]
         for start in range(0, len(ids), 500):  # stay under SQLite's variable limit
@@ -405,14 +423,14 @@ def list_visits(
     return summaries
 
 
-def _form_size(svc: Services, visit: Visit) -> int:
+def _form_size(svc: Services, visit: Visit | Row[Any]) -> int:
     total = 0
     for form in _checklist_forms_or_none(svc, visit):
         total += sum(1 for _ in form.iter_items())
     return total
 
 
-def _checklist_forms_or_none(svc: Services, visit: Visit) -> list[FormDefinition]:
+def _checklist_forms_or_none(svc: Services, visit: Visit | Row[Any]) -> list[FormDefinition]:
     try:
         return _checklist_forms(svc, visit)
     except NotFound:

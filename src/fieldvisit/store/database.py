@@ -16,14 +16,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, exc, select
+# The dialect is otherwise imported inside the first create_engine(), on the start-up
+# path that a person waits for; importing it here moves that cost to import time.
+import sqlalchemy.dialects.sqlite.pysqlite  # noqa: F401
+from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.orm import Session, sessionmaker
 
 from fieldvisit.core.errors import BadInput, FieldvisitError
 from fieldvisit.core.ids import new_id
 from fieldvisit.paths import DataDir
 from fieldvisit.store.backup import backup_database, copy_database, rotate_backups
-from fieldvisit.store.models import LocalMeta
 from fieldvisit.store.schema_version import HEAD_REVISION, KNOWN_REVISIONS
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -232,13 +234,20 @@ class Store:
             raise translate_error(err, self.data_dir.database) from err
 
     def load_device_id(self) -> str:
-        with self.transaction() as session:
-            meta = session.scalar(select(LocalMeta).where(LocalMeta.key == "device_id"))
-            if meta is None:
-                meta = LocalMeta(key="device_id", value=new_id())
-                session.add(meta)
-            self.device_id = meta.value
-        return self.device_id
+        """This database's device id, made on first open (plain SQL: start-up path)."""
+        with self.engine.begin() as conn:
+            row = conn.exec_driver_sql(
+                "SELECT value FROM local_meta WHERE key = 'device_id'"
+            ).first()
+            if row is None:
+                device_id = new_id()
+                conn.exec_driver_sql(
+                    "INSERT INTO local_meta (key, value) VALUES ('device_id', ?)", (device_id,)
+                )
+            else:
+                device_id = row[0]
+        self.device_id = device_id
+        return device_id
 
     def close(self) -> None:
         self.engine.dispose()

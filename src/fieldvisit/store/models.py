@@ -28,7 +28,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, configure_mappers, mapped_column
 
 from fieldvisit.core.ids import new_id
 from fieldvisit.store.types import JSONValue, UTCDateTime
@@ -229,3 +229,8 @@ USER_RECORD_MODELS: tuple[type[SyncColumns], ...] = (
     Attachment,
     QuickNote,
 )
+
+
+# Resolve relationships and column mappings now, at import, rather than inside the
+# first query a person waits for (and so that a mapping mistake fails loudly at once).
+configure_mappers()
