@@ -38,7 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMANDE")
 
-    commands.add_parser("demo", help="ajoute des visites de démonstration réalistes")
+    demo = commands.add_parser("demo", help="ajoute des visites de démonstration réalistes")
+    demo.set_defaults(handler=cmd_demo)
 
     communes = commands.add_parser("communes", help="référentiel des communes")
     communes_cmd = communes.add_subparsers(dest="communes_command", required=True)
@@ -46,22 +47,30 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("text", nargs="+")
     search.add_argument("--limit", type=int, default=10)
     search.add_argument("--json", action="store_true")
+    search.set_defaults(handler=cmd_communes_search)
 
     forms = commands.add_parser("forms", help="formulaires")
     forms_cmd = forms.add_subparsers(dest="forms_command", required=True)
     check = forms_cmd.add_parser("check", help="valide des définitions de formulaires")
     check.add_argument("paths", nargs="*", type=Path)
-    forms_cmd.add_parser("list", help="liste les formulaires disponibles")
+    check.set_defaults(handler=cmd_forms_check)
+    forms_cmd.add_parser("list", help="liste les formulaires disponibles").set_defaults(
+        handler=cmd_forms_list
+    )
 
     visits = commands.add_parser("visits", help="visites")
     visits_cmd = visits.add_subparsers(dest="visits_command", required=True)
     vlist = visits_cmd.add_parser("list", help="liste les visites")
     vlist.add_argument("--json", action="store_true")
+    vlist.set_defaults(handler=cmd_visits_list)
     export = visits_cmd.add_parser("export", help="exporte une visite et ses pièces jointes")
     export.add_argument("visit_id", metavar="ID")
     export.add_argument("-o", "--output", type=Path, required=True, metavar="FICHIER")
+    export.set_defaults(handler=cmd_visits_export)
     vimport = visits_cmd.add_parser("import", help="importe une archive de visite")
     vimport.add_argument("archive", type=Path, metavar="FICHIER")
+    vimport.set_defaults(handler=cmd_visits_import)
+    # Commands of other packages register themselves here (one line each).
     return parser
 
 
@@ -199,24 +208,9 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return run_app(_data_dir(args))
 
 
-HANDLERS = {
-    ("demo", None): cmd_demo,
-    ("communes", "search"): cmd_communes_search,
-    ("forms", "check"): cmd_forms_check,
-    ("forms", "list"): cmd_forms_list,
-    ("visits", "list"): cmd_visits_list,
-    ("visits", "export"): cmd_visits_export,
-    ("visits", "import"): cmd_visits_import,
-}
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command is None:
-        handler = cmd_gui
-    else:
-        sub = getattr(args, f"{args.command}_command", None)
-        handler = HANDLERS[(args.command, sub)]
+    handler = getattr(args, "handler", cmd_gui)
     try:
         return handler(args)
     except BadInput as err:
