@@ -5,7 +5,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint format bench clean
+.PHONY: all run test lint format bench clean translations
+.DEFAULT_GOAL := all
+
+# Translations: the .ts files are the source (committed); the .qm files are built here
+# and git-ignored. `make translations` adds new tr() strings of the UI to the .ts.
+TS_FILES := $(wildcard resources/translations/*.ts)
+QM_FILES := $(TS_FILES:.ts=.qm)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,10 +25,18 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test,server]'
 	touch $@ $(STAMP)
 
-run: $(STAMP)
+resources/translations/%.qm: resources/translations/%.ts | $(STAMP)
+	$(BIN)/pyside6-lrelease -silent $< -qm $@
+
+all: $(STAMP) $(QM_FILES)
+
+translations: $(STAMP)
+	$(BIN)/python scripts/update_translations.py
+
+run: $(STAMP) $(QM_FILES)
 	$(BIN)/fieldvisit $(ARGS)
 
-test: $(TEST_STAMP)
+test: $(TEST_STAMP) $(QM_FILES)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(TEST_STAMP)
@@ -38,4 +52,4 @@ bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/run_all.py
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) build dist .pytest_cache .ruff_cache .mypy_cache $(QM_FILES)

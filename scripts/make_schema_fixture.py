@@ -2,6 +2,7 @@
 
 Run it once whenever a migration changes the schema (after adding the revision), and
 commit the file: tests then open every past revision's fixture with the current app.
+It only ever writes the head revision's file: older fixtures stay as they were made.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from fieldvisit.paths import DataDir
 from fieldvisit.store import open_store
 from fieldvisit.store.models import Answer, Recommendation, Visit, natural_id
 from fieldvisit.store.schema_version import HEAD_REVISION
+from fieldvisit.store.sync_models import STATE_ROW, SyncBase, SyncState
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "store" / "fixtures"
 
@@ -65,6 +67,25 @@ def main() -> int:
                     dispositif="participation_citoyenne",
                     status="a_engager",
                     **common,
+                )
+            )
+            # Revision 0002: sync bookkeeping (a server, a cursor, the base of the visit).
+            session.add(
+                SyncState(
+                    id=STATE_ROW,
+                    server_url="https://fieldvisit.example.org",
+                    username="fixture",
+                    cursor=42,
+                    last_sync_at=stamp,
+                )
+            )
+            session.add(
+                SyncBase(
+                    table_name="visits",
+                    record_id=visit.id,
+                    server_version=3,
+                    fields={"summary": "Visite « fixture » : accents é è ç œ."},
+                    deleted=False,
                 )
             )
         with store.engine.connect() as conn:

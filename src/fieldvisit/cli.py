@@ -15,6 +15,8 @@ from pathlib import Path
 from fieldvisit import __version__
 from fieldvisit.core.errors import BadInput, FieldvisitError
 from fieldvisit.paths import DataDir, resolve_data_dir
+from fieldvisit.report.commands import add_report_commands
+from fieldvisit.sync import commands as sync_commands
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -71,6 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     vimport.add_argument("archive", type=Path, metavar="FICHIER")
     vimport.set_defaults(handler=cmd_visits_import)
     # Commands of other packages register themselves here (one line each).
+    add_report_commands(commands, forms_cmd)
+    sync_commands.register(commands)
     return parser
 
 

@@ -153,3 +153,11 @@ def interviewees(svc: Services, interview_id: str) -> list[Contact]:
                 .order_by(Contact.name)
             )
         )
+
+
+def remove_interviewee(svc: Services, interview_id: str, contact_id: str) -> None:
+    """Take a person off an interview (a tombstone; adding them again revives it)."""
+    with svc.store.transaction() as session:
+        link = get_live(session, Interviewee, natural_id("interviewee", interview_id, contact_id))
+        link.deleted_at = svc.clock()
+        svc.stamp(link)

@@ -49,8 +49,7 @@ def render_thumbnail(source: Path, target: Path, size: int = DEFAULT_SIZE) -> Pa
             rgb = _flattened(upright)
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as err:
         raise BadInput(
-            f"« {source.name} » n'est pas une image lisible : impossible d'en faire une "
-            "vignette."
+            f"« {source.name} » n'est pas une image lisible : impossible d'en faire une vignette."
         ) from err
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".thumb-", suffix=".jpg")
@@ -76,15 +75,44 @@ def _flattened(image):  # type: ignore[no-untyped-def]
     return image.convert("RGB")
 
 
+def _stored_file(svc: Services, sha256: str) -> Path:
+    source = files(svc).path_for(sha256)
+    if not source.is_file():
+        raise BadInput(
+            "Le fichier joint est absent du dossier de données "
+            f"({sha256[:12]}…) : synchronisez, ou importez-le de nouveau."
+        )
+    return source
+
+
 def thumbnail_for(svc: Services, sha256: str, size: int = DEFAULT_SIZE) -> Path:
     """The cached thumbnail of an attachment's file, rendered on first request."""
     target = cached_path(thumbnails_dir(svc), sha256, size)
     if target.is_file():
         return target
-    source = files(svc).path_for(sha256)
-    if not source.is_file():
-        raise BadInput(
-            "Le fichier de la photo est absent du dossier de données "
-            f"({sha256[:12]}…) : synchronisez ou réimportez la photo."
-        )
+    source = _stored_file(svc, sha256)
     return render_thumbnail(source, target, size)
+
+
+def viewable_copy(svc: Services, sha256: str, filename: str) -> Path:
+    """A copy of an attachment under its original name, for the system's viewer.
+
+    Stored files are named by hash, without extension: a viewer could not tell a JPEG
+    from anything else. The copy goes to the data dir's `open/` folder (made again
+    whenever missing; nothing there is precious).
+    """
+    source = _stored_file(svc, sha256)
+    safe_name = Path(filename).name or sha256
+    target = svc.data_dir.root / "open" / sha256[:16] / safe_name
+    if not target.is_file():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".open-")
+        try:
+            with os.fdopen(fd, "wb") as out, source.open("rb") as src:
+                while chunk := src.read(1024 * 1024):
+                    out.write(chunk)
+            os.replace(tmp_name, target)
+        except BaseException:
+            Path(tmp_name).unlink(missing_ok=True)
+            raise
+    return target

@@ -8,6 +8,7 @@ from fieldvisit.store.database import (
     StoreError,
     open_store,
 )
+from fieldvisit.store.sync_models import SyncBase, SyncConflict, SyncState
 
 __all__ = [
     "CorruptDatabase",
@@ -15,5 +16,8 @@ __all__ = [
     "DatabaseTooNew",
     "Store",
     "StoreError",
+    "SyncBase",
+    "SyncConflict",
+    "SyncState",
     "open_store",
 ]

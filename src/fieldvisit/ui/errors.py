@@ -16,26 +16,33 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("errors", text)
 
 
+# Called as translate("errors", "…") so that pyside6-lupdate finds the strings (it
+# cannot see through _tr(), whose argument is a variable).
+translate = QCoreApplication.translate
+
+
 def describe(err: BaseException) -> tuple[str, str]:
     """(title, message) for an error; unexpected ones get a generic, honest message."""
     if isinstance(err, RuleViolation):
-        return _tr("Action not possible"), str(err)
+        return translate("errors", "Action not possible"), str(err)
     if isinstance(err, BadInput):
-        return _tr("Invalid input"), str(err)
+        return translate("errors", "Invalid input"), str(err)
     if isinstance(err, FieldvisitError):
-        return _tr("Problem"), str(err)
+        return translate("errors", "Problem"), str(err)
     if isinstance(err, OSError):
         if getattr(err, "errno", None) == 28:
-            return _tr("Disk full"), _tr(
+            return translate("errors", "Disk full"), translate(
+                "errors",
                 "The disk is full: the last change could not be saved. Free some space "
-                "and try again; nothing else was lost."
+                "and try again; nothing else was lost.",
             )
-        return _tr("File problem"), _tr("A file could not be read or written: {0}").format(
-            err.strerror or err
-        )
-    return _tr("Unexpected error"), _tr(
+        return translate("errors", "File problem"), translate(
+            "errors", "A file could not be read or written: {0}"
+        ).format(err.strerror or err)
+    return translate("errors", "Unexpected error"), translate(
+        "errors",
         "Something unexpected went wrong. Your data already saved is safe. The details "
-        "are in the log file; please send it to the support team."
+        "are in the log file; please send it to the support team.",
     )
 
 

@@ -1,0 +1,328 @@
+"""Sync speed against PostgreSQL on loopback, written to docs/PERFORMANCE.md.
+
+A real `fieldvisit-server run` (uvicorn) on 127.0.0.1 with PostgreSQL; the laptops are
+data dirs in this process. Measures:
+
+1. the first sync of a laptop holding 10,000 records (1,000 visits × 9 answers + 1,000
+   recommendations… see `build`), against a bare psycopg executemany of the same rows
+   into the server's table;
+2. 200 phone photos of about 3 MB (random bytes: JPEG does not compress) uploaded;
+3. a no-op sync round with the server in-process (median of 30);
+4. a second laptop pulling the 10,000 records.
+
+    FIELDVISIT_TEST_PG_URL=postgresql+psycopg://… .venv/bin/python benchmarks/bench_sync.py
+
+Without FIELDVISIT_TEST_PG_URL it starts PostgreSQL itself with `.ci/postgres.sh`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import httpx
+from perf_report import machine_line, write_section
+from sqlalchemy import insert, text
+
+from fieldvisit.core.ids import new_id
+from fieldvisit.paths import DataDir
+from fieldvisit.server.db import Database, make_server_engine, migrate
+from fieldvisit.server.testing import ENV_TEST_PG_URL, add_user, fast_passwords, postgres_schema
+from fieldvisit.services import Services
+from fieldvisit.store.files import AttachmentFiles
+from fieldvisit.store.models import Answer, Attachment, Recommendation, Visit, natural_id
+from fieldvisit.sync.client import SyncClient
+from fieldvisit.sync.engine import SyncEngine
+from fieldvisit.sync.session import login
+
+PASSWORD = "mot-de-passe-solide"
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+STAMP = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def build(svc: Services, n_records: int) -> int:
+    """Pending records as the app makes them: visits, their answers, recommendations."""
+    common = {"created_at": STAMP, "updated_at": STAMP, "updated_by": svc.store.device_id}
+    per_visit = 10  # 1 visit + 8 answers + 1 recommendation
+    visits, answers, recs = [], [], []
+    for n in range(n_records // per_visit):
+        vid = new_id()
+        visits.append(
+            {
+                "id": vid,
+                "commune_code": "15187",
+                "commune_name": "Saint-Flour",
+                "departement": "15",
+                "visit_date": date(2026, 1, 1),
+                "visit_type": "premiere",
+                "status": "en_cours",
+                "author": "Bench",
+                "summary": f"Visite {n}\nConstat général.\n",
+                "checklist_form_id": "visite-centre-bourg",
+                "checklist_form_version": 1,
+                "diagnostic_form_id": "diagnostic-securite",
+                "diagnostic_form_version": 1,
+                **common,
+            }
+        )
+        for item in range(8):
+            answers.append(
+                {
+                    "id": natural_id("answer", vid, "visite-centre-bourg", f"item{item}"),
+                    "visit_id": vid,
+                    "form_id": "visite-centre-bourg",
+                    "item_id": f"item{item}",
+                    "value": "oui",
+                    "comment": "RAS",
+                    **common,
+                }
+            )
+        recs.append(
+            {
+                "id": new_id(),
+                "visit_id": vid,
+                "text": "Renforcer l'éclairage de la place.",
+                "theme_id": None,
+                "priority": 2,
+                "horizon": "court",
+                "porteur": "commune",
+                "dispositif": "aucun",
+                "due_date": None,
+                "status": "a_engager",
+                "carried_from_id": None,
+                **common,
+            }
+        )
+    with svc.store.transaction() as session:
+        session.execute(insert(Visit), visits)
+        session.execute(insert(Answer), answers)
+        session.execute(insert(Recommendation), recs)
+    return len(visits) + len(answers) + len(recs)
+
+
+def add_photos(svc: Services, count: int, size: int) -> int:
+    files = AttachmentFiles(svc.data_dir.attachments)
+    with svc.store.reading() as session:
+        visit_id = session.scalars(Visit.__table__.select().with_only_columns(Visit.id)).first()
+    rows = []
+    for n in range(count):
+        sha = files.put_bytes(os.urandom(size))
+        rows.append(
+            {
+                "id": new_id(),
+                "visit_id": visit_id,
+                "sha256": sha,
+                "filename": f"IMG_{n:04d}.jpg",
+                "media_type": "image/jpeg",
+                "size": size,
+                "caption": "",
+                "created_at": STAMP,
+                "updated_at": STAMP,
+                "updated_by": svc.store.device_id,
+            }
+        )
+    with svc.store.transaction() as session:
+        session.execute(insert(Attachment), rows)
+    return count * size
+
+
+def bare_executemany(db_url: str, n_records: int) -> float:
+    """The floor: the same number of rows into the server's table, one executemany."""
+    engine = make_server_engine(db_url)
+    data = json.dumps({"summary": "x" * 40, "status": "en_cours", "author": "Bench"})
+    rows = [
+        {
+            "table_name": "bench",
+            "record_id": f"r{n}",
+            "version": 1,
+            "seq": 10_000_000 + n,
+            "territory": "15",
+            "data": data,
+            "updated_at": STAMP,
+            "updated_by": "bench",
+        }
+        for n in range(n_records)
+    ]
+    statement = text(
+        "INSERT INTO records (table_name, record_id, version, seq, territory, data, "
+        "updated_at, updated_by) VALUES (:table_name, :record_id, :version, :seq, :territory, "
+        ":data, :updated_at, :updated_by)"
+    )
+    with engine.begin() as conn:
+        start = time.perf_counter()
+        conn.execute(statement, rows)
+        elapsed = time.perf_counter() - start
+        conn.execute(text("DELETE FROM records WHERE table_name = 'bench'"))
+    engine.dispose()
+    return elapsed
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def running_server(db_url: str, files: Path) -> Iterator[str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [str(BIN / "fieldvisit-server"), "run", "--db", db_url, "--files", str(files),
+         "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def laptop(root: Path, url: str) -> Services:
+    svc = Services.open(DataDir(root))
+    login(svc, url, "bench", PASSWORD)
+    return svc
+
+
+def timed(engine: SyncEngine) -> tuple[float, object]:
+    start = time.perf_counter()
+    report = engine.run()
+    return time.perf_counter() - start, report
+
+
+def run(db_url: str, n_records: int, photos: int, photo_mb: float) -> str:
+    db = Database(make_server_engine(db_url))
+    migrate(db.engine)
+    add_user(db, fast_passwords(), "bench", PASSWORD, "agent", ("15",))
+    db.close()
+    floor = statistics.median(bare_executemany(db_url, n_records) for _ in range(3))
+    tmp = Path(tempfile.mkdtemp(prefix="fv-bench-"))
+    os.environ["FIELDVISIT_CREDENTIALS"] = "file"
+    try:
+        with running_server(db_url, tmp / "server-files") as url:
+            first = laptop(tmp / "first", url)
+            made = build(first, n_records)
+            client = SyncClient(url, _token(first, url))
+            first_sync, report = timed(SyncEngine(first, client))
+            assert report.pushed == made, report  # type: ignore[attr-defined]
+
+            size = int(photo_mb * 2**20)
+            total = add_photos(first, photos, size)
+            start = time.perf_counter()
+            SyncEngine(first, client).upload_attachments(_report())
+            upload = time.perf_counter() - start
+            SyncEngine(first, client).run()  # push the photo records too
+
+            second = laptop(tmp / "second", url)
+            second_client = SyncClient(url, _token(second, url))
+            second_pull, report2 = timed(SyncEngine(second, second_client))
+            assert report2.pulled == made + photos, report2  # type: ignore[attr-defined]
+            client.close()
+            second_client.close()
+        noop = noop_rounds(db_url, tmp, second)
+        first.close()
+        second.close()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    mb = total / 2**20
+    rate = mb / upload
+    ratio = first_sync / floor
+    return (
+        f"{machine_line()}\n\n"
+        f"PostgreSQL 15 on 127.0.0.1, `fieldvisit-server run` (uvicorn, one process); laptops "
+        f"in the benchmark's process. {made:,} records (visits, 8 answers each, a "
+        f"recommendation each). `python benchmarks/bench_sync.py`.\n\n"
+        "| measure | result | target |\n|---|---:|---|\n"
+        f"| first sync of {made} records (push, in batches of 500) | {first_sync:.2f} s | "
+        f"< 2 s |\n"
+        f"| bare `executemany` of {made} rows into the server table | {floor:.3f} s | — |\n"
+        f"| first sync ÷ bare executemany | {ratio:.1f}× | ≤ 15× |\n"
+        f"| upload of {photos} photos of {photo_mb:g} MB ({mb:,.0f} MB) | {upload:.2f} s = "
+        f"{rate:.0f} MB/s | ≥ 100 MB/s |\n"
+        f"| second laptop pulling the {made + photos} records | {second_pull:.2f} s | "
+        f"< 2 s |\n"
+        f"| no-op sync round, server in-process (median of 30) | {noop * 1000:.1f} ms | "
+        f"< 50 ms |\n"
+    )
+
+
+def _report():  # type: ignore[no-untyped-def]
+    from fieldvisit.sync.engine import SyncReport
+
+    return SyncReport()
+
+
+def _token(svc: Services, url: str) -> str:
+    from fieldvisit.sync.credentials import token_store
+
+    token = token_store(svc.data_dir.root).get(url, "bench")
+    assert token is not None
+    return token
+
+
+def noop_rounds(db_url: str, tmp: Path, svc: Services) -> float:
+    """A sync round with nothing to do, against the same server in-process."""
+    from fastapi.testclient import TestClient
+
+    from fieldvisit.server.app import create_app
+
+    app = create_app(db_url, tmp / "server-files")
+    http = TestClient(app)
+    from fieldvisit.sync.credentials import token_store
+    from fieldvisit.sync.local import sync_state
+
+    with svc.store.reading() as session:
+        url = sync_state(session).server_url or ""
+    token = token_store(svc.data_dir.root).get(url, "bench")
+    engine = SyncEngine(svc, SyncClient("http://testserver", token, http=http))
+    engine.run()
+    times = []
+    for _ in range(30):
+        start = time.perf_counter()
+        engine.run()
+        times.append(time.perf_counter() - start)
+    app.state.ctx.db.close()
+    return statistics.median(times)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=10_000)
+    parser.add_argument("--photos", type=int, default=200)
+    parser.add_argument("--photo-mb", type=float, default=3.0)
+    parser.add_argument("--no-write", action="store_true", help="print, do not update the doc")
+    args = parser.parse_args()
+    base = os.environ.get(ENV_TEST_PG_URL) or subprocess.run(
+        ["bash", str(ROOT / ".ci" / "postgres.sh")], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    with postgres_schema(base) as db_url:
+        body = run(db_url, args.records, args.photos, args.photo_mb)
+    print(body)
+    if not args.no_write:
+        write_section("Sync (PostgreSQL on loopback)", body)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

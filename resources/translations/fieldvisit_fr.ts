@@ -1,0 +1,1598 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="fr" sourcelanguage="en">
+<context>
+    <name>ActionsPage</name>
+    <message>
+        <source>Add a recommendation</source>
+        <extracomment>the &quot;no due date&quot; value of the date editor, shown with a special text</extracomment>
+        <translation>Ajouter une recommandation</translation>
+    </message>
+    <message>
+        <source>Add a recommendation (Ctrl+Shift+A or Insert)</source>
+        <translation>Ajouter une recommandation (Ctrl+Maj+A ou Inser)</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>Supprimer…</translation>
+    </message>
+    <message>
+        <source>Delete the selected recommendation (Delete)</source>
+        <translation>Supprimer la recommandation sélectionnée (Suppr)</translation>
+    </message>
+    <message>
+        <source>Action plan</source>
+        <translation>Plan d&apos;actions</translation>
+    </message>
+    <message>
+        <source>(no theme)</source>
+        <translation>(sans thème)</translation>
+    </message>
+    <message>
+        <source>No due date</source>
+        <translation>Sans échéance</translation>
+    </message>
+    <message>
+        <source>No recommendation yet. Add the first one with “Add a recommendation” (Ctrl+Shift+A).</source>
+        <translation>Aucune recommandation pour l&apos;instant. Ajoutez la première avec «&#xa0;Ajouter une recommandation&#xa0;» (Ctrl+Maj+A).</translation>
+    </message>
+    <message>
+        <source>Delete the recommendation</source>
+        <translation>Supprimer la recommandation</translation>
+    </message>
+    <message>
+        <source>Delete this recommendation from the action plan?
+
+{0}</source>
+        <translation>Supprimer cette recommandation du plan d&apos;actions&#xa0;?
+
+{0}</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Supprimer</translation>
+    </message>
+    <message>
+        <source>Clear the due date</source>
+        <translation>Effacer l&apos;échéance</translation>
+    </message>
+</context>
+<context>
+    <name>ChecklistPage</name>
+    <message>
+        <source>Next missing required item</source>
+        <extracomment>the person asked to attach a photo to an item: (form id, item id)</extracomment>
+        <translation>Élément obligatoire suivant sans réponse</translation>
+    </message>
+    <message>
+        <source>Go to the next required item that has no answer yet.</source>
+        <translation>Aller au prochain élément obligatoire qui n&apos;a pas encore de réponse.</translation>
+    </message>
+    <message>
+        <source>Checklist</source>
+        <translation>Checklist</translation>
+    </message>
+    <message>
+        <source>The checklist of this visit cannot be shown.</source>
+        <translation>La checklist de cette visite ne peut pas être affichée.</translation>
+    </message>
+    <message>
+        <source>{0}/{1} items answered</source>
+        <translation>{0}/{1} éléments renseignés</translation>
+    </message>
+    <message>
+        <source>Required items still missing: {0}</source>
+        <translation>Éléments obligatoires encore sans réponse&#xa0;: {0}</translation>
+    </message>
+    <message>
+        <source>All required items are answered.</source>
+        <translation>Tous les éléments obligatoires sont renseignés.</translation>
+    </message>
+</context>
+<context>
+    <name>ComboChoiceEditor</name>
+    <message>
+        <source>(no answer)</source>
+        <translation>(sans réponse)</translation>
+    </message>
+</context>
+<context>
+    <name>ContactChecklist</name>
+    <message>
+        <source>Filter contacts…</source>
+        <translation>Filtrer les contacts…</translation>
+    </message>
+    <message>
+        <source>Filter contacts</source>
+        <translation>Filtrer les contacts</translation>
+    </message>
+    <message>
+        <source>Contacts</source>
+        <translation>Contacts</translation>
+    </message>
+    <message>
+        <source>No contact yet.</source>
+        <translation>Aucun contact pour l&apos;instant.</translation>
+    </message>
+    <message>
+        <source>New contact…</source>
+        <translation>Nouveau contact…</translation>
+    </message>
+</context>
+<context>
+    <name>ContactDialog</name>
+    <message>
+        <source>New contact</source>
+        <translation>Nouveau contact</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Nom&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Function</source>
+        <translation>Fonction</translation>
+    </message>
+    <message>
+        <source>&amp;Function:</source>
+        <translation>&amp;Fonction&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Organisation</source>
+        <translation>Organisme</translation>
+    </message>
+    <message>
+        <source>e.g. Mairie, Brigade de Saint-Flour</source>
+        <translation>par ex. Mairie, Brigade de Saint-Flour</translation>
+    </message>
+    <message>
+        <source>&amp;Organisation:</source>
+        <translation>&amp;Organisme&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Téléphone</translation>
+    </message>
+    <message>
+        <source>&amp;Phone:</source>
+        <translation>&amp;Téléphone&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Email</source>
+        <translation>Courriel</translation>
+    </message>
+    <message>
+        <source>&amp;Email:</source>
+        <translation>&amp;Courriel&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Create the contact</source>
+        <translation>Créer le contact</translation>
+    </message>
+    <message>
+        <source>Enter the person&apos;s name.</source>
+        <translation>Saisissez le nom de la personne.</translation>
+    </message>
+</context>
+<context>
+    <name>ContactPickerDialog</name>
+    <message>
+        <source>Choose contacts</source>
+        <translation>Choisir des contacts</translation>
+    </message>
+</context>
+<context>
+    <name>DateEditor</name>
+    <message>
+        <source>not set</source>
+        <translation>non renseignée</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Effacer</translation>
+    </message>
+    <message>
+        <source>Clear the date: {0}</source>
+        <translation>Effacer la date&#xa0;: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>DiagnosticPage</name>
+    <message>
+        <source>Diagnostic</source>
+        <translation>Diagnostic</translation>
+    </message>
+    <message>
+        <source>The diagnostic of this visit cannot be shown.</source>
+        <translation>Le diagnostic de cette visite ne peut pas être affiché.</translation>
+    </message>
+    <message>
+        <source>Themes: level of concern and observations</source>
+        <translation>Thèmes&#xa0;: niveau de préoccupation et observations</translation>
+    </message>
+    <message>
+        <source>Questions</source>
+        <translation>Questions</translation>
+    </message>
+    <message>
+        <source>{0} of {1} themes evaluated</source>
+        <translation>{0} thèmes évalués sur {1}</translation>
+    </message>
+    <message>
+        <source>{0}: {1}</source>
+        <translation>{0}&#xa0;: {1}</translation>
+    </message>
+</context>
+<context>
+    <name>InfoPage</name>
+    <message>
+        <source>Status</source>
+        <extracomment>the person wants to see the first required item without an answer the person clicked the link to the previous visit</extracomment>
+        <translation>Statut</translation>
+    </message>
+    <message>
+        <source>Start the visit</source>
+        <translation>Commencer la visite</translation>
+    </message>
+    <message>
+        <source>Complete the visit</source>
+        <translation>Terminer la visite</translation>
+    </message>
+    <message>
+        <source>Reopen</source>
+        <translation>Rouvrir</translation>
+    </message>
+    <message>
+        <source>Visit date</source>
+        <translation>Date de la visite</translation>
+    </message>
+    <message>
+        <source>Author</source>
+        <translation>Auteur</translation>
+    </message>
+    <message>
+        <source>Commune:</source>
+        <translation>Commune&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Type:</source>
+        <translation>Type&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Follow-up of:</source>
+        <translation>Suite de&#xa0;:</translation>
+    </message>
+    <message>
+        <source>&amp;Date:</source>
+        <translation>&amp;Date&#xa0;:</translation>
+    </message>
+    <message>
+        <source>&amp;Author:</source>
+        <translation>&amp;Auteur&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Forms:</source>
+        <translation>Formulaires&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Participants</source>
+        <translation>Participants</translation>
+    </message>
+    <message>
+        <source>Add a participant…</source>
+        <translation>Ajouter un participant…</translation>
+    </message>
+    <message>
+        <source>New contact…</source>
+        <translation>Nouveau contact…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Retirer</translation>
+    </message>
+    <message>
+        <source>&amp;Summary of the visit:</source>
+        <translation>&amp;Synthèse de la visite&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Summary of the visit</source>
+        <translation>Synthèse de la visite</translation>
+    </message>
+    <message>
+        <source>What matters most: what was seen, heard and agreed.</source>
+        <translation>L&apos;essentiel&#xa0;: ce qui a été vu, entendu et convenu.</translation>
+    </message>
+    <message>
+        <source>Information</source>
+        <translation>Informations</translation>
+    </message>
+    <message>
+        <source>{0} ({1}) — INSEE code {2}</source>
+        <translation>{0} ({1}) — code INSEE {2}</translation>
+    </message>
+    <message>
+        <source>the visit of {0}</source>
+        <translation>la visite du {0}</translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>No participant yet.</source>
+        <translation>Aucun participant pour l&apos;instant.</translation>
+    </message>
+    <message>
+        <source>Add a participant</source>
+        <translation>Ajouter un participant</translation>
+    </message>
+    <message>
+        <source>Person who took part in the visit:</source>
+        <translation>Personne ayant participé à la visite&#xa0;:</translation>
+    </message>
+</context>
+<context>
+    <name>InterviewsPage</name>
+    <message>
+        <source>No interview yet. Use “New interview…” to record one.</source>
+        <translation>Aucun entretien pour l&apos;instant. Utilisez «&#xa0;Nouvel entretien…&#xa0;» pour en consigner un.</translation>
+    </message>
+    <message>
+        <source>Interviews</source>
+        <translation>Entretiens</translation>
+    </message>
+    <message>
+        <source>Interviews of the visit</source>
+        <translation>Entretiens de la visite</translation>
+    </message>
+    <message>
+        <source>New interview…</source>
+        <translation>Nouvel entretien…</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>Supprimer…</translation>
+    </message>
+    <message>
+        <source>Delete the interview</source>
+        <translation>Supprimer l&apos;entretien</translation>
+    </message>
+    <message>
+        <source>Interview title</source>
+        <translation>Titre de l&apos;entretien</translation>
+    </message>
+    <message>
+        <source>&amp;Title:</source>
+        <translation>&amp;Titre&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Interview date</source>
+        <translation>Date de l&apos;entretien</translation>
+    </message>
+    <message>
+        <source>&amp;Date:</source>
+        <translation>&amp;Date&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Guide:</source>
+        <translation>Guide&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Interviewees</source>
+        <translation>Personnes interrogées</translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>Ajouter…</translation>
+    </message>
+    <message>
+        <source>Add an interviewee</source>
+        <translation>Ajouter une personne interrogée</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Retirer</translation>
+    </message>
+    <message>
+        <source>Remove the selected interviewee</source>
+        <translation>Retirer la personne interrogée sélectionnée</translation>
+    </message>
+    <message>
+        <source>Interviewees:</source>
+        <translation>Personnes interrogées&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Free notes:</source>
+        <translation>Notes libres&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Free notes of the interview</source>
+        <translation>Notes libres de l&apos;entretien</translation>
+    </message>
+    <message>
+        <source>What was said, in your own words; to sort out later.</source>
+        <translation>Ce qui a été dit, avec vos mots&#xa0;; à trier plus tard.</translation>
+    </message>
+    <message>
+        <source>Delete the interview “{0}”, its answers and its notes?</source>
+        <translation>Supprimer l&apos;entretien «&#xa0;{0}&#xa0;», ses réponses et ses notes&#xa0;?</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Supprimer</translation>
+    </message>
+    <message>
+        <source>Add interviewees</source>
+        <translation>Ajouter des personnes interrogées</translation>
+    </message>
+</context>
+<context>
+    <name>ItemRow</name>
+    <message>
+        <source>required</source>
+        <translation>obligatoire</translation>
+    </message>
+    <message>
+        <source>Required item</source>
+        <translation>Élément obligatoire</translation>
+    </message>
+    <message>
+        <source>Confidential</source>
+        <translation>Confidentiel</translation>
+    </message>
+    <message>
+        <source>Left out of the shareable report: for internal use only.</source>
+        <translation>Exclu du rapport partageable&#xa0;: à usage interne uniquement.</translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation>Commentaire</translation>
+    </message>
+    <message>
+        <source>Comment on: {0}</source>
+        <translation>Commentaire sur&#xa0;: {0}</translation>
+    </message>
+    <message>
+        <source>Comment, detail, source…</source>
+        <translation>Commentaire, précision, source…</translation>
+    </message>
+    <message>
+        <source>confidential</source>
+        <translation>confidentiel</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>&amp;New visit…</source>
+        <translation>&amp;Nouvelle visite…</translation>
+    </message>
+    <message>
+        <source>&amp;Follow-up visit</source>
+        <translation>Visite de &amp;suivi</translation>
+    </message>
+    <message>
+        <source>Plan a follow-up of the open or selected visit, dated today.</source>
+        <translation>Planifie une visite de suivi de la visite ouverte ou sélectionnée, datée d&apos;aujourd&apos;hui.</translation>
+    </message>
+    <message>
+        <source>Load the &amp;demonstration data</source>
+        <translation>Charger les &amp;données de démonstration</translation>
+    </message>
+    <message>
+        <source>&amp;Preferences…</source>
+        <translation>&amp;Préférences…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Quitter</translation>
+    </message>
+    <message>
+        <source>&amp;Search</source>
+        <translation>&amp;Rechercher</translation>
+    </message>
+    <message>
+        <source>Ne&amp;xt section</source>
+        <translation>Section &amp;suivante</translation>
+    </message>
+    <message>
+        <source>P&amp;revious section</source>
+        <translation>Section &amp;précédente</translation>
+    </message>
+    <message>
+        <source>Next &amp;unanswered required item</source>
+        <translation>Prochain élément &amp;obligatoire sans réponse</translation>
+    </message>
+    <message>
+        <source>&amp;Back to the visit list</source>
+        <translation>Retour à la &amp;liste des visites</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>&amp;Raccourcis clavier</translation>
+    </message>
+    <message>
+        <source>&amp;About fieldvisit</source>
+        <translation>À &amp;propos de fieldvisit</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Fichier</translation>
+    </message>
+    <message>
+        <source>&amp;Go</source>
+        <translation>&amp;Aller</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>Ai&amp;de</translation>
+    </message>
+    <message>
+        <source>Data: {0}</source>
+        <translation>Données&#xa0;: {0}</translation>
+    </message>
+    <message>
+        <source>Working…</source>
+        <translation>Travail en cours…</translation>
+    </message>
+    <message>
+        <source>Saving or loading…</source>
+        <translation>Enregistrement ou chargement en cours…</translation>
+    </message>
+    <message>
+        <source>{0} ({1}) — fieldvisit</source>
+        <translation>{0} ({1}) — fieldvisit</translation>
+    </message>
+    <message>
+        <source>Preferences saved: the new language applies at the next start.</source>
+        <translation>Préférences enregistrées&#xa0;: la nouvelle langue s&apos;appliquera au prochain démarrage.</translation>
+    </message>
+    <message>
+        <source>Preferences saved.</source>
+        <translation>Préférences enregistrées.</translation>
+    </message>
+    <message>
+        <source>Data folder:</source>
+        <translation>Dossier de données&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Log file:</source>
+        <translation>Fichier journal&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Licences</source>
+        <translation>Licences</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>aucun</translation>
+    </message>
+    <message>
+        <source>fieldvisit and its icons: MIT licence.</source>
+        <translation>fieldvisit et ses icônes&#xa0;: licence MIT.</translation>
+    </message>
+    <message>
+        <source>Communes: « Source : Etalab, découpage administratif » (Licence Ouverte / Open Licence; MIT package).</source>
+        <translation>Communes&#xa0;: «&#xa0;Source&#xa0;: Etalab, découpage administratif&#xa0;» (Licence Ouverte / Open Licence&#xa0;; paquet sous licence MIT).</translation>
+    </message>
+    <message>
+        <source>Qt for Python (PySide6): LGPL v3.</source>
+        <translation>Qt for Python (PySide6)&#xa0;: LGPL v3.</translation>
+    </message>
+    <message>
+        <source>Field visits on everyday security for the Petites Villes de demain programme: checklist, interviews, diagnostic, action plan and report.</source>
+        <translation>Visites de terrain sur la sécurité du quotidien pour le programme Petites Villes de demain&#xa0;: checklist, entretiens, diagnostic, plan d&apos;actions et rapport.</translation>
+    </message>
+    <message>
+        <source>About fieldvisit</source>
+        <translation>À propos de fieldvisit</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>Raccourcis clavier</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n visit(s)</source>
+        <translation>
+            <numerusform>%n visite</numerusform>
+            <numerusform>%n visites</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>MissingItemsDialog</name>
+    <message>
+        <source>The visit cannot be completed yet</source>
+        <translation>La visite ne peut pas encore être terminée</translation>
+    </message>
+    <message>
+        <source>Required items still without an answer:</source>
+        <translation>Éléments obligatoires encore sans réponse&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Required items without an answer</source>
+        <translation>Éléments obligatoires sans réponse</translation>
+    </message>
+    <message>
+        <source>Go to the first missing item</source>
+        <translation>Aller au premier élément manquant</translation>
+    </message>
+</context>
+<context>
+    <name>NewInterviewDialog</name>
+    <message>
+        <source>New interview</source>
+        <translation>Nouvel entretien</translation>
+    </message>
+    <message>
+        <source>Interview guide</source>
+        <translation>Guide d&apos;entretien</translation>
+    </message>
+    <message>
+        <source>&amp;Guide:</source>
+        <translation>&amp;Guide&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Interview title</source>
+        <translation>Titre de l&apos;entretien</translation>
+    </message>
+    <message>
+        <source>&amp;Title:</source>
+        <translation>&amp;Titre&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Interview date</source>
+        <translation>Date de l&apos;entretien</translation>
+    </message>
+    <message>
+        <source>&amp;Date:</source>
+        <translation>&amp;Date&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Interviewee(s):</source>
+        <translation>Personne(s) interrogée(s)&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Start the interview</source>
+        <translation>Commencer l&apos;entretien</translation>
+    </message>
+</context>
+<context>
+    <name>NewVisitDialog</name>
+    <message>
+        <source>New visit</source>
+        <extracomment>the id of the visit just planned</extracomment>
+        <translation>Nouvelle visite</translation>
+    </message>
+    <message>
+        <source>Commune</source>
+        <translation>Commune</translation>
+    </message>
+    <message>
+        <source>Name, postal code or INSEE code</source>
+        <translation>Nom, code postal ou code INSEE</translation>
+    </message>
+    <message>
+        <source>Date of the visit</source>
+        <translation>Date de la visite</translation>
+    </message>
+    <message>
+        <source>Type of visit</source>
+        <translation>Type de visite</translation>
+    </message>
+    <message>
+        <source>Author</source>
+        <translation>Auteur</translation>
+    </message>
+    <message>
+        <source>Your name (shown in the report)</source>
+        <translation>Votre nom (indiqué dans le rapport)</translation>
+    </message>
+    <message>
+        <source>Checklist form</source>
+        <translation>Formulaire de checklist</translation>
+    </message>
+    <message>
+        <source>Diagnostic form</source>
+        <translation>Formulaire de diagnostic</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>Problème</translation>
+    </message>
+    <message>
+        <source>&amp;Commune:</source>
+        <translation>&amp;Commune&#xa0;:</translation>
+    </message>
+    <message>
+        <source>&amp;Date:</source>
+        <translation>&amp;Date&#xa0;:</translation>
+    </message>
+    <message>
+        <source>&amp;Type:</source>
+        <translation>&amp;Type&#xa0;:</translation>
+    </message>
+    <message>
+        <source>&amp;Author:</source>
+        <translation>&amp;Auteur&#xa0;:</translation>
+    </message>
+    <message>
+        <source>C&amp;hecklist:</source>
+        <translation>C&amp;hecklist&#xa0;:</translation>
+    </message>
+    <message>
+        <source>D&amp;iagnostic:</source>
+        <translation>D&amp;iagnostic&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Create the visit</source>
+        <translation>Créer la visite</translation>
+    </message>
+    <message>
+        <source>Loading the list of communes…</source>
+        <translation>Chargement de la liste des communes…</translation>
+    </message>
+    <message>
+        <source>{0} (version {1})</source>
+        <translation>{0} (version {1})</translation>
+    </message>
+    <message>
+        <source>No commune matches this text.</source>
+        <translation>Aucune commune ne correspond à ce texte.</translation>
+    </message>
+    <message>
+        <source>INSEE {0}</source>
+        <translation>INSEE {0}</translation>
+    </message>
+    <message>
+        <source>{0} inhabitants</source>
+        <translation>{0} habitants</translation>
+    </message>
+    <message>
+        <source>Choose the commune of the visit.</source>
+        <translation>Choisissez la commune de la visite.</translation>
+    </message>
+    <message>
+        <source>The list of communes is still loading: wait a moment, then pick it.</source>
+        <translation>La liste des communes est encore en cours de chargement&#xa0;: patientez un instant, puis choisissez la commune.</translation>
+    </message>
+    <message>
+        <source>Unknown commune: “{0}”. Type a few letters of its name and pick it from the list.</source>
+        <translation>Commune inconnue&#xa0;: «&#xa0;{0}&#xa0;». Tapez quelques lettres de son nom et choisissez-la dans la liste.</translation>
+    </message>
+    <message>
+        <source>No checklist or diagnostic form is available. Check the forms folder (fieldvisit forms check).</source>
+        <translation>Aucun formulaire de checklist ou de diagnostic n&apos;est disponible. Vérifiez le dossier des formulaires (fieldvisit forms check).</translation>
+    </message>
+</context>
+<context>
+    <name>NotesPad</name>
+    <message>
+        <source>Notes typed on the spot, to be moved onto an item or an interview later</source>
+        <extracomment>the items a note can be moved to: the checklist&apos;s, then the diagnostic grid&apos;s a note was moved: &quot;item:&lt;form&gt;/&lt;item&gt;&quot; or &quot;interview:&lt;id&gt;&quot; (that page must reload)</extracomment>
+        <translation>Notes prises sur le vif, à déplacer plus tard vers un élément ou un entretien</translation>
+    </message>
+    <message>
+        <source>Quick notes</source>
+        <translation>Notes rapides</translation>
+    </message>
+    <message>
+        <source>Show moved notes</source>
+        <translation>Afficher les notes déplacées</translation>
+    </message>
+    <message>
+        <source>To an item…</source>
+        <translation>Vers un élément…</translation>
+    </message>
+    <message>
+        <source>Move the note to an item&apos;s comment</source>
+        <translation>Déplacer la note dans le commentaire d&apos;un élément</translation>
+    </message>
+    <message>
+        <source>To an interview…</source>
+        <translation>Vers un entretien…</translation>
+    </message>
+    <message>
+        <source>Move the note to an interview&apos;s notes</source>
+        <translation>Déplacer la note dans les notes d&apos;un entretien</translation>
+    </message>
+    <message>
+        <source>New quick note</source>
+        <translation>Nouvelle note rapide</translation>
+    </message>
+    <message>
+        <source>Type a note, then Enter (Ctrl+Shift+N)</source>
+        <translation>Tapez une note, puis Entrée (Ctrl+Maj+N)</translation>
+    </message>
+    <message>
+        <source>{0} at {1}</source>
+        <translation>{0} à {1}</translation>
+    </message>
+    <message>
+        <source>{0} — already moved</source>
+        <translation>{0} — déjà déplacée</translation>
+    </message>
+    <message>
+        <source>Move the note to an item</source>
+        <translation>Déplacer la note vers un élément</translation>
+    </message>
+    <message>
+        <source>Item whose comment receives the note:</source>
+        <translation>Élément dont le commentaire reçoit la note&#xa0;:</translation>
+    </message>
+    <message>
+        <source>No interview yet</source>
+        <translation>Aucun entretien pour l&apos;instant</translation>
+    </message>
+    <message>
+        <source>This visit has no interview yet. Add one in the Interviews section, then move the note to it.</source>
+        <translation>Cette visite n&apos;a pas encore d&apos;entretien. Ajoutez-en un dans la section Entretiens, puis déplacez-y la note.</translation>
+    </message>
+    <message>
+        <source>Move the note to an interview</source>
+        <translation>Déplacer la note vers un entretien</translation>
+    </message>
+    <message>
+        <source>Interview whose notes receive the note:</source>
+        <translation>Entretien dont les notes reçoivent la note&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Move to an item…</source>
+        <translation>Déplacer vers un élément…</translation>
+    </message>
+    <message>
+        <source>Move to an interview…</source>
+        <translation>Déplacer vers un entretien…</translation>
+    </message>
+    <message>
+        <source>Delete the note…</source>
+        <translation>Supprimer la note…</translation>
+    </message>
+    <message>
+        <source>Delete the note</source>
+        <translation>Supprimer la note</translation>
+    </message>
+    <message>
+        <source>Delete this quick note?
+
+{0}</source>
+        <translation>Supprimer cette note rapide&#xa0;?
+
+{0}</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Supprimer</translation>
+    </message>
+</context>
+<context>
+    <name>NumberEditor</name>
+    <message>
+        <source>between {0} and {1}</source>
+        <translation>entre {0} et {1}</translation>
+    </message>
+    <message>
+        <source>at least {0}</source>
+        <translation>au moins {0}</translation>
+    </message>
+    <message>
+        <source>at most {0}</source>
+        <translation>au plus {0}</translation>
+    </message>
+</context>
+<context>
+    <name>PhotoEditor</name>
+    <message>
+        <source>Add a photo…</source>
+        <translation>Ajouter une photo…</translation>
+    </message>
+    <message>
+        <source>Add a photo: {0}</source>
+        <translation>Ajouter une photo&#xa0;: {0}</translation>
+    </message>
+    <message>
+        <source>No photo linked</source>
+        <translation>Aucune photo liée</translation>
+    </message>
+    <message>
+        <source>1 photo linked</source>
+        <translation>1 photo liée</translation>
+    </message>
+    <message>
+        <source>{0} photos linked</source>
+        <translation>{0} photos liées</translation>
+    </message>
+</context>
+<context>
+    <name>PhotosPage</name>
+    <message>
+        <source>Import photos…</source>
+        <extracomment>the checklist items a photo can be linked to (photo items first) &quot;form/item&quot; -&gt; &quot;Section › Item&quot;, for every item of the visit&apos;s forms photos were added, linked, unlinked or deleted (the checklist shows photo items)</extracomment>
+        <translation>Importer des photos…</translation>
+    </message>
+    <message>
+        <source>Import photos (you can also drop files here)</source>
+        <translation>Importer des photos (vous pouvez aussi déposer des fichiers ici)</translation>
+    </message>
+    <message>
+        <source>Photos of the visit</source>
+        <translation>Photos de la visite</translation>
+    </message>
+    <message>
+        <source>No photo yet. Import photos, or drop image files here.</source>
+        <translation>Aucune photo pour l&apos;instant. Importez des photos ou déposez des fichiers d&apos;image ici.</translation>
+    </message>
+    <message>
+        <source>Selected photo</source>
+        <translation>Photo sélectionnée</translation>
+    </message>
+    <message>
+        <source>Caption</source>
+        <translation>Légende</translation>
+    </message>
+    <message>
+        <source>What the photo shows</source>
+        <translation>Ce que montre la photo</translation>
+    </message>
+    <message>
+        <source>Link to an item…</source>
+        <translation>Lier à un élément…</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Ouvrir</translation>
+    </message>
+    <message>
+        <source>Open the full image in the system&apos;s viewer</source>
+        <translation>Ouvrir l&apos;image complète dans la visionneuse du système</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>Supprimer…</translation>
+    </message>
+    <message>
+        <source>File:</source>
+        <translation>Fichier&#xa0;:</translation>
+    </message>
+    <message>
+        <source>&amp;Caption:</source>
+        <translation>&amp;Légende&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Linked to:</source>
+        <translation>Liée à&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Photos</source>
+        <translation>Photos</translation>
+    </message>
+    <message>
+        <source>Linked to: {0}</source>
+        <translation>Liée à&#xa0;: {0}</translation>
+    </message>
+    <message>
+        <source>no item</source>
+        <translation>aucun élément</translation>
+    </message>
+    <message>
+        <source>Import photos</source>
+        <translation>Importer des photos</translation>
+    </message>
+    <message>
+        <source>Images ({0});;All files (*)</source>
+        <translation>Images ({0});;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <source>Importing photos…</source>
+        <translation>Importation des photos…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>(not linked to an item)</source>
+        <translation>(liée à aucun élément)</translation>
+    </message>
+    <message>
+        <source>Link the photo to an item</source>
+        <translation>Lier la photo à un élément</translation>
+    </message>
+    <message>
+        <source>Checklist item the photo illustrates:</source>
+        <translation>Élément de la checklist illustré par la photo&#xa0;:</translation>
+    </message>
+    <message>
+        <source>No application could open {0}. The file is here: {1}</source>
+        <translation>Aucune application n&apos;a pu ouvrir {0}. Le fichier se trouve ici&#xa0;: {1}</translation>
+    </message>
+    <message>
+        <source>Delete the photo</source>
+        <translation>Supprimer la photo</translation>
+    </message>
+    <message>
+        <source>Delete the photo “{0}” from this visit?</source>
+        <translation>Supprimer la photo «&#xa0;{0}&#xa0;» de cette visite&#xa0;?</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Supprimer</translation>
+    </message>
+</context>
+<context>
+    <name>PreferencesDialog</name>
+    <message>
+        <source>Preferences</source>
+        <translation>Préférences</translation>
+    </message>
+    <message>
+        <source>Interface language</source>
+        <translation>Langue de l&apos;interface</translation>
+    </message>
+    <message>
+        <source>A new language applies the next time you start the application.</source>
+        <translation>La nouvelle langue s&apos;appliquera au prochain démarrage de l&apos;application.</translation>
+    </message>
+    <message>
+        <source>Author name</source>
+        <translation>Nom de l&apos;auteur</translation>
+    </message>
+    <message>
+        <source>e.g. Claire Martin (ANCT)</source>
+        <translation>par ex. Claire Martin (ANCT)</translation>
+    </message>
+    <message>
+        <source>Suggested as the author of the visits you plan.</source>
+        <translation>Proposé comme auteur des visites que vous planifiez.</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>&amp;Langue&#xa0;:</translation>
+    </message>
+    <message>
+        <source>&amp;Author:</source>
+        <translation>&amp;Auteur&#xa0;:</translation>
+    </message>
+</context>
+<context>
+    <name>RatingEditor</name>
+    <message>
+        <source>{0}: {1} out of {2}</source>
+        <translation>{0}&#xa0;: {1} sur {2}</translation>
+    </message>
+    <message>
+        <source>(1 = lowest, {0} = highest)</source>
+        <translation>(1 = le plus bas, {0} = le plus haut)</translation>
+    </message>
+</context>
+<context>
+    <name>RecommendationTableModel</name>
+    <message>
+        <source>Carried over</source>
+        <extracomment>the row&apos;s id (None for a new, not yet saved row) True when the recommendation was carried over from the previous visit enum-valued columns and their vocabulary (labels are French data from core.domain) a new row whose creation was sent to the worker and not yet confirmed an edit was accepted in the table: (row object, field name)</extracomment>
+        <translation>Reprise</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>Priorité</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>Theme</source>
+        <comment>diagnostic theme of a recommendation</comment>
+        <translation>Thème</translation>
+    </message>
+    <message>
+        <source>Horizon</source>
+        <comment>short, medium or long term</comment>
+        <translation>Horizon</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <comment>the &apos;porteur&apos; who carries out the action</comment>
+        <translation>Porteur</translation>
+    </message>
+    <message>
+        <source>Scheme</source>
+        <comment>the &apos;dispositif&apos; the action relies on</comment>
+        <translation>Dispositif</translation>
+    </message>
+    <message>
+        <source>Due date</source>
+        <translation>Échéance</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Statut</translation>
+    </message>
+    <message>
+        <source>(type the recommendation)</source>
+        <translation>(saisissez la recommandation)</translation>
+    </message>
+    <message>
+        <source>Carried over from the visit of {0}</source>
+        <translation>Reprise de la visite du {0}</translation>
+    </message>
+    <message>
+        <source>Carried over from a previous visit</source>
+        <translation>Reprise d&apos;une visite précédente</translation>
+    </message>
+</context>
+<context>
+    <name>ReportPage</name>
+    <message>
+        <source>The PDF visit report (internal and shareable versions, preview and printing) arrives with a later version of the application. Everything entered in the other sections will be in it.</source>
+        <translation>Le rapport de visite en PDF (versions interne et partageable, aperçu et impression) arrive avec une prochaine version de l&apos;application. Tout ce qui est saisi dans les autres sections y figurera.</translation>
+    </message>
+    <message>
+        <source>Report</source>
+        <translation>Rapport</translation>
+    </message>
+</context>
+<context>
+    <name>ReportView</name>
+    <message>
+        <source>Internal (restricted distribution)</source>
+        <extracomment>emitted after the visit&apos;s status changed (report issued)</extracomment>
+        <translation>Interne (diffusion restreinte)</translation>
+    </message>
+    <message>
+        <source>Shareable (without confidential items)</source>
+        <translation>Partageable (sans les éléments confidentiels)</translation>
+    </message>
+    <message>
+        <source>Generate preview</source>
+        <translation>Générer l&apos;aperçu</translation>
+    </message>
+    <message>
+        <source>Print…</source>
+        <translation>Imprimer…</translation>
+    </message>
+    <message>
+        <source>Save PDF…</source>
+        <translation>Enregistrer le PDF…</translation>
+    </message>
+    <message>
+        <source>Open in viewer</source>
+        <translation>Ouvrir dans la visionneuse</translation>
+    </message>
+    <message>
+        <source>Issue the report</source>
+        <translation>Émettre le rapport</translation>
+    </message>
+    <message>
+        <source>Reprint the issued report</source>
+        <translation>Réimprimer le rapport émis</translation>
+    </message>
+    <message>
+        <source>Print a blank form…</source>
+        <translation>Imprimer un formulaire vierge…</translation>
+    </message>
+    <message>
+        <source>Version:</source>
+        <translation>Version&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Report issued on {0}.</source>
+        <translation>Rapport émis le {0}.</translation>
+    </message>
+    <message>
+        <source>The report can be issued once the visit is completed.</source>
+        <translation>Le rapport peut être émis une fois la visite terminée.</translation>
+    </message>
+    <message>
+        <source>Blank form « {0} »</source>
+        <translation>Formulaire vierge «&#xa0;{0}&#xa0;»</translation>
+    </message>
+    <message>
+        <source>Generating the PDF…</source>
+        <translation>Génération du PDF…</translation>
+    </message>
+    <message>
+        <source>The PDF could not be displayed ({0}).</source>
+        <translation>Le PDF n&apos;a pas pu être affiché ({0}).</translation>
+    </message>
+    <message>
+        <source>{0} — {1} pages</source>
+        <translation>{0} — {1} pages</translation>
+    </message>
+    <message>
+        <source>Save the PDF</source>
+        <translation>Enregistrer le PDF</translation>
+    </message>
+    <message>
+        <source>PDF documents (*.pdf)</source>
+        <translation>Documents PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>PDF saved: {0}</source>
+        <translation>PDF enregistré&#xa0;: {0}</translation>
+    </message>
+    <message>
+        <source>The internal report will be generated, kept as the issued document and the visit marked « report issued ». Continue?</source>
+        <translation>Le rapport interne va être généré, conservé comme document émis, et la visite marquée «&#xa0;rapport émis&#xa0;». Continuer&#xa0;?</translation>
+    </message>
+    <message>
+        <source>Issued report</source>
+        <translation>Rapport émis</translation>
+    </message>
+    <message>
+        <source>Issued report of {0}</source>
+        <translation>Rapport émis de {0}</translation>
+    </message>
+</context>
+<context>
+    <name>SectionBox</name>
+    <message>
+        <source>Progress of the section {0}</source>
+        <translation>Avancement de la section {0}</translation>
+    </message>
+    <message>
+        <source>{0} of {1} items answered in this section</source>
+        <translation>{0} éléments renseignés sur {1} dans cette section</translation>
+    </message>
+</context>
+<context>
+    <name>ThemeRow</name>
+    <message>
+        <source>Level of concern: {0}</source>
+        <translation>Niveau de préoccupation&#xa0;: {0}</translation>
+    </message>
+    <message>
+        <source>Observations…</source>
+        <translation>Observations…</translation>
+    </message>
+    <message>
+        <source>Observations: {0}</source>
+        <translation>Observations&#xa0;: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>UnavailablePage</name>
+    <message>
+        <source>This section is not available yet in this version.</source>
+        <translation>Cette section n&apos;est pas encore disponible dans cette version.</translation>
+    </message>
+</context>
+<context>
+    <name>VisitListModel</name>
+    <message>
+        <source>Commune</source>
+        <translation>Commune</translation>
+    </message>
+    <message>
+        <source>Département</source>
+        <translation>Département</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Statut</translation>
+    </message>
+    <message>
+        <source>Author</source>
+        <translation>Auteur</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>Avancement</translation>
+    </message>
+</context>
+<context>
+    <name>VisitListPage</name>
+    <message>
+        <source>Search a commune, an INSEE code, an author…</source>
+        <extracomment>open this visit in the workspace the person asked for the new-visit dialog the rows were (re)loaded; the number of visits in the data dir the selected visit changed (&quot;&quot; when none) a short message for the status bar</extracomment>
+        <translation>Rechercher une commune, un code INSEE, un auteur…</translation>
+    </message>
+    <message>
+        <source>Search visits</source>
+        <translation>Rechercher des visites</translation>
+    </message>
+    <message>
+        <source>Filter by status</source>
+        <translation>Filtrer par statut</translation>
+    </message>
+    <message>
+        <source>All statuses</source>
+        <translation>Tous les statuts</translation>
+    </message>
+    <message>
+        <source>Filter by département</source>
+        <translation>Filtrer par département</translation>
+    </message>
+    <message>
+        <source>All départements</source>
+        <translation>Tous les départements</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Du</translation>
+    </message>
+    <message>
+        <source>Filter from a date</source>
+        <translation>Filtrer à partir d&apos;une date</translation>
+    </message>
+    <message>
+        <source>Visits from</source>
+        <translation>Visites à partir du</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>au</translation>
+    </message>
+    <message>
+        <source>Filter up to a date</source>
+        <translation>Filtrer jusqu&apos;à une date</translation>
+    </message>
+    <message>
+        <source>Visits up to</source>
+        <translation>Visites jusqu&apos;au</translation>
+    </message>
+    <message>
+        <source>Clear filters</source>
+        <translation>Effacer les filtres</translation>
+    </message>
+    <message>
+        <source>Visits</source>
+        <translation>Visites</translation>
+    </message>
+    <message>
+        <source>No visit matches the search and filters.</source>
+        <translation>Aucune visite ne correspond à la recherche et aux filtres.</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Ouvrir</translation>
+    </message>
+    <message>
+        <source>Follow-up visit</source>
+        <translation>Visite de suivi</translation>
+    </message>
+    <message>
+        <source>Plan a follow-up visit of this commune today, with its open recommendations.</source>
+        <translation>Planifie aujourd&apos;hui une visite de suivi de cette commune, avec ses recommandations en cours.</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>Supprimer…</translation>
+    </message>
+    <message>
+        <source>New visit</source>
+        <translation>Nouvelle visite</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n of {0} visit(s) shown</source>
+        <translation>
+            <numerusform>%n visite affichée sur {0}</numerusform>
+            <numerusform>%n visites affichées sur {0}</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Select a visit in the list first.</source>
+        <translation>Sélectionnez d&apos;abord une visite dans la liste.</translation>
+    </message>
+    <message>
+        <source>Follow-up visit of {0} planned.</source>
+        <translation>Visite de suivi de {0} planifiée.</translation>
+    </message>
+    <message>
+        <source>Delete the visit</source>
+        <translation>Supprimer la visite</translation>
+    </message>
+    <message>
+        <source>Delete the visit of {0} on {1}, with its answers, interviews, action plan and photos?</source>
+        <translation>Supprimer la visite de {0} du {1}, avec ses réponses, entretiens, plan d&apos;actions et photos&#xa0;?</translation>
+    </message>
+    <message>
+        <source>It disappears from this computer and, at the next sync, from the server.</source>
+        <translation>Elle disparaît de cet ordinateur et, à la prochaine synchronisation, du serveur.</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Supprimer</translation>
+    </message>
+    <message>
+        <source>Visit deleted.</source>
+        <translation>Visite supprimée.</translation>
+    </message>
+    <message>
+        <source>Loading the demonstration data…</source>
+        <translation>Chargement des données de démonstration…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n demonstration visit(s) added.</source>
+        <translation>
+            <numerusform>%n visite de démonstration ajoutée.</numerusform>
+            <numerusform>%n visites de démonstration ajoutées.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The demonstration visits are already there.</source>
+        <translation>Les visites de démonstration sont déjà présentes.</translation>
+    </message>
+</context>
+<context>
+    <name>VisitWorkspace</name>
+    <message>
+        <source>Visits</source>
+        <extracomment>the person asked to go back to the visit list something about the visit changed (progress, status, date…): refresh the list a visit was opened (also from inside: the link to a follow-up&apos;s previous visit)</extracomment>
+        <translation>Visites</translation>
+    </message>
+    <message>
+        <source>Back to the visit list (Alt+Left)</source>
+        <translation>Retour à la liste des visites (Alt+Gauche)</translation>
+    </message>
+    <message>
+        <source>Back to the visit list</source>
+        <translation>Retour à la liste des visites</translation>
+    </message>
+    <message>
+        <source>Answered items</source>
+        <translation>Éléments renseignés</translation>
+    </message>
+    <message>
+        <source>Quick notes</source>
+        <translation>Notes rapides</translation>
+    </message>
+    <message>
+        <source>Show or hide the quick notes (Ctrl+Shift+N)</source>
+        <translation>Afficher ou masquer les notes rapides (Ctrl+Maj+N)</translation>
+    </message>
+    <message>
+        <source>Sections of the visit</source>
+        <translation>Sections de la visite</translation>
+    </message>
+    <message>
+        <source>Information</source>
+        <translation>Informations</translation>
+    </message>
+    <message>
+        <source>Checklist</source>
+        <translation>Checklist</translation>
+    </message>
+    <message>
+        <source>Interviews</source>
+        <translation>Entretiens</translation>
+    </message>
+    <message>
+        <source>Diagnostic</source>
+        <translation>Diagnostic</translation>
+    </message>
+    <message>
+        <source>Action plan</source>
+        <translation>Plan d&apos;actions</translation>
+    </message>
+    <message>
+        <source>Photos</source>
+        <translation>Photos</translation>
+    </message>
+    <message>
+        <source>Report</source>
+        <translation>Rapport</translation>
+    </message>
+    <message>
+        <source>{0}/{1} answered</source>
+        <translation>{0}/{1} renseignés</translation>
+    </message>
+    <message>
+        <source>{0} of the {1} items of the checklist and diagnostic are answered</source>
+        <translation>{0} des {1} éléments de la checklist et du diagnostic sont renseignés</translation>
+    </message>
+</context>
+<context>
+    <name>WelcomePage</name>
+    <message>
+        <source>Welcome to fieldvisit</source>
+        <translation>Bienvenue dans fieldvisit</translation>
+    </message>
+    <message>
+        <source>Prepare and record your field visits on everyday security: checklist, interviews, diagnostic and action plan, even without a network.</source>
+        <translation>Préparez et consignez vos visites de terrain sur la sécurité du quotidien&#xa0;: checklist, entretiens, diagnostic et plan d&apos;actions, même sans réseau.</translation>
+    </message>
+    <message>
+        <source>New visit</source>
+        <translation>Nouvelle visite</translation>
+    </message>
+    <message>
+        <source>Load demonstration data</source>
+        <translation>Charger des données de démonstration</translation>
+    </message>
+    <message>
+        <source>Adds a few realistic visits of Petites Villes de demain to try the app.</source>
+        <translation>Ajoute quelques visites réalistes de Petites Villes de demain pour essayer l&apos;application.</translation>
+    </message>
+    <message>
+        <source>Loading the demonstration data</source>
+        <translation>Chargement des données de démonstration</translation>
+    </message>
+    <message>
+        <source>Loading the demonstration data…</source>
+        <translation>Chargement des données de démonstration…</translation>
+    </message>
+</context>
+<context>
+    <name>YesNoNaEditor</name>
+    <message>
+        <source>Yes</source>
+        <extracomment>single_choice items with more choices than this get a combo box instead of radios a text editor lost the focus: pending autosaves should be written now</extracomment>
+        <translation>Oui</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>Non</translation>
+    </message>
+    <message>
+        <source>Not applicable</source>
+        <translation>Sans objet</translation>
+    </message>
+    <message>
+        <source>Click the selected answer again, or press Delete, to clear it.</source>
+        <translation>Cliquez à nouveau sur la réponse choisie, ou appuyez sur Suppr, pour l&apos;effacer.</translation>
+    </message>
+</context>
+<context>
+    <name>app</name>
+    <message>
+        <source>fieldvisit cannot start</source>
+        <translation>fieldvisit ne peut pas démarrer</translation>
+    </message>
+    <message>
+        <source>Nothing was changed in your data.</source>
+        <translation>Vos données n&apos;ont pas été modifiées.</translation>
+    </message>
+</context>
+<context>
+    <name>errors</name>
+    <message>
+        <source>Action not possible</source>
+        <translation>Action impossible</translation>
+    </message>
+    <message>
+        <source>Invalid input</source>
+        <translation>Saisie invalide</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>Problème</translation>
+    </message>
+    <message>
+        <source>Disk full</source>
+        <translation>Disque plein</translation>
+    </message>
+    <message>
+        <source>The disk is full: the last change could not be saved. Free some space and try again; nothing else was lost.</source>
+        <translation>Le disque est plein&#xa0;: la dernière modification n&apos;a pas pu être enregistrée. Libérez de la place puis réessayez&#xa0;; rien d&apos;autre n&apos;a été perdu.</translation>
+    </message>
+    <message>
+        <source>File problem</source>
+        <translation>Problème de fichier</translation>
+    </message>
+    <message>
+        <source>A file could not be read or written: {0}</source>
+        <translation>Un fichier n&apos;a pas pu être lu ou écrit&#xa0;: {0}</translation>
+    </message>
+    <message>
+        <source>Unexpected error</source>
+        <translation>Erreur inattendue</translation>
+    </message>
+    <message>
+        <source>Something unexpected went wrong. Your data already saved is safe. The details are in the log file; please send it to the support team.</source>
+        <translation>Un problème inattendu est survenu. Vos données déjà enregistrées ne risquent rien. Les détails sont dans le fichier journal&#xa0;; envoyez-le à l&apos;équipe d&apos;assistance.</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,116 @@
+"""Report-size renditions of photos: upright, ≤ 1000 px on the long side, JPEG q80.
+
+A photo of the annex prints at most 17 × 10.5 cm: 1000 px give 150 to 240 dpi there,
+plenty for a documentary photo, and keep a PDF with 60 photos small enough to e-mail.
+Embedding the originals would make the PDF huge, and decoding them is the slowest step
+of a report. JPEG `draft()` lets the decoder scale by 1/2, 1/4 or 1/8 while reading;
+aimed at the long side (not a square box, which would decode a 4:3 photo at full
+size), a 4000×3000 photo comes out of the decoder at 1000×750 with nothing left to
+resize: about half the time of a 1280-px rendition.
+
+Renditions are cached as `<cache>/<sha256>-<size>.jpg`: the attachment's content hash
+names them, so they never go stale and are reused by every later report.
+`services/thumbnails.py` does the same for small UI thumbnails with a square box.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+REPORT_IMAGE_SIZE = 1000
+REPORT_IMAGE_QUALITY = 80
+
+
+@dataclass(frozen=True)
+class Rendition:
+    path: Path
+    width: int
+    height: int
+
+
+def rendition_path(cache_dir: Path, sha256: str, size: int = REPORT_IMAGE_SIZE) -> Path:
+    return cache_dir / f"{sha256}-{size}.jpg"
+
+
+def report_rendition(
+    source: Path, sha256: str, cache_dir: Path, size: int = REPORT_IMAGE_SIZE
+) -> Rendition | None:
+    """The cached rendition of a photo, made on first request; None if unreadable."""
+    target = rendition_path(cache_dir, sha256, size)
+    if target.is_file():
+        try:
+            with Image.open(target) as cached:  # reads the header only
+                return Rendition(target, *cached.size)
+        except (UnidentifiedImageError, OSError):
+            target.unlink(missing_ok=True)  # a damaged cache file: make it again
+    try:
+        with Image.open(source) as image:
+            if image.format == "JPEG":
+                width, height = image.size
+                scale = size / max(width, height)
+                if scale < 1:
+                    image.draft("RGB", (max(1, int(width * scale)), max(1, int(height * scale))))
+            if max(image.size) > size:
+                # Scale first, then turn: rotating the small image is the cheap way.
+                image.thumbnail((size, size), Image.Resampling.BICUBIC)
+            rgb = _flattened(ImageOps.exif_transpose(image))
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        return None
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=cache_dir, prefix=".report-", suffix=".jpg")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            rgb.save(out, format="JPEG", quality=REPORT_IMAGE_QUALITY, optimize=False)
+        os.replace(tmp_name, target)  # never half a file under the final name
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    return Rendition(target, *rgb.size)
+
+
+def _flattened(image: Image.Image) -> Image.Image:
+    """RGB for JPEG: transparent pixels over white instead of black."""
+    if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGB", rgba.size, (255, 255, 255))
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    return image.convert("RGB") if image.mode != "RGB" else image
+
+
+def prepare_renditions(
+    photos: Sequence[tuple[Path, str]],
+    cache_dir: Path,
+    on_done: Callable[[int], None] | None = None,
+    workers: int | None = None,
+) -> list[Rendition | None]:
+    """Renditions of (source, sha256) pairs, in order; made on a few threads.
+
+    Pillow releases the GIL while decoding, resizing and encoding, so two cores make
+    a cold cache about twice as fast. `on_done(n)` is called on the caller's thread
+    after each photo (n photos done so far).
+    """
+    if not photos:
+        return []
+    workers = workers or max(1, min(4, os.cpu_count() or 1, len(photos)))
+    results: list[Rendition | None] = []
+    if workers == 1:
+        for source, sha in photos:
+            results.append(report_rendition(source, sha, cache_dir))
+            if on_done is not None:
+                on_done(len(results))
+        return results
+    with ThreadPoolExecutor(workers, thread_name_prefix="report-images") as pool:
+        futures = [pool.submit(report_rendition, source, sha, cache_dir) for source, sha in photos]
+        for future in futures:
+            results.append(future.result())
+            if on_done is not None:
+                on_done(len(results))
+    return results

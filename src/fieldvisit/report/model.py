@@ -1,0 +1,639 @@
+"""The visit report as plain data: everything the PDF shows, gathered from services.
+
+`build_report(svc, visit_id, shareable)` reads the visit through the services and
+returns a `VisitReport` of frozen dataclasses (no ORM objects, no reportlab), so what a
+report contains is tested with plain asserts and `render.py` only draws it.
+
+What each variant holds
+-----------------------
+
+Internal (`shareable=False`): everything, confidential items marked (« Confidentiel »),
+and the "Diffusion restreinte" marking on the cover, header and footer.
+
+Shareable (`shareable=True`), for the commune and partners:
+
+- Items marked `confidential` in their form (label, answer and comment) are left out,
+  in the checklist, the diagnostic and the interviews; so are the photos linked to a
+  confidential item (their captions describe it). Key figures count only what is shown,
+  so they do not reveal how many confidential items exist.
+- Interview free notes (`Interview.notes`) are left out when the interview's guide has
+  any confidential item: notes are free text typed during the interview, where a
+  gendarme's confidential remark cannot be told apart from the rest (both shipped
+  guides have confidential items, so their notes are internal only). Notes of a guide
+  without confidential items are kept.
+- Quick notes not yet moved onto an item or interview are never in the shareable
+  report (they are unreviewed jottings); the internal report lists them in a
+  "Notes de terrain non classées" section. Moved notes already are in comments or
+  interview notes and are not repeated.
+- Contacts' phone numbers and e-mail addresses are in neither variant.
+
+Only items visible (per `visible_if`, evaluated on the visit's answers) are listed;
+a visible item without an answer reads « Non renseigné ».
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+
+from fieldvisit.core.domain import (
+    CONCERN_LABELS,
+    PRIORITY_LABELS,
+    ActionStatus,
+    ContactRole,
+    Dispositif,
+    Horizon,
+    Porteur,
+    VisitStatus,
+    VisitType,
+)
+from fieldvisit.forms import FormDefinition, FormItem, ItemType, Section
+from fieldvisit.report.text import NOT_ANSWERED, answer_text, short_date, slug
+from fieldvisit.services import (
+    actions,
+    answers,
+    attachments,
+    contacts,
+    diagnostic,
+    interviews,
+    notes,
+    visits,
+)
+from fieldvisit.services.context import Services
+from fieldvisit.store.models import (
+    Answer,
+    Attachment,
+    Contact,
+    Interview,
+    InterviewAnswer,
+    Recommendation,
+    ThemeRating,
+)
+
+Progress = Callable[[int, int], None]  # (steps done, steps in all), for progress bars
+MARKING_INTERNAL = "Diffusion restreinte"
+CONFIDENTIAL_TAG = "Confidentiel"
+PROGRAMME = "Petites Villes de demain · Sécurité du quotidien"
+
+
+class Mark(StrEnum):
+    """How an item's status is shown at a glance."""
+
+    YES = "yes"
+    NO = "no"
+    NOT_APPLICABLE = "na"
+    ANSWERED = "answered"
+    MISSING = "missing"
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    role: str
+    organisation: str = ""
+
+    @property
+    def description(self) -> str:
+        return ", ".join(part for part in (self.role, self.organisation) if part)
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    item_id: str
+    label: str
+    answer: str  # as read; « Non renseigné » when unanswered
+    mark: Mark
+    comment: str = ""
+    long: bool = False  # a long_text answer: drawn across the full width
+    confidential: bool = False
+    required: bool = False
+
+    @property
+    def answered(self) -> bool:
+        return self.mark != Mark.MISSING
+
+
+@dataclass(frozen=True)
+class SectionResult:
+    section_id: str
+    title: str
+    description: str
+    items: tuple[ItemResult, ...]
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for item in self.items if item.answered)
+
+
+@dataclass(frozen=True)
+class ThemeResult:
+    theme_id: str
+    label: str
+    level: int | None  # 1–4, None = non évalué
+    level_label: str
+    observations: str = ""
+
+
+@dataclass(frozen=True)
+class DiagnosticPart:
+    """One of the three parts of the diagnostic (constat, sentiment, adéquation)."""
+
+    section_id: str
+    title: str
+    description: str
+    items: tuple[ItemResult, ...]
+    themes: tuple[ThemeResult, ...]
+
+
+@dataclass(frozen=True)
+class DiagnosticReport:
+    title: str
+    description: str
+    parts: tuple[DiagnosticPart, ...]
+
+    @property
+    def themes(self) -> tuple[ThemeResult, ...]:
+        return tuple(theme for part in self.parts for theme in part.themes)
+
+
+@dataclass(frozen=True)
+class InterviewReport:
+    title: str
+    guide_title: str
+    held_on: date | None
+    interviewees: tuple[Person, ...]
+    sections: tuple[SectionResult, ...]
+    notes: str
+    notes_withheld: bool = False  # shareable variant: free notes left out on purpose
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    priority: int
+    priority_label: str
+    text: str
+    theme: str
+    horizon: str
+    porteur: str
+    dispositif: str
+    due_date: date | None
+    status: str
+    is_open: bool
+    carried_over: bool
+
+    @property
+    def origin(self) -> str:
+        return "Reportée" if self.carried_over else "Nouvelle"
+
+
+@dataclass(frozen=True)
+class PhotoEntry:
+    number: int
+    caption: str
+    filename: str
+    sha256: str
+    source: Path
+    linked_to: str = ""  # "Section › Item" of the form item the photo documents
+
+
+@dataclass(frozen=True)
+class KeyFigures:
+    items_answered: int
+    items_visible: int
+    themes_rated: int
+    themes_total: int
+    concerns_by_level: tuple[tuple[str, int], ...]  # (label, count), levels 4 → 1, non évalué
+    actions_open: int
+    actions_total: int
+    interviews: int
+    photos: int
+
+    @property
+    def serious_concerns(self) -> int:
+        """Themes rated 3 (préoccupant) or 4 (très préoccupant)."""
+        return sum(count for label, count in self.concerns_by_level[:2])
+
+
+@dataclass(frozen=True)
+class VisitReport:
+    shareable: bool
+    visit_id: str
+    commune_code: str
+    commune_name: str
+    departement: str
+    departement_name: str
+    epci: str
+    population: int | None
+    visit_date: date
+    visit_type: str
+    previous_visit_date: date | None
+    status: str
+    authors: tuple[str, ...]
+    participants: tuple[Person, ...]
+    summary: str
+    key_figures: KeyFigures
+    checklist_title: str
+    checklist: tuple[SectionResult, ...]
+    interviews: tuple[InterviewReport, ...]
+    diagnostic: DiagnosticReport | None
+    actions: tuple[ActionRow, ...]
+    photos: tuple[PhotoEntry, ...]
+    field_notes: tuple[str, ...]
+    generated_at: datetime
+    issued_on: date | None = None
+    confidential_left_out: int = 0  # items withheld from the shareable variant
+
+    @property
+    def marking(self) -> str:
+        return "" if self.shareable else MARKING_INTERNAL
+
+    @property
+    def variant_label(self) -> str:
+        return "Version partageable" if self.shareable else "Version interne"
+
+    @property
+    def title(self) -> str:
+        return f"Rapport de visite — {self.commune_name}"
+
+    @property
+    def commune_label(self) -> str:
+        return f"{self.commune_name} ({self.departement})"
+
+    @property
+    def subject(self) -> str:
+        return (
+            f"Visite « sécurité du quotidien » du {short_date(self.visit_date)}, "
+            f"{self.commune_label} — {self.variant_label.lower()}"
+        )
+
+    @property
+    def author_line(self) -> str:
+        return ", ".join(self.authors) or "fieldvisit"
+
+
+def report_filename(report: VisitReport) -> str:
+    """`rapport-<code>-<commune-slug>-<date>.pdf`; "-partageable" for that variant."""
+    variant = "-partageable" if report.shareable else ""
+    return (
+        f"rapport-{report.commune_code}-{slug(report.commune_name)}-"
+        f"{report.visit_date.isoformat()}{variant}.pdf"
+    )
+
+
+def build_report(
+    svc: Services,
+    visit_id: str,
+    shareable: bool = False,
+    *,
+    issued_on: date | None = None,
+) -> VisitReport:
+    """Gather one visit into a VisitReport (see the module docstring for the variants)."""
+    visit = visits.get_visit(svc, visit_id)
+    keep = _Filter(shareable)
+    visit_attachments = attachments.list_attachments(svc, visit_id)
+    photos_by_item = _photos_by_item(visit_attachments)
+    checklist_form = _pinned(svc, visit.checklist_form_id, visit.checklist_form_version)
+    diagnostic_form = _pinned(svc, visit.diagnostic_form_id, visit.diagnostic_form_version)
+
+    checklist: tuple[SectionResult, ...] = ()
+    if checklist_form is not None:
+        rows = answers.visit_answers(svc, visit_id, checklist_form.id)
+        checklist = _form_sections(checklist_form, rows, photos_by_item, keep)
+    diagnostic_report = None
+    if diagnostic_form is not None:
+        rows = answers.visit_answers(svc, visit_id, diagnostic_form.id)
+        ratings = diagnostic.theme_ratings(svc, visit_id)
+        diagnostic_report = _diagnostic(diagnostic_form, rows, ratings, photos_by_item, keep)
+    interview_reports = tuple(
+        _interview(svc, interview, keep) for interview in interviews.list_interviews(svc, visit_id)
+    )
+    theme_labels = {t.id: t.label for t in diagnostic_form.iter_themes()} if diagnostic_form else {}
+    action_rows = tuple(
+        _action(rec, theme_labels) for rec in actions.list_recommendations(svc, visit_id)
+    )
+    photos = _photo_entries(svc, visit_attachments, [checklist_form, diagnostic_form], keep)
+    field_notes: tuple[str, ...] = ()
+    if not shareable:
+        field_notes = tuple(
+            f"{note.noted_at.astimezone():%d/%m/%Y %H:%M} — {note.text}"
+            for note in notes.list_quick_notes(svc, visit_id)
+        )
+    commune = svc.communes.get(visit.commune_code)
+    previous_date = None
+    if visit.previous_visit_id:
+        previous_date = _visit_date_or_none(svc, visit.previous_visit_id)
+    figures = _key_figures(checklist, diagnostic_report, action_rows, interview_reports, photos)
+    return VisitReport(
+        shareable=shareable,
+        visit_id=visit.id,
+        commune_code=visit.commune_code,
+        commune_name=visit.commune_name,
+        departement=visit.departement,
+        departement_name=commune.departement_nom if commune else "",
+        epci=(commune.epci_nom or "") if commune else "",
+        population=commune.population if commune else None,
+        visit_date=visit.visit_date,
+        visit_type=VisitType(visit.visit_type).label,
+        previous_visit_date=previous_date,
+        status=VisitStatus(visit.status).label,
+        authors=_authors(visit.author),
+        participants=_participants(svc, visit_id),
+        summary=visit.summary.strip(),
+        key_figures=figures,
+        checklist_title=checklist_form.title if checklist_form else "",
+        checklist=checklist,
+        interviews=interview_reports,
+        diagnostic=diagnostic_report,
+        actions=action_rows,
+        photos=photos,
+        field_notes=field_notes,
+        generated_at=svc.clock(),
+        issued_on=issued_on,
+        confidential_left_out=keep.left_out,
+    )
+
+
+def _key_figures(
+    checklist: tuple[SectionResult, ...],
+    diagnostic_report: DiagnosticReport | None,
+    action_rows: tuple[ActionRow, ...],
+    interview_reports: tuple[InterviewReport, ...],
+    photos: tuple[PhotoEntry, ...],
+) -> KeyFigures:
+    parts = diagnostic_report.parts if diagnostic_report else ()
+    items = [i for section in checklist for i in section.items]
+    items += [i for part in parts for i in part.items]
+    themes = diagnostic_report.themes if diagnostic_report else ()
+    return KeyFigures(
+        items_answered=sum(1 for i in items if i.answered),
+        items_visible=len(items),
+        themes_rated=sum(1 for t in themes if t.level is not None),
+        themes_total=len(themes),
+        concerns_by_level=tuple(
+            (CONCERN_LABELS[level], sum(1 for t in themes if t.level == level))
+            for level in (4, 3, 2, 1, None)
+        ),
+        actions_open=sum(1 for a in action_rows if a.is_open),
+        actions_total=len(action_rows),
+        interviews=len(interview_reports),
+        photos=len(photos),
+    )
+
+
+def _participants(svc: Services, visit_id: str) -> tuple[Person, ...]:
+    people = {c.id: c for c in contacts.list_contacts(svc)}
+    return tuple(
+        _person(people[cid]) for cid in visits.participant_ids(svc, visit_id) if cid in people
+    )
+
+
+class _Filter:
+    """Decides what the variant keeps, and counts what the shareable one leaves out."""
+
+    def __init__(self, shareable: bool) -> None:
+        self.shareable = shareable
+        self.left_out = 0
+
+    def keeps(self, item: FormItem) -> bool:
+        if self.shareable and item.confidential:
+            self.left_out += 1
+            return False
+        return True
+
+
+def _pinned(svc: Services, form_id: str | None, version: int | None) -> FormDefinition | None:
+    if form_id is None or version is None:
+        return None
+    return svc.forms.get(form_id, version)
+
+
+def _photos_by_item(items: Iterable[Attachment]) -> dict[tuple[str, str], int]:
+    counts: dict[tuple[str, str], int] = {}
+    for attachment in items:
+        if attachment.form_id and attachment.item_id and _is_photo(attachment):
+            key = (attachment.form_id, attachment.item_id)
+            counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def _is_photo(attachment: Attachment) -> bool:
+    return attachment.media_type.startswith("image/")
+
+
+@dataclass(frozen=True)
+class _Given:
+    """One form's answers: values, comments, and which items they make visible."""
+
+    values: Mapping[str, object]
+    comments: Mapping[str, str]
+    visible: frozenset[str]
+
+
+def _item_results(
+    form: FormDefinition,
+    section: Section,
+    given: _Given,
+    photos_by_item: Mapping[tuple[str, str], int],
+    keep: _Filter,
+) -> tuple[ItemResult, ...]:
+    results = []
+    for item in section.items:
+        if item.id not in given.visible or not keep.keeps(item):
+            continue
+        value = given.values.get(item.id)
+        text = answer_text(item, value, photos_by_item.get((form.id, item.id), 0))
+        results.append(
+            ItemResult(
+                item_id=item.id,
+                label=item.label,
+                answer=text or NOT_ANSWERED,
+                mark=_mark(item, value, bool(text)),
+                comment=given.comments.get(item.id, "").strip(),
+                long=item.type == ItemType.long_text,
+                confidential=item.confidential,
+                required=item.required,
+            )
+        )
+    return tuple(results)
+
+
+def _mark(item: FormItem, value: object, has_text: bool) -> Mark:
+    if not has_text:
+        return Mark.MISSING
+    if item.type == ItemType.yes_no_na:
+        return {"oui": Mark.YES, "non": Mark.NO}.get(str(value), Mark.NOT_APPLICABLE)
+    return Mark.ANSWERED
+
+
+AnswerRows = Mapping[str, Answer] | Mapping[str, InterviewAnswer]
+
+
+def _given(
+    form: FormDefinition, rows: AnswerRows, photos_by_item: Mapping[tuple[str, str], int]
+) -> _Given:
+    """The answers of one form; a photo linked to a photo item answers it."""
+    values: dict[str, object] = {}
+    comments: dict[str, str] = {}
+    for item_id, row in rows.items():
+        values[item_id] = row.value
+        comments[item_id] = row.comment or ""
+    for form_id, item_id in photos_by_item:
+        # A photo answers a photo item; linked to another item it only illustrates it.
+        if form_id == form.id and _is_photo_item(form, item_id):
+            values[item_id] = True
+    # Visibility of every item at once: per item, it would evaluate the whole form again.
+    visible = frozenset(item.id for item in form.visible_items(values))
+    return _Given(values, comments, visible)
+
+
+def _is_photo_item(form: FormDefinition, item_id: str) -> bool:
+    try:
+        return form.item(item_id).type == ItemType.photo
+    except KeyError:
+        return False
+
+
+def _form_sections(
+    form: FormDefinition,
+    rows: AnswerRows,
+    photos_by_item: Mapping[tuple[str, str], int],
+    keep: _Filter,
+) -> tuple[SectionResult, ...]:
+    given = _given(form, rows, photos_by_item)
+    sections = []
+    for section in form.sections:
+        items = _item_results(form, section, given, photos_by_item, keep)
+        if items:
+            sections.append(SectionResult(section.id, section.title, section.description, items))
+    return tuple(sections)
+
+
+def _diagnostic(
+    form: FormDefinition,
+    rows: AnswerRows,
+    ratings: Mapping[str, ThemeRating],
+    photos_by_item: Mapping[tuple[str, str], int],
+    keep: _Filter,
+) -> DiagnosticReport:
+    given = _given(form, rows, photos_by_item)
+    parts = []
+    for section in form.sections:
+        items = _item_results(form, section, given, photos_by_item, keep)
+        themes = []
+        for theme in section.themes:
+            rating = ratings.get(theme.id)
+            level = rating.level if rating is not None else None
+            themes.append(
+                ThemeResult(
+                    theme_id=theme.id,
+                    label=theme.label,
+                    level=level,
+                    level_label=CONCERN_LABELS.get(level, CONCERN_LABELS[None]),
+                    observations=(rating.observations or "").strip() if rating else "",
+                )
+            )
+        if items or themes:
+            parts.append(
+                DiagnosticPart(section.id, section.title, section.description, items, tuple(themes))
+            )
+    return DiagnosticReport(form.title, form.description.strip(), tuple(parts))
+
+
+def _interview(svc: Services, interview: Interview, keep: _Filter) -> InterviewReport:
+    form = svc.forms.get(interview.form_id, interview.form_version)
+    rows = interviews.interview_answers(svc, interview.id)
+    sections = _form_sections(form, rows, {}, keep)
+    withhold_notes = keep.shareable and bool(form.confidential_item_ids())
+    return InterviewReport(
+        title=interview.title or form.title,
+        guide_title=form.title,
+        held_on=interview.held_on,
+        interviewees=tuple(_person(c) for c in interviews.interviewees(svc, interview.id)),
+        sections=sections,
+        notes="" if withhold_notes else interview.notes.strip(),
+        notes_withheld=withhold_notes and bool(interview.notes.strip()),
+    )
+
+
+def _action(rec: Recommendation, theme_labels: Mapping[str, str]) -> ActionRow:
+    status = ActionStatus(rec.status)
+    return ActionRow(
+        priority=rec.priority,
+        priority_label=PRIORITY_LABELS.get(rec.priority, str(rec.priority)),
+        text=rec.text.strip(),
+        theme=theme_labels.get(rec.theme_id or "", ""),
+        horizon=_label(Horizon, rec.horizon),
+        porteur=_label(Porteur, rec.porteur),
+        dispositif=_label(Dispositif, rec.dispositif),
+        due_date=rec.due_date,
+        status=status.label,
+        is_open=status.is_open,
+        carried_over=rec.carried_from_id is not None,
+    )
+
+
+def _label(enum: type[Horizon] | type[Porteur] | type[Dispositif], code: str) -> str:
+    try:
+        return enum(code).label
+    except ValueError:
+        return code
+
+
+def _photo_entries(
+    svc: Services,
+    items: Iterable[Attachment],
+    forms: Iterable[FormDefinition | None],
+    keep: _Filter,
+) -> tuple[PhotoEntry, ...]:
+    by_id = {form.id: form for form in forms if form is not None}
+    entries: list[PhotoEntry] = []
+    for attachment in items:
+        if not _is_photo(attachment):
+            continue
+        linked_to = ""
+        form = by_id.get(attachment.form_id or "")
+        if form is not None and attachment.item_id:
+            try:
+                item = form.item(attachment.item_id)
+            except KeyError:
+                item = None
+            if item is not None:
+                if keep.shareable and item.confidential:
+                    continue  # the caption describes a confidential item
+                linked_to = f"{form.section_of(item.id).title} › {item.label}"
+        entries.append(
+            PhotoEntry(
+                number=len(entries) + 1,
+                caption=attachment.caption.strip() or attachment.filename,
+                filename=attachment.filename,
+                sha256=attachment.sha256,
+                source=attachments.attachment_path(svc, attachment),
+                linked_to=linked_to,
+            )
+        )
+    return tuple(entries)
+
+
+def _person(contact: Contact) -> Person:
+    try:
+        role = ContactRole(contact.role).label
+    except ValueError:
+        role = contact.role
+    return Person(contact.name, role, contact.organisation)
+
+
+def _authors(author: str) -> tuple[str, ...]:
+    parts = [p.strip() for chunk in author.splitlines() for p in chunk.split(";")]
+    return tuple(p for p in parts if p)
+
+
+def _visit_date_or_none(svc: Services, visit_id: str) -> date | None:
+    from fieldvisit.core.errors import NotFound
+
+    try:
+        return visits.get_visit(svc, visit_id).visit_date
+    except NotFound:
+        return None

@@ -1,0 +1,288 @@
+"""`fieldvisit-server`: run the sync server, manage accounts, devices and forms.
+
+    fieldvisit-server run --db URL [--host 127.0.0.1 --port 8000] [--files DIR]
+    fieldvisit-server users add NAME --role agent --territories 15,43
+    fieldvisit-server users passwd NAME | users list
+    fieldvisit-server devices list [--user NAME] | devices revoke ID…
+    fieldvisit-server forms publish FILE.toml…
+
+--db is a SQLAlchemy URL (sqlite+pysqlite:///path, postgresql+psycopg://…) or a plain
+path to a SQLite file; default FIELDVISIT_SERVER_DB, else ./fieldvisit-server.sqlite3.
+Passwords come from a prompt, or FIELDVISIT_SERVER_PASSWORD for scripts.
+Exit codes: 0 ok, 1 operation failed, 2 bad usage or bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+import tomllib
+from collections.abc import Sequence
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+
+from fieldvisit.core.clock import utc_now
+from fieldvisit.core.errors import BadInput, FieldvisitError
+from fieldvisit.server.auth import (
+    Passwords,
+    check_new_password,
+    check_role,
+    find_user,
+    parse_territories,
+)
+from fieldvisit.server.db import Database, make_server_engine, migrate, normalise_url
+from fieldvisit.server.forms import FormRejected, publish_form
+from fieldvisit.server.models import Device, User
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+ENV_DB = "FIELDVISIT_SERVER_DB"
+ENV_PASSWORD = "FIELDVISIT_SERVER_PASSWORD"
+
+
+class FrenchArgumentParser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_BAD_INPUT, f"{self.prog} : erreur : {message}\n")
+
+
+def _db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        default=os.environ.get(ENV_DB, "fieldvisit-server.sqlite3"),
+        help="base de données : URL SQLAlchemy ou chemin d'un fichier SQLite",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = FrenchArgumentParser(
+        prog="fieldvisit-server",
+        description="Serveur de synchronisation fieldvisit : comptes, appareils, formulaires.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMANDE", required=True)
+
+    run = commands.add_parser("run", help="démarre le serveur (uvicorn)")
+    _db_option(run)
+    run.add_argument("--host", default="127.0.0.1")
+    run.add_argument("--port", type=int, default=8000)
+    run.add_argument("--files", type=Path, help="dossier des pièces jointes")
+    run.add_argument("--ssl-certfile", help="certificat TLS (sinon : derrière un proxy HTTPS)")
+    run.add_argument("--ssl-keyfile", help="clé privée TLS")
+    run.set_defaults(handler=cmd_run)
+
+    users = commands.add_parser("users", help="comptes")
+    users_cmd = users.add_subparsers(dest="users_command", required=True)
+    add = users_cmd.add_parser("add", help="crée un compte")
+    _db_option(add)
+    add.add_argument("username")
+    add.add_argument("--role", required=True, help="agent, coordinateur ou admin")
+    add.add_argument("--territories", default="", help="départements, ex. 15,43")
+    add.set_defaults(handler=cmd_users_add)
+    passwd = users_cmd.add_parser("passwd", help="change un mot de passe")
+    _db_option(passwd)
+    passwd.add_argument("username")
+    passwd.set_defaults(handler=cmd_users_passwd)
+    ulist = users_cmd.add_parser("list", help="liste les comptes")
+    _db_option(ulist)
+    ulist.set_defaults(handler=cmd_users_list)
+
+    devices = commands.add_parser("devices", help="appareils connectés")
+    devices_cmd = devices.add_subparsers(dest="devices_command", required=True)
+    dlist = devices_cmd.add_parser("list", help="liste les appareils")
+    _db_option(dlist)
+    dlist.add_argument("--user")
+    dlist.set_defaults(handler=cmd_devices_list)
+    revoke = devices_cmd.add_parser("revoke", help="révoque le jeton d'appareils")
+    _db_option(revoke)
+    revoke.add_argument("ids", nargs="+", type=int, metavar="ID")
+    revoke.set_defaults(handler=cmd_devices_revoke)
+
+    forms = commands.add_parser("forms", help="formulaires publiés")
+    forms_cmd = forms.add_subparsers(dest="forms_command", required=True)
+    fpub = forms_cmd.add_parser("publish", help="publie des définitions de formulaires")
+    _db_option(fpub)
+    fpub.add_argument("paths", nargs="+", type=Path, metavar="FICHIER")
+    fpub.add_argument("--as", dest="as_user", required=True, help="administrateur qui publie")
+    fpub.set_defaults(handler=cmd_forms_publish)
+    return parser
+
+
+def _open(args: argparse.Namespace) -> Database:
+    engine = make_server_engine(args.db)
+    migrate(engine)
+    return Database(engine)
+
+
+def _password(prompt: str) -> str:
+    password = os.environ.get(ENV_PASSWORD)
+    if password is None:
+        if not sys.stdin.isatty():
+            raise BadInput(f"Mot de passe : saisissez-le au clavier ou passez {ENV_PASSWORD}.")
+        password = getpass.getpass(prompt)
+        if getpass.getpass("Confirmez : ") != password:
+            raise BadInput("Les deux saisies diffèrent.")
+    check_new_password(password)
+    return password
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from fieldvisit.server.app import create_app
+
+    url = normalise_url(args.db)
+    app = create_app(url, args.files)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        ssl_certfile=args.ssl_certfile,
+        ssl_keyfile=args.ssl_keyfile,
+        log_level="info",
+        timeout_graceful_shutdown=5,
+    )
+    return EXIT_OK
+
+
+def cmd_users_add(args: argparse.Namespace) -> int:
+    role = check_role(args.role)
+    territories = parse_territories(args.territories)
+    if role != "admin" and not territories:
+        raise BadInput("Un agent ou un coordinateur a au moins un territoire (--territories).")
+    db = _open(args)
+    with db.reading() as session:
+        if find_user(session, args.username) is not None:
+            raise BadInput(f"Le compte « {args.username} » existe déjà.")
+    password = _password(f"Mot de passe de {args.username} : ")
+    with db.transaction() as session:
+        session.add(
+            User(
+                username=args.username,
+                password_hash=Passwords().hash(password),
+                role=role,
+                territories=",".join(territories),
+                created_at=utc_now(),
+                disabled=False,
+            )
+        )
+    db.close()
+    print(f"Compte « {args.username} » créé ({role}).", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_users_passwd(args: argparse.Namespace) -> int:
+    db = _open(args)
+    with db.reading() as session:
+        if find_user(session, args.username) is None:
+            raise BadInput(f"Compte inconnu : « {args.username} ».")
+    password = _password(f"Nouveau mot de passe de {args.username} : ")
+    with db.transaction() as session:
+        user = find_user(session, args.username)
+        assert user is not None
+        user.password_hash = Passwords().hash(password)
+    db.close()
+    print(f"Mot de passe de « {args.username} » changé.", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_users_list(args: argparse.Namespace) -> int:
+    db = _open(args)
+    with db.reading() as session:
+        for user in session.scalars(select(User).order_by(User.username)):
+            where = "tous" if user.role == "admin" else user.territories.replace(",", " ")
+            state = "\tdésactivé" if user.disabled else ""
+            print(f"{user.username}\t{user.role}\t{where}{state}")
+    db.close()
+    return EXIT_OK
+
+
+def cmd_devices_list(args: argparse.Namespace) -> int:
+    db = _open(args)
+    now = utc_now()
+    with db.reading() as session:
+        query = select(Device, User).join(User, User.id == Device.user_id).order_by(Device.id)
+        if args.user:
+            query = query.where(User.username == args.user)
+        for device, user in session.execute(query):
+            if device.revoked_at is not None:
+                state = f"révoqué le {device.revoked_at:%d/%m/%Y %H:%M}"
+            elif device.expires_at <= now:
+                state = "expiré"
+            else:
+                state = f"actif jusqu'au {device.expires_at:%d/%m/%Y}"
+            seen = f"{device.last_seen_at:%d/%m/%Y %H:%M}" if device.last_seen_at else "—"
+            print(
+                f"{device.id}\t{user.username}\t{device.name or device.device_id}\t{state}\t{seen}"
+            )
+    db.close()
+    return EXIT_OK
+
+
+def cmd_devices_revoke(args: argparse.Namespace) -> int:
+    db = _open(args)
+    now = utc_now()
+    with db.transaction() as session:
+        missing = [i for i in args.ids if session.get(Device, i) is None]
+        if missing:
+            raise BadInput(f"Appareil(s) inconnu(s) : {', '.join(map(str, missing))}.")
+        for device_id in args.ids:
+            device = session.get(Device, device_id)
+            if device is not None and device.revoked_at is None:
+                device.revoked_at = now
+    db.close()
+    print(f"{len(args.ids)} appareil(s) révoqué(s).", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_forms_publish(args: argparse.Namespace) -> int:
+    db = _open(args)
+    with db.reading() as session:
+        admin = find_user(session, args.as_user)
+    if admin is None or admin.role != "admin":
+        raise BadInput(f"« {args.as_user} » n'est pas un administrateur.")
+    for path in args.paths:
+        try:
+            raw = path.read_bytes()
+            document = tomllib.loads(raw.decode("utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+            raise BadInput(f"{path} : illisible ({err}).") from err
+        try:
+            with db.transaction() as session:
+                _form, created = publish_form(
+                    session,
+                    str(document.get("id", "")),
+                    int(document.get("version", 0)),
+                    raw,
+                    admin.id,
+                    utc_now(),
+                )
+        except FormRejected as err:
+            raise BadInput(f"{path} : {err}") from err
+        verb = "publié" if created else "déjà publié"
+        print(f"{path.name} : {verb}.", file=sys.stderr)
+    db.close()
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except BadInput as err:
+        print(f"fieldvisit-server : {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except FieldvisitError as err:
+        print(f"fieldvisit-server : {err}", file=sys.stderr)
+        return EXIT_FAILED
+    except OperationalError as err:
+        print(f"fieldvisit-server : base de données injoignable ({err.orig}).", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,392 @@
+"""Push and pull of records: optimistic concurrency, idempotent batches, scoping.
+
+A push takes the change-sequence row lock first (see `models.Counter`), so pushes are
+serialised: version checks cannot race, and sequence numbers commit in order. A pull
+reads the committed sequence value first and only returns records up to it, so a
+cursor never jumps over a change that commits later.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    and_,
+    any_,
+    bindparam,
+    exists,
+    insert,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import Session
+
+from fieldvisit.server.models import Blob, Counter, Grant, PushBatchLog, Record
+from fieldvisit.server.scoping import Principal
+from fieldvisit.sync.wire import (
+    DEPARTEMENT_RE,
+    REFERENCES,
+    Change,
+    ChangeResult,
+    PulledRecord,
+    PullPage,
+    PushBatch,
+    PushResult,
+    check_fields,
+    departement_of_commune,
+)
+
+SEQ = "seq"
+# References that make a contact visible in the referring record's territory.
+CONTACT_LINKS = {("visit_participants", "contact_id"), ("interviewees", "contact_id")}
+
+
+class BatchIdReused(Exception):
+    """A batch id already used by another user or for a different request."""
+
+
+def _dump(fields: dict[str, Any]) -> str:
+    return json.dumps(fields, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def to_wire(record: Record | Held) -> PulledRecord:
+    return PulledRecord.model_construct(
+        table=record.table_name,
+        id=record.record_id,
+        version=record.version,
+        seq=record.seq,
+        fields=json.loads(record.data),
+        deleted_at=record.deleted_at,
+        updated_by=record.updated_by,
+        updated_at=record.updated_at,
+    )
+
+
+# --- pull ----------------------------------------------------------------------------
+
+
+def committed_seq(session: Session) -> int:
+    return int(session.scalar(select(Counter.value).where(Counter.name == SEQ)) or 0)
+
+
+def pull(session: Session, who: Principal, after: int, limit: int) -> PullPage:
+    ceiling = committed_seq(session)  # first: see the module docstring
+    query = (
+        select(Record)
+        .where(Record.seq > after, Record.seq <= ceiling)
+        .order_by(Record.seq)
+        .limit(limit + 1)
+    )
+    if not who.is_admin:
+        territories = sorted(who.territories)
+        granted = exists().where(
+            Grant.table_name == Record.table_name,
+            Grant.record_id == Record.record_id,
+            Grant.territory.in_(territories),
+        )
+        query = query.where(or_(Record.territory.in_(territories), granted))
+    rows = list(session.scalars(query))
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = rows[-1].seq if has_more else max(ceiling, after)
+    return PullPage.model_construct(
+        records=[to_wire(r) for r in rows], next_cursor=next_cursor, has_more=has_more
+    )
+
+
+def readable(session: Session, who: Principal, record: Record | Held) -> bool:
+    if who.may_read(record.territory):
+        return True
+    return who.may_read(None, grants_of(session, record.table_name, record.record_id))
+
+
+def grants_of(session: Session, table: str, record_id: str) -> frozenset[str]:
+    return frozenset(
+        session.scalars(
+            select(Grant.territory).where(Grant.table_name == table, Grant.record_id == record_id)
+        )
+    )
+
+
+# --- push ----------------------------------------------------------------------------
+
+
+def request_hash(batch: PushBatch) -> str:
+    return hashlib.sha256(batch.model_dump_json().encode("utf-8")).hexdigest()
+
+
+@dataclass
+class Held:
+    """A record row held in memory during a push (plain Core rows: no ORM overhead)."""
+
+    table_name: str
+    record_id: str
+    version: int
+    seq: int
+    territory: str | None
+    data: str
+    deleted_at: datetime | None
+    updated_at: datetime
+    updated_by: str
+    sha256: str | None
+    new: bool = False
+    dirty: bool = False
+
+
+RECORDS = Record.__table__
+
+
+@dataclass
+class _Batch:
+    """What one push needs to know, loaded up front in a few queries."""
+
+    session: Session
+    who: Principal
+    device_id: str
+    now: datetime
+    seq: int
+    records: dict[tuple[str, str], Held] = field(default_factory=dict)
+    new_grants: set[tuple[str, str, str]] = field(default_factory=set)
+
+    def next_seq(self) -> int:
+        self.seq += 1
+        return self.seq
+
+
+def push(session: Session, who: Principal, batch: PushBatch, now: datetime) -> PushResult:
+    # Lock first: every push waits here for the one before it to commit.
+    session.execute(update(Counter).where(Counter.name == SEQ).values(value=Counter.value))
+    digest = request_hash(batch)
+    logged = session.get(PushBatchLog, batch.batch_id)
+    if logged is not None:
+        if logged.user_id != who.user_id or logged.request_hash != digest:
+            raise BatchIdReused(batch.batch_id)
+        stored = PushResult.model_validate_json(logged.result)
+        return stored.model_copy(update={"replayed": True})
+    state = _Batch(session, who, batch.device_id, now, committed_seq(session))
+    _load(state, batch.changes)
+    results = [_apply(state, change) for change in batch.changes]
+    _save_records(state)
+    _save_grants(state)
+    session.execute(update(Counter).where(Counter.name == SEQ).values(value=state.seq))
+    result = PushResult(batch_id=batch.batch_id, results=results)
+    session.add(
+        PushBatchLog(
+            batch_id=batch.batch_id,
+            user_id=who.user_id,
+            request_hash=digest,
+            result=result.model_dump_json(),
+            created_at=now,
+        )
+    )
+    return result
+
+
+def _load(state: _Batch, changes: Iterable[Change]) -> None:
+    """The records of the batch and every record they refer to, in one query per table."""
+    wanted: dict[str, set[str]] = {}
+    for change in changes:
+        wanted.setdefault(change.table, set()).add(change.id)
+        for name, target in REFERENCES[change.table]:
+            value = change.fields.get(name)
+            if isinstance(value, str):
+                wanted.setdefault(target, set()).add(value)
+    for table, ids in wanted.items():
+        id_list = sorted(ids)
+        for start in range(0, len(id_list), 500):
+            chunk = id_list[start : start + 500]
+            for row in state.session.execute(
+                select(RECORDS).where(RECORDS.c.table_name == table, _id_in(state.session, chunk))
+            ):
+                held = Held(**row._mapping)
+                state.records[(table, held.record_id)] = held
+
+
+def _id_in(session: Session, ids: list[str]) -> ColumnElement[bool]:
+    """record_id IN ids; on PostgreSQL as `= ANY(array)`: one parameter, planned fast."""
+    if session.get_bind().dialect.name == "postgresql":
+        return RECORDS.c.record_id == any_(bindparam("ids", ids, type_=ARRAY(String)))
+    return RECORDS.c.record_id.in_(ids)
+
+
+def _rejected(change: Change, reason: str) -> ChangeResult:
+    return ChangeResult(table=change.table, id=change.id, status="rejected", reason=reason)
+
+
+def _apply(state: _Batch, change: Change) -> ChangeResult:
+    problem = check_fields(change.table, change.fields)
+    if problem:
+        return _rejected(change, f"enregistrement invalide : {problem}")
+    key = (change.table, change.id)
+    existing = state.records.get(key)
+    if existing is not None and existing.version != change.base_version:
+        if not readable(state.session, state.who, existing):
+            return _rejected(change, "enregistrement hors de vos territoires")
+        return ChangeResult(
+            table=change.table, id=change.id, status="conflict", current=to_wire(existing)
+        )
+    territory, problem = _territory(state, change, existing)
+    if problem:
+        return _rejected(change, problem)
+    if not state.who.may_write(territory):
+        where = f"département {territory}" if territory else "hors territoire"
+        return _rejected(change, f"vous n'avez pas accès à ce territoire ({where})")
+    problem = _check_references(state, change, territory)
+    if problem:
+        return _rejected(change, problem)
+    sha = change.fields.get("sha256")
+    needs_file = change.table == "attachments" and not change.deleted
+    if needs_file and (not isinstance(sha, str) or not blob_complete(state.session, sha)):
+        return _rejected(
+            change,
+            "fichier joint pas encore reçu par le serveur : il sera renvoyé à la "
+            "prochaine synchronisation",
+        )
+    data = _dump(change.fields)
+    if existing is not None:
+        if existing.data == data and (existing.deleted_at is not None) == change.deleted:
+            return ChangeResult(
+                table=change.table, id=change.id, status="accepted", version=existing.version
+            )
+        existing.version += 1
+        existing.seq = state.next_seq()
+        existing.data = data
+        if not change.deleted:
+            existing.deleted_at = None
+        elif existing.deleted_at is None:
+            existing.deleted_at = state.now
+        existing.updated_at = state.now
+        existing.updated_by = state.device_id
+        existing.dirty = True
+        record = existing
+    else:
+        record = Held(
+            table_name=change.table,
+            record_id=change.id,
+            version=1,
+            seq=state.next_seq(),
+            territory=territory,
+            data=data,
+            deleted_at=state.now if change.deleted else None,
+            updated_at=state.now,
+            updated_by=state.device_id,
+            sha256=sha if change.table == "attachments" and isinstance(sha, str) else None,
+            new=True,
+        )
+        state.records[key] = record
+    return ChangeResult(table=change.table, id=change.id, status="accepted", version=record.version)
+
+
+def _territory(state: _Batch, change: Change, existing: Held | None) -> tuple[str | None, str]:
+    """(territory, problem): fixed at creation, derived from the record or its parent."""
+    fields = change.fields
+    if change.table == "visits":
+        dep = str(fields.get("departement", ""))
+        if not DEPARTEMENT_RE.match(dep):
+            return None, f"département invalide « {dep} »"
+        if existing is not None and existing.territory != dep:
+            return None, "le département d'une visite ne peut pas changer"
+        return dep, ""
+    if existing is not None:
+        return existing.territory, ""
+    if change.table == "contacts":
+        code = fields.get("commune_code")
+        if isinstance(code, str) and code:
+            dep = departement_of_commune(code)
+            if dep is None:
+                return None, f"code commune invalide « {code} »"
+            return dep, ""
+        mine = sorted(state.who.territories)
+        return (mine[0] if mine else None), ""
+    link, parent_table = REFERENCES[change.table][0]
+    parent = state.records.get((parent_table, str(fields.get(link))))
+    if parent is None:
+        return None, (
+            f"{parent_table} « {fields.get(link)} » inconnu du serveur : "
+            "l'enregistrement sera renvoyé à la prochaine synchronisation"
+        )
+    return parent.territory, ""
+
+
+def _check_references(state: _Batch, change: Change, territory: str | None) -> str:
+    for name, target in REFERENCES[change.table]:
+        value = change.fields.get(name)
+        if value is None:
+            continue
+        referenced = state.records.get((target, str(value)))
+        if referenced is None:
+            return (
+                f"{target} « {value} » inconnu du serveur : l'enregistrement sera renvoyé "
+                "à la prochaine synchronisation"
+            )
+        if (change.table, name) in CONTACT_LINKS and not change.deleted:
+            if not readable(state.session, state.who, referenced):
+                return "contact hors de vos territoires"
+            if territory is not None and referenced.territory != territory:
+                _grant(state, referenced, territory)
+        elif not state.who.is_admin and not readable(state.session, state.who, referenced):
+            return f"{target} « {value} » hors de vos territoires"
+    return ""
+
+
+def _grant(state: _Batch, contact: Held, territory: str) -> None:
+    key = (contact.table_name, contact.record_id, territory)
+    if key in state.new_grants:
+        return
+    if territory in grants_of(state.session, contact.table_name, contact.record_id):
+        return
+    state.new_grants.add(key)
+    # Sent again (same version) so that devices of that territory receive it now.
+    contact.seq = state.next_seq()
+    contact.dirty = True
+
+
+COLUMNS = ("version", "seq", "data", "deleted_at", "updated_at", "updated_by")
+
+
+def _save_records(state: _Batch) -> None:
+    """Write the batch's new and changed records: one executemany each."""
+    new = [r for r in state.records.values() if r.new]
+    changed = [r for r in state.records.values() if r.dirty and not r.new]
+    if new:
+        names = [c.key for c in RECORDS.columns]
+        state.session.execute(
+            insert(RECORDS), [{name: getattr(r, name) for name in names} for r in new]
+        )
+    if changed:
+        state.session.execute(
+            update(RECORDS)
+            .where(
+                RECORDS.c.table_name == bindparam("k_table"),
+                RECORDS.c.record_id == bindparam("k_id"),
+            )
+            .values({name: bindparam(f"v_{name}") for name in COLUMNS}),
+            [
+                {
+                    "k_table": r.table_name,
+                    "k_id": r.record_id,
+                    **{f"v_{name}": getattr(r, name) for name in COLUMNS},
+                }
+                for r in changed
+            ],
+        )
+
+
+def _save_grants(state: _Batch) -> None:
+    for table, record_id, territory in sorted(state.new_grants):
+        state.session.add(Grant(table_name=table, record_id=record_id, territory=territory))
+
+
+def blob_complete(session: Session, sha256: str) -> bool:
+    return bool(
+        session.scalar(select(Blob.complete).where(and_(Blob.sha256 == sha256, Blob.complete)))
+    )

@@ -1,0 +1,47 @@
+"""Who may read and write what: roles and territories (départements).
+
+- admin: reads and writes every record, publishes forms.
+- coordinateur and agent: read and write the records of their territories. The
+  coordinateur reviews from the office and may correct (a review is an edit like any
+  other and goes through the same merge); publishing forms stays with admins.
+
+A record's territory is fixed when it is first accepted: a visit's département; a
+visit's children (answers, interviews, ratings, recommendations, attachments, notes,
+participants) take their visit's, interviewees and interview answers their
+interview's. A contact takes the département of its commune (`commune_code`), or,
+without one, the first territory of the user who created it (none for an admin:
+then only admins see it until it is referenced). A contact is also visible in every
+territory where a participant or interviewee record refers to it (a `Grant`), so a
+device never receives a participant without its contact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The authenticated user behind a request (and the device row it used)."""
+
+    user_id: int
+    username: str
+    role: str
+    territories: frozenset[str]
+    device_row: int
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    def may_read(self, territory: str | None, grants: frozenset[str] = frozenset()) -> bool:
+        if self.is_admin:
+            return True
+        return (territory is not None and territory in self.territories) or bool(
+            grants & self.territories
+        )
+
+    def may_write(self, territory: str | None) -> bool:
+        if self.is_admin:
+            return True
+        return territory is not None and territory in self.territories

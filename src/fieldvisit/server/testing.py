@@ -1,0 +1,162 @@
+"""Helpers for tests and benchmarks: fast password hashes, users, a PostgreSQL schema.
+
+Not used by the server itself. Cheap argon2id parameters keep test logins fast; the
+real server always uses argon2-cffi's defaults.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from argon2 import PasswordHasher
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from fieldvisit.core.clock import utc_now
+from fieldvisit.server.auth import Passwords
+from fieldvisit.server.db import Database
+from fieldvisit.server.models import User
+
+ENV_TEST_PG_URL = "FIELDVISIT_TEST_PG_URL"
+
+
+def fast_passwords() -> Passwords:
+    return Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+def add_user(
+    db: Database,
+    passwords: Passwords,
+    username: str,
+    password: str,
+    role: str = "agent",
+    territories: tuple[str, ...] = ("15",),
+) -> None:
+    with db.transaction() as session:
+        session.add(
+            User(
+                username=username,
+                password_hash=passwords.hash(password),
+                role=role,
+                territories=",".join(territories),
+                created_at=utc_now(),
+                disabled=False,
+            )
+        )
+
+
+@contextmanager
+def postgres_schema(base_url: str) -> Iterator[str]:
+    """A fresh schema in the PostgreSQL database of base_url; yields a URL that uses it."""
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(base_url).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+STAMP = "2026-03-14T09:00:00.000000+00:00"
+
+
+def visit_fields(departement: str = "15", commune_code: str = "15187", **extra: object) -> dict:
+    fields: dict[str, object] = {
+        "commune_code": commune_code,
+        "commune_name": "Commune",
+        "departement": departement,
+        "visit_date": "2026-03-14",
+        "visit_type": "premiere",
+        "status": "planifiee",
+        "author": "",
+        "summary": "",
+        "previous_visit_id": None,
+        "checklist_form_id": None,
+        "checklist_form_version": None,
+        "diagnostic_form_id": None,
+        "diagnostic_form_version": None,
+        "created_at": STAMP,
+    }
+    fields.update(extra)
+    return fields
+
+
+def answer_fields(visit_id: str, item_id: str = "item", value: object = "oui") -> dict:
+    return {
+        "visit_id": visit_id,
+        "form_id": "visite-centre-bourg",
+        "item_id": item_id,
+        "value": value,
+        "comment": "",
+        "created_at": STAMP,
+    }
+
+
+def contact_fields(commune_code: str | None = "15187", name: str = "Mme Maire") -> dict:
+    return {
+        "name": name,
+        "role": "maire",
+        "organisation": "",
+        "phone": None,
+        "email": None,
+        "commune_code": commune_code,
+        "created_at": STAMP,
+    }
+
+
+def participant_fields(visit_id: str, contact_id: str) -> dict:
+    return {"visit_id": visit_id, "contact_id": contact_id, "created_at": STAMP}
+
+
+def attachment_fields(visit_id: str, sha256: str, size: int) -> dict:
+    return {
+        "visit_id": visit_id,
+        "sha256": sha256,
+        "filename": "photo.jpg",
+        "media_type": "image/jpeg",
+        "size": size,
+        "caption": "",
+        "form_id": None,
+        "item_id": None,
+        "created_at": STAMP,
+    }
+
+
+def push_body(device: str, *changes: dict, batch_id: str | None = None) -> dict:
+    """A push request's JSON (a fresh batch id unless given)."""
+    return {
+        "batch_id": batch_id or str(uuid.uuid4()),
+        "device_id": device,
+        "changes": list(changes),
+    }
+
+
+def change(table: str, record_id: str, fields: dict, base: int = 0, deleted: bool = False) -> dict:
+    return {
+        "table": table,
+        "id": record_id,
+        "base_version": base,
+        "fields": fields,
+        "deleted": deleted,
+    }
+
+
+def server_snapshot(db: Database) -> dict[tuple[str, str], tuple[dict, bool]]:
+    """Every record the server holds: (table, id) -> (fields, deleted)."""
+    import json
+
+    from sqlalchemy import select
+
+    from fieldvisit.server.models import Record
+
+    with db.reading() as session:
+        return {
+            (r.table_name, r.record_id): (json.loads(r.data), r.deleted_at is not None)
+            for r in session.scalars(select(Record))
+        }

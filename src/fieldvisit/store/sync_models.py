@@ -1,0 +1,62 @@
+"""The client's sync bookkeeping (revision 0002); never synced itself.
+
+- `SyncState`: one row: the server, the user, the pull cursor, the last sync.
+- `SyncBase`: the last copy of each record the server confirmed (the *base* of the
+  three-way merge, ARCHITECTURE.md "Sync" rule 4).
+- `SyncConflict`: a field both sides changed differently (or an edit against a
+  delete): both values kept until the person chooses in the conflict view.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Boolean, Index, Integer, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from fieldvisit.core.ids import new_id
+from fieldvisit.store.models import Base
+from fieldvisit.store.types import JSONValue
+
+STATE_ROW = 1
+
+
+class SyncState(Base):
+    __tablename__ = "sync_state"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    server_url: Mapped[str | None] = mapped_column(Text)
+    username: Mapped[str | None] = mapped_column(String(100))
+    ca_file: Mapped[str | None] = mapped_column(Text)
+    cursor: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    last_sync_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class SyncBase(Base):
+    __tablename__ = "sync_base"
+    table_name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    server_version: Mapped[int] = mapped_column(Integer)
+    fields: Mapped[Any] = mapped_column(JSONValue)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class SyncConflict(Base):
+    __tablename__ = "sync_conflicts"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    table_name: Mapped[str] = mapped_column(String(32))
+    record_id: Mapped[str] = mapped_column(String(64))
+    # A column name, or "" for an edit-versus-delete conflict (kind "delete").
+    field_name: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    local_value: Mapped[Any] = mapped_column(JSONValue, nullable=True)
+    remote_value: Mapped[Any] = mapped_column(JSONValue, nullable=True)
+    base_value: Mapped[Any] = mapped_column(JSONValue, nullable=True)
+    created_at: Mapped[datetime]
+    resolved_at: Mapped[datetime | None]
+    resolution: Mapped[str | None] = mapped_column(String(16))
+    __table_args__ = (
+        Index("ix_sync_conflicts_record", "table_name", "record_id"),
+        Index("ix_sync_conflicts_resolved_at", "resolved_at"),
+    )

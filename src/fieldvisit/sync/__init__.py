@@ -1,0 +1,1 @@
+"""Client side of the sync: wire schema, HTTP client, three-way merge, sync engine."""

@@ -1,0 +1,323 @@
+"""One sync round: attachments up, pull and merge, push, forms down.
+
+1. Attachments first (rule 6): each file referenced by a pending attachment record is
+   uploaded in chunks, resuming from what the server already has; the server checks
+   the SHA-256 before it accepts the record that references it.
+2. Pull (rule 1): every page after the cursor is fetched first, then applied in *one*
+   local transaction (with foreign keys checked at commit, since a child may come
+   before its parent in sequence order), and the cursor moves in that same
+   transaction: a cut connection during the pull changes nothing locally.
+3. Push (rules 2, 3): pending rows in batches with a client-made id; a lost answer is
+   retried with the same id (the server replays its answer). Accepted rows are marked
+   clean only if not edited meanwhile; conflicts are merged against the server's
+   record and pushed again (a bounded number of times).
+4. Published forms that are missing here are downloaded and checked.
+
+Wall clocks are never compared (rule 7): versions decide. Progress goes through a
+callback (stage, done, total) for the CLI and the UI.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import exc, select
+from sqlalchemy.orm import Session
+
+from fieldvisit.core.ids import new_id
+from fieldvisit.services.context import Services
+from fieldvisit.store.database import translate_error
+from fieldvisit.store.files import AttachmentFiles
+from fieldvisit.store.models import Attachment
+from fieldvisit.sync import local
+from fieldvisit.sync.client import ConnectionLost, RequestRefused, SyncClient, SyncError
+from fieldvisit.sync.wire import MAX_BATCH_CHANGES, MAX_PAGE_RECORDS, PushBatch, PushResult
+
+Progress = Callable[[str, int, int], None]
+CHUNK_BYTES = 8 * 1024 * 1024
+UPLOAD_STREAMS = 4
+PUSH_ROUNDS = 4
+SEND_TRIES = 3
+
+
+def _no_progress(_stage: str, _done: int, _total: int) -> None:
+    pass
+
+
+@dataclass
+class SyncReport:
+    uploaded_files: int = 0
+    uploaded_bytes: int = 0
+    pulled: int = 0
+    pushed: int = 0
+    conflicts: int = 0
+    rejected: list[str] = field(default_factory=list)
+    forms: int = 0
+    missing_files: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        parts = [f"{self.pulled} reçu(s)", f"{self.pushed} envoyé(s)"]
+        if self.uploaded_files:
+            parts.append(f"{self.uploaded_files} fichier(s) joint(s) envoyé(s)")
+        if self.forms:
+            parts.append(f"{self.forms} formulaire(s) reçu(s)")
+        if self.conflicts:
+            parts.append(f"{self.conflicts} conflit(s) à examiner")
+        if self.rejected:
+            parts.append(f"{len(self.rejected)} refusé(s) par le serveur")
+        return "Synchronisation terminée : " + ", ".join(parts) + "."
+
+
+class SyncEngine:
+    def __init__(
+        self,
+        svc: Services,
+        client: SyncClient,
+        progress: Progress | None = None,
+        *,
+        batch_size: int = MAX_BATCH_CHANGES,
+        page_size: int = MAX_PAGE_RECORDS,
+    ) -> None:
+        self.svc = svc
+        self.client = client
+        self.progress = progress or _no_progress
+        self.batch_size = batch_size
+        self.page_size = page_size
+        self.files = AttachmentFiles(svc.data_dir.attachments)
+
+    # --- the round ---------------------------------------------------------------------
+
+    def run(self) -> SyncReport:
+        report = SyncReport()
+        try:
+            self.upload_attachments(report)
+            self.pull(report)
+            self.push(report)
+            self.pull_forms(report)
+        except SyncError as err:
+            self._remember(error=str(err))
+            raise
+        self._remember(error=None)
+        return report
+
+    def _remember(self, error: str | None) -> None:
+        with self.svc.store.transaction() as session:
+            state = local.sync_state(session)
+            state.last_error = error
+            if error is None:
+                state.last_sync_at = self.svc.clock()
+
+    @contextmanager
+    def _sync_transaction(self) -> Iterator[Session]:
+        """One local write transaction, durable on commit, foreign keys checked at commit.
+
+        BEGIN IMMEDIATE takes the write lock up front, so the app writing meanwhile
+        waits (busy timeout) instead of failing the sync half-way.
+        """
+        store = self.svc.store
+        try:
+            with store.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA synchronous=FULL")
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
+                session = Session(bind=conn, expire_on_commit=False)
+                try:
+                    yield session
+                    session.flush()
+                    conn.commit()
+                except BaseException:
+                    conn.rollback()
+                    raise
+                finally:
+                    session.close()
+                    conn.exec_driver_sql("PRAGMA synchronous=NORMAL")
+                    conn.commit()
+        except exc.DBAPIError as err:
+            raise translate_error(err, store.data_dir.database) from err
+
+    # --- attachments -------------------------------------------------------------------
+
+    def upload_attachments(self, report: SyncReport) -> None:
+        with self.svc.store.reading() as session:
+            shas = sorted(
+                set(
+                    session.scalars(
+                        select(Attachment.sha256).where(
+                            Attachment.pending.is_(True), Attachment.deleted_at.is_(None)
+                        )
+                    )
+                )
+            )
+        todo = []
+        for sha in shas:
+            path = self.files.path_for(sha)
+            if path.is_file():
+                todo.append((sha, path))
+            else:
+                report.missing_files.append(sha)
+        # A few files at a time: each upload waits on the network, the disk and the
+        # server's database in turn, so parallel streams keep the link busy.
+        with ThreadPoolExecutor(max_workers=UPLOAD_STREAMS) as pool:
+            futures = [pool.submit(self.upload_file, sha, path) for sha, path in todo]
+            for done, future in enumerate(futures, start=1):
+                sent = future.result()
+                if sent:
+                    report.uploaded_files += 1
+                    report.uploaded_bytes += sent
+                self.progress("upload", done, len(todo))
+
+    def upload_file(self, sha: str, path: Path) -> int:
+        """Upload one file from where the server stopped; the number of bytes sent."""
+        size = path.stat().st_size
+        status = self.client.upload_status(sha)
+        sent = 0
+        with path.open("rb") as fh:
+            while not status.complete:
+                offset = status.received if status.size in (None, size) else 0
+                fh.seek(offset)
+                data = fh.read(CHUNK_BYTES)
+                try:
+                    status = self.client.upload_chunk(sha, offset, size, data)
+                    sent += len(data)
+                except RequestRefused as err:
+                    if err.code == "hash_mismatch":
+                        raise SyncError(
+                            f"Le fichier joint {path} est endommagé sur cet ordinateur "
+                            "(son contenu ne correspond plus à son empreinte)."
+                        ) from err
+                    if err.code not in ("wrong_offset", "size_mismatch"):
+                        raise
+                    status = self.client.upload_status(sha)
+                except ConnectionLost:
+                    status = self.client.upload_status(sha)  # resume where it stopped
+        return sent
+
+    def download_attachment(self, sha: str) -> Path:
+        """Fetch an attachment's bytes on demand, checked against their hash."""
+        target = self.files.path_for(sha)
+        if target.is_file():
+            return target
+        data = self.client.download(sha)
+        if hashlib.sha256(data).hexdigest() != sha:
+            raise SyncError("Fichier joint reçu endommagé (empreinte différente) : réessayez.")
+        self.files.put_bytes(data)
+        return target
+
+    # --- pull --------------------------------------------------------------------------
+
+    def pull(self, report: SyncReport) -> None:
+        with self.svc.store.reading() as session:
+            cursor = local.sync_state(session).cursor
+        start = cursor
+        records = []
+        while True:
+            page = self.client.pull(after=cursor, limit=self.page_size)
+            records.extend(page.records)
+            cursor = page.next_cursor
+            self.progress("pull", len(records), len(records) + (1 if page.has_more else 0))
+            if not page.has_more:
+                break
+        if cursor == start and not records:
+            return
+        with self._sync_transaction() as session:
+            stats = local.apply_pulled(session, records, self.svc.clock())
+            local.sync_state(session).cursor = cursor
+        report.pulled += stats.applied
+        report.conflicts += stats.conflicts
+
+    # --- push --------------------------------------------------------------------------
+
+    def push(self, report: SyncReport) -> None:
+        skip: set[tuple[str, str]] = set()
+        for _round in range(PUSH_ROUNDS):
+            with self.svc.store.reading() as session:
+                outgoing = local.collect_pending(session, skip)
+            if not outgoing:
+                return
+            conflicts = 0
+            for start in range(0, len(outgoing), self.batch_size):
+                batch = outgoing[start : start + self.batch_size]
+                result = self._send(batch)
+                conflicts += self._record_result(batch, result, report, skip)
+                self.progress("push", start + len(batch), len(outgoing))
+            if not conflicts:
+                return
+
+    def _send(self, batch: list[local.Outgoing]) -> PushResult:
+        request = PushBatch.model_construct(
+            batch_id=new_id(),
+            device_id=self.svc.store.device_id,
+            changes=[o.change for o in batch],
+        )
+        for attempt in range(SEND_TRIES):
+            try:
+                return self.client.push(request)
+            except ConnectionLost:
+                # The server may have applied it: the same batch id gets the same answer.
+                if attempt == SEND_TRIES - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _record_result(
+        self,
+        batch: list[local.Outgoing],
+        result: PushResult,
+        report: SyncReport,
+        skip: set[tuple[str, str]],
+    ) -> int:
+        sent = {o.key: o for o in batch}
+        conflicts = 0
+        accepted: list[tuple[local.Outgoing, int]] = []
+        with self._sync_transaction() as session:
+            now = self.svc.clock()
+            for answer in result.results:
+                outgoing = sent.get((answer.table, answer.id))
+                if outgoing is None:
+                    continue
+                if answer.status == "accepted" and answer.version is not None:
+                    accepted.append((outgoing, answer.version))
+                elif answer.status == "conflict" and answer.current is not None:
+                    conflicts += 1
+                    stats = local.apply_pulled(session, [answer.current], now)
+                    report.conflicts += stats.conflicts
+                else:
+                    skip.add(outgoing.key)
+                    report.rejected.append(f"{answer.table} {answer.id} : {answer.reason}")
+            local.acknowledge(session, accepted)
+            report.pushed += len(accepted)
+        return conflicts
+
+    # --- forms -------------------------------------------------------------------------
+
+    def pull_forms(self, report: SyncReport) -> None:
+        from fieldvisit.forms import check_paths
+
+        folder = self.svc.data_dir.forms
+        for summary in self.client.forms().forms:
+            target = folder / f"{summary.form_id}.v{summary.version}.toml"
+            if (
+                target.is_file()
+                and hashlib.sha256(target.read_bytes()).hexdigest() == summary.sha256
+            ):
+                continue
+            raw = self.client.form_text(summary.form_id, summary.version)
+            with tempfile.TemporaryDirectory() as tmp:
+                candidate = Path(tmp) / target.name
+                candidate.write_bytes(raw)
+                problems = check_paths([candidate])
+            if problems:
+                report.rejected.append(f"formulaire {target.name} : {problems[0]}")
+                continue
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=".incoming-")
+            with os.fdopen(fd, "wb") as out:
+                out.write(raw)
+            os.replace(tmp_name, target)
+            report.forms += 1

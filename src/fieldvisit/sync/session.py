@@ -1,0 +1,91 @@
+"""Logging in, logging out and running a sync round for one data dir.
+
+The server, the user and the CA file are kept in the `sync_state` row; the token in
+the OS keyring (or the 0600 file fallback, see `credentials.py`). A data dir is tied
+to one server: its versions and cursor mean nothing to another one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+
+from fieldvisit.core.errors import BadInput
+from fieldvisit.services.context import Services
+from fieldvisit.sync.client import NotAuthenticated, SyncClient, SyncError, check_server_url
+from fieldvisit.sync.credentials import token_store
+from fieldvisit.sync.engine import Progress, SyncEngine, SyncReport
+from fieldvisit.sync.local import sync_state
+from fieldvisit.sync.wire import UserInfo
+
+
+def login(
+    svc: Services,
+    server_url: str,
+    username: str,
+    password: str,
+    *,
+    device_name: str = "",
+    ca_file: Path | None = None,
+    http: httpx.Client | None = None,
+) -> UserInfo:
+    url = server_url.rstrip("/") if http is not None else check_server_url(server_url)
+    with svc.store.reading() as session:
+        state = sync_state(session)
+        previous = state.server_url
+    if previous and previous != url:
+        raise BadInput(
+            f"Ce dossier de données est lié au serveur {previous} ; pour un autre serveur, "
+            "utilisez un autre dossier de données (--data-dir)."
+        )
+    with SyncClient(url, ca_file=ca_file, http=http) as client:
+        answer = client.login(username, password, svc.store.device_id, device_name)
+    token_store(svc.data_dir.root).set(url, username, answer.token)
+    with svc.store.transaction() as session:
+        state = sync_state(session)
+        if state.username != username:
+            state.cursor = 0  # another user may read other territories: pull everything
+        state.server_url = url
+        state.username = username
+        state.ca_file = str(ca_file.resolve()) if ca_file is not None else None
+    return answer.user
+
+
+def configured_client(svc: Services, http: httpx.Client | None = None) -> SyncClient:
+    with svc.store.reading() as session:
+        state = sync_state(session)
+        url, username, ca_file = state.server_url, state.username, state.ca_file
+    if not url or not username:
+        raise BadInput(
+            "Aucun serveur de synchronisation : connectez-vous d'abord avec "
+            "« fieldvisit login --server URL --user NOM »."
+        )
+    token = token_store(svc.data_dir.root).get(url, username)
+    if not token:
+        raise NotAuthenticated(
+            f"Pas de session pour {username} sur {url} : reconnectez-vous avec "
+            "« fieldvisit login »."
+        )
+    return SyncClient(url, token, ca_file=Path(ca_file) if ca_file else None, http=http)
+
+
+def logout(svc: Services, http: httpx.Client | None = None) -> None:
+    with svc.store.reading() as session:
+        state = sync_state(session)
+        url, username = state.server_url, state.username
+    if not url or not username:
+        return
+    try:
+        with configured_client(svc, http) as client:
+            client.logout()
+    except SyncError:
+        pass  # offline or already refused: forgetting the token locally is what matters
+    token_store(svc.data_dir.root).delete(url, username)
+
+
+def sync_once(
+    svc: Services, progress: Progress | None = None, http: httpx.Client | None = None
+) -> SyncReport:
+    with configured_client(svc, http) as client:
+        return SyncEngine(svc, client, progress).run()

@@ -1,0 +1,411 @@
+"""The sync protocol: JSON documents exchanged by the client and the server.
+
+Shared by both sides (the server imports only `core` and this module). Every model is
+strict: unknown keys are refused and strings and lists are bounded, so a malformed or
+oversized request fails validation with a clear message instead of reaching the code.
+
+Endpoints (all under `/api/v1` except `/health`; JSON unless said otherwise):
+
+    GET  /health                          HealthStatus (no authentication)
+    POST /api/v1/login                    LoginRequest -> LoginResponse
+    POST /api/v1/logout                   revokes the calling device's token
+    GET  /api/v1/me                       UserInfo
+    GET  /api/v1/changes?after=N&limit=M  PullPage: records with seq > N the user may read
+    POST /api/v1/push                     PushBatch -> PushResult (idempotent per batch_id)
+    GET  /api/v1/attachments/{sha256}     UploadStatus (how many bytes the server has)
+    PUT  /api/v1/attachments/{sha256}?offset=N&size=T   raw bytes -> UploadStatus
+    GET  /api/v1/attachments/{sha256}/content            raw bytes (download on demand)
+    GET  /api/v1/forms                    FormList (published form definitions)
+    GET  /api/v1/forms/{id}/{version}     the TOML text
+    PUT  /api/v1/forms/{id}/{version}     publish a TOML text (admin)
+
+Records travel as `fields`: every column of the local model except the sync columns
+(`id`, `updated_at`, `updated_by`, `server_version`, `pending`, `deleted_at`), with
+dates and datetimes as ISO text. `TABLES` describes them so that the server can check
+pushed records without importing the client's store (a test keeps it equal to the
+store models).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+PROTOCOL_VERSION = 1
+API_PREFIX = "/api/v1"
+
+MAX_ID = 64
+MAX_BATCH_CHANGES = 500
+MAX_PAGE_RECORDS = 1000
+MAX_RECORD_BYTES = 256 * 1024
+MAX_FIELDS = 40
+MAX_BODY_BYTES = 32 * 1024 * 1024
+MAX_CHUNK_BYTES = 8 * 1024 * 1024
+MAX_ATTACHMENT_BYTES = 256 * 1024 * 1024
+MAX_FORM_BYTES = 1024 * 1024
+
+SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+DEPARTEMENT_RE = re.compile(r"^(\d{2}|2[AB]|9[78]\d)$")
+FORM_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+Role = Literal["agent", "coordinateur", "admin"]
+ROLES: tuple[str, ...] = ("agent", "coordinateur", "admin")
+
+RecordId = Annotated[str, StringConstraints(min_length=1, max_length=MAX_ID, pattern=r"^[\w-]+$")]
+Sha256 = Annotated[str, StringConstraints(pattern=SHA256_RE.pattern)]
+Departement = Annotated[str, StringConstraints(pattern=DEPARTEMENT_RE.pattern)]
+ShortText = Annotated[str, StringConstraints(max_length=200)]
+# Any JSON value (the body is parsed from JSON); sizes are bounded by _bounded_fields.
+FieldValue = Any
+FieldName = Annotated[
+    str, StringConstraints(min_length=1, max_length=64, pattern=r"^[a-z_][a-z0-9_]*$")
+]
+
+# --- the synced tables -------------------------------------------------------------
+# kind: str | text | int | bool | date | datetime | json; "?" = nullable; ":N" = max length
+TABLES: dict[str, dict[str, str]] = {
+    "contacts": {
+        "name": "str:200",
+        "role": "str:32",
+        "organisation": "str:200",
+        "phone": "str?:40",
+        "email": "str?:200",
+        "commune_code": "str?:5",
+        "created_at": "datetime",
+    },
+    "visits": {
+        "commune_code": "str:5",
+        "commune_name": "str:200",
+        "departement": "str:3",
+        "visit_date": "date",
+        "visit_type": "str:16",
+        "status": "str:16",
+        "author": "str:200",
+        "summary": "text",
+        "previous_visit_id": "str?:36",
+        "checklist_form_id": "str?:64",
+        "checklist_form_version": "int?",
+        "diagnostic_form_id": "str?:64",
+        "diagnostic_form_version": "int?",
+        "created_at": "datetime",
+    },
+    "visit_participants": {"visit_id": "str:36", "contact_id": "str:36", "created_at": "datetime"},
+    "answers": {
+        "visit_id": "str:36",
+        "form_id": "str:64",
+        "item_id": "str:64",
+        "value": "json?",
+        "comment": "text",
+        "created_at": "datetime",
+    },
+    "interviews": {
+        "visit_id": "str:36",
+        "form_id": "str:64",
+        "form_version": "int",
+        "title": "str:200",
+        "held_on": "date?",
+        "notes": "text",
+        "created_at": "datetime",
+    },
+    "interviewees": {"interview_id": "str:36", "contact_id": "str:36", "created_at": "datetime"},
+    "interview_answers": {
+        "interview_id": "str:36",
+        "item_id": "str:64",
+        "value": "json?",
+        "comment": "text",
+        "created_at": "datetime",
+    },
+    "theme_ratings": {
+        "visit_id": "str:36",
+        "theme_id": "str:64",
+        "level": "int?",
+        "observations": "text",
+        "created_at": "datetime",
+    },
+    "recommendations": {
+        "visit_id": "str:36",
+        "text": "text",
+        "theme_id": "str?:64",
+        "priority": "int",
+        "horizon": "str:16",
+        "porteur": "str:32",
+        "dispositif": "str:40",
+        "due_date": "date?",
+        "status": "str:16",
+        "carried_from_id": "str?:36",
+        "created_at": "datetime",
+    },
+    "attachments": {
+        "visit_id": "str:36",
+        "sha256": "str:64",
+        "filename": "str:255",
+        "media_type": "str:100",
+        "size": "int",
+        "caption": "text",
+        "form_id": "str?:64",
+        "item_id": "str?:64",
+        "created_at": "datetime",
+    },
+    "quick_notes": {
+        "visit_id": "str:36",
+        "text": "text",
+        "noted_at": "datetime",
+        "moved_to": "str?:140",
+        "created_at": "datetime",
+    },
+}
+
+# Parents first: the order in which a client pushes and a new database can be filled.
+TABLE_ORDER: tuple[str, ...] = tuple(TABLES)
+
+TableName = Literal[
+    "contacts",
+    "visits",
+    "visit_participants",
+    "answers",
+    "interviews",
+    "interviewees",
+    "interview_answers",
+    "theme_ratings",
+    "recommendations",
+    "attachments",
+    "quick_notes",
+]
+
+# References between records: (field, table). The first one of a child table is the
+# record its territory comes from (visit or interview); contacts have their own.
+REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
+    "contacts": (),
+    "visits": (("previous_visit_id", "visits"),),
+    "visit_participants": (("visit_id", "visits"), ("contact_id", "contacts")),
+    "answers": (("visit_id", "visits"),),
+    "interviews": (("visit_id", "visits"),),
+    "interviewees": (("interview_id", "interviews"), ("contact_id", "contacts")),
+    "interview_answers": (("interview_id", "interviews"),),
+    "theme_ratings": (("visit_id", "visits"),),
+    "recommendations": (("visit_id", "visits"), ("carried_from_id", "recommendations")),
+    "attachments": (("visit_id", "visits"),),
+    "quick_notes": (("visit_id", "visits"),),
+}
+
+# Long texts: the same field edited on both sides is merged line by line (diff3).
+LONG_TEXT_FIELDS: dict[str, frozenset[str]] = {
+    table: frozenset(name for name, kind in spec.items() if kind == "text")
+    for table, spec in TABLES.items()
+}
+
+
+def departement_of_commune(code: str) -> str | None:
+    """The département of an INSEE commune code ('2A004' -> '2A', '97411' -> '974')."""
+    code = code.strip().upper()
+    if len(code) != 5:
+        return None
+    dep = code[:3] if code.startswith(("97", "98")) else code[:2]
+    return dep if DEPARTEMENT_RE.match(dep) else None
+
+
+def _parse_kind(kind: str) -> tuple[str, bool, int | None]:
+    base, _, length = kind.partition(":")
+    return base.rstrip("?"), base.endswith("?"), int(length) if length else None
+
+
+_CHECKS: dict[str, tuple[tuple[str, str, bool, int | None], ...]] = {
+    table: tuple((name, *_parse_kind(kind)) for name, kind in spec.items())
+    for table, spec in TABLES.items()
+}
+
+
+def check_fields(table: str, fields: dict[str, Any]) -> str | None:
+    """Why these fields are not a valid record of table (French), or None if valid."""
+    checks = _CHECKS.get(table)
+    if checks is None:
+        return f"table inconnue « {table} »"
+    if len(fields) != len(checks) or any(name not in fields for name, *_ in checks):
+        spec = TABLES[table]
+        missing = sorted(set(spec) - set(fields))
+        if missing:
+            return f"champs manquants : {', '.join(missing)}"
+        return f"champs inconnus : {', '.join(sorted(set(fields) - set(spec)))}"
+    for name, base, nullable, length in checks:
+        problem = _check_value(base, nullable, length, fields[name])
+        if problem:
+            return f"champ « {name} » : {problem}"
+    return None
+
+
+def _check_value(base: str, nullable: bool, length: int | None, value: Any) -> str | None:
+    if value is None:
+        return None if nullable else "valeur obligatoire"
+    if base in ("str", "text"):
+        if not isinstance(value, str):
+            return "texte attendu"
+        if length is not None and len(value) > length:
+            return f"plus de {length} caractères"
+    elif base == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            return "entier attendu"
+    elif base == "bool":
+        if not isinstance(value, bool):
+            return "booléen attendu"
+    elif base in ("date", "datetime"):
+        if not isinstance(value, str):
+            return "date attendue"
+        try:
+            parsed = (date if base == "date" else datetime).fromisoformat(value)
+        except ValueError:
+            return "date invalide"
+        if isinstance(parsed, datetime) and parsed.tzinfo is None:
+            return "date sans fuseau horaire"
+    return None
+
+
+# --- documents -----------------------------------------------------------------------
+
+
+class WireModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _size(value: Any, budget: int) -> int:
+    """An upper estimate of a JSON value's encoded size, stopping past budget."""
+    if isinstance(value, str):
+        return len(value) * 2 + 2  # escapes included, generously
+    if isinstance(value, dict):
+        total = 2
+        for key, item in value.items():
+            total += len(key) + 4 + _size(item, budget - total)
+            if total > budget:
+                break
+        return total
+    if isinstance(value, list):
+        total = 2
+        for item in value:
+            total += 1 + _size(item, budget - total)
+            if total > budget:
+                break
+        return total
+    return 24
+
+
+def _bounded_fields(value: dict[str, Any]) -> dict[str, Any]:
+    if len(value) > MAX_FIELDS:
+        raise ValueError(f"plus de {MAX_FIELDS} champs")
+    if _size(value, MAX_RECORD_BYTES) > MAX_RECORD_BYTES and (
+        len(json.dumps(value, ensure_ascii=False, separators=(",", ":"))) > MAX_RECORD_BYTES
+    ):
+        raise ValueError(f"enregistrement de plus de {MAX_RECORD_BYTES // 1024} Kio")
+    return value
+
+
+class HealthStatus(WireModel):
+    status: Literal["ok"]
+    protocol: int
+    version: str
+
+
+class LoginRequest(WireModel):
+    username: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    password: Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+    device_id: RecordId
+    device_name: ShortText = ""
+
+
+class UserInfo(WireModel):
+    username: str
+    role: Role
+    territories: list[str]
+
+
+class LoginResponse(WireModel):
+    token: str
+    expires_at: datetime
+    user: UserInfo
+
+
+class PulledRecord(WireModel):
+    """A record as the server holds it; updated_at/updated_by are for display only."""
+
+    table: TableName
+    id: RecordId
+    version: int = Field(ge=1)
+    seq: int = Field(ge=1)
+    fields: dict[FieldName, FieldValue]
+    deleted_at: datetime | None = None
+    updated_by: str = ""
+    updated_at: datetime
+
+    bounded_fields = field_validator("fields")(_bounded_fields)
+
+
+class PullPage(WireModel):
+    records: list[PulledRecord] = Field(max_length=MAX_PAGE_RECORDS)
+    next_cursor: int = Field(ge=0)
+    has_more: bool
+
+
+class Change(WireModel):
+    """One local change: base_version is the server version it was based on (0 = new)."""
+
+    table: TableName
+    id: RecordId
+    base_version: int = Field(ge=0)
+    fields: dict[FieldName, FieldValue]
+    deleted: bool = False
+
+    bounded_fields = field_validator("fields")(_bounded_fields)
+
+
+class PushBatch(WireModel):
+    batch_id: RecordId
+    device_id: RecordId
+    changes: list[Change] = Field(min_length=1, max_length=MAX_BATCH_CHANGES)
+
+
+ChangeStatus = Literal["accepted", "conflict", "rejected"]
+
+
+class ChangeResult(WireModel):
+    """accepted + version | conflict + the server's current record | rejected + reason."""
+
+    table: TableName
+    id: RecordId
+    status: ChangeStatus
+    version: int | None = None
+    current: PulledRecord | None = None
+    reason: str | None = None
+
+
+class PushResult(WireModel):
+    batch_id: str
+    results: list[ChangeResult]
+    replayed: bool = False
+
+
+class UploadStatus(WireModel):
+    sha256: Sha256
+    size: int | None
+    received: int
+    complete: bool
+
+
+class FormSummary(WireModel):
+    form_id: str
+    version: int
+    sha256: Sha256
+    size: int
+    published_at: datetime
+
+
+class FormList(WireModel):
+    forms: list[FormSummary]
+
+
+class ErrorBody(WireModel):
+    """Every error answer: a French message and a short machine-readable code."""
+
+    detail: str
+    code: str

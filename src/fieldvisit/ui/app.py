@@ -1,0 +1,175 @@
+"""Starting the desktop app: logging, QApplication, translators, services, main window.
+
+`run_app()` is what `fieldvisit` (no sub-command) calls. The pieces are separate
+functions so tests can build the window or check the start-up errors without running
+the event loop: `open_services()` turns a corrupt, locked or too new database into a
+French message box and None; `build_main_window()` makes the window from a context.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from collections.abc import Callable, Sequence
+from functools import partial
+
+from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from fieldvisit.core.errors import FieldvisitError
+from fieldvisit.logs import close_logging, install_excepthook, setup_logging
+from fieldvisit.paths import APP_NAME, DataDir
+from fieldvisit.services import Services
+from fieldvisit.ui.context import UiContext
+from fieldvisit.ui.errors import describe
+from fieldvisit.ui.i18n import install_translators, language_setting, remove_translators
+from fieldvisit.ui.icons import app_icon
+from fieldvisit.ui.main_window import MainWindow
+from fieldvisit.ui.worker import DatabaseWorker
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+ERROR_BOX_INTERVAL_S = 2.0  # an error repeated in a loop must not open a box per repeat
+
+
+def make_application(argv: Sequence[str] | None = None) -> QApplication:
+    """The QApplication (the existing one in tests), named and with the app icon."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(list(argv if argv is not None else sys.argv))
+    app.setOrganizationName(APP_NAME)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName("fieldvisit")
+    app.setDesktopFileName(APP_NAME)
+    app.setWindowIcon(app_icon())
+    # No style or colours are forced: Qt's default style follows the system's light or
+    # dark scheme (Qt 6.5+), and widgets use palette roles only.
+    return app
+
+
+def startup_error_box(err: BaseException, parent: QWidget | None = None) -> QMessageBox:
+    """The message shown when the data dir cannot be opened."""
+    _title, message = describe(err)
+    box = QMessageBox(
+        QMessageBox.Icon.Critical,
+        QCoreApplication.translate("app", "fieldvisit cannot start"),
+        message,
+        QMessageBox.StandardButton.Ok,
+        parent,
+    )
+    box.setObjectName("startupErrorBox")
+    box.setInformativeText(QCoreApplication.translate("app", "Nothing was changed in your data."))
+    return box
+
+
+def _exec_box(box: QMessageBox) -> None:
+    box.exec()
+
+
+def open_services(
+    data_dir: DataDir, show: Callable[[QMessageBox], None] | None = None
+) -> tuple[Services | None, int]:
+    """Open the data dir's services, or show why it is impossible.
+
+    Returns (services, 0), or (None, exit code) after `show` was given the French
+    message box: 2 for a known problem (corrupt or too new database, unwritable data
+    dir, locked database), 1 for anything unexpected. By default the box is run modal.
+    """
+    show = show or _exec_box
+    try:
+        return Services.open(data_dir), EXIT_OK
+    except FieldvisitError as err:
+        log.warning("cannot open %s: %s", data_dir.root, err)
+        show(startup_error_box(err))
+        return None, EXIT_BAD_INPUT
+    except Exception as err:
+        log.exception("unexpected error while opening %s", data_dir.root)
+        show(startup_error_box(err))
+        return None, EXIT_FAILED
+
+
+class ErrorReporter:
+    """Shows errors nobody else handled as French message boxes (details in the log)."""
+
+    def __init__(self) -> None:
+        self.window: QWidget | None = None
+        self._last_shown = 0.0
+        self.shown: list[QMessageBox] = []
+
+    def unhandled(self, err: BaseException) -> None:
+        """A worker operation failed and its caller gave no failure handler."""
+        if isinstance(err, FieldvisitError):
+            log.warning("%s", err)
+        else:
+            log.error("background operation failed", exc_info=err)
+        self._show(err)
+
+    def uncaught(self, err: BaseException) -> None:
+        """An exception escaped a slot or event handler (already logged)."""
+        self._show(err)
+
+    def _show(self, err: BaseException) -> None:
+        now = time.monotonic()
+        if now - self._last_shown < ERROR_BOX_INTERVAL_S:
+            return
+        self._last_shown = now
+        title, message = describe(err)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, self.window
+        )
+        box.setObjectName("errorBox")
+        self.shown.append(box)  # kept alive until closed, even without a parent
+        box.finished.connect(partial(self._forget, box))
+        box.open()
+
+    def _forget(self, box: QMessageBox, _result: int = 0) -> None:
+        if box in self.shown:
+            self.shown.remove(box)
+        box.deleteLater()
+
+
+def build_main_window(ctx: UiContext) -> MainWindow:
+    """The main window over a context (the list loads; the last visit reopens)."""
+    return MainWindow(ctx)
+
+
+def settings_for_app() -> QSettings:
+    """The user's settings (organisation and application names set by make_application)."""
+    return QSettings()
+
+
+def run_app(data_dir: DataDir, argv: Sequence[str] | None = None) -> int:
+    """Run the desktop app on a data dir until its window is closed; the exit code."""
+    log_file = setup_logging()
+    log.info("starting fieldvisit on %s (log: %s)", data_dir.root, log_file)
+    app = make_application(argv)
+    settings = settings_for_app()
+    translators = install_translators(app, language_setting(settings))
+    try:
+        return _run_window(app, data_dir, settings)
+    finally:
+        remove_translators(app, translators)
+        close_logging()
+
+
+def _run_window(app: QApplication, data_dir: DataDir, settings: QSettings) -> int:
+    services, code = open_services(data_dir)
+    if services is None:
+        return code
+    reporter = ErrorReporter()
+    worker = DatabaseWorker(on_unhandled_error=reporter.unhandled)
+    ctx = UiContext(services, worker, settings)
+    restore_hook = install_excepthook(reporter.uncaught)
+    try:
+        window = build_main_window(ctx)
+        reporter.window = window
+        window.show()
+        code = app.exec()
+    finally:
+        restore_hook()
+        worker.shutdown()
+        services.close()
+    log.info("fieldvisit closed (exit code %s)", code)
+    return code

@@ -1,0 +1,477 @@
+"""Any form definition rendered as widgets: sections, items, comments, live `visible_if`.
+
+The view holds no database code: it shows the answers it is given and reports each
+change by signal (`answer_changed`, `comment_changed`); the page that owns it saves them.
+Built once per form version; later loads of the same form only refresh the values, and
+an answer only toggles row visibility and updates the progress labels.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QFont, QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldvisit.forms import FormDefinition, FormItem, Section
+from fieldvisit.ui.context import UiContext
+from fieldvisit.ui.forms import progress
+from fieldvisit.ui.forms.item_widgets import ItemEditor, PhotoEditor, make_editor
+from fieldvisit.ui.forms.text_edits import GrowingTextEdit
+
+REQUIRED_COLOUR = "#e53935"  # reads on light and dark backgrounds
+BADGE_STYLE = (
+    "QLabel#confidentialBadge { background: #b3261e; color: white; border-radius: 3px;"
+    " padding: 1px 6px; font-weight: bold; }"
+)
+
+
+def _small_grey(label: QLabel) -> None:
+    font = label.font()
+    font.setPointSizeF(max(7.0, font.pointSizeF() * 0.9))
+    label.setFont(font)
+    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+    label.setWordWrap(True)
+
+
+class ItemRow(QFrame):
+    """One item: label, required marker, confidential badge, help, editor, comment."""
+
+    value_changed = Signal(str, object)
+    comment_changed = Signal(str, str)
+    editing_finished = Signal(str)
+    photo_requested = Signal(str)
+
+    def __init__(self, item: FormItem, label_font: QFont, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.item = item
+        self.setObjectName(f"item_{item.id}")
+        self._layout = layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 6, 0, 6)
+        layout.setSpacing(3)
+
+        header = QHBoxLayout()
+        header.setSpacing(6)
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.label.setFont(label_font)
+        self.label.setAccessibleName(item.label)
+        if item.required:
+            # The asterisk sits right after the text, however the label wraps.
+            self.label.setTextFormat(Qt.TextFormat.RichText)
+            self.label.setText(
+                f'{html.escape(item.label)} <span style="color: {REQUIRED_COLOUR};">*</span>'
+            )
+            self.label.setAccessibleDescription(self.tr("required"))
+            self.label.setToolTip(self.tr("Required item"))
+        else:
+            self.label.setTextFormat(Qt.TextFormat.PlainText)
+            self.label.setText(item.label)
+        header.addWidget(self.label, 1)
+        self.confidential_badge: QLabel | None = None
+        if item.confidential:
+            self.confidential_badge = QLabel(self.tr("Confidential"), self)
+            self.confidential_badge.setObjectName("confidentialBadge")
+            self.confidential_badge.setStyleSheet(BADGE_STYLE)
+            self.confidential_badge.setToolTip(
+                self.tr("Left out of the shareable report: for internal use only.")
+            )
+            header.addWidget(self.confidential_badge, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(header)
+
+        self.help_label: QLabel | None = None
+        if item.help:
+            self.help_label = QLabel(item.help, self)
+            self.help_label.setObjectName("itemHelp")
+            _small_grey(self.help_label)
+            layout.addWidget(self.help_label)
+
+        self.editor: ItemEditor = make_editor(item, self)
+        layout.addWidget(self.editor)
+        self.label.setBuddy(self.editor.focus_target())
+        self._describe_editor()
+        self.editor.value_changed.connect(self._on_value_changed)
+        self.editor.editing_finished.connect(self._on_editing_finished)
+        if isinstance(self.editor, PhotoEditor):
+            self.editor.photo_requested.connect(self._on_photo_requested)
+
+        # The comment editor is made on first use: most items never get a comment.
+        self.comment_edit: GrowingTextEdit | None = None
+        self.comment_toggle = QToolButton(self)
+        self.comment_toggle.setText(self.tr("Comment"))
+        self.comment_toggle.setCheckable(True)
+        self.comment_toggle.setAutoRaise(True)
+        self.comment_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.comment_toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.comment_toggle.setAccessibleName(self.tr("Comment on: {0}").format(item.label))
+        self.comment_toggle.toggled.connect(self._on_comment_toggled)
+        layout.addWidget(self.comment_toggle, 0, Qt.AlignmentFlag.AlignLeft)
+
+    # --- comment ----------------------------------------------------------------------
+
+    def comment_text(self) -> str:
+        return self.comment_edit.toPlainText() if self.comment_edit is not None else ""
+
+    def set_comment(self, text: str) -> None:
+        """Show a stored comment (without emitting); a comment with text is shown open."""
+        if text and self.comment_edit is None:
+            self._make_comment_edit()
+        if self.comment_edit is not None:
+            self.comment_edit.set_text_quietly(text)
+        if text and not self.comment_toggle.isChecked():
+            self.comment_toggle.setChecked(True)
+
+    def open_comment(self) -> GrowingTextEdit:
+        """Show the comment editor (made if needed) and return it."""
+        self.comment_toggle.setChecked(True)
+        assert self.comment_edit is not None
+        return self.comment_edit
+
+    def _make_comment_edit(self) -> None:
+        self.comment_edit = GrowingTextEdit(self, min_lines=2)
+        self.comment_edit.setObjectName("itemComment")
+        self.comment_edit.setAccessibleName(self.tr("Comment on: {0}").format(self.item.label))
+        self.comment_edit.setPlaceholderText(self.tr("Comment, detail, source…"))
+        self.comment_edit.textChanged.connect(self._on_comment_changed)
+        self.comment_edit.focus_left.connect(self._on_editing_finished)
+        self.comment_edit.setVisible(False)
+        self._layout.addWidget(self.comment_edit)
+        self.setTabOrder(self.comment_toggle, self.comment_edit)
+
+    def _on_comment_toggled(self, checked: bool) -> None:
+        if checked and self.comment_edit is None:
+            self._make_comment_edit()
+        arrow = Qt.ArrowType.DownArrow if checked else Qt.ArrowType.RightArrow
+        self.comment_toggle.setArrowType(arrow)
+        if self.comment_edit is not None:
+            self.comment_edit.setVisible(checked)
+            if checked and self.comment_toggle.hasFocus():
+                self.comment_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _on_comment_changed(self) -> None:
+        self.comment_changed.emit(self.item.id, self.comment_text())
+
+    @property
+    def marked_required(self) -> bool:
+        """Whether the row shows the required marker (a red asterisk after the label)."""
+        return self.item.required and self.label.text().endswith("*</span>")
+
+    def _describe_editor(self) -> None:
+        notes = []
+        if self.item.required:
+            notes.append(self.tr("required"))
+        if self.item.confidential:
+            notes.append(self.tr("confidential"))
+        if self.item.help:
+            notes.append(self.item.help)
+        if notes:
+            self.editor.focus_target().setAccessibleDescription(" — ".join(notes))
+
+    def _on_value_changed(self, value: object) -> None:
+        self.value_changed.emit(self.item.id, value)
+
+    def _on_editing_finished(self) -> None:
+        self.editing_finished.emit(self.item.id)
+
+    def _on_photo_requested(self) -> None:
+        self.photo_requested.emit(self.item.id)
+
+
+class SectionBox(QFrame):
+    """A section: its title and progress "3/7", its description, then its item rows."""
+
+    def __init__(self, section: Section, title_font: QFont, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.section = section
+        self.setObjectName(f"section_{section.id}")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.rows_layout = QVBoxLayout(self)
+        self.rows_layout.setSpacing(2)
+        header = QHBoxLayout()
+        self.title_label = QLabel(section.title, self)
+        self.title_label.setObjectName("sectionTitle")
+        self.title_label.setFont(title_font)
+        self.title_label.setWordWrap(True)
+        header.addWidget(self.title_label, 1)
+        self.progress_label = QLabel(self)
+        self.progress_label.setObjectName("sectionProgress")
+        self.progress_label.setFont(title_font)
+        self.progress_label.setAccessibleName(
+            self.tr("Progress of the section {0}").format(section.title)
+        )
+        header.addWidget(self.progress_label, 0, Qt.AlignmentFlag.AlignTop)
+        self.rows_layout.addLayout(header)
+        self._fixed_rows = 1
+        self.description: QLabel | None = None
+        if section.description:
+            self.description = QLabel(section.description, self)
+            _small_grey(self.description)
+            self.rows_layout.addWidget(self.description)
+            self._fixed_rows += 1
+        self._extra_widgets = 0
+
+    def add_extra_widget(self, widget: QWidget) -> None:
+        """Put a widget above the section's items (e.g. the diagnostic's theme ratings)."""
+        self.rows_layout.insertWidget(self._fixed_rows + self._extra_widgets, widget)
+        self._extra_widgets += 1
+
+    def show_progress(self, answered: int, visible: int) -> None:
+        self.progress_label.setText(f"{answered}/{visible}")
+        self.progress_label.setToolTip(
+            self.tr("{0} of {1} items answered in this section").format(answered, visible)
+        )
+
+
+class FormView(QScrollArea):
+    """A scrollable rendering of a FormDefinition with live visibility and progress."""
+
+    answer_changed = Signal(str, object)  # item id, normalised value (None clears)
+    comment_changed = Signal(str, str)  # item id, comment text
+    photo_requested = Signal(str, str)  # form id, item id
+    #: focus left a text editor of this item: the owner should write pending saves now
+    editing_finished = Signal(str)
+    progress_changed = Signal(int, int)  # answered, visible
+
+    def __init__(self, ctx: UiContext | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._form: FormDefinition | None = None
+        self._rows: dict[str, ItemRow] = {}
+        self._sections: dict[str, SectionBox] = {}
+        self._answers: dict[str, object] = {}
+        self._photo_counts: dict[str, int] = {}
+        self._shown: dict[str, bool] = {}
+        self._section_progress: dict[str, tuple[int, int]] = {}
+        self._label_font = QFont(self.font())
+        self._label_font.setWeight(QFont.Weight.DemiBold)
+        self._title_font = QFont(self.font())
+        self._title_font.setWeight(QFont.Weight.Bold)
+        self._title_font.setPointSizeF(self._title_font.pointSizeF() * 1.15)
+        self._container = self._new_container()
+        self.setWidget(self._container)
+
+    # --- building ---------------------------------------------------------------------
+
+    def _new_container(self) -> QWidget:
+        container = QWidget(self)
+        container.setObjectName("formContainer")
+        layout = QVBoxLayout(container)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.setSpacing(12)
+        layout.addStretch(1)
+        container.installEventFilter(self)
+        return container
+
+    @property
+    def form(self) -> FormDefinition | None:
+        return self._form
+
+    def set_form(
+        self,
+        form: FormDefinition | None,
+        answers: Mapping[str, object] | None = None,
+        comments: Mapping[str, str] | None = None,
+        photo_counts: Mapping[str, int] | None = None,
+        keep_focused: bool = False,
+    ) -> bool:
+        """Show a form with these answers; True if the widgets were (re)built.
+
+        The same form version as before keeps its widgets and only refreshes values.
+        `keep_focused` (a reload of the same record) leaves the row being typed in as
+        it is, so its text and cursor do not jump.
+        """
+        rebuilt = form is None or self._form is None or form.key != self._form.key
+        if rebuilt:
+            self._build(form)
+        self._answers = dict(answers or {})
+        self._photo_counts = dict(photo_counts or {})
+        comments = comments or {}
+        # On a reload, the row being typed in keeps its text (and its cursor).
+        focused = QApplication.focusWidget() if keep_focused and not rebuilt else None
+        for item_id, row in self._rows.items():
+            if focused is not None and row.isAncestorOf(focused):
+                self._answers[item_id] = row.editor.value()
+                continue
+            row.editor.set_value(self._answers.get(item_id))
+            row.set_comment(comments.get(item_id, ""))
+            if isinstance(row.editor, PhotoEditor):
+                row.editor.set_photo_count(self._photo_counts.get(item_id, 0))
+        self._refresh()
+        return rebuilt
+
+    def _build(self, form: FormDefinition | None) -> None:
+        self.setUpdatesEnabled(False)
+        try:
+            old = self.takeWidget()
+            if old is not None:
+                old.deleteLater()
+            self._rows.clear()
+            self._sections.clear()
+            self._shown.clear()
+            self._form = form
+            self._container = self._new_container()
+            if form is not None:
+                self._fill(form)
+            # Set once complete: a scroll area sizes its widget from the layout it has.
+            self.setWidget(self._container)
+        finally:
+            self.setUpdatesEnabled(True)
+
+    def _fill(self, form: FormDefinition) -> None:
+        layout = self._container.layout()
+        assert isinstance(layout, QVBoxLayout)
+        for section in form.sections:
+            box = SectionBox(section, self._title_font, self._container)
+            self._sections[section.id] = box
+            for item in section.items:
+                row = ItemRow(item, self._label_font, box)
+                row.value_changed.connect(self._on_value_changed)
+                row.comment_changed.connect(self.comment_changed)
+                row.editing_finished.connect(self.editing_finished)
+                row.photo_requested.connect(self._on_photo_requested)
+                box.rows_layout.addWidget(row)
+                self._rows[item.id] = row
+                self._shown[item.id] = True
+            layout.insertWidget(layout.count() - 1, box)
+
+    def add_section_widget(self, section_id: str, widget: QWidget) -> None:
+        """Show a widget at the top of a section, above its items."""
+        self._sections[section_id].add_extra_widget(widget)
+        widget.show()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Rows shown, hidden or grown change the content's height: refit it then.
+        if event.type() == QEvent.Type.LayoutRequest and watched is self.widget():
+            self._refit()
+        return super().eventFilter(watched, event)
+
+    def _refit(self) -> None:
+        """Resize the content to its new height (the scroll area does it on LayoutRequest)."""
+        QCoreApplication.postEvent(self, QEvent(QEvent.Type.LayoutRequest))
+
+    # --- values -----------------------------------------------------------------------
+
+    def answers(self) -> dict[str, object]:
+        return dict(self._answers)
+
+    def comment(self, item_id: str) -> str:
+        return self._rows[item_id].comment_text()
+
+    def set_photo_counts(self, counts: Mapping[str, int]) -> None:
+        self._photo_counts = dict(counts)
+        for item_id, row in self._rows.items():
+            if isinstance(row.editor, PhotoEditor):
+                row.editor.set_photo_count(self._photo_counts.get(item_id, 0))
+        self._refresh()
+
+    def _on_value_changed(self, item_id: str, value: object) -> None:
+        self._answers[item_id] = value
+        self._refresh()
+        self.answer_changed.emit(item_id, value)
+
+    def _on_photo_requested(self, item_id: str) -> None:
+        if self._form is not None:
+            self.photo_requested.emit(self._form.id, item_id)
+
+    # --- visibility and progress ------------------------------------------------------
+
+    def _effective(self) -> dict[str, object]:
+        assert self._form is not None
+        return progress.effective_answers(self._form, self._answers, self._photo_counts)
+
+    def _refresh(self) -> None:
+        if self._form is None:
+            self._section_progress = {}
+            self.progress_changed.emit(0, 0)
+            return
+        effective = self._effective()
+        visible = {item.id for item in self._form.visible_items(effective)}
+        for item_id, row in self._rows.items():
+            shown = item_id in visible
+            if shown != self._shown[item_id]:
+                self._shown[item_id] = shown
+                row.setHidden(not shown)  # hidden items keep their stored answers
+        self._section_progress = progress.section_progress(self._form, effective, visible)
+        for section_id, (answered, count) in self._section_progress.items():
+            self._sections[section_id].show_progress(answered, count)
+        self.progress_changed.emit(*self.progress())
+
+    def is_item_shown(self, item_id: str) -> bool:
+        """Whether the item's visible_if currently holds (independent of scrolling)."""
+        return self._shown.get(item_id, False)
+
+    def progress(self) -> tuple[int, int]:
+        """(answered, visible) items of the whole form."""
+        return progress.total_progress(self._section_progress)
+
+    def section_progress(self) -> dict[str, tuple[int, int]]:
+        return dict(self._section_progress)
+
+    def section_progress_text(self, section_id: str) -> str:
+        return self._sections[section_id].progress_label.text()
+
+    def missing_required(self) -> list[FormItem]:
+        if self._form is None:
+            return []
+        shown = {item_id for item_id, shown in self._shown.items() if shown}
+        return progress.missing_required(self._form, self._effective(), shown)
+
+    # --- widgets and focus ------------------------------------------------------------
+
+    def item_row(self, item_id: str) -> ItemRow:
+        return self._rows[item_id]
+
+    def editor(self, item_id: str) -> ItemEditor:
+        return self._rows[item_id].editor
+
+    def section_box(self, section_id: str) -> SectionBox:
+        return self._sections[section_id]
+
+    def focus_item(self, item_id: str) -> bool:
+        row = self._rows.get(item_id)
+        if row is None or not self._shown[item_id]:
+            return False
+        self.ensureWidgetVisible(row, 0, 40)
+        target = row.editor.focus_target()
+        target.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.ensureWidgetVisible(target, 0, 40)
+        return True
+
+    def _current_index(self, order: list[str]) -> int:
+        focused = QApplication.focusWidget()
+        if focused is None:
+            return -1
+        for index, item_id in enumerate(order):
+            row = self._rows[item_id]
+            if row is focused or row.isAncestorOf(focused):
+                return index
+        return -1
+
+    def focus_next_unanswered_required(self) -> bool:
+        """Focus the next required, shown, unanswered item after the focus (wrapping)."""
+        if self._form is None:
+            return False
+        missing = {item.id for item in self.missing_required()}
+        if not missing:
+            return False
+        order = list(self._rows)
+        current = self._current_index(order)
+        for step in range(1, len(order) + 1):
+            item_id = order[(current + step) % len(order)]
+            if item_id in missing:
+                return self.focus_item(item_id)
+        return False

@@ -1,0 +1,170 @@
+"""French first: Qt translators for the app's strings and for Qt's own (standard buttons).
+
+Source strings are English (`self.tr("New visit")`); French comes from
+resources/translations/fieldvisit_fr.ts, compiled to .qm by `make` with
+pyside6-lrelease. English needs no app translator. The language is read from the
+settings key `ui/language` and applies at the next start (widgets set their texts when
+they are built).
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from xml.etree import ElementTree
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
+
+from fieldvisit.paths import asset_path
+
+log = logging.getLogger(__name__)
+
+LANGUAGE_KEY = "ui/language"
+DEFAULT_LANGUAGE = "fr"
+#: language code -> name shown in the preferences, in its own language
+LANGUAGES: dict[str, str] = {"fr": "Français", "en": "English"}
+APP_CATALOGUE = "fieldvisit"
+
+
+def translations_dir() -> Path:
+    return asset_path("resources", "translations")
+
+
+def app_translation_file(language: str, directory: Path | None = None) -> Path:
+    return (directory or translations_dir()) / f"{APP_CATALOGUE}_{language}.qm"
+
+
+def language_setting(settings: QSettings) -> str:
+    """The chosen language code; anything unknown falls back to French."""
+    value = settings.value(LANGUAGE_KEY, DEFAULT_LANGUAGE)
+    language = str(value) if value else DEFAULT_LANGUAGE
+    return language if language in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def locale_for(language: str) -> QLocale:
+    if language == "fr":
+        return QLocale(QLocale.Language.French, QLocale.Country.France)
+    return QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
+
+
+def install_translators(
+    app: QCoreApplication, language: str, directory: Path | None = None
+) -> list[QTranslator]:
+    """Install the app's and Qt's translators for language; return them (keep them alive).
+
+    `directory` replaces the shipped translations folder (tests build their own .qm).
+    A missing .qm is logged, not fatal: the app then shows its English source strings.
+    """
+    QLocale.setDefault(locale_for(language))
+    installed: list[QTranslator] = []
+    if language == "en":
+        return installed
+    qt_translator = QTranslator(app)
+    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if qt_translator.load(f"qtbase_{language}", qt_dir):
+        app.installTranslator(qt_translator)
+        installed.append(qt_translator)
+    else:
+        log.warning("Qt's own %s translation not found in %s", language, qt_dir)
+    app_translator = QTranslator(app)
+    path = app_translation_file(language, directory)
+    if app_translator.load(str(path)):
+        app.installTranslator(app_translator)
+        installed.append(app_translator)
+    else:
+        log.warning("translation %s not found or unreadable (run `make`)", path)
+    return installed
+
+
+def remove_translators(app: QCoreApplication, translators: list[QTranslator]) -> None:
+    for translator in translators:
+        app.removeTranslator(translator)
+
+
+# -- the .ts catalogue (used by scripts/update_translations.py and the tests) ----------
+
+TS_FILE_NAME = f"{APP_CATALOGUE}_fr.ts"
+#: no line numbers (three people editing the UI would otherwise conflict on every
+#: line), no obsolete entries (a removed string's translation goes away with it)
+LUPDATE_OPTIONS = ("-source-language", "en", "-target-language", "fr")
+LUPDATE_FLAGS = ("-locations", "none", "-no-obsolete", "-silent")
+
+
+@dataclass(frozen=True)
+class CatalogueMessage:
+    context: str
+    source: str
+    translations: tuple[str, ...]  # one, or one per plural form
+    finished: bool
+
+    @property
+    def translated(self) -> bool:
+        return self.finished and bool(self.translations) and all(self.translations)
+
+
+def ui_sources() -> list[Path]:
+    """Every Python file whose strings are translated: the whole ui package."""
+    return sorted(Path(__file__).resolve().parent.rglob("*.py"))
+
+
+def qt_tool(name: str) -> Path:
+    """A PySide6 tool (pyside6-lupdate, pyside6-lrelease) of the running environment."""
+    candidates = [Path(sys.executable).parent / name]
+    found = shutil.which(name)
+    if found:
+        candidates.append(Path(found))
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError(f"{name} not found next to {sys.executable} nor on PATH")
+
+
+def update_catalogue(ts_path: Path, sources: list[Path] | None = None) -> None:
+    """Run pyside6-lupdate: new strings are added (unfinished), translations kept."""
+    files = [str(path) for path in (sources or ui_sources())]
+    subprocess.run(
+        [
+            str(qt_tool("pyside6-lupdate")),
+            *files,
+            *LUPDATE_OPTIONS,
+            *LUPDATE_FLAGS,
+            "-ts",
+            str(ts_path),
+        ],
+        check=True,
+        capture_output=True,
+    )
+
+
+def compile_catalogue(ts_path: Path, qm_path: Path) -> None:
+    subprocess.run(
+        [str(qt_tool("pyside6-lrelease")), "-silent", str(ts_path), "-qm", str(qm_path)],
+        check=True,
+        capture_output=True,
+    )
+
+
+def read_catalogue(ts_path: Path) -> list[CatalogueMessage]:
+    """The messages of a .ts file (obsolete and vanished ones left out)."""
+    messages = []
+    for context in ElementTree.parse(ts_path).getroot().iter("context"):
+        name = context.findtext("name", "")
+        for message in context.iter("message"):
+            translation = message.find("translation")
+            kind = translation.get("type", "") if translation is not None else "unfinished"
+            if kind in ("obsolete", "vanished"):
+                continue
+            if translation is None:
+                texts: tuple[str, ...] = ()
+            elif message.get("numerus") == "yes":
+                texts = tuple(form.text or "" for form in translation.iter("numerusform"))
+            else:
+                texts = (translation.text or "",)
+            messages.append(
+                CatalogueMessage(name, message.findtext("source", ""), texts, kind != "unfinished")
+            )
+    return messages

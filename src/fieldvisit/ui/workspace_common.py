@@ -1,0 +1,179 @@
+"""Small pieces shared by the workspace pages: French dates, choosers, confirmations.
+
+Dialogs here never block (`open()`, not `exec()`): autosaves and the worker keep
+running while a question is on screen, and tests drive them like a person would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QDate, QLocale, Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldvisit.forms import FormDefinition, ItemType
+
+#: the display format of every date edited in the workspace
+DATE_FORMAT = "dd/MM/yyyy"
+
+
+def french_locale() -> QLocale:
+    """Dates are always shown the French way, whatever the UI language."""
+    return QLocale(QLocale.Language.French, QLocale.Country.France)
+
+
+def to_qdate(value: date) -> QDate:
+    return QDate(value.year, value.month, value.day)
+
+
+def from_qdate(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
+def long_date(value: date) -> str:
+    """Like « jeudi 12 mars 2026 »."""
+    return french_locale().toString(to_qdate(value), QLocale.FormatType.LongFormat)
+
+
+def short_date(value: date) -> str:
+    """Like « 12/03/2026 »."""
+    return french_locale().toString(to_qdate(value), DATE_FORMAT)
+
+
+@dataclass(frozen=True)
+class ItemChoice:
+    """A form item a photo or a note can be attached to."""
+
+    form_id: str
+    item_id: str
+    label: str  # "Section › Item" (form title first when several forms are offered)
+    is_photo: bool
+
+
+def item_choices(forms: Sequence[FormDefinition], photos_first: bool = False) -> list[ItemChoice]:
+    """The items of forms, in form order (photo items first when asked)."""
+    several = len(forms) > 1
+    choices = []
+    for form in forms:
+        for section in form.sections:
+            for item in section.items:
+                prefix = f"{form.title} › " if several else ""
+                choices.append(
+                    ItemChoice(
+                        form.id,
+                        item.id,
+                        f"{prefix}{section.title} › {item.label}",
+                        item.type == ItemType.photo,
+                    )
+                )
+    if photos_first:
+        choices.sort(key=lambda choice: not choice.is_photo)  # stable: form order kept
+    return choices
+
+
+class ChoiceDialog(QDialog):
+    """Pick one option from a list; type to filter (the list can be long).
+
+    `chosen()` is the data of the picked option. Connect `accepted` and call `open()`.
+    """
+
+    def __init__(
+        self,
+        title: str,
+        prompt: str,
+        options: Sequence[tuple[Any, str]],
+        parent: QWidget | None = None,
+        current: Any = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setMinimumWidth(520)
+        layout = QVBoxLayout(self)
+        label = QLabel(prompt, self)
+        label.setWordWrap(True)
+        layout.addWidget(label)
+        self.combo = QComboBox(self)
+        self.combo.setAccessibleName(prompt)
+        self.combo.setEditable(True)
+        self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        for data, text in options:
+            self.combo.addItem(text, data)
+        completer = self.combo.completer()
+        if completer is not None:  # find "éclairage" anywhere in "Section › Item"
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        label.setBuddy(self.combo)
+        if current is not None:
+            index = self.combo.findData(current)
+            if index >= 0:
+                self.combo.setCurrentIndex(index)
+        layout.addWidget(self.combo)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+    def chosen(self) -> Any:
+        return self.combo.currentData()
+
+    def choose(self, data: Any) -> None:
+        """Select the option whose data is data (for keyboard users and tests)."""
+        index = self.combo.findData(data)
+        if index < 0:
+            raise KeyError(data)
+        self.combo.setCurrentIndex(index)
+
+
+class Confirmation(QMessageBox):
+    """A yes/no question whose "yes" runs a callback; "no" is the default button."""
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        title: str,
+        text: str,
+        confirm_label: str,
+        on_confirmed: Callable[[], None],
+    ) -> None:
+        super().__init__(
+            QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent
+        )
+        self.setObjectName("confirmBox")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.confirm_button = self.addButton(confirm_label, QMessageBox.ButtonRole.AcceptRole)
+        self.cancel_button = self.addButton(QMessageBox.StandardButton.Cancel)
+        self.setDefaultButton(self.cancel_button)
+        self._on_confirmed = on_confirmed
+        self.buttonClicked.connect(self._clicked)
+
+    def _clicked(self, button: QAbstractButton) -> None:
+        if button is self.confirm_button:
+            self._on_confirmed()
+
+
+def ask_confirmation(
+    parent: QWidget,
+    title: str,
+    text: str,
+    confirm_label: str,
+    on_confirmed: Callable[[], None],
+) -> Confirmation:
+    box = Confirmation(parent, title, text, confirm_label, on_confirmed)
+    box.open()
+    return box

@@ -1,0 +1,60 @@
+"""Issuing a report keeps the PDF that was sent, printable again after later edits."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from fieldvisit.core.errors import RuleViolation
+from fieldvisit.report.issued import issue_report, issued_report
+from fieldvisit.report.model import build_report
+from fieldvisit.services import attachments, visits
+
+
+def test_issue_keeps_the_pdf_and_marks_the_visit(services, secret_visit, kit) -> None:  # type: ignore[no-untyped-def]
+    kit.complete(services, secret_visit.visit_id)
+    steps: list[tuple[int, int]] = []
+    issued = issue_report(
+        services, secret_visit.visit_id, progress=lambda d, t: steps.append((d, t))
+    )
+
+    assert visits.get_visit(services, secret_visit.visit_id).status == "rapport_emis"
+    assert steps and steps[-1][0] == steps[-1][1]
+    stored = issued_report(services, secret_visit.visit_id)
+    assert stored is not None and stored.id == issued.attachment_id
+    assert stored.media_type == "application/pdf"
+    assert stored.filename == "rapport-15187-saint-flour-2026-03-12.pdf"
+    assert stored.caption.startswith("Rapport émis le ")
+    assert stored.created_at == issued.issued_at
+    path = attachments.attachment_path(services, stored)
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == stored.sha256 == issued.sha256
+    text = kit.pdf_text(path)
+    assert "Rapport émis le" in text and "DIFFUSION RESTREINTE" in text  # internal variant
+    assert kit.SECRETS["gendarmerie_enquetes"] in text
+
+    # Edits after issuing change new reports, never the issued one.
+    before = path.read_bytes()
+    visits.update_visit(services, secret_visit.visit_id, summary="Synthèse réécrite après envoi.")
+    assert issued_report(services, secret_visit.visit_id).sha256 == issued.sha256  # type: ignore[union-attr]
+    assert path.read_bytes() == before
+    assert "Synthèse réécrite" not in kit.pdf_text(path)
+    assert build_report(services, secret_visit.visit_id).summary == "Synthèse réécrite après envoi."
+    # The issued PDF is not a photo of the annex.
+    assert len(build_report(services, secret_visit.visit_id).photos) == 2
+
+
+def test_only_a_completed_visit_is_issued_and_only_once(services, secret_visit, kit) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(RuleViolation, match="terminée"):
+        issue_report(services, secret_visit.visit_id)
+    assert issued_report(services, secret_visit.visit_id) is None
+    kit.complete(services, secret_visit.visit_id)
+    issue_report(services, secret_visit.visit_id)
+    with pytest.raises(RuleViolation, match="déjà été émis le"):
+        issue_report(services, secret_visit.visit_id)
+    pdfs = [
+        a
+        for a in attachments.list_attachments(services, secret_visit.visit_id)
+        if a.media_type == "application/pdf"
+    ]
+    assert len(pdfs) == 1

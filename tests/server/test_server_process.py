@@ -1,0 +1,176 @@
+"""The real thing: `fieldvisit-server run` (uvicorn) on 127.0.0.1 and the `fieldvisit`
+command line logging in and syncing two data dirs through it."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+PASSWORD = "mot-de-passe-solide"
+BIN = Path(sys.executable).parent
+
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {**os.environ, "FIELDVISIT_CREDENTIALS": "file", "PYTHONUNBUFFERED": "1"}
+    env.update(extra)
+    return env
+
+
+def server_cli(db: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(BIN / "fieldvisit-server"), *args, "--db", db],
+        capture_output=True,
+        text=True,
+        env=_env(FIELDVISIT_SERVER_PASSWORD=PASSWORD),
+        timeout=120,
+    )
+
+
+def app_cli(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(BIN / "fieldvisit"), "--data-dir", str(data), *args],
+        capture_output=True,
+        text=True,
+        env=_env(FIELDVISIT_PASSWORD=PASSWORD),
+        timeout=300,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+class RunningServer:
+    def __init__(self, db: str, files: Path) -> None:
+        self.db = db
+        self.files = files
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                str(BIN / "fieldvisit-server"),
+                "run",
+                "--db",
+                self.db,
+                "--files",
+                str(self.files),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+            ],
+            env=_env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        raise AssertionError("the server did not start")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+            self.process = None
+
+
+@pytest.fixture
+def running(db_url: str, tmp_path: Path) -> Iterator[RunningServer]:
+    for name, role, where in (("admin", "admin", ""), ("agent", "agent", "15")):
+        done = server_cli(db_url, "users", "add", name, "--role", role, "--territories", where)
+        assert done.returncode == 0, done.stderr
+    server = RunningServer(db_url, tmp_path / "files")
+    server.start()
+    yield server
+    server.stop()
+
+
+def test_two_laptops_sync_through_a_real_server(running: RunningServer, tmp_path: Path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert app_cli(a, "demo").returncode == 0
+    for laptop in (a, b):
+        done = app_cli(laptop, "login", "--server", running.url, "--user", "admin")
+        assert done.returncode == 0, done.stderr
+        assert "Connecté en tant que admin" in done.stderr
+    first = app_cli(a, "sync")
+    assert first.returncode == 0, first.stderr
+    assert "Synchronisation terminée" in first.stderr and "fichier(s) joint(s)" in first.stderr
+    assert app_cli(b, "sync").returncode == 0
+    lists = [json.loads(app_cli(x, "visits", "list", "--json").stdout) for x in (a, b)]
+    assert lists[0] == lists[1] and len(lists[0]) == 5
+    health = httpx.get(f"{running.url}/openapi.json").json()
+    assert "/api/v1/push" in health["paths"]
+
+
+def test_server_down_revoked_device_and_wrong_password(
+    running: RunningServer, tmp_path: Path, db_url: str
+) -> None:
+    laptop = tmp_path / "laptop"
+    assert app_cli(laptop, "sync").returncode == 2  # never logged in: bad usage
+    bad = subprocess.run(
+        [str(BIN / "fieldvisit"), "--data-dir", str(laptop), "login", "--server", running.url,
+         "--user", "agent"],
+        capture_output=True, text=True, env=_env(FIELDVISIT_PASSWORD="mauvais-mot-de-passe"),
+        timeout=60, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert bad.returncode == 1 and "mot de passe incorrect" in bad.stderr
+    assert app_cli(laptop, "login", "--server", running.url, "--user", "agent").returncode == 0
+    assert app_cli(laptop, "sync").returncode == 0
+
+    running.stop()
+    down = app_cli(laptop, "sync")
+    assert down.returncode == 1 and "Serveur injoignable" in down.stderr
+    running.start()  # restarted on the same database
+    assert app_cli(laptop, "sync").returncode == 0
+
+    devices = server_cli(db_url, "devices", "list")
+    assert devices.returncode == 0 and "agent" in devices.stdout
+    device_id = devices.stdout.split()[0]
+    assert server_cli(db_url, "devices", "revoke", device_id).returncode == 0
+    revoked = app_cli(laptop, "sync")
+    assert revoked.returncode == 1 and "révoqué" in revoked.stderr
+
+
+def test_server_admin_commands(db_url: str, tmp_path: Path) -> None:
+    assert server_cli(db_url, "users", "add", "x", "--role", "chef").returncode == 2
+    assert server_cli(db_url, "users", "add", "x", "--role", "agent").returncode == 2
+    bad_dep = server_cli(db_url, "users", "add", "x", "--role", "agent", "--territories", "999")
+    assert bad_dep.returncode == 2 and "invalide" in bad_dep.stderr
+    ok = server_cli(db_url, "users", "add", "x", "--role", "agent", "--territories", "15,2a")
+    assert ok.returncode == 0
+    assert (
+        server_cli(db_url, "users", "add", "x", "--role", "agent", "--territories", "15").returncode
+        == 2
+    )
+    listed = server_cli(db_url, "users", "list")
+    assert "x\tagent\t15 2A" in listed.stdout
+    assert server_cli(db_url, "users", "passwd", "x").returncode == 0
+    assert server_cli(db_url, "users", "passwd", "inconnu").returncode == 2
+    assert server_cli(db_url, "devices", "revoke", "999").returncode == 2
+    form = tmp_path / "essai.v1.toml"
+    form.write_text('id = "essai"\nversion = 1\ntitle = "Essai"\n', encoding="utf-8")
+    assert server_cli(db_url, "forms", "publish", str(form), "--as", "x").returncode == 2
+    server_cli(db_url, "users", "add", "root", "--role", "admin")
+    assert server_cli(db_url, "forms", "publish", str(form), "--as", "root").returncode == 0

@@ -1,0 +1,388 @@
+"""The Checklist page: the shipped checklist rendered, answered widget by widget, autosaved."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel
+
+from fieldvisit.core.errors import BadInput
+from fieldvisit.services import answers, attachments, visits
+from fieldvisit.ui.checklist_page import ChecklistPage
+from fieldvisit.ui.context import UiContext
+from fieldvisit.ui.forms.item_widgets import (
+    DateEditor,
+    ExclusiveButtons,
+    LongTextEditor,
+    MultiChoiceEditor,
+    NumberEditor,
+    PhotoEditor,
+    RatingEditor,
+    TextEditor,
+    YesNoNaEditor,
+)
+
+CHECKLIST = "visite-centre-bourg"
+
+
+@pytest.fixture
+def visit_id(ui_ctx: UiContext) -> str:
+    return visits.plan_visit(ui_ctx.services, "15187", date(2024, 5, 14)).id  # Saint-Flour
+
+
+@pytest.fixture
+def page(qtbot, ui_ctx: UiContext, visit_id: str) -> Iterator[ChecklistPage]:  # type: ignore[no-untyped-def]
+    checklist = ChecklistPage(ui_ctx)
+    qtbot.addWidget(checklist)
+    checklist.resize(1000, 800)
+    checklist.show()
+    checklist.load_visit(visit_id)
+    yield checklist
+    checklist.flush()
+
+
+def stored(ctx: UiContext, visit_id: str, form_id: str = CHECKLIST) -> dict[str, object]:
+    return {k: a.value for k, a in answers.visit_answers(ctx.services, visit_id, form_id).items()}
+
+
+def comments(ctx: UiContext, visit_id: str) -> dict[str, str]:
+    return {
+        k: a.comment for k, a in answers.visit_answers(ctx.services, visit_id, CHECKLIST).items()
+    }
+
+
+def test_page_shows_the_pinned_checklist(page: ChecklistPage) -> None:
+    assert page.section_title() == "Checklist"
+    view = page.form_view
+    assert view.form is not None and view.form.id == CHECKLIST
+    answered, visible = view.progress()
+    assert answered == 0 and visible > 30
+    assert page.progress_label.text() == f"0/{visible} items answered"
+    assert page.missing_label.text() == "Required items still missing: 8"
+    assert view.section_progress_text("eclairage") == "0/4"
+
+
+def test_yes_no_na_buttons_store_codes_and_clear(page: ChecklistPage, ui_ctx, visit_id) -> None:  # type: ignore[no-untyped-def]
+    editor = page.form_view.editor("eclairage_zones_sombres")
+    assert isinstance(editor, YesNoNaEditor)
+    assert [b.text() for b in editor.buttons] == ["Yes", "No", "Not applicable"]
+    editor.buttons[0].click()
+    page.flush()
+    assert stored(ui_ctx, visit_id)["eclairage_zones_sombres"] == "oui"
+    editor.buttons[2].click()
+    page.flush()
+    assert stored(ui_ctx, visit_id)["eclairage_zones_sombres"] == "na"
+    assert [b.isChecked() for b in editor.buttons] == [False, False, True]
+    editor.buttons[2].click()  # clicking the chosen answer again clears it
+    page.flush()
+    assert stored(ui_ctx, visit_id)["eclairage_zones_sombres"] is None
+
+
+def test_choice_buttons_work_with_the_keyboard(
+    page: ChecklistPage, ui_ctx, visit_id, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    editor = page.form_view.editor("angles_morts")
+    assert isinstance(editor, ExclusiveButtons)
+    first, second, _ = editor.buttons
+    assert first.focusPolicy() == Qt.FocusPolicy.StrongFocus  # the one Tab stop
+    assert second.focusPolicy() == Qt.FocusPolicy.ClickFocus
+    first.setFocus()
+    qtbot.keyClick(first, Qt.Key.Key_Right)
+    assert QApplication.focusWidget() is second
+    qtbot.keyClick(second, Qt.Key.Key_Space)
+    page.flush()
+    assert stored(ui_ctx, visit_id)["angles_morts"] == "non"
+    assert second.focusPolicy() == Qt.FocusPolicy.StrongFocus
+    qtbot.keyClick(second, Qt.Key.Key_Delete)
+    page.flush()
+    assert stored(ui_ctx, visit_id)["angles_morts"] is None
+    assert not any(button.isChecked() for button in editor.buttons)
+
+
+def test_single_and_multi_choice_store_ids_in_form_order(
+    page: ChecklistPage, ui_ctx, visit_id
+) -> None:  # type: ignore[no-untyped-def]
+    view = page.form_view
+    extinction = view.editor("eclairage_extinction")
+    assert isinstance(extinction, ExclusiveButtons)
+    extinction.button_for("partielle").click()
+    moments = view.editor("moment_visite")
+    assert isinstance(moments, MultiChoiceEditor)
+    choice_ids = list(moments.boxes)
+    moments.boxes[choice_ids[3]].click()
+    moments.boxes[choice_ids[0]].click()
+    page.flush()
+    values = stored(ui_ctx, visit_id)
+    assert values["eclairage_extinction"] == "partielle"
+    assert values["moment_visite"] == [choice_ids[0], choice_ids[3]]
+    moments.boxes[choice_ids[0]].click()
+    moments.boxes[choice_ids[3]].click()
+    page.flush()
+    assert stored(ui_ctx, visit_id)["moment_visite"] is None
+
+
+def test_text_number_date_rating_values(page: ChecklistPage, ui_ctx, visit_id, qtbot) -> None:  # type: ignore[no-untyped-def]
+    view = page.form_view
+    view.editor("eclairage_extinction").button_for("totale").click()  # type: ignore[attr-defined]
+    hours = view.editor("eclairage_extinction_horaires")
+    assert isinstance(hours, TextEditor)
+    qtbot.keyClicks(hours.edit, "  23 h - 5 h ")
+    route = view.editor("parcours")
+    assert isinstance(route, LongTextEditor)
+    qtbot.keyClicks(route.edit, "Place d'Armes")
+    qtbot.keyClick(route.edit, Qt.Key.Key_Return)
+    qtbot.keyClicks(route.edit, "rue de Belloy")
+    shops = view.editor("commerces_actifs")
+    assert isinstance(shops, NumberEditor)
+    assert shops.edit.validator() is shops.validator
+    qtbot.keyClicks(shops.edit, "-4")  # minimum 0: the minus sign is refused
+    assert shops.edit.text() == "4"
+    shops.edit.clear()
+    qtbot.keyClicks(shops.edit, "12,5")  # French decimal comma
+    when = view.editor("date_visite")
+    assert isinstance(when, DateEditor)
+    assert when.edit.displayFormat() == "dd/MM/yyyy"
+    when.set_date(date(2024, 5, 14))
+    assert when.edit.text() == "14/05/2024"
+    mark = view.editor("impression_generale")
+    assert isinstance(mark, RatingEditor)
+    assert len(mark.buttons) == 5
+    mark.buttons[3].click()
+    page.flush()
+    values = stored(ui_ctx, visit_id)
+    assert values["eclairage_extinction_horaires"] == "23 h - 5 h"
+    assert values["parcours"] == "Place d'Armes\nrue de Belloy"
+    assert values["commerces_actifs"] == 12.5
+    assert values["date_visite"] == "2024-05-14"
+    assert values["impression_generale"] == 4
+
+    shops.edit.clear()
+    qtbot.keyClicks(shops.edit, "7")
+    when.clear()
+    assert when.edit.text() == "not set"
+    page.flush()
+    values = stored(ui_ctx, visit_id)
+    assert values["commerces_actifs"] == 7 and isinstance(values["commerces_actifs"], int)
+    assert values["date_visite"] is None
+
+
+def test_visible_if_shows_and_hides_rows_live(page: ChecklistPage, ui_ctx, visit_id, qtbot) -> None:  # type: ignore[no-untyped-def]
+    view = page.form_view
+    dark = view.editor("eclairage_zones_sombres")
+    assert isinstance(dark, YesNoNaEditor)
+    assert view.form is not None
+    assert view.form.item("eclairage_zones_sombres_lieux").visible_if is not None
+    assert not view.is_item_shown("eclairage_zones_sombres_lieux")
+    assert view.item_row("eclairage_zones_sombres_lieux").isHidden()
+    assert view.section_progress_text("eclairage") == "0/4"
+
+    dark.buttons[0].click()  # Oui
+    assert view.is_item_shown("eclairage_zones_sombres_lieux")
+    assert view.item_row("eclairage_zones_sombres_lieux").isVisible()
+    assert view.section_progress_text("eclairage") == "1/5"
+    places = view.editor("eclairage_zones_sombres_lieux")
+    qtbot.keyClicks(places.focus_target(), "Parking de la gare")
+    assert view.section_progress_text("eclairage") == "2/5"
+
+    dark.buttons[1].click()  # Non: the row goes, its answer stays stored
+    assert not view.is_item_shown("eclairage_zones_sombres_lieux")
+    assert view.item_row("eclairage_zones_sombres_lieux").isHidden()
+    assert view.section_progress_text("eclairage") == "1/4"
+    page.flush()
+    values = stored(ui_ctx, visit_id)
+    assert values["eclairage_zones_sombres"] == "non"
+    assert values["eclairage_zones_sombres_lieux"] == "Parking de la gare"
+
+
+def test_multi_choice_condition_drives_a_confidential_item(page: ChecklistPage) -> None:
+    view = page.form_view
+    nuisances = view.editor("nuisances")
+    assert isinstance(nuisances, MultiChoiceEditor)
+    row = view.item_row("stupefiants_indices")
+    assert row.confidential_badge is not None
+    assert row.confidential_badge.text() == "Confidential"
+    assert not view.is_item_shown("stupefiants_indices")
+    nuisances.boxes["stupefiants"].click()
+    assert view.is_item_shown("stupefiants_indices")
+    assert row.confidential_badge.isVisible()
+    nuisances.boxes["stupefiants"].click()
+    assert not view.is_item_shown("stupefiants_indices")
+
+
+def test_required_markers_and_accessible_names(page: ChecklistPage) -> None:
+    view = page.form_view
+    assert view.form is not None
+    required = {item.id for item in view.form.iter_items() if item.required}
+    assert len(required) == 8
+    for item in view.form.iter_items():
+        row = view.item_row(item.id)
+        assert row.marked_required == item.required
+        assert row.editor.focus_target().accessibleName() != ""
+    row = view.item_row("date_visite")
+    assert row.label.accessibleDescription() == "required"
+    assert "required" in row.editor.focus_target().accessibleDescription()
+    helped = view.item_row("moment_visite")
+    assert helped.help_label is not None and helped.help_label.isVisible()
+    assert not view.findChildren(QLabel, "confidentialBadge")[0].isVisible()  # hidden item
+
+
+def test_comment_is_saved_and_shown_open_on_reload(
+    page: ChecklistPage, ui_ctx, visit_id, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    row = page.form_view.item_row("vitesse_excessive")
+    assert row.comment_edit is None  # made on demand
+    qtbot.mouseClick(row.comment_toggle, Qt.MouseButton.LeftButton)
+    assert row.comment_edit is not None and row.comment_edit.isVisible()
+    qtbot.keyClicks(row.comment_edit, "Avenue du Docteur Mallet, le soir")
+    page.flush()
+    assert comments(ui_ctx, visit_id)["vitesse_excessive"] == "Avenue du Docteur Mallet, le soir"
+    assert stored(ui_ctx, visit_id)["vitesse_excessive"] is None
+
+    again = ChecklistPage(ui_ctx)
+    qtbot.addWidget(again)
+    again.show()
+    again.load_visit(visit_id)
+    reloaded = again.form_view.item_row("vitesse_excessive")
+    assert reloaded.comment_toggle.isChecked()
+    assert reloaded.comment_text() == "Avenue du Docteur Mallet, le soir"
+
+
+def test_autosave_after_the_debounce_and_at_once_on_flush(
+    page: ChecklistPage, ui_ctx, visit_id, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    strong = page.form_view.editor("points_forts")
+    qtbot.keyClicks(strong.focus_target(), "Centre anime")
+    assert "points_forts" not in stored(ui_ctx, visit_id)  # not yet: debounced
+    with qtbot.waitSignal(page.visit_changed, timeout=3000) as saved:
+        pass
+    assert saved.args == [visit_id]
+    qtbot.waitUntil(lambda: stored(ui_ctx, visit_id).get("points_forts") == "Centre anime")
+
+    strong.focus_target().insertPlainText(", marché le samedi")  # type: ignore[attr-defined]
+    page.flush()  # e.g. leaving the page or closing the window
+    assert stored(ui_ctx, visit_id)["points_forts"] == "Centre anime, marché le samedi"
+
+
+def test_focus_out_writes_pending_text(page: ChecklistPage, ui_ctx, visit_id, qtbot) -> None:  # type: ignore[no-untyped-def]
+    page.activateWindow()
+    strong = page.form_view.editor("points_forts").focus_target()
+    weak = page.form_view.editor("points_vigilance").focus_target()
+    strong.setFocus()
+    qtbot.keyClicks(strong, "Halle renovee")
+    weak.setFocus()  # focus-out of the first editor flushes
+    assert stored(ui_ctx, visit_id)["points_forts"] == "Halle renovee"
+
+
+def test_progress_header_counts_answers_and_missing_required(page: ChecklistPage) -> None:
+    view = page.form_view
+    _, visible = view.progress()
+    view.editor("video_existante").buttons[1].click()  # type: ignore[attr-defined]
+    view.editor("impression_generale").buttons[2].click()  # type: ignore[attr-defined]
+    assert page.progress_label.text() == f"2/{visible} items answered"
+    assert page.missing_label.text() == "Required items still missing: 6"
+
+
+def test_next_unanswered_required_moves_the_focus(page: ChecklistPage, qtbot) -> None:  # type: ignore[no-untyped-def]
+    page.activateWindow()
+    view = page.form_view
+    assert page.next_unanswered_required()
+    assert QApplication.focusWidget() is view.editor("date_visite").focus_target()
+    assert page.next_unanswered_required()
+    assert QApplication.focusWidget() is view.editor("moment_visite").focus_target()
+    view.editor("eclairage_zones_sombres").buttons[0].click()  # type: ignore[attr-defined]
+    view.editor("eclairage_extinction").focus_target().setFocus()
+    assert page.next_unanswered_required()
+    # eclairage_zones_sombres is answered now: the next one is in "espaces publics"
+    assert QApplication.focusWidget() is view.editor("angles_morts").focus_target()
+
+
+def test_no_unanswered_required_returns_false(page: ChecklistPage) -> None:
+    view = page.form_view
+    assert view.form is not None
+    for item in view.form.missing_required({}):
+        editor = view.editor(item.id)
+        if isinstance(editor, DateEditor):
+            editor.set_date(date(2024, 5, 14))
+        elif isinstance(editor, MultiChoiceEditor):
+            next(iter(editor.boxes.values())).click()
+        elif isinstance(editor, ExclusiveButtons):
+            editor.buttons[0].click()
+        else:
+            editor.focus_target().insertPlainText("Rien à signaler")  # type: ignore[attr-defined]
+    assert view.missing_required() == []
+    assert page.missing_label.text() == "All required items are answered."
+    assert not page.next_button.isEnabled()
+    assert not page.next_unanswered_required()
+
+
+def test_photo_item_asks_for_a_photo_and_counts_linked_ones(
+    page: ChecklistPage, ui_ctx, visit_id, qtbot, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    view = page.form_view
+    photo = view.editor("eclairage_photos")
+    assert isinstance(photo, PhotoEditor)
+    assert photo.count_label.text() == "No photo linked"
+    view.ensureWidgetVisible(photo.add_button)
+    with qtbot.waitSignal(page.photo_requested) as request:
+        qtbot.mouseClick(photo.add_button, Qt.MouseButton.LeftButton)
+    assert request.args == [CHECKLIST, "eclairage_photos"]
+
+    picture = tmp_path / "rue.png"
+    Image.new("RGB", (8, 8), "orange").save(picture)
+    attachments.attach_file(ui_ctx.services, visit_id, picture, "", CHECKLIST, "eclairage_photos")
+    page.refresh_photo_counts()
+    assert photo.count_label.text() == "1 photo linked"
+    assert view.section_progress_text("eclairage") == "1/4"
+    view.set_photo_counts({"eclairage_photos": 3})
+    assert photo.count_label.text() == "3 photos linked"
+
+
+def test_a_refused_value_is_explained_and_the_widget_keeps_it(
+    page: ChecklistPage, monkeypatch, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    shown: list[BaseException] = []
+    monkeypatch.setattr("fieldvisit.ui.context.show_error", lambda parent, err: shown.append(err))
+    shops = page.form_view.editor("commerces_actifs")
+    assert isinstance(shops, NumberEditor)
+    shops.edit.setText("3")
+    # A value the service refuses (the widgets never produce it: the validator stops a
+    # minus sign), as a newer form version or a bug could.
+    page.form_view.answer_changed.emit("commerces_actifs", -3)
+    page.flush()
+    assert len(shown) == 1 and isinstance(shown[0], BadInput)
+    assert "minimum" in str(shown[0])
+    assert shops.edit.text() == "3"
+
+
+def test_reload_keeps_the_widgets_and_refreshes_values(
+    page: ChecklistPage, ui_ctx, visit_id
+) -> None:  # type: ignore[no-untyped-def]
+    row = page.form_view.item_row("angles_morts")
+    answers.answer_item(ui_ctx.services, visit_id, CHECKLIST, "angles_morts", "oui")
+    page.load_visit(visit_id)
+    assert page.form_view.item_row("angles_morts") is row  # not rebuilt
+    assert row.editor.value() == "oui"
+    assert page.form_view.is_item_shown("angles_morts_lieux")
+
+
+def test_threaded_worker_loads_and_saves(qtbot, threaded_ctx: UiContext) -> None:  # type: ignore[no-untyped-def]
+    visit = visits.plan_visit(threaded_ctx.services, "15187", date(2024, 6, 3))
+    checklist = ChecklistPage(threaded_ctx)
+    qtbot.addWidget(checklist)
+    checklist.show()
+    checklist.load_visit(visit.id)
+    qtbot.waitUntil(lambda: checklist.form_view.form is not None)
+    checklist.form_view.editor("video_existante").buttons[0].click()  # type: ignore[attr-defined]
+    cameras = checklist.form_view.editor("video_nb_cameras")
+    qtbot.keyClicks(cameras.focus_target(), "6")
+    with qtbot.waitSignal(checklist.visit_changed, timeout=3000):
+        checklist.flush()
+    threaded_ctx.worker.wait_idle()
+    qtbot.waitUntil(
+        lambda: stored(threaded_ctx, visit.id) == {"video_existante": "oui", "video_nb_cameras": 6}
+    )

@@ -1,0 +1,338 @@
+"""The visit workspace: header, sections and shortcuts, the Informations page."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QMainWindow
+
+from fieldvisit.core.domain import ContactRole
+from fieldvisit.forms import ItemType
+from fieldvisit.services import answers, contacts, visits
+from fieldvisit.ui.contact_dialog import ContactDialog
+from fieldvisit.ui.info_page import InfoPage, MissingItemsDialog
+from fieldvisit.ui.workspace import (
+    SECTIONS,
+    SectionSpec,
+    UnavailablePage,
+    VisitWorkspace,
+    build_page,
+)
+from fieldvisit.ui.workspace_common import ChoiceDialog
+
+SECTION_KEYS = [spec.key for spec in SECTIONS]
+
+
+@pytest.fixture
+def workspace(ui_ctx, qtbot) -> VisitWorkspace:  # type: ignore[no-untyped-def]
+    ws = VisitWorkspace(ui_ctx)
+    qtbot.addWidget(ws)
+    ws.resize(1200, 800)
+    ws.show()
+    ws.activateWindow()
+    qtbot.waitExposed(ws)
+    return ws
+
+
+@pytest.fixture
+def visit(ui_ctx):  # type: ignore[no-untyped-def]
+    return visits.plan_visit(ui_ctx.services, "15187", date(2026, 3, 12), author="Claire Martin")
+
+
+def info_page(ws: VisitWorkspace) -> InfoPage:
+    page = ws.pages["info"]
+    assert isinstance(page, InfoPage)
+    return page
+
+
+def test_header_shows_commune_french_date_type_status_and_progress(workspace, visit) -> None:
+    workspace.open_visit(visit.id)
+    assert "Saint-Flour (15)" in workspace.title_label.text()
+    assert workspace.date_label.text() == "jeudi 12 mars 2026"
+    assert "Première visite" in workspace.type_label.text()
+    assert "Planifiée" in workspace.status_label.text()
+    assert workspace.progress.value() == 0
+    assert workspace.progress.text().startswith("0/")
+    assert [workspace.sections.item(row).text() for row in range(7)] == [
+        page.section_title() for page in workspace.pages.values()
+    ]
+    assert workspace.notes.isVisible()
+
+
+def test_sections_follow_the_keyboard_and_back_goes_to_the_list(workspace, visit, qtbot) -> None:
+    workspace.open_visit(visit.id)
+    assert workspace.current_section() == "info"
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    for expected in SECTION_KEYS[1:]:
+        qtbot.keyClick(workspace.sections, Qt.Key.Key_PageDown, ctrl)
+        assert workspace.current_section() == expected
+        assert workspace.stack.currentWidget() is workspace.pages[expected]
+    qtbot.keyClick(workspace.sections, Qt.Key.Key_PageDown, ctrl)  # stays on the last
+    assert workspace.current_section() == "report"
+    qtbot.keyClick(workspace.sections, Qt.Key.Key_PageUp, ctrl)
+    assert workspace.current_section() == "photos"
+
+    with qtbot.waitSignal(workspace.back_requested, timeout=1000):
+        qtbot.keyClick(workspace.sections, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    with qtbot.waitSignal(workspace.back_requested, timeout=1000):
+        qtbot.mouseClick(workspace.back_button, Qt.MouseButton.LeftButton)
+
+
+def test_leaving_a_section_flushes_its_pending_edits(workspace, visit, qtbot, ui_ctx) -> None:
+    workspace.open_visit(visit.id)
+    page = info_page(workspace)
+    page.summary_edit.setPlainText("Écrit juste avant de changer de section")
+    workspace.next_section()  # no wait: leaving the page writes it
+    assert (
+        visits.get_visit(ui_ctx.services, visit.id).summary
+        == "Écrit juste avant de changer de section"
+    )
+
+
+def test_summary_is_saved_after_the_debounce_and_at_once_on_flush(
+    workspace, visit, qtbot, ui_ctx
+) -> None:
+    workspace.open_visit(visit.id)
+    page = info_page(workspace)
+    page.summary_edit.setFocus()  # (QTest types ASCII only)
+    qtbot.keyClicks(page.summary_edit, "Centre-bourg calme, eclairage a revoir.")
+    assert visits.get_visit(ui_ctx.services, visit.id).summary == ""  # not yet: debounced
+    qtbot.waitUntil(
+        lambda: (
+            visits.get_visit(ui_ctx.services, visit.id).summary
+            == "Centre-bourg calme, eclairage a revoir."
+        ),
+        timeout=3000,
+    )
+
+    qtbot.keyClicks(page.summary_edit, " Rodeos le soir.")
+    workspace.flush()
+    assert visits.get_visit(ui_ctx.services, visit.id).summary.endswith("Rodeos le soir.")
+
+
+def test_date_and_author_are_saved_and_the_header_follows(workspace, visit, qtbot, ui_ctx) -> None:
+    workspace.open_visit(visit.id)
+    page = info_page(workspace)
+    assert page.date_edit.text() == "12/03/2026"
+    assert page.author_edit.text() == "Claire Martin"
+    with qtbot.waitSignal(workspace.visit_changed, timeout=3000) as changed:
+        page.date_edit.setDate(QDate(2026, 3, 19))
+    assert changed.args == [visit.id]
+    assert visits.get_visit(ui_ctx.services, visit.id).visit_date == date(2026, 3, 19)
+    assert workspace.date_label.text() == "jeudi 19 mars 2026"
+
+    page.author_edit.setFocus()
+    page.author_edit.selectAll()
+    qtbot.keyClicks(page.author_edit, "Paul Durand")
+    qtbot.keyClick(page.author_edit, Qt.Key.Key_Return)  # editing finished: saved at once
+    assert visits.get_visit(ui_ctx.services, visit.id).author == "Paul Durand"
+
+
+def test_participants_added_created_and_removed(workspace, visit, qtbot, ui_ctx) -> None:
+    svc = ui_ctx.services
+    maire = contacts.add_contact(
+        svc, "Anne Vidal", ContactRole.MAIRE, "Mairie", commune_code="15187"
+    )
+    contacts.add_contact(svc, "Luc Bernard", ContactRole.COMMANDANT_BRIGADE, "Brigade")
+    workspace.open_visit(visit.id)
+    page = info_page(workspace)
+
+    qtbot.mouseClick(page.add_participant_button, Qt.MouseButton.LeftButton)
+    dialog = page.findChild(ChoiceDialog, "participantChoice")
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.combo.itemText(0).startswith("Anne Vidal")  # the commune's contacts first
+    dialog.choose(maire.id)
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    assert visits.participant_ids(svc, visit.id) == [maire.id]
+    assert page.participants_list.item(0).text().startswith("Anne Vidal — Maire")
+
+    qtbot.mouseClick(page.new_contact_button, Qt.MouseButton.LeftButton)
+    new = page.findChild(ContactDialog)
+    assert new is not None
+    qtbot.keyClicks(new.name_edit, "Sophie Roux")
+    new.role_combo.setCurrentIndex(new.role_combo.findData(ContactRole.REFERENT_SURETE.value))
+    new.buttons.button(new.buttons.StandardButton.Ok).click()
+    names = {
+        c.name for c in contacts.list_contacts(svc) if c.id in visits.participant_ids(svc, visit.id)
+    }
+    assert names == {"Anne Vidal", "Sophie Roux"}
+    assert page.participants_list.count() == 2
+
+    page.participants_list.setCurrentRow(0)
+    assert page.remove_participant_button.isEnabled()
+    qtbot.mouseClick(page.remove_participant_button, Qt.MouseButton.LeftButton)
+    remaining = visits.participant_ids(svc, visit.id)
+    assert len(remaining) == 1 and maire.id not in remaining
+    assert page.participants_list.count() == 1
+
+
+def answer_every_required_item(svc, visit_id: str) -> None:  # type: ignore[no-untyped-def]
+    """Answer what `complete_visit` needs, through the services (as a person would)."""
+    visit = visits.get_visit(svc, visit_id)
+    for form_id, version in (
+        (visit.checklist_form_id, visit.checklist_form_version),
+        (visit.diagnostic_form_id, visit.diagnostic_form_version),
+    ):
+        form = svc.forms.get(form_id, version)
+        for _round in range(10):  # answers can reveal more required items
+            given = {
+                item_id: answer.value
+                for item_id, answer in answers.visit_answers(svc, visit_id, form_id).items()
+            }
+            missing = form.missing_required(given)
+            if not missing:
+                break
+            for item in missing:
+                answers.answer_item(svc, visit_id, form_id, item.id, sample_value(item))
+
+
+def sample_value(item):  # type: ignore[no-untyped-def]
+    if item.type == ItemType.yes_no_na:
+        return "non"
+    if item.type == ItemType.single_choice:
+        return item.choices[0].id
+    if item.type == ItemType.multi_choice:
+        return [item.choices[0].id]
+    if item.type == ItemType.number:
+        return int(item.min or 0)
+    if item.type == ItemType.date:
+        return "2026-03-12"
+    if item.type == ItemType.rating:
+        return 3
+    if item.type == ItemType.photo:
+        return True
+    return "Vu sur place"
+
+
+def test_start_complete_with_missing_items_then_complete_and_reopen(
+    workspace, visit, qtbot, ui_ctx
+) -> None:
+    svc = ui_ctx.services
+    workspace.open_visit(visit.id)
+    page = info_page(workspace)
+    assert page.start_button.isVisible() and not page.complete_button.isVisible()
+
+    with qtbot.waitSignal(workspace.visit_changed, timeout=1000):
+        qtbot.mouseClick(page.start_button, Qt.MouseButton.LeftButton)
+    assert visits.get_visit(svc, visit.id).status == "en_cours"
+    assert "En cours" in workspace.status_label.text()
+    assert page.complete_button.isVisible() and not page.start_button.isVisible()
+
+    qtbot.mouseClick(page.complete_button, Qt.MouseButton.LeftButton)
+    dialog = page.findChild(MissingItemsDialog)
+    assert dialog is not None and dialog.isVisible()
+    missing = visits.missing_required_items(svc, visit.id)
+    assert dialog.items.count() == len(missing) > 0
+    assert dialog.items.item(0).text() == missing[0]
+    assert "Date de la visite" in dialog.items.item(0).text()
+    qtbot.mouseClick(dialog.go_button, Qt.MouseButton.LeftButton)
+    assert workspace.current_section() == "checklist"
+    assert visits.get_visit(svc, visit.id).status == "en_cours"
+
+    answer_every_required_item(svc, visit.id)
+    workspace.show_section("info")
+    with qtbot.waitSignal(workspace.visit_changed, timeout=1000):
+        qtbot.mouseClick(page.complete_button, Qt.MouseButton.LeftButton)
+    assert visits.get_visit(svc, visit.id).status == "terminee"
+    assert "Terminée" in workspace.status_label.text()
+    assert page.reopen_button.isVisible()
+
+    qtbot.mouseClick(page.reopen_button, Qt.MouseButton.LeftButton)
+    assert visits.get_visit(svc, visit.id).status == "en_cours"
+
+
+def test_follow_up_shows_a_link_to_the_previous_visit(workspace, visit, qtbot, ui_ctx) -> None:
+    follow_up = visits.plan_follow_up(ui_ctx.services, visit.id, date(2026, 9, 15))
+    workspace.open_visit(follow_up.id)
+    page = info_page(workspace)
+    assert "Visite de suivi" in workspace.type_label.text()
+    assert page.previous_label.isVisible()
+    assert "12/03/2026" in page.previous_label.text()
+    assert "Visite du centre-bourg (v1)" in page.forms_label.text()
+
+    with qtbot.waitSignal(workspace.visit_opened, timeout=1000) as opened:
+        page.previous_label.linkActivated.emit(visit.id)
+    assert opened.args == [visit.id]
+    assert workspace.visit_id == visit.id
+    assert workspace.date_label.text() == "jeudi 12 mars 2026"
+    assert not page.previous_label.isVisible()
+
+
+def test_a_missing_section_module_gives_a_placeholder_page(ui_ctx, qtbot) -> None:
+    from PySide6.QtWidgets import QLabel, QStyle, QWidget
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    spec = SectionSpec(
+        "checklist", "fieldvisit.ui.no_such_page", "Nothing", "x", QStyle.StandardPixmap.SP_FileIcon
+    )
+    page = build_page(spec, ui_ctx, "Checklist", parent)
+    assert isinstance(page, UnavailablePage)
+    assert page.section_title() == "Checklist"
+    message = page.findChild(QLabel, "unavailableMessage")
+    assert message is not None and "not available" in message.text()
+
+
+def test_window_actions_take_over_the_same_keys(ui_ctx, qtbot, visit) -> None:
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    ws = VisitWorkspace(ui_ctx, window)
+    window.setCentralWidget(ws)
+    taken = QAction("Section suivante", window)
+    taken.setShortcut(QKeySequence("Ctrl+PgDown"))
+    window.addAction(taken)
+    window.show()
+    qtbot.waitExposed(window)
+    enabled = {s.key().toString(): s.isEnabled() for s in ws.shortcuts}
+    assert enabled["Ctrl+PgDown"] is False
+    assert enabled["Ctrl+Shift+N"] is True and enabled["Ctrl+PgUp"] is True
+
+
+def test_quick_notes_shortcut_shows_the_pad_and_focuses_its_input(workspace, visit, qtbot) -> None:
+    workspace.open_visit(visit.id)
+    workspace.notes_button.setChecked(False)
+    assert not workspace.notes.isVisible()
+    qtbot.keyClick(
+        workspace.sections,
+        Qt.Key.Key_N,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert workspace.notes.isVisible()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is workspace.notes.input, timeout=1000)
+
+
+def test_status_shown_elsewhere_follows_a_change_made_by_another_page(
+    workspace, visit, qtbot, ui_ctx
+) -> None:
+    workspace.open_visit(visit.id)
+    workspace.show_section("checklist")
+    visits.start_visit(ui_ctx.services, visit.id)  # as the Rapport section would, say
+    with qtbot.waitSignal(workspace.visit_changed, timeout=1000):
+        workspace.pages["checklist"].visit_changed.emit(visit.id)
+    assert "En cours" in workspace.status_label.text()
+    workspace.show_section("info")  # reloaded when shown
+    assert "En cours" in info_page(workspace).status_label.text()
+    assert info_page(workspace).complete_button.isVisible()
+
+
+def test_open_and_type_on_the_real_worker_thread(threaded_ctx, qtbot) -> None:
+    svc = threaded_ctx.services
+    visit = visits.plan_visit(svc, "15187", date(2026, 3, 12))
+    ws = VisitWorkspace(threaded_ctx)
+    qtbot.addWidget(ws)
+    ws.show()
+    ws.open_visit(visit.id)
+    qtbot.waitUntil(lambda: "Saint-Flour (15)" in ws.title_label.text(), timeout=5000)
+    page = info_page(ws)
+    qtbot.waitUntil(lambda: page.visit is not None, timeout=5000)
+    page.summary_edit.setFocus()
+    qtbot.keyClicks(page.summary_edit, "Visite de nuit")
+    qtbot.waitUntil(
+        lambda: visits.get_visit(svc, visit.id).summary == "Visite de nuit", timeout=5000
+    )
+    ws.flush()
+    threaded_ctx.worker.wait_idle()
+    QApplication.processEvents()  # callbacks delivered while the widgets exist
