@@ -199,6 +199,10 @@
         <source>Clear the date: {0}</source>
         <translation>Effacer la date&#xa0;: {0}</translation>
     </message>
+    <message>
+        <source>Ctrl+Delete also clears the date.</source>
+        <translation>Ctrl+Suppr efface aussi la date.</translation>
+    </message>
 </context>
 <context>
     <name>DiagnosticPage</name>
@@ -1258,6 +1262,7 @@
     <name>UnavailablePage</name>
     <message>
         <source>This section is not available yet in this version.</source>
+        <extracomment>pages that show the visit&apos;s status, reloaded when another page changed the visit</extracomment>
         <translation>Cette section n&apos;est pas encore disponible dans cette version.</translation>
     </message>
 </context>

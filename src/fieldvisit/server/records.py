@@ -30,7 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
-from fieldvisit.server.models import Blob, Counter, Grant, PushBatchLog, Record
+from fieldvisit.server.models import Blob, Counter, Grant, PublishedForm, PushBatchLog, Record
 from fieldvisit.server.scoping import Principal
 from fieldvisit.sync.wire import (
     DEPARTEMENT_RE,
@@ -99,8 +99,21 @@ def pull(session: Session, who: Principal, after: int, limit: int) -> PullPage:
     rows = rows[:limit]
     next_cursor = rows[-1].seq if has_more else max(ceiling, after)
     return PullPage.model_construct(
-        records=[to_wire(r) for r in rows], next_cursor=next_cursor, has_more=has_more
+        records=[to_wire(r) for r in rows],
+        next_cursor=next_cursor,
+        has_more=has_more,
+        forms_digest=forms_digest(session),
     )
+
+
+def forms_digest(session: Session) -> str:
+    rows = session.execute(
+        select(PublishedForm.form_id, PublishedForm.version, PublishedForm.sha256).order_by(
+            PublishedForm.form_id, PublishedForm.version
+        )
+    )
+    text = "\n".join(f"{form_id}:{version}:{sha}" for form_id, version, sha in rows)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def readable(session: Session, who: Principal, record: Record | Held) -> bool:
@@ -162,10 +175,17 @@ class _Batch:
         return self.seq
 
 
-def push(session: Session, who: Principal, batch: PushBatch, now: datetime) -> PushResult:
+def push(
+    session: Session,
+    who: Principal,
+    batch: PushBatch,
+    now: datetime,
+    digest: str | None = None,
+) -> PushResult:
+    """Apply a batch; `digest` identifies the request (by default a hash of the batch)."""
     # Lock first: every push waits here for the one before it to commit.
     session.execute(update(Counter).where(Counter.name == SEQ).values(value=Counter.value))
-    digest = request_hash(batch)
+    digest = digest or request_hash(batch)
     logged = session.get(PushBatchLog, batch.batch_id)
     if logged is not None:
         if logged.user_id != who.user_id or logged.request_hash != digest:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, PlainTextResponse, Response
+from pydantic import ValidationError
 from sqlalchemy import select, update
 
 from fieldvisit import __version__
@@ -157,26 +160,46 @@ def changes(
     return Response(page.model_dump_json(), media_type="application/json")
 
 
-@router.post(f"{API_PREFIX}/push", response_model=PushResult)
-def push_changes(batch: PushBatch, who: Who, ctx: Ctx) -> Response:
+PUSH_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": PushBatch.model_json_schema()}},
+    }
+}
+
+
+@router.post(f"{API_PREFIX}/push", response_model=PushResult, openapi_extra=PUSH_BODY)
+async def push_changes(request: Request, who: Who, ctx: Ctx) -> Response:
+    # Parsed here rather than by FastAPI: pydantic's own JSON parser is several times
+    # faster on a 500-record batch, and the raw bytes identify a replayed request.
+    raw = await request.body()
+    try:
+        batch = PushBatch.model_validate_json(raw)
+    except ValidationError as err:
+        raise RequestValidationError(err.errors(include_url=False)) from err
+    result = await run_in_threadpool(_push, ctx, who, batch, hashlib.sha256(raw).hexdigest())
+    return Response(result, media_type="application/json")
+
+
+def _push(ctx: ServerContext, who: Principal, batch: PushBatch, digest: str) -> str:
     with ctx.db.reading() as session:
         device = session.get(Device, who.device_row)
-        if device is None or device.device_id != batch.device_id:
-            raise ApiError(
-                403,
-                "wrong_device",
-                "Ce lot vient d'un autre appareil que celui de la session : reconnectez-vous.",
-            )
+    if device is None or device.device_id != batch.device_id:
+        raise ApiError(
+            403,
+            "wrong_device",
+            "Ce lot vient d'un autre appareil que celui de la session : reconnectez-vous.",
+        )
     try:
         with ctx.db.transaction() as session:
-            result = push(session, who, batch, ctx.clock())
+            result = push(session, who, batch, ctx.clock(), digest)
     except BatchIdReused as err:
         raise ApiError(
             409,
             "batch_id_reused",
             f"Identifiant de lot « {err} » déjà utilisé pour un autre envoi.",
         ) from err
-    return Response(result.model_dump_json(), media_type="application/json")
+    return result.model_dump_json()
 
 
 @router.get(f"{API_PREFIX}/attachments/{{sha256}}", response_model=UploadStatus)

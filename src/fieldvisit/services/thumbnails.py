@@ -23,7 +23,7 @@ THUMBNAIL_QUALITY = 85
 
 
 def thumbnails_dir(svc: Services) -> Path:
-    return svc.data_dir.root / "thumbnails"
+    return svc.data_dir.cache / "thumbnails"
 
 
 def cached_path(cache_dir: Path, sha256: str, size: int) -> Path:
@@ -103,7 +103,7 @@ def viewable_copy(svc: Services, sha256: str, filename: str) -> Path:
     """
     source = _stored_file(svc, sha256)
     safe_name = Path(filename).name or sha256
-    target = svc.data_dir.root / "open" / sha256[:16] / safe_name
+    target = svc.data_dir.cache / "open" / sha256[:16] / safe_name
     if not target.is_file():
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".open-")

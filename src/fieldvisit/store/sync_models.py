@@ -31,6 +31,7 @@ class SyncState(Base):
     cursor: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     last_sync_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+    forms_digest: Mapped[str | None] = mapped_column(String(64))
 
 
 class SyncBase(Base):

@@ -169,10 +169,13 @@ class SyncClient:
         json: Any = None,
         content: bytes | str | None = None,
         params: dict[str, Any] | None = None,
+        json_body: bool = False,
     ) -> httpx.Response:
         headers = self._headers(auth)
         if content is not None:
-            headers["Content-Type"] = "application/octet-stream"
+            headers["Content-Type"] = (
+                "application/json" if json_body else "application/octet-stream"
+            )
         with self._transport_errors():
             response = self.http.request(
                 method,
@@ -257,7 +260,7 @@ class SyncClient:
 
     def push(self, batch: PushBatch) -> PushResult:
         response = self.request(
-            "POST", f"{API_PREFIX}/push", content=None, json=batch.model_dump(mode="json")
+            "POST", f"{API_PREFIX}/push", content=batch.model_dump_json(), json_body=True
         )
         return self._parse(PushResult, response)
 

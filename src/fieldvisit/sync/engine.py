@@ -38,7 +38,13 @@ from fieldvisit.store.files import AttachmentFiles
 from fieldvisit.store.models import Attachment
 from fieldvisit.sync import local
 from fieldvisit.sync.client import ConnectionLost, RequestRefused, SyncClient, SyncError
-from fieldvisit.sync.wire import MAX_BATCH_CHANGES, MAX_PAGE_RECORDS, PushBatch, PushResult
+from fieldvisit.sync.wire import (
+    MAX_BATCH_CHANGES,
+    MAX_PAGE_RECORDS,
+    PushBatch,
+    PushResult,
+    UploadStatus,
+)
 
 Progress = Callable[[str, int, int], None]
 CHUNK_BYTES = 8 * 1024 * 1024
@@ -98,14 +104,24 @@ class SyncEngine:
         report = SyncReport()
         try:
             self.upload_attachments(report)
-            self.pull(report)
+            forms_digest = self.pull(report)
             self.push(report)
-            self.pull_forms(report)
+            if forms_digest != self._forms_digest():
+                self.pull_forms(report)
+                self._save_forms_digest(forms_digest)
         except SyncError as err:
             self._remember(error=str(err))
             raise
         self._remember(error=None)
         return report
+
+    def _forms_digest(self) -> str | None:
+        with self.svc.store.reading() as session:
+            return local.sync_state(session).forms_digest
+
+    def _save_forms_digest(self, digest: str) -> None:
+        with self.svc.store.transaction() as session:
+            local.sync_state(session).forms_digest = digest
 
     def _remember(self, error: str | None) -> None:
         with self.svc.store.transaction() as session:
@@ -174,9 +190,16 @@ class SyncEngine:
                 self.progress("upload", done, len(todo))
 
     def upload_file(self, sha: str, path: Path) -> int:
-        """Upload one file from where the server stopped; the number of bytes sent."""
+        """Upload one file from where the server stopped; the number of bytes sent.
+
+        A file that fits in one chunk is sent straight away (most photos): if the
+        server already has part or all of it, its answer says so and the loop resumes.
+        """
         size = path.stat().st_size
-        status = self.client.upload_status(sha)
+        if size <= CHUNK_BYTES:
+            status = UploadStatus(sha256=sha, size=size, received=0, complete=False)
+        else:
+            status = self.client.upload_status(sha)
         sent = 0
         with path.open("rb") as fh:
             while not status.complete:
@@ -212,25 +235,28 @@ class SyncEngine:
 
     # --- pull --------------------------------------------------------------------------
 
-    def pull(self, report: SyncReport) -> None:
+    def pull(self, report: SyncReport) -> str:
+        """Pull and apply everything new; the server's forms digest."""
         with self.svc.store.reading() as session:
             cursor = local.sync_state(session).cursor
         start = cursor
         records = []
         while True:
             page = self.client.pull(after=cursor, limit=self.page_size)
+            digest = page.forms_digest
             records.extend(page.records)
             cursor = page.next_cursor
             self.progress("pull", len(records), len(records) + (1 if page.has_more else 0))
             if not page.has_more:
                 break
         if cursor == start and not records:
-            return
+            return digest
         with self._sync_transaction() as session:
             stats = local.apply_pulled(session, records, self.svc.clock())
             local.sync_state(session).cursor = cursor
         report.pulled += stats.applied
         report.conflicts += stats.conflicts
+        return digest
 
     # --- push --------------------------------------------------------------------------
 

@@ -327,7 +327,10 @@ class LoginResponse(WireModel):
 
 
 class PulledRecord(WireModel):
-    """A record as the server holds it; updated_at/updated_by are for display only."""
+    """A record as the server holds it; updated_at/updated_by are for display only.
+
+    Its size is checked when it is pushed, not again on every pull.
+    """
 
     table: TableName
     id: RecordId
@@ -338,13 +341,13 @@ class PulledRecord(WireModel):
     updated_by: str = ""
     updated_at: datetime
 
-    bounded_fields = field_validator("fields")(_bounded_fields)
-
 
 class PullPage(WireModel):
     records: list[PulledRecord] = Field(max_length=MAX_PAGE_RECORDS)
     next_cursor: int = Field(ge=0)
     has_more: bool
+    # Changes whenever a form is published: clients fetch the form list only then.
+    forms_digest: str = Field(default="", max_length=64)
 
 
 class Change(WireModel):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from fieldvisit.ui.context import UiContext
@@ -46,4 +47,9 @@ class Debouncer(QObject):
         self._timer.stop()
         pending, self._pending = self._pending, {}
         for key, save in pending.items():
-            self._ctx.run(save, lambda _result, key=key: self.saved.emit(key))
+            self._ctx.run(save, lambda _result, key=key: self._announce(key))
+
+    def _announce(self, key: Hashable) -> None:
+        # The page may have been closed while its save was running on the worker.
+        if shiboken6.isValid(self):
+            self.saved.emit(key)

@@ -188,7 +188,8 @@ class InterviewsPage(WorkspacePage):
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
         self.stack.addWidget(self.empty_label)
-        self.stack.addWidget(self._build_detail())
+        self.detail = self._build_detail()
+        self.stack.addWidget(self.detail)
         splitter.addWidget(self.stack)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
@@ -344,18 +345,29 @@ class InterviewsPage(WorkspacePage):
         if interview_id is None or self.visit_id is None:
             self.stack.setCurrentWidget(self.empty_label)
             return
+        if interview_id != self._shown_interview:
+            # Until it is loaded, the previous interview's fields must not take edits.
+            self.detail.setEnabled(False)
         self.ctx.run(
             self.ctx.call(load_interview, self.visit_id, interview_id),
             self._on_interview_loaded,
             self,
+            self._on_interview_failed,
         )
+
+    def _on_interview_failed(self, err: BaseException) -> None:
+        self.detail.setEnabled(True)
+        self._shown_interview = None
+        self.stack.setCurrentWidget(self.empty_label)
+        show_error(self, err)
 
     def _on_interview_loaded(self, data: InterviewData) -> None:
         if data.id != self.current_id:
             return
         self._loading = True
         try:
-            self.title_edit.setText(data.title)
+            if self.title_edit.text().strip() != data.title:
+                self.title_edit.setText(data.title)
             if data.held_on is not None:
                 self.date_edit.setDate(_qdate(data.held_on))
             self.guide_label.setText(data.form.title)
@@ -367,7 +379,8 @@ class InterviewsPage(WorkspacePage):
             self._show_interviewees(data.interviewees)
         finally:
             self._loading = False
-        self.stack.setCurrentIndex(1)
+        self.detail.setEnabled(True)
+        self.stack.setCurrentWidget(self.detail)
 
     def _show_interviewees(self, contacts: list[Contact]) -> None:
         self._interviewees = list(contacts)
