@@ -341,3 +341,40 @@ def test_forms_published_on_the_server_are_pulled(laptops: Make, server: FastAPI
     assert agent.sync().forms == 1
     assert (agent.svc.data_dir.forms / "visite-centre-bourg.v2.toml").read_text() == v2
     assert agent.sync().forms == 0
+
+
+def test_status_counts_pending_changes_and_conflicts(laptops: Make, server: FastAPI) -> None:
+    from fieldvisit.sync.status import sync_status
+
+    a, b = laptops("a"), laptops("b")
+    assert sync_status(a.svc).configured and sync_status(a.svc).last_sync_at is None
+    visit = plan_visit(a.svc, "15187", date(2026, 3, 14))
+    assert sync_status(a.svc).pending == 1
+    a.sync()
+    b.sync()
+    update_visit(a.svc, visit.id, author="Claire")
+    update_visit(b.svc, visit.id, author="Karim")
+    a.sync()
+    b.sync()
+    status = sync_status(b.svc)
+    assert (status.pending, status.conflicts, status.last_error) == (0, 1, None)
+    assert status.last_sync_at is not None
+
+
+def test_a_newly_granted_territory_brings_its_older_records(laptops: Make, server: FastAPI) -> None:
+    from sqlalchemy import update
+
+    from fieldvisit.server.models import User
+
+    a43 = laptops("a43", user="agent43")
+    old = plan_visit(a43.svc, "43157", date(2026, 3, 14))
+    a43.sync()
+    a15 = laptops("a15")
+    plan_visit(a15.svc, "15187", date(2026, 3, 14))
+    a15.sync()
+    assert ("visits", old.id) not in a15.snapshot()
+    with server.state.ctx.db.transaction() as session:
+        session.execute(update(User).where(User.username == "agent15").values(territories="15,43"))
+    a15.sync()
+    assert ("visits", old.id) in a15.snapshot()
+    _converged(server, a15)

@@ -209,7 +209,7 @@ def _answer_space(item: FormItem) -> list[Flowable]:
 def _options(
     labels: list[str], mark: str, columns: int, style: ParagraphStyle | None = None
 ) -> Table:
-    cells = [para(f"{mark}  {label}", style or styles().body) for label in labels]
+    cells: list[object] = [para(f"{mark}  {label}", style or styles().body) for label in labels]
     rows = [cells[i : i + columns] for i in range(0, len(cells), columns)]
     rows[-1] += [""] * (columns - len(rows[-1]))
     return Table(

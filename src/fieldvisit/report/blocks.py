@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, Paragraph, Table
+from reportlab.platypus import Flowable, Table
 
 from fieldvisit.report.fonts import BOLD, OBLIQUE, REGULAR
 from fieldvisit.report.model import CONFIDENTIAL_TAG, ItemResult, Mark
@@ -26,6 +26,7 @@ from fieldvisit.report.styles import (
     GREY_FILL,
     GREY_LINE,
     RED,
+    Para,
     styles,
     table_style,
     text,
@@ -99,14 +100,14 @@ def _answer_cells(item: ItemResult, width: float) -> list[object]:
         return [item.answer]  # drawn in grey oblique by the caller
     if not item.comment and (plain := _one_line(item.answer, width)) is not None:
         return [plain]
-    rows: list[object] = [[Paragraph(text(piece), s.cell)] for piece in chunks(item.answer)]
+    rows: list[object] = [[Para(text(piece), s.cell)] for piece in chunks(item.answer)]
     if item.comment:
         for piece in chunks(item.comment):
-            rows.append([Paragraph(f"<i>Commentaire :</i> {text(piece)}", s.note)])
+            rows.append([Para(f"<i>Commentaire :</i> {text(piece)}", s.note)])
     if len(rows) > 1 and not item.long:
         # Short answers keep their comment in the same cell.
         merged = [flowable for row in rows for flowable in row]  # type: ignore[attr-defined]
-        if sum(len(p.text) for p in merged if isinstance(p, Paragraph)) < MAX_CHUNK:
+        if sum(len(p.text) for p in merged if isinstance(p, Para)) < MAX_CHUNK:
             return [merged]
     return rows
 
@@ -116,7 +117,7 @@ def item_table(items: Sequence[ItemResult], show_confidential: bool) -> Table:
     s = styles()
     answer_width = FRAME_WIDTH - MARK_WIDTH - LABEL_WIDTH
     data: list[list[object]] = [
-        ["", Paragraph("Point examiné", s.header_cell), Paragraph("Constat", s.header_cell)]
+        ["", Para("Point examiné", s.header_cell), Para("Constat", s.header_cell)]
     ]
     commands: list[tuple[object, ...]] = []
     for item in items:
@@ -133,7 +134,7 @@ def item_table(items: Sequence[ItemResult], show_confidential: bool) -> Table:
         )
         if label is None:
             markup_label = text(item.label) + (confidential_tag() if tagged else "")
-            label = Paragraph(markup_label, s.cell_bold if item.long else s.cell)
+            label = Para(markup_label, s.cell_bold if item.long else s.cell)
         elif item.long:
             commands.append(("FONT", (1, first), (1, first), BOLD, PLAIN_SIZE, 10.5))
         answer_rows = _answer_cells(item, FRAME_WIDTH - MARK_WIDTH if item.long else answer_width)
@@ -191,10 +192,7 @@ def info_table(
 ) -> Table:
     """Label / value pairs (cover, interview heading); values may hold line breaks."""
     s = styles()
-    data = [
-        [Paragraph(text(label), s.cover_label), Paragraph(text(value), s.cell)]
-        for label, value in rows
-    ]
+    data = [[Para(text(label), s.cover_label), Para(text(value), s.cell)] for label, value in rows]
     return Table(
         data,
         colWidths=[label_width, width - label_width],

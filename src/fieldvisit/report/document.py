@@ -25,7 +25,6 @@ from reportlab.platypus import (
     NextPageTemplate,
     PageBreak,
     PageTemplate,
-    Paragraph,
 )
 from reportlab.platypus.tableofcontents import TableOfContents
 
@@ -40,6 +39,7 @@ from fieldvisit.report.styles import (
     PAGE_HEIGHT,
     PAGE_WIDTH,
     RED,
+    Para,
     styles,
     table_style,
     text,
@@ -65,7 +65,7 @@ class PageDecor:
     cover_band: str = ""  # white on the blue band across the top of the cover
 
 
-class Heading(Paragraph):
+class Heading(Para):
     """A paragraph that is also an outline entry (and a TOC line when `in_toc`)."""
 
     def __init__(self, title: str, style: Any, level: int, key: str, in_toc: bool = True) -> None:
@@ -333,7 +333,7 @@ def table_of_contents() -> list[Flowable]:
     )
     return [
         Bookmark("Sommaire", "sommaire"),
-        Paragraph("Sommaire", s.toc_title),
+        Para("Sommaire", s.toc_title),
         toc,
         PageBreak(),
     ]

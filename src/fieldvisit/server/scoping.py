@@ -29,6 +29,7 @@ class Principal:
     role: str
     territories: frozenset[str]
     device_row: int
+    device_id: str = ""
 
     @property
     def is_admin(self) -> bool:

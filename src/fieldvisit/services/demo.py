@@ -112,6 +112,7 @@ RECOMMENDATIONS = (
         Porteur.COMMUNE,
         Dispositif.PARTICIPATION_CITOYENNE,
         ActionStatus.EN_COURS,
+        "partenariats",
     ),
     (
         "Demander au référent sûreté un diagnostic de vidéoprotection des entrées de ville "
@@ -121,6 +122,7 @@ RECOMMENDATIONS = (
         Porteur.GENDARMERIE,
         Dispositif.VIDEOPROTECTION,
         ActionStatus.A_ENGAGER,
+        "videoprotection",
     ),
     (
         "Promouvoir l'Opération tranquillité vacances auprès des commerçants et des "
@@ -130,6 +132,7 @@ RECOMMENDATIONS = (
         Porteur.GENDARMERIE,
         Dispositif.OTV,
         ActionStatus.A_ENGAGER,
+        "cambriolages",
     ),
     (
         "Adapter les horaires d'extinction de l'éclairage public autour de la gare et des "
@@ -139,6 +142,7 @@ RECOMMENDATIONS = (
         Porteur.COMMUNE,
         Dispositif.AUCUN,
         ActionStatus.REALISEE,
+        "eclairage_public",
     ),
     (
         "Installer un CISPD avec les communes de l'intercommunalité pour partager le suivi "
@@ -148,6 +152,7 @@ RECOMMENDATIONS = (
         Porteur.EPCI,
         Dispositif.CLSPD,
         ActionStatus.A_ENGAGER,
+        "rodeos",
     ),
 )
 
@@ -274,11 +279,12 @@ def _seed_town(svc: Services, town: DemoTown, index: int, today: date) -> None:
                 observations=rng.choice(LONG_TEXTS) if rng.random() < 0.5 else "",
             )
     _seed_interviews(svc, visit_id, visit_date, mayor.id, commander.id, rng)
-    for text, prio, horizon, porteur, dispositif, status in RECOMMENDATIONS[: 3 + index % 3]:
+    for text, prio, horizon, porteur, dispositif, status, theme in RECOMMENDATIONS[: 3 + index % 3]:
         actions.add_recommendation(
             svc,
             visit_id,
             text,
+            theme_id=theme,
             priority=prio,
             horizon=horizon,
             porteur=porteur,

@@ -32,6 +32,7 @@ class SyncState(Base):
     last_sync_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     forms_digest: Mapped[str | None] = mapped_column(String(64))
+    scope: Mapped[str | None] = mapped_column(String(64))
 
 
 class SyncBase(Base):

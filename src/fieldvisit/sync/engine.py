@@ -41,6 +41,7 @@ from fieldvisit.sync.client import ConnectionLost, RequestRefused, SyncClient, S
 from fieldvisit.sync.wire import (
     MAX_BATCH_CHANGES,
     MAX_PAGE_RECORDS,
+    PulledRecord,
     PushBatch,
     PushResult,
     UploadStatus,
@@ -238,22 +239,33 @@ class SyncEngine:
     def pull(self, report: SyncReport) -> str:
         """Pull and apply everything new; the server's forms digest."""
         with self.svc.store.reading() as session:
-            cursor = local.sync_state(session).cursor
+            state = local.sync_state(session)
+            cursor, scope = state.cursor, state.scope
         start = cursor
-        records = []
+        records: list[PulledRecord] = []
         while True:
             page = self.client.pull(after=cursor, limit=self.page_size)
+            if page.scope != scope and cursor > 0:
+                # New role or territories: records of a newly granted territory are
+                # older than the cursor. Pull everything again (idempotent: versions).
+                cursor = start = 0
+                records.clear()
+                scope = page.scope
+                continue
+            scope = page.scope
             digest = page.forms_digest
             records.extend(page.records)
             cursor = page.next_cursor
             self.progress("pull", len(records), len(records) + (1 if page.has_more else 0))
             if not page.has_more:
                 break
-        if cursor == start and not records:
+        if cursor == start and not records and scope == state.scope:
             return digest
         with self._sync_transaction() as session:
             stats = local.apply_pulled(session, records, self.svc.clock())
-            local.sync_state(session).cursor = cursor
+            state = local.sync_state(session)
+            state.cursor = cursor
+            state.scope = scope
         report.pulled += stats.applied
         report.conflicts += stats.conflicts
         return digest
@@ -268,11 +280,22 @@ class SyncEngine:
             if not outgoing:
                 return
             conflicts = 0
-            for start in range(0, len(outgoing), self.batch_size):
-                batch = outgoing[start : start + self.batch_size]
-                result = self._send(batch)
-                conflicts += self._record_result(batch, result, report, skip)
-                self.progress("push", start + len(batch), len(outgoing))
+            batches = [
+                outgoing[start : start + self.batch_size]
+                for start in range(0, len(outgoing), self.batch_size)
+            ]
+            done = 0
+            # One batch on the wire while the previous answer is recorded locally.
+            # Batches still reach the server one after the other, in parent-first order.
+            with ThreadPoolExecutor(max_workers=1) as sender:
+                in_flight = sender.submit(self._send, batches[0])
+                for index, batch in enumerate(batches):
+                    result = in_flight.result()
+                    if index + 1 < len(batches):
+                        in_flight = sender.submit(self._send, batches[index + 1])
+                    conflicts += self._record_result(batch, result, report, skip)
+                    done += len(batch)
+                    self.progress("push", done, len(outgoing))
             if not conflicts:
                 return
 

@@ -39,7 +39,7 @@ PROTOCOL_VERSION = 1
 API_PREFIX = "/api/v1"
 
 MAX_ID = 64
-MAX_BATCH_CHANGES = 500
+MAX_BATCH_CHANGES = 1000
 MAX_PAGE_RECORDS = 1000
 MAX_RECORD_BYTES = 256 * 1024
 MAX_FIELDS = 40
@@ -348,6 +348,9 @@ class PullPage(WireModel):
     has_more: bool
     # Changes whenever a form is published: clients fetch the form list only then.
     forms_digest: str = Field(default="", max_length=64)
+    # Changes with the user's role or territories: the client then pulls from 0 again
+    # (records of a newly granted territory are older than its cursor).
+    scope: str = Field(default="", max_length=64)
 
 
 class Change(WireModel):

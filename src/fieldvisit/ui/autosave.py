@@ -1,9 +1,12 @@
 """Autosave: every edit is written within a second, and at once on focus-out and close.
 
-A `Debouncer` keeps the latest pending save per key (an item, a field); the save runs on
-the database worker AUTOSAVE_DELAY_MS after the last change to that key. `flush()` runs
-every pending save now (called on focus-out, section change and window close). There is
-no Save button and no "save changes?" prompt anywhere in the app.
+A `Debouncer` keeps the latest pending save per key (an item, a field); the saves run on
+the database worker AUTOSAVE_DELAY_MS after the last change, and never later than
+AUTOSAVE_MAX_DELAY_MS after the first change not yet written: someone typing without a
+pause (faster than the delay) still has their text written while they type, so a crash
+loses at most the last second. `flush()` runs every pending save now (called on
+focus-out, section change and window close). There is no Save button and no "save
+changes?" prompt anywhere in the app.
 """
 
 from __future__ import annotations
@@ -17,13 +20,19 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from fieldvisit.ui.context import UiContext
 
 AUTOSAVE_DELAY_MS = 600
+#: the longest a change waits, however steadily the person types
+AUTOSAVE_MAX_DELAY_MS = 800
 
 
 class Debouncer(QObject):
     saved = Signal(object)  # the key whose save succeeded
 
     def __init__(
-        self, ctx: UiContext, parent: QObject | None = None, delay_ms: int = AUTOSAVE_DELAY_MS
+        self,
+        ctx: UiContext,
+        parent: QObject | None = None,
+        delay_ms: int = AUTOSAVE_DELAY_MS,
+        max_delay_ms: int = AUTOSAVE_MAX_DELAY_MS,
     ) -> None:
         super().__init__(parent)
         self._ctx = ctx
@@ -32,9 +41,17 @@ class Debouncer(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(delay_ms)
         self._timer.timeout.connect(self.flush)
+        # Restarted by every change, the timer above would never fire during steady
+        # typing; this one starts with the first unsaved change and is not restarted.
+        self._deadline = QTimer(self)
+        self._deadline.setSingleShot(True)
+        self._deadline.setInterval(max(delay_ms, max_delay_ms))
+        self._deadline.timeout.connect(self.flush)
 
     def schedule(self, key: Hashable, save: Callable[[], Any]) -> None:
         """Remember the newest save for key; run it after the delay (or at flush)."""
+        if not self._pending:
+            self._deadline.start()
         self._pending[key] = save
         self._timer.start()
 
@@ -45,6 +62,7 @@ class Debouncer(QObject):
     def flush(self) -> None:
         """Hand every pending save to the worker now, in the order they were made."""
         self._timer.stop()
+        self._deadline.stop()
         pending, self._pending = self._pending, {}
         for key, save in pending.items():
             self._ctx.run(save, lambda _result, key=key: self._announce(key))

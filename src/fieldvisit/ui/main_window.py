@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -30,7 +31,9 @@ from fieldvisit.ui.icons import app_icon, icon
 from fieldvisit.ui.new_visit_dialog import NewVisitDialog
 from fieldvisit.ui.preferences import PreferencesDialog
 from fieldvisit.ui.visit_list import VisitListPage
-from fieldvisit.ui.workspace import VisitWorkspace
+
+if TYPE_CHECKING:
+    from fieldvisit.ui.workspace import VisitWorkspace
 
 log = logging.getLogger(__name__)
 
@@ -52,10 +55,9 @@ class MainWindow(QMainWindow):
         self._list_stale = False
 
         self.visit_list = VisitListPage(ctx, self)
-        self.workspace = VisitWorkspace(ctx, self)
+        self._workspace: VisitWorkspace | None = None  # built when first needed
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.visit_list)
-        self.stack.addWidget(self.workspace)
         self.setCentralWidget(self.stack)
 
         self._build_actions()
@@ -67,8 +69,6 @@ class MainWindow(QMainWindow):
         self.visit_list.visits_loaded.connect(self._visits_loaded)
         self.visit_list.current_visit_changed.connect(self._update_actions)
         self.visit_list.status_message.connect(self.show_message)
-        self.workspace.back_requested.connect(self.show_list)
-        self.workspace.visit_changed.connect(self._visit_changed)
         ctx.worker.busy_changed.connect(self._busy_changed)
 
         self._restore_settings()
@@ -116,14 +116,14 @@ class MainWindow(QMainWindow):
             self.tr("&Search"), self.focus_search, [key("Ctrl+F")], "search"
         )
         self.action_next_section = self._action(
-            self.tr("Ne&xt section"), self.workspace.next_section, [key("Ctrl+PgDown")]
+            self.tr("Ne&xt section"), self._next_section, [key("Ctrl+PgDown")]
         )
         self.action_previous_section = self._action(
-            self.tr("P&revious section"), self.workspace.previous_section, [key("Ctrl+PgUp")]
+            self.tr("P&revious section"), self._previous_section, [key("Ctrl+PgUp")]
         )
         self.action_next_required = self._action(
             self.tr("Next &unanswered required item"),
-            self.workspace.next_unanswered_required,
+            self._next_unanswered_required,
             [key("Ctrl+J"), key("F8")],
         )
         self.action_back = self._action(
@@ -190,8 +190,34 @@ class MainWindow(QMainWindow):
     # -- pages -----------------------------------------------------------------------
 
     @property
+    def workspace(self) -> VisitWorkspace:
+        """The visit workspace, built the first time it is needed: a start on the visit
+        list does not pay for its seven pages (benchmarks/bench_ui_start.py)."""
+        if self._workspace is None:
+            from fieldvisit.ui.workspace import VisitWorkspace
+
+            workspace = VisitWorkspace(self.ctx, self)
+            self.stack.addWidget(workspace)
+            workspace.back_requested.connect(self.show_list)
+            workspace.visit_changed.connect(self._visit_changed)
+            self._workspace = workspace
+        return self._workspace
+
+    @property
     def showing_workspace(self) -> bool:
-        return self.stack.currentWidget() is self.workspace
+        return self._workspace is not None and self.stack.currentWidget() is self._workspace
+
+    def _next_section(self) -> None:
+        if self.showing_workspace:
+            self.workspace.next_section()
+
+    def _previous_section(self) -> None:
+        if self.showing_workspace:
+            self.workspace.previous_section()
+
+    def _next_unanswered_required(self) -> None:
+        if self.showing_workspace:
+            self.workspace.next_unanswered_required()
 
     def open_visit(self, visit_id: str) -> None:
         """Show a visit in the workspace (remembered for the next start)."""
@@ -419,7 +445,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Write what is pending, wait for it, remember the window: no question asked."""
-        self.workspace.flush()
+        if self._workspace is not None:
+            self._workspace.flush()
         self.ctx.worker.wait_idle()
         self.save_settings()
         event.accept()

@@ -301,6 +301,7 @@ class PhotosPage(WorkspacePage):
             widget.setEnabled(photo is not None)
         self.filename_label.setText(photo.filename if photo is not None else "")
         self.caption_edit.setText(photo.caption if photo is not None else "")
+        self.caption_edit.setCursorPosition(0)  # a long caption shows its start, not its end
         self.link_label.setText(self.link_text(photo) if photo is not None else "")
 
     # --- captions --------------------------------------------------------------------

@@ -225,6 +225,9 @@ class VisitWorkspace(QWidget):
         self.progress.setObjectName("workspaceProgress")
         self.progress.setAccessibleName(self.tr("Answered items"))
         self.progress.setMaximumWidth(220)
+        # Wide enough for its text ("55/72 renseignés"), which would otherwise wrap.
+        widest = self.tr("{0}/{1} answered").format(888, 888)
+        self.progress.setMinimumWidth(min(220, self.fontMetrics().horizontalAdvance(widest) + 30))
         self.notes_button = QToolButton(self)
         self.notes_button.setText(self.tr("Quick notes"))
         self.notes_button.setToolTip(self.tr("Show or hide the quick notes (Ctrl+Shift+N)"))

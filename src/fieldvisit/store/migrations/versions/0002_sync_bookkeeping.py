@@ -56,6 +56,7 @@ def upgrade() -> None:
         sa.Column("last_sync_at", sa.String(length=32), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.Column("forms_digest", sa.String(length=64), nullable=True),
+        sa.Column("scope", sa.String(length=64), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sync_state")),
     )
 

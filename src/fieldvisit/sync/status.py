@@ -1,0 +1,50 @@
+"""What the status bar shows: configured?, last sync, pending changes, open conflicts.
+
+Plain data for the UI (and `fieldvisit sync --status` later); cheap enough to call
+after every sync round and every few seconds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from fieldvisit.services.context import Services
+from fieldvisit.store.sync_models import SyncConflict
+from fieldvisit.sync.local import TABLE_OBJECTS, sync_state
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    server_url: str | None
+    username: str | None
+    last_sync_at: datetime | None
+    last_error: str | None
+    pending: int
+    conflicts: int
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.server_url and self.username)
+
+
+def sync_status(svc: Services) -> SyncStatus:
+    with svc.store.reading() as session:
+        state = sync_state(session)
+        pending = sum(
+            session.scalar(select(func.count()).select_from(t).where(t.c.pending.is_(True))) or 0
+            for t in TABLE_OBJECTS.values()
+        )
+        conflicts = session.scalar(
+            select(func.count()).select_from(SyncConflict).where(SyncConflict.resolved_at.is_(None))
+        )
+        return SyncStatus(
+            server_url=state.server_url,
+            username=state.username,
+            last_sync_at=state.last_sync_at,
+            last_error=state.last_error,
+            pending=pending,
+            conflicts=conflicts or 0,
+        )
