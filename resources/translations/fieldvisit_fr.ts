@@ -889,6 +889,13 @@
     </message>
 </context>
 <context>
+    <name>PdfPreview</name>
+    <message>
+        <source>Page {0}</source>
+        <translation>Page {0}</translation>
+    </message>
+</context>
+<context>
     <name>PhotoEditor</name>
     <message>
         <source>Add a photo…</source>

@@ -174,3 +174,49 @@ def test_server_admin_commands(db_url: str, tmp_path: Path) -> None:
     assert server_cli(db_url, "forms", "publish", str(form), "--as", "x").returncode == 2
     server_cli(db_url, "users", "add", "root", "--role", "admin")
     assert server_cli(db_url, "forms", "publish", str(form), "--as", "root").returncode == 0
+
+
+def test_https_with_certificate_checking_and_a_custom_ca(tmp_path: Path) -> None:
+    """A server with a certificate from an internal CA: refused without the CA file,
+    accepted with it (`fieldvisit login --ca-file`)."""
+    import trustme
+
+    ca = trustme.CA()
+    cert = ca.issue_cert("127.0.0.1", "localhost")
+    key_file, cert_file, ca_file = tmp_path / "key.pem", tmp_path / "cert.pem", tmp_path / "ca.pem"
+    cert.private_key_pem.write_to_path(str(key_file))
+    cert.cert_chain_pems[0].write_to_path(str(cert_file))
+    ca.cert_pem.write_to_path(str(ca_file))
+    db = f"sqlite+pysqlite:///{tmp_path / 'tls.sqlite3'}"
+    assert (
+        server_cli(db, "users", "add", "agent", "--role", "agent", "--territories", "15").returncode
+        == 0
+    )
+    port = _free_port()
+    process = subprocess.Popen(
+        [str(BIN / "fieldvisit-server"), "run", "--db", db, "--files", str(tmp_path / "f"),
+         "--host", "127.0.0.1", "--port", str(port),
+         "--ssl-certfile", str(cert_file), "--ssl-keyfile", str(key_file)],
+        env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"https://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(f"{url}/health", verify=str(ca_file), timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        laptop = tmp_path / "laptop"
+        refused = app_cli(laptop, "login", "--server", url, "--user", "agent")
+        assert refused.returncode == 1 and "Certificat du serveur" in refused.stderr
+        accepted = app_cli(
+            laptop, "login", "--server", url, "--user", "agent", "--ca-file", str(ca_file)
+        )
+        assert accepted.returncode == 0, accepted.stderr
+        synced = app_cli(laptop, "sync")
+        assert synced.returncode == 0, synced.stderr
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

@@ -5,7 +5,7 @@ real worker thread, on a data dir holding one visit, and types into the visit su
 (autosaved) a character every 30 ms, printing how many characters it has typed and
 when (`time.monotonic()`, CLOCK_MONOTONIC: one clock for every process of the machine,
 so the parent's kill time and the child's timestamps compare directly). The parent
-blocks on those lines and sends SIGKILL at a pseudo-random point after at least 60
+blocks on those lines and sends SIGKILL at a pseudo-random point after at least 80
 characters. Then:
 
 - `PRAGMA integrity_check` says "ok" and the store opens through `open_store`;
@@ -16,6 +16,10 @@ LOSS_ALLOWED_S is the promise of the issue (1 s: "at most the last second of typ
 lost") plus 0.5 s for scheduling on a busy machine: the child's Qt timer, the worker
 thread and the parent compete for the CPU (2 cores here, with pytest and the other
 tests' leftovers), and the parent notices a line only after the child wrote it.
+
+Two quick tests go with it: the autosave mechanism behind the promise (a steady stream
+of edits is written while it goes on, ui/autosave.py's deadline), and the Qt binding's
+reference counting, whose fault in PySide6 6.12.0 on Python 3.11 kills the app.
 """
 
 from __future__ import annotations
@@ -30,8 +34,8 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
-from functools import partial
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -161,7 +165,7 @@ def test_killing_the_app_mid_typing_loses_at_most_the_last_second(
     data_dir: DataDir, tmp_path: Path, one_visit: str
 ) -> None:
     seed = random.randrange(1_000_000)
-    kill_after = random.Random(seed).randint(60, 160)
+    kill_after = random.Random(seed).randint(80, 180)
     keystrokes, killed_at, stderr = run_and_kill(data_dir, tmp_path, one_visit, kill_after)
     context = f"(seed {seed}, killed after {kill_after} characters; child stderr:\n{stderr})"
     assert keystrokes[-1].count == kill_after, context

@@ -433,8 +433,9 @@ def check_the_follow_up(qtbot, window: MainWindow, ctx: UiContext, visit_id: str
     (original,) = actions.list_recommendations(ctx.services, visit_id)
     # Until the follow-up's plan is loaded, the table still holds the previous visit's.
     qtbot.waitUntil(
-        lambda: actions_page.model.rowCount() == 1
-        and actions_page.model.row_at(0).id != original.id
+        lambda: (
+            actions_page.model.rowCount() == 1 and actions_page.model.row_at(0).id != original.id
+        )
     )
     carried = actions_page.model.index(0, Column.TEXT)
     assert carried.data() == RECOMMENDATION

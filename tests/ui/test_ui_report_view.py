@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtPdf import QPdfDocument
+from fieldvisit.ui.pdf_document import PdfDocument
 from PySide6.QtPrintSupport import QPrinter
 
 from fieldvisit.core.domain import VisitStatus
@@ -151,4 +151,4 @@ def test_generation_on_the_real_worker_thread(threaded_ctx, qtbot) -> None:  # t
     qtbot.waitUntil(lambda: widget.current is not None, timeout=30_000)
     assert widget.document.pageCount() > 5 and values
     assert widget.generate_button.isEnabled()
-    assert isinstance(widget.document, QPdfDocument)
+    assert isinstance(widget.document, PdfDocument)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
@@ -147,7 +147,7 @@ def test_files_dropped_on_the_page_are_imported(workspace, visit, pictures, ui_c
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(pictures["png"]))])
     enter = QDragEnterEvent(
-        QPointF(20, 20),
+        QPoint(20, 20),
         Qt.DropAction.CopyAction,
         mime,
         Qt.MouseButton.LeftButton,
@@ -170,7 +170,7 @@ def test_files_dropped_on_the_page_are_imported(workspace, visit, pictures, ui_c
     text_only = QMimeData()
     text_only.setText("pas un fichier")
     refused = QDragEnterEvent(
-        QPointF(20, 20),
+        QPoint(20, 20),
         Qt.DropAction.CopyAction,
         text_only,
         Qt.MouseButton.LeftButton,

@@ -28,6 +28,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from fieldvisit.server.models import Blob, Counter, Grant, PublishedForm, PushBatchLog, Record
@@ -380,6 +381,18 @@ COLUMNS = ("version", "seq", "data", "deleted_at", "updated_at", "updated_by")
 INSERT_ROWS = 500
 
 
+def _copy_many(connection: Connection, rows: list[Held]) -> None:
+    """PostgreSQL: COPY … FROM STDIN, the fastest way in, inside the same transaction."""
+    names = [c.name for c in RECORDS.columns]
+    raw = connection.connection.driver_connection
+    with (
+        raw.cursor() as cursor,
+        cursor.copy(f"COPY records ({', '.join(names)}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(tuple(getattr(row, name) for name in names))
+
+
 def _insert_many(session: Session, rows: list[Held]) -> None:
     """One multi-row INSERT through the driver: several times faster than executemany
     (one statement and one round trip for 500 records, no per-row compilation)."""
@@ -405,8 +418,12 @@ def _save_records(state: _Batch) -> None:
     """Write the batch's new and changed records: one executemany each."""
     new = [r for r in state.records.values() if r.new]
     changed = [r for r in state.records.values() if r.dirty and not r.new]
-    for start in range(0, len(new), INSERT_ROWS):
-        _insert_many(state.session, new[start : start + INSERT_ROWS])
+    if state.session.get_bind().dialect.name == "postgresql":
+        if new:
+            _copy_many(state.session.connection(), new)
+    else:
+        for start in range(0, len(new), INSERT_ROWS):
+            _insert_many(state.session, new[start : start + INSERT_ROWS])
     if changed:
         state.session.execute(
             update(RECORDS)

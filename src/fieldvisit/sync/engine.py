@@ -49,7 +49,7 @@ from fieldvisit.sync.wire import (
 
 Progress = Callable[[str, int, int], None]
 CHUNK_BYTES = 8 * 1024 * 1024
-UPLOAD_STREAMS = 4
+UPLOAD_STREAMS = 6
 PUSH_ROUNDS = 4
 SEND_TRIES = 3
 

@@ -2,7 +2,8 @@
 
 A self-contained widget (the workspace's Rapport section hosts it). Reports and blank
 forms are generated on the background worker into a private temporary folder, with a
-progress bar fed by the renderer; the preview is QtPdf's QPdfView. Printing renders
+progress bar fed by the renderer; the preview shows the pages rendered by PDFium
+(`ui/pdf_document.py`, which says why not QtPdf). Printing renders
 each PDF page to an image on the printer (`print_pdf_document`). "Émettre le rapport"
 keeps the issued PDF as an attachment of the visit (report/issued.py), which
 "Réimprimer le rapport émis" shows and prints again, whatever was edited since.
@@ -19,8 +20,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QRectF, QSize, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QPainter
-from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
@@ -40,6 +39,7 @@ from fieldvisit.core.domain import VisitStatus
 from fieldvisit.forms import FormKind
 from fieldvisit.services import Services, thumbnails, visits
 from fieldvisit.ui.context import UiContext
+from fieldvisit.ui.pdf_document import PdfDocument, PdfPreview
 
 MAX_PRINT_DPI = 300  # a page image at 600 dpi would take ~140 MB of memory
 
@@ -80,7 +80,7 @@ def load_report_state(svc: Services, visit_id: str) -> ReportState:
     )
 
 
-def print_pdf_document(document: QPdfDocument, printer: QPrinter) -> int:
+def print_pdf_document(document: PdfDocument, printer: QPrinter) -> int:
     """Draw the document's pages on the printer, each scaled to fit; return how many.
 
     Honours a page range chosen in the print dialog. Pages are rendered as images at
@@ -177,11 +177,8 @@ class ReportView(QWidget):
         self.issued_label = QLabel(self)
         self.issued_label.setObjectName("issuedLabel")
 
-        self.document = QPdfDocument(self)
-        self.view = QPdfView(self)
-        self.view.setDocument(self.document)
-        self.view.setPageMode(QPdfView.PageMode.MultiPage)
-        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.document = PdfDocument(self)
+        self.view = PdfPreview(self)
 
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("Version:"), self))
@@ -332,14 +329,16 @@ class ReportView(QWidget):
         show_error(self, err)
 
     def _show(self, result: GeneratedPdf | None) -> None:
+        self.view.clear()
         self.document.close()
         self.current = result
         if result is None:
             return
         error = self.document.load(str(result.path))
-        if error != QPdfDocument.Error.None_:
-            self.status.setText(self.tr("The PDF could not be displayed ({0}).").format(error.name))
+        if error is not None:
+            self.status.setText(self.tr("The PDF could not be displayed ({0}).").format(error))
             return
+        self.view.show_document(self.document)
         self.status.setText(
             self.tr("{0} — {1} pages").format(result.title, self.document.pageCount())
         )
