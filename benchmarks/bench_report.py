@@ -361,20 +361,23 @@ def main() -> int:
         f"Warm typical report: model {typical['warm_model'] * 1000:.0f} ms + render "  # type: ignore[operator]
         f"{typical['warm_render'] * 1000:.0f} ms; large: model "  # type: ignore[operator]
         f"{large['warm_model'] * 1000:.0f} ms + render {large['warm_render'] * 1000:.0f} ms. "  # type: ignore[operator]
-        f"Importing the report modules (reportlab included) takes "
-        f"{typical['imports'] * 1000:.0f} ms once per process; the first report also "  # type: ignore[operator]
-        "registers the DejaVu fonts (≈ 60 ms).",
+        f"Importing the app's services and the report modules (SQLAlchemy, pydantic, "
+        f"reportlab…) took {typical['imports'] * 1000:.0f} ms in the fresh process "  # type: ignore[operator]
+        "(in the app they are loaded once); the first report also registers the DejaVu "
+        "fonts (≈ 60 ms).",
         "",
         "How: photos go into the PDF as report-size renditions (≤ 1000 px, JPEG q80) made "
         "with Pillow's JPEG draft mode (the decoder scales by 1/4 while reading) on up to "
         "4 threads, cached by content hash in the data dir (`cache/report-images/`), and "
         "embedded as they are (no re-encoding by reportlab); reportlab's first layout pass "
         "(it only collects page numbers for the table of contents and « Page X / Y ») "
-        "does not draw; streams are not ASCII85-encoded. The cold case is dominated by "
-        "decoding the photos; the app can make renditions ahead of time (e.g. when the "
-        "Rapport section opens). Installing reportlab's optional C accelerator "
-        "(`rl_accel`) cut the warm render by about a third in a trial; it is not a "
-        "dependency.",
+        "does not draw; a paragraph keeps its line breaks for a width it was already "
+        "wrapped at (reportlab wraps table cells several times); answers that fit on one "
+        "line are plain table cells, not paragraphs; streams are not ASCII85-encoded. "
+        "The cold case is dominated by decoding the photos; the app can make renditions "
+        "ahead of time (e.g. when the Rapport section opens). Installing reportlab's "
+        "optional C accelerator (`rl_accel`) cut the warm render by about a third in an "
+        "early trial; it is not a dependency.",
         "",
         f"Targets (warm): typical < {TARGETS['typical']} s, large < {TARGETS['large']} s — "
         + ("met." if met else "NOT met."),
