@@ -238,3 +238,21 @@ def test_push_from_another_device_than_the_token_is_refused(
         "/api/v1/push", headers=h, json=push_body("autre", change("visits", "v", visit_fields()))
     )
     assert answer.status_code == 403
+
+
+def test_the_spliced_page_json_is_the_page_document(
+    app: FastAPI, client: TestClient, login_as: Login
+) -> None:
+    from fieldvisit.server.records import pull_page
+    from fieldvisit.server.scoping import Principal
+    from fieldvisit.sync.wire import PullPage
+
+    h = login_as("admin")
+    _push(client, h, "dev-admin", change("visits", "v1", visit_fields(summary="« é »\n")))
+    _push(client, h, "dev-admin", change("visits", "v1", visit_fields(), base=1, deleted=True))
+    who = Principal(1, "admin", "admin", frozenset(), 1, "dev-admin")
+    with app.state.ctx.db.reading() as session:
+        page = pull_page(session, who, 0, 10)
+    assert PullPage.model_validate_json(page.json()) == PullPage.model_validate(
+        page.model().model_dump()
+    )

@@ -153,3 +153,13 @@ def test_a_commune_deleguee_is_refused_naming_its_commune(svc: Services) -> None
     # Annecy-le-Vieux (74011) has been a commune déléguée of Annecy (74010) since 2017.
     with pytest.raises(BadInput, match=r"Annecy \(74010\)"):
         visits.plan_visit(svc, "74011", date(2026, 11, 20))
+
+
+def test_a_photo_linked_to_a_question_keeps_its_answer(svc: Services, photo: Path) -> None:
+    """Regression: linking a photo to a non-photo item replaced its answer by True, so
+    pm_presente = 'oui' stopped showing the items that depend on it."""
+    visit = plan(svc)
+    answers.answer_item(svc, visit.id, "test-checklist", "pm_presente", "oui")
+    attachments.attach_file(svc, visit.id, photo, form_id="test-checklist", item_id="pm_presente")
+    missing = visits.missing_required_items(svc, visit.id)
+    assert any("Nombre d'agents" in m for m in missing)

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from fieldvisit.ui.pdf_document import PdfDocument
 from PySide6.QtPrintSupport import QPrinter
 
 from fieldvisit.core.domain import VisitStatus
 from fieldvisit.services import answers, visits
 from fieldvisit.services.demo import seed_demo
+from fieldvisit.ui.pdf_document import PdfDocument
 from fieldvisit.ui.report_view import ReportView, print_pdf_document
 
 

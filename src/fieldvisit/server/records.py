@@ -82,7 +82,52 @@ def committed_seq(session: Session) -> int:
     return int(session.scalar(select(Counter.value).where(Counter.name == SEQ)) or 0)
 
 
-def pull(session: Session, who: Principal, after: int, limit: int) -> PullPage:
+@dataclass
+class Page:
+    rows: list[Any]
+    next_cursor: int
+    has_more: bool
+    forms_digest: str
+    scope: str
+
+    def model(self) -> PullPage:
+        return PullPage.model_construct(
+            records=[to_wire(r) for r in self.rows],
+            next_cursor=self.next_cursor,
+            has_more=self.has_more,
+            forms_digest=self.forms_digest,
+            scope=self.scope,
+        )
+
+    def json(self) -> bytes:
+        """The PullPage JSON, each record's stored JSON spliced in as it is (no parse
+        and re-encode of 1,000 records per page)."""
+        records = []
+        for r in self.rows:
+            head = to_json(
+                {
+                    "table": r.table_name,
+                    "id": r.record_id,
+                    "version": r.version,
+                    "seq": r.seq,
+                    "deleted_at": r.deleted_at,
+                    "updated_by": r.updated_by,
+                    "updated_at": r.updated_at,
+                }
+            )
+            records.append(head[:-1] + b',"fields":' + r.data.encode("utf-8") + b"}")
+        tail = to_json(
+            {
+                "next_cursor": self.next_cursor,
+                "has_more": self.has_more,
+                "forms_digest": self.forms_digest,
+                "scope": self.scope,
+            }
+        )
+        return b'{"records":[' + b",".join(records) + b"]," + tail[1:]
+
+
+def pull_page(session: Session, who: Principal, after: int, limit: int) -> Page:
     ceiling = committed_seq(session)  # first: see the module docstring
     query = (
         select(RECORDS)
@@ -102,13 +147,11 @@ def pull(session: Session, who: Principal, after: int, limit: int) -> PullPage:
     has_more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = rows[-1].seq if has_more else max(ceiling, after)
-    return PullPage.model_construct(
-        records=[to_wire(r) for r in rows],
-        next_cursor=next_cursor,
-        has_more=has_more,
-        forms_digest=forms_digest(session),
-        scope=scope_digest(who),
-    )
+    return Page(rows, next_cursor, has_more, forms_digest(session), scope_digest(who))
+
+
+def pull(session: Session, who: Principal, after: int, limit: int) -> PullPage:
+    return pull_page(session, who, after, limit).model()
 
 
 def scope_digest(who: Principal) -> str:

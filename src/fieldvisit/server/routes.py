@@ -19,7 +19,7 @@ from fieldvisit.server.auth import find_user, issue_token, token_hash
 from fieldvisit.server.blobs import UploadProblem
 from fieldvisit.server.forms import FormRejected, list_forms, publish_form
 from fieldvisit.server.models import Blob, Device, PublishedForm, Record, User
-from fieldvisit.server.records import BatchIdReused, pull, push, readable
+from fieldvisit.server.records import BatchIdReused, pull_page, push, readable
 from fieldvisit.server.scoping import Principal
 from fieldvisit.sync.wire import (
     API_PREFIX,
@@ -157,8 +157,8 @@ def changes(
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_RECORDS)] = 500,
 ) -> Response:
     with ctx.db.reading() as session:
-        page = pull(session, who, after, limit)
-    return Response(page.model_dump_json(), media_type="application/json")
+        page = pull_page(session, who, after, limit)
+    return Response(page.json(), media_type="application/json")
 
 
 PUSH_BODY = {

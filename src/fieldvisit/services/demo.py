@@ -279,12 +279,14 @@ def _seed_town(svc: Services, town: DemoTown, index: int, today: date) -> None:
                 observations=rng.choice(LONG_TEXTS) if rng.random() < 0.5 else "",
             )
     _seed_interviews(svc, visit_id, visit_date, mayor.id, commander.id, rng)
-    for text, prio, horizon, porteur, dispositif, status, theme in RECOMMENDATIONS[: 3 + index % 3]:
+    for text, prio, horizon, porteur, dispositif, status, theme_id in RECOMMENDATIONS[
+        : 3 + index % 3
+    ]:
         actions.add_recommendation(
             svc,
             visit_id,
             text,
-            theme_id=theme,
+            theme_id=theme_id,
             priority=prio,
             horizon=horizon,
             porteur=porteur,

@@ -236,7 +236,8 @@ def answers_by_form(session: Session, visit_id: str) -> dict[str, dict[str, obje
     )
     for form_id, item_id in linked:
         if form_id is not None and item_id is not None:
-            result.setdefault(form_id, {})[item_id] = True
+            # A photo answers a photo item; it never replaces another item's answer.
+            result.setdefault(form_id, {}).setdefault(item_id, True)
     return result
 
 
