@@ -308,7 +308,9 @@ def report_text(rounds: list[Round], photos: int, photo_mb: float) -> str:
         "is one request, appended, fsynced and hashed on the server. Pull: pages of "
         "1,000 records, applied in one local transaction through the driver. No-op "
         "round: one request (the forms list is fetched only when the pull's forms digest "
-        "changes) and one local write (the last-sync time).\n"
+        "changes) and one local write (the last-sync time). Absolute times follow the "
+        "machine's load (this one is shared); the bare executemany of the same rows into "
+        "the same table, measured in the same round, is the yardstick.\n"
     )
 
 
