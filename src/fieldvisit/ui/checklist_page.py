@@ -5,26 +5,20 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from fieldvisit.services import answers as answer_service
-from fieldvisit.ui.autosave import Debouncer
 from fieldvisit.ui.context import UiContext
 from fieldvisit.ui.errors import show_error
 from fieldvisit.ui.forms.form_view import FormView
 from fieldvisit.ui.forms.loading import VisitFormData, load_visit_form, photo_counts
-from fieldvisit.ui.pages import WorkspacePage
+from fieldvisit.ui.forms.visit_form_page import VisitFormPage
 
 
-class ChecklistPage(WorkspacePage):
+class ChecklistPage(VisitFormPage):
     #: the person asked to attach a photo to an item: (form id, item id)
     photo_requested = Signal(str, str)
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.setObjectName("checklistPage")
-        self.form_id: str | None = None
-        self._shown_visit: str | None = None
-        self._debouncer = Debouncer(ctx, self)
-        self._debouncer.saved.connect(self._on_saved)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -96,34 +90,6 @@ class ChecklistPage(WorkspacePage):
 
     def _on_photo_counts(self, counts: dict[str, int]) -> None:
         self.form_view.set_photo_counts(counts)
-
-    # --- saving -----------------------------------------------------------------------
-
-    def _on_answer_changed(self, item_id: str, value: object) -> None:
-        if self.visit_id is None or self.form_id is None:
-            return
-        save = self.ctx.call(
-            answer_service.answer_item, self.visit_id, self.form_id, item_id, value
-        )
-        self._debouncer.schedule(("value", self.visit_id, item_id), save)
-
-    def _on_comment_changed(self, item_id: str, text: str) -> None:
-        if self.visit_id is None or self.form_id is None:
-            return
-        save = self.ctx.call(
-            answer_service.answer_item, self.visit_id, self.form_id, item_id, comment=text
-        )
-        self._debouncer.schedule(("comment", self.visit_id, item_id), save)
-
-    def _on_editing_finished(self, _item_id: str) -> None:
-        self._debouncer.flush()
-
-    def _on_saved(self, key: object) -> None:
-        if isinstance(key, tuple) and len(key) == 3 and isinstance(key[1], str):
-            self.visit_changed.emit(key[1])
-
-    def flush(self) -> None:
-        self._debouncer.flush()
 
     # --- progress and navigation ------------------------------------------------------
 

@@ -19,15 +19,13 @@ from PySide6.QtWidgets import (
 
 from fieldvisit.core.domain import CONCERN_LABELS
 from fieldvisit.forms import Theme
-from fieldvisit.services import answers as answer_service
 from fieldvisit.services import diagnostic as diagnostic_service
-from fieldvisit.ui.autosave import Debouncer
 from fieldvisit.ui.context import UiContext
 from fieldvisit.ui.errors import show_error
 from fieldvisit.ui.forms.form_view import FormView
 from fieldvisit.ui.forms.loading import VisitFormData, load_visit_form, photo_counts
 from fieldvisit.ui.forms.text_edits import GrowingTextEdit, guard_wheel
-from fieldvisit.ui.pages import WorkspacePage
+from fieldvisit.ui.forms.visit_form_page import VisitFormPage
 
 # Mid-tone colours: they read as a cue on light and dark palettes alike; the level's
 # number and label always say the same thing in words.
@@ -135,19 +133,15 @@ class ThemeRow(QFrame):
         self.observations_changed.emit(self.theme.id, self.observations.toPlainText())
 
 
-class DiagnosticPage(WorkspacePage):
+class DiagnosticPage(VisitFormPage):
     photo_requested = Signal(str, str)
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.setObjectName("diagnosticPage")
-        self.form_id: str | None = None
-        self._shown_visit: str | None = None
         self.theme_rows: dict[str, ThemeRow] = {}
         self._heading_font = QFont(self.font())
         self._heading_font.setBold(True)
-        self._debouncer = Debouncer(ctx, self)
-        self._debouncer.saved.connect(self._on_saved)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -257,32 +251,6 @@ class DiagnosticPage(WorkspacePage):
             diagnostic_service.rate_theme, self.visit_id, theme_id, observations=text
         )
         self._debouncer.schedule(("observations", self.visit_id, theme_id), save)
-
-    def _on_answer_changed(self, item_id: str, value: object) -> None:
-        if self.visit_id is None or self.form_id is None:
-            return
-        save = self.ctx.call(
-            answer_service.answer_item, self.visit_id, self.form_id, item_id, value
-        )
-        self._debouncer.schedule(("value", self.visit_id, item_id), save)
-
-    def _on_comment_changed(self, item_id: str, text: str) -> None:
-        if self.visit_id is None or self.form_id is None:
-            return
-        save = self.ctx.call(
-            answer_service.answer_item, self.visit_id, self.form_id, item_id, comment=text
-        )
-        self._debouncer.schedule(("comment", self.visit_id, item_id), save)
-
-    def _on_editing_finished(self, _item_id: str) -> None:
-        self.flush()
-
-    def _on_saved(self, key: object) -> None:
-        if isinstance(key, tuple) and len(key) == 3 and isinstance(key[1], str):
-            self.visit_changed.emit(key[1])
-
-    def flush(self) -> None:
-        self._debouncer.flush()
 
     # --- summary ----------------------------------------------------------------------
 

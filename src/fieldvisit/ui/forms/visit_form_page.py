@@ -1,0 +1,51 @@
+"""What the Checklist and Diagnostic pages share: autosaving a visit-level form's answers."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from fieldvisit.services import answers as answer_service
+from fieldvisit.ui.autosave import Debouncer
+from fieldvisit.ui.context import UiContext
+from fieldvisit.ui.pages import WorkspacePage
+
+
+class VisitFormPage(WorkspacePage):
+    """A workspace page showing one of the visit's own forms (`form_id`) in a FormView.
+
+    Answers and comments are saved through a Debouncer keyed (kind, visit, item); every
+    save announces `visit_changed` so the header and the list refresh their progress.
+    """
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.form_id: str | None = None
+        self._shown_visit: str | None = None
+        self._debouncer = Debouncer(ctx, self)
+        self._debouncer.saved.connect(self._on_saved)
+
+    def _on_answer_changed(self, item_id: str, value: object) -> None:
+        if self.visit_id is None or self.form_id is None:
+            return
+        save = self.ctx.call(
+            answer_service.answer_item, self.visit_id, self.form_id, item_id, value
+        )
+        self._debouncer.schedule(("value", self.visit_id, item_id), save)
+
+    def _on_comment_changed(self, item_id: str, text: str) -> None:
+        if self.visit_id is None or self.form_id is None:
+            return
+        save = self.ctx.call(
+            answer_service.answer_item, self.visit_id, self.form_id, item_id, comment=text
+        )
+        self._debouncer.schedule(("comment", self.visit_id, item_id), save)
+
+    def _on_editing_finished(self, _item_id: str) -> None:
+        self.flush()
+
+    def _on_saved(self, key: object) -> None:
+        if isinstance(key, tuple) and len(key) == 3 and isinstance(key[1], str):
+            self.visit_changed.emit(key[1])
+
+    def flush(self) -> None:
+        self._debouncer.flush()
