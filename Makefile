@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: all run test lint format bench clean translations
+.PHONY: all run test lint format bench clean translations package package-check
 .DEFAULT_GOAL := all
 
 # Translations: the .ts files are the source (committed); the .qm files are built here
@@ -48,8 +48,27 @@ format: $(TEST_STAMP)
 	$(BIN)/ruff check --fix src tests benchmarks scripts
 	$(BIN)/ruff format src tests benchmarks scripts
 
+# Desktop bundle (PyInstaller, one folder) for the current platform: dist/fieldvisit/
+# (dist/fieldvisit.app on macOS). packaging/README.md has the installers' recipes.
+PACKAGE_STAMP := $(VENV)/.installed-package
+
+$(PACKAGE_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[package]'
+	touch $@ $(STAMP)
+
+package: $(PACKAGE_STAMP) $(QM_FILES)
+	rm -rf dist/fieldvisit dist/fieldvisit.app
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN \
+		--distpath dist --workpath build/pyinstaller packaging/fieldvisit.spec
+	@echo "bundle: $$(du -sh dist/fieldvisit | cut -f1) in dist/fieldvisit"
+
+# The bundle run without Python: demo, visits, reports checked with poppler-utils, window.
+package-check: package
+	bash packaging/smoke_test.sh dist/fieldvisit
+
+# Every benchmark in turn, or some: `make bench BENCH="ui_start open_data_dir"`.
 bench: $(TEST_STAMP)
-	$(BIN)/python benchmarks/run_all.py
+	$(BIN)/python benchmarks/run_all.py $(BENCH)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache .mypy_cache $(QM_FILES)

@@ -4,9 +4,11 @@
 
 1. Cold start, whole process: `fieldvisit --data-dir X` (the real `cli.main`, hence
    `run_app`: logging, QApplication, French translators, services, worker, main window)
-   from the spawn of the process to the first paint of the visit table once the list is
-   loaded. Only this harness knows when to stop: in its child mode it wraps
-   `build_main_window` to watch the window, prints the time, and quits the event loop.
+   from the spawn of the process to the first paint of the visit table with rows in it
+   (the first page of the newest visits; the others are read once it is painted), and
+   on to the paint with every visit loaded. Only this harness knows when to stop: in its
+   child mode it wraps `build_main_window` to watch the window, prints the times, and
+   quits the event loop.
    Measured in the same run, interleaved, next to benchmarks/ui_floor.py (PySide6 and
    SQLAlchemy imported, the same file opened, visits counted, an empty window painted).
    Peak memory: the cold-start process's high-water mark of resident memory (VmHWM,
@@ -59,59 +61,80 @@ def peak_rss_kb() -> int:
 
 
 def child_app(data_root: str) -> int:
-    """Run `fieldvisit --data-dir data_root`, print phase times, quit at the first paint."""
+    """Run `fieldvisit --data-dir data_root`, print phase times, quit once every visit
+    is in the list and painted.
+
+    `ready` is the first paint of the list with rows in it (the first page of the
+    newest visits; the target); `complete` the first paint once every visit is loaded.
+    """
     moments = {"started": time.perf_counter()}
     import fieldvisit.cli as cli  # timed: part of what a start costs
-    from fieldvisit.services import visits
+    from fieldvisit.services import listing
     from fieldvisit.ui import app as app_module
 
     moments["imported"] = time.perf_counter()
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication
 
-    class FirstPaintWithList(QObject):
+    class ListPaints(QObject):
+        """Watches the list: rows in, then painted; all rows in, then painted."""
+
         def __init__(self, window: object) -> None:
             super().__init__()
             self.visits = -1
-            self.done = False
+            self.shown = 0
             page = window.visit_list  # type: ignore[attr-defined]
+            self.page = page
+            page.visits_counted.connect(self.counted)
             page.visits_loaded.connect(self.loaded)
             page.table.viewport().installEventFilter(self)
 
-        def loaded(self, count: int) -> None:
+        def counted(self, count: int) -> None:
             self.visits = count
-            moments["loaded"] = time.perf_counter()
+            if "rows" not in moments:
+                self.shown = self.page.model.total_count
+                moments["rows"] = time.perf_counter()
+
+        def loaded(self, count: int) -> None:
+            moments.setdefault("loaded", time.perf_counter())
 
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint and "loaded" in moments and not self.done:
-                self.done = True
-                painted = time.perf_counter()
+            if event.type() != QEvent.Type.Paint or "rows" not in moments:
+                return False
+            now = time.perf_counter()
+            moments.setdefault("painted", now)
+            if "loaded" in moments and "complete" not in moments:
+                moments["complete"] = now
                 for name, moment in moments.items():
                     print(f"phase {name} {moment:.6f}", flush=True)
                 print(f"peak {peak_rss_kb()}", flush=True)
-                print(f"ready {self.visits} {painted:.6f}", flush=True)
+                print(f"first {self.shown}", flush=True)
+                print(f"ready {self.visits} {moments['painted']:.6f}", flush=True)
                 QTimer.singleShot(0, QApplication.instance().quit)
             return False
 
     build = app_module.build_main_window
-    list_visits = visits.list_visits
     watchers = []
 
     def build_and_watch(ctx):  # type: ignore[no-untyped-def]
         moments["services"] = time.perf_counter()
         window = build(ctx)
         moments["window"] = time.perf_counter()
-        watchers.append(FirstPaintWithList(window))
+        watchers.append(ListPaints(window))
         return window
 
-    def timed_list_visits(*args, **kwargs):  # type: ignore[no-untyped-def]
-        moments["query start"] = time.perf_counter()
-        rows = list_visits(*args, **kwargs)
-        moments["query end"] = time.perf_counter()
-        return rows
+    def timed(name, function):  # type: ignore[no-untyped-def]
+        def run(*args, **kwargs):  # type: ignore[no-untyped-def]
+            moments.setdefault(f"{name} start", time.perf_counter())
+            result = function(*args, **kwargs)
+            moments.setdefault(f"{name} end", time.perf_counter())
+            return result
+
+        return run
 
     app_module.build_main_window = build_and_watch
-    visits.list_visits = timed_list_visits
+    listing.first_visits = timed("first page", listing.first_visits)
+    listing.list_visits = timed("all visits", listing.list_visits)
     return cli.main(["--data-dir", data_root])
 
 
@@ -123,6 +146,7 @@ class Start:
     seconds: float
     peak_mb: float
     phases: dict[str, float] = field(default_factory=dict)
+    first_rows: int = 0  # rows in the list at `seconds` (the app: its first page)
 
 
 def run_once(command: Sequence[str], env: dict[str, str]) -> Start:
@@ -134,6 +158,7 @@ def run_once(command: Sequence[str], env: dict[str, str]) -> Start:
     assert process.stdout is not None
     ready = 0.0
     peak_kb = 0
+    first_rows = 0
     phases: dict[str, float] = {}
     for line in process.stdout:
         kind, *words = line.split()
@@ -141,13 +166,15 @@ def run_once(command: Sequence[str], env: dict[str, str]) -> Start:
             phases[" ".join(words[:-1])] = float(words[-1]) - spawned
         elif kind == "peak":
             peak_kb = int(words[0])
+        elif kind == "first":
+            first_rows = int(words[0])
         elif kind == "ready":
             if int(words[0]) <= 0:
                 raise SystemExit(f"{command[1]}: no visits seen ({line.strip()})")
             ready = float(words[1])
     if process.wait() != 0 or not ready or not peak_kb:
         raise SystemExit(f"{' '.join(command)} failed (exit {process.returncode})")
-    return Start(ready - spawned, peak_kb / 1024, phases)
+    return Start(ready - spawned, peak_kb / 1024, phases, first_rows)
 
 
 def measure_starts(data_dir: Path, runs: int, scratch: Path) -> tuple[list[Start], list[Start]]:
@@ -290,22 +317,16 @@ def report(
     app_s = statistics.median(s.seconds for s in apps)
     floor_s = statistics.median(s.seconds for s in floors)
     ratio = app_s / floor_s
+    ratios = sorted(a.seconds / f.seconds for a, f in zip(apps, floors, strict=True))
     app_mb = max(s.peak_mb for s in apps)
     floor_mb = max(s.peak_mb for s in floors)
+    first_rows = statistics.median(s.first_rows for s in apps)
     phases = {
-        name: statistics.median(s.phases[name] for s in apps)
-        for name in (
-            "started",
-            "imported",
-            "services",
-            "window",
-            "query start",
-            "query end",
-            "loaded",
-        )
+        name: statistics.median(s.phases[name] for s in apps) * 1000 for name in apps[0].phases
     }
-    imports_ms = (phases["imported"] - phases["started"]) * 1000
-    query_ms = (phases["query end"] - phases["query start"]) * 1000
+    imports_ms = phases["imported"] - phases["started"]
+    first_page_ms = phases["first page end"] - phases["first page start"]
+    all_ms = phases["all visits end"] - phases["all visits start"]
     key_p50, key_p95, key_max = statistics.median(keys), percentile(keys, 0.95), max(keys)
     save_p50, save_p95 = statistics.median(autosaves), percentile(autosaves, 0.95)
     save_max = max(autosaves)
@@ -319,14 +340,18 @@ def report(
         "",
         "| measure | result | target |",
         "|---|---:|---|",
-        f"| cold start, spawn → first paint of the loaded list (median; min–max) | "
-        f"{app_s * 1000:.0f} ms ({min(s.seconds for s in apps) * 1000:.0f}–"
+        f"| cold start, spawn → first paint of the list ({first_rows:.0f} newest visits "
+        f"shown; median, min–max) | {app_s * 1000:.0f} ms "
+        f"({min(s.seconds for s in apps) * 1000:.0f}–"
         f"{max(s.seconds for s in apps) * 1000:.0f}) | < {TARGET_START_S * 1000:.0f} ms: "
         f"{met(app_s < TARGET_START_S)} |",
         f"| floor: PySide6 + SQLAlchemy, count, empty window (median; min–max) | "
         f"{floor_s * 1000:.0f} ms ({min(s.seconds for s in floors) * 1000:.0f}–"
         f"{max(s.seconds for s in floors) * 1000:.0f}) | |",
-        f"| cold start / floor | {ratio:.2f}× | ≤ {TARGET_RATIO}×: {met(ratio <= TARGET_RATIO)} |",
+        f"| cold start / floor (ratio of the medians; of each pair: median, min–max) | "
+        f"{ratio:.2f}× ({statistics.median(ratios):.2f}×, {ratios[0]:.2f}–{ratios[-1]:.2f}) "
+        f"| ≤ {TARGET_RATIO}×: {met(ratio <= TARGET_RATIO)} |",
+        f"| every visit in the list and painted (median) | {phases['complete']:.0f} ms | |",
         f"| peak memory (VmHWM) of the cold start, floor | {app_mb:.0f} MB, "
         f"{floor_mb:.0f} MB | < {TARGET_MEMORY_MB:.0f} MB: "
         f"{met(app_mb < TARGET_MEMORY_MB)} |",
@@ -341,32 +366,39 @@ def report(
         "",
         "| moment | ms |",
         "|---|---:|",
-        f"| interpreter up, first line of the entry | {phases['started'] * 1000:.0f} |",
-        f"| modules imported (PySide6, SQLAlchemy, pydantic, fieldvisit) | "
-        f"{phases['imported'] * 1000:.0f} |",
-        f"| logging, QApplication, translators, services open | {phases['services'] * 1000:.0f} |",
+        f"| interpreter up, first line of the entry | {phases['started']:.0f} |",
+        f"| modules imported (PySide6, SQLAlchemy Core, fieldvisit's list) | "
+        f"{phases['imported']:.0f} |",
+        f"| logging, QApplication, translators, services open | {phases['services']:.0f} |",
+        f"| worker starts the first page (`listing.first_visits`) | "
+        f"{phases['first page start']:.0f} |",
         f"| main window built (the list page; the workspace waits for a visit) | "
-        f"{phases['window'] * 1000:.0f} |",
-        f"| worker starts `list_visits` ({visits:,} rows) | {phases['query start'] * 1000:.0f} |",
-        f"| worker has the rows | {phases['query end'] * 1000:.0f} |",
-        f"| rows in the model (main thread) | {phases['loaded'] * 1000:.0f} |",
-        f"| first paint of the list | {app_s * 1000:.0f} |",
+        f"{phases['window']:.0f} |",
+        f"| worker has the first page | {phases['first page end']:.0f} |",
+        f"| first rows in the model (main thread) | {phases['rows']:.0f} |",
+        f"| **first paint of the list** | **{phases['painted']:.0f}** |",
+        f"| worker starts reading every visit (after that paint) | "
+        f"{phases['all visits start']:.0f} |",
+        f"| worker has the {visits:,} visits | {phases['all visits end']:.0f} |",
+        f"| every visit in the model | {phases['loaded']:.0f} |",
+        f"| painted with every visit | {phases['complete']:.0f} |",
         "",
         f"Where the start's time goes: {imports_ms:.0f} ms of imports, against "
-        f"{floor_s * 1000:.0f} ms for the whole floor (on top of what the floor imports: "
-        "SQLAlchemy's ORM and the store's mappers, pydantic for the forms catalogue, the UI "
-        f"modules), then {query_ms:.0f} ms for `list_visits` of every visit on the worker "
-        "(counting the answers of each visit, then building one summary per visit). What "
-        "would close the gap: paint a first page of the list (`list_visits(limit=100)`, "
-        "a few tens of ms, see « Opening a data dir ») and load the rest behind it; count "
-        "answers through a partial index `answers(visit_id) WHERE deleted_at IS NULL AND "
-        "value IS NOT NULL` (the count over 300,000 answers went from about 190 to 45 ms "
-        "in a trial) or keep the count on the visit; import less before the first window "
-        "(the forms catalogue without pydantic when read from its cache, ORM models when "
-        "first needed, the new-visit dialog, demo and deletion services on use). Already "
-        "done: the workspace (seven pages) is built when a visit is first opened, not at "
-        "start (about 200 ms), and the list's progress bars are painted with plain "
-        "painter calls (a keystroke's repaint went from about 30 to 14 ms).",
+        f"{floor_s * 1000:.0f} ms for the whole floor; then {first_page_ms:.0f} ms for the "
+        f"first page on the worker (the {first_rows:.0f} newest visits, their answers counted "
+        "through the partial index of given answers, revision 0003), while the main thread "
+        "builds the window. Nothing else is read before the first paint: the list is read "
+        "with Core statements (services/listing.py), so neither SQLAlchemy's ORM nor the "
+        "store's mapped models are imported; the forms' sizes come from the validated-forms "
+        "cache without pydantic; the workspace, the new-visit dialog, the demo and deletion "
+        "use cases are imported when first used. Once the first page is painted, the worker "
+        f"reads every visit ({all_ms:.0f} ms; searching covers them all from then on, a line "
+        "under the table says they are coming until then), then loads the forms and the ORM "
+        "models, so that the first visit opened does not wait for them. What is left over "
+        "the floor is mostly Qt: the `Qt` namespace's enums and the widget classes of the "
+        "list (the floor touches almost none), and `importlib.metadata` for the version "
+        "(`fieldvisit/__init__.py`, about 35 ms). Peak memory includes the rows of every "
+        "visit, loaded after the first paint.",
     ]
     return "\n".join(lines)
 

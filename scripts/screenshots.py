@@ -1,10 +1,13 @@
-"""Screenshots of the desktop app for docs/screenshots/, taken from the real window.
+"""Screenshots of the desktop app and pages of the demo report for docs/screenshots/.
 
 Seeds the demonstration data into a temporary data dir, starts the real main window on
 it in French (the .qm built by `make`), at a fixed size, and saves `QWidget.grab()`
 PNGs of the visit list, a visit in progress (checklist, diagnostic, information with
-the quick notes), the action plan of a follow-up visit (carried-over recommendations),
-the new-visit dialog and the welcome page of a first start.
+the quick notes), the Rapport section with the preview of a completed visit's report,
+the action plan of a follow-up visit (carried-over recommendations), the new-visit
+dialog and the welcome page of a first start. The `report-*.png` are pages of the demo
+report that was issued (Saint-Flour), rasterised by pdftoppm (poppler-utils) as a
+reader would see them.
 
 Needs a display; on a machine without one, use a virtual framebuffer:
 
@@ -18,6 +21,8 @@ is grabbed. The user's own settings and data are not touched.
 from __future__ import annotations
 
 import argparse
+import shutil
+import subprocess
 import sys
 import tempfile
 from datetime import date
@@ -42,8 +47,19 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "docs" / "screenshots"
 IN_PROGRESS = "58079"  # the demo visit still under way ("en cours")
 FOLLOWED_UP = "15187"  # Saint-Flour: its report is issued, a follow-up is planned
+COMPLETED = "12208"  # Saint-Affrique: completed, its report not issued yet
 #: taken only when named on the command line (their layout is still being worked on)
 ON_REQUEST = {"interviews"}
+#: pages of the issued demo report: screenshot name -> (outline title, pages further on)
+REPORT_PAGES = {
+    "report-cover": ("Couverture", 0),
+    "report-synthesis": ("Synthèse", 0),
+    "report-checklist": ("Visite du centre-bourg", 1),
+    "report-diagnostic": ("Niveaux de préoccupation par thème", 0),
+    "report-action-plan": ("Plan d'actions", 0),
+    "report-photos": ("Annexe photographique", 0),
+}
+REPORT_DPI = 100
 
 
 def settle(app: QApplication, rounds: int = 5) -> None:
@@ -96,6 +112,63 @@ def scroll_to_section(window: MainWindow, key: str, section_id: str) -> None:
         view.verticalScrollBar().setValue(max(0, box.y() - 8))
 
 
+def outline_pages(pdf: Path) -> dict[str, int]:
+    """Outline title without its number ("2.1 Éclairage" -> "Éclairage") -> page index."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(pdf))
+    try:
+        pages: dict[str, int] = {}
+        for entry in document.get_toc():
+            title = entry.get_title()
+            head, _, rest = title.partition(" ")
+            plain = rest if head.rstrip(".").replace(".", "").isdigit() else title
+            if entry.get_dest() is not None:
+                pages.setdefault(plain, entry.get_dest().get_index())
+        return pages
+    finally:
+        document.close()
+
+
+def report_pages(pdf: Path, out: Path, wanted: dict[str, tuple[str, int]]) -> list[Path]:
+    """Rasterise the wanted pages of a PDF with pdftoppm, as docs/screenshots PNGs."""
+    if shutil.which("pdftoppm") is None:
+        raise SystemExit("pdftoppm is missing: install poppler-utils")
+    pages = outline_pages(pdf)
+    saved = []
+    for name, (title, offset) in wanted.items():
+        if title not in pages:
+            raise SystemExit(f"no « {title} » in the outline of {pdf.name}")
+        number = pages[title] + offset + 1
+        target = out / f"{name}.png"
+        pick = ["-f", str(number), "-l", str(number), "-singlefile", "-r", str(REPORT_DPI)]
+        stem = str(target.with_suffix(""))  # pdftoppm adds .png
+        subprocess.run(["pdftoppm", "-png", *pick, str(pdf), stem], check=True)
+        print(f"{target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}")
+        saved.append(target)
+    return saved
+
+
+def issued_demo_report(data_dir: DataDir, folder: Path) -> Path:
+    """A copy (named .pdf) of the report the demo issued for Saint-Flour."""
+    from fieldvisit.report.issued import issued_report
+    from fieldvisit.services import attachments
+
+    services = Services.open(data_dir)
+    try:
+        visit_id = next(
+            row.id for row in visits.list_visits(services) if row.commune_code == FOLLOWED_UP
+        )
+        issued = issued_report(services, visit_id)
+        if issued is None:
+            raise SystemExit("the demo data has no issued report")
+        target = folder / issued.filename
+        shutil.copyfile(attachments.attachment_path(services, issued), target)
+        return target
+    finally:
+        services.close()
+
+
 def take_all(out: Path, size: tuple[int, int], only: set[str]) -> list[Path]:
     app = make_application(["fieldvisit-screenshots"])
     qm = app_translation_file("fr")
@@ -122,6 +195,9 @@ def take_all(out: Path, size: tuple[int, int], only: set[str]) -> list[Path]:
         services = Services.open(demo_dir)
         seed_demo(services, today=date.today())
         services.close()
+        wanted = {name: page for name, page in REPORT_PAGES.items() if not only or name in only}
+        if wanted:
+            saved += report_pages(issued_demo_report(demo_dir, root), out, wanted)
         ctx, window = open_window(demo_dir, root / "demo.ini", size)
         page = window.visit_list
         page.table.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -157,6 +233,19 @@ def take_all(out: Path, size: tuple[int, int], only: set[str]) -> list[Path]:
         if shown:
             photos.select(shown[0].id)  # type: ignore[attr-defined]
         shot("photos", window)
+
+        window.open_visit(visit_of(ctx, COMPLETED))
+        workspace.show_section("report")
+        workspace.notes_button.setChecked(False)  # the preview as wide as it goes
+        report = workspace.pages["report"]
+        view = getattr(report, "view", None)
+        if view is not None:
+            view.generate_preview()  # "Générer l'aperçu": internal version
+            settle(app, rounds=12)  # the preview draws a page per event-loop turn
+            labels = view.view.page_labels()
+            if len(labels) > 2:  # show the synthesis (page 3) rather than the cover's top
+                view.view.verticalScrollBar().setValue(labels[2].y() - 8)
+        shot("report", window)
 
         window.show_list()
         page.create_follow_up(visit_of(ctx, FOLLOWED_UP))  # the list's follow-up action

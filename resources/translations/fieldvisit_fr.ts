@@ -2,10 +2,101 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fr" sourcelanguage="en">
 <context>
+    <name>AboutDialog</name>
+    <message>
+        <source>About fieldvisit</source>
+        <translation>À propos de fieldvisit</translation>
+    </message>
+    <message>
+        <source>Field visits on everyday security for the Petites Villes de demain programme: checklist, interviews, diagnostic, action plan and report.</source>
+        <translation>Visites de terrain « sécurité du quotidien » du programme Petites Villes de demain : checklist, entretiens, diagnostic, plan d&apos;actions et rapport.</translation>
+    </message>
+    <message>
+        <source>&amp;Open the folder</source>
+        <translation>&amp;Ouvrir le dossier</translation>
+    </message>
+    <message>
+        <source>Your visits, photos and backups are kept in this folder. Uninstalling fieldvisit does not delete it: remove it yourself to erase the data.</source>
+        <translation>Vos visites, photos et sauvegardes sont conservées dans ce dossier. La désinstallation de fieldvisit ne le supprime pas : supprimez-le vous-même pour effacer les données.</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>aucun</translation>
+    </message>
+    <message>
+        <source>Version:</source>
+        <translation>Version :</translation>
+    </message>
+    <message>
+        <source>Libraries:</source>
+        <translation>Bibliothèques :</translation>
+    </message>
+    <message>
+        <source>Data folder:</source>
+        <translation>Dossier de données :</translation>
+    </message>
+    <message>
+        <source>Log file:</source>
+        <translation>Journal :</translation>
+    </message>
+    <message>
+        <source>Licences</source>
+        <translation>Licences</translation>
+    </message>
+    <message>
+        <source>fieldvisit and its icons</source>
+        <translation>fieldvisit et ses icônes</translation>
+    </message>
+    <message>
+        <source>MIT licence.</source>
+        <translation>Licence MIT.</translation>
+    </message>
+    <message>
+        <source>DejaVu Sans fonts (embedded in the reports)</source>
+        <translation>Polices DejaVu Sans (incorporées aux rapports)</translation>
+    </message>
+    <message>
+        <source>Bitstream Vera and Arev fonts licences; DejaVu&apos;s changes are in the public domain.</source>
+        <translation>Licences des polices Bitstream Vera et Arev ; les modifications de DejaVu sont dans le domaine public.</translation>
+    </message>
+    <message>
+        <source>Licence text</source>
+        <translation>Texte de la licence</translation>
+    </message>
+    <message>
+        <source>Communes reference</source>
+        <translation>Référentiel des communes</translation>
+    </message>
+    <message>
+        <source>« Source : Etalab, découpage administratif »: the data is under the Licence Ouverte / Open Licence (Etalab), the @etalab/decoupage-administratif package under the MIT licence.</source>
+        <translation>« Source : Etalab, découpage administratif » : les données sont sous Licence Ouverte / Open Licence (Etalab), le paquet @etalab/decoupage-administratif sous licence MIT.</translation>
+    </message>
+    <message>
+        <source>Source and licence</source>
+        <translation>Source et licence</translation>
+    </message>
+    <message>
+        <source>Qt and Qt for Python (PySide6)</source>
+        <translation>Qt et Qt for Python (PySide6)</translation>
+    </message>
+    <message>
+        <source>GNU LGPL version 3. Their libraries are separate files of the application and can be replaced; their source code is available from the Qt Project.</source>
+        <translation>GNU LGPL version 3. Leurs bibliothèques sont des fichiers distincts de l&apos;application et peuvent être remplacées ; leur code source est disponible auprès du Qt Project.</translation>
+    </message>
+    <message>
+        <source>Other components</source>
+        <translation>Autres composants</translation>
+    </message>
+    <message>
+        <source>Python (PSF licence); SQLAlchemy, Alembic, pydantic, platformdirs, keyring (MIT); Pillow (MIT-CMU); ReportLab, httpx (BSD); PDFium through pypdfium2 (Apache 2.0 and BSD).</source>
+        <translation>Python (licence PSF) ; SQLAlchemy, Alembic, pydantic, platformdirs, keyring (MIT) ; Pillow (MIT-CMU) ; ReportLab, httpx (BSD) ; PDFium via pypdfium2 (Apache 2.0 et BSD).</translation>
+    </message>
+</context>
+<context>
     <name>ActionsPage</name>
     <message>
         <source>Add a recommendation</source>
-        <extracomment>the &quot;no due date&quot; value of the date editor, shown with a special text</extracomment>
+        <extracomment>Columns other than the action&apos;s text are as narrow as their longest word (labels wrap onto more lines and rows grow), or as this text where it must stay on one line; the action&apos;s text takes the rest of the width. The whole plan then fits a 1280-pixel window without scrolling sideways. the &quot;no due date&quot; value of the date editor, shown with a special text</extracomment>
         <translation>Ajouter une recommandation</translation>
     </message>
     <message>
@@ -94,6 +185,93 @@
     <message>
         <source>(no answer)</source>
         <translation>(sans réponse)</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictsDialog</name>
+    <message>
+        <source>Sync conflicts</source>
+        <extracomment>a conflict was resolved; the visit it belongs to (&quot;&quot; if none) the list was (re)loaded: how many conflicts are open</extracomment>
+        <translation>Conflits de synchronisation</translation>
+    </message>
+    <message>
+        <source>You and someone else changed the same thing before syncing. The server&apos;s version is shown in the app for now; choose what to keep. Your choice is sent at the next sync.</source>
+        <translation>Vous et une autre personne avez modifié la même chose avant de synchroniser. L&apos;application montre pour l&apos;instant la version du serveur ; choisissez ce qu&apos;il faut garder. Votre choix partira à la prochaine synchronisation.</translation>
+    </message>
+    <message>
+        <source>Conflicts to review</source>
+        <translation>Conflits à examiner</translation>
+    </message>
+    <message>
+        <source>No conflict to review: everything is in order.</source>
+        <translation>Aucun conflit à examiner : tout est en ordre.</translation>
+    </message>
+    <message>
+        <source>Your version</source>
+        <translation>Votre version</translation>
+    </message>
+    <message>
+        <source>Keep &amp;my version</source>
+        <translation>Garder &amp;ma version</translation>
+    </message>
+    <message>
+        <source>Server version</source>
+        <translation>Version du serveur</translation>
+    </message>
+    <message>
+        <source>Keep the &amp;server version</source>
+        <translation>Garder la version du &amp;serveur</translation>
+    </message>
+    <message>
+        <source>Or write the text to keep</source>
+        <translation>Ou écrivez le texte à garder</translation>
+    </message>
+    <message>
+        <source>Text to keep</source>
+        <translation>Texte à garder</translation>
+    </message>
+    <message>
+        <source>Keep &amp;this text</source>
+        <translation>Garder &amp;ce texte</translation>
+    </message>
+    <message numerus="yes">
+        <source>Sync conflicts (%n)</source>
+        <translation>
+            <numerusform>Conflits de synchronisation (%n)</numerusform>
+            <numerusform>Conflits de synchronisation (%n)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>deleted on one side</source>
+        <translation>supprimé d&apos;un côté</translation>
+    </message>
+    <message>
+        <source>{0} ({1}), {2}</source>
+        <translation>{0} ({1}), {2}</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Visit:&lt;/b&gt; {0}</source>
+        <translation>&lt;b&gt;Visite :&lt;/b&gt; {0}</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Record:&lt;/b&gt; {0}</source>
+        <translation>&lt;b&gt;Élément :&lt;/b&gt; {0}</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Change:&lt;/b&gt; deleted on one side, changed on the other</source>
+        <translation>&lt;b&gt;Modification :&lt;/b&gt; supprimé d&apos;un côté, modifié de l&apos;autre</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Field:&lt;/b&gt; {0}</source>
+        <translation>&lt;b&gt;Champ :&lt;/b&gt; {0}</translation>
+    </message>
+    <message>
+        <source>Conflict found on {0}.</source>
+        <translation>Conflit constaté le {0}.</translation>
+    </message>
+    <message>
+        <source>The server version was saved on {0}.</source>
+        <translation>La version du serveur a été enregistrée le {0}.</translation>
     </message>
 </context>
 <context>
@@ -560,42 +738,6 @@
         <translation>Préférences enregistrées.</translation>
     </message>
     <message>
-        <source>Data folder:</source>
-        <translation>Dossier de données&#xa0;:</translation>
-    </message>
-    <message>
-        <source>Log file:</source>
-        <translation>Fichier journal&#xa0;:</translation>
-    </message>
-    <message>
-        <source>Licences</source>
-        <translation>Licences</translation>
-    </message>
-    <message>
-        <source>none</source>
-        <translation>aucun</translation>
-    </message>
-    <message>
-        <source>fieldvisit and its icons: MIT licence.</source>
-        <translation>fieldvisit et ses icônes&#xa0;: licence MIT.</translation>
-    </message>
-    <message>
-        <source>Communes: « Source : Etalab, découpage administratif » (Licence Ouverte / Open Licence; MIT package).</source>
-        <translation>Communes&#xa0;: «&#xa0;Source&#xa0;: Etalab, découpage administratif&#xa0;» (Licence Ouverte / Open Licence&#xa0;; paquet sous licence MIT).</translation>
-    </message>
-    <message>
-        <source>Qt for Python (PySide6): LGPL v3.</source>
-        <translation>Qt for Python (PySide6)&#xa0;: LGPL v3.</translation>
-    </message>
-    <message>
-        <source>Field visits on everyday security for the Petites Villes de demain programme: checklist, interviews, diagnostic, action plan and report.</source>
-        <translation>Visites de terrain sur la sécurité du quotidien pour le programme Petites Villes de demain&#xa0;: checklist, entretiens, diagnostic, plan d&apos;actions et rapport.</translation>
-    </message>
-    <message>
-        <source>About fieldvisit</source>
-        <translation>À propos de fieldvisit</translation>
-    </message>
-    <message>
         <source>Keyboard shortcuts</source>
         <translation>Raccourcis clavier</translation>
     </message>
@@ -630,6 +772,7 @@
     <name>NewInterviewDialog</name>
     <message>
         <source>New interview</source>
+        <extracomment>where the person left the splitters (interview list | guide; guide / free notes) at first, the guide gets this many times the height of the free notes</extracomment>
         <translation>Nouvel entretien</translation>
     </message>
     <message>
@@ -1070,6 +1213,22 @@
     </message>
 </context>
 <context>
+    <name>PrintJob</name>
+    <message>
+        <source>Printing…</source>
+        <extracomment>pages printed (0 when the printer could not start or the job was cancelled)</extracomment>
+        <translation>Impression…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Printing page {0} of {1}…</source>
+        <translation>Impression de la page {0} sur {1}…</translation>
+    </message>
+</context>
+<context>
     <name>RatingEditor</name>
     <message>
         <source>{0}: {1} out of {2}</source>
@@ -1163,6 +1322,14 @@
         <translation>Générer l&apos;aperçu</translation>
     </message>
     <message>
+        <source>Photos for the report: %v / %m</source>
+        <translation>Photos du rapport&#xa0;: %v / %m</translation>
+    </message>
+    <message>
+        <source>The photos are being prepared for the report, in the background.</source>
+        <translation>Les photos sont préparées pour le rapport, en arrière-plan.</translation>
+    </message>
+    <message>
         <source>Print…</source>
         <translation>Imprimer…</translation>
     </message>
@@ -1172,7 +1339,7 @@
     </message>
     <message>
         <source>Open in viewer</source>
-        <translation>Ouvrir dans la visionneuse</translation>
+        <translation>Ouvrir dans le lecteur PDF</translation>
     </message>
     <message>
         <source>Issue the report</source>
@@ -1184,7 +1351,11 @@
     </message>
     <message>
         <source>Print a blank form…</source>
-        <translation>Imprimer un formulaire vierge…</translation>
+        <translation>Imprimer une grille vierge…</translation>
+    </message>
+    <message>
+        <source>An empty form with boxes and lines, to fill in by hand on site</source>
+        <translation>Un formulaire vide, avec cases et lignes, à remplir à la main sur place</translation>
     </message>
     <message>
         <source>Version:</source>
@@ -1195,12 +1366,20 @@
         <translation>Rapport émis le {0}.</translation>
     </message>
     <message>
+        <source>Report issued on {0} ({1})</source>
+        <translation>Rapport émis le {0} ({1})</translation>
+    </message>
+    <message>
+        <source>The report was issued, but the issued PDF is not on this computer: synchronise to get it.</source>
+        <translation>Le rapport a été émis, mais le PDF émis n&apos;est pas sur cet ordinateur&#xa0;: synchronisez pour le récupérer.</translation>
+    </message>
+    <message>
         <source>The report can be issued once the visit is completed.</source>
         <translation>Le rapport peut être émis une fois la visite terminée.</translation>
     </message>
     <message>
         <source>Blank form « {0} »</source>
-        <translation>Formulaire vierge «&#xa0;{0}&#xa0;»</translation>
+        <translation>Grille vierge «&#xa0;{0}&#xa0;»</translation>
     </message>
     <message>
         <source>Generating the PDF…</source>
@@ -1215,6 +1394,18 @@
         <translation>{0} — {1} pages</translation>
     </message>
     <message>
+        <source>Printing cancelled.</source>
+        <translation>Impression annulée.</translation>
+    </message>
+    <message>
+        <source>The printer could not be started: nothing was printed.</source>
+        <translation>L&apos;imprimante n&apos;a pas pu démarrer&#xa0;: rien n&apos;a été imprimé.</translation>
+    </message>
+    <message>
+        <source>{0} pages sent to the printer.</source>
+        <translation>{0} pages envoyées à l&apos;imprimante.</translation>
+    </message>
+    <message>
         <source>Save the PDF</source>
         <translation>Enregistrer le PDF</translation>
     </message>
@@ -1225,6 +1416,10 @@
     <message>
         <source>PDF saved: {0}</source>
         <translation>PDF enregistré&#xa0;: {0}</translation>
+    </message>
+    <message>
+        <source>No application could open {0}. The file is here: {1}</source>
+        <translation>Aucune application n&apos;a pu ouvrir {0}. Le fichier se trouve ici&#xa0;: {1}</translation>
     </message>
     <message>
         <source>The internal report will be generated, kept as the issued document and the visit marked « report issued ». Continue?</source>
@@ -1248,6 +1443,477 @@
     <message>
         <source>{0} of {1} items answered in this section</source>
         <translation>{0} éléments renseignés sur {1} dans cette section</translation>
+    </message>
+</context>
+<context>
+    <name>ServerDialog</name>
+    <message>
+        <source>Sync server and account</source>
+        <extracomment>logged in: (user name, server URL) logged out (the token is forgotten)</extracomment>
+        <translation>Serveur de synchronisation et compte</translation>
+    </message>
+    <message>
+        <source>Your visits are kept on this computer and exchanged with your organisation&apos;s server when a network is available.</source>
+        <translation>Vos visites restent sur cet ordinateur et sont échangées avec le serveur de votre organisation dès qu&apos;un réseau est disponible.</translation>
+    </message>
+    <message>
+        <source>https://sync.example.org</source>
+        <translation>https://synchro.exemple.fr</translation>
+    </message>
+    <message>
+        <source>Server address</source>
+        <translation>Adresse du serveur</translation>
+    </message>
+    <message>
+        <source>Only if your organisation gave you one</source>
+        <translation>Seulement si votre organisation vous en a fourni un</translation>
+    </message>
+    <message>
+        <source>Certificate authority file</source>
+        <translation>Fichier de l&apos;autorité de certification</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Parcourir…</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>Nom d&apos;utilisateur</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Mot de passe</translation>
+    </message>
+    <message>
+        <source>&amp;Server:</source>
+        <translation>&amp;Serveur :</translation>
+    </message>
+    <message>
+        <source>&amp;Certificate authority (CA):</source>
+        <translation>Autorité de &amp;certification (CA) :</translation>
+    </message>
+    <message>
+        <source>&amp;User name:</source>
+        <translation>&amp;Nom d&apos;utilisateur :</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>&amp;Mot de passe :</translation>
+    </message>
+    <message>
+        <source>Sign &amp;in</source>
+        <translation>Se &amp;connecter</translation>
+    </message>
+    <message>
+        <source>Sign &amp;out</source>
+        <translation>Se &amp;déconnecter</translation>
+    </message>
+    <message>
+        <source>Reading the current settings…</source>
+        <translation>Lecture des réglages actuels…</translation>
+    </message>
+    <message>
+        <source>This data folder is tied to this server. To use another server, start fieldvisit with another data folder.</source>
+        <translation>Ce dossier de données est lié à ce serveur. Pour un autre serveur, lancez fieldvisit avec un autre dossier de données.</translation>
+    </message>
+    <message>
+        <source>Signed in as {0} on {1}.</source>
+        <translation>Connecté en tant que {0} sur {1}.</translation>
+    </message>
+    <message>
+        <source>Not signed in ({0} on {1}): type your password to sign in again.</source>
+        <translation>Non connecté ({0} sur {1}) : saisissez votre mot de passe pour vous reconnecter.</translation>
+    </message>
+    <message>
+        <source>Not signed in to any server yet.</source>
+        <translation>Connecté à aucun serveur pour l&apos;instant.</translation>
+    </message>
+    <message>
+        <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
+        <translation>Certificats (*.pem *.crt *.cer);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <source>Type the server&apos;s address, e.g. https://sync.example.org.</source>
+        <translation>Saisissez l&apos;adresse du serveur, par exemple https://synchro.exemple.fr.</translation>
+    </message>
+    <message>
+        <source>Type your user name.</source>
+        <translation>Saisissez votre nom d&apos;utilisateur.</translation>
+    </message>
+    <message>
+        <source>Type your password.</source>
+        <translation>Saisissez votre mot de passe.</translation>
+    </message>
+    <message>
+        <source>Signing in…</source>
+        <translation>Connexion…</translation>
+    </message>
+    <message>
+        <source>all territories</source>
+        <translation>tous les territoires</translation>
+    </message>
+    <message>
+        <source>no territory</source>
+        <translation>aucun territoire</translation>
+    </message>
+    <message>
+        <source>Signed in as {0} ({1}; {2}). The first sync starts now.</source>
+        <translation>Connecté en tant que {0} ({1} ; {2}). La première synchronisation commence.</translation>
+    </message>
+    <message>
+        <source>The server&apos;s certificate is not recognised: the connection was refused to protect your password. Check the address; if your organisation uses its own certificate authority, choose its file (CA) above.</source>
+        <translation>Le certificat du serveur n&apos;est pas reconnu : la connexion a été refusée pour protéger votre mot de passe. Vérifiez l&apos;adresse ; si votre organisation a sa propre autorité de certification, choisissez son fichier (CA) ci-dessus.</translation>
+    </message>
+    <message>
+        <source>Cannot reach the server at {0}. Check the address and the network connection, then try again.</source>
+        <translation>Impossible de joindre le serveur {0}. Vérifiez l&apos;adresse et la connexion réseau, puis réessayez.</translation>
+    </message>
+    <message>
+        <source>No fieldvisit server answers at {0}: check the address (ask your administrator for it).</source>
+        <translation>Aucun serveur fieldvisit ne répond à l&apos;adresse {0} : vérifiez-la (votre administrateur vous la donnera).</translation>
+    </message>
+    <message>
+        <source>Signing in failed unexpectedly: {0}</source>
+        <translation>La connexion a échoué de façon inattendue : {0}</translation>
+    </message>
+    <message>
+        <source>Signing out…</source>
+        <translation>Déconnexion…</translation>
+    </message>
+    <message>
+        <source>Signed out: this computer no longer holds a session. Your data stays here; changes not yet sent will go at your next sign in.</source>
+        <translation>Déconnecté : cet ordinateur ne garde plus de session. Vos données restent ici ; les modifications pas encore envoyées partiront à votre prochaine connexion.</translation>
+    </message>
+</context>
+<context>
+    <name>SyncConflicts</name>
+    <message>
+        <source>Visit</source>
+        <translation>Visite</translation>
+    </message>
+    <message>
+        <source>Question</source>
+        <translation>Question</translation>
+    </message>
+    <message>
+        <source>Interview question</source>
+        <translation>Question d&apos;entretien</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>Réponse</translation>
+    </message>
+    <message>
+        <source>Interview</source>
+        <translation>Entretien</translation>
+    </message>
+    <message>
+        <source>Participant</source>
+        <translation>Participant</translation>
+    </message>
+    <message>
+        <source>Person interviewed</source>
+        <translation>Personne entendue</translation>
+    </message>
+    <message>
+        <source>Diagnostic theme</source>
+        <translation>Thème du diagnostic</translation>
+    </message>
+    <message>
+        <source>Recommendation</source>
+        <translation>Recommandation</translation>
+    </message>
+    <message>
+        <source>Photo or attached file</source>
+        <translation>Photo ou fichier joint</translation>
+    </message>
+    <message>
+        <source>Quick note</source>
+        <translation>Note rapide</translation>
+    </message>
+    <message>
+        <source>Contact</source>
+        <translation>Contact</translation>
+    </message>
+    <message>
+        <source>Recommendation text</source>
+        <translation>Texte de la recommandation</translation>
+    </message>
+    <message>
+        <source>Note text</source>
+        <translation>Texte de la note</translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation>Commentaire</translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation>Synthèse</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Statut</translation>
+    </message>
+    <message>
+        <source>Visit date</source>
+        <translation>Date de la visite</translation>
+    </message>
+    <message>
+        <source>Visit type</source>
+        <translation>Type de visite</translation>
+    </message>
+    <message>
+        <source>Author</source>
+        <translation>Auteur</translation>
+    </message>
+    <message>
+        <source>Commune code</source>
+        <translation>Code commune</translation>
+    </message>
+    <message>
+        <source>Commune</source>
+        <translation>Commune</translation>
+    </message>
+    <message>
+        <source>Département</source>
+        <translation>Département</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>Titre</translation>
+    </message>
+    <message>
+        <source>Interview date</source>
+        <translation>Date de l&apos;entretien</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <source>Level of concern</source>
+        <translation>Niveau de préoccupation</translation>
+    </message>
+    <message>
+        <source>Observations</source>
+        <translation>Observations</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>Priorité</translation>
+    </message>
+    <message>
+        <source>Time frame</source>
+        <translation>Échéance</translation>
+    </message>
+    <message>
+        <source>Lead</source>
+        <translation>Porteur</translation>
+    </message>
+    <message>
+        <source>Scheme</source>
+        <translation>Dispositif</translation>
+    </message>
+    <message>
+        <source>Due date</source>
+        <translation>Date prévue</translation>
+    </message>
+    <message>
+        <source>Theme</source>
+        <translation>Thème</translation>
+    </message>
+    <message>
+        <source>Caption</source>
+        <translation>Légende</translation>
+    </message>
+    <message>
+        <source>File name</source>
+        <translation>Nom du fichier</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Fonction</translation>
+    </message>
+    <message>
+        <source>Organisation</source>
+        <translation>Organisme</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Téléphone</translation>
+    </message>
+    <message>
+        <source>Email</source>
+        <translation>Courriel</translation>
+    </message>
+    <message>
+        <source>Filed under</source>
+        <translation>Rangée dans</translation>
+    </message>
+    <message>
+        <source>Noted at</source>
+        <translation>Notée le</translation>
+    </message>
+    <message>
+        <source>Deleted</source>
+        <translation>Supprimé</translation>
+    </message>
+    <message>
+        <source>Kept (and changed)</source>
+        <translation>Conservé (et modifié)</translation>
+    </message>
+    <message>
+        <source>(empty)</source>
+        <translation>(vide)</translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>Oui</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>Non</translation>
+    </message>
+</context>
+<context>
+    <name>SyncStatusWidget</name>
+    <message>
+        <source>Sync progress</source>
+        <extracomment>the person clicked the state: sync now (or sign in) the person clicked the conflicts count</extracomment>
+        <translation>Avancement de la synchronisation</translation>
+    </message>
+    <message>
+        <source>Both you and someone else changed the same thing: choose what to keep.</source>
+        <translation>Vous et une autre personne avez modifié la même chose : choisissez ce qu&apos;il faut garder.</translation>
+    </message>
+    <message>
+        <source>{0}: {1}/{2}</source>
+        <translation>{0} : {1}/{2}</translation>
+    </message>
+    <message>
+        <source>Sync not set up</source>
+        <translation>Synchronisation non configurée</translation>
+    </message>
+    <message>
+        <source>Not signed in</source>
+        <translation>Non connecté</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>Hors ligne</translation>
+    </message>
+    <message>
+        <source>Syncing…</source>
+        <translation>Synchronisation…</translation>
+    </message>
+    <message>
+        <source>Up to date</source>
+        <translation>À jour</translation>
+    </message>
+    <message>
+        <source>Sync error</source>
+        <translation>Erreur de synchronisation</translation>
+    </message>
+    <message>
+        <source>Sending attached files</source>
+        <translation>Envoi des fichiers joints</translation>
+    </message>
+    <message>
+        <source>Receiving changes</source>
+        <translation>Réception des modifications</translation>
+    </message>
+    <message>
+        <source>Sending changes</source>
+        <translation>Envoi des modifications</translation>
+    </message>
+    <message>
+        <source>No sync server yet: Sync → Server and account…</source>
+        <translation>Pas encore de serveur de synchronisation : Synchronisation → Serveur et compte…</translation>
+    </message>
+    <message>
+        <source>Sign in again: Sync → Server and account…</source>
+        <translation>Reconnectez-vous : Synchronisation → Serveur et compte…</translation>
+    </message>
+    <message>
+        <source>The server cannot be reached. Your changes stay on this computer and will be sent at the next sync.</source>
+        <translation>Le serveur n&apos;est pas joignable. Vos modifications restent sur cet ordinateur et partiront à la prochaine synchronisation.</translation>
+    </message>
+    <message>
+        <source>Click to sync now (Ctrl+Shift+S)</source>
+        <translation>Cliquez pour synchroniser maintenant (Ctrl+Maj+S)</translation>
+    </message>
+    <message>
+        <source>last sync {0}</source>
+        <translation>dernière synchronisation {0}</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n change(s) waiting to be sent</source>
+        <translation>
+            <numerusform>%n modification en attente d&apos;envoi</numerusform>
+            <numerusform>%n modifications en attente d&apos;envoi</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n conflict(s)</source>
+        <translation>
+            <numerusform>%n conflit</numerusform>
+            <numerusform>%n conflits</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>today at {0}</source>
+        <translation>aujourd&apos;hui à {0}</translation>
+    </message>
+    <message>
+        <source>yesterday at {0}</source>
+        <translation>hier à {0}</translation>
+    </message>
+    <message>
+        <source>on {0} at {1}</source>
+        <translation>le {0} à {1}</translation>
+    </message>
+</context>
+<context>
+    <name>SyncUi</name>
+    <message>
+        <source>&amp;Sync now</source>
+        <translation>&amp;Synchroniser</translation>
+    </message>
+    <message>
+        <source>Exchange your changes with the server now (Ctrl+Shift+S or F5).</source>
+        <translation>Échanger maintenant vos modifications avec le serveur (Ctrl+Maj+S ou F5).</translation>
+    </message>
+    <message>
+        <source>Sync &amp;conflicts…</source>
+        <translation>&amp;Conflits de synchronisation…</translation>
+    </message>
+    <message>
+        <source>Server and &amp;account…</source>
+        <translation>S&amp;erveur et compte…</translation>
+    </message>
+    <message>
+        <source>S&amp;ync</source>
+        <translation>S&amp;ynchronisation</translation>
+    </message>
+    <message>
+        <source>Sync</source>
+        <translation>Synchronisation</translation>
+    </message>
+    <message>
+        <source>A sync is already running.</source>
+        <translation>Une synchronisation est déjà en cours.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Sync &amp;conflicts (%n)…</source>
+        <translation>
+            <numerusform>&amp;Conflits de synchronisation (%n)…</numerusform>
+            <numerusform>&amp;Conflits de synchronisation (%n)…</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1308,7 +1974,7 @@
     <name>VisitListPage</name>
     <message>
         <source>Search a commune, an INSEE code, an author…</source>
-        <extracomment>open this visit in the workspace the person asked for the new-visit dialog the rows were (re)loaded; the number of visits in the data dir the selected visit changed (&quot;&quot; when none) a short message for the status bar</extracomment>
+        <extracomment>open this visit in the workspace the person asked for the new-visit dialog how many visits the data dir holds, known as soon as the first rows are shown every visit is in the list (after each reload); their number the selected visit changed (&quot;&quot; when none) a short message for the status bar</extracomment>
         <translation>Rechercher une commune, un code INSEE, un auteur…</translation>
     </message>
     <message>
@@ -1386,6 +2052,10 @@
     <message>
         <source>New visit</source>
         <translation>Nouvelle visite</translation>
+    </message>
+    <message>
+        <source>Showing the {0} newest visits; loading the others…</source>
+        <translation>Les {0} visites les plus récentes sont affichées ; chargement des autres…</translation>
     </message>
     <message numerus="yes">
         <source>%n of {0} visit(s) shown</source>

@@ -38,6 +38,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="dossier de données (défaut : FIELDVISIT_DATA_DIR, sinon le dossier utilisateur)",
     )
+    # Packaging check (packaging/smoke_test.sh): open the window, show a visit, quit.
+    parser.add_argument(
+        "--smoke-test", nargs="?", const="", default=None, metavar="PNG", help=argparse.SUPPRESS
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMANDE")
 
     demo = commands.add_parser("demo", help="ajoute des visites de démonstration réalistes")
@@ -117,8 +121,8 @@ def _commune_json(c: object) -> dict[str, object]:
 
 
 def cmd_forms_check(args: argparse.Namespace) -> int:
+    from fieldvisit.assets import shipped_forms_dir
     from fieldvisit.forms import check_paths
-    from fieldvisit.paths import shipped_forms_dir
 
     paths = args.paths or [shipped_forms_dir()]
     problems = check_paths(paths)
@@ -207,6 +211,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
+    if args.smoke_test is not None:
+        from fieldvisit.ui.smoke import run_smoke_test
+
+        return run_smoke_test(_data_dir(args), Path(args.smoke_test) if args.smoke_test else None)
     from fieldvisit.ui.app import run_app
 
     return run_app(_data_dir(args))

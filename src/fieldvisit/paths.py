@@ -1,4 +1,4 @@
-"""Where things live: the user's data dir and the app's shipped assets.
+"""Where the user's data lives (the shipped assets: see fieldvisit.assets).
 
 One `DataDir` object is made at start-up and passed down; nothing reads a global.
 `--data-dir` / `FIELDVISIT_DATA_DIR` override the platformdirs location.
@@ -7,9 +7,7 @@ One `DataDir` object is made at start-up and passed down; nothing reads a global
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import platformdirs
@@ -81,26 +79,3 @@ def resolve_data_dir(explicit: str | os.PathLike[str] | None = None) -> DataDir:
     if chosen:
         return DataDir(Path(chosen).expanduser().resolve())
     return DataDir(Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)))
-
-
-def _source_root() -> Path:
-    return Path(__file__).resolve().parents[2]
-
-
-def asset_path(*parts: str) -> Path:
-    """Path of a shipped asset under `resources/` or `forms/`.
-
-    Works in a wheel install (assets under fieldvisit/_data), in a frozen PyInstaller
-    build (sys._MEIPASS) and in a source checkout (editable install).
-    """
-    frozen_root = getattr(sys, "_MEIPASS", None)
-    if frozen_root:
-        return Path(frozen_root, "fieldvisit", "_data", *parts)
-    packaged = Path(str(resources.files("fieldvisit"))) / "_data"
-    if packaged.is_dir():
-        return packaged.joinpath(*parts)
-    return _source_root().joinpath(*parts)
-
-
-def shipped_forms_dir() -> Path:
-    return asset_path("forms")

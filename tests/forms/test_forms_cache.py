@@ -6,8 +6,8 @@ import json
 import os
 from pathlib import Path
 
+from fieldvisit.assets import shipped_forms_dir
 from fieldvisit.forms import FormCatalogue
-from fieldvisit.paths import shipped_forms_dir
 
 FORM = """
 id = "mini"

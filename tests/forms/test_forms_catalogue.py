@@ -109,6 +109,6 @@ def test_check_paths_accepts_files_and_folders(forms_dir: Path, tmp_path: Path) 
 
 
 def test_shipped_forms_pass_check(tmp_path: Path) -> None:
-    from fieldvisit.paths import shipped_forms_dir
+    from fieldvisit.assets import shipped_forms_dir
 
     assert [str(p) for p in check_paths([shipped_forms_dir()])] == []

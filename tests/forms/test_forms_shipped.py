@@ -6,8 +6,8 @@ import re
 
 import pytest
 
+from fieldvisit.assets import shipped_forms_dir
 from fieldvisit.forms import FormCatalogue, FormDefinition, FormKind, ItemType, load_form
-from fieldvisit.paths import shipped_forms_dir
 
 FILES = sorted(shipped_forms_dir().glob("*.toml"))
 

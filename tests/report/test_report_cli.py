@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from fieldvisit.assets import shipped_forms_dir
 from fieldvisit.cli import main
-from fieldvisit.paths import shipped_forms_dir
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -88,10 +88,34 @@ def test_report_bad_inputs_exit_2(capsys, demo_dir, demo_visits, tmp_path) -> No
     assert code == 2 and "Indiquez la visite" in err
     code, _, err = run(capsys, *data, "report", visit["id"], "--all-completed", "-o", str(tmp_path))
     assert code == 2 and "pas les deux" in err
-    with pytest.raises(SystemExit) as exited:
-        main([*data, "report", visit["id"]])  # -o is required
-    assert exited.value.code == 2
+    code, _, err = run(capsys, *data, "report", visit["id"])  # -o is required
+    assert code == 2 and "Indiquez où écrire avec -o" in err
+    a_file = tmp_path / "fichier"
+    a_file.write_bytes(b"x")
+    code, _, err = run(capsys, *data, "report", visit["id"], "-o", str(a_file / "x.pdf"))
+    assert code == 2 and f"{a_file} n'est pas un dossier" in err
+    a_file.unlink()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_report_to_an_unwritable_place_exits_2(
+    capsys, demo_dir, demo_visits, unwritable_dir
+) -> None:  # type: ignore[no-untyped-def]
+    visit = _done(demo_visits)
+    data = ["--data-dir", str(demo_dir)]
+    before = sorted(unwritable_dir.iterdir())
+    code, out, err = run(capsys, *data, "report", visit["id"], "-o", str(unwritable_dir / "r.pdf"))
+    assert code == 2 and out == ""
+    assert f"Impossible d'écrire dans le dossier {unwritable_dir} (accès refusé)" in err
+    code, _, err = run(
+        capsys, *data, "report", "--all-completed", "-o", str(unwritable_dir / "rapports")
+    )
+    assert code == 2 and "Impossible de créer le dossier" in err and "accès refusé" in err
+    code, _, err = run(
+        capsys, *data, "forms", "print", "entretien-elu", "-o", str(unwritable_dir / "g.pdf")
+    )
+    assert code == 2 and "(accès refusé)" in err
+    assert sorted(unwritable_dir.iterdir()) == before  # nothing left behind
 
 
 def test_report_all_completed_writes_one_file_per_visit(
@@ -110,6 +134,21 @@ def test_report_all_completed_writes_one_file_per_visit(
         assert f"Rapport écrit : {folder / name}" in err
         assert len(PdfReader(folder / name).pages) > 3
     assert any(name.startswith("rapport-12208-saint-affrique-") for name in names)
+    shared = tmp_path / "partageables"
+    code, _, err = run(
+        capsys,
+        "--data-dir",
+        str(demo_dir),
+        "report",
+        "--all-completed",
+        "--shareable",
+        "-o",
+        str(shared),
+    )
+    assert code == 0, err
+    assert sorted(p.name for p in shared.iterdir()) == [
+        name.replace(".pdf", "-partageable.pdf") for name in names
+    ]
     not_a_folder = tmp_path / "file.pdf"
     not_a_folder.write_bytes(b"x")
     code, _, err = run(
@@ -205,3 +244,12 @@ def test_forms_print_unknown_form_or_version_exits_2(capsys, tmp_path) -> None: 
         str(tmp_path / "x.pdf"),
     )
     assert code == 2 and "version 99" in err
+    with pytest.raises(SystemExit) as exited:
+        main([*data, "forms", "print", "entretien-elu", "--version", "deux", "-o", "x.pdf"])
+    assert exited.value.code == 2
+    assert "numéro de version attendu" in capsys.readouterr().err
+    code, _, err = run(capsys, *data, "forms", "print", "entretien-elu")
+    assert code == 2 and "Indiquez le fichier PDF à écrire avec -o" in err
+    code, _, err = run(capsys, *data, "forms", "print", "entretien-elu", "-o", str(tmp_path))
+    assert code == 2 and "est un dossier" in err
+    assert list(tmp_path.glob("*.pdf")) == []

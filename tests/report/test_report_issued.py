@@ -58,3 +58,28 @@ def test_only_a_completed_visit_is_issued_and_only_once(services, secret_visit, 
         if a.media_type == "application/pdf"
     ]
     assert len(pdfs) == 1
+
+
+def test_the_apps_three_steps_check_the_status_again_before_keeping(
+    services, secret_visit, kit, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from fieldvisit.report.issued import keep_issued, prepare_issue
+    from fieldvisit.report.render import render_report
+
+    kit.complete(services, secret_visit.visit_id)
+    report = prepare_issue(services, secret_visit.visit_id)
+    assert report.issued_on == services.clock().astimezone().date() and not report.shareable
+    drawn = tmp_path / "dessin.pdf"
+    pages = render_report(report, drawn)
+    # Reopened while the PDF was being drawn: nothing is kept, the status stays.
+    visits.reopen_visit(services, secret_visit.visit_id)
+    with pytest.raises(RuleViolation, match="terminée"):
+        keep_issued(services, report, drawn, pages)
+    assert issued_report(services, secret_visit.visit_id) is None
+
+    kit.complete(services, secret_visit.visit_id)
+    issued = keep_issued(services, report, drawn, pages)
+    stored = issued_report(services, secret_visit.visit_id)
+    assert stored is not None and stored.filename == "rapport-15187-saint-flour-2026-03-12.pdf"
+    assert issued.path.read_bytes() == drawn.read_bytes() and issued.pages == pages
+    assert visits.get_visit(services, secret_visit.visit_id).status == "rapport_emis"

@@ -241,3 +241,44 @@ def test_markup_characters_in_answers_are_printed_as_typed(
     target = tmp_path / "markup.pdf"
     render_report(build_report(services, secret_visit.visit_id, shareable=True), target)
     assert kit.normalised(typed) in kit.pdf_text(target)
+
+
+def test_a_table_of_contents_over_two_pages_still_points_right(
+    services, secret_visit, tmp_path, kit, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Forty checklist sections (titles with « & » and « < », which are markup) push
+    the table of contents onto a second page: every heading moves a page further on."""
+    from dataclasses import replace
+
+    from fieldvisit.report import document
+
+    report = build_report(services, secret_visit.visit_id)
+    first = report.checklist[0]
+    sections = tuple(
+        replace(first, section_id=f"s{n}", title=f"Rue n° {n} & abords <nord>")
+        for n in range(1, 41)
+    )
+    target = tmp_path / "sommaire-long.pdf"
+    passes: list[int] = []
+    original = document.ReportDocument.beforeDocument
+
+    def counted(self) -> None:  # type: ignore[no-untyped-def]
+        original(self)
+        passes.append(self._passes)
+
+    monkeypatch.setattr(document.ReportDocument, "beforeDocument", counted)
+    render_report(replace(report, checklist=sections), target)
+    assert passes == [1, 2]  # the first pass already laid the contents out in full
+    reader = PdfReader(target)
+    pages = kit.page_texts(target)
+    assert "Sommaire" in pages[1] and "8. Visa et signatures" in pages[2]  # contents go on
+    assert "2.40 Rue n° 40 & abords <nord>" in kit.pdf_text(target)
+    titles = [e for e in reader.outline if not isinstance(e, list)]
+    synthese = next(e for e in titles if e.title == "1. Synthèse")
+    assert reader.get_destination_page_number(synthese) == 3  # 4th page: after 2 of contents
+    for entry in titles:
+        if entry.title in ("Couverture", "Sommaire"):
+            continue
+        number = reader.get_destination_page_number(entry) + 1
+        assert entry.title in pages[number - 1]
+        assert f"Page {number} / {len(pages)}" in pages[number - 1]

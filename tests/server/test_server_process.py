@@ -55,9 +55,13 @@ def app_cli(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 class RunningServer:
-    def __init__(self, db: str, files: Path) -> None:
+    def __init__(
+        self, db: str, files: Path, extra: tuple[str, ...] = (), stderr: Path | None = None
+    ) -> None:
         self.db = db
         self.files = files
+        self.extra = extra
+        self.stderr = stderr
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
@@ -75,10 +79,11 @@ class RunningServer:
                 "127.0.0.1",
                 "--port",
                 str(self.port),
+                *self.extra,
             ],
             env=_env(),
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=self.stderr.open("ab") if self.stderr else subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -220,3 +225,79 @@ def test_https_with_certificate_checking_and_a_custom_ca(tmp_path: Path) -> None
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_a_real_server_writes_json_logs_without_secrets(db_url: str, tmp_path: Path) -> None:
+    """`run --log-dir`: access, audit and error logs as JSON lines; after a login, a
+    push, a pull, an upload, a download and a failed login, neither they nor the
+    console hold the token, the passwords or the record's text."""
+    import hashlib
+
+    from fieldvisit.server.testing import attachment_fields, change, push_body, visit_fields
+
+    assert (
+        server_cli(
+            db_url, "users", "add", "agent", "--role", "agent", "--territories", "15"
+        ).returncode
+        == 0
+    )
+    logs, console = tmp_path / "logs", tmp_path / "console.txt"
+    server = RunningServer(
+        db_url, tmp_path / "files", extra=("--log-dir", str(logs)), stderr=console
+    )
+    secret, wrong = "Point de deal signalé derrière la salle des fêtes", "Mauvais-Mot-De-Passe-42"
+    photo = b"\xff\xd8 une photo de la place \xff\xd9"
+    sha = hashlib.sha256(photo).hexdigest()
+    server.start()
+    try:
+        with httpx.Client(base_url=server.url, timeout=30) as http:
+            answer = http.post(
+                "/api/v1/login",
+                json={"username": "agent", "password": PASSWORD, "device_id": "portable-1"},
+            )
+            token = answer.json()["token"]
+            assert "server" not in answer.headers  # no "uvicorn" banner
+            assert answer.headers["X-Content-Type-Options"] == "nosniff"
+            h = {"Authorization": f"Bearer {token}"}
+            put = http.put(
+                f"/api/v1/attachments/{sha}", params={"offset": 0, "size": len(photo)},
+                headers=h, content=photo,
+            )  # fmt: skip
+            assert put.json()["complete"]
+            body = push_body(
+                "portable-1",
+                change("visits", "v1", visit_fields(summary=secret)),
+                change("attachments", "p1", attachment_fields("v1", sha, len(photo))),
+            )
+            results = http.post("/api/v1/push", headers=h, json=body).json()["results"]
+            assert [r["status"] for r in results] == ["accepted", "accepted"]
+            assert secret in http.get("/api/v1/changes", headers=h).text
+            assert http.get(f"/api/v1/attachments/{sha}/content", headers=h).content == photo
+            refused = http.post(
+                "/api/v1/login",
+                json={"username": "agent", "password": wrong, "device_id": "portable-2"},
+            )
+            assert refused.status_code == 401
+    finally:
+        server.stop()
+
+    written = {name: (logs / name).read_text(encoding="utf-8") for name in
+               ("access.jsonl", "audit.jsonl", "errors.jsonl")}  # fmt: skip
+    access = [json.loads(line) for line in written["access.jsonl"].splitlines()]
+    audit = [json.loads(line) for line in written["audit.jsonl"].splitlines()]
+    assert [a["path"] for a in access if a["path"].startswith("/api")] == [
+        "/api/v1/login", f"/api/v1/attachments/{sha}", "/api/v1/push", "/api/v1/changes",
+        f"/api/v1/attachments/{sha}/content", "/api/v1/login",
+    ]  # fmt: skip
+    assert [a["status"] for a in access if a["path"] == "/api/v1/login"] == [200, 401]
+    assert all(a["client"] == "127.0.0.1" for a in access)
+    assert [a["event"] for a in audit] == [
+        "login", "upload", "push", "pull", "download", "login_refused",
+    ]  # fmt: skip
+    assert all(a.get("user") == "agent" for a in audit)
+    assert audit[2]["records"] == {"accepted": {"visits": ["v1"], "attachments": ["p1"]}}
+    assert written["errors.jsonl"] == ""
+    everything = "\n".join(written.values()) + console.read_text(encoding="utf-8")
+    assert "Uvicorn running" in everything  # the console still says where it listens
+    for leak in (token, PASSWORD, wrong, secret, "une photo"):
+        assert leak not in everything, f"{leak!r} logged"

@@ -43,3 +43,17 @@ def test_fixture_of_each_revision_opens_at_head_with_its_data(
     assert rec.text == "Relancer la participation citoyenne."
     if revision != HEAD_REVISION:
         assert list(data_dir.backups.glob(f"*avant-migration-{revision}*"))
+
+
+@pytest.mark.parametrize("revision", ["0001", "0002"])
+def test_older_databases_get_the_index_of_given_answers(revision: str, data_dir: DataDir) -> None:
+    """Revision 0003: the visit list counts given answers from a partial index."""
+    data_dir.ensure()
+    shutil.copyfile(FIXTURES / f"rev_{revision}.sqlite3", data_dir.database)
+    store = open_store(data_dir)
+    with store.connection() as connection:
+        sql = connection.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE name = 'ix_answers_given_visit_id'"
+        ).scalar()
+    store.close()
+    assert sql is not None and "WHERE deleted_at IS NULL AND value IS NOT NULL" in sql

@@ -325,7 +325,7 @@ def test_a_coordinator_sees_every_territory_of_theirs(laptops: Make, server: Fas
 
 
 def test_forms_published_on_the_server_are_pulled(laptops: Make, server: FastAPI) -> None:
-    from fieldvisit.paths import shipped_forms_dir
+    from fieldvisit.assets import shipped_forms_dir
 
     admin = laptops("admin", user="admin")
     text = (shipped_forms_dir() / "visite-centre-bourg.v1.toml").read_text(encoding="utf-8")

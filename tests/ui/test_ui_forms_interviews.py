@@ -238,3 +238,36 @@ def test_interviews_on_the_real_worker_thread(qtbot, threaded_ctx: UiContext) ->
             == ["Notes prises sur le vif"]
         )
     )
+
+
+def test_the_guide_gets_the_room_and_the_splitters_are_remembered(qtbot, ui_ctx: UiContext) -> None:  # type: ignore[no-untyped-def]
+    from fieldvisit.ui.main_window import MainWindow
+
+    visit = visits.plan_visit(ui_ctx.services, "15187", date(2024, 5, 14))
+    interviews.record_interview(ui_ctx.services, visit.id, GENDARMERIE, notes="RAS")
+    window = MainWindow(ui_ctx)
+    qtbot.addWidget(window)
+    window.resize(1280, 820)
+    window.show()
+    window.open_visit(visit.id)
+    window.workspace.show_section("interviews")
+    page = window.workspace.pages["interviews"]
+    assert isinstance(page, InterviewsPage)
+    qtbot.waitUntil(lambda: page.form_view.isVisible())
+    list_width, detail_width = page.splitter.sizes()
+    guide_height, notes_height = page.parts.sizes()
+    assert detail_width >= 2.5 * list_width  # the interview list keeps what it needs
+    assert guide_height >= 3 * notes_height  # the guide is where the work is
+    assert notes_height >= 4 * page.fontMetrics().lineSpacing()  # a few lines of notes
+
+    page.parts.moveSplitter(guide_height // 2, 1)  # the person wants more notes
+    page.splitter.moveSplitter(list_width + 40, 1)
+    moved = (page.splitter.sizes(), page.parts.sizes())
+    window.close()
+    again = InterviewsPage(ui_ctx)
+    qtbot.addWidget(again)
+    again.resize(page.size())
+    again.show()
+    again.load_visit(visit.id)
+    qtbot.waitUntil(lambda: again.form_view.isVisible())
+    assert (again.splitter.sizes(), again.parts.sizes()) == moved

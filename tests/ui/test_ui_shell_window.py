@@ -159,9 +159,9 @@ def test_about_and_status_bar(demo_ctx: UiContext, qtbot):  # type: ignore[no-un
     root = str(demo_ctx.services.data_dir.root)
     assert root in window.data_dir_label.text()
     assert window.visit_count_label.text() == "5 visit(s)"
-    about = window.show_about()
-    assert root in about.text()
-    assert "Etalab" in about.text()
+    about = window.show_about()  # tests/ui/test_ui_about_dialog.py checks the dialog itself
+    assert about.data_dir_label.text() == root
+    assert "Etalab" in about.licences_view.toPlainText()
     about.close()
     shortcuts = window.show_shortcuts()
     assert "Ctrl+J" in shortcuts.text()
@@ -172,6 +172,8 @@ def test_busy_indicator_and_demo_on_the_real_thread(threaded_ctx: UiContext, qtb
     window = make_window(qtbot, threaded_ctx)
     page = window.visit_list
     qtbot.waitUntil(lambda: page.is_empty_state)
+    # The start's own background work (reading what opening a visit needs) is done.
+    qtbot.waitUntil(lambda: not threaded_ctx.worker.busy)
 
     with qtbot.waitSignal(threaded_ctx.worker.busy_changed):
         qtbot.mouseClick(page.welcome.demo_button, Qt.MouseButton.LeftButton)
@@ -189,3 +191,23 @@ def test_busy_indicator_and_demo_on_the_real_thread(threaded_ctx: UiContext, qtb
     assert new_id is not None
     window.close()
     assert visits.get_visit(threaded_ctx.services, new_id).commune_name == "Langres"
+
+
+def test_a_visit_opened_inside_the_workspace_is_remembered(demo_ctx: UiContext, qtbot):  # type: ignore[no-untyped-def]
+    """The link from a follow-up to its previous visit: the window follows the workspace
+    (its title, the visit reopened at the next start, the row selected back on the list)."""
+    window = make_window(qtbot, demo_ctx)
+    previous_id = langres_id(window)
+    window.visit_list.create_follow_up(previous_id)
+    follow_up_id = window.workspace.visit_id
+    assert follow_up_id not in (None, previous_id)
+    assert demo_ctx.settings.value(LAST_VISIT_KEY) == follow_up_id
+
+    info = window.workspace.pages["info"]
+    info.previous_label.linkActivated.emit(previous_id)  # type: ignore[attr-defined]
+    assert window.workspace.visit_id == previous_id
+    assert demo_ctx.settings.value(LAST_VISIT_KEY) == previous_id
+    assert window.windowTitle().startswith("Langres (52)")
+    window.show_list()
+    assert window.visit_list.selected_visit_id() == previous_id
+    window.close()

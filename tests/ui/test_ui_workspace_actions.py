@@ -223,3 +223,71 @@ def test_escape_cancels_an_edit_even_when_the_window_uses_escape(ui_ctx, qtbot, 
     qtbot.keyClick(editor, Qt.Key.Key_Escape)
     assert went_back == []
     assert page.model.rowCount() == 0
+
+
+def test_leaving_after_an_edit_is_written_once_without_qt_warnings(
+    workspace, visit, qtbot, qtlog, ui_ctx
+) -> None:  # type: ignore[no-untyped-def]
+    """An editor closed by Ctrl+Enter stays the table's focus widget until deleted;
+    leaving the page must not hand it to the table again (Qt warns about it)."""
+    workspace.open_visit(visit.id)
+    page = actions_page(workspace)
+    other = QMainWindow()  # another window is active: focus moves are only recorded
+    qtbot.addWidget(other)
+    other.show()
+    other.activateWindow()
+    qtbot.waitUntil(lambda: not workspace.isActiveWindow(), timeout=1000)
+    page.add_recommendation()
+    editor = page.open_editor()
+    assert isinstance(editor, QPlainTextEdit)
+    qtbot.keyClicks(editor, "Reunir la cellule de veille")
+    qtbot.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert page.open_editor() is None
+    workspace.flush()  # what going back to the list or closing the window does
+    page.table.edit(page.model.index(0, Column.TEXT))
+    reopened = page.open_editor()
+    assert isinstance(reopened, QPlainTextEdit)
+    reopened.setPlainText("Reunir la cellule de veille chaque trimestre")
+    workspace.flush()  # an open editor's text is written
+    assert page.open_editor() is None
+    assert [rec.text for rec in stored(ui_ctx, visit.id)] == [
+        "Reunir la cellule de veille chaque trimestre"
+    ]
+    assert [r.message for r in qtlog.records if "commitData" in r.message] == []
+
+
+def test_the_plan_fits_a_1280_pixel_window_without_scrolling_sideways(ui_ctx, visit, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from fieldvisit.ui.main_window import MainWindow
+
+    actions.add_recommendation(
+        ui_ctx.services,
+        visit.id,
+        "Signer la convention de coordination entre la police municipale et la brigade, "
+        "puis la présenter au conseil municipal avant l'été.",
+        theme_id="violences",
+        porteur="epci",
+        dispositif="convention_coordination",
+        due_date=date(2026, 9, 30),
+        status="abandonnee",
+    )
+    window = MainWindow(ui_ctx)
+    qtbot.addWidget(window)
+    window.resize(1280, 820)
+    window.show()
+    window.open_visit(visit.id)
+    page = actions_page(window.workspace)
+    table = page.table
+    for notes_shown in (True, False):
+        window.workspace.notes_button.setChecked(notes_shown)
+        qtbot.waitUntil(lambda: table.viewport().width() > 0)
+        qtbot.wait(10)  # the layout settles
+        assert not table.horizontalScrollBar().isVisible(), notes_shown
+        widths = [table.columnWidth(column) for column in Column]
+        assert sum(widths) <= table.viewport().width()
+        # The action's text takes what the other columns leave, and wraps.
+        assert widths[Column.TEXT] == max(widths) or notes_shown
+    assert table.wordWrap()
+    # A long label wraps onto more lines instead of widening its column.
+    row_height = table.rowHeight(0)
+    assert row_height > 2 * table.fontMetrics().lineSpacing()
+    window.close()

@@ -226,3 +226,87 @@ def test_import_and_caption_on_the_real_worker_thread(threaded_ctx, qtbot, pictu
         a.filename: a.caption for a in attachments.list_attachments(threaded_ctx.services, visit.id)
     }
     assert captions == {"ruelle.jpg": "", "place.png": "Place de la mairie"}
+
+
+def test_the_issued_report_is_in_the_rapport_section_not_among_the_photos(
+    workspace, ui_ctx
+) -> None:  # type: ignore[no-untyped-def]
+    from fieldvisit.core.domain import VisitStatus
+    from fieldvisit.report.issued import issued_report
+    from fieldvisit.services.demo import seed_demo
+
+    seed_demo(ui_ctx.services)
+    [issued] = visits.list_visits(
+        ui_ctx.services, visits.VisitFilter(status=VisitStatus.RAPPORT_EMIS)
+    )
+    stored = {a.media_type for a in attachments.list_attachments(ui_ctx.services, issued.id)}
+    assert stored == {"image/jpeg", "application/pdf"}  # a photo and the issued report
+    workspace.open_visit(issued.id)
+    page = photos_page(workspace)
+    assert [p.media_type for p in page.photos()] == ["image/jpeg"]
+    assert page.model.rowCount() == 1
+    workspace.show_section("report")
+    report = workspace.pages["report"].view
+    pdf = issued_report(ui_ctx.services, issued.id)
+    assert pdf is not None and report.state.issued[0].sha256 == pdf.sha256
+    assert report.reprint_button.isEnabled()
+    assert report.issued_label.text().startswith("Report issued on")
+
+
+def test_a_document_is_refused_by_the_photos_section(workspace, visit, ui_ctx, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    document = tmp_path / "compte-rendu.pdf"
+    document.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n")
+    workspace.open_visit(visit.id)
+    page = photos_page(workspace)
+    job = page.import_photos([document])
+    assert job is not None and job.done and not job.imported
+    box = page.findChild(QMessageBox, "errorBox")
+    assert box is not None and "compte-rendu.pdf" in box.text()
+    assert "n'est pas une image" in box.text()
+    assert attachments.list_attachments(ui_ctx.services, visit.id) == []
+
+
+def test_an_imported_photo_gets_its_report_rendition(workspace, visit, pictures, ui_ctx) -> None:  # type: ignore[no-untyped-def]
+    from fieldvisit.report.files import report_image_cache
+    from fieldvisit.report.images import rendition_path
+
+    workspace.open_visit(visit.id)
+    page = photos_page(workspace)
+    page.import_photos([pictures["upright"], pictures["png"]])
+    cache = report_image_cache(ui_ctx.services)
+    for photo in page.photos():
+        made = rendition_path(cache, photo.sha256)
+        assert made.is_file()
+    with Image.open(rendition_path(cache, by_name(page)["ruelle.jpg"].sha256)) as upright:
+        assert upright.size == (480, 640)  # upright, as the report prints it
+
+
+def test_renditions_are_made_off_the_database_worker(threaded_ctx, qtbot, pictures) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    from fieldvisit.report.files import report_image_cache
+    from fieldvisit.report.images import rendition_path
+    from fieldvisit.ui.report_thread import report_thread
+
+    visit = visits.plan_visit(threaded_ctx.services, "15187", date(2026, 3, 12))
+    ws = make_workspace(threaded_ctx, qtbot)
+    ws.open_visit(visit.id)
+    page = photos_page(ws)
+    qtbot.waitUntil(lambda: page.album is not None, timeout=5000)
+    gate = threading.Event()
+    thread = report_thread(threaded_ctx)
+    thread.submit(gate.wait, urgent=True)  # hold the report thread busy
+    try:
+        job = page.import_photos([pictures["upright"], pictures["png"]])
+        assert job is not None
+        # The import and its thumbnails complete while the renditions wait their turn.
+        qtbot.waitUntil(lambda: job.done and page.model.rowCount() == 2, timeout=10_000)
+        assert thread.pending() == 2
+        cache = report_image_cache(threaded_ctx.services)
+        assert not any(rendition_path(cache, p.sha256).exists() for p in page.photos())
+    finally:
+        gate.set()
+    qtbot.waitUntil(
+        lambda: all(rendition_path(cache, p.sha256).is_file() for p in page.photos()),
+        timeout=10_000,
+    )

@@ -42,20 +42,48 @@ Answer values (stored as JSON, one per visit and item):
 "No answer" is a missing key, None, a blank string, an empty list or False;
 `validate_answer` returns None for it. Answers of hidden items count as no answer
 when evaluating `visible_if` and `missing_required`.
+
+The names below are imported on first use (PEP 562 `__getattr__`): the schema needs
+pydantic, which a cold start of the app does without (see forms/cache.py).
 """
 
-from fieldvisit.forms.answers import validate_answer
-from fieldvisit.forms.catalogue import FormCatalogue, check_paths
-from fieldvisit.forms.enums import FormKind, ItemType
-from fieldvisit.forms.expressions import (
-    Expression,
-    ExpressionError,
-    compile_expression,
-    is_answered,
-)
-from fieldvisit.forms.loader import FormError, FormProblem, load_form
-from fieldvisit.forms.schema import Choice, FormDefinition, FormItem, Section, Theme
+from __future__ import annotations
 
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from fieldvisit.forms.answers import validate_answer
+    from fieldvisit.forms.catalogue import FormCatalogue, check_paths
+    from fieldvisit.forms.enums import FormKind, ItemType
+    from fieldvisit.forms.expressions import (
+        Expression,
+        ExpressionError,
+        compile_expression,
+        is_answered,
+    )
+    from fieldvisit.forms.loader import FormError, FormProblem, load_form
+    from fieldvisit.forms.schema import Choice, FormDefinition, FormItem, Section, Theme
+
+_MODULE_OF = {
+    "validate_answer": "answers",
+    "FormCatalogue": "catalogue",
+    "check_paths": "catalogue",
+    "FormKind": "enums",
+    "ItemType": "enums",
+    "Expression": "expressions",
+    "ExpressionError": "expressions",
+    "compile_expression": "expressions",
+    "is_answered": "expressions",
+    "FormError": "loader",
+    "FormProblem": "loader",
+    "load_form": "loader",
+    "Choice": "schema",
+    "FormDefinition": "schema",
+    "FormItem": "schema",
+    "Section": "schema",
+    "Theme": "schema",
+}
 __all__ = [
     "Choice",
     "Expression",
@@ -75,3 +103,12 @@ __all__ = [
     "load_form",
     "validate_answer",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value

@@ -4,6 +4,11 @@ Parsing the shipped TOML files (tomllib is pure Python) and checking every rule 
 most of the cost of opening the app; a form whose file has the same path, size and
 modification time as when it was validated is rebuilt from this JSON cache instead.
 A missing, stale or unreadable cache is simply rebuilt: it is never a source of truth.
+
+Reading the cache needs no pydantic: `cached_outlines()` gives what the visit list
+needs of each form (its number of items) straight from the JSON, so a cold start
+paints the list before the form models are even imported (`ValidatedFormCache.get`
+imports them when a whole definition is wanted).
 """
 
 from __future__ import annotations
@@ -11,13 +16,16 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from fieldvisit import __version__
-from fieldvisit.forms.schema import SKIP_FORM_RULES, FormDefinition
+from fieldvisit.forms.files import form_files
+
+if TYPE_CHECKING:
+    from fieldvisit.forms.schema import FormDefinition
 
 CACHE_FORMAT = 1
 
@@ -28,6 +36,19 @@ def _stamp(path: Path) -> list[int] | None:
     except OSError:
         return None
     return [info.st_mtime_ns, info.st_size]
+
+
+@dataclass(frozen=True)
+class FormOutline:
+    """What the visit list needs of a form, read from the cache without validating it."""
+
+    id: str
+    version: int
+    item_count: int
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.id, self.version)
 
 
 class ValidatedFormCache:
@@ -42,14 +63,37 @@ class ValidatedFormCache:
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             self._entries = {}
 
-    def get(self, file: Path) -> FormDefinition | None:
+    def _form_data(self, file: Path) -> Any:
+        """The cached JSON of this file's form if the file is unchanged since, else None."""
         entry = self._entries.get(str(file.resolve()))
-        if entry is None or entry.get("stamp") != _stamp(file):
+        if not isinstance(entry, dict) or entry.get("stamp") != _stamp(file):
             return None
+        return entry.get("form")
+
+    def get(self, file: Path) -> FormDefinition | None:
+        data = self._form_data(file)
+        if data is None:
+            return None
+        from pydantic import ValidationError
+
+        from fieldvisit.forms.schema import SKIP_FORM_RULES, FormDefinition
+
         try:
-            return FormDefinition.model_validate(entry["form"], context={SKIP_FORM_RULES: True})
+            return FormDefinition.model_validate(data, context={SKIP_FORM_RULES: True})
         except (ValidationError, KeyError, TypeError):
             return None
+
+    def outline(self, file: Path) -> FormOutline | None:
+        """This file's form outline from the cache; None if the file is not cached as is."""
+        data = self._form_data(file)
+        try:
+            form_id, version = data["id"], data["version"]
+            count = sum(len(section.get("items", ())) for section in data["sections"])
+        except (KeyError, TypeError, AttributeError):
+            return None
+        if not isinstance(form_id, str) or not isinstance(version, int):
+            return None
+        return FormOutline(form_id, version, count)
 
     def put(self, file: Path, definition: FormDefinition) -> None:
         stamp = _stamp(file)
@@ -75,3 +119,23 @@ class ValidatedFormCache:
             self._dirty = False
         except OSError:
             pass
+
+
+def cached_outlines(
+    dirs: Iterable[Path], cache_file: Path
+) -> dict[tuple[str, int], FormOutline] | None:
+    """The outline of every form of `dirs`, by (id, version), when the cache holds every
+    file unchanged; None as soon as one file is new, changed or was invalid (the caller
+    then loads the catalogue, which validates and caches the files again).
+
+    Like the catalogue, the first file defining an (id, version) wins.
+    """
+    files, _missing = form_files(dirs)
+    cache = ValidatedFormCache(cache_file)
+    outlines: dict[tuple[str, int], FormOutline] = {}
+    for file in files:
+        outline = cache.outline(file)
+        if outline is None:
+            return None
+        outlines.setdefault(outline.key, outline)
+    return outlines

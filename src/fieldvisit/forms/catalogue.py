@@ -14,10 +14,9 @@ from pathlib import Path
 from fieldvisit.core.errors import NotFound
 from fieldvisit.forms.cache import ValidatedFormCache
 from fieldvisit.forms.enums import FormKind
+from fieldvisit.forms.files import form_files
 from fieldvisit.forms.loader import FormProblem, read_form
 from fieldvisit.forms.schema import FormDefinition
-
-FORM_SUFFIX = ".toml"
 
 
 def _title_key(title: str) -> str:
@@ -32,14 +31,9 @@ def _form_files(paths: Iterable[Path], problems: list[FormProblem], strict: bool
     A missing path is a problem when `strict` (the user named it), silently skipped
     otherwise (e.g. a user forms folder not created yet).
     """
-    files: list[Path] = []
-    for path in map(Path, paths):
-        if path.is_dir():
-            files.extend(sorted(p for p in path.glob(f"*{FORM_SUFFIX}") if p.is_file()))
-        elif path.is_file():
-            files.append(path)
-        elif strict:
-            problems.append(FormProblem(path, 0, "fichier ou dossier introuvable"))
+    files, missing = form_files(paths)
+    if strict:
+        problems.extend(FormProblem(path, 0, "fichier ou dossier introuvable") for path in missing)
     return files
 
 

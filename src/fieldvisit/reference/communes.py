@@ -24,8 +24,8 @@ from operator import add
 from pathlib import Path
 from typing import Any
 
+from fieldvisit.assets import asset_path
 from fieldvisit.core.errors import FieldvisitError
-from fieldvisit.paths import asset_path
 from fieldvisit.reference.name_index import NameIndex
 from fieldvisit.reference.text import normalise
 

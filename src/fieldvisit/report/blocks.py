@@ -159,8 +159,11 @@ def item_table(items: Sequence[ItemResult], show_confidential: bool) -> Table:
         last = len(data) - 1
         commands.append(("LINEBELOW", (0, last), (-1, last), 0.3, GREY_LINE))
         if last > first:
-            # Keep a question with the start of its answer; long answers may go on.
+            # Keep a question with the start of its answer; long answers may go on,
+            # but their last piece (often the comment) never stands alone on a page.
             commands.append(("NOSPLIT", (0, first), (-1, min(last, first + 1))))
+            if last > first + 1:
+                commands.append(("NOSPLIT", (0, last - 1), (-1, last)))
     style = table_style(
         [
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -187,7 +190,7 @@ def item_table(items: Sequence[ItemResult], show_confidential: bool) -> Table:
 
 def info_table(
     rows: Sequence[tuple[str, str]],
-    label_width: float = 42 * mm,
+    label_width: float = 48 * mm,
     width: float = FRAME_WIDTH,
 ) -> Table:
     """Label / value pairs (cover, interview heading); values may hold line breaks."""

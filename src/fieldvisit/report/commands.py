@@ -39,7 +39,6 @@ def add_report_commands(commands: Any, forms_cmd: Any) -> None:
         "-o",
         "--output",
         type=Path,
-        required=True,
         metavar="FICHIER",
         help="fichier PDF à écrire (un dossier avec --all-completed)",
     )
@@ -61,10 +60,24 @@ def add_report_commands(commands: Any, forms_cmd: Any) -> None:
     )
     printing.add_argument("form_id", metavar="FORM_ID")
     printing.add_argument(
-        "--version", type=int, help="version du formulaire (défaut : la dernière)"
+        "--version", type=_version_number, help="version du formulaire (défaut : la dernière)"
     )
-    printing.add_argument("-o", "--output", type=Path, required=True, metavar="FICHIER")
+    printing.add_argument(
+        "-o", "--output", type=Path, metavar="FICHIER", help="fichier PDF à écrire"
+    )
     printing.set_defaults(handler=cmd_forms_print)
+
+
+def _version_number(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(
+            f"numéro de version attendu (un entier positif), pas « {value} »"
+        )
+    return number
 
 
 def _services(args: argparse.Namespace) -> Any:
@@ -82,6 +95,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     if not args.all_completed and not args.visit_id:
         raise BadInput(
             "Indiquez la visite (fieldvisit report ID -o rapport.pdf) ou --all-completed."
+        )
+    if args.output is None:  # checked here, not by argparse: its message is English
+        raise BadInput(
+            "Indiquez où écrire avec -o : un fichier PDF (fieldvisit report ID -o "
+            "rapport.pdf), ou un dossier avec --all-completed."
         )
     svc = _services(args)
     try:
@@ -118,6 +136,11 @@ def cmd_forms_print(args: argparse.Namespace) -> int:
     from fieldvisit.report.blank_form import render_blank_form
     from fieldvisit.report.files import atomic_output
 
+    if args.output is None:
+        raise BadInput(
+            f"Indiquez le fichier PDF à écrire avec -o (fieldvisit forms print {args.form_id} "
+            "-o grille.pdf)."
+        )
     svc = _services(args)
     try:
         if args.version is None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import IO, Any
+from xml.sax.saxutils import escape
 
 from reportlab import rl_config
 from reportlab.lib.colors import white
@@ -260,11 +261,13 @@ class ReportDocument(BaseDocTemplate):
         level, title, key, in_toc = entry
         self.canv.bookmarkPage(key)
         self.canv.addOutlineEntry(title, key, level=level, closed=level > 0)
-        if in_toc:
-            self.notify("TOCEntry", (level, title, self.page, key))
+        if in_toc:  # a TOC line is paragraph markup: « & » or « < » in a title is text
+            self.notify("TOCEntry", (level, escape(title), self.page, key))
 
     # -- page decoration ---------------------------------------------------------------
     def _decorate_cover(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
+        if self._pass_state.layout_only:
+            return  # a layout pass is never saved: nothing to draw
         canvas.saveState()
         band = 12 * mm
         canvas.setFillColor(BLUE)
@@ -279,6 +282,8 @@ class ReportDocument(BaseDocTemplate):
         canvas.restoreState()
 
     def _decorate_body(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
+        if self._pass_state.layout_only:
+            return
         canvas.saveState()
         decor = self.decor
         canvas.setFont(REGULAR, 8)
@@ -314,7 +319,29 @@ class ReportDocument(BaseDocTemplate):
 
     def build_story(self, story: list[Flowable]) -> None:
         self._page_total = PageTotal()
+        entries = toc_entries(story)
+        for flowable in story:
+            if isinstance(flowable, TableOfContents):
+                # The first pass lays the table of contents out with its real lines
+                # (page numbers still unknown, and not drawn): every heading lands on
+                # its final page at once, so a long report also needs two passes only.
+                flowable._entries = list(entries)
         self.multiBuild([*story, self._page_total])
+
+
+def toc_entries(story: Sequence[Flowable]) -> list[tuple[int, str, int, str]]:
+    """The table-of-contents lines the story's headings will make (page 0 for now)."""
+    entries: list[tuple[int, str, int, str]] = []
+    for flowable in story:
+        inner = getattr(flowable, "_content", None)  # KeepTogether
+        if isinstance(inner, list):
+            entries += toc_entries(inner)
+            continue
+        outline = getattr(flowable, "outline", None)
+        if outline is not None and outline[3]:
+            level, title, key, _in_toc = outline
+            entries.append((level, escape(title), 0, key))
+    return entries
 
 
 def table_of_contents() -> list[Flowable]:

@@ -6,6 +6,7 @@ failed or interrupted generation never leaves half a PDF under the final name.
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -58,11 +59,31 @@ def resolve_visit_id(svc: Services, text: str) -> str:
     return matches[0]
 
 
+_REASONS = {
+    errno.EACCES: "accès refusé",
+    errno.EPERM: "accès refusé",
+    errno.EROFS: "support en lecture seule",
+    errno.ENOSPC: "disque plein",
+    errno.EDQUOT: "quota de disque atteint",
+    errno.ENOENT: "dossier introuvable",
+    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
+    errno.ENAMETOOLONG: "nom de fichier trop long",
+    errno.EISDIR: "c'est un dossier",
+}
+
+
+def os_reason(err: OSError) -> str:
+    """Why a file operation failed, in French (the system's own words are English)."""
+    return _REASONS.get(err.errno or 0) or (err.strerror or str(err))
+
+
 @contextmanager
 def atomic_output(target: Path) -> Iterator[Path]:
     """A temporary path beside `target`, renamed to it when the block succeeds."""
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
+        if folder.exists():
+            raise BadInput(f"{folder} n'est pas un dossier : choisissez un autre emplacement.")
         raise BadInput(
             f"Le dossier {folder} n'existe pas : créez-le ou choisissez un autre fichier."
         )
@@ -72,8 +93,8 @@ def atomic_output(target: Path) -> Iterator[Path]:
         fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=".rapport-", suffix=".pdf")
     except OSError as err:
         raise BadInput(
-            f"Impossible d'écrire dans {folder} ({err.strerror or err}) : choisissez un autre "
-            "emplacement."
+            f"Impossible d'écrire dans le dossier {folder} ({os_reason(err)}) : choisissez "
+            "un autre emplacement."
         ) from err
     os.close(fd)
     tmp = Path(tmp_name)
@@ -81,7 +102,9 @@ def atomic_output(target: Path) -> Iterator[Path]:
         yield tmp
         os.replace(tmp, target)
     except OSError as err:
-        raise BadInput(f"Impossible d'écrire {target} ({err.strerror or err}).") from err
+        raise BadInput(
+            f"Impossible d'écrire {target} ({os_reason(err)}) : choisissez un autre emplacement."
+        ) from err
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -122,10 +145,17 @@ def write_all_completed(
     """One report per completed visit into `folder` (created if missing)."""
     from fieldvisit.report.render import render_report
 
+    if folder.exists() and not folder.is_dir():
+        raise BadInput(
+            f"{folder} n'est pas un dossier : -o désigne le dossier où écrire les rapports."
+        )
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise BadInput(f"Impossible de créer le dossier {folder} ({err.strerror or err}).") from err
+        raise BadInput(
+            f"Impossible de créer le dossier {folder} ({os_reason(err)}) : choisissez un "
+            "autre emplacement."
+        ) from err
     written = []
     for visit_id in completed_visit_ids(svc):
         report = build_report(svc, visit_id, shareable)

@@ -12,8 +12,8 @@ from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
+from fieldvisit.assets import asset_path
 from fieldvisit.core.errors import FieldvisitError
-from fieldvisit.paths import asset_path
 
 REGULAR = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"

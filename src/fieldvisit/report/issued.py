@@ -4,7 +4,10 @@
 attachments store as an attachment of the visit (media type application/pdf, a
 "Rapport émis le …" caption; the row's sha256 and created_at record what was issued
 and when, and it syncs like any attachment), then moves the visit to "rapport émis".
+It is three steps, which the app runs apart so the drawing does not hold the database
+worker: `prepare_issue()` (checks, report model), `render_report()`, `keep_issued()`.
 Later edits of the visit never change that file: `issued_report()` finds it again.
+The Photos section does not show it (it lists images only); the Rapport section does.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from sqlalchemy import select
 from fieldvisit.core.domain import VisitStatus
 from fieldvisit.core.errors import RuleViolation
 from fieldvisit.report.files import report_image_cache
-from fieldvisit.report.model import Progress, build_report, report_filename
+from fieldvisit.report.model import Progress, VisitReport, build_report, report_filename
 from fieldvisit.report.text import long_date, short_date
 from fieldvisit.services import attachments, visits
 from fieldvisit.services.context import Services
@@ -45,31 +48,30 @@ class IssuedReport:
         return self.issued_at.astimezone().date()
 
 
-def issue_report(svc: Services, visit_id: str, progress: Progress | None = None) -> IssuedReport:
-    """Render, keep and record the report of a terminée visit; mark it "rapport émis"."""
-    from fieldvisit.report.render import render_report
-
+def prepare_issue(svc: Services, visit_id: str) -> VisitReport:
+    """Check that the visit's report may be issued; its internal report, dated today."""
     visit = visits.get_visit(svc, visit_id)
-    status = VisitStatus(visit.status)
-    if status == VisitStatus.RAPPORT_EMIS:
-        previous = issued_report(svc, visit_id)
-        when = f" le {short_date(previous.created_at.astimezone().date())}" if previous else ""
-        raise RuleViolation(f"Le rapport de cette visite a déjà été émis{when}.")
-    if status != VisitStatus.TERMINEE:
-        raise RuleViolation(
-            f"Le rapport ne peut être émis que pour une visite terminée (celle-ci est "
-            f"« {status.label} ») : terminez d'abord la visite."
-        )
+    _check_issuable(svc, visit_id, VisitStatus(visit.status))
     today = svc.clock().astimezone().date()
-    report = build_report(svc, visit_id, shareable=False, issued_on=today)
-    with tempfile.TemporaryDirectory(prefix="fieldvisit-issue-") as tmp:
-        path = Path(tmp) / report_filename(report)
-        pages = render_report(
-            report, path, progress=progress, image_cache_dir=report_image_cache(svc)
-        )
-        attachment = attachments.attach_file(
-            svc, visit_id, path, caption=f"{CAPTION_PREFIX} {long_date(today)}"
-        )
+    return build_report(svc, visit_id, shareable=False, issued_on=today)
+
+
+def keep_issued(svc: Services, report: VisitReport, pdf: Path, pages: int) -> IssuedReport:
+    """Keep `pdf` (the rendering of `report`) as the issued report; mark the visit.
+
+    The status is checked again: the visit may have been reopened or issued (on another
+    window or device) while the PDF was being drawn.
+    """
+    visit_id = report.visit_id
+    _check_issuable(svc, visit_id, VisitStatus(visits.get_visit(svc, visit_id).status))
+    issued_on = report.issued_on or svc.clock().astimezone().date()
+    attachment = attachments.attach_file(
+        svc,
+        visit_id,
+        pdf,
+        caption=f"{CAPTION_PREFIX} {long_date(issued_on)}",
+        filename=report_filename(report),
+    )
     try:
         visits.mark_report_issued(svc, visit_id)
     except BaseException:
@@ -85,12 +87,42 @@ def issue_report(svc: Services, visit_id: str, progress: Progress | None = None)
     )
 
 
+def issue_report(svc: Services, visit_id: str, progress: Progress | None = None) -> IssuedReport:
+    """Render, keep and record the report of a terminée visit; mark it "rapport émis".
+
+    The app runs the same three steps apart (the drawing on its own thread, see
+    ui/report_view.py); the demo data and scripts call this.
+    """
+    from fieldvisit.report.render import render_report
+
+    report = prepare_issue(svc, visit_id)
+    with tempfile.TemporaryDirectory(prefix="fieldvisit-issue-") as tmp:
+        path = Path(tmp) / report_filename(report)
+        pages = render_report(
+            report, path, progress=progress, image_cache_dir=report_image_cache(svc)
+        )
+        return keep_issued(svc, report, path, pages)
+
+
+def _check_issuable(svc: Services, visit_id: str, status: VisitStatus) -> None:
+    if status == VisitStatus.RAPPORT_EMIS:
+        previous = issued_report(svc, visit_id)
+        when = f" le {short_date(previous.created_at.astimezone().date())}" if previous else ""
+        raise RuleViolation(f"Le rapport de cette visite a déjà été émis{when}.")
+    if status != VisitStatus.TERMINEE:
+        raise RuleViolation(
+            f"Le rapport ne peut être émis que pour une visite terminée (celle-ci est "
+            f"« {status.label} ») : terminez d'abord la visite."
+        )
+
+
 def is_issued_report(attachment: Attachment) -> bool:
     return attachment.media_type == PDF and attachment.filename.startswith(ISSUED_PREFIX)
 
 
-def issued_report(svc: Services, visit_id: str) -> Attachment | None:
-    """The latest issued report of a visit (its file may await sync on this device)."""
+def issued_reports(svc: Services, visit_id: str) -> list[Attachment]:
+    """The issued reports of a visit, newest first (one, unless two devices issued it
+    while offline; a file may still await sync on this device)."""
     with svc.store.reading() as session:
         rows = session.scalars(
             select(Attachment)
@@ -101,4 +133,10 @@ def issued_report(svc: Services, visit_id: str) -> Attachment | None:
             )
             .order_by(Attachment.created_at.desc())
         )
-        return next((row for row in rows if is_issued_report(row)), None)
+        return [row for row in rows if is_issued_report(row)]
+
+
+def issued_report(svc: Services, visit_id: str) -> Attachment | None:
+    """The latest issued report of a visit."""
+    reports = issued_reports(svc, visit_id)
+    return reports[0] if reports else None

@@ -72,6 +72,9 @@ from fieldvisit.report.styles import (
 from fieldvisit.report.text import long_date, population_text, short_date, timestamp_text
 
 PHOTO_MAX_HEIGHT = 105 * mm
+# Room a section needs at the foot of a page for its heading, its description and the
+# first rows of its table; with less, it starts on the next page.
+SECTION_START = 32 * mm
 EXPECTED_PASSES = 2  # multiBuild: a layout pass, then the drawn one (rarely a third)
 
 
@@ -238,12 +241,21 @@ def _synthese(report: VisitReport, n: str) -> Iterator[Flowable]:
     else:
         yield para("Aucune synthèse n'a été rédigée pour cette visite.", s.note)
     yield heading(f"{n}.1 Chiffres clés", 1, "chiffres-cles")
+    serious = figures.serious_concerns
     boxes = [
         (f"{figures.items_answered} / {figures.items_visible}", "éléments renseignés"),
-        (str(figures.serious_concerns), "thèmes préoccupants ou très préoccupants"),
-        (f"{figures.actions_open} / {figures.actions_total}", "actions ouvertes"),
-        (str(figures.interviews), "entretiens"),
-        (str(figures.photos), "photos"),
+        (
+            str(serious),
+            "thèmes préoccupants ou très préoccupants"
+            if serious > 1
+            else "thème préoccupant ou très préoccupant",
+        ),
+        (
+            f"{figures.actions_open} / {figures.actions_total}",
+            "actions ouvertes" if figures.actions_open > 1 else "action ouverte",
+        ),
+        (str(figures.interviews), "entretiens" if figures.interviews > 1 else "entretien"),
+        (str(figures.photos), "photos" if figures.photos > 1 else "photo"),
     ]
     width = FRAME_WIDTH / len(boxes)
     yield Table(
@@ -327,6 +339,7 @@ def _checklist(report: VisitReport, n: str) -> Iterator[Flowable]:
     yield _legend(report)
     yield Spacer(1, 2 * mm)
     for index, section in enumerate(report.checklist, start=1):
+        yield CondPageBreak(SECTION_START)  # never a heading alone at the foot of a page
         yield heading(f"{n}.{index} {section.title}", 1, f"checklist-{section.section_id}")
         if section.description:
             yield Para(text(section.description), s.note)
@@ -360,9 +373,11 @@ def _interview(
     )
     yield Spacer(1, 3 * mm)
     for section in interview.sections:
+        yield CondPageBreak(SECTION_START)
         yield heading(section.title, 2, f"{key}-{section.section_id}", in_toc=False)
         yield item_table(section.items, show_confidential=not report.shareable)
     if interview.notes:
+        yield CondPageBreak(25 * mm)
         yield heading("Notes libres", 2, f"{key}-notes", in_toc=False)
         for piece in chunks(interview.notes):
             yield Para(text(piece), s.body)
@@ -380,6 +395,7 @@ def _diagnostic(report: VisitReport, diagnostic: DiagnosticReport, n: str) -> It
     if themes:
         yield heading(f"{n}.1 Niveaux de préoccupation par thème", 1, "diagnostic-graphique")
         yield concern_chart([(part.title, part.themes) for part in diagnostic.parts], FRAME_WIDTH)
+        yield Spacer(1, 2 * mm)
         yield para(
             "Échelle propre à l'application (aucune échelle officielle) : 1 faible, "
             "2 modéré, 3 préoccupant, 4 très préoccupant.",
@@ -387,7 +403,7 @@ def _diagnostic(report: VisitReport, diagnostic: DiagnosticReport, n: str) -> It
         )
     offset = 2 if themes else 1
     for index, part in enumerate(diagnostic.parts, start=offset):
-        yield CondPageBreak(50 * mm)
+        yield CondPageBreak(SECTION_START)
         yield heading(f"{n}.{index} {part.title}", 1, f"diagnostic-{part.section_id}")
         if part.description:
             yield Para(text(part.description), s.note)
@@ -395,6 +411,7 @@ def _diagnostic(report: VisitReport, diagnostic: DiagnosticReport, n: str) -> It
         if part.items:
             yield item_table(part.items, show_confidential=not report.shareable)
         if part.themes:
+            yield CondPageBreak(25 * mm)  # the header row and a theme or two together
             yield _themes_table(part.themes)
 
 
@@ -440,14 +457,14 @@ def _themes_table(themes: tuple[ThemeResult, ...]) -> Table:
 
 # -- action plan -----------------------------------------------------------------------
 
-ACTION_COLUMNS = (  # widths in mm, 170 in all
+ACTION_COLUMNS = (  # widths in mm, 170 in all; the action's text gets the most
     ("Prio.", 10),
-    ("Action", 50),
-    ("Porteur", 30),
-    ("Dispositif", 28),
-    ("Échéance", 19),
+    ("Action", 60),
+    ("Porteur", 24),
+    ("Dispositif", 26),
+    ("Échéance", 18),
     ("Statut", 17),
-    ("Origine", 16),
+    ("Origine", 15),
 )
 
 

@@ -7,7 +7,7 @@ from functools import cache
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -149,7 +149,12 @@ def styles() -> Styles:
             "figure_label", fontSize=8, leading=10, textColor=GREY, alignment=TA_CENTER
         ),
         caption=style(
-            "caption", fontName=OBLIQUE, fontSize=8.5, leading=11, alignment=TA_LEFT, spaceBefore=3
+            "caption",
+            fontName=OBLIQUE,
+            fontSize=8.5,
+            leading=11,
+            alignment=TA_CENTER,
+            spaceBefore=3,
         ),
         toc_title=style(
             "toc_title", fontName=BOLD, fontSize=15, leading=19, textColor=BLUE, spaceAfter=10

@@ -2,12 +2,19 @@
 
 Every error answer is JSON `{"detail": French message, "code": short code}`: bad input
 422, unknown 404, authentication 401, permission 403, too large 413, too many login
-attempts 429, database unavailable 503. Conflicts are not errors: a push answers 200
-with a status per record.
+attempts 429, database unavailable 503, and for anything unexpected a 500 whose message
+carries a reference (also in the `X-Request-Id` header) to find the traceback in the
+server's error log — never the traceback itself. Conflicts are not errors: a push
+answers 200 with a status per record.
+
+Two pure-ASGI layers wrap the routes: `Guard` (outermost: request id, security headers,
+access log, the 500 answer) and `BodyLimit` (the request size limit of each endpoint).
 """
 
 from __future__ import annotations
 
+import time
+import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -20,14 +27,19 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fieldvisit import __version__
 from fieldvisit.core.clock import utc_now
+from fieldvisit.server import logs
 from fieldvisit.server.auth import LoginLimiter, Passwords
 from fieldvisit.server.blobs import BlobStore
 from fieldvisit.server.db import Database, make_server_engine, migrate
-from fieldvisit.sync.wire import MAX_BODY_BYTES
+from fieldvisit.sync.wire import API_PREFIX, MAX_BODY_BYTES, MAX_CHUNK_BYTES, MAX_FORM_BYTES
+
+# Every other request (login, pulls, status queries) carries at most a small JSON body.
+MAX_SMALL_BODY = 16 * 1024
 
 
 class ApiError(Exception):
@@ -56,25 +68,54 @@ def error_response(
     return JSONResponse({"detail": detail, "code": code}, status_code=status, headers=headers)
 
 
-class BodyLimit:
-    """Refuses bodies over `limit` bytes with 413, declared or streamed (pure ASGI)."""
+def _size_text(limit: int) -> str:
+    return f"{limit // 2**20} Mo" if limit >= 2**20 else f"{limit // 1024} Kio"
 
-    def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES) -> None:
+
+def body_limit(method: str, path: str) -> tuple[int, str]:
+    """(largest body accepted, what to say when it is exceeded) for a request."""
+    if method == "PUT" and path.startswith(f"{API_PREFIX}/attachments/"):
+        return MAX_CHUNK_BYTES, (
+            f"Morceau de fichier trop volumineux (plus de {_size_text(MAX_CHUNK_BYTES)}) : "
+            "envoyez-le en morceaux plus petits."
+        )
+    if method == "POST" and path == f"{API_PREFIX}/push":
+        return MAX_BODY_BYTES, (
+            f"Requête trop volumineuse (plus de {_size_text(MAX_BODY_BYTES)}) : envoyez-la en "
+            "plusieurs fois."
+        )
+    if method == "PUT" and path.startswith(f"{API_PREFIX}/forms/"):
+        return MAX_FORM_BYTES, (
+            f"Formulaire trop volumineux (plus de {_size_text(MAX_FORM_BYTES)})."
+        )
+    return MAX_SMALL_BODY, (
+        f"Requête trop volumineuse pour cette adresse (plus de {_size_text(MAX_SMALL_BODY)})."
+    )
+
+
+class BodyLimit:
+    """Refuses bodies over the endpoint's limit with 413, declared or streamed (pure ASGI).
+
+    A body without Content-Length is read here up to the limit and handed on whole; a
+    client that hangs up half-way is a `ClientDisconnect`, never a shorter body.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.limit = limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit, message_text = body_limit(scope["method"], scope["path"])
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None:
             try:
-                too_big = int(declared) > self.limit
+                too_big = int(declared) > limit
             except ValueError:
                 too_big = False
             if too_big:
-                await self._refuse(scope, receive, send)
+                await self._refuse(message_text, scope, receive, send)
                 return
             await self.app(scope, receive, send)
             return
@@ -84,11 +125,11 @@ class BodyLimit:
         while more:
             message = await receive()
             if message["type"] != "http.request":
-                break
+                raise ClientDisconnect()
             body = message.get("body", b"")
             size += len(body)
-            if size > self.limit:
-                await self._refuse(scope, receive, send)
+            if size > limit:
+                await self._refuse(message_text, scope, receive, send)
                 return
             chunks.append(body)
             more = message.get("more_body", False)
@@ -101,14 +142,122 @@ class BodyLimit:
 
         await self.app(scope, replayed, send)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = error_response(
-            413,
-            "too_large",
-            f"Requête trop volumineuse (plus de {self.limit // 2**20} Mo) : envoyez-la en "
-            "plusieurs fois.",
-        )
-        await response(scope, receive, send)
+    async def _refuse(self, text: str, scope: Scope, receive: Receive, send: Send) -> None:
+        await error_response(413, "too_large", text)(scope, receive, send)
+
+
+CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+SECURITY_HEADERS: list[tuple[bytes, bytes]] = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cache-control", b"no-store"),
+    (b"content-security-policy", CSP.encode("ascii")),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-resource-policy", b"same-origin"),
+]
+HSTS = (b"strict-transport-security", b"max-age=31536000")
+_REPLACED = {name for name, _value in SECURITY_HEADERS} | {HSTS[0], b"x-request-id"}
+# Query parameters written to the access log (numbers only); anything else is left out.
+LOGGED_QUERY = ("after", "limit", "offset", "size")
+
+
+def _logged_query(scope: Scope) -> dict[str, str]:
+    from urllib.parse import parse_qsl
+
+    raw = scope.get("query_string", b"").decode("latin-1")
+    return {
+        key: value[:20]
+        for key, value in parse_qsl(raw, keep_blank_values=True)
+        if key in LOGGED_QUERY
+    }
+
+
+class Guard:
+    """The outermost layer: a request id, security headers on every answer, one access
+    log line per request, and a JSON 500 with a reference instead of a stack trace.
+
+    HSTS is sent only when the request came over TLS (uvicorn's --ssl-* options, or a
+    trusted reverse proxy's X-Forwarded-Proto: https): on plain HTTP browsers ignore it,
+    and a server on a private network without TLS must not promise HTTPS it lacks.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = uuid.uuid4().hex[:16]
+        state = scope.setdefault("state", {})
+        state["request_id"] = request_id
+        started = time.perf_counter()
+        extra = [*SECURITY_HEADERS, (b"x-request-id", request_id.encode("ascii"))]
+        if scope.get("scheme") == "https":
+            extra.append(HSTS)
+        status = 0
+        received = sent = 0
+        outcome = "ok"
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+            return message
+
+        async def guarded_send(message: Message) -> None:
+            nonlocal status, sent
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = [
+                    (name, value)
+                    for name, value in message.get("headers", [])
+                    if name.lower() not in _REPLACED
+                ]
+                message = {**message, "headers": headers + extra}
+            elif message["type"] == "http.response.body":
+                sent += len(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, guarded_send)
+        except ClientDisconnect:
+            outcome = "client_disconnected"  # nothing to answer: nobody is listening
+        except Exception as err:
+            outcome = "internal_error"
+            logs.error(
+                "unhandled_exception",
+                exc_info=err,
+                request_id=request_id,
+                method=scope["method"],
+                path=scope["path"],
+            )
+            if status == 0:
+                response = error_response(
+                    500,
+                    "internal_error",
+                    f"Erreur interne du serveur (référence {request_id}) : réessayez plus "
+                    "tard ; si cela se reproduit, donnez cette référence à l'administrateur.",
+                )
+                await response(scope, receive, guarded_send)
+        finally:
+            who = state.get("principal")
+            client = scope.get("client")
+            logs.access(
+                request_id=request_id,
+                method=scope["method"],
+                path=scope["path"],
+                query=_logged_query(scope),
+                status=status or (499 if outcome == "client_disconnected" else 500),
+                outcome=outcome,
+                duration_ms=round((time.perf_counter() - started) * 1000, 1),
+                bytes_in=received,
+                bytes_out=sent,
+                client=client[0] if client else None,
+                user=getattr(who, "username", None),
+                device=getattr(who, "device_id", None),
+            )
 
 
 def _validation_message(err: RequestValidationError) -> str:
@@ -138,16 +287,55 @@ def _install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, err: StarletteHTTPException) -> JSONResponse:
+        if err.status_code == 400:  # FastAPI: a body that is not JSON (or not UTF-8)
+            return error_response(
+                422,
+                "invalid_request",
+                "Requête invalide — corps illisible : JSON en UTF-8 attendu.",
+            )
         code, message = HTTP_MESSAGES.get(err.status_code, ("http_error", str(err.detail)))
         return error_response(err.status_code, code, message, getattr(err, "headers", None))
 
     @app.exception_handler(exc.OperationalError)
-    async def database_down(_request: Request, _err: exc.OperationalError) -> JSONResponse:
+    async def database_down(request: Request, err: exc.OperationalError) -> JSONResponse:
+        logs.error(
+            "database_unavailable",
+            request_id=getattr(request.state, "request_id", None),
+            error=type(err.orig).__name__ if err.orig is not None else type(err).__name__,
+        )
         return error_response(
             503,
             "database_unavailable",
             "Base de données du serveur momentanément indisponible : réessayez plus tard.",
             {"Retry-After": "5"},
+        )
+
+    @app.exception_handler(exc.DataError)
+    async def data_refused(request: Request, err: exc.DataError) -> JSONResponse:
+        # A value the database cannot store (PostgreSQL: a NUL character, a number out of
+        # range): the request is at fault, not the server.
+        logs.error(
+            "data_refused_by_database",
+            request_id=getattr(request.state, "request_id", None),
+            error=type(err.orig).__name__ if err.orig is not None else type(err).__name__,
+        )
+        return error_response(
+            422, "invalid_request", "Requête invalide — valeur refusée par la base de données."
+        )
+
+    @app.exception_handler(exc.IntegrityError)
+    async def write_race(request: Request, err: exc.IntegrityError) -> JSONResponse:
+        # Two requests creating the same row at the same moment: the loser retries.
+        logs.error(
+            "concurrent_write",
+            request_id=getattr(request.state, "request_id", None),
+            error=type(err.orig).__name__ if err.orig is not None else type(err).__name__,
+        )
+        return error_response(
+            409,
+            "concurrent_write",
+            "Écriture simultanée d'un autre appareil : réessayez.",
+            {"Retry-After": "1"},
         )
 
 
@@ -164,8 +352,6 @@ def create_app(
 
     `files_dir` holds attachment bytes; by default a folder next to a SQLite file.
     """
-    from fieldvisit.server import routes
-
     engine = make_server_engine(db_url)
     if run_migrations:
         migrate(engine)
@@ -187,17 +373,42 @@ def create_app(
         yield
         context.db.close()
 
+    app = make_api(lifespan)
+    app.state.ctx = context
+    return app
+
+
+def make_api(lifespan: Any = None) -> FastAPI:
+    """The routes, error handlers, middleware and OpenAPI document, without a database
+    (`create_app` adds one; the fuzz test reads the schema from here)."""
+    from fieldvisit.server import routes
+
     app = FastAPI(
         lifespan=lifespan,
         title="fieldvisit-server",
         version=__version__,
         description="Synchronisation des visites de terrain fieldvisit.",
+        # The schema is served (/openapi.json) but not the Swagger/ReDoc pages: they load
+        # their scripts from a public CDN, which an internal server must not make an
+        # administrator's browser run (see docs/SECURITY.md).
+        docs_url=None,
+        redoc_url=None,
     )
-    app.state.ctx = context
     _install_handlers(app)
     app.include_router(routes.router)
     app.add_middleware(BodyLimit)
+    app.add_middleware(Guard)  # added last: outermost
+    generate = app.openapi
 
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = generate()
+            # Bodies parsed by the routes themselves (push): their models, by reference.
+            schemas = document.setdefault("components", {}).setdefault("schemas", {})
+            schemas.update(routes.EXTRA_SCHEMAS)
+        return app.openapi_schema  # type: ignore[return-value]
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app
 
 

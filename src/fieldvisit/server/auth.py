@@ -1,14 +1,23 @@
 """Accounts: argon2id password hashes, device tokens, and a login rate limit.
 
 Tokens are `secrets.token_urlsafe(32)`; the database keeps only their SHA-256, so a
-leaked database does not leak usable tokens. The rate limit is an in-memory sliding
-window per (username, client address) and per address: it resets when the server
-restarts, and it is per process (run one uvicorn worker, or put a limit in the proxy).
+leaked database does not leak usable tokens.
+
+The login rate limit is an in-memory sliding window per (username, client address) and
+per address. It is per process and resets when the server restarts. That is enough
+because `fieldvisit-server run` is one process (uvicorn with the app object: no worker
+processes); a deployment that runs several copies behind a load balancer must limit
+logins in the proxy as well (see the nginx example in the README). Keeping it in memory
+keeps failed logins from becoming database writes an attacker can cause at will.
+
+At most a few argon2 computations run at once (`Passwords.slots`): each takes 64 MiB and
+tens of milliseconds, so a burst of logins queues instead of exhausting memory.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
 import threading
 import time
@@ -43,18 +52,25 @@ def new_token() -> str:
 
 
 class Passwords:
-    """argon2id (argon2-cffi's defaults); tests may pass cheaper parameters."""
+    """argon2id (argon2-cffi's defaults); tests may pass cheaper parameters.
 
-    def __init__(self, hasher: PasswordHasher | None = None) -> None:
+    `slots` bounds how many hashes are computed at once (memory: 64 MiB each).
+    """
+
+    def __init__(self, hasher: PasswordHasher | None = None, slots: int | None = None) -> None:
         self.hasher = hasher or PasswordHasher()
+        self.slots = slots or max(2, min(8, os.cpu_count() or 2))
+        self._gate = threading.BoundedSemaphore(self.slots)
         self._dummy = self.hasher.hash(_DUMMY_PASSWORD)
 
     def hash(self, password: str) -> str:
-        return self.hasher.hash(password)
+        with self._gate:
+            return self.hasher.hash(password)
 
     def verify(self, stored: str | None, password: str) -> bool:
         try:
-            return self.hasher.verify(stored or self._dummy, password) and stored is not None
+            with self._gate:
+                return self.hasher.verify(stored or self._dummy, password) and stored is not None
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
 
@@ -67,12 +83,20 @@ def check_new_password(password: str) -> None:
 def parse_territories(text: str) -> list[str]:
     """'15, 43,2a' -> ['15', '2A', '43']; refuses anything that is not a département."""
     found = sorted({t.strip().upper() for t in text.split(",") if t.strip()})
-    bad = [t for t in found if not DEPARTEMENT_RE.match(t)]
+    bad = [t for t in found if not (t.isascii() and DEPARTEMENT_RE.fullmatch(t))]
     if bad:
         raise BadInput(
             f"Département(s) invalide(s) : {', '.join(bad)} (exemples valides : 15, 2A, 974)."
         )
     return found
+
+
+def check_username(username: str) -> str:
+    if not 1 <= len(username) <= 100 or username != username.strip():
+        raise BadInput("Nom d'utilisateur : 1 à 100 caractères, sans espace au début ni à la fin.")
+    if any(ch < " " or ch == "\x7f" for ch in username):
+        raise BadInput("Nom d'utilisateur : caractères de contrôle interdits.")
+    return username
 
 
 def check_role(role: str) -> str:
@@ -154,6 +178,16 @@ class LoginLimiter:
             now = self.clock()
             self._recent((username, address)).append(now)
             self._recent(("", address)).append(now)
+            if len(self._failures) > self.MAX_KEYS:
+                self._forget_old()
+
+    # Names tried are attacker-chosen: past this many keys, expired ones are dropped.
+    MAX_KEYS = 10_000
+
+    def _forget_old(self) -> None:
+        for key in list(self._failures):
+            if not self._recent(key):
+                del self._failures[key]
 
     def succeeded(self, username: str, address: str) -> None:
         with self._lock:

@@ -38,7 +38,7 @@ class BlobStore:
         self.root = root
         (root / "objects").mkdir(parents=True, exist_ok=True)
         (root / "partial").mkdir(parents=True, exist_ok=True)
-        self._locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
+        self._locks: defaultdict[str, threading.RLock] = defaultdict(threading.RLock)
         self._guard = threading.Lock()
 
     def object_path(self, sha256: str) -> Path:
@@ -47,7 +47,8 @@ class BlobStore:
     def partial_path(self, sha256: str) -> Path:
         return self.root / "partial" / sha256
 
-    def _lock(self, sha256: str) -> threading.Lock:
+    def lock(self, sha256: str) -> threading.RLock:
+        """The lock of one hash's upload (re-entrant: held around the transaction too)."""
         with self._guard:
             return self._locks[sha256]
 
@@ -81,7 +82,7 @@ class BlobStore:
                 f"Fichier trop volumineux : {MAX_ATTACHMENT_BYTES // 2**20} Mo au plus.",
                 self.status(session, sha256),
             )
-        with self._lock(sha256):
+        with self.lock(sha256):
             current = self.status(session, sha256)
             if current.complete:
                 return current  # a replay of the last chunk, or the same bytes again

@@ -1,6 +1,8 @@
 """`fieldvisit-server`: run the sync server, manage accounts, devices and forms.
 
     fieldvisit-server run --db URL [--host 127.0.0.1 --port 8000] [--files DIR]
+                          [--ssl-certfile CERT --ssl-keyfile KEY] [--log-dir DIR]
+                          [--forwarded-allow-ips IPS]
     fieldvisit-server users add NAME --role agent --territories 15,43
     fieldvisit-server users passwd NAME | users list
     fieldvisit-server devices list [--user NAME] | devices revoke ID…
@@ -31,6 +33,7 @@ from fieldvisit.server.auth import (
     Passwords,
     check_new_password,
     check_role,
+    check_username,
     find_user,
     parse_territories,
 )
@@ -71,6 +74,16 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--files", type=Path, help="dossier des pièces jointes")
     run.add_argument("--ssl-certfile", help="certificat TLS (sinon : derrière un proxy HTTPS)")
     run.add_argument("--ssl-keyfile", help="clé privée TLS")
+    run.add_argument(
+        "--log-dir",
+        type=Path,
+        help="dossier des journaux JSON (access.jsonl, audit.jsonl, errors.jsonl) ; "
+        "sinon : sur la sortie d'erreur",
+    )
+    run.add_argument(
+        "--forwarded-allow-ips",
+        help="adresses des proxys dont les en-têtes X-Forwarded-* sont crus (défaut : 127.0.0.1)",
+    )
     run.set_defaults(handler=cmd_run)
 
     users = commands.add_parser("users", help="comptes")
@@ -131,8 +144,18 @@ def _password(prompt: str) -> str:
 def cmd_run(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from fieldvisit.server import logs
     from fieldvisit.server.app import create_app
 
+    if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
+        raise BadInput("TLS : donnez --ssl-certfile et --ssl-keyfile ensemble.")
+    for option in (args.ssl_certfile, args.ssl_keyfile):
+        if option and not Path(option).is_file():
+            raise BadInput(f"Fichier TLS introuvable : {option}.")
+    try:
+        logs.configure(args.log_dir)
+    except OSError as err:
+        raise BadInput(f"Dossier des journaux inutilisable : {args.log_dir} ({err}).") from err
     url = normalise_url(args.db)
     app = create_app(url, args.files)
     uvicorn.run(
@@ -141,13 +164,18 @@ def cmd_run(args: argparse.Namespace) -> int:
         port=args.port,
         ssl_certfile=args.ssl_certfile,
         ssl_keyfile=args.ssl_keyfile,
+        forwarded_allow_ips=args.forwarded_allow_ips,
+        log_config=None,  # keep the handlers set by logs.configure
         log_level="info",
+        access_log=False,  # replaced by our JSON access log (no query strings)
+        server_header=False,
         timeout_graceful_shutdown=5,
     )
     return EXIT_OK
 
 
 def cmd_users_add(args: argparse.Namespace) -> int:
+    check_username(args.username)
     role = check_role(args.role)
     territories = parse_territories(args.territories)
     if role != "admin" and not territories:
@@ -249,15 +277,15 @@ def cmd_forms_publish(args: argparse.Namespace) -> int:
             document = tomllib.loads(raw.decode("utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
             raise BadInput(f"{path} : illisible ({err}).") from err
+        except RecursionError as err:
+            raise BadInput(f"{path} : illisible (imbrication trop profonde).") from err
+        version = document.get("version", 0)
+        if not isinstance(version, int):
+            raise BadInput(f"{path} : « version » doit être un entier.")
         try:
             with db.transaction() as session:
                 _form, created = publish_form(
-                    session,
-                    str(document.get("id", "")),
-                    int(document.get("version", 0)),
-                    raw,
-                    admin.id,
-                    utc_now(),
+                    session, str(document.get("id", "")), version, raw, admin.id, utc_now()
                 )
         except FormRejected as err:
             raise BadInput(f"{path} : {err}") from err

@@ -46,12 +46,14 @@ def make_server_engine(db_url: str) -> Engine:
     if url.get_backend_name() == "sqlite":
         if url.database:
             Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine = create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(
         url,
         pool_pre_ping=True,
+        # Error messages (and so the error log) never show the values of a statement.
+        hide_parameters=True,
         pool_size=10,
         max_overflow=10,
         connect_args={"prepare_threshold": None},

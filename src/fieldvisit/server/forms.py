@@ -33,6 +33,10 @@ def publish_form(
         document = tomllib.loads(text)
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
         raise FormRejected(422, "invalid_form", f"Formulaire illisible (TOML) : {err}") from err
+    except RecursionError as err:  # tomllib recurses into nested arrays and tables
+        raise FormRejected(
+            422, "invalid_form", "Formulaire illisible (TOML) : imbrication trop profonde."
+        ) from err
     if document.get("id") != form_id or document.get("version") != version:
         raise FormRejected(
             422,

@@ -12,7 +12,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic_core import to_json
@@ -36,6 +36,7 @@ from fieldvisit.server.scoping import Principal
 from fieldvisit.sync.wire import (
     DEPARTEMENT_RE,
     REFERENCES,
+    TABLES,
     Change,
     ChangeResult,
     PulledRecord,
@@ -292,8 +293,42 @@ def _rejected(change: Change, reason: str) -> ChangeResult:
     return ChangeResult(table=change.table, id=change.id, status="rejected", reason=reason)
 
 
+INT64 = 2**63
+# Fields whose values the wire check accepts but a laptop could not store: integers
+# beyond 64 bits (SQLite) and date-times that leave the calendar once put in UTC.
+_STORABLE: dict[str, tuple[tuple[str, str], ...]] = {
+    table: tuple(
+        (name, base)
+        for name, kind in spec.items()
+        if (base := kind.partition(":")[0].rstrip("?")) in ("int", "datetime")
+    )
+    for table, spec in TABLES.items()
+}
+
+
+def storable_problem(table: str, fields: dict[str, Any]) -> str | None:
+    """Why a laptop could not store these (already checked) fields, or None.
+
+    Checked by the server because a record it accepts goes to every laptop of the
+    territory: one bad value must not break their pulls.
+    """
+    for name, base in _STORABLE[table]:
+        value = fields.get(name)
+        if base == "int":
+            if isinstance(value, int) and not -INT64 <= value < INT64:
+                return f"champ « {name} » : entier hors limites"
+        elif isinstance(value, str):
+            try:
+                datetime.fromisoformat(value).astimezone(UTC)
+            except (ValueError, OverflowError):
+                return f"champ « {name} » : date hors limites"
+    return None
+
+
 def _apply(state: _Batch, change: Change) -> ChangeResult:
-    problem = check_fields(change.table, change.fields)
+    problem = check_fields(change.table, change.fields) or storable_problem(
+        change.table, change.fields
+    )
     if problem:
         return _rejected(change, f"enregistrement invalide : {problem}")
     key = (change.table, change.id)
@@ -361,7 +396,7 @@ def _territory(state: _Batch, change: Change, existing: Held | None) -> tuple[st
     fields = change.fields
     if change.table == "visits":
         dep = str(fields.get("departement", ""))
-        if not DEPARTEMENT_RE.match(dep):
+        if not (dep.isascii() and DEPARTEMENT_RE.fullmatch(dep)):
             return None, f"département invalide « {dep} »"
         if existing is not None and existing.territory != dep:
             return None, "le département d'une visite ne peut pas changer"

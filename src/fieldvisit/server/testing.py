@@ -6,9 +6,11 @@ real server always uses argon2-cffi's defaults.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from argon2 import PasswordHasher
 from sqlalchemy import create_engine, text
@@ -160,3 +162,39 @@ def server_snapshot(db: Database) -> dict[tuple[str, str], tuple[dict, bool]]:
             (r.table_name, r.record_id): (json.loads(r.data), r.deleted_at is not None)
             for r in session.scalars(select(Record))
         }
+
+
+@contextmanager
+def serve(app: Any) -> Iterator[str]:
+    """Run app under a real uvicorn on 127.0.0.1 (a free port) in a thread; yields its URL.
+
+    Real sockets without a separate process: tests can cut connections half-way and
+    still inspect the app's database.
+    """
+    import threading
+
+    import uvicorn
+
+    config = uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=0,
+        log_config=None,
+        access_log=False,
+        lifespan="off",
+        timeout_graceful_shutdown=2,
+    )
+    server = uvicorn.Server(config)  # signals stay with the main thread
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)

@@ -1,4 +1,9 @@
-"""Photos and documents attached to a visit, optionally linked to a form item."""
+"""Photos and documents attached to a visit, optionally linked to a form item.
+
+A visit's attachments are its photos (media type image/…) and documents such as the
+issued report PDF (report/issued.py). `list_photos` and `attach_photo` are what the
+Photos section uses: it shows and imports images only.
+"""
 
 from __future__ import annotations
 
@@ -48,8 +53,12 @@ def attach_file(
     caption: str = "",
     form_id: str | None = None,
     item_id: str | None = None,
+    filename: str | None = None,
 ) -> Attachment:
-    """Copy a file into the data dir (content-addressed) and record it on the visit."""
+    """Copy a file into the data dir (content-addressed) and record it on the visit.
+
+    `filename` is the name shown and used when the file is opened (default: the
+    source's own name)."""
     if not source.is_file():
         raise BadInput(f"Fichier introuvable : {source}.")
     size = source.stat().st_size
@@ -64,7 +73,7 @@ def attach_file(
         attachment = Attachment(
             visit_id=visit_id,
             sha256=sha,
-            filename=source.name,
+            filename=filename or source.name,
             media_type=media_type,
             size=size,
             caption=caption,
@@ -74,6 +83,27 @@ def attach_file(
         svc.stamp(attachment, new=True)
         session.add(attachment)
     return attachment
+
+
+def is_photo(attachment: Attachment) -> bool:
+    return attachment.media_type.startswith("image/")
+
+
+def attach_photo(
+    svc: Services,
+    visit_id: str,
+    source: Path,
+    caption: str = "",
+    form_id: str | None = None,
+    item_id: str | None = None,
+) -> Attachment:
+    """Like attach_file, for an image only: any other file is refused with a message."""
+    if source.is_file() and not detect_media_type(source).startswith("image/"):
+        raise BadInput(
+            f"« {source.name} » n'est pas une image : seules les photos (JPEG, PNG…) "
+            "s'importent dans la section Photos."
+        )
+    return attach_file(svc, visit_id, source, caption, form_id, item_id)
 
 
 def update_attachment(
@@ -102,6 +132,22 @@ def list_attachments(svc: Services, visit_id: str) -> list[Attachment]:
             session.scalars(
                 select(Attachment)
                 .where(Attachment.visit_id == visit_id, Attachment.deleted_at.is_(None))
+                .order_by(Attachment.created_at)
+            )
+        )
+
+
+def list_photos(svc: Services, visit_id: str) -> list[Attachment]:
+    """The visit's images, oldest first (documents such as issued reports left out)."""
+    with svc.store.reading() as session:
+        return list(
+            session.scalars(
+                select(Attachment)
+                .where(
+                    Attachment.visit_id == visit_id,
+                    Attachment.deleted_at.is_(None),
+                    Attachment.media_type.startswith("image/"),
+                )
                 .order_by(Attachment.created_at)
             )
         )

@@ -2,37 +2,50 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from fieldvisit.assets import shipped_forms_dir
 from fieldvisit.core.clock import Clock, utc_now
-from fieldvisit.forms import FormCatalogue
-from fieldvisit.paths import DataDir, shipped_forms_dir
+from fieldvisit.forms.cache import FormOutline, cached_outlines
+from fieldvisit.paths import DataDir
 from fieldvisit.store import Store, open_store
-from fieldvisit.store.models import SyncColumns
 
 if TYPE_CHECKING:
+    from fieldvisit.forms import FormCatalogue
     from fieldvisit.reference import CommuneIndex
+    from fieldvisit.store.models import SyncColumns
 
 
 class Services:
     """Holds what use cases need; made once at start-up and passed down (no globals).
 
-    The communes index is loaded on first use: listing visits never pays for it.
+    Loaded on first use, so that a cold start paints the visit list sooner: the
+    communes index, and the forms catalogue (pydantic models; the list's progress
+    column reads the forms' sizes from the validated-forms cache instead, see
+    `form_item_count`).
     """
 
     def __init__(
         self,
         store: Store,
-        forms: FormCatalogue,
+        forms: FormCatalogue | None = None,
         clock: Clock = utc_now,
         communes: CommuneIndex | None = None,
+        *,
+        form_dirs: Sequence[Path] = (),
+        forms_cache: Path | None = None,
     ) -> None:
         self.store = store
-        self.forms = forms
         self.clock = clock
+        self._forms = forms
+        self._form_dirs = tuple(form_dirs)
+        self._forms_cache = forms_cache
+        self._outlines: dict[tuple[str, int], FormOutline] | None = None
+        self._forms_lock = threading.Lock()  # the UI thread and the worker both read forms
         if communes is not None:
             self.__dict__["communes"] = communes
 
@@ -43,12 +56,49 @@ class Services:
         extra_form_dirs: Iterable[Path] = (),
         clock: Clock = utc_now,
     ) -> Services:
+        """Open the data dir's store; the forms are read when first needed."""
         store = open_store(data_dir)
-        forms = FormCatalogue.load(
-            [shipped_forms_dir(), data_dir.forms, *extra_form_dirs],
-            cache_file=data_dir.cache / "forms.json",
+        return cls(
+            store,
+            clock=clock,
+            form_dirs=[shipped_forms_dir(), data_dir.forms, *extra_form_dirs],
+            forms_cache=data_dir.cache / "forms.json",
         )
-        return cls(store, forms, clock)
+
+    @property
+    def forms(self) -> FormCatalogue:
+        """Every form definition (shipped and the user's), loaded on first use."""
+        with self._forms_lock:
+            if self._forms is None:
+                from fieldvisit.forms import FormCatalogue
+
+                self._forms = FormCatalogue.load(self._form_dirs, cache_file=self._forms_cache)
+            return self._forms
+
+    def form_item_count(self, form_id: str, version: int) -> int | None:
+        """How many items the form (id, version) has; None if it is not installed.
+
+        Answered from the loaded catalogue, or else from the validated-forms cache
+        without loading the catalogue (when every form file is cached unchanged).
+        """
+        with self._forms_lock:
+            catalogue = self._forms
+            if catalogue is None and self._forms_cache is not None:
+                if self._outlines is None:
+                    self._outlines = cached_outlines(self._form_dirs, self._forms_cache)
+                if self._outlines is not None:
+                    outline = self._outlines.get((form_id, version))
+                    return outline.item_count if outline is not None else None
+        forms = catalogue if catalogue is not None else self.forms
+        if (form_id, version) not in forms:
+            return None
+        return sum(1 for _ in forms.get(form_id, version).iter_items())
+
+    def warm_up(self) -> None:
+        """Load what the first opened visit needs (forms, ORM models) ahead of time."""
+        import fieldvisit.store.models  # noqa: F401
+
+        _ = self.forms
 
     @cached_property
     def communes(self) -> CommuneIndex:

@@ -1,6 +1,10 @@
 """Realistic demo data: visits of PVD towns with answers, interviews, a diagnostic,
 an action plan and a photo. Seeding twice adds nothing (demo records have fixed ids).
 
+The visit whose report is issued gets it the way the app issues one
+(`report.issued.issue_report`: the internal PDF kept as an attachment, its hash and
+date recorded, then the status « rapport émis »), so « réimprimer » works on it.
+
 The towns are real Petites Villes de demain in gendarmerie zone; the situations
 described are invented for demonstration.
 """
@@ -14,7 +18,14 @@ from datetime import date, timedelta
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
-from fieldvisit.core.domain import ActionStatus, ContactRole, Dispositif, Horizon, Porteur
+from fieldvisit.core.domain import (
+    ActionStatus,
+    ContactRole,
+    Dispositif,
+    Horizon,
+    Porteur,
+    VisitStatus,
+)
 from fieldvisit.forms import FormDefinition, FormItem, ItemType
 from fieldvisit.services import (
     actions,
@@ -103,6 +114,156 @@ LONG_TEXTS = (
     "de vue, mobilier urbain) dès la conception.",
 )
 
+# Answers to long-text items, by item id (invented, plausible for any small town).
+ITEM_TEXTS = {
+    "parcours": (
+        "Départ de la mairie, rue principale jusqu'à la place du marché, gare routière, "
+        "parc municipal, abords du collège, retour par les quais. Environ 2 km, à pied."
+    ),
+    "eclairage_zones_sombres_lieux": (
+        "Passage piéton sous la voie ferrée, parking de la médiathèque et allée du parc "
+        "municipal : plusieurs candélabres éteints ou masqués par la végétation."
+    ),
+    "angles_morts_lieux": (
+        "Arrière de la salle des fêtes et recoin entre l'ancienne poste et le parking : "
+        "invisibles depuis la rue, avec des traces de regroupements."
+    ),
+    "rassemblements_lieux": (
+        "Place du marché et abri de la gare routière, surtout le vendredi et le samedi de "
+        "21 h à 1 h ; bruit et déchets signalés par les riverains."
+    ),
+    "stupefiants_indices": (
+        "Allées et venues brèves autour de l'abri de la gare routière en soirée, selon "
+        "deux commerçants ; à confirmer avec la brigade."
+    ),
+    "aires_jeux_usages": (
+        "Rassemblements nocturnes sur l'aire de jeux du parc, canettes et mégots le "
+        "matin ; une clôture abîmée côté rivière."
+    ),
+    "commerces_sensibles": (
+        "Tabac-presse et pharmacie de la rue principale, sans rideau métallique ; la "
+        "bijouterie a une alarme mais pas de vidéoprotection. Station-service isolée à "
+        "l'entrée sud."
+    ),
+    "batiments_remarques": (
+        "Ateliers municipaux : portail sans serrure et matériel visible depuis la route. "
+        "Salle des fêtes : issue de secours forcée l'an dernier."
+    ),
+    "points_forts": (
+        "Centre-bourg animé en journée, commerces de proximité actifs, bonne "
+        "connaissance mutuelle entre le maire et le commandant de brigade."
+    ),
+    "points_vigilance": (
+        "Rue principale vide après la fermeture des commerces, éclairage coupé à 23 h, "
+        "bâti vacant en hausse autour de la place du marché."
+    ),
+    "pistes_prevention_situationnelle": (
+        "Intégrer l'éclairage et les lignes de vue aux travaux de requalification Petites "
+        "Villes de demain ; tailler la végétation du parc ; fermer l'angle mort derrière "
+        "la salle des fêtes."
+    ),
+    "constat_synthese": (
+        "Délinquance enregistrée stable, dominée par les cambriolages de résidences "
+        "secondaires hors saison et les dégradations du mobilier urbain ; rodéos "
+        "motorisés l'été près de la gare."
+    ),
+    "ressenti_synthese": (
+        "Les habitants rencontrés évoquent un sentiment d'insécurité le soir, près des "
+        "arrêts de car et du parking de la médiathèque ; ils attendent plus de présence "
+        "de la gendarmerie et un meilleur éclairage."
+    ),
+    "reponses_synthese": (
+        "Présence de la brigade appréciée mais circonscription étendue ; coordination "
+        "avec la police municipale à formaliser ; CISPD peu actif ; vidéoprotection à "
+        "étudier avec le référent sûreté avant tout dossier FIPD."
+    ),
+    "problemes_description": (
+        "Dégradations et tags autour de la gare depuis deux ans, rassemblements bruyants "
+        "le week-end sur la place du marché, surtout l'été."
+    ),
+    "remontees_habitants": (
+        "Appels et courriers en mairie, messages sur la page de la commune ; le maire "
+        "relaie ensuite au gendarme référent."
+    ),
+    "evenements": (
+        "Marché hebdomadaire, fête patronale en août, festival de musique : un arrêté et "
+        "des barrières, sécurisation à revoir avec la brigade."
+    ),
+    "projet_pvd": (
+        "Requalification de la place du marché et de la rue principale en 2027, "
+        "réhabilitation de l'ancienne poste ; occasion d'intégrer la prévention "
+        "situationnelle."
+    ),
+    "atteintes_elus_details": (
+        "Menaces verbales contre un adjoint lors d'un conflit de voisinage ; main courante "
+        "déposée, pas de plainte."
+    ),
+    "attentes": (
+        "Un contact plus régulier avec la brigade, un appui pour le dossier de "
+        "vidéoprotection et l'aide de l'ANCT pour financer l'éclairage."
+    ),
+    "faits_marquants": (
+        "Cambriolages de résidences secondaires de novembre à mars, vols dans les "
+        "véhicules au parking de la gare, dégradations le week-end."
+    ),
+    "cambriolages_details": (
+        "Effractions par l'arrière des maisons inoccupées, en semaine ; deux interpellations "
+        "l'hiver dernier, procédures en cours."
+    ),
+    "delinquance_itinerante_details": (
+        "Une équipe circulant en utilitaire repérée sur trois communes voisines à "
+        "l'automne ; signalement transmis à la compagnie."
+    ),
+    "enquetes_en_cours": (
+        "Deux enquêtes en cours sur les cambriolages, un groupe de jeunes majeurs connu "
+        "pour les rodéos."
+    ),
+    "vif_situations": (
+        "Quatre familles suivies avec la Maison de protection des familles ; une "
+        "ordonnance de protection en cours."
+    ),
+    "securite_routiere": (
+        "Vitesse excessive à l'entrée nord et devant le collège ; deux accidents corporels "
+        "l'an dernier au carrefour de la gare."
+    ),
+    "patrouilles_remarques": (
+        "Circonscription étendue, délai d'intervention de 20 à 30 minutes la nuit ; "
+        "patrouilles renforcées l'été."
+    ),
+    "recommandations": (
+        "Relancer la participation citoyenne, promouvoir l'Opération tranquillité "
+        "vacances, demander un diagnostic de vidéoprotection au référent sûreté."
+    ),
+    "informations_sensibles": (
+        "Un commerce de la rue principale est surveillé dans le cadre d'une enquête ; ne "
+        "pas évoquer avec la commune."
+    ),
+}
+
+# Observations on the diagnostic's themes, by theme id (invented, plausible).
+THEME_NOTES = {
+    "cambriolages": "Séries l'hiver dans les résidences secondaires, par l'arrière des maisons.",
+    "degradations": "Abribus et bancs dégradés autour de la gare, tags le long des quais.",
+    "violences": "Violences intrafamiliales en hausse selon la brigade ; peu de signalements.",
+    "stupefiants": "Usage constaté près de l'abri de la gare routière ; pas de point de deal.",
+    "securite_routiere": "Vitesse excessive à l'entrée nord et devant le collège.",
+    "incivilites": "Bruit et déchets le week-end sur la place du marché.",
+    "rodeos": "Motos et quads l'été sur le parking de la gare et les chemins du stade.",
+    "depots_sauvages": "Dépôts réguliers derrière les ateliers municipaux.",
+    "mineurs": "Groupe de collégiens désœuvrés le mercredi après-midi au parc.",
+    "cyber_risques": "Escroqueries au faux conseiller bancaire chez des personnes âgées.",
+    "atteintes_commerces": "Vol à l'étalage et une tentative d'effraction au tabac-presse.",
+    "lieux_anxiogenes": "Passage sous la voie ferrée et parking de la médiathèque, la nuit.",
+    "evenements_festifs": "Fête patronale d'août : sécurisation des accès à revoir.",
+    "tranquillite_nocturne": "Rassemblements bruyants jusqu'à 1 h le vendredi et le samedi.",
+    "presence_gendarmerie": "Patrouilles appréciées mais jugées trop rares en soirée.",
+    "police_municipale_coordination": "Échanges avec la brigade à formaliser par écrit.",
+    "videoprotection": "Étude souhaitée aux entrées de ville et sur la place du marché.",
+    "eclairage_public": "Extinction à 23 h, y compris près de la gare routière.",
+    "prevention": "Peu d'actions au collège ; CISPD à relancer.",
+    "partenariats": "Bons liens mairie – brigade ; bailleurs et commerçants peu associés.",
+}
+
 RECOMMENDATIONS = (
     (
         "Relancer le dispositif de participation citoyenne : désigner trois citoyens "
@@ -169,7 +330,7 @@ def _value_for(item: FormItem, rng: random.Random, visit_date: date) -> object:
     if kind == ItemType.text:
         return rng.choice(SHORT_TEXTS)
     if kind == ItemType.long_text:
-        return rng.choice(LONG_TEXTS)
+        return ITEM_TEXTS.get(item.id) or rng.choice(LONG_TEXTS)
     if kind == ItemType.number:
         low = int(item.min) if item.min is not None else 0
         high = int(item.max) if item.max is not None else max(low + 6, 6)
@@ -181,13 +342,39 @@ def _value_for(item: FormItem, rng: random.Random, visit_date: date) -> object:
     return None  # photo items are answered by linking a photo
 
 
-def _fill(form: FormDefinition, rng: random.Random, visit_date: date) -> dict[str, object]:
+def _known_answers(town: DemoTown, commune: str, visit_date: date) -> dict[str, object]:
+    """Answers that must agree with the visit (its date, the people met), by item id."""
+    day = visit_date.isoformat()
+    return {
+        "date_visite": day,
+        "date_entretien": day,
+        "marche_exploratoire_date": day,
+        "interlocuteurs_noms": (
+            f"{town.mayor}, maire ; M. Olivier Garnier, adjoint chargé de la sécurité"
+        ),
+        "gendarme_referent_nom": (
+            f"Maréchal des logis-chef Julie Perret, brigade de {commune} (via Gend'élus)"
+        ),
+        "unite": f"Brigade territoriale autonome de {commune}",
+        "eclairage_extinction_horaires": "De 23 h à 5 h, sauf la place de la mairie",
+        "rodeos_lieux": "Parking de la gare et chemins autour du stade",
+        "periode_analysee": "Les trois dernières années complètes",
+    }
+
+
+def _fill(
+    form: FormDefinition,
+    rng: random.Random,
+    visit_date: date,
+    known: dict[str, object] | None = None,
+) -> dict[str, object]:
     """Plausible answers for every item visible once earlier answers are given."""
     given: dict[str, object] = {}
+    known = known or {}
     for item in form.iter_items():
         if item.type == ItemType.photo or not form.is_visible(item, given):
             continue
-        value = _value_for(item, rng, visit_date)
+        value = known.get(item.id) or _value_for(item, rng, visit_date)
         if value is not None:
             given[item.id] = value
     return given
@@ -223,16 +410,27 @@ def seed_demo(svc: Services, today: date | None = None) -> int:
     today = today or date.today()
     created = 0
     for index, town in enumerate(TOWNS):
-        if _exists(svc, natural_id("demo-visit", town.code)):
-            continue
-        _seed_town(svc, town, index, today)
-        created += 1
+        visit_id = natural_id("demo-visit", town.code)
+        existing = _status(svc, visit_id)
+        if existing is None:
+            _seed_town(svc, town, index, today)
+            created += 1
+        elif town.status == "rapport_emis" and existing == VisitStatus.TERMINEE:
+            _issue(svc, visit_id)  # an earlier run stopped before issuing
     return created
 
 
-def _exists(svc: Services, visit_id: str) -> bool:
+def _status(svc: Services, visit_id: str) -> VisitStatus | None:
     with svc.store.reading() as session:
-        return session.get(Visit, visit_id) is not None
+        visit = session.get(Visit, visit_id)
+        return VisitStatus(visit.status) if visit is not None else None
+
+
+def _issue(svc: Services, visit_id: str) -> None:
+    """Issue the report as the app does (reportlab is imported only here)."""
+    from fieldvisit.report.issued import issue_report
+
+    issue_report(svc, visit_id)
 
 
 def _seed_town(svc: Services, town: DemoTown, index: int, today: date) -> None:
@@ -262,12 +460,13 @@ def _seed_town(svc: Services, town: DemoTown, index: int, today: date) -> None:
         return
     visits.start_visit(svc, visit_id)
     visits.update_visit(svc, visit_id, summary=town.summary)
+    known = _known_answers(town, visit.commune_name, visit_date)
     for form_id, version in (
         (visit.checklist_form_id, visit.checklist_form_version),
         (visit.diagnostic_form_id, visit.diagnostic_form_version),
     ):
         form = svc.forms.get(form_id or "", version or 0)
-        for item_id, value in _fill(form, rng, visit_date).items():
+        for item_id, value in _fill(form, rng, visit_date, known).items():
             comment = rng.choice(SHORT_TEXTS) if rng.random() < 0.2 else None
             answers.answer_item(svc, visit_id, form.id, item_id, value, comment=comment)
         for theme in form.iter_themes():
@@ -276,9 +475,9 @@ def _seed_town(svc: Services, town: DemoTown, index: int, today: date) -> None:
                 visit_id,
                 theme.id,
                 level=rng.choice([None, 1, 2, 2, 3, 3, 4]),
-                observations=rng.choice(LONG_TEXTS) if rng.random() < 0.5 else "",
+                observations=THEME_NOTES.get(theme.id, "") if rng.random() < 0.6 else "",
             )
-    _seed_interviews(svc, visit_id, visit_date, mayor.id, commander.id, rng)
+    _seed_interviews(svc, visit_id, visit_date, mayor.id, commander.id, rng, known)
     for text, prio, horizon, porteur, dispositif, status, theme_id in RECOMMENDATIONS[
         : 3 + index % 3
     ]:
@@ -295,11 +494,14 @@ def _seed_town(svc: Services, town: DemoTown, index: int, today: date) -> None:
             due_date=visit_date + timedelta(days=90 * prio),
         )
     _seed_photo(svc, visit, visit_id, index)
-    quick_notes.add_quick_note(svc, visit_id, "Rappeler la DGS pour le plan de l'éclairage public.")
+    if town.status == "en_cours":  # once a visit is done, its quick notes are sorted
+        quick_notes.add_quick_note(
+            svc, visit_id, "Rappeler la DGS pour le plan de l'éclairage public."
+        )
     if town.status in ("terminee", "rapport_emis"):
         visits.complete_visit(svc, visit_id)
     if town.status == "rapport_emis":
-        visits.mark_report_issued(svc, visit_id)
+        _issue(svc, visit_id)
 
 
 def _seed_interviews(
@@ -309,6 +511,7 @@ def _seed_interviews(
     mayor_id: str,
     commander_id: str,
     rng: random.Random,
+    known: dict[str, object],
 ) -> None:
     guides = (
         (
@@ -337,7 +540,7 @@ def _seed_interviews(
             interviewee_ids=[contact_id],
             notes=notes,
         )
-        for item_id, value in _fill(form, rng, visit_date).items():
+        for item_id, value in _fill(form, rng, visit_date, known).items():
             interviews.answer_interview_item(svc, interview.id, item_id, value)
 
 

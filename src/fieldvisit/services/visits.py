@@ -1,12 +1,15 @@
-"""Use cases of a visit: plan it, follow it up, move it through its statuses, list them."""
+"""Use cases of a visit: plan it, follow it up, move it through its statuses.
+
+Listing visits lives in services/listing.py (Core statements, no ORM: the start-up
+path); its names are re-exported here for the callers that know them from here.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, Select, func, or_, select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from fieldvisit.core.domain import VISIT_TRANSITIONS, VisitStatus, VisitType
@@ -14,6 +17,12 @@ from fieldvisit.core.errors import BadInput, NotFound, RuleViolation
 from fieldvisit.core.ids import new_id
 from fieldvisit.forms import FormDefinition, FormKind
 from fieldvisit.services.context import Services
+from fieldvisit.services.listing import VisitFilter as VisitFilter
+from fieldvisit.services.listing import VisitPage as VisitPage
+from fieldvisit.services.listing import VisitSummary as VisitSummary
+from fieldvisit.services.listing import count_visits as count_visits
+from fieldvisit.services.listing import first_visits as first_visits
+from fieldvisit.services.listing import list_visits as list_visits
 from fieldvisit.services.records import get_live, upsert_by_key
 from fieldvisit.store.models import (
     Answer,
@@ -27,26 +36,6 @@ from fieldvisit.store.models import (
 
 DEFAULT_CHECKLIST = "visite-centre-bourg"
 DEFAULT_DIAGNOSTIC = "diagnostic-securite"
-
-
-@dataclass(frozen=True)
-class VisitSummary:
-    """One row of the visit list."""
-
-    id: str
-    commune_code: str
-    commune_name: str
-    departement: str
-    visit_date: date
-    visit_type: VisitType
-    status: VisitStatus
-    author: str
-    answered: int
-    total: int
-
-    @property
-    def progress(self) -> float:
-        return self.answered / self.total if self.total else 0.0
 
 
 def _pick_form(svc: Services, form_id: str | None, default: str, kind: FormKind) -> FormDefinition:
@@ -317,128 +306,3 @@ def participant_ids(svc: Services, visit_id: str) -> list[str]:
                 )
             )
         )
-
-
-@dataclass(frozen=True)
-class VisitFilter:
-    text: str = ""
-    status: VisitStatus | None = None
-    departement: str | None = None
-    date_from: date | None = None
-    date_to: date | None = None
-
-
-def _filtered(query: Select, flt: VisitFilter) -> Select:  # type: ignore[type-arg]
-    query = query.where(Visit.deleted_at.is_(None))
-    if flt.text.strip():
-        pattern = f"%{flt.text.strip()}%"
-        query = query.where(
-            or_(
-                Visit.commune_name.ilike(pattern),
-                Visit.commune_code.like(pattern),
-                Visit.author.ilike(pattern),
-            )
-        )
-    if flt.status is not None:
-        query = query.where(Visit.status == flt.status)
-    if flt.departement:
-        query = query.where(Visit.departement == flt.departement)
-    if flt.date_from is not None:
-        query = query.where(Visit.visit_date >= flt.date_from)
-    if flt.date_to is not None:
-        query = query.where(Visit.visit_date <= flt.date_to)
-    return query
-
-
-_SUMMARY_COLUMNS = (
-    Visit.id,
-    Visit.commune_code,
-    Visit.commune_name,
-    Visit.departement,
-    Visit.visit_date,
-    Visit.visit_type,
-    Visit.status,
-    Visit.author,
-    Visit.checklist_form_id,
-    Visit.checklist_form_version,
-    Visit.diagnostic_form_id,
-    Visit.diagnostic_form_version,
-)
-
-
-def list_visits(
-    svc: Services, flt: VisitFilter | None = None, limit: int | None = None, offset: int = 0
-) -> list[VisitSummary]:
-    """Visits newest first, with the checklist progress (answered / items).
-
-    Answers are counted for the returned page only, so a first page stays fast
-    however many visits and answers the database holds.
-    """
-    # Plain columns, not ORM objects: this runs at start-up and on every list refresh.
-    query = _filtered(select(*_SUMMARY_COLUMNS), flt or VisitFilter()).order_by(
-        Visit.visit_date.desc(), Visit.id.desc()
-    )
-    if limit is not None:
-        query = query.limit(limit).offset(offset)
-    with svc.store.reading() as session:
-        page = list(session.execute(query))
-        counts: dict[str, int] = {}
-        ids = [visit.id for visit in page]
-        for start in range(0, len(ids), 500):  # stay under SQLite's variable limit
-            chunk = ids[start : start + 500]
-            rows = session.execute(
-                select(Answer.visit_id, func.count())
-                .where(
-                    Answer.visit_id.in_(chunk),
-                    Answer.deleted_at.is_(None),
-                    Answer.value.is_not(None),
-                )
-                .group_by(Answer.visit_id)
-            )
-            counts.update((visit_id, int(n)) for visit_id, n in rows)
-    totals: dict[tuple[str | None, int | None, str | None, int | None], int] = {}
-    summaries = []
-    for visit in page:
-        key = (
-            visit.checklist_form_id,
-            visit.checklist_form_version,
-            visit.diagnostic_form_id,
-            visit.diagnostic_form_version,
-        )
-        if key not in totals:
-            totals[key] = _form_size(svc, visit)
-        summaries.append(
-            VisitSummary(
-                id=visit.id,
-                commune_code=visit.commune_code,
-                commune_name=visit.commune_name,
-                departement=visit.departement,
-                visit_date=visit.visit_date,
-                visit_type=VisitType(visit.visit_type),
-                status=VisitStatus(visit.status),
-                author=visit.author,
-                answered=counts.get(visit.id, 0),
-                total=totals[key],
-            )
-        )
-    return summaries
-
-
-def _form_size(svc: Services, visit: Visit | Row[Any]) -> int:
-    total = 0
-    for form in _checklist_forms_or_none(svc, visit):
-        total += sum(1 for _ in form.iter_items())
-    return total
-
-
-def _checklist_forms_or_none(svc: Services, visit: Visit | Row[Any]) -> list[FormDefinition]:
-    try:
-        return _checklist_forms(svc, visit)
-    except NotFound:
-        return []  # a form that is no longer installed: the list still shows the visit
-
-
-def count_visits(svc: Services, flt: VisitFilter | None = None) -> int:
-    query = _filtered(select(func.count(Visit.id)), flt or VisitFilter())
-    with svc.store.reading() as session:
-        return int(session.scalar(query) or 0)

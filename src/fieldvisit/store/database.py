@@ -14,19 +14,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 # The dialect is otherwise imported inside the first create_engine(), on the start-up
 # path that a person waits for; importing it here moves that cost to import time.
 import sqlalchemy.dialects.sqlite.pysqlite  # noqa: F401
-from sqlalchemy import Engine, create_engine, event, exc
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Connection, Engine, create_engine, event, exc
 
 from fieldvisit.core.errors import BadInput, FieldvisitError
 from fieldvisit.core.ids import new_id
 from fieldvisit.paths import DataDir
 from fieldvisit.store.backup import backup_database, copy_database, rotate_backups
 from fieldvisit.store.schema_version import HEAD_REVISION, KNOWN_REVISIONS
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
@@ -205,13 +207,27 @@ def translate_error(err: exc.DBAPIError, path: Path) -> StoreError:
 
 
 class Store:
-    """The opened database of one data dir. One Session per unit of work."""
+    """The opened database of one data dir. One Session per unit of work.
+
+    The ORM (sqlalchemy.orm and the models, about 100 ms of imports) is loaded by the
+    first session, not by opening the store: the visit list of a cold start reads
+    through `connection()` with Core statements (services/listing.py) and shows its
+    first rows before any ORM import.
+    """
 
     def __init__(self, engine: Engine, data_dir: DataDir) -> None:
         self.engine = engine
         self.data_dir = data_dir
         self.device_id = ""
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._session_factory: sessionmaker[Session] | None = None
+
+    @property
+    def _sessions(self) -> sessionmaker[Session]:
+        if self._session_factory is None:
+            from sqlalchemy.orm import sessionmaker
+
+            self._session_factory = sessionmaker(self.engine, expire_on_commit=False)
+        return self._session_factory
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -230,6 +246,15 @@ class Store:
         try:
             with self._sessions() as session:
                 yield session
+        except exc.DatabaseError as err:
+            raise translate_error(err, self.data_dir.database) from err
+
+    @contextmanager
+    def connection(self) -> Iterator[Connection]:
+        """A Core connection for reads (no ORM); nothing is committed."""
+        try:
+            with self.engine.connect() as connection:
+                yield connection
         except exc.DatabaseError as err:
             raise translate_error(err, self.data_dir.database) from err
 

@@ -129,7 +129,16 @@ class Answer(SyncColumns, Base):
     item_id: Mapped[str] = mapped_column(String(64))
     value: Mapped[Any] = mapped_column(JSONValue, nullable=True)
     comment: Mapped[str] = mapped_column(Text, default="")
-    __table_args__ = (UniqueConstraint("visit_id", "form_id", "item_id"),)
+    __table_args__ = (
+        UniqueConstraint("visit_id", "form_id", "item_id"),
+        # The visit list counts the given answers of each visit: a partial index of
+        # exactly those rows answers the count from the index alone (revision 0003).
+        Index(
+            "ix_answers_given_visit_id",
+            "visit_id",
+            sqlite_where=text("deleted_at IS NULL AND value IS NOT NULL"),
+        ),
+    )
 
 
 class Interview(SyncColumns, Base):
@@ -230,6 +239,9 @@ USER_RECORD_MODELS: tuple[type[SyncColumns], ...] = (
     QuickNote,
 )
 
+# The sync bookkeeping tables (revision 0002) belong to the same schema: importing the
+# models always gives Alembic and the tests the whole metadata.
+from fieldvisit.store import sync_models  # noqa: E402, F401
 
 # Resolve relationships and column mappings now, at import, rather than inside the
 # first query a person waits for (and so that a mapping mistake fails loudly at once).

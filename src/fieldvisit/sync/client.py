@@ -44,6 +44,11 @@ class ServerUnreachable(SyncError):
     pass
 
 
+class CertificateRejected(ServerUnreachable):
+    """The server's TLS certificate is not trusted here (unknown authority, wrong name,
+    expired): a custom CA file may be needed."""
+
+
 class ConnectionLost(ServerUnreachable):
     """The request may have reached the server but its answer did not come back."""
 
@@ -138,7 +143,7 @@ class SyncClient:
             yield
         except httpx.ConnectError as err:
             if isinstance(err.__cause__, ssl.SSLError) or "CERTIFICATE" in str(err).upper():
-                raise ServerUnreachable(
+                raise CertificateRejected(
                     f"Certificat du serveur {where} non reconnu ({err}). Vérifiez l'adresse, "
                     "ou indiquez le fichier de l'autorité de certification de votre "
                     "organisation (--ca-file)."

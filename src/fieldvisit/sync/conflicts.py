@@ -6,17 +6,27 @@ stamped and pushed at the next sync; the conflict row keeps what was decided.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any, Literal
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from fieldvisit.core import domain
 from fieldvisit.core.errors import BadInput, NotFound
+from fieldvisit.forms.enums import ItemType
+from fieldvisit.forms.schema import FormDefinition, FormItem
 from fieldvisit.services.context import Services
+from fieldvisit.store.models import Contact, Interview, Visit
 from fieldvisit.store.serialize import MODELS_BY_TABLE
 from fieldvisit.store.sync_models import SyncConflict
 from fieldvisit.sync.local import to_columns, wire_value
+from fieldvisit.sync.wire import TABLES, check_field
 
 Choice = Literal["local", "remote", "value"]
+LABEL_LENGTH = 80
+YES_NO_NA_LABELS = {"oui": "Oui", "non": "Non", "na": "Sans objet"}
 
 
 def open_conflicts(svc: Services) -> list[SyncConflict]:
@@ -62,6 +72,9 @@ def resolve_conflict(svc: Services, conflict_id: str, choice: Choice, value: Any
             chosen = {"local": conflict.local_value, "remote": conflict.remote_value}.get(
                 choice, value
             )
+            problem = check_field(conflict.table_name, conflict.field_name, chosen)
+            if choice == "value" and problem:
+                raise BadInput(f"Valeur refusée : {problem}.")
             current = wire_value(getattr(record, conflict.field_name))
             if chosen != current:
                 converted = to_columns(conflict.table_name, {conflict.field_name: chosen})
@@ -69,3 +82,213 @@ def resolve_conflict(svc: Services, conflict_id: str, choice: Choice, value: Any
                 svc.stamp(record)
         conflict.resolved_at = svc.clock()
         conflict.resolution = choice
+
+
+# --- what the conflict view shows --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConflictEntry:
+    """An open conflict with what a person needs to recognise it.
+
+    `value_labels` maps stored codes to their French labels (a choice of a form item,
+    a status…) for this field; `field_kind` is the wire kind of the field ("text", "str",
+    "int", "date", "json"…; "" for a delete conflict).
+    """
+
+    id: str
+    table: str
+    record_id: str
+    field_name: str
+    conflict_kind: str
+    local: Any
+    remote: Any
+    base: Any
+    created_at: datetime
+    field_kind: str = ""
+    visit_id: str | None = None
+    commune_name: str = ""
+    departement: str = ""
+    visit_date: date | None = None
+    record_label: str = ""
+    value_labels: dict[str, str] = field(default_factory=dict)
+    # When the server's version was written, if the record still carries its stamp.
+    remote_updated_at: datetime | None = None
+    # Free text (a summary, a comment, a text answer): a merged value may be typed.
+    free_text: bool = False
+
+    @property
+    def editable(self) -> bool:
+        """A merged value can be typed: free text whose two values are texts."""
+        return (
+            self.conflict_kind != "delete"
+            and self.free_text
+            and all(isinstance(v, str) or v is None for v in (self.local, self.remote))
+        )
+
+
+# Text columns that hold codes or references, never typed by hand.
+_CODE_FIELDS = frozenset(
+    {"commune_code", "departement", "sha256", "media_type", "form_id", "item_id", "theme_id",
+     "moved_to", "visit_id", "contact_id", "interview_id", "previous_visit_id",
+     "carried_from_id", "checklist_form_id", "diagnostic_form_id"}
+)  # fmt: skip
+_FREE_TEXT_ITEMS = frozenset({ItemType.text, ItemType.long_text})
+
+_ENUM_FIELDS: dict[str, type[domain.LabelledEnum]] = {
+    "status": domain.VisitStatus,
+    "visit_type": domain.VisitType,
+    "horizon": domain.Horizon,
+    "porteur": domain.Porteur,
+    "dispositif": domain.Dispositif,
+    "role": domain.ContactRole,
+}
+
+
+def conflict_entries(svc: Services) -> list[ConflictEntry]:
+    """The open conflicts, oldest first, described for the conflict view."""
+    entries = []
+    with svc.store.reading() as session:
+        for conflict in session.scalars(
+            select(SyncConflict)
+            .where(SyncConflict.resolved_at.is_(None))
+            .order_by(SyncConflict.created_at, SyncConflict.id)
+        ):
+            entries.append(_describe(svc, session, conflict))
+    return entries
+
+
+def _describe(svc: Services, session: Session, conflict: SyncConflict) -> ConflictEntry:
+    model = MODELS_BY_TABLE.get(conflict.table_name)
+    record = session.get(model, conflict.record_id) if model is not None else None
+    visit = _visit_of(session, conflict.table_name, record)
+    label, labels, item_type = _record_label(svc, session, conflict, record, visit)
+    remote_at = None
+    if record is not None and record.updated_by != svc.store.device_id and not record.pending:
+        remote_at = record.updated_at
+    kind = TABLES.get(conflict.table_name, {}).get(conflict.field_name, "")
+    if item_type is not None:  # an answer's value: free text only for text items
+        free_text = item_type in _FREE_TEXT_ITEMS
+    else:
+        free_text = (
+            kind.startswith(("text", "str"))
+            and not labels
+            and conflict.field_name not in _CODE_FIELDS
+        )
+    return ConflictEntry(
+        id=conflict.id,
+        table=conflict.table_name,
+        record_id=conflict.record_id,
+        field_name=conflict.field_name,
+        conflict_kind=conflict.kind,
+        local=conflict.local_value,
+        remote=conflict.remote_value,
+        base=conflict.base_value,
+        created_at=conflict.created_at,
+        field_kind=kind,
+        visit_id=visit.id if visit is not None else None,
+        commune_name=visit.commune_name if visit is not None else "",
+        departement=visit.departement if visit is not None else "",
+        visit_date=visit.visit_date if visit is not None else None,
+        record_label=label,
+        value_labels=labels,
+        remote_updated_at=remote_at,
+        free_text=free_text,
+    )
+
+
+def _visit_of(session: Session, table: str, record: Any) -> Visit | None:
+    if record is None:
+        return None
+    if table == "visits":
+        return record  # type: ignore[no-any-return]
+    visit_id = getattr(record, "visit_id", None)
+    if visit_id is None and getattr(record, "interview_id", None):
+        interview = session.get(Interview, record.interview_id)
+        visit_id = interview.visit_id if interview is not None else None
+    return session.get(Visit, visit_id) if visit_id else None
+
+
+def _short(text: str | None) -> str:
+    first = (text or "").strip().splitlines()[0] if (text or "").strip() else ""
+    return first if len(first) <= LABEL_LENGTH else first[: LABEL_LENGTH - 1] + "…"
+
+
+def _form(svc: Services, form_id: str | None, version: int | None) -> FormDefinition | None:
+    if not form_id:
+        return None
+    try:
+        return svc.forms.get(form_id, version) if version else svc.forms.latest(form_id)
+    except NotFound:
+        return None
+
+
+def _visit_form(svc: Services, visit: Visit | None, form_id: str) -> FormDefinition | None:
+    version = None
+    if visit is not None and form_id == visit.checklist_form_id:
+        version = visit.checklist_form_version
+    elif visit is not None and form_id == visit.diagnostic_form_id:
+        version = visit.diagnostic_form_version
+    return _form(svc, form_id, version)
+
+
+def _item(form: FormDefinition | None, item_id: str) -> FormItem | None:
+    if form is None:
+        return None
+    try:
+        return form.item(item_id)
+    except KeyError:
+        return None
+
+
+def _answer_description(
+    item: FormItem | None, item_id: str, name: str, labels: dict[str, str]
+) -> tuple[str, dict[str, str], ItemType | None]:
+    """(item label, value labels, item type) of an answer's field."""
+    if item is None:
+        return item_id, labels, None
+    if name != "value":
+        return item.label, labels, None
+    choices = {choice.id: choice.label for choice in item.choices}
+    if item.type == ItemType.yes_no_na:
+        choices = dict(YES_NO_NA_LABELS)
+    return item.label, choices, item.type
+
+
+def _record_label(
+    svc: Services, session: Session, conflict: SyncConflict, record: Any, visit: Visit | None
+) -> tuple[str, dict[str, str], ItemType | None]:
+    """A short French name of the record, the labels of the field's stored codes, and
+    for an answer's value the form item's type."""
+    table, name = conflict.table_name, conflict.field_name
+    labels: dict[str, str] = {}
+    enum = _ENUM_FIELDS.get(name)
+    if enum is not None and not (table == "recommendations" and name == "status"):
+        labels = {member.value: member.label for member in enum}
+    if table == "recommendations" and name == "status":
+        labels = {member.value: member.label for member in domain.ActionStatus}
+    if name == "priority":
+        labels = {str(k): v for k, v in domain.PRIORITY_LABELS.items()}
+    if name == "level":
+        labels = {str(k): v for k, v in domain.CONCERN_LABELS.items() if k is not None}
+    if record is None:
+        return "", labels, None
+    if table == "answers":
+        item = _item(_visit_form(svc, visit, record.form_id), record.item_id)
+        return _answer_description(item, record.item_id, name, labels)
+    if table == "interview_answers":
+        interview = session.get(Interview, record.interview_id)
+        form = _form(svc, interview.form_id, interview.form_version) if interview else None
+        return _answer_description(_item(form, record.item_id), record.item_id, name, labels)
+    if table == "theme_ratings":
+        form = _visit_form(svc, visit, visit.diagnostic_form_id or "") if visit else None
+        themes = {theme.id: theme.label for theme in form.iter_themes()} if form else {}
+        return themes.get(record.theme_id, record.theme_id), labels, None
+    if table in ("visit_participants", "interviewees"):
+        contact = session.get(Contact, record.contact_id)
+        return (contact.name if contact is not None else ""), labels, None
+    for attribute in ("title", "name", "filename", "text"):
+        value = getattr(record, attribute, None)
+        if isinstance(value, str) and value.strip():
+            return _short(value), labels, None
+    return "", labels, None

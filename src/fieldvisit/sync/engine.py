@@ -7,14 +7,16 @@
    local transaction (with foreign keys checked at commit, since a child may come
    before its parent in sequence order), and the cursor moves in that same
    transaction: a cut connection during the pull changes nothing locally.
-3. Push (rules 2, 3): pending rows in batches with a client-made id; a lost answer is
-   retried with the same id (the server replays its answer). Accepted rows are marked
+3. Push (rules 2, 3): pending rows in batches with a client-made id, pipelined (the
+   next batch is read while one is on the wire); a lost answer is retried with the
+   same id (the server replays its answer). Accepted rows are marked
    clean only if not edited meanwhile; conflicts are merged against the server's
    record and pushed again (a bounded number of times).
 4. Published forms that are missing here are downloaded and checked.
 
 Wall clocks are never compared (rule 7): versions decide. Progress goes through a
-callback (stage, done, total) for the CLI and the UI.
+callback (stage, done, total) for the CLI and the UI; `cancel` (an Event) stops a round
+at its next safe point (the app is closing).
 """
 
 from __future__ import annotations
@@ -22,11 +24,13 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import exc, select
 from sqlalchemy.orm import Session
@@ -48,6 +52,7 @@ from fieldvisit.sync.wire import (
 )
 
 Progress = Callable[[str, int, int], None]
+T = TypeVar("T")
 CHUNK_BYTES = 8 * 1024 * 1024
 UPLOAD_STREAMS = 6
 PUSH_ROUNDS = 4
@@ -56,6 +61,25 @@ SEND_TRIES = 3
 
 def _no_progress(_stage: str, _done: int, _total: int) -> None:
     pass
+
+
+def _batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class SyncCancelled(Exception):
+    """The round was asked to stop (the app is closing); not an error to remember.
+
+    Raised only at safe points: before a pull is applied, between push batches, between
+    file chunks. What the server acknowledged is recorded; the rest goes next time.
+    """
 
 
 @dataclass
@@ -68,6 +92,9 @@ class SyncReport:
     rejected: list[str] = field(default_factory=list)
     forms: int = 0
     missing_files: list[str] = field(default_factory=list)
+    # Visits whose records this round changed locally (pulled or merged): the app
+    # reloads an open one.
+    changed_visits: set[str] = field(default_factory=set)
 
     def describe(self) -> str:
         parts = [f"{self.pulled} reçu(s)", f"{self.pushed} envoyé(s)"]
@@ -91,13 +118,19 @@ class SyncEngine:
         *,
         batch_size: int = MAX_BATCH_CHANGES,
         page_size: int = MAX_PAGE_RECORDS,
+        cancel: threading.Event | None = None,
     ) -> None:
         self.svc = svc
         self.client = client
         self.progress = progress or _no_progress
         self.batch_size = batch_size
         self.page_size = page_size
+        self.cancel = cancel or threading.Event()
         self.files = AttachmentFiles(svc.data_dir.attachments)
+
+    def _check_cancelled(self) -> None:
+        if self.cancel.is_set():
+            raise SyncCancelled
 
     # --- the round ---------------------------------------------------------------------
 
@@ -118,7 +151,7 @@ class SyncEngine:
 
     def _forms_digest(self) -> str | None:
         with self.svc.store.reading() as session:
-            return local.sync_state(session).forms_digest
+            return local.read_sync_state(session).forms_digest
 
     def _save_forms_digest(self, digest: str) -> None:
         with self.svc.store.transaction() as session:
@@ -181,7 +214,8 @@ class SyncEngine:
                 report.missing_files.append(sha)
         # A few files at a time: each upload waits on the network, the disk and the
         # server's database in turn, so parallel streams keep the link busy.
-        with ThreadPoolExecutor(max_workers=UPLOAD_STREAMS) as pool:
+        pool = ThreadPoolExecutor(max_workers=UPLOAD_STREAMS)
+        try:
             futures = [pool.submit(self.upload_file, sha, path) for sha, path in todo]
             for done, future in enumerate(futures, start=1):
                 sent = future.result()
@@ -189,6 +223,8 @@ class SyncEngine:
                     report.uploaded_files += 1
                     report.uploaded_bytes += sent
                 self.progress("upload", done, len(todo))
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)  # after a failure: no new file
 
     def upload_file(self, sha: str, path: Path) -> int:
         """Upload one file from where the server stopped; the number of bytes sent.
@@ -204,6 +240,7 @@ class SyncEngine:
         sent = 0
         with path.open("rb") as fh:
             while not status.complete:
+                self._check_cancelled()
                 offset = status.received if status.size in (None, size) else 0
                 fh.seek(offset)
                 data = fh.read(CHUNK_BYTES)
@@ -239,11 +276,12 @@ class SyncEngine:
     def pull(self, report: SyncReport) -> str:
         """Pull and apply everything new; the server's forms digest."""
         with self.svc.store.reading() as session:
-            state = local.sync_state(session)
+            state = local.read_sync_state(session)
             cursor, scope = state.cursor, state.scope
         start = cursor
         records: list[PulledRecord] = []
         while True:
+            self._check_cancelled()
             page = self.client.pull(after=cursor, limit=self.page_size)
             if page.scope != scope and cursor > 0:
                 # New role or territories: records of a newly granted territory are
@@ -261,6 +299,7 @@ class SyncEngine:
                 break
         if cursor == start and not records and scope == state.scope:
             return digest
+        self._check_cancelled()
         with self._sync_transaction() as session:
             stats = local.apply_pulled(session, records, self.svc.clock())
             state = local.sync_state(session)
@@ -268,6 +307,7 @@ class SyncEngine:
             state.scope = scope
         report.pulled += stats.applied
         report.conflicts += stats.conflicts
+        report.changed_visits |= stats.visit_ids
         return digest
 
     # --- push --------------------------------------------------------------------------
@@ -275,29 +315,42 @@ class SyncEngine:
     def push(self, report: SyncReport) -> None:
         skip: set[tuple[str, str]] = set()
         for _round in range(PUSH_ROUNDS):
-            with self.svc.store.reading() as session:
-                outgoing = local.collect_pending(session, skip)
-            if not outgoing:
+            sent, conflicts = self._push_round(report, skip)
+            if not sent or not conflicts:
                 return
-            conflicts = 0
-            batches = [
-                outgoing[start : start + self.batch_size]
-                for start in range(0, len(outgoing), self.batch_size)
-            ]
-            done = 0
-            # One batch on the wire while the previous answer is recorded locally.
-            # Batches still reach the server one after the other, in parent-first order.
+
+    def _push_round(self, report: SyncReport, skip: set[tuple[str, str]]) -> tuple[int, int]:
+        """Send every pending change once: (how many were sent, how many conflicted).
+
+        A pipeline: while batch k is on the wire (the server checks and writes it), the
+        next one is read here; once k's answer is in, k+1 goes out and k's answer is
+        recorded while the server works on k+1. Batches still reach the server one
+        after the other, in parent-first order.
+        """
+        conflicts = 0
+        done = 0
+        with self.svc.store.reading() as session:
+            total = local.count_pending(session) - len(skip)
             with ThreadPoolExecutor(max_workers=1) as sender:
-                in_flight = sender.submit(self._send, batches[0])
-                for index, batch in enumerate(batches):
-                    result = in_flight.result()
-                    if index + 1 < len(batches):
-                        in_flight = sender.submit(self._send, batches[index + 1])
-                    conflicts += self._record_result(batch, result, report, skip)
-                    done += len(batch)
-                    self.progress("push", done, len(outgoing))
-            if not conflicts:
-                return
+                in_flight: tuple[list[local.Outgoing], Future[PushResult]] | None = None
+                for batch in _batched(local.iter_pending(session, skip), self.batch_size):
+                    if in_flight is not None:
+                        sent, result = in_flight[0], in_flight[1].result()
+                        if self.cancel.is_set():  # the answer in hand is recorded first
+                            self._record_result(sent, result, report, skip)
+                            raise SyncCancelled
+                        in_flight = (batch, sender.submit(self._send, batch))
+                        conflicts += self._record_result(sent, result, report, skip)
+                        done += len(sent)
+                        self.progress("push", done, max(total, done))
+                    else:
+                        in_flight = (batch, sender.submit(self._send, batch))
+                if in_flight is not None:
+                    sent, result = in_flight[0], in_flight[1].result()
+                    conflicts += self._record_result(sent, result, report, skip)
+                    done += len(sent)
+                    self.progress("push", done, max(total, done))
+        return done, conflicts
 
     def _send(self, batch: list[local.Outgoing]) -> PushResult:
         request = PushBatch.model_construct(
@@ -336,6 +389,7 @@ class SyncEngine:
                     conflicts += 1
                     stats = local.apply_pulled(session, [answer.current], now)
                     report.conflicts += stats.conflicts
+                    report.changed_visits |= stats.visit_ids
                 else:
                     skip.add(outgoing.key)
                     report.rejected.append(f"{answer.table} {answer.id} : {answer.reason}")

@@ -8,8 +8,8 @@ under a second); the caller owns the transaction.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -21,7 +21,14 @@ from fieldvisit.store.models import USER_RECORD_MODELS
 from fieldvisit.store.sync_models import STATE_ROW, SyncBase, SyncConflict, SyncState
 from fieldvisit.store.types import JSONValue, UTCDateTime
 from fieldvisit.sync.merge import MergeResult, Side, merge_record
-from fieldvisit.sync.wire import LONG_TEXT_FIELDS, TABLE_ORDER, TABLES, Change, PulledRecord
+from fieldvisit.sync.wire import (
+    LONG_TEXT_FIELDS,
+    REFERENCES,
+    TABLE_ORDER,
+    TABLES,
+    Change,
+    PulledRecord,
+)
 
 SYNC_COLUMNS = ("id", "updated_at", "updated_by", "server_version", "pending", "deleted_at")
 CHUNK = 500
@@ -130,12 +137,20 @@ def to_columns(table: str, fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def sync_state(session: Session) -> SyncState:
+    """The sync state row, created if missing (in a write transaction)."""
     state = session.get(SyncState, STATE_ROW)
     if state is None:
         state = SyncState(id=STATE_ROW, cursor=0)
         session.add(state)
         session.flush()
     return state
+
+
+def read_sync_state(session: Session) -> SyncState:
+    """The sync state row, or a blank one not saved: reading never writes (a write in a
+    read transaction would take SQLite's write lock from the app's autosaves)."""
+    state = session.get(SyncState, STATE_ROW)
+    return state if state is not None else SyncState(id=STATE_ROW, cursor=0)
 
 
 # --- applying pulled records -----------------------------------------------------------
@@ -145,6 +160,7 @@ def sync_state(session: Session) -> SyncState:
 class ApplyStats:
     applied: int = 0
     conflicts: int = 0
+    visit_ids: set[str] = field(default_factory=set)  # visits whose records changed
 
 
 def _fetch(session: Session, table: str, ids: Sequence[str]) -> dict[str, Any]:
@@ -171,6 +187,7 @@ def _fetch_bases(session: Session, table: str, ids: Sequence[str]) -> dict[str, 
 def apply_pulled(session: Session, records: Iterable[PulledRecord], now: datetime) -> ApplyStats:
     """Apply server records: insert new ones, overwrite clean ones, merge pending ones."""
     stats = ApplyStats()
+    touched = _Touched()
     by_table: dict[str, dict[str, PulledRecord]] = {}
     for record in records:
         by_table.setdefault(record.table, {})[record.id] = record  # a later seq wins
@@ -190,6 +207,7 @@ def apply_pulled(session: Session, records: Iterable[PulledRecord], now: datetim
             if row is not None and record.version <= row.server_version:
                 continue  # already have it (our own push coming back, or a re-send)
             stats.applied += 1
+            touched.add(table, record_id, fields)
             if row is None:
                 inserts.append(_raw_row(table, record, fields))
             elif not row.pending:
@@ -206,7 +224,52 @@ def apply_pulled(session: Session, records: Iterable[PulledRecord], now: datetim
                 inserts,
             )
         upsert_bases(session, new_bases)
+    stats.visit_ids = touched.visit_ids(session)
     return stats
+
+
+class _Touched:
+    """The visits that applied records belong to (a contact: the visits it takes part in)."""
+
+    def __init__(self) -> None:
+        self.visits: set[str] = set()
+        self.interviews: set[str] = set()
+        self.contacts: set[str] = set()
+
+    def add(self, table: str, record_id: str, fields: dict[str, Any]) -> None:
+        if table == "visits":
+            self.visits.add(record_id)
+        elif table == "contacts":
+            self.contacts.add(record_id)
+        elif table == "interviews":
+            self.interviews.add(record_id)
+        visit_id, interview_id = fields.get("visit_id"), fields.get("interview_id")
+        if isinstance(visit_id, str):
+            self.visits.add(visit_id)
+        elif isinstance(interview_id, str):
+            self.interviews.add(interview_id)
+
+    def visit_ids(self, session: Session) -> set[str]:
+        found = set(self.visits)
+        queries = (
+            ("SELECT visit_id FROM interviews WHERE id IN ({})", self.interviews),
+            ("SELECT visit_id FROM visit_participants WHERE contact_id IN ({})", self.contacts),
+            (
+                "SELECT i.visit_id FROM interviewees e JOIN interviews i ON i.id = e.interview_id "
+                "WHERE e.contact_id IN ({})",
+                self.contacts,
+            ),
+        )
+        connection = session.connection()
+        for sql, wanted in queries:
+            ids = sorted(wanted)
+            for start in range(0, len(ids), CHUNK):
+                chunk = ids[start : start + CHUNK]
+                rows = connection.exec_driver_sql(
+                    sql.format(", ".join("?" * len(chunk))), tuple(chunk)
+                )
+                found.update(row[0] for row in rows)
+        return {visit_id for visit_id in found if visit_id}
 
 
 def _base_row(
@@ -329,15 +392,30 @@ class Outgoing:
         return (self.change.table, self.change.id)
 
 
-def collect_pending(session: Session, skip: set[tuple[str, str]]) -> list[Outgoing]:
-    out: list[Outgoing] = []
+# Children grouped by their visit or interview: a batch then refers to few parents, which
+# the server loads to check territory and references (1,000 answers of 125 visits, not
+# of 1,000). Other tables keep id order: UUIDv7 ids are in creation order, so a follow-up
+# visit comes after the visit it follows.
+_PUSH_ORDER = {
+    table: (
+        f"{REFERENCES[table][0][0]}, id"
+        if REFERENCES[table] and REFERENCES[table][0][0] in ("visit_id", "interview_id")
+        else "id"
+    )
+    for table in TABLES
+}
+
+
+def iter_pending(session: Session, skip: set[tuple[str, str]]) -> Iterator[Outgoing]:
+    """Pending changes, parents first, read as they are consumed (the engine sends the
+    first batch while it reads the next)."""
     connection = session.connection()
     for table in TABLE_ORDER:
         names = _FIELD_NAMES[table]
         json_names = _JSON_COLUMNS[table]
         columns = ", ".join(("id", "server_version", "updated_at", "deleted_at", *names))
         rows = connection.exec_driver_sql(
-            f"SELECT {columns} FROM {table} WHERE pending = 1 ORDER BY id"
+            f"SELECT {columns} FROM {table} WHERE pending = 1 ORDER BY {_PUSH_ORDER[table]}"
         )
         for row in rows:
             if (table, row[0]) in skip:
@@ -353,8 +431,19 @@ def collect_pending(session: Session, skip: set[tuple[str, str]]) -> list[Outgoi
                 fields=fields,
                 deleted=row[3] is not None,
             )
-            out.append(Outgoing(change, (row[2], row[3])))
-    return out
+            yield Outgoing(change, (row[2], row[3]))
+
+
+def collect_pending(session: Session, skip: set[tuple[str, str]]) -> list[Outgoing]:
+    return list(iter_pending(session, skip))
+
+
+def count_pending(session: Session) -> int:
+    connection = session.connection()
+    return sum(
+        connection.exec_driver_sql(f"SELECT count(*) FROM {table} WHERE pending = 1").scalar() or 0
+        for table in TABLE_ORDER
+    )
 
 
 def acknowledge(session: Session, accepted: Sequence[tuple[Outgoing, int]]) -> int:

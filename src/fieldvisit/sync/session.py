@@ -7,6 +7,7 @@ to one server: its versions and cursor mean nothing to another one.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -16,7 +17,7 @@ from fieldvisit.services.context import Services
 from fieldvisit.sync.client import NotAuthenticated, SyncClient, SyncError, check_server_url
 from fieldvisit.sync.credentials import token_store
 from fieldvisit.sync.engine import Progress, SyncEngine, SyncReport
-from fieldvisit.sync.local import sync_state
+from fieldvisit.sync.local import read_sync_state, sync_state
 from fieldvisit.sync.wire import UserInfo
 
 
@@ -32,7 +33,7 @@ def login(
 ) -> UserInfo:
     url = server_url.rstrip("/") if http is not None else check_server_url(server_url)
     with svc.store.reading() as session:
-        state = sync_state(session)
+        state = read_sync_state(session)
         previous = state.server_url
     if previous and previous != url:
         raise BadInput(
@@ -52,9 +53,28 @@ def login(
     return answer.user
 
 
+@dataclass(frozen=True)
+class SessionInfo:
+    """Which server and user this data dir syncs with, and whether a token is kept."""
+
+    server_url: str | None
+    username: str | None
+    ca_file: str | None
+    signed_in: bool
+
+
+def session_info(svc: Services) -> SessionInfo:
+    """For the settings dialog. Reads the keyring: call it off the UI thread."""
+    with svc.store.reading() as session:
+        state = read_sync_state(session)
+        url, username, ca_file = state.server_url, state.username, state.ca_file
+    signed_in = bool(url and username and token_store(svc.data_dir.root).get(url, username))
+    return SessionInfo(url, username, ca_file, signed_in)
+
+
 def configured_client(svc: Services, http: httpx.Client | None = None) -> SyncClient:
     with svc.store.reading() as session:
-        state = sync_state(session)
+        state = read_sync_state(session)
         url, username, ca_file = state.server_url, state.username, state.ca_file
     if not url or not username:
         raise BadInput(
@@ -72,7 +92,7 @@ def configured_client(svc: Services, http: httpx.Client | None = None) -> SyncCl
 
 def logout(svc: Services, http: httpx.Client | None = None) -> None:
     with svc.store.reading() as session:
-        state = sync_state(session)
+        state = read_sync_state(session)
         url, username = state.server_url, state.username
     if not url or not username:
         return

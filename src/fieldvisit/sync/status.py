@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from fieldvisit.services.context import Services
 from fieldvisit.store.sync_models import SyncConflict
-from fieldvisit.sync.local import TABLE_OBJECTS, sync_state
+from fieldvisit.sync.local import TABLE_OBJECTS, read_sync_state
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class SyncStatus:
 
 def sync_status(svc: Services) -> SyncStatus:
     with svc.store.reading() as session:
-        state = sync_state(session)
+        state = read_sync_state(session)
         pending = sum(
             session.scalar(select(func.count()).select_from(t).where(t.c.pending.is_(True))) or 0
             for t in TABLE_OBJECTS.values()

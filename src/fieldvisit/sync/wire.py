@@ -237,6 +237,14 @@ def check_fields(table: str, fields: dict[str, Any]) -> str | None:
     return None
 
 
+def check_field(table: str, name: str, value: Any) -> str | None:
+    """Why value is not valid for this field (French), or None if it is."""
+    for field_name, base, nullable, length in _CHECKS.get(table, ()):
+        if field_name == name:
+            return _check_value(base, nullable, length, value)
+    return f"champ inconnu « {name} »"
+
+
 def _check_value(base: str, nullable: bool, length: int | None, value: Any) -> str | None:
     if value is None:
         return None if nullable else "valeur obligatoire"

@@ -60,15 +60,12 @@ from fieldvisit.ui.workspace_common import DATE_FORMAT, ask_confirmation, french
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
-COLUMN_WIDTHS = {
-    Column.PRIORITY: 120,
-    Column.TEXT: 320,
-    Column.THEME: 150,
-    Column.HORIZON: 110,
-    Column.PORTEUR: 130,
-    Column.DISPOSITIF: 170,
-    Column.DUE_DATE: 100,
-}
+#: Columns other than the action's text are as narrow as their longest word (labels
+#: wrap onto more lines and rows grow), or as this text where it must stay on one line;
+#: the action's text takes the rest of the width. The whole plan then fits a
+#: 1280-pixel window without scrolling sideways.
+ONE_LINE_SAMPLES = {Column.PRIORITY: "Priorité 1", Column.DUE_DATE: "00/00/0000"}
+CELL_PADDING = 14  # the cell's margins and focus frame, in pixels
 
 #: the "no due date" value of the date editor, shown with a special text
 NO_DATE = QDate(2000, 1, 1)
@@ -256,12 +253,19 @@ class ActionsPage(WorkspacePage):
         )
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
+        self._fitted_themes: list[tuple[str, str]] = []
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)  # wrapped, never cut
         header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setMinimumSectionSize(60)
-        header.setStretchLastSection(True)
-        for column, width in COLUMN_WIDTHS.items():
-            header.resizeSection(column, width)
+        header.setSectionResizeMode(Column.TEXT, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(self.table.fontMetrics().horizontalAdvance("0000"))
+        for column, sample in ONE_LINE_SAMPLES.items():
+            self._fit_column(column, [sample])
+        for column, enum in ENUM_COLUMNS.items():
+            self._fit_column(column, [word for member in enum for word in member.label.split()])
+        self._fit_column(Column.THEME, [])
+        # Rows as high as their wrapped text (the action, a long "dispositif").
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
 
         self._delegates = {
@@ -313,6 +317,15 @@ class ActionsPage(WorkspacePage):
     def section_title(self) -> str:
         return self.tr("Action plan")
 
+    def _fit_column(self, column: Column, words: list[str]) -> None:
+        """Width for the column's title and the widest of these words (or phrases)."""
+        title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
+        header = self.table.horizontalHeader()
+        metrics = self.table.fontMetrics()
+        widths = [header.fontMetrics().horizontalAdvance(title)]
+        widths.extend(metrics.horizontalAdvance(word) for word in words)
+        header.resizeSection(column, max(widths) + CELL_PADDING)
+
     # --- loading ---------------------------------------------------------------------
 
     def load_visit(self, visit_id: str) -> None:
@@ -327,6 +340,9 @@ class ActionsPage(WorkspacePage):
         if plan.visit.id != self.visit_id:
             return  # another visit was opened meanwhile
         self.model.set_rows(plan.rows, plan.themes, plan.previous_visit_date)
+        if plan.themes != self._fitted_themes:  # another grid: its own theme labels
+            self._fitted_themes = plan.themes
+            self._fit_column(Column.THEME, [w for _id, label in plan.themes for w in label.split()])
         self._update_buttons()
 
     # --- editing ---------------------------------------------------------------------
@@ -344,14 +360,31 @@ class ActionsPage(WorkspacePage):
         self.table.edit(index)
         self._update_buttons()
 
-    def _commit_open_editor(self) -> None:
+    def open_editor(self) -> QWidget | None:
+        """The cell editor open in the table, if any.
+
+        Only while the table is editing: once an editor is closed, the table's focus
+        widget can still be that editor (deleted later), which the table would refuse
+        ("commitData called with an editor that does not belong to this view").
+        """
+        if self.table.state() != QAbstractItemView.State.EditingState:
+            return None
         editor = self.table.indexWidget(self.table.currentIndex())
-        focus = self.table.focusWidget()
-        for widget in (editor, focus):
-            if widget is not None and widget is not self.table and self.table.isAncestorOf(widget):
-                self.table.commitData(widget)
-                self.table.closeEditor(widget, QAbstractItemDelegate.EndEditHint.NoHint)
-                return
+        if editor is not None:
+            return editor
+        # The focus may be inside the editor (a date editor's line edit): editors are
+        # children of the table's viewport.
+        widget = self.table.focusWidget()
+        viewport = self.table.viewport()
+        while widget is not None and widget.parentWidget() is not viewport:
+            widget = widget.parentWidget()
+        return widget
+
+    def _commit_open_editor(self) -> None:
+        editor = self.open_editor()
+        if editor is not None:
+            self.table.commitData(editor)
+            self.table.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
 
     def _field_edited(self, rec: RecommendationRow, field: str) -> None:
         self.table.resizeRowToContents(self.model.row_of(rec))

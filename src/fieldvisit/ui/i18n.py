@@ -19,7 +19,7 @@ from xml.etree import ElementTree
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
 
-from fieldvisit.paths import asset_path
+from fieldvisit.assets import asset_path
 
 log = logging.getLogger(__name__)
 

@@ -1,12 +1,22 @@
-"""The app's icons: SVG files drawn for fieldvisit, crisp at any screen density."""
+"""The app's icons: SVG files drawn for fieldvisit, crisp at any screen density.
+
+The line icons are drawn in one ink, `INK`. On a selected row (the workspace's section
+list, a highlighted menu entry) that blue would vanish into the highlight, so these
+icons are drawn by `InkIconEngine`, which paints the ink in the palette's
+highlighted-text colour for the selected state (and follows a palette change, such
+as the system switching to a dark scheme). The app's logo keeps its own colours.
+"""
 
 from __future__ import annotations
 
 from functools import cache
 
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import QByteArray, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QGuiApplication, QIcon, QIconEngine, QImage, QPainter, QPalette, QPixmap
+from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtWidgets import QApplication, QStyleOption
 
-from fieldvisit.paths import asset_path
+from fieldvisit.assets import asset_path
 
 ICON_NAMES = (
     "about",
@@ -21,6 +31,52 @@ ICON_NAMES = (
     "quit",
     "search",
 )
+APP_ICON = "fieldvisit"
+#: the blue every line icon is drawn with (resources/icons/*.svg)
+INK = "#2f74c0"
+
+
+def selected_ink() -> str:
+    """The colour of the ink on a selected row: the palette's highlighted text."""
+    return QGuiApplication.palette().color(QPalette.ColorRole.HighlightedText).name()
+
+
+class InkIconEngine(QIconEngine):
+    """Renders an SVG icon, its ink recoloured for the selected state."""
+
+    def __init__(self, svg: str) -> None:
+        super().__init__()
+        self._svg = svg
+        self._renderers: dict[str, QSvgRenderer] = {}
+
+    def _renderer(self, mode: QIcon.Mode) -> QSvgRenderer:
+        ink = selected_ink() if mode == QIcon.Mode.Selected else INK
+        renderer = self._renderers.get(ink)
+        if renderer is None:
+            renderer = QSvgRenderer(QByteArray(self._svg.replace(INK, ink).encode()))
+            self._renderers[ink] = renderer
+        return renderer
+
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
+        if mode == QIcon.Mode.Disabled:
+            painter.drawPixmap(rect, self.pixmap(rect.size(), mode, state))
+        else:
+            self._renderer(mode).render(painter, QRectF(rect))
+
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(image)
+        self._renderer(mode).render(painter, QRectF(image.rect()))
+        painter.end()
+        pixmap = QPixmap.fromImage(image)
+        if mode == QIcon.Mode.Disabled:  # greyed out as the style greys any icon
+            style = QApplication.style()
+            return style.generatedIconPixmap(mode, pixmap, QStyleOption())
+        return pixmap
+
+    def clone(self) -> QIconEngine:
+        return InkIconEngine(self._svg)
 
 
 @cache
@@ -29,8 +85,10 @@ def icon(name: str) -> QIcon:
     path = asset_path("resources", "icons", f"{name}.svg")
     if not path.is_file():
         return QIcon()
-    return QIcon(str(path))
+    if name == APP_ICON:
+        return QIcon(str(path))
+    return QIcon(InkIconEngine(path.read_text(encoding="utf-8")))
 
 
 def app_icon() -> QIcon:
-    return icon("fieldvisit")
+    return icon(APP_ICON)

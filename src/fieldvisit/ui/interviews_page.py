@@ -54,6 +54,12 @@ if TYPE_CHECKING:
     from fieldvisit.store.models import Contact, Interview
 
 ID_ROLE = Qt.ItemDataRole.UserRole
+#: where the person left the splitters (interview list | guide; guide / free notes)
+SPLITTER_KEY = "interviews/splitter"
+PARTS_KEY = "interviews/parts"
+#: at first, the guide gets this many times the height of the free notes
+GUIDE_TO_NOTES = 4
+NOTES_MIN_LINES = 4
 
 
 def _french_date(day: date | None) -> str:
@@ -178,9 +184,11 @@ class InterviewsPage(WorkspacePage):
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter = splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.setObjectName("interviewsSplitter")
         layout.addWidget(splitter)
-        splitter.addWidget(self._build_list_side())
+        list_side = self._build_list_side()
+        splitter.addWidget(list_side)
         self.stack = QStackedWidget(self)
         self.empty_label = QLabel(
             self.tr("No interview yet. Use “New interview…” to record one."), self
@@ -193,7 +201,10 @@ class InterviewsPage(WorkspacePage):
         splitter.addWidget(self.stack)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([260, 740])
+        splitter.setCollapsible(1, False)
+        # The guide is where the work is: the list keeps the width its buttons need.
+        splitter.setSizes([list_side.minimumSizeHint().width(), 10_000])
+        self._restore_splitter(splitter, SPLITTER_KEY)
 
     def section_title(self) -> str:
         return self.tr("Interviews")
@@ -258,7 +269,8 @@ class InterviewsPage(WorkspacePage):
         header.addRow(self.tr("Interviewees:"), people)
         layout.addLayout(header)
 
-        parts = QSplitter(Qt.Orientation.Vertical, detail)
+        self.parts = parts = QSplitter(Qt.Orientation.Vertical, detail)
+        parts.setObjectName("guideSplitter")
         self.form_view = FormView(self.ctx, parts)
         self.form_view.answer_changed.connect(self._on_answer_changed)
         self.form_view.comment_changed.connect(self._on_comment_changed)
@@ -281,10 +293,25 @@ class InterviewsPage(WorkspacePage):
         notes_label.setBuddy(self.notes_edit)
         notes_layout.addWidget(self.notes_edit, 1)
         parts.addWidget(notes_box)
-        parts.setStretchFactor(0, 3)
+        parts.setStretchFactor(0, GUIDE_TO_NOTES)
         parts.setStretchFactor(1, 1)
+        parts.setCollapsible(0, False)
+        # Without sizes, the splitter would start from the parts' size hints, which
+        # leave the guide a strip on a small screen. Sizes are weights until shown.
+        notes_box.setMinimumHeight(self.fontMetrics().lineSpacing() * (NOTES_MIN_LINES + 2))
+        parts.setSizes([GUIDE_TO_NOTES * 1000, 1000])
+        self._restore_splitter(parts, PARTS_KEY)
         layout.addWidget(parts, 1)
         return detail
+
+    def _restore_splitter(self, splitter: QSplitter, key: str) -> None:
+        """Put the splitter back where the person left it; remember each move."""
+        state = self.ctx.settings.value(key)
+        if state is not None:
+            splitter.restoreState(state)
+        splitter.splitterMoved.connect(
+            lambda _pos, _index: self.ctx.settings.setValue(key, splitter.saveState())
+        )
 
     # --- loading ----------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -22,17 +23,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldvisit import __version__
 from fieldvisit.logs import current_log_file
-from fieldvisit.services import visits
-from fieldvisit.store.models import Visit
 from fieldvisit.ui.context import UiContext
 from fieldvisit.ui.icons import app_icon, icon
-from fieldvisit.ui.new_visit_dialog import NewVisitDialog
 from fieldvisit.ui.preferences import PreferencesDialog
+from fieldvisit.ui.sync_ui import install_sync
 from fieldvisit.ui.visit_list import VisitListPage
 
+# What the first window does not show is imported when first used (the workspace, the
+# new-visit dialog, the visit use cases and their ORM models): a start pays for the
+# visit list only (benchmarks/bench_ui_start.py).
 if TYPE_CHECKING:
+    from fieldvisit.store.models import Visit
+    from fieldvisit.ui.new_visit_dialog import NewVisitDialog
     from fieldvisit.ui.workspace import VisitWorkspace
 
 log = logging.getLogger(__name__)
@@ -60,19 +63,23 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.visit_list)
         self.setCentralWidget(self.stack)
 
+        self._build_status_bar()
+        self.visit_list.visits_counted.connect(self._visits_counted)
+        self.visit_list.visits_loaded.connect(self._warm_up)
+        self.visit_list.status_message.connect(self.show_message)
+        ctx.worker.busy_changed.connect(self._busy_changed)
+        # The first rows are read on the worker while the rest of the window is built.
+        self.visit_list.reload()
+
         self._build_actions()
         self._build_menus()
-        self._build_status_bar()
+        self.sync = install_sync(self, ctx)  # menu, toolbar, status; starts once shown
 
         self.visit_list.open_visit_requested.connect(self.open_visit)
         self.visit_list.new_visit_requested.connect(self.new_visit)
-        self.visit_list.visits_loaded.connect(self._visits_loaded)
         self.visit_list.current_visit_changed.connect(self._update_actions)
-        self.visit_list.status_message.connect(self.show_message)
-        ctx.worker.busy_changed.connect(self._busy_changed)
 
         self._restore_settings()
-        self.visit_list.reload()
         self._update_actions()
 
     # -- building --------------------------------------------------------------------
@@ -200,6 +207,7 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(workspace)
             workspace.back_requested.connect(self.show_list)
             workspace.visit_changed.connect(self._visit_changed)
+            workspace.visit_opened.connect(self._visit_opened)
             self._workspace = workspace
         return self._workspace
 
@@ -221,8 +229,14 @@ class MainWindow(QMainWindow):
 
     def open_visit(self, visit_id: str) -> None:
         """Show a visit in the workspace (remembered for the next start)."""
-        self.workspace.open_visit(visit_id)
         self.stack.setCurrentWidget(self.workspace)
+        self.workspace.open_visit(visit_id)  # the workspace then says visit_opened
+
+    def _visit_opened(self, visit_id: str) -> None:
+        """The workspace shows a visit, opened from here or from inside it (the link to
+        a follow-up's previous visit): remember it, title the window with its commune."""
+        from fieldvisit.services import visits
+
         self.ctx.settings.setValue(LAST_VISIT_KEY, visit_id)
         self.ctx.run(
             self.ctx.call(visits.get_visit, visit_id),
@@ -271,6 +285,8 @@ class MainWindow(QMainWindow):
     # -- commands --------------------------------------------------------------------
 
     def new_visit(self) -> NewVisitDialog:
+        from fieldvisit.ui.new_visit_dialog import NewVisitDialog
+
         dialog = NewVisitDialog(self.ctx, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.visit_created.connect(self._visit_created)
@@ -331,42 +347,13 @@ class MainWindow(QMainWindow):
         box.open()
         return box
 
-    def show_about(self) -> QMessageBox:
-        log_file = current_log_file()
-        esc = html.escape
-        data_dir = esc(str(self.ctx.services.data_dir.root))
-        data_dir_title = esc(self.tr("Data folder:"))
-        log_title = esc(self.tr("Log file:"))
-        licences_title = esc(self.tr("Licences"))
-        log_path = esc(str(log_file) if log_file else self.tr("none"))
-        licences = "<br>".join(
-            esc(text)
-            for text in (
-                self.tr("fieldvisit and its icons: MIT licence."),
-                self.tr(
-                    "Communes: « Source : Etalab, découpage administratif » "
-                    "(Licence Ouverte / Open Licence; MIT package)."
-                ),
-                self.tr("Qt for Python (PySide6): LGPL v3."),
-            )
-        )
-        paragraphs = [
-            f"<h3>fieldvisit {esc(__version__)}</h3>",
-            esc(
-                self.tr(
-                    "Field visits on everyday security for the Petites Villes de demain "
-                    "programme: checklist, interviews, diagnostic, action plan and report."
-                )
-            ),
-            f"<b>{data_dir_title}</b> {data_dir}",
-            f"<b>{log_title}</b> {log_path}",
-            f"<b>{licences_title}</b><br>{licences}",
-        ]
-        return self._info_box(
-            self.tr("About fieldvisit"),
-            "".join(f"<p>{paragraph}</p>" for paragraph in paragraphs),
-            "aboutBox",
-        )
+    def show_about(self) -> QDialog:
+        from fieldvisit.ui.about_dialog import AboutDialog  # built when asked: faster start
+
+        dialog = AboutDialog(self.ctx.services.data_dir.root, current_log_file(), self)
+        self._dialog = dialog
+        dialog.open()
+        return dialog
 
     def show_shortcuts(self) -> QMessageBox:
         rows = []
@@ -387,8 +374,14 @@ class MainWindow(QMainWindow):
 
     # -- status ----------------------------------------------------------------------
 
-    def _visits_loaded(self, count: int) -> None:
+    def _visits_counted(self, count: int) -> None:
         self.visit_count_label.setText(self.tr("%n visit(s)", "", count))
+
+    def _warm_up(self, _count: int) -> None:
+        """Once the list is complete, load what opening a visit needs (the forms and the
+        ORM models) on the worker, so that the first visit opens as fast as the next."""
+        self.visit_list.visits_loaded.disconnect(self._warm_up)
+        self.ctx.run(self.ctx.services.warm_up, on_failure=self._ignore_failure, parent=self)
 
     def _busy_changed(self, busy: bool) -> None:
         if busy:
@@ -421,6 +414,8 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
         last_visit = self.settings.value(LAST_VISIT_KEY, "")
         if last_visit:
+            from fieldvisit.services import visits
+
             self.ctx.run(
                 self.ctx.call(visits.get_visit, str(last_visit)),
                 on_success=self._reopen_last_visit,

@@ -1,10 +1,15 @@
 """Photos: import (dialog or drag and drop), thumbnails, captions, links to items.
 
+Only images are shown and imported (`attachments.list_photos`, `attach_photo`): the
+visit's other attachments, such as the issued report PDF, belong to the Rapport section.
+
 Files are copied in by the worker (`attachments.attach_file`), one operation per file so
 autosaves still get through during a long import; a progress dialog shows when several
 files come at once. A file that is not an image is refused with the service's French
 message naming it; the others are still imported. Thumbnails are rendered and decoded
 on the worker (ui/thumbnails.py): a full-size photo is never decoded on the UI thread.
+Once a photo is stored, its report-size rendition is queued on the report thread
+(ui/report_thread.py, low priority, off the database worker).
 """
 
 from __future__ import annotations
@@ -49,6 +54,7 @@ from fieldvisit.ui.context import UiContext
 from fieldvisit.ui.errors import describe, show_error
 from fieldvisit.ui.icons import icon
 from fieldvisit.ui.pages import WorkspacePage
+from fieldvisit.ui.report_thread import prepare_renditions_later
 from fieldvisit.ui.thumbnails import ThumbnailLoader
 from fieldvisit.ui.workspace_common import ChoiceDialog, ItemChoice, ask_confirmation, item_choices
 
@@ -91,7 +97,7 @@ def load_album(svc: Services, visit_id: str) -> PhotoAlbum:
     labels = {link_key(c.form_id, c.item_id): c.label for c in item_choices(forms)}
     return PhotoAlbum(
         visit,
-        attachments.list_attachments(svc, visit_id),
+        attachments.list_photos(svc, visit_id),  # issued report PDFs: Rapport section
         item_choices(checklist, photos_first=True),
         labels,
     )
@@ -119,7 +125,7 @@ def attach_unless_cancelled(svc: Services, job: ImportJob, path: Path) -> Attach
     """Runs on the worker: one file of an import (skipped once the import is cancelled)."""
     if job.cancelled:
         return None
-    return attachments.attach_file(svc, job.visit_id, path, "", job.form_id, job.item_id)
+    return attachments.attach_photo(svc, job.visit_id, path, "", job.form_id, job.item_id)
 
 
 class PhotosPage(WorkspacePage):
@@ -373,6 +379,10 @@ class PhotosPage(WorkspacePage):
     def _one_imported(self, job: ImportJob, path: Path, photo: Attachment | None) -> None:
         if photo is not None:
             job.imported.append(photo)
+            # Committed: make its report-size rendition now, in the background and at
+            # low priority, so that the report never has to decode the full photo.
+            stored = attachments.attachment_path(self.ctx.services, photo)
+            prepare_renditions_later(self.ctx, [(stored, photo.sha256)])
         self._one_finished(job)
 
     def _one_failed(self, job: ImportJob, path: Path, err: BaseException) -> None:

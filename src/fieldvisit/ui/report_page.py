@@ -1,7 +1,7 @@
-"""Rapport: hosts the report view (ui/report_view.py) when the report feature is there.
+"""Rapport: hosts the report view (ui/report_view.py).
 
-Until then, or when its parts cannot load (QtPdf missing from the Qt installation), the
-page says that the PDF report arrives with a later version, and nothing else.
+When its parts cannot load (reportlab or pypdfium2 missing from a broken installation),
+the page says that the PDF report is not available, and the rest of the workspace works.
 """
 
 from __future__ import annotations

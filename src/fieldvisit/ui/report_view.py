@@ -1,12 +1,21 @@
-"""Rapport: preview the PDF report, print it, save it, open it, issue it.
+"""Rapport: preview the PDF report, print it, save it, open it, issue it, reprint it.
 
-A self-contained widget (the workspace's Rapport section hosts it). Reports and blank
-forms are generated on the background worker into a private temporary folder, with a
-progress bar fed by the renderer; the preview shows the pages rendered by PDFium
-(`ui/pdf_document.py`, which says why not QtPdf). Printing renders
-each PDF page to an image on the printer (`print_pdf_document`). "Émettre le rapport"
-keeps the issued PDF as an attachment of the visit (report/issued.py), which
-"Réimprimer le rapport émis" shows and prints again, whatever was edited since.
+A self-contained widget (the workspace's Rapport section hosts it). Who does what:
+
+- the database worker (ui/worker.py) reads what the report needs into the report model
+  (`build_report`, ~25 ms) and keeps an issued PDF (`keep_issued`);
+- the report thread (ui/report_thread.py) draws the PDF (up to a second for 60 pages)
+  and, at low priority, makes the report-size renditions of the visit's photos as soon
+  as the visit is loaded, so that the report finds them ready: an autosave never waits
+  behind a report being drawn;
+- the UI thread shows the pages (PDFium, `ui/pdf_document.py`, which says why not
+  QtPdf) one per event-loop turn, and prints them one per turn as well (`PrintJob`),
+  with progress and a Cancel button.
+
+"Émettre le rapport" keeps the issued PDF as an attachment of the visit
+(report/issued.py); "Réimprimer le rapport émis" shows and prints that very file again,
+whatever was edited since. The visit's issued reports are listed here (the Photos
+section shows images only).
 """
 
 from __future__ import annotations
@@ -16,9 +25,11 @@ import tempfile
 import weakref
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QRectF, QSize, QUrl, Signal
+from PySide6.QtCore import QObject, QRectF, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -29,6 +40,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QProgressBar,
+    QProgressDialog,
     QPushButton,
     QToolButton,
     QVBoxLayout,
@@ -36,12 +48,25 @@ from PySide6.QtWidgets import (
 )
 
 from fieldvisit.core.domain import VisitStatus
+from fieldvisit.core.errors import BadInput
 from fieldvisit.forms import FormKind
-from fieldvisit.services import Services, thumbnails, visits
+from fieldvisit.services import Services, attachments, thumbnails, visits
 from fieldvisit.ui.context import UiContext
+from fieldvisit.ui.errors import show_error
 from fieldvisit.ui.pdf_document import PdfDocument, PdfPreview
+from fieldvisit.ui.report_thread import Deliverer, RenditionPrefetcher, report_thread
+
+if TYPE_CHECKING:
+    from fieldvisit.report.model import VisitReport
 
 MAX_PRINT_DPI = 300  # a page image at 600 dpi would take ~140 MB of memory
+
+
+@dataclass(frozen=True)
+class IssuedEntry:
+    sha256: str
+    filename: str
+    issued_on: date
 
 
 @dataclass(frozen=True)
@@ -52,9 +77,20 @@ class ReportState:
     commune: str
     visit_date: date
     status: VisitStatus
-    issued_sha256: str | None
-    issued_filename: str
-    issued_on: date | None
+    issued: tuple[IssuedEntry, ...]  # newest first
+    photos: tuple[tuple[Path, str], ...]  # (stored file, sha256) of the visit's photos
+
+    @property
+    def latest_issued(self) -> IssuedEntry | None:
+        return self.issued[0] if self.issued else None
+
+    @property
+    def issued_sha256(self) -> str | None:
+        return self.issued[0].sha256 if self.issued else None
+
+    @property
+    def issued_on(self) -> date | None:
+        return self.issued[0].issued_on if self.issued else None
 
 
 @dataclass(frozen=True)
@@ -65,58 +101,157 @@ class GeneratedPdf:
 
 def load_report_state(svc: Services, visit_id: str) -> ReportState:
     """Runs on the worker."""
-    from fieldvisit.report.issued import issued_report
+    from fieldvisit.report.issued import issued_reports
 
     visit = visits.get_visit(svc, visit_id)
-    issued = issued_report(svc, visit_id)
     return ReportState(
         visit_id=visit.id,
         commune=visit.commune_name,
         visit_date=visit.visit_date,
         status=VisitStatus(visit.status),
-        issued_sha256=issued.sha256 if issued else None,
-        issued_filename=issued.filename if issued else "",
-        issued_on=issued.created_at.astimezone().date() if issued else None,
+        issued=tuple(
+            IssuedEntry(row.sha256, row.filename, row.created_at.astimezone().date())
+            for row in issued_reports(svc, visit_id)
+        ),
+        photos=tuple(
+            (attachments.attachment_path(svc, photo), photo.sha256)
+            for photo in attachments.list_photos(svc, visit_id)
+        ),
     )
 
 
-def print_pdf_document(document: PdfDocument, printer: QPrinter) -> int:
-    """Draw the document's pages on the printer, each scaled to fit; return how many.
+def copy_pdf(source: Path, target: Path) -> Path:
+    """Runs on the worker: copy a PDF to where the person chose, atomically."""
+    from fieldvisit.report.files import atomic_output
 
-    Honours a page range chosen in the print dialog. Pages are rendered as images at
-    the printer's resolution (at most 300 dpi), which every printer driver accepts.
-    """
+    with atomic_output(target) as tmp:  # French message when the folder is unwritable
+        shutil.copyfile(source, tmp)
+    return target
+
+
+# -- printing ---------------------------------------------------------------------------
+
+
+def page_range(document: PdfDocument, printer: QPrinter) -> range:
+    """The pages to print (0-based), honouring a range chosen in the print dialog."""
     count = document.pageCount()
-    first, last = 0, count - 1
     if printer.fromPage() > 0:
         first = printer.fromPage() - 1
-        last = min(count, printer.toPage() or count) - 1
+        last = min(count, printer.toPage() or count)
+        return range(min(first, count), last)
+    return range(count)
+
+
+def print_page(document: PdfDocument, index: int, printer: QPrinter, painter: QPainter) -> None:
+    """Draw one page as an image at the printer's resolution (≤ 300 dpi), fitted."""
     dpi = min(printer.resolution(), MAX_PRINT_DPI)
+    points = document.pagePointSize(index)
+    image = document.render(
+        index, QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))
+    )
+    area = painter.viewport()
+    scale = min(area.width() / image.width(), area.height() / image.height())
+    width, height = image.width() * scale, image.height() * scale
+    painter.drawImage(QRectF(area.x() + (area.width() - width) / 2, area.y(), width, height), image)
+
+
+def print_pdf_document(document: PdfDocument, printer: QPrinter) -> int:
+    """Draw the document's pages on the printer at once; return how many.
+
+    Pages are images at the printer's resolution (at most 300 dpi), which every printer
+    driver accepts. The app prints with `PrintJob`, one page per event-loop turn.
+    """
     painter = QPainter()
     if not painter.begin(printer):
         return 0
     printed = 0
     try:
-        for index in range(first, last + 1):
+        for index in page_range(document, printer):
             if printed:
                 printer.newPage()
-            points = document.pagePointSize(index)
-            image = document.render(
-                index, QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))
-            )
-            area = painter.viewport()
-            scale = min(area.width() / image.width(), area.height() / image.height())
-            width, height = image.width() * scale, image.height() * scale
-            target = QRectF(area.x() + (area.width() - width) / 2, area.y(), width, height)
-            painter.drawImage(target, image)
+            print_page(document, index, printer, painter)
             printed += 1
     finally:
         painter.end()
     return printed
 
 
+class PrintJob(QObject):
+    """Prints a PDF file page by page, one per event-loop turn: the window stays
+    responsive during a long print, and a progress dialog offers to cancel it. The job
+    reads the file through its own PdfDocument, so the preview may change meanwhile."""
+
+    #: pages printed (0 when the printer could not start or the job was cancelled)
+    finished = Signal(int)
+
+    def __init__(self, source: Path, printer: QPrinter, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.document = PdfDocument(self)
+        self.error = self.document.load(str(source))
+        self.printer = printer
+        self.pages = list(page_range(self.document, printer))
+        self.printed = 0
+        self.cancelled = False
+        self.done = False
+        self._painter = QPainter()
+        self.progress = QProgressDialog(
+            self.tr("Printing…"), self.tr("Cancel"), 0, len(self.pages), parent
+        )
+        self.progress.setObjectName("printProgress")
+        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
+        self.progress.setMinimumDuration(400)
+        self.progress.setAutoClose(False)
+        self.progress.setAutoReset(False)
+        self.progress.canceled.connect(self.cancel)
+
+    def start(self) -> None:
+        if not self.pages or not self._painter.begin(self.printer):
+            self._finish(0)
+            return
+        QTimer.singleShot(0, self, self._next)
+
+    def cancel(self) -> None:
+        if not self.done:  # closing the progress dialog at the end also "cancels"
+            self.cancelled = True
+
+    def _next(self) -> None:
+        if self.done:
+            return
+        if self.cancelled:
+            self.printer.abort()
+            self._painter.end()
+            self._finish(0)
+            return
+        try:
+            if self.printed:
+                self.printer.newPage()
+            print_page(self.document, self.pages[self.printed], self.printer, self._painter)
+        except Exception:
+            self._painter.end()
+            self._finish(self.printed)
+            raise
+        self.printed += 1
+        self.progress.setLabelText(
+            self.tr("Printing page {0} of {1}…").format(self.printed, len(self.pages))
+        )
+        self.progress.setValue(self.printed)
+        if self.printed < len(self.pages):
+            QTimer.singleShot(0, self, self._next)
+            return
+        self._painter.end()
+        self._finish(self.printed)
+
+    def _finish(self, printed: int) -> None:
+        self.done = True
+        self.document.close()
+        self.progress.close()
+        self.progress.deleteLater()
+        self.finished.emit(printed)
+        self.deleteLater()
+
+
 class _ProgressRelay(QObject):
-    """Carries the renderer's progress from the worker thread to the UI thread."""
+    """Carries the renderer's progress from the report thread to the UI thread."""
 
     progressed = Signal(int, int)
 
@@ -131,14 +266,20 @@ class ReportView(QWidget):
         self.visit_id: str | None = None
         self.state: ReportState | None = None
         self.current: GeneratedPdf | None = None
+        self.print_job: PrintJob | None = None
         # Previews live here until the widget goes (Windows may refuse to delete an
         # open file: then the system's temporary folder cleaning will).
         self._folder = Path(tempfile.mkdtemp(prefix="fieldvisit-preview-"))
         weakref.finalize(self, shutil.rmtree, self._folder, ignore_errors=True)
         self._generation = 0
         self._busy = False
+        self._thread = report_thread(ctx)
+        self._deliver = Deliverer(self, inline=self._thread.inline)
         self._relay = _ProgressRelay(self)
         self._relay.progressed.connect(self._on_progress)
+        self.prefetcher = RenditionPrefetcher(ctx, self)
+        self.prefetcher.progressed.connect(self._on_photos_progress)
+        self.prefetcher.finished.connect(self._on_photos_ready)
 
         self.variant = QComboBox(self)
         self.variant.setObjectName("reportVariant")
@@ -151,6 +292,14 @@ class ReportView(QWidget):
         self.progress.setObjectName("reportProgress")
         self.progress.setVisible(False)
         self.progress.setMaximumWidth(220)
+        self.photos_progress = QProgressBar(self)
+        self.photos_progress.setObjectName("photosProgress")
+        self.photos_progress.setFormat(self.tr("Photos for the report: %v / %m"))
+        self.photos_progress.setToolTip(
+            self.tr("The photos are being prepared for the report, in the background.")
+        )
+        self.photos_progress.setVisible(False)
+        self.photos_progress.setMaximumWidth(260)
 
         self.print_button = QPushButton(self.tr("Print…"), self)
         self.print_button.clicked.connect(self.print_current)
@@ -164,8 +313,12 @@ class ReportView(QWidget):
         self.reprint_button = QPushButton(self.tr("Reprint the issued report"), self)
         self.reprint_button.setObjectName("reprintIssued")
         self.reprint_button.clicked.connect(self.reprint_issued)
+        self.reprint_menu = QMenu(self.reprint_button)
         self.blank_button = QToolButton(self)
         self.blank_button.setText(self.tr("Print a blank form…"))
+        self.blank_button.setToolTip(
+            self.tr("An empty form with boxes and lines, to fill in by hand on site")
+        )
         self.blank_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.blank_menu = QMenu(self.blank_button)
         self.blank_button.setMenu(self.blank_menu)
@@ -176,6 +329,7 @@ class ReportView(QWidget):
         self.status.setWordWrap(True)
         self.issued_label = QLabel(self)
         self.issued_label.setObjectName("issuedLabel")
+        self.issued_label.setWordWrap(True)
 
         self.document = PdfDocument(self)
         self.view = PdfPreview(self)
@@ -186,6 +340,7 @@ class ReportView(QWidget):
         top.addWidget(self.generate_button)
         top.addWidget(self.progress)
         top.addStretch(1)
+        top.addWidget(self.photos_progress)
         actions = QHBoxLayout()
         for button in (self.print_button, self.save_button, self.open_button):
             actions.addWidget(button)
@@ -205,10 +360,11 @@ class ReportView(QWidget):
 
     # -- loading -----------------------------------------------------------------------
     def load_visit(self, visit_id: str) -> None:
+        if visit_id != self.visit_id:
+            self._show(None)
+            self.status.setText("")
         self.visit_id = visit_id
         self.state = None
-        self._show(None)
-        self.status.setText("")
         self.issued_label.setText("")
         self._update_buttons()
         self.ctx.run(self.ctx.call(load_report_state, visit_id), self._on_state, parent=self)
@@ -217,9 +373,32 @@ class ReportView(QWidget):
         if state.visit_id != self.visit_id:
             return  # another visit was opened meanwhile
         self.state = state
-        if state.issued_on is not None:
+        self._show_issued_state(state)
+        self._update_buttons()
+        if not self._busy:
+            self._prefetch_photos(state)
+
+    def _show_issued_state(self, state: ReportState) -> None:
+        self.reprint_menu.clear()
+        self.reprint_button.setMenu(None)  # type: ignore[arg-type]
+        if state.issued:
+            dates = ", ".join(f"{entry.issued_on:%d/%m/%Y}" for entry in state.issued)
+            self.issued_label.setText(self.tr("Report issued on {0}.").format(dates))
+            if len(state.issued) > 1:  # issued on two devices while offline
+                for entry in state.issued:
+                    action = self.reprint_menu.addAction(
+                        self.tr("Report issued on {0} ({1})").format(
+                            f"{entry.issued_on:%d/%m/%Y}", entry.filename
+                        )
+                    )
+                    action.triggered.connect(partial(self.show_issued, entry, True))
+                self.reprint_button.setMenu(self.reprint_menu)
+        elif state.status == VisitStatus.RAPPORT_EMIS:
             self.issued_label.setText(
-                self.tr("Report issued on {0}.").format(f"{state.issued_on:%d/%m/%Y}")
+                self.tr(
+                    "The report was issued, but the issued PDF is not on this computer: "
+                    "synchronise to get it."
+                )
             )
         elif state.status != VisitStatus.TERMINEE:
             self.issued_label.setText(
@@ -227,7 +406,21 @@ class ReportView(QWidget):
             )
         else:
             self.issued_label.setText("")
-        self._update_buttons()
+
+    def _prefetch_photos(self, state: ReportState) -> None:
+        """Report-size renditions of the visit's photos, made in the background now so
+        that the report, when asked, only lays out its pages."""
+        from fieldvisit.report.files import report_image_cache
+
+        self.prefetcher.prefetch(state.photos, report_image_cache(self.ctx.services))
+
+    def _on_photos_progress(self, done: int, total: int) -> None:
+        self.photos_progress.setRange(0, total)
+        self.photos_progress.setValue(done)
+        self.photos_progress.setVisible(done < total)
+
+    def _on_photos_ready(self, _total: int) -> None:
+        self.photos_progress.setVisible(False)
 
     def _fill_blank_menu(self) -> None:
         forms = [
@@ -238,48 +431,70 @@ class ReportView(QWidget):
         for form in forms:
             action = self.blank_menu.addAction(form.title)
             action.setData(form.id)
-            action.triggered.connect(self._on_blank_action)
-
-    def _on_blank_action(self) -> None:
-        action = self.sender()
-        form_id = action.data() if action is not None else None  # type: ignore[attr-defined]
-        if form_id:
-            self.generate_blank_form(str(form_id), print_after=True)
+            action.triggered.connect(partial(self.generate_blank_form, form.id, True))
 
     # -- generation --------------------------------------------------------------------
-    def _next_path(self, filename: str) -> Path:
-        """A new file each time: the preview may still read the previous one."""
+    def _next_folder(self) -> Path:
+        """A new folder each time: the preview may still read the previous file."""
         self._generation += 1
         folder = self._folder / str(self._generation)
         folder.mkdir()
-        return folder / filename
+        return folder
 
     @property
     def shareable(self) -> bool:
         return bool(self.variant.currentData())
 
+    @property
+    def busy(self) -> bool:
+        return self._busy
+
     def generate_preview(self) -> None:
+        """Model on the database worker, drawing on the report thread, then the preview."""
         if self.visit_id is None or self._busy:
             return
-        from fieldvisit.report.files import write_visit_report
-        from fieldvisit.report.model import report_filename
+        from fieldvisit.report.model import build_report
 
-        visit_id, shareable = self.visit_id, self.shareable
-        folder = self._next_path("rapport.pdf").parent
-        svc = self.ctx.services
-        relay = self._relay
+        visit_id = self.visit_id
 
-        def generate() -> GeneratedPdf:
-            path = folder / "rapport.pdf"
-            report = write_visit_report(
-                svc, visit_id, path, shareable, progress=relay.progressed.emit
-            )
-            named = path.with_name(report_filename(report))
-            path.rename(named)  # a meaningful name for "open in viewer"
-            return GeneratedPdf(named, report.variant_label)
+        def drawn(result: GeneratedPdf, _pages: int) -> None:
+            if self.visit_id == visit_id:
+                self._on_generated(result)
+            else:  # another visit was opened meanwhile: this preview is not its own
+                self._on_generated(None)
 
         self._start_busy()
-        self.ctx.run(generate, self._on_generated, parent=self, on_failure=self._on_failed)
+        self.ctx.run(
+            self.ctx.call(build_report, visit_id, self.shareable),
+            lambda report: self._draw(report, drawn),
+            parent=self,
+            on_failure=self._on_failed,
+        )
+
+    def _draw(self, report: VisitReport, then: object) -> None:
+        """Draw `report` on the report thread; `then(GeneratedPdf, pages)` on the UI."""
+        from fieldvisit.report.files import atomic_output, report_image_cache
+        from fieldvisit.report.model import report_filename
+
+        path = self._next_folder() / report_filename(report)
+        cache = report_image_cache(self.ctx.services)
+        relay = self._relay
+
+        def draw() -> tuple[GeneratedPdf, int]:
+            from fieldvisit.report.render import render_report
+
+            with atomic_output(path) as tmp:
+                pages = render_report(
+                    report, tmp, progress=relay.progressed.emit, image_cache_dir=cache
+                )
+            return GeneratedPdf(path, report.variant_label), pages
+
+        future = self._thread.submit(draw, urgent=True)
+        self._deliver.when_done(
+            future,
+            lambda result: then(*result),  # type: ignore[operator]
+            self._on_failed,
+        )
 
     def generate_blank_form(self, form_id: str, print_after: bool = False) -> None:
         if self._busy:
@@ -287,23 +502,25 @@ class ReportView(QWidget):
         from fieldvisit.report.blank_form import render_blank_form
 
         form = self.ctx.services.forms.latest(form_id)
-        path = self._next_path(f"grille-vierge-{form.id}-v{form.version}.pdf")
+        path = self._next_folder() / f"grille-vierge-{form.id}-v{form.version}.pdf"
         title = self.tr("Blank form « {0} »").format(form.title)
 
-        def generate() -> GeneratedPdf:
+        def draw() -> GeneratedPdf:
             render_blank_form(form, path)
             return GeneratedPdf(path, title)
 
         def done(result: GeneratedPdf) -> None:
             self._on_generated(result)
-            if print_after:
+            if print_after and self.current is result:
                 self.print_current()
 
         self._start_busy()
-        self.ctx.run(generate, done, parent=self, on_failure=self._on_failed)
+        self._deliver.when_done(self._thread.submit(draw, urgent=True), done, self._on_failed)
 
     def _start_busy(self) -> None:
         self._busy = True
+        self.prefetcher.cancel()  # the renderer makes what is missing, on every core
+        self.photos_progress.setVisible(False)
         self.progress.setRange(0, 0)  # busy until the renderer reports
         self.progress.setVisible(True)
         self.status.setText(self.tr("Generating the PDF…"))
@@ -313,15 +530,15 @@ class ReportView(QWidget):
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
 
-    def _on_generated(self, result: GeneratedPdf) -> None:
+    def _on_generated(self, result: GeneratedPdf | None) -> None:
         self._busy = False
         self.progress.setVisible(False)
         self._show(result)
+        if result is None:
+            self.status.setText("")
         self._update_buttons()
 
     def _on_failed(self, err: BaseException) -> None:
-        from fieldvisit.ui.errors import show_error
-
         self._busy = False
         self.progress.setVisible(False)
         self.status.setText("")
@@ -344,30 +561,52 @@ class ReportView(QWidget):
         )
 
     def _update_buttons(self) -> None:
-        has_pdf = self.current is not None and not self._busy
+        idle = not self._busy and self.print_job is None
+        has_pdf = self.current is not None and idle
         for button in (self.print_button, self.save_button, self.open_button):
             button.setEnabled(has_pdf)
-        idle = not self._busy
         self.generate_button.setEnabled(idle and self.visit_id is not None)
         self.blank_button.setEnabled(idle)
         state = self.state
         self.issue_button.setEnabled(
             idle and state is not None and state.status == VisitStatus.TERMINEE
         )
-        self.reprint_button.setEnabled(
-            idle and state is not None and state.issued_sha256 is not None
-        )
+        self.reprint_button.setEnabled(idle and state is not None and bool(state.issued))
 
     # -- print, save, open -------------------------------------------------------------
     def print_current(self) -> None:
-        if self.current is None:
+        """Ask for a printer (QPrintDialog), then print the previewed PDF's pages."""
+        if self.current is None or self.print_job is not None:
             return
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setDocName(self.current.path.stem)
         dialog = QPrintDialog(printer, self)
         dialog.setMinMax(1, max(1, self.document.pageCount()))
         if dialog.exec() == QPrintDialog.DialogCode.Accepted:
-            print_pdf_document(self.document, printer)
+            self.print_to(printer)
+
+    def print_to(self, printer: QPrinter) -> PrintJob:
+        """Print the previewed PDF on an already set-up printer, in the background."""
+        assert self.current is not None
+        job = PrintJob(self.current.path, printer, self)
+        self.print_job = job
+        job.finished.connect(partial(self._printed, job))
+        self._update_buttons()
+        job.start()
+        return job
+
+    def _printed(self, job: PrintJob, pages: int) -> None:
+        if self.print_job is job:
+            self.print_job = None
+        if job.cancelled:
+            self.status.setText(self.tr("Printing cancelled."))
+        elif pages == 0:
+            show_error(
+                self, BadInput(self.tr("The printer could not be started: nothing was printed."))
+            )
+        else:
+            self.status.setText(self.tr("{0} pages sent to the printer.").format(pages))
+        self._update_buttons()
 
     def save_pdf(self) -> None:
         if self.current is None:
@@ -392,11 +631,22 @@ class ReportView(QWidget):
         def saved(path: Path) -> None:
             self.status.setText(self.tr("PDF saved: {0}").format(path))
 
-        self.ctx.run(lambda: Path(shutil.copyfile(source, target)), saved, parent=self)
+        self.ctx.run(partial(copy_pdf, source, target), saved, parent=self)
 
     def open_in_viewer(self) -> None:
-        if self.current is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.current.path)))
+        """The previewed PDF in the system's PDF reader."""
+        if self.current is None:
+            return
+        path = self.current.path
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+            show_error(
+                self,
+                BadInput(
+                    self.tr("No application could open {0}. The file is here: {1}").format(
+                        path.name, path
+                    )
+                ),
+            )
 
     # -- issuing -----------------------------------------------------------------------
     def confirm_issue(self) -> bool:
@@ -411,43 +661,49 @@ class ReportView(QWidget):
         return answer == QMessageBox.StandardButton.Yes
 
     def issue(self) -> None:
+        """Check and build (worker), draw (report thread), keep and mark (worker)."""
         if self.visit_id is None or self._busy or not self.confirm_issue():
             return
-        from fieldvisit.report.issued import issue_report
+        from fieldvisit.report.issued import keep_issued, prepare_issue
 
-        visit_id, svc, relay = self.visit_id, self.ctx.services, self._relay
+        visit_id, svc = self.visit_id, self.ctx.services
         title = self.tr("Issued report")
 
-        def issue() -> tuple[ReportState, GeneratedPdf]:
-            issued = issue_report(svc, visit_id, progress=relay.progressed.emit)
-            copy = thumbnails.viewable_copy(svc, issued.sha256, issued.filename)
-            return load_report_state(svc, visit_id), GeneratedPdf(copy, title)
+        def keep(report: VisitReport, drawn: GeneratedPdf, pages: int) -> None:
+            def kept() -> ReportState:
+                keep_issued(svc, report, drawn.path, pages)
+                return load_report_state(svc, visit_id)
 
-        def done(result: tuple[ReportState, GeneratedPdf]) -> None:
-            state, pdf = result
-            self._on_state(state)
-            self._on_generated(pdf)
-            self.visit_changed.emit(visit_id)
+            def done(state: ReportState) -> None:
+                shown = self.visit_id == visit_id
+                self._on_state(state)  # ignored if another visit is shown now
+                self._on_generated(GeneratedPdf(drawn.path, title) if shown else None)
+                self.visit_changed.emit(visit_id)
+
+            self.ctx.run(kept, done, parent=self, on_failure=self._on_failed)
+
+        def drawn(report: VisitReport) -> None:
+            self._draw(report, partial(keep, report))
 
         self._start_busy()
-        self.ctx.run(issue, done, parent=self, on_failure=self._on_failed)
-
-    def reprint_issued(self) -> None:
-        self.show_issued(print_after=True)
-
-    def show_issued(self, print_after: bool = False) -> None:
-        """Show the issued PDF (as it was sent) and offer to print it."""
-        state = self.state
-        if state is None or state.issued_sha256 is None or self._busy:
-            return
-        svc = self.ctx.services
-        sha, filename = state.issued_sha256, state.issued_filename
-        title = self.tr("Issued report of {0}").format(
-            f"{state.issued_on:%d/%m/%Y}" if state.issued_on else ""
+        self.ctx.run(
+            self.ctx.call(prepare_issue, visit_id), drawn, parent=self, on_failure=self._on_failed
         )
 
+    def reprint_issued(self) -> None:
+        """Show the latest issued PDF (as it was sent) and print it."""
+        if self.state is not None and self.state.latest_issued is not None:
+            self.show_issued(self.state.latest_issued, print_after=True)
+
+    def show_issued(self, entry: IssuedEntry, print_after: bool = False) -> None:
+        """Show an issued PDF (as it was sent) and offer to print it."""
+        if self._busy:
+            return
+        svc = self.ctx.services
+        title = self.tr("Issued report of {0}").format(f"{entry.issued_on:%d/%m/%Y}")
+
         def copy() -> GeneratedPdf:
-            return GeneratedPdf(thumbnails.viewable_copy(svc, sha, filename), title)
+            return GeneratedPdf(thumbnails.viewable_copy(svc, entry.sha256, entry.filename), title)
 
         def done(result: GeneratedPdf) -> None:
             self._on_generated(result)
@@ -458,5 +714,8 @@ class ReportView(QWidget):
         self.ctx.run(copy, done, parent=self, on_failure=self._on_failed)
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
-        self.document.close()
+        self.prefetcher.cancel()
+        self._show(None)  # release the PDF file (a print job has its own copy open)
+        self.status.setText("")
+        self._update_buttons()
         super().closeEvent(event)

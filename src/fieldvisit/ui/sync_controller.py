@@ -2,8 +2,8 @@
 while online, and on demand ("Synchroniser").
 
 No widget here and no user-facing string of its own: the status bar and the dialogs
-(owned by the UI) listen to `state_changed` and show `SyncUiState`; error messages are
-the sync's own French messages.
+(ui/sync_ui.py, ui/sync_status.py) listen to `state_changed` and show `SyncUiState`;
+error messages are the sync's own French messages.
 
 Rounds run on their own thread, not on the database worker: a round waits on the
 network for seconds, and autosaves must not queue behind it. SQLite takes care of the
@@ -11,34 +11,43 @@ rest (WAL; the sync's short write transactions begin IMMEDIATE and the app's wri
 wait on the busy timeout). Reachability comes from QNetworkInformation when the
 platform has a backend; in every case a probe of the server's /health decides whether
 we are online, so a captive portal or a server that is down reads as "hors ligne".
+
+Stopping (the window closes) never hangs: `stop()` asks the round to stop at its next
+safe point (between pages, batches and file chunks: what was acknowledged stays
+recorded, the rest goes at the next round) and waits a few seconds at most; a round
+still waiting on the network then is left to its daemon thread.
+
+The sync modules (httpx, pydantic) are imported by the round's thread, not at start-up:
+building the main window does not pay for them.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
-import httpx
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
-from PySide6.QtNetwork import QNetworkInformation
 
-from fieldvisit.core.errors import BadInput, FieldvisitError
 from fieldvisit.services import Services
-from fieldvisit.sync.client import ServerUnreachable
-from fieldvisit.sync.engine import SyncEngine, SyncReport
-from fieldvisit.sync.session import configured_client
-from fieldvisit.sync.status import SyncStatus, sync_status
+
+if TYPE_CHECKING:
+    import httpx
+    from PySide6.QtNetwork import QNetworkInformation
+
+    from fieldvisit.sync.engine import SyncReport
+    from fieldvisit.sync.status import SyncStatus
 
 log = logging.getLogger(__name__)
 DEFAULT_INTERVAL_MS = 5 * 60 * 1000
-PROBE_TIMEOUT = httpx.Timeout(5.0, connect=3.0)
+STOP_WAIT_S = 3.0
 
 
 class SyncPhase(StrEnum):
     UNCONFIGURED = "unconfigured"  # no server yet: offer the settings dialog
+    SIGNED_OUT = "signed_out"  # a server, but no session (logged out, token refused)
     OFFLINE = "offline"  # « hors ligne »
     SYNCING = "syncing"  # « synchronisation… »
     UP_TO_DATE = "up_to_date"  # « à jour »
@@ -51,6 +60,12 @@ class SyncUiState:
     status: SyncStatus | None = None  # pending count, open conflicts, last sync time
     message: str | None = None
     report: SyncReport | None = None
+
+    @property
+    def changed_data(self) -> bool:
+        """The round changed local records (pulled, merged): pages showing them reload."""
+        report = self.report
+        return report is not None and bool(report.pulled or report.conflicts)
 
 
 class SyncController(QObject):
@@ -70,8 +85,11 @@ class SyncController(QObject):
         super().__init__(parent)
         self.services = services
         self._http = http  # tests: an in-process client; the app: None (real HTTPS)
-        self._executor = ThreadPoolExecutor(1, "fieldvisit-sync")
         self._running = threading.Event()
+        self._idle = threading.Event()
+        self._idle.set()
+        self._cancel = threading.Event()
+        self._stopped = False
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.sync_now)
@@ -82,18 +100,34 @@ class SyncController(QObject):
 
     def start(self) -> None:
         """Watch the network, sync now and then every few minutes."""
+        if self._stopped:
+            return
         self._network = self._load_network_information()
         if self._network is not None:
             self._network.reachabilityChanged.connect(self._on_reachability)
         self._timer.start()
         self.sync_now()
 
-    def stop(self) -> None:
+    def stop(self, wait_s: float = STOP_WAIT_S) -> bool:
+        """No more rounds; ask a running one to stop and wait for it `wait_s` at most.
+
+        True if no round is left running.
+        """
+        self._stopped = True
         self._timer.stop()
-        self._executor.shutdown(wait=True)
+        if self._network is not None:
+            self._network.reachabilityChanged.disconnect(self._on_reachability)
+            self._network = None
+        self._cancel.set()
+        finished = self._idle.wait(wait_s)
+        if not finished:
+            log.warning("sync round still waiting on the network at close: left behind")
+        return finished
 
     @staticmethod
     def _load_network_information() -> QNetworkInformation | None:
+        from PySide6.QtNetwork import QNetworkInformation
+
         try:
             if QNetworkInformation.loadBackendByFeatures(QNetworkInformation.Feature.Reachability):
                 return QNetworkInformation.instance()
@@ -101,8 +135,10 @@ class SyncController(QObject):
             pass
         return None
 
-    @Slot(QNetworkInformation.Reachability)
-    def _on_reachability(self, reachability: QNetworkInformation.Reachability) -> None:
+    @Slot(object)
+    def _on_reachability(self, reachability: Any) -> None:
+        from PySide6.QtNetwork import QNetworkInformation
+
         if reachability == QNetworkInformation.Reachability.Online:
             self.sync_now()  # the network is back
         elif reachability == QNetworkInformation.Reachability.Disconnected:
@@ -112,11 +148,13 @@ class SyncController(QObject):
 
     @Slot()
     def sync_now(self) -> bool:
-        """Start a round unless one is running; False if one already was."""
-        if self._running.is_set():
+        """Start a round unless one is running (or the controller stopped); False then."""
+        if self._stopped or self._running.is_set():
             return False
         self._running.set()
-        self._executor.submit(self._round)
+        self._idle.clear()
+        # A daemon thread: a round stuck on the network never keeps the app from exiting.
+        threading.Thread(target=self._round, name="fieldvisit-sync", daemon=True).start()
         return True
 
     @property
@@ -125,37 +163,63 @@ class SyncController(QObject):
 
     def _round(self) -> None:
         try:
-            self._publish(self._run_round())
+            state = self._run_round()
+            if state is not None:
+                self._publish(state)
         except Exception as err:  # a bug must not kill the sync thread silently
             log.exception("sync round failed")
             self._publish(SyncUiState(SyncPhase.ERROR, message=str(err)))
         finally:
             self._running.clear()
+            self._idle.set()
 
-    def _run_round(self) -> SyncUiState:
+    def _run_round(self) -> SyncUiState | None:
+        from fieldvisit.core.errors import BadInput, FieldvisitError
+        from fieldvisit.sync.client import NotAuthenticated, ServerUnreachable
+        from fieldvisit.sync.engine import SyncCancelled, SyncEngine
+        from fieldvisit.sync.session import configured_client
+        from fieldvisit.sync.status import sync_status
+
         svc = self.services
+
+        def outcome(phase: SyncPhase, err: Exception | None = None) -> SyncUiState | None:
+            if self._cancel.is_set():
+                return None  # the app is closing: the store may be closed already
+            return SyncUiState(phase, sync_status(svc), str(err) if err else None)
+
         try:
             client = configured_client(svc, self._http)
+        except NotAuthenticated as err:
+            return outcome(SyncPhase.SIGNED_OUT, err)
         except BadInput:
-            return SyncUiState(SyncPhase.UNCONFIGURED, sync_status(svc))
+            return outcome(SyncPhase.UNCONFIGURED)
         except FieldvisitError as err:
-            return SyncUiState(SyncPhase.ERROR, sync_status(svc), str(err))
+            return outcome(SyncPhase.ERROR, err)
         with client:
             try:
                 client.health()  # the probe: reachable and really our server?
-            except ServerUnreachable:
-                return SyncUiState(SyncPhase.OFFLINE, sync_status(svc))
-            except FieldvisitError as err:
-                return SyncUiState(SyncPhase.ERROR, sync_status(svc), str(err))
-            self._publish(SyncUiState(SyncPhase.SYNCING, self.state.status))
-            try:
-                report = SyncEngine(svc, client, self.progress_changed.emit).run()
             except ServerUnreachable as err:
-                return SyncUiState(SyncPhase.OFFLINE, sync_status(svc), str(err))
+                return outcome(SyncPhase.OFFLINE, err)
             except FieldvisitError as err:
-                return SyncUiState(SyncPhase.ERROR, sync_status(svc), str(err))
+                return outcome(SyncPhase.ERROR, err)
+            if self._cancel.is_set():
+                return None
+            self._publish(SyncUiState(SyncPhase.SYNCING, self.state.status))
+            engine = SyncEngine(svc, client, self.progress_changed.emit, cancel=self._cancel)
+            try:
+                report = engine.run()
+            except SyncCancelled:
+                return None
+            except NotAuthenticated as err:
+                return outcome(SyncPhase.SIGNED_OUT, err)
+            except ServerUnreachable as err:
+                return outcome(SyncPhase.OFFLINE, err)
+            except FieldvisitError as err:
+                return outcome(SyncPhase.ERROR, err)
         return SyncUiState(SyncPhase.UP_TO_DATE, sync_status(svc), report=report)
 
     def _publish(self, state: SyncUiState) -> None:
         self.state = state
+        if self._stopped:
+            return  # the window is closing (or gone): nobody to tell
         self.state_changed.emit(state)  # queued to the UI thread's receivers

@@ -4,15 +4,31 @@ Rows are loaded from the database on the worker (`reload()`, whenever the data
 changed); searching and filtering then work on the rows in memory (see
 visit_list_model.py). On an empty data dir the page shows a welcome with two big
 buttons: "Nouvelle visite" and "Charger des données de démonstration".
+
+The first load shows the newest visits first (`listing.FIRST_PAGE` of them, a few
+milliseconds to read) and reads the others once that first page has been painted,
+so a start with 10,000 visits shows its list at once; until they are all there a
+line under the table says so, and searching covers the visits already shown.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import (
+    QDate,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPoint,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -36,11 +52,8 @@ from PySide6.QtWidgets import (
 )
 
 from fieldvisit.core.domain import VisitStatus
-from fieldvisit.services import visits
-from fieldvisit.services.deletion import soft_delete
-from fieldvisit.services.demo import seed_demo
-from fieldvisit.services.visits import VisitFilter, VisitSummary
-from fieldvisit.store.models import Visit
+from fieldvisit.services import listing
+from fieldvisit.services.listing import VisitFilter, VisitPage, VisitSummary
 from fieldvisit.ui.context import UiContext
 from fieldvisit.ui.errors import show_error
 from fieldvisit.ui.icons import app_icon, icon
@@ -52,9 +65,26 @@ from fieldvisit.ui.visit_list_model import (
     VisitListModel,
 )
 
+if TYPE_CHECKING:
+    from fieldvisit.store.models import Visit
+
 log = logging.getLogger(__name__)
 
 DATE_FORMAT = "dd/MM/yyyy"
+
+
+class _PaintWatcher(QObject):
+    """Calls back when the widget it watches has been painted."""
+
+    def __init__(self, painted: Callable[[], None], parent: QObject) -> None:
+        super().__init__(parent)
+        self._painted = painted
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            # After the paint itself: the callback may remove this filter.
+            QTimer.singleShot(0, self._painted)
+        return False
 
 
 class WelcomePage(QWidget):
@@ -150,7 +180,9 @@ class VisitListPage(QWidget):
     open_visit_requested = Signal(str)
     #: the person asked for the new-visit dialog
     new_visit_requested = Signal()
-    #: the rows were (re)loaded; the number of visits in the data dir
+    #: how many visits the data dir holds, known as soon as the first rows are shown
+    visits_counted = Signal(int)
+    #: every visit is in the list (after each reload); their number
     visits_loaded = Signal(int)
     #: the selected visit changed ("" when none)
     current_visit_changed = Signal(str)
@@ -163,6 +195,8 @@ class VisitListPage(QWidget):
         self.setObjectName("visitListPage")
         self._generation = 0
         self._loaded_once = False
+        self._rest_pending = 0  # generation whose other visits wait for a first paint
+        self._paint_watcher = _PaintWatcher(self._first_page_painted, self)
         self._demo_running = False
         self._confirm_box: QMessageBox | None = None
         self._confirm_delete: tuple[QAbstractButton, str] | None = None
@@ -291,6 +325,9 @@ class VisitListPage(QWidget):
         self.delete_button = self._action_button(self.delete_action, panel)
         self.count_label = QLabel(panel)
         self.count_label.setObjectName("countLabel")
+        self.loading_label = QLabel(panel)
+        self.loading_label.setObjectName("loadingLabel")
+        self.loading_label.hide()
 
         actions = QHBoxLayout()
         actions.addWidget(self.new_visit_button)
@@ -299,6 +336,7 @@ class VisitListPage(QWidget):
         actions.addWidget(self.follow_up_button)
         actions.addWidget(self.delete_button)
         actions.addStretch(1)
+        actions.addWidget(self.loading_label)
         actions.addWidget(self.count_label)
 
         layout = QVBoxLayout(panel)
@@ -336,25 +374,79 @@ class VisitListPage(QWidget):
     # -- loading ---------------------------------------------------------------------
 
     def reload(self) -> None:
-        """Read the visits again from the database (on the worker)."""
+        """Read the visits again from the database (on the worker).
+
+        The very first load reads the newest visits, shows them, then reads every
+        visit once they are painted; later reloads read every visit at once (the rows
+        already shown stay until the new ones arrive).
+        """
         self._generation += 1
         generation = self._generation
+        self._stop_waiting_for_paint()
+        if self._loaded_once:
+            self._load_all(generation)
+            return
         self.ctx.run(
-            self.ctx.call(visits.list_visits),
+            self.ctx.call(listing.first_visits),
+            on_success=lambda page: self._first_page_loaded(generation, page),
+            parent=self,
+        )
+
+    def _load_all(self, generation: int) -> None:
+        self.ctx.run(
+            self.ctx.call(listing.list_visits),
             on_success=lambda rows: self._loaded(generation, rows),
             parent=self,
         )
 
+    def _first_page_loaded(self, generation: int, page: VisitPage) -> None:
+        if generation != self._generation:
+            return
+        if page.complete:
+            self._loaded(generation, page.rows)
+            return
+        self._show_rows(page.rows, page.total)
+        self.loading_label.setText(
+            self.tr("Showing the {0} newest visits; loading the others…").format(len(page.rows))
+        )
+        self.loading_label.show()
+        # The other visits are read once these rows are painted: reading them earlier
+        # would hold Python's lock while the table asks the model for its first cells.
+        self._rest_pending = generation
+        self.table.viewport().installEventFilter(self._paint_watcher)
+        self.table.viewport().update()
+
+    def _first_page_painted(self) -> None:
+        generation = self._rest_pending
+        self._stop_waiting_for_paint()
+        if generation and generation == self._generation:
+            self._load_all(generation)
+
+    def _stop_waiting_for_paint(self) -> None:
+        if self._rest_pending:
+            self._rest_pending = 0
+            self.table.viewport().removeEventFilter(self._paint_watcher)
+
     def _loaded(self, generation: int, rows: Sequence[VisitSummary]) -> None:
         if generation != self._generation:
             return  # a newer reload is on its way
+        self._loaded_once = True
+        self.loading_label.hide()
+        self._show_rows(rows, len(rows))
+        self.visits_loaded.emit(len(rows))
+
+    def _show_rows(self, rows: Sequence[VisitSummary], total: int) -> None:
         selected = self.selected_visit_id()
         self.model.set_rows(rows)
-        self._loaded_once = True
         self._fill_departements()
         self._after_filter(selected)
         self.stack.setCurrentWidget(self.welcome if not rows else self.list_panel)
-        self.visits_loaded.emit(len(rows))
+        self.visits_counted.emit(total)
+
+    @property
+    def fully_loaded(self) -> bool:
+        """Every visit of the data dir is in the list (searching covers them all)."""
+        return self._loaded_once
 
     @property
     def is_empty_state(self) -> bool:
@@ -495,6 +587,9 @@ class VisitListPage(QWidget):
 
     def create_follow_up(self, visit_id: str) -> None:
         """Plan a follow-up of this visit today, then open it."""
+        # Commands import their use cases when used: a start shows the list without them.
+        from fieldvisit.services import visits
+
         self.ctx.run(
             self.ctx.call(
                 visits.plan_follow_up, visit_id, date.today(), author_setting(self.ctx.settings)
@@ -555,6 +650,8 @@ class VisitListPage(QWidget):
         box.deleteLater()
         if clicked is not delete_button:
             return
+        from fieldvisit.services.deletion import soft_delete
+
         self.ctx.run(
             self.ctx.call(soft_delete, "visit", visit_id),
             on_success=self._deleted,
@@ -572,6 +669,8 @@ class VisitListPage(QWidget):
         self._demo_running = True
         self.welcome.set_loading(True)
         self.status_message.emit(self.tr("Loading the demonstration data…"))
+        from fieldvisit.services.demo import seed_demo
+
         self.ctx.run(
             self.ctx.call(seed_demo),
             on_success=self._demo_loaded,

@@ -1,6 +1,6 @@
 """The visit list's table model: every visit row in memory, filtered and sorted there.
 
-The rows come from `visits.list_visits()` (run on the worker whenever the data
+The rows come from `listing.list_visits()` (run on the worker whenever the data
 changes); filtering on each keystroke works on those rows only, never on the database,
 so typing stays instant with 10,000 visits. Text search ignores case, accents and
 hyphens; each word typed must start a word of the commune, its INSEE code or the author
@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from fieldvisit.core.domain import VisitStatus, VisitType
 from fieldvisit.reference.text import normalise, normalise_many, padded_many
-from fieldvisit.services.visits import VisitFilter, VisitSummary
+from fieldvisit.services.listing import VisitFilter, VisitSummary
 
 VISIT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 2

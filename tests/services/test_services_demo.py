@@ -1,0 +1,64 @@
+"""The demo data issues its « rapport émis » visit's report the way the app does."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+import pytest
+from pypdf import PdfReader
+
+from fieldvisit.core.domain import VisitStatus
+from fieldvisit.report.issued import issued_report, issued_reports
+from fieldvisit.services import attachments, demo, visits
+from fieldvisit.store.models import natural_id
+
+ISSUED_TOWN = next(town for town in demo.TOWNS if town.status == "rapport_emis")
+ISSUED_VISIT = natural_id("demo-visit", ISSUED_TOWN.code)
+
+
+def test_the_issued_demo_visit_keeps_its_issued_pdf(services) -> None:  # type: ignore[no-untyped-def]
+    assert demo.seed_demo(services, today=date(2026, 11, 25)) == len(demo.TOWNS)
+    visit = visits.get_visit(services, ISSUED_VISIT)
+    assert visit.status == VisitStatus.RAPPORT_EMIS
+    issued = issued_report(services, ISSUED_VISIT)
+    assert issued is not None
+    assert issued.media_type == "application/pdf"
+    assert issued.filename.startswith(f"rapport-{ISSUED_TOWN.code}-saint-flour-")
+    assert issued.caption.startswith("Rapport émis le ")
+    today = services.clock().astimezone().date()
+    assert issued.created_at.astimezone().date() == today  # the date of issue is recorded
+    stored = attachments.attachment_path(services, issued)
+    assert hashlib.sha256(stored.read_bytes()).hexdigest() == issued.sha256  # and its hash
+    reader = PdfReader(stored)
+    text = " ".join(page.extract_text() or "" for page in reader.pages)
+    assert "Saint-Flour" in text and "Rapport émis le" in text and "DIFFUSION RESTREINTE" in text
+    assert len(reader.pages) > 5
+    # The PDF is a document of the visit, not one of its photos.
+    assert [p.media_type for p in attachments.list_photos(services, ISSUED_VISIT)] == ["image/jpeg"]
+    # The other completed visits are left for the person to issue.
+    for town in demo.TOWNS:
+        if town.status == "terminee":
+            assert issued_report(services, natural_id("demo-visit", town.code)) is None
+
+    # Seeding again adds nothing and issues nothing twice.
+    assert demo.seed_demo(services) == 0
+    assert [a.id for a in issued_reports(services, ISSUED_VISIT)] == [issued.id]
+
+
+def test_a_demo_interrupted_before_issuing_issues_on_the_next_run(
+    services, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    def interrupted(svc, visit_id) -> None:  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(demo, "_issue", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            demo.seed_demo(services)
+    assert visits.get_visit(services, ISSUED_VISIT).status == VisitStatus.TERMINEE
+    assert issued_report(services, ISSUED_VISIT) is None
+
+    demo.seed_demo(services)
+    assert visits.get_visit(services, ISSUED_VISIT).status == VisitStatus.RAPPORT_EMIS
+    assert len(issued_reports(services, ISSUED_VISIT)) == 1

@@ -1,0 +1,120 @@
+"""The visit list's rows: newest first, a first page, progress from the given answers."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from datetime import date, timedelta
+
+import pytest
+
+from fieldvisit.paths import DataDir
+from fieldvisit.services import Services, answers, listing, visits
+from fieldvisit.services.deletion import soft_delete
+
+SAINT_FLOUR, LANGRES = "15187", "52269"
+
+
+def plan(svc: Services, commune: str, when: date, author: str = "") -> str:
+    return visits.plan_visit(
+        svc,
+        commune,
+        when,
+        author=author,
+        checklist_form="test-checklist",
+        diagnostic_form="test-diagnostic",
+    ).id
+
+
+def test_first_page_is_the_newest_visits_with_the_count_of_all(svc: Services) -> None:
+    start = date(2026, 3, 1)
+    ids = [plan(svc, SAINT_FLOUR, start + timedelta(days=n)) for n in range(7)]
+    page = listing.first_visits(svc, limit=3)
+    assert [row.id for row in page.rows] == ids[::-1][:3]
+    assert (page.total, page.complete) == (7, False)
+    everything = listing.first_visits(svc, limit=10)
+    assert [row.id for row in everything.rows] == ids[::-1]
+    assert (everything.total, everything.complete) == (7, True)
+    assert listing.list_visits(svc) == everything.rows
+
+
+def test_progress_counts_the_given_answers_of_live_visits_only(svc: Services) -> None:
+    kept = plan(svc, SAINT_FLOUR, date(2026, 4, 2), author="Claire")
+    gone = plan(svc, LANGRES, date(2026, 4, 3))
+    answers.answer_item(svc, kept, "test-checklist", "pm_presente", "oui")
+    answers.answer_item(svc, kept, "test-checklist", "pm_agents", 4)
+    answers.answer_item(svc, kept, "test-checklist", "remarques", "RAS")
+    answers.answer_item(svc, kept, "test-checklist", "remarques", None)  # cleared again
+    answers.answer_item(svc, kept, "test-diagnostic", "sources", "", comment="à voir")
+    answer = answers.visit_answers(svc, kept, "test-checklist")["pm_agents"]
+    soft_delete(svc, "answer", answer.id)
+    answers.answer_item(svc, gone, "test-checklist", "pm_presente", "non")
+    soft_delete(svc, "visit", gone)
+    [row] = listing.list_visits(svc)
+    # pm_presente only: a cleared value, an empty text and a deleted answer do not count;
+    # the total is the checklist's 5 items and the diagnostic's 1.
+    assert (row.id, row.answered, row.total) == (kept, 1, 6)
+    assert listing.count_visits(svc) == 1
+    assert listing.first_visits(svc).total == 1
+
+
+def test_counting_in_one_pass_gives_the_counts_of_a_list_of_ids(
+    svc: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = plan(svc, SAINT_FLOUR, date(2026, 5, 1))
+    second = plan(svc, LANGRES, date(2026, 5, 2))
+    answers.answer_item(svc, first, "test-checklist", "pm_presente", "oui")
+    answers.answer_item(svc, second, "test-checklist", "pm_presente", "non")
+    answers.answer_item(svc, second, "test-checklist", "remarques", "Calme")
+    by_ids = [(row.id, row.answered) for row in listing.list_visits(svc)]
+    monkeypatch.setattr(listing, "_COUNT_BY_IDS_MAX", 1)  # as with 10,000 visits
+    in_one_pass = [(row.id, row.answered) for row in listing.list_visits(svc)]
+    assert in_one_pass == by_ids == [(second, 2), (first, 1)]
+    page = listing.list_visits(svc, limit=1)  # one visit asked: one visit counted
+    assert [(row.id, row.answered) for row in page] == [(second, 2)]
+
+
+def test_the_count_reads_the_partial_index_of_given_answers(svc: Services) -> None:
+    query = (
+        "EXPLAIN QUERY PLAN SELECT answers.visit_id, count(*) FROM answers "
+        "WHERE answers.deleted_at IS NULL AND answers.value IS NOT NULL "
+        "GROUP BY answers.visit_id"
+    )
+    with svc.store.connection() as connection:
+        plan_text = " ".join(str(row[-1]) for row in connection.exec_driver_sql(query))
+    assert "ix_answers_given_visit_id" in plan_text
+
+
+def test_listing_at_start_imports_neither_the_orm_nor_pydantic(
+    data_dir: DataDir, svc: Services
+) -> None:
+    """What a cold start does before its first paint, in a fresh process: open the data
+    dir and read the first page; the forms' sizes come from the validated-forms cache
+    (written here when planning the visit loaded the forms)."""
+    visit = visits.plan_visit(svc, SAINT_FLOUR, date(2026, 6, 1))  # the shipped forms
+    answers.answer_item(svc, visit.id, visit.checklist_form_id or "", "parcours", "Place")
+    items = sum(
+        len(list(svc.forms.get(form_id or "", version or 0).iter_items()))
+        for form_id, version in (
+            (visit.checklist_form_id, visit.checklist_form_version),
+            (visit.diagnostic_form_id, visit.diagnostic_form_version),
+        )
+    )
+    code = textwrap.dedent(
+        f"""
+        import sys
+        from pathlib import Path
+        from fieldvisit.paths import DataDir
+        from fieldvisit.services import Services, listing
+
+        svc = Services.open(DataDir(Path({str(data_dir.root)!r})))
+        page = listing.first_visits(svc)
+        row = page.rows[0]
+        print(page.total, row.answered, row.total)
+        print(sorted(m for m in ("sqlalchemy.orm", "pydantic") if m in sys.modules))
+        svc.close()
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines() == [f"1 1 {items}", "[]"]
