@@ -160,9 +160,12 @@ def report(bundle: Path, build_s: float | None, times: dict[str, list[float]]) -
         "D-Bus/systemd, Fontconfig/FreeType, GLib, X11 core, the C++ runtime) come from "
         "the host; libraries are stripped of their debug symbols.",
         "",
-        "What remains is needed: ICU (about 37 MB, linked by the Linux PySide6 wheel's Qt "
-        "Core) is the largest single part; the Windows and macOS bundles are not measured "
-        "here.",
+        "What remains is used: ICU (about 37 MB, linked by the Linux PySide6 wheel's Qt "
+        "Core) is the largest single part. `cryptography` (11 MiB) is there only for "
+        "SecretStorage, the keyring's Secret Service back end on Linux: leaving it out "
+        "would bring the bundle under 150 MB, with the sync token then kept in the 0600 "
+        "file fallback instead of the desktop's keyring. The Windows and macOS bundles "
+        "are not measured here.",
     ]
     return "\n".join(lines)
 
@@ -179,9 +182,9 @@ def main() -> int:
         return 2
     build_s = build() if args.build else None
     bundle = args.bundle.resolve()
-    if not (bundle / "fieldvisit").is_file():
+    if not (bundle / "fieldvisit").is_file():  # nothing to measure: not a failure
         print(f"no bundle in {bundle}: run `make package` or pass --build", file=sys.stderr)
-        return 2
+        return 0
     text = report(bundle, build_s, start_times(bundle, args.runs))
     print(text)
     if not args.no_write:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import subprocess
@@ -345,10 +346,12 @@ def main() -> int:
         t0 = time.perf_counter()
         built = build(Path(tmp) / "data", Path(tmp) / "photos")
         build_s = time.perf_counter() - t0
+        load_before = os.getloadavg()[0]
         results = {
             name: measure(Path(tmp) / "data", built[name], args.runs)
             for name in ("typical", "large")
         }
+        load = max(load_before, os.getloadavg()[0])
     rows = []
     for name, label in (("typical", "typical (10 photos)"), ("large", "large (60 photos)")):
         r = results[name]
@@ -377,7 +380,8 @@ def main() -> int:
         f"4000×3000 JPEGs of {built['photo_mb']} MB on average, a third with an EXIF "
         f"rotation). Each scenario in a fresh process; {args.runs} runs each; model + "
         "render to a PDF file, internal variant. CPU: the process's CPU time (all "
-        "threads); a wall time well above it means other processes held the cores. Peak "
+        "threads); a wall time well above it means other processes held the cores (load "
+        f"average up to {load:.1f} on {os.cpu_count()} cores during this run). Peak "
         "RSS: the process's high-water mark (VmHWM, reset before each series) with the "
         "app's services and the communes index loaded (base).",
         "",
@@ -405,7 +409,10 @@ def main() -> int:
         "on the report thread. Importing the app's services and the report modules "
         f"(SQLAlchemy, pydantic, reportlab…) took {ms(typical, 'imports')} ms in the "
         "fresh process (in the app they are loaded once); the first report also "
-        "registers the DejaVu fonts (≈ 60 ms).",
+        "registers the DejaVu fonts (≈ 60 ms). Before the changes listed below that came "
+        "with the renditions at import (two passes whatever the table of contents, no page "
+        "decoration in the layout pass, `rl_accel`), the report took 0.35 s of CPU "
+        "(typical) and 0.85 s (large) on 2026-11-25.",
         "",
         "How: photos go into the PDF as report-size renditions (≤ 1000 px, JPEG q80) made "
         "with Pillow's JPEG draft mode (the decoder scales by 1/4 while reading), cached "

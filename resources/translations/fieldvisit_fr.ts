@@ -1490,7 +1490,7 @@
     </message>
     <message>
         <source>&amp;Certificate authority (CA):</source>
-        <translation>Autorité de &amp;certification (CA) :</translation>
+        <translation>&amp;Autorité de certification (CA) :</translation>
     </message>
     <message>
         <source>&amp;User name:</source>

@@ -212,3 +212,25 @@ def test_a_session_expiring_with_edits_waiting_loses_nothing(
         svc.close()
     fields, deleted = server_snapshot(app.state.ctx.db)[("visits", visit.id)]
     assert fields["summary"] == "Écrit hors ligne pendant trois jours" and not deleted
+
+
+def test_pending_edits_larger_than_one_request_still_reach_the_server(
+    app: FastAPI, tmp_path: Path, communes: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Days of long notes can exceed the push size limit (32 MiB) in one batch of
+    records: the laptop splits the batch instead of being refused at every sync."""
+    monkeypatch.setenv("FIELDVISIT_CREDENTIALS", "file")
+    http = TestClient(app)
+    svc = Services.open(DataDir(tmp_path / "laptop"))
+    try:
+        svc.__dict__["communes"] = communes
+        login(svc, "http://testserver", "agent15", PASSWORD, http=http)
+        notes = "Compte rendu détaillé de l'entretien, ligne après ligne.\n" * 3_500  # 205 KB
+        visits = [plan_visit(svc, "15187", date(2026, 3, 14)) for _ in range(180)]
+        for visit in visits:
+            update_visit(svc, visit.id, summary=notes)
+        report = sync_once(svc, http=http)  # ≈ 37 MB of JSON in one request
+        assert report.pushed == 180 and report.rejected == []
+    finally:
+        svc.close()
+    assert len(server_snapshot(app.state.ctx.db)) == 180

@@ -42,7 +42,7 @@ def test_each_endpoint_has_its_own_body_limit(client: TestClient, login_as: Logi
         content=b'{"username": "' + b"x" * MAX_SMALL_BODY + b'"}',
     )
     assert _error(login, 413)["code"] == "too_large"
-    assert "16 Kio" in login.json()["detail"]
+    assert "16 Ko" in login.json()["detail"]
     form = client.put("/api/v1/forms/essai/1", headers=admin, content=b"#" * (MAX_FORM_BYTES + 1))
     assert "Formulaire trop volumineux" in _error(form, 413)["detail"]
     sha = hashlib.sha256(b"x").hexdigest()

@@ -179,6 +179,12 @@ def test_server_admin_commands(db_url: str, tmp_path: Path) -> None:
     assert server_cli(db_url, "forms", "publish", str(form), "--as", "x").returncode == 2
     server_cli(db_url, "users", "add", "root", "--role", "admin")
     assert server_cli(db_url, "forms", "publish", str(form), "--as", "root").returncode == 0
+    bad_name = server_cli(db_url, "users", "add", "ro\x1bot", "--role", "admin")
+    assert bad_name.returncode == 2 and "caractères de contrôle" in bad_name.stderr
+    half_tls = server_cli(db_url, "run", "--ssl-certfile", str(form))
+    assert half_tls.returncode == 2 and "ensemble" in half_tls.stderr
+    not_a_dir = server_cli(db_url, "run", "--log-dir", str(form / "logs"))
+    assert not_a_dir.returncode == 2 and "journaux" in not_a_dir.stderr
 
 
 def test_https_with_certificate_checking_and_a_custom_ca(tmp_path: Path) -> None:
@@ -278,6 +284,14 @@ def test_a_real_server_writes_json_logs_without_secrets(db_url: str, tmp_path: P
                 json={"username": "agent", "password": wrong, "device_id": "portable-2"},
             )
             assert refused.status_code == 401
+            assert "Strict-Transport-Security" not in refused.headers  # plain HTTP
+            # Behind a reverse proxy on this machine (README): its client address and
+            # scheme are believed, so the log names the laptop and HSTS is sent.
+            proxied = http.get(
+                "/health",
+                headers={"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"},
+            )
+            assert proxied.headers["Strict-Transport-Security"] == "max-age=31536000"
     finally:
         server.stop()
 
@@ -290,7 +304,8 @@ def test_a_real_server_writes_json_logs_without_secrets(db_url: str, tmp_path: P
         f"/api/v1/attachments/{sha}/content", "/api/v1/login",
     ]  # fmt: skip
     assert [a["status"] for a in access if a["path"] == "/api/v1/login"] == [200, 401]
-    assert all(a["client"] == "127.0.0.1" for a in access)
+    assert [a["client"] for a in access if a["path"] == "/health"][-1] == "203.0.113.7"
+    assert all(a["client"] == "127.0.0.1" for a in access if a["path"].startswith("/api"))
     assert [a["event"] for a in audit] == [
         "login", "upload", "push", "pull", "download", "login_refused",
     ]  # fmt: skip

@@ -1,7 +1,9 @@
-"""Conflicts as the conflict view shows them, and what a sync round says it changed."""
+"""Conflicts as the conflict view shows them, what a sync round says it changed, and a
+round cancelled because the app closes."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -16,6 +18,9 @@ from fieldvisit.services.answers import answer_item
 from fieldvisit.services.deletion import soft_delete
 from fieldvisit.services.visits import get_visit, plan_visit, update_visit
 from fieldvisit.sync.conflicts import conflict_entries, resolve_conflict
+from fieldvisit.sync.engine import SyncCancelled, SyncEngine
+from fieldvisit.sync.session import configured_client
+from fieldvisit.sync.status import sync_status
 
 FORM = "visite-centre-bourg"
 Make = Callable[..., Any]
@@ -94,3 +99,29 @@ def test_a_round_that_pulls_nothing_changed_no_visit(laptops: Make) -> None:
     assert a.sync().changed_visits == set()  # its own push: nothing new here
     assert b.sync().changed_visits == {visit.id}
     assert b.sync().changed_visits == set()
+
+
+def test_a_cancelled_round_stops_between_batches_and_loses_nothing(
+    laptops: Make, server: FastAPI
+) -> None:
+    """The app closing mid-push: what the server acknowledged is recorded, the rest
+    stays pending for the next round, and no error is remembered."""
+    a = laptops("a")
+    made = [plan_visit(a.svc, "15187", date(2026, 3, day)) for day in range(1, 6)]
+    cancel = threading.Event()
+
+    def progress(stage: str, done: int, _total: int) -> None:
+        if stage == "push" and done >= 2:
+            cancel.set()  # as SyncController.stop() does
+
+    client = configured_client(a.svc, http=a.http)
+    engine = SyncEngine(a.svc, client, progress, batch_size=2, cancel=cancel)
+    with pytest.raises(SyncCancelled):
+        engine.run()
+    on_server = [k for k in server_snapshot(server.state.ctx.db) if k[0] == "visits"]
+    assert 0 < len(on_server) < len(made)
+    assert a.pending() == len(made) - len(on_server)  # acknowledged = clean, rest pending
+    assert sync_status(a.svc).last_error is None
+    a.sync()
+    assert a.pending() == 0
+    assert len([k for k in server_snapshot(server.state.ctx.db) if k[0] == "visits"]) == 5

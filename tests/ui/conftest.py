@@ -11,7 +11,16 @@ from PySide6.QtCore import QSettings
 from fieldvisit.paths import DataDir
 from fieldvisit.services import Services
 from fieldvisit.ui.context import UiContext
+from fieldvisit.ui.main_thread_gc import MainThreadCollector
 from fieldvisit.ui.worker import DatabaseWorker
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage_on_the_ui_thread(qapp) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """As in the app: a sync round or the worker never frees a Qt object by collecting."""
+    collector = MainThreadCollector()
+    yield
+    collector.stop()
 
 
 def make_context(

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from importlib.metadata import version
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QLocale, QObject, Qt, QUrl, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 
 from fieldvisit import __version__
@@ -22,6 +23,15 @@ from fieldvisit.ui.i18n import (
     translations_dir,
 )
 from fieldvisit.ui.main_window import MainWindow
+
+
+@pytest.fixture(autouse=True)
+def _dialogs_deleted_here(qapp) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """Delete the closed dialogs and their Python wrappers now, on the GUI thread: left to
+    a later garbage collection, they could be freed from a worker thread of another test."""
+    yield
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
 
 
 class OpenedUrls(QObject):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
 from collections.abc import Iterator
 from datetime import date
 
@@ -103,3 +106,33 @@ def test_the_workspace_draws_the_current_section_icon_in_the_highlighted_text_co
     first = sections.visualItemRect(sections.item(0))  # not selected: the blue ink
     assert INK in ink_colours(image.copy(first.left(), first.top(), 32, first.height()))
     workspace.close()
+
+
+def test_a_changed_copy_of_an_icon_keeps_working() -> None:
+    """Changing a copy makes Qt clone the icon's engine, which Qt then owns: both icons
+    still draw after Python's garbage collection (in a child process: a failure here
+    would be a crash)."""
+    code = textwrap.dedent(
+        """
+        import gc
+        from PySide6.QtGui import QIcon, QPixmap
+        from PySide6.QtWidgets import QApplication
+        from fieldvisit.ui.icons import icon
+
+        app = QApplication([])
+        original = icon("section-report")
+        for _ in range(3):
+            copy = QIcon(original)
+            copy.addPixmap(QPixmap(16, 16))
+            gc.collect()
+            assert not copy.pixmap(24, QIcon.Mode.Selected).isNull()
+            del copy
+            gc.collect()
+        assert not original.pixmap(24, QIcon.Mode.Selected).isNull()
+        print("ok")
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert (result.returncode, result.stdout.strip()) == (0, "ok"), result.stderr

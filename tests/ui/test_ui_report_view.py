@@ -65,6 +65,8 @@ def test_generate_preview_shows_every_page(view: ReportView, demo_visit: str) ->
     internal = view.current.path
     view.generate_preview()
     assert view.current.path != internal and view.current.path.name.endswith("-partageable.pdf")
+    assert not internal.exists()  # earlier previews do not pile up in the temporary folder
+    assert list(view._folder.iterdir()) == [view.current.path.parent]
 
 
 def test_the_preview_shows_every_page_fitted_to_the_view(
@@ -401,12 +403,13 @@ def test_report_work_jumps_the_queue_of_renditions() -> None:
         thread.submit(partial(order.append, f"photo {n}"), tag=renditions)
     thread.submit(partial(order.append, "photo of another page"))
     report = thread.submit(partial(order.append, "report"), urgent=True)
+    blank_form = thread.submit(partial(order.append, "blank form"), urgent=True)
     assert thread.cancel(renditions) == 3  # a report about to be drawn makes them itself
     last = thread.submit(partial(order.append, "later"))
     gate.set()
     last.result(timeout=10)
-    assert report.done()
-    assert order == ["report", "photo of another page", "later"]
+    assert report.done() and blank_form.done()
+    assert order == ["report", "blank form", "photo of another page", "later"]
 
 
 def test_autosaves_do_not_wait_for_a_report_being_drawn(threaded_ctx, qtbot) -> None:  # type: ignore[no-untyped-def]

@@ -420,7 +420,7 @@ def _photos_by_item(items: Iterable[Attachment]) -> dict[tuple[str, str], int]:
 
 
 def _is_photo(attachment: Attachment) -> bool:
-    return attachment.media_type.startswith("image/")
+    return attachments.is_photo(attachment)  # the issued report PDFs are not photos
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -69,7 +70,7 @@ def error_response(
 
 
 def _size_text(limit: int) -> str:
-    return f"{limit // 2**20} Mo" if limit >= 2**20 else f"{limit // 1024} Kio"
+    return f"{limit // 2**20} Mo" if limit >= 2**20 else f"{limit // 1024} Ko"
 
 
 def body_limit(method: str, path: str) -> tuple[int, str]:
@@ -162,8 +163,6 @@ LOGGED_QUERY = ("after", "limit", "offset", "size")
 
 
 def _logged_query(scope: Scope) -> dict[str, str]:
-    from urllib.parse import parse_qsl
-
     raw = scope.get("query_string", b"").decode("latin-1")
     return {
         key: value[:20]
@@ -247,7 +246,7 @@ class Guard:
             logs.access(
                 request_id=request_id,
                 method=scope["method"],
-                path=scope["path"],
+                path=scope["path"][:300],
                 query=_logged_query(scope),
                 status=status or (499 if outcome == "client_disconnected" else 500),
                 outcome=outcome,

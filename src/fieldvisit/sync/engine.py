@@ -365,6 +365,16 @@ class SyncEngine:
                 # The server may have applied it: the same batch id gets the same answer.
                 if attempt == SEND_TRIES - 1:
                     raise
+            except RequestRefused as err:
+                if err.status != 413 or len(batch) < 2:
+                    raise
+                # Over the server's size limit (long notes): send it in two halves, in
+                # order, so that parents still go first.
+                half = len(batch) // 2
+                first, second = self._send(batch[:half]), self._send(batch[half:])
+                return PushResult.model_construct(
+                    batch_id=first.batch_id, results=[*first.results, *second.results]
+                )
         raise AssertionError("unreachable")
 
     def _record_result(
@@ -400,8 +410,6 @@ class SyncEngine:
     # --- forms -------------------------------------------------------------------------
 
     def pull_forms(self, report: SyncReport) -> None:
-        from fieldvisit.forms import check_paths
-
         folder = self.svc.data_dir.forms
         for summary in self.client.forms().forms:
             target = folder / f"{summary.form_id}.v{summary.version}.toml"
@@ -411,6 +419,8 @@ class SyncEngine:
             ):
                 continue
             raw = self.client.form_text(summary.form_id, summary.version)
+            from fieldvisit.forms import check_paths  # the validator, only when needed
+
             with tempfile.TemporaryDirectory() as tmp:
                 candidate = Path(tmp) / target.name
                 candidate.write_bytes(raw)

@@ -25,6 +25,7 @@ from fieldvisit.ui.context import UiContext
 from fieldvisit.ui.errors import describe
 from fieldvisit.ui.i18n import install_translators, language_setting, remove_translators
 from fieldvisit.ui.icons import app_icon
+from fieldvisit.ui.main_thread_gc import MainThreadCollector
 from fieldvisit.ui.main_window import MainWindow
 from fieldvisit.ui.worker import DatabaseWorker
 
@@ -159,6 +160,7 @@ def _run_window(app: QApplication, data_dir: DataDir, settings: QSettings) -> in
     if services is None:
         return code
     reporter = ErrorReporter()
+    collector = MainThreadCollector()  # Qt objects are never freed off the UI thread
     worker = DatabaseWorker(on_unhandled_error=reporter.unhandled)
     ctx = UiContext(services, worker, settings)
     restore_hook = install_excepthook(reporter.uncaught)
@@ -171,5 +173,6 @@ def _run_window(app: QApplication, data_dir: DataDir, settings: QSettings) -> in
         restore_hook()
         worker.shutdown()
         services.close()
+        collector.stop()
     log.info("fieldvisit closed (exit code %s)", code)
     return code

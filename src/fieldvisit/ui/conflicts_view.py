@@ -13,6 +13,7 @@ import json
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -172,6 +173,9 @@ class ConflictsDialog(QDialog):
         splitter.addWidget(self.pages)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 3)
+        splitter.setSizes([320, 640])
+        self.list.setWordWrap(True)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideNone)
 
         self.error_label = QLabel(self)
         self.error_label.setObjectName("conflictErrorLabel")
@@ -187,7 +191,7 @@ class ConflictsDialog(QDialog):
         layout.addWidget(splitter, 1)
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
-        self.resize(900, 560)
+        self.resize(980, 580)
         self.reload()
 
     def _build_detail(self) -> QWidget:
@@ -252,6 +256,8 @@ class ConflictsDialog(QDialog):
         self.ctx.run(self.ctx.call(conflict_entries), self._loaded, self, on_failure=self._failed)
 
     def _loaded(self, entries: list[ConflictEntry]) -> None:
+        if not shiboken6.isValid(self):
+            return  # closed while the worker read them
         current = self.current_entry()
         self.entries = entries
         self.list.blockSignals(True)
@@ -274,6 +280,8 @@ class ConflictsDialog(QDialog):
         self.conflicts_loaded.emit(len(entries))
 
     def _failed(self, err: BaseException) -> None:
+        if not shiboken6.isValid(self):
+            return
         self._working = False
         self._set_buttons_enabled(True)
         self.error_label.setText(str(err))
@@ -358,6 +366,8 @@ class ConflictsDialog(QDialog):
         self.keep("value", self.merged_edit.toPlainText())
 
     def _resolved(self, entry: ConflictEntry) -> None:
+        if not shiboken6.isValid(self):
+            return  # closed meanwhile: the choice is saved; the status bar catches up
         self._working = False
         self._set_buttons_enabled(True)
         self.conflict_resolved.emit(entry.visit_id or "")

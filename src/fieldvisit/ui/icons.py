@@ -15,6 +15,7 @@ from PySide6.QtCore import QByteArray, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QIcon, QIconEngine, QImage, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication, QStyleOption
+from shiboken6 import Shiboken
 
 from fieldvisit.assets import asset_path
 
@@ -34,6 +35,10 @@ ICON_NAMES = (
 APP_ICON = "fieldvisit"
 #: the blue every line icon is drawn with (resources/icons/*.svg)
 INK = "#2f74c0"
+
+
+#: copies of engines made by clone(), kept referenced until Qt deletes them (see clone)
+_clones: list[InkIconEngine] = []
 
 
 def selected_ink() -> str:
@@ -76,7 +81,15 @@ class InkIconEngine(QIconEngine):
         return pixmap
 
     def clone(self) -> QIconEngine:
-        return InkIconEngine(self._svg)
+        """The engine of a copy of the icon (a copy that is changed, e.g. by addPixmap).
+
+        Qt owns the returned engine, but PySide would delete it along with its last
+        Python reference, under Qt's feet: it is kept in `_clones` until Qt deletes it.
+        """
+        _clones[:] = [engine for engine in _clones if Shiboken.isValid(engine)]
+        copy = InkIconEngine(self._svg)
+        _clones.append(copy)
+        return copy
 
 
 @cache

@@ -247,7 +247,7 @@ class PhotosPage(WorkspacePage):
             pixmap = self.thumbnails.pixmap(photo.sha256)
             entry.setIcon(QIcon(pixmap) if pixmap is not None else placeholder)
             self.model.appendRow(entry)
-            if photo.media_type.startswith("image/"):
+            if attachments.is_photo(photo):
                 self.thumbnails.request(photo.sha256)
         self.empty_label.setVisible(not album.photos)
         if selected is not None and selected.id in self._photos:

@@ -53,7 +53,8 @@ class ReportThread:
     def __init__(self, inline: bool = False, name: str = "fieldvisit-report") -> None:
         self.inline = inline
         self._name = name
-        self._queue: deque[tuple[Future[Any], Callable[[], Any], object]] = deque()
+        # (future, operation, tag, urgent); urgent entries first, each end in order
+        self._queue: deque[tuple[Future[Any], Callable[[], Any], object, bool]] = deque()
         self._ready = threading.Condition()
         self._thread: threading.Thread | None = None
 
@@ -66,9 +67,9 @@ class ReportThread:
             _run(future, operation)
             return future
         with self._ready:
-            entry = (future, operation, tag)
-            if urgent:
-                self._queue.appendleft(entry)
+            entry = (future, operation, tag, urgent)
+            if urgent:  # behind the other urgent ones, before any low-priority work
+                self._queue.insert(sum(1 for queued in self._queue if queued[3]), entry)
             else:
                 self._queue.append(entry)
             if self._thread is None:
@@ -79,11 +80,13 @@ class ReportThread:
 
     def cancel(self, tag: object) -> int:
         """Drop the queued (not started) operations submitted with `tag`; how many."""
+        if tag is None:
+            return 0  # untagged work (drawing a report) is never dropped
         with self._ready:
             kept = [entry for entry in self._queue if entry[2] is not tag]
             dropped = [entry for entry in self._queue if entry[2] is tag]
             self._queue = deque(kept)
-        for future, _operation, _tag in dropped:
+        for future, *_rest in dropped:
             future.cancel()
         return len(dropped)
 
@@ -96,7 +99,7 @@ class ReportThread:
             with self._ready:
                 while not self._queue:
                     self._ready.wait()
-                future, operation, _tag = self._queue.popleft()
+                future, operation, *_rest = self._queue.popleft()
             _run(future, operation)
 
 

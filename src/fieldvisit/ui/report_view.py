@@ -129,6 +129,15 @@ def copy_pdf(source: Path, target: Path) -> Path:
     return target
 
 
+def prune_previews(folder: Path, keep: Path) -> None:
+    """Runs on the worker: remove the previews older than `keep` (numbered folders; a
+    newer one may be being written). A file still open elsewhere, on Windows, stays
+    until the system cleans its temporary folder."""
+    for child in folder.iterdir():
+        if child.is_dir() and child.name.isdigit() and int(child.name) < int(keep.name):
+            shutil.rmtree(child, ignore_errors=True)
+
+
 # -- printing ---------------------------------------------------------------------------
 
 
@@ -559,6 +568,8 @@ class ReportView(QWidget):
         self.status.setText(
             self.tr("{0} — {1} pages").format(result.title, self.document.pageCount())
         )
+        if result.path.parent.parent == self._folder:  # earlier previews are not needed
+            self.ctx.run(partial(prune_previews, self._folder, keep=result.path.parent))
 
     def _update_buttons(self) -> None:
         idle = not self._busy and self.print_job is None

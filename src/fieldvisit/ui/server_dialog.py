@@ -95,7 +95,9 @@ class ServerDialog(QDialog):
 
         form = QFormLayout()
         form.addRow(self.tr("&Server:"), self.server_edit)
-        form.addRow(self.tr("&Certificate authority (CA):"), ca_row)
+        ca_label = QLabel(self.tr("&Certificate authority (CA):"), self)
+        ca_label.setBuddy(self.ca_edit)  # a row of two widgets: the label needs its buddy
+        form.addRow(ca_label, ca_row)
         form.addRow(self.tr("&User name:"), self.user_edit)
         form.addRow(self.tr("&Password:"), self.password_edit)
 

@@ -23,6 +23,7 @@ building the main window does not pay for them.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from dataclasses import dataclass
@@ -116,7 +117,8 @@ class SyncController(QObject):
         self._stopped = True
         self._timer.stop()
         if self._network is not None:
-            self._network.reachabilityChanged.disconnect(self._on_reachability)
+            with contextlib.suppress(RuntimeError, TypeError):  # already gone at exit
+                self._network.reachabilityChanged.disconnect(self._on_reachability)
             self._network = None
         self._cancel.set()
         finished = self._idle.wait(wait_s)

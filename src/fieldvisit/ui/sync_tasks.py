@@ -25,7 +25,6 @@ class BackgroundTask(QObject):
     failed = Signal(object)
     _done = Signal(object, object)  # (result, error), from the thread
 
-
     def __init__(self, function: Callable[[], Any], name: str = "fieldvisit-task") -> None:
         super().__init__()
         self._function = function

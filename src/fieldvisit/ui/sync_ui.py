@@ -135,7 +135,7 @@ class SyncUi(QObject):
     # --- commands ----------------------------------------------------------------------
 
     def sync_now(self) -> None:
-        """"Synchroniser": a round now; without a session, the settings dialog opens."""
+        """« Synchroniser »: a round now; without a session, the settings dialog opens."""
         self._asked = True
         if self.controller is None:
             self.start()  # the first round is the one asked for
@@ -193,6 +193,7 @@ class SyncUi(QObject):
 
     def _conflicts_dialog_closed(self) -> None:
         self.conflicts_dialog = None
+        self.refresh_status()  # a choice still being saved at close shows up too
 
     def _conflict_resolved(self, visit_id: str) -> None:
         self.refresh_status()

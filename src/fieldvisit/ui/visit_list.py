@@ -82,8 +82,9 @@ class _PaintWatcher(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint:
-            # After the paint itself: the callback may remove this filter.
-            QTimer.singleShot(0, self._painted)
+            # After the paint itself (the callback removes this filter); dropped if
+            # the page goes away meanwhile.
+            QTimer.singleShot(0, self, self._painted)
         return False
 
 
