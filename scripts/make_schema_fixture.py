@@ -88,6 +88,14 @@ def main() -> int:
                     deleted=False,
                 )
             )
+        # Revision 0004: the history of a change (written by the store's session event).
+        with store.transaction() as session:
+            answer = session.get(
+                Answer, natural_id("answer", visit.id, "visite-centre-bourg", "fixture_item")
+            )
+            assert answer is not None
+            answer.comment = "commentaire corrigé"
+            answer.updated_at = stamp.replace(hour=10)
         with store.engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         store.close()

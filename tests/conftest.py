@@ -12,6 +12,19 @@ from pathlib import Path
 import pytest
 
 from fieldvisit.paths import DataDir
+from fieldvisit.security.testing import use_file_keyring
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_keyring(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Encryption keys go to a test keyring file that child processes use too, never to
+    the OS keyring: data dirs of tests keep their key "in the keyring" by default. One
+    file for the session, so that module-scoped data dirs can be opened by any test."""
+    with pytest.MonkeyPatch.context() as patch:
+        keyring_file = tmp_path_factory.mktemp("keyring") / "test-keyring.json"
+        for name, value in use_file_keyring(keyring_file).items():
+            patch.setenv(name, value)
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -20,6 +33,8 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     monkeypatch.setenv("FIELDVISIT_DATA_DIR", str(tmp_path / "default-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.delenv("FIELDVISIT_PASSPHRASE", raising=False)
+    monkeypatch.delenv("FIELDVISIT_NEW_PASSPHRASE", raising=False)
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from fieldvisit.report.commands import add_report_commands
 from fieldvisit.sync import commands as sync_commands
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+ENV_PASSPHRASE_TEXT = "FIELDVISIT_PASSPHRASE (actuelle) et FIELDVISIT_NEW_PASSPHRASE (nouvelle)"
 
 
 class FrenchArgumentParser(argparse.ArgumentParser):
@@ -76,6 +77,15 @@ def build_parser() -> argparse.ArgumentParser:
     vimport = visits_cmd.add_parser("import", help="importe une archive de visite")
     vimport.add_argument("archive", type=Path, metavar="FICHIER")
     vimport.set_defaults(handler=cmd_visits_import)
+    passphrase = commands.add_parser(
+        "passphrase", help="phrase de passe du chiffrement des données de ce dossier"
+    )
+    passphrase_cmd = passphrase.add_subparsers(dest="passphrase_command", required=True)
+    passphrase_cmd.add_parser(
+        "change",
+        help="change la phrase de passe (ou en définit une si la clé est dans le trousseau) ; "
+        f"scripts : {ENV_PASSPHRASE_TEXT}",
+    ).set_defaults(handler=cmd_passphrase_change)
     # Commands of other packages register themselves here (one line each).
     add_report_commands(commands, forms_cmd)
     sync_commands.register(commands)
@@ -198,6 +208,33 @@ def cmd_visits_import(args: argparse.Namespace) -> int:
     svc = _open_services(args)
     result = import_visit(svc, args.archive)
     print(result.describe(), file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_passphrase_change(args: argparse.Namespace) -> int:
+    from fieldvisit.security.keysource import default_key_source
+    from fieldvisit.security.passphrase import change_passphrase
+    from fieldvisit.store import open_store
+
+    data_dir = _data_dir(args)
+    source = default_key_source()
+    store = open_store(data_dir, keys=source)
+    try:
+        had_passphrase = store.key_file.passphrase is not None
+        store.key_file = change_passphrase(data_dir, store.keys, source=source)
+    finally:
+        store.close()
+    if had_passphrase:
+        print(
+            "Phrase de passe changée : l'ancienne n'ouvre plus ce dossier de données.",
+            file=sys.stderr,
+        )
+    else:
+        print(
+            "Phrase de passe définie : elle ouvre ce dossier de données là où la clé du "
+            "trousseau du système n'est pas disponible (la clé reste aussi dans le trousseau).",
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 

@@ -31,6 +31,16 @@ class DataDir:
         return self.root / "fieldvisit.sqlite3"
 
     @property
+    def key_file(self) -> Path:
+        """The key id and the passphrase-wrapped master key (security/keyfile.py)."""
+        return self.root / "fieldvisit.key"
+
+    @property
+    def encryption_marker(self) -> Path:
+        """Present while a plain data dir's files are being encrypted (restartable)."""
+        return self.root / ".chiffrement-en-cours"
+
+    @property
     def attachments(self) -> Path:
         return self.root / "attachments"
 
@@ -47,6 +57,16 @@ class DataDir:
     def cache(self) -> Path:
         """Derived data that can be rebuilt at any time (forms cache, thumbnails)."""
         return self.root / "cache"
+
+    @property
+    def thumbnails(self) -> Path:
+        """Encrypted photo thumbnails (services/thumbnails.py)."""
+        return self.cache / "thumbnails"
+
+    @property
+    def report_images(self) -> Path:
+        """Encrypted report-size renditions of photos (report/images.py)."""
+        return self.cache / "report-images"
 
     @property
     def logs(self) -> Path:

@@ -1,4 +1,4 @@
-"""Shipped assets are found through one helper, in a checkout as in a wheel; one version."""
+"""Shipped assets are found through one helper, in a checkout as in a wheel."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ import pytest
 import fieldvisit
 from fieldvisit import assets
 from fieldvisit.assets import ASSET_FOLDERS, DATA_DIR_IN_PACKAGE, asset_path, shipped_forms_dir
-from fieldvisit.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,13 +21,6 @@ ROOT = Path(__file__).resolve().parents[2]
 def pyproject() -> dict:  # type: ignore[type-arg]
     with (ROOT / "pyproject.toml").open("rb") as handle:
         return tomllib.load(handle)
-
-
-def test_version_flag_prints_the_pyproject_version(capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit) as exit_info:
-        main(["--version"])
-    assert exit_info.value.code == 0
-    assert capsys.readouterr().out == f"fieldvisit {pyproject()['project']['version']}\n"
 
 
 def test_every_kind_of_asset_is_found() -> None:

@@ -29,7 +29,7 @@ def build_support() -> ModuleType:
 
 
 def test_version_and_windows_version_info(build_support: ModuleType, tmp_path: Path) -> None:
-    version = build_support.read_version(ROOT / "pyproject.toml")
+    version = build_support.read_version(ROOT / "src" / "fieldvisit" / "__init__.py")
     assert version.count(".") == 2
     assert build_support.version_tuple("0.1.0") == (0, 1, 0, 0)
     assert build_support.version_tuple("1.12.3rc1") == (1, 12, 3, 0)

@@ -12,7 +12,7 @@ from fieldvisit.report.model import build_report
 from fieldvisit.services import attachments, visits
 
 
-def test_issue_keeps_the_pdf_and_marks_the_visit(services, secret_visit, kit) -> None:  # type: ignore[no-untyped-def]
+def test_issue_keeps_the_pdf_and_marks_the_visit(services, secret_visit, kit, tmp_path) -> None:  # type: ignore[no-untyped-def]
     kit.complete(services, secret_visit.visit_id)
     steps: list[tuple[int, int]] = []
     issued = issue_report(
@@ -27,7 +27,8 @@ def test_issue_keeps_the_pdf_and_marks_the_visit(services, secret_visit, kit) ->
     assert stored.filename == "rapport-15187-saint-flour-2026-03-12.pdf"
     assert stored.caption.startswith("Rapport émis le ")
     assert stored.created_at == issued.issued_at
-    path = attachments.attachment_path(services, stored)
+    path = tmp_path / "issued.pdf"
+    path.write_bytes(attachments.attachment_bytes(services, stored))
     assert hashlib.sha256(path.read_bytes()).hexdigest() == stored.sha256 == issued.sha256
     text = kit.pdf_text(path)
     assert "Rapport émis le" in text and "DIFFUSION RESTREINTE" in text  # internal variant
@@ -37,7 +38,7 @@ def test_issue_keeps_the_pdf_and_marks_the_visit(services, secret_visit, kit) ->
     before = path.read_bytes()
     visits.update_visit(services, secret_visit.visit_id, summary="Synthèse réécrite après envoi.")
     assert issued_report(services, secret_visit.visit_id).sha256 == issued.sha256  # type: ignore[union-attr]
-    assert path.read_bytes() == before
+    assert attachments.attachment_bytes(services, stored) == before
     assert "Synthèse réécrite" not in kit.pdf_text(path)
     assert build_report(services, secret_visit.visit_id).summary == "Synthèse réécrite après envoi."
     # The issued PDF is not a photo of the annex.
@@ -81,5 +82,6 @@ def test_the_apps_three_steps_check_the_status_again_before_keeping(
     issued = keep_issued(services, report, drawn, pages)
     stored = issued_report(services, secret_visit.visit_id)
     assert stored is not None and stored.filename == "rapport-15187-saint-flour-2026-03-12.pdf"
-    assert issued.path.read_bytes() == drawn.read_bytes() and issued.pages == pages
+    assert attachments.files(services).read_bytes(issued.sha256) == drawn.read_bytes()
+    assert issued.pages == pages
     assert visits.get_visit(services, secret_visit.visit_id).status == "rapport_emis"

@@ -47,6 +47,7 @@ WALKED = {
     ("GET", "/api/v1/forms"),
     ("GET", "/api/v1/forms/{form_id}/{version}"),
     ("PUT", "/api/v1/forms/{form_id}/{version}"),
+    ("GET", "/api/v1/records/{table}/{record_id}/history"),
 }
 
 
@@ -107,6 +108,9 @@ def test_every_endpoint_for_every_role_and_territory(
         expect(200, "GET", f"/api/v1/attachments/{SHA[dep]}")
         readable = dep in mine
         expect(200 if readable else 404, "GET", f"/api/v1/attachments/{SHA[dep]}/content")
+        for table, record in (("visits", f"v{dep}"), ("answers", f"a{dep}")):
+            expect(200 if readable else 404, "GET", f"/api/v1/records/{table}/{record}/history")
+    expect(404, "GET", "/api/v1/records/answers/absent/history")
     own = b"une photo de plus"
     own_sha = hashlib.sha256(own).hexdigest()
     expect(200, "PUT", f"/api/v1/attachments/{own_sha}?offset=0&size={len(own)}", content=own)
@@ -140,5 +144,17 @@ def test_every_endpoint_for_every_role_and_territory(
             assert statuses == ["rejected", "rejected", "rejected"], (user, dep, results)
             assert all("territoire" in r["reason"] for r in results)
             assert all(r["current"] is None for r in results)  # nothing leaks
+    # History: the version each accepted update replaced, only where the user may read.
+    for dep in ("15", "43"):
+        answer = client.get(f"/api/v1/records/answers/a{dep}/history", headers=h)
+        if dep in mine:
+            versions = answer.json()["versions"]
+            replaced = [
+                (v["version"], v["fields"]["value"], v["replaced_by_user"]) for v in versions
+            ]
+            assert replaced == [(1, "oui", user)], (user, dep)
+        else:
+            assert answer.status_code == 404, (user, dep)
+            assert "oui" not in answer.text  # nothing leaks
     expect(204, "POST", "/api/v1/logout")
     assert client.get("/api/v1/me", headers=h).status_code == 401

@@ -71,7 +71,7 @@ def test_round_trip_keeps_everything_and_twice_does_not_duplicate(
     assert [c.name for c in interviews.interviewees(other, interview.id)] == ["Hélène Vidal"]
     [att] = attachments.list_attachments(other, visit.id)
     assert att.caption == "Place « du marché »"
-    assert attachments.attachment_path(other, att).read_bytes() == photo.read_bytes()
+    assert attachments.attachment_bytes(other, att) == photo.read_bytes()
     assert [r.text for r in actions.list_recommendations(other, visit.id)] == [
         "Relancer la participation citoyenne"
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 from datetime import date
 
 import pytest
@@ -28,9 +29,9 @@ def test_the_issued_demo_visit_keeps_its_issued_pdf(services) -> None:  # type: 
     assert issued.caption.startswith("Rapport émis le ")
     today = services.clock().astimezone().date()
     assert issued.created_at.astimezone().date() == today  # the date of issue is recorded
-    stored = attachments.attachment_path(services, issued)
-    assert hashlib.sha256(stored.read_bytes()).hexdigest() == issued.sha256  # and its hash
-    reader = PdfReader(stored)
+    stored = attachments.attachment_bytes(services, issued)
+    assert hashlib.sha256(stored).hexdigest() == issued.sha256  # and its hash
+    reader = PdfReader(io.BytesIO(stored))
     text = " ".join(page.extract_text() or "" for page in reader.pages)
     assert "Saint-Flour" in text and "Rapport émis le" in text and "DIFFUSION RESTREINTE" in text
     assert len(reader.pages) > 5

@@ -149,7 +149,7 @@ def test_attachments_are_content_addressed_and_images_checked(
     b = attachments.attach_file(svc, visit.id, copy)
     assert a.sha256 == b.sha256 and a.id != b.id
     assert a.media_type == "image/jpeg"
-    assert attachments.attachment_path(svc, a).read_bytes() == photo.read_bytes()
+    assert attachments.attachment_bytes(svc, a) == photo.read_bytes()
     stored = [p for p in svc.data_dir.attachments.rglob("*") if p.is_file()]
     assert len(stored) == 1
     fake = tmp_path / "pas-une-photo.jpg"

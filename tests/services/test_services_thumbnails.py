@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from pathlib import Path
 
@@ -59,9 +60,12 @@ def test_thumbnail_for_caches_by_hash_and_size(services: Services, tmp_path: Pat
     attachment = attachments.attach_file(services, visit.id, photo)
 
     first = thumbnails.thumbnail_for(services, attachment.sha256, 200)
-    assert first == thumbnails.thumbnails_dir(services) / f"{attachment.sha256}-200.jpg"
-    with Image.open(first) as thumb:
-        assert thumb.size == (150, 200)
+    assert first == thumbnails.cached_path(services, attachment.sha256, 200)
+    assert first.parent == thumbnails.thumbnails_dir(services)
+    assert attachment.sha256 not in first.name  # keyed name: the hash is not shown
+    assert b"JFIF" not in first.read_bytes()  # encrypted like the photo
+    with Image.open(io.BytesIO(thumbnails.thumbnail_bytes(services, attachment.sha256, 200))) as t:
+        assert t.size == (150, 200)
     stamp = first.stat().st_mtime_ns
 
     again = thumbnails.thumbnail_for(services, attachment.sha256, 200)
@@ -69,8 +73,19 @@ def test_thumbnail_for_caches_by_hash_and_size(services: Services, tmp_path: Pat
 
     other = thumbnails.thumbnail_for(services, attachment.sha256, 64)
     assert other != first
-    with Image.open(other) as thumb:
-        assert max(thumb.size) == 64
+    with Image.open(io.BytesIO(thumbnails.thumbnail_bytes(services, attachment.sha256, 64))) as t:
+        assert max(t.size) == 64
+
+
+def test_a_damaged_cached_thumbnail_is_made_again(services: Services, tmp_path: Path) -> None:
+    visit = visits.plan_visit(services, "15187", date(2026, 3, 12))
+    photo = landscape_jpeg_shot_portrait(tmp_path / "rue.jpg")
+    attachment = attachments.attach_file(services, visit.id, photo)
+    cached = thumbnails.thumbnail_for(services, attachment.sha256, 100)
+    cached.write_bytes(cached.read_bytes()[:-5] + b"xxxxx")
+    data = thumbnails.thumbnail_bytes(services, attachment.sha256, 100)
+    with Image.open(io.BytesIO(data)) as thumb:
+        assert max(thumb.size) == 100
 
 
 def test_missing_attachment_file_is_explained(services: Services) -> None:
@@ -83,7 +98,11 @@ def test_viewable_copy_keeps_the_original_name(services: Services, tmp_path: Pat
     photo = landscape_jpeg_shot_portrait(tmp_path / "Place du marché.jpg")
     attachment = attachments.attach_file(services, visit.id, photo)
     copy = thumbnails.viewable_copy(services, attachment.sha256, "../../Place du marché.jpg")
-    assert copy.name == "Place du marché.jpg"  # no way out of the data dir
-    assert copy.is_relative_to(services.data_dir.root)
+    assert copy.name == "Place du marché.jpg"  # no way out of the viewer folder
+    folder = thumbnails.viewer_folder(services)
+    assert copy.is_relative_to(folder)
+    assert not copy.is_relative_to(services.data_dir.root)  # plain copies stay out of it
     assert copy.read_bytes() == photo.read_bytes()
     assert thumbnails.viewable_copy(services, attachment.sha256, "Place du marché.jpg") == copy
+    services.close()  # closing deletes the plain copies
+    assert not folder.exists()

@@ -88,16 +88,32 @@ def test_a_file_that_is_not_sqlite_is_refused_untouched(data_dir: DataDir) -> No
     with pytest.raises(CorruptDatabase, match="n'est pas une base de données SQLite"):
         open_store(data_dir)
     assert _bytes(data_dir.database) == before
+    assert not data_dir.key_file.exists()
 
 
-def test_a_damaged_sqlite_file_is_refused_untouched(data_dir: DataDir) -> None:
+def test_a_damaged_encrypted_database_is_refused_untouched(data_dir: DataDir) -> None:
     open_store(data_dir).close()
     raw = bytearray(_bytes(data_dir.database))
     raw[100:4096] = b"\xff" * (4096 - 100)  # wreck the schema page
     data_dir.database.write_bytes(bytes(raw))
+    with pytest.raises(CorruptDatabase, match="ne s'ouvre pas avec la clé"):
+        open_store(data_dir)
+    assert _bytes(data_dir.database) == bytes(raw)
+
+
+def test_a_damaged_plain_sqlite_file_is_refused_untouched(data_dir: DataDir) -> None:
+    data_dir.ensure()
+    conn = sqlite3.connect(data_dir.database)
+    conn.execute("CREATE TABLE alembic_version (version_num TEXT)")
+    conn.commit()
+    conn.close()
+    raw = bytearray(_bytes(data_dir.database))
+    raw[100:] = b"\xff" * (len(raw) - 100)
+    data_dir.database.write_bytes(bytes(raw))
     with pytest.raises(CorruptDatabase):
         open_store(data_dir)
     assert _bytes(data_dir.database) == bytes(raw)
+    assert not data_dir.key_file.exists()  # nothing written, not even a key
 
 
 def test_another_programs_sqlite_database_is_refused_untouched(data_dir: DataDir) -> None:
@@ -110,14 +126,20 @@ def test_another_programs_sqlite_database_is_refused_untouched(data_dir: DataDir
     with pytest.raises(CorruptDatabase, match="pas été créée par fieldvisit"):
         open_store(data_dir)
     assert _bytes(data_dir.database) == before
+    assert not data_dir.key_file.exists()
+
+
+def _set_revision(data_dir: DataDir, revision: str) -> None:
+    store = open_store(data_dir)
+    conn = store.raw_connection()
+    conn.execute("UPDATE alembic_version SET version_num = ?", (revision,))
+    conn.commit()
+    conn.close()
+    store.close()
 
 
 def test_a_database_from_a_newer_app_is_refused_untouched(data_dir: DataDir) -> None:
-    open_store(data_dir).close()
-    conn = sqlite3.connect(data_dir.database)
-    conn.execute("UPDATE alembic_version SET version_num = '9999'")
-    conn.commit()
-    conn.close()
+    _set_revision(data_dir, "9999")
     before = _bytes(data_dir.database)
     with pytest.raises(DatabaseTooNew, match="version plus récente"):
         open_store(data_dir)
@@ -127,11 +149,7 @@ def test_a_database_from_a_newer_app_is_refused_untouched(data_dir: DataDir) -> 
 def test_a_failed_migration_leaves_the_file_untouched_and_a_backup(
     data_dir: DataDir, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    open_store(data_dir).close()
-    conn = sqlite3.connect(data_dir.database)
-    conn.execute("UPDATE alembic_version SET version_num = '0000'")
-    conn.commit()
-    conn.close()
+    _set_revision(data_dir, "0000")
     before = _bytes(data_dir.database)
     # Pretend '0000' is an old revision this app knows: Alembic cannot migrate from it.
     monkeypatch.setattr(database_module, "KNOWN_REVISIONS", ("0000", *KNOWN_REVISIONS))

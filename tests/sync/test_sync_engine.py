@@ -58,10 +58,9 @@ def test_a_visit_made_offline_reaches_another_laptop_with_its_photo(
     assert report.uploaded_files == 1 and report.rejected == []
     assert b.sync().pulled == len(server_snapshot(server.state.ctx.db))
     _converged(server, a, b)
-    path = _engine(b).download_attachment(attachment.sha256)
-    assert (
-        path.read_bytes()
-        == (a.svc.data_dir.attachments / attachment.sha256[:2] / attachment.sha256).read_bytes()
+    _engine(b).download_attachment(attachment.sha256)
+    assert b.svc.store.files.read_bytes(attachment.sha256) == a.svc.store.files.read_bytes(
+        attachment.sha256
     )
 
 

@@ -336,3 +336,34 @@ def test_open_and_type_on_the_real_worker_thread(threaded_ctx, qtbot) -> None:
     ws.flush()
     threaded_ctx.worker.wait_idle()
     QApplication.processEvents()  # callbacks delivered while the widgets exist
+
+
+def test_a_sync_reload_never_pulls_the_page_being_typed_in(workspace, visit, ui_ctx, qtbot) -> None:  # type: ignore[no-untyped-def]
+    workspace.open_visit(visit.id)
+    page = info_page(workspace)
+    qtbot.waitUntil(lambda: page.summary_edit.isEnabled())
+    page.summary_edit.setFocus()
+    qtbot.waitUntil(lambda: page.summary_edit.hasFocus())
+    # A colleague's summary arrives by sync while the cursor is in the summary.
+    visits.update_visit(ui_ctx.services, visit.id, summary="Résumé venu d'un collègue")
+    workspace.reload_visit()
+    ui_ctx.worker.wait_idle()  # (inline worker: the loads have run)
+    assert page.summary_edit.toPlainText() == ""  # nothing replaced under the cursor
+    assert workspace.current_section() == "info"
+
+    workspace.back_button.setFocus()  # the person leaves the page: now it shows the sync
+    qtbot.waitUntil(lambda: page.summary_edit.toPlainText() == "Résumé venu d'un collègue")
+    assert workspace.current_section() == "info"
+
+
+def test_a_sync_reload_refreshes_the_header_and_pages_not_being_typed_in(
+    workspace, visit, ui_ctx, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    workspace.open_visit(visit.id)
+    page = info_page(workspace)
+    workspace.back_button.setFocus()
+    visits.update_visit(ui_ctx.services, visit.id, summary="Synthèse reçue")
+    visits.start_visit(ui_ctx.services, visit.id)
+    workspace.reload_visit()
+    qtbot.waitUntil(lambda: page.summary_edit.toPlainText() == "Synthèse reçue")
+    qtbot.waitUntil(lambda: "En cours" in workspace.status_label.text())

@@ -11,18 +11,26 @@ resize: about half the time of a 1280-px rendition.
 Renditions are cached as `<cache>/<sha256>-<size>.jpg`: the attachment's content hash
 names them, so they never go stale and are reused by every later report.
 `services/thumbnails.py` does the same for small UI thumbnails with a square box.
+In a data dir's cache (the cache folder of an opened store, `security.vault.vault_for`)
+renditions are encrypted like the photos and named by a keyed hash; the photo itself
+is read through the same vault.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from fieldvisit.security.vault import DamagedFile, FileVault, is_encrypted, vault_for
+from fieldvisit.store.files import attachment_context
 
 REPORT_IMAGE_SIZE = 1000
 REPORT_IMAGE_QUALITY = 80
@@ -33,25 +41,55 @@ class Rendition:
     path: Path
     width: int
     height: int
+    vault: FileVault | None = field(default=None, compare=False, repr=False)
+    context: bytes = field(default=b"", compare=False, repr=False)
+
+    def image_source(self) -> str | BinaryIO:
+        """What to draw: the file's name, or the decrypted JPEG of an encrypted one."""
+        if self.vault is None:
+            return str(self.path)
+        return io.BytesIO(self.vault.read_bytes(self.path, self.context))
 
 
-def rendition_path(cache_dir: Path, sha256: str, size: int = REPORT_IMAGE_SIZE) -> Path:
-    return cache_dir / f"{sha256}-{size}.jpg"
+def rendition_path(
+    cache_dir: Path, sha256: str, size: int = REPORT_IMAGE_SIZE, vault: FileVault | None = None
+) -> Path:
+    if vault is None:
+        return cache_dir / f"{sha256}-{size}.jpg"
+    return cache_dir / vault.name("report-image", f"{sha256}:{size}")
+
+
+def _photo_source(source: Path, sha256: str) -> Path | BinaryIO | None:
+    """The photo to decode: its file, or its decrypted bytes (None: cannot be read)."""
+    if not is_encrypted(source):
+        return source
+    vault = vault_for(source)
+    if vault is None:
+        return None
+    return io.BytesIO(vault.read_bytes(source, attachment_context(sha256)))
 
 
 def report_rendition(
     source: Path, sha256: str, cache_dir: Path, size: int = REPORT_IMAGE_SIZE
 ) -> Rendition | None:
     """The cached rendition of a photo, made on first request; None if unreadable."""
-    target = rendition_path(cache_dir, sha256, size)
+    vault = vault_for(cache_dir)
+    target = rendition_path(cache_dir, sha256, size, vault)
+    context = f"report-image:{sha256}:{size}".encode("ascii")
     if target.is_file():
         try:
-            with Image.open(target) as cached:  # reads the header only
-                return Rendition(target, *cached.size)
-        except (UnidentifiedImageError, OSError):
+            cached_source = (
+                target if vault is None else io.BytesIO(vault.read_bytes(target, context))
+            )
+            with Image.open(cached_source) as cached:  # reads the header only
+                return Rendition(target, *cached.size, vault, context)
+        except (UnidentifiedImageError, OSError, DamagedFile):
             target.unlink(missing_ok=True)  # a damaged cache file: make it again
     try:
-        with Image.open(source) as image:
+        photo = _photo_source(source, sha256)
+        if photo is None:
+            return None
+        with Image.open(photo) as image:
             if image.format == "JPEG":
                 width, height = image.size
                 scale = size / max(width, height)
@@ -61,9 +99,14 @@ def report_rendition(
                 # Scale first, then turn: rotating the small image is the cheap way.
                 image.thumbnail((size, size), Image.Resampling.BICUBIC)
             rgb = _flattened(ImageOps.exif_transpose(image))
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError, DamagedFile):
         return None
     cache_dir.mkdir(parents=True, exist_ok=True)
+    if vault is not None:
+        buffer = io.BytesIO()
+        rgb.save(buffer, format="JPEG", quality=REPORT_IMAGE_QUALITY, optimize=False)
+        vault.write_bytes(target, buffer.getvalue(), context)
+        return Rendition(target, *rgb.size, vault, context)
     fd, tmp_name = tempfile.mkstemp(dir=cache_dir, prefix=".report-", suffix=".jpg")
     try:
         with os.fdopen(fd, "wb") as out:

@@ -547,7 +547,7 @@ def _photo(photo: PhotoEntry, rendition: images.Rendition | None) -> list[Flowab
         ]
     scale = min(FRAME_WIDTH / rendition.width, PHOTO_MAX_HEIGHT / rendition.height)
     image = Image(
-        str(rendition.path),
+        rendition.image_source(),
         width=rendition.width * scale,
         height=rendition.height * scale,
         hAlign="CENTER",

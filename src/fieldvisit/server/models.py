@@ -93,6 +93,8 @@ class Record(Base):
     updated_at: Mapped[datetime]
     updated_by: Mapped[str] = mapped_column(String(64))
     sha256: Mapped[str | None] = mapped_column(String(64))
+    # The account that pushed this version (revision 0002; "" before it).
+    updated_by_user: Mapped[str] = mapped_column(String(100), default="", server_default="")
     __table_args__ = (
         Index("ix_records_territory_seq", "territory", "seq"),
         Index("ix_records_sha256", "sha256"),

@@ -31,6 +31,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from fieldvisit.server.history import keep_previous_versions, previous_version
 from fieldvisit.server.models import Blob, Counter, Grant, PublishedForm, PushBatchLog, Record
 from fieldvisit.server.scoping import Principal
 from fieldvisit.sync.wire import (
@@ -73,6 +74,7 @@ def to_wire(record: Any) -> PulledRecord:
         deleted_at=record.deleted_at,
         updated_by=record.updated_by,
         updated_at=record.updated_at,
+        updated_by_user=record.updated_by_user,
     )
 
 
@@ -114,6 +116,7 @@ class Page:
                     "deleted_at": r.deleted_at,
                     "updated_by": r.updated_by,
                     "updated_at": r.updated_at,
+                    "updated_by_user": r.updated_by_user,
                 }
             )
             records.append(head[:-1] + b',"fields":' + r.data.encode("utf-8") + b"}")
@@ -205,6 +208,7 @@ class Held:
     updated_at: datetime
     updated_by: str
     sha256: str | None
+    updated_by_user: str = ""
     new: bool = False
     dirty: bool = False
 
@@ -220,6 +224,7 @@ class _Batch:
     seq: int
     records: dict[tuple[str, str], Held] = field(default_factory=dict)
     new_grants: set[tuple[str, str, str]] = field(default_factory=set)
+    replaced: list[dict[str, Any]] = field(default_factory=list)  # versions overwritten
 
     def next_seq(self) -> int:
         self.seq += 1
@@ -247,6 +252,7 @@ def push(
     _load(state, batch.changes)
     results = [_apply(state, change) for change in batch.changes]
     _save_records(state)
+    keep_previous_versions(session, state.replaced)  # server/history.py
     _save_grants(state)
     session.execute(update(Counter).where(Counter.name == SEQ).values(value=state.seq))
     result = PushResult(batch_id=batch.batch_id, results=results)
@@ -362,6 +368,7 @@ def _apply(state: _Batch, change: Change) -> ChangeResult:
             return ChangeResult(
                 table=change.table, id=change.id, status="accepted", version=existing.version
             )
+        state.replaced.append(previous_version(existing, state.who, state.device_id, state.now))
         existing.version += 1
         existing.seq = state.next_seq()
         existing.data = data
@@ -371,6 +378,7 @@ def _apply(state: _Batch, change: Change) -> ChangeResult:
             existing.deleted_at = state.now
         existing.updated_at = state.now
         existing.updated_by = state.device_id
+        existing.updated_by_user = state.who.username
         existing.dirty = True
         record = existing
     else:
@@ -385,6 +393,7 @@ def _apply(state: _Batch, change: Change) -> ChangeResult:
             updated_at=state.now,
             updated_by=state.device_id,
             sha256=sha if change.table == "attachments" and isinstance(sha, str) else None,
+            updated_by_user=state.who.username,
             new=True,
         )
         state.records[key] = record
@@ -455,7 +464,7 @@ def _grant(state: _Batch, contact: Held, territory: str) -> None:
     contact.dirty = True
 
 
-COLUMNS = ("version", "seq", "data", "deleted_at", "updated_at", "updated_by")
+COLUMNS = ("version", "seq", "data", "deleted_at", "updated_at", "updated_by", "updated_by_user")
 INSERT_ROWS = 500
 
 

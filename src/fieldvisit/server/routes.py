@@ -20,6 +20,7 @@ from fieldvisit.server.app import ApiError, ServerContext, context_of
 from fieldvisit.server.auth import find_user, issue_token, token_hash
 from fieldvisit.server.blobs import UploadProblem
 from fieldvisit.server.forms import FormRejected, list_forms, publish_form
+from fieldvisit.server.history import MAX_VERSIONS, RecordHistory, read_history
 from fieldvisit.server.models import Blob, Device, PublishedForm, Record, User
 from fieldvisit.server.records import BatchIdReused, pull_page, push, readable
 from fieldvisit.server.scoping import Principal
@@ -38,6 +39,7 @@ from fieldvisit.sync.wire import (
     PullPage,
     PushBatch,
     PushResult,
+    TableName,
     UploadStatus,
     UserInfo,
 )
@@ -97,6 +99,7 @@ Ctx = Annotated[ServerContext, Depends(context_of)]
 Sha = Annotated[str, Path(pattern=SHA256_RE.pattern)]
 FormId = Annotated[str, Path(pattern=FORM_ID_RE.pattern)]
 FormVersion = Annotated[int, Path(ge=1, le=1_000_000)]
+RecordIdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[\w-]+$")]
 # Upload positions: far beyond any attachment, but still a 64-bit integer in the database.
 Offset = Annotated[int, Query(ge=0, le=2**62)]
 
@@ -285,6 +288,37 @@ def changes(
             records=logs.ids_by_table((r.table_name, r.record_id) for r in page.rows),
         )
     return Response(page.json(), media_type="application/json")
+
+
+@router.get(
+    f"{API_PREFIX}/records/{{table}}/{{record_id}}/history",
+    response_model=RecordHistory,
+    responses=errors(401, 404),
+)
+def record_history(
+    table: Annotated[TableName, Path()],
+    record_id: RecordIdPath,
+    who: Who,
+    ctx: Ctx,
+    limit: Annotated[int, Query(ge=1, le=MAX_VERSIONS)] = 100,
+) -> RecordHistory:
+    """The versions of a record that pushes replaced, newest first (server/history.py)."""
+    with ctx.db.reading() as session:
+        history = read_history(session, who, table, record_id, limit)
+    if history is None:
+        logs.audit(
+            "history_refused", user=who.username, device=who.device_id, table=table, id=record_id
+        )
+        raise ApiError(404, "not_found", "Enregistrement introuvable (ou hors de vos territoires).")
+    logs.audit(
+        "history_read",
+        user=who.username,
+        device=who.device_id,
+        table=table,
+        id=record_id,
+        count=len(history.versions),
+    )
+    return history
 
 
 def _component_schemas(model: Any) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from fieldvisit.core.errors import BadInput
 from fieldvisit.services.attachments import files
 from fieldvisit.services.context import Services
 from fieldvisit.services.records import get_live
+from fieldvisit.store.history import ORIGIN_IMPORT, recorded_as
 from fieldvisit.store.models import (
     Answer,
     Attachment,
@@ -108,10 +110,11 @@ def export_visit(svc: Services, visit_id: str, output: Path) -> Path:
         with zipfile.ZipFile(tmp_name, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
             for sha in sorted(attachments):
-                source = store.path_for(sha)
-                if not source.is_file():
+                if not store.has(sha):
                     raise BadInput(f"Pièce jointe manquante dans le dossier de données : {sha}.")
-                archive.write(source, f"attachments/{sha}", compress_type=zipfile.ZIP_STORED)
+                entry = zipfile.ZipInfo(f"attachments/{sha}")  # plain: the archive is shared
+                with store.open(sha) as source, archive.open(entry, "w", force_zip64=True) as out:
+                    shutil.copyfileobj(source, out, 1024 * 1024)
         os.replace(tmp_name, output)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
@@ -212,7 +215,8 @@ def import_visit(svc: Services, path: Path) -> ImportResult:
         if not store.has(sha):
             store.put_bytes(data)
             result.files_added += 1
-    with svc.store.transaction() as session:
+    # History: what the archive overwrites is kept, marked as imported (store/history.py).
+    with recorded_as(ORIGIN_IMPORT), svc.store.transaction() as session:
         _drop_dangling_links(session, parsed)
         for table in TABLE_ORDER:
             model = MODELS_BY_TABLE[table]

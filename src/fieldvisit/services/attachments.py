@@ -23,7 +23,8 @@ MAX_ATTACHMENT_BYTES = 200 * 1024 * 1024
 
 
 def files(svc: Services) -> AttachmentFiles:
-    return AttachmentFiles(svc.data_dir.attachments)
+    """The data dir's attachment files (encrypted; see store/files.py)."""
+    return svc.store.files
 
 
 def detect_media_type(path: Path) -> str:
@@ -154,4 +155,10 @@ def list_photos(svc: Services, visit_id: str) -> list[Attachment]:
 
 
 def attachment_path(svc: Services, attachment: Attachment) -> Path:
+    """Where the attachment's file is: encrypted, read it with `attachment_bytes`."""
     return files(svc).path_for(attachment.sha256)
+
+
+def attachment_bytes(svc: Services, attachment: Attachment) -> bytes:
+    """The attachment's plain content."""
+    return files(svc).read_bytes(attachment.sha256)

@@ -17,6 +17,7 @@ from fieldvisit.store import Store, open_store
 if TYPE_CHECKING:
     from fieldvisit.forms import FormCatalogue
     from fieldvisit.reference import CommuneIndex
+    from fieldvisit.security.keysource import KeySource
     from fieldvisit.store.models import SyncColumns
 
 
@@ -46,6 +47,7 @@ class Services:
         self._forms_cache = forms_cache
         self._outlines: dict[tuple[str, int], FormOutline] | None = None
         self._forms_lock = threading.Lock()  # the UI thread and the worker both read forms
+        self.viewer_folder: Path | None = None  # plain copies for the system's viewer
         if communes is not None:
             self.__dict__["communes"] = communes
 
@@ -55,9 +57,13 @@ class Services:
         data_dir: DataDir,
         extra_form_dirs: Iterable[Path] = (),
         clock: Clock = utc_now,
+        keys: KeySource | None = None,
     ) -> Services:
-        """Open the data dir's store; the forms are read when first needed."""
-        store = open_store(data_dir)
+        """Open the data dir's store; the forms are read when first needed.
+
+        `keys` finds the encryption key (default: the OS keyring, else a passphrase
+        from FIELDVISIT_PASSPHRASE or the terminal; the app passes its dialog's)."""
+        store = open_store(data_dir, keys=keys)
         return cls(
             store,
             clock=clock,
@@ -122,3 +128,6 @@ class Services:
 
     def close(self) -> None:
         self.store.close()
+        from fieldvisit.services.thumbnails import remove_viewer_copies
+
+        remove_viewer_copies(self)

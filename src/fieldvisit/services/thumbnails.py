@@ -1,37 +1,51 @@
-"""Photo thumbnails: small JPEGs made with Pillow, cached as files in the data dir.
+"""Photo thumbnails: small JPEGs made with Pillow, cached encrypted in the data dir.
 
-`thumbnails/<sha256>-<size>.jpg`: the attachment's content hash names its thumbnail,
-so the same photo attached twice is rendered once, and a thumbnail never goes stale
-(the bytes behind a hash never change). EXIF orientation is applied, so a portrait
-photo taken with the phone on its side shows upright. JPEG `draft()` mode lets the
-decoder scale down while reading (1/2, 1/4, 1/8), which makes a 12-megapixel photo
-cheap to thumbnail. No Qt here: the UI runs this on its background worker.
+`cache/thumbnails/<keyed name>`: the attachment's content hash and the size name the
+thumbnail (through the data dir's keyed names, security/vault.py), so the same photo
+attached twice is rendered once, and a thumbnail never goes stale (the bytes behind a
+hash never change). Thumbnails are encrypted like the photos they show. EXIF
+orientation is applied, so a portrait photo taken with the phone on its side shows
+upright. JPEG `draft()` mode lets the decoder scale down while reading (1/2, 1/4,
+1/8), which makes a 12-megapixel photo cheap to thumbnail. No Qt here: the UI runs
+this on its background worker.
 """
 
 from __future__ import annotations
 
+import io
 import os
+import shutil
 import tempfile
+import time
 from pathlib import Path
+from typing import BinaryIO
 
 from fieldvisit.core.errors import BadInput
+from fieldvisit.security.vault import DamagedFile
 from fieldvisit.services.attachments import files
 from fieldvisit.services.context import Services
 
 DEFAULT_SIZE = 256
 THUMBNAIL_QUALITY = 85
+VIEWER_PREFIX = "fieldvisit-ouvrir-"
+STALE_VIEWER_S = 24 * 3600
 
 
 def thumbnails_dir(svc: Services) -> Path:
-    return svc.data_dir.cache / "thumbnails"
+    return svc.data_dir.thumbnails
 
 
-def cached_path(cache_dir: Path, sha256: str, size: int) -> Path:
-    return cache_dir / f"{sha256}-{size}.jpg"
+def _context(sha256: str, size: int) -> bytes:
+    return f"thumbnail:{sha256}:{size}".encode("ascii")
 
 
-def render_thumbnail(source: Path, target: Path, size: int = DEFAULT_SIZE) -> Path:
-    """Write a JPEG of source fitting in size×size (upright, aspect kept) to target.
+def cached_path(svc: Services, sha256: str, size: int) -> Path:
+    """The encrypted cache file of sha256's thumbnail at size."""
+    return thumbnails_dir(svc) / svc.store.vault.name("thumbnail", f"{sha256}:{size}")
+
+
+def thumbnail_jpeg(source: Path | BinaryIO, name: str, size: int = DEFAULT_SIZE) -> bytes:
+    """A JPEG of source fitting in size×size (upright, aspect kept).
 
     Raises BadInput (French message naming the file) when source is not a readable image.
     """
@@ -49,13 +63,22 @@ def render_thumbnail(source: Path, target: Path, size: int = DEFAULT_SIZE) -> Pa
             rgb = _flattened(upright)
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as err:
         raise BadInput(
-            f"« {source.name} » n'est pas une image lisible : impossible d'en faire une vignette."
+            f"« {name} » n'est pas une image lisible : impossible d'en faire une vignette."
         ) from err
+    out = io.BytesIO()
+    rgb.save(out, format="JPEG", quality=THUMBNAIL_QUALITY)
+    return out.getvalue()
+
+
+def render_thumbnail(source: Path, target: Path, size: int = DEFAULT_SIZE) -> Path:
+    """Write a plain JPEG thumbnail of source to target (outside any data dir: the data
+    dir's thumbnails go through `thumbnail_for`, encrypted)."""
+    data = thumbnail_jpeg(source, source.name, size)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".thumb-", suffix=".jpg")
     try:
         with os.fdopen(fd, "wb") as out:
-            rgb.save(out, format="JPEG", quality=THUMBNAIL_QUALITY)
+            out.write(data)
         os.replace(tmp_name, target)  # a crash never leaves half a thumbnail
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
@@ -75,42 +98,93 @@ def _flattened(image):  # type: ignore[no-untyped-def]
     return image.convert("RGB")
 
 
-def _stored_file(svc: Services, sha256: str) -> Path:
-    source = files(svc).path_for(sha256)
-    if not source.is_file():
+def _stored_bytes(svc: Services, sha256: str) -> bytes:
+    store = files(svc)
+    if not store.has(sha256):
         raise BadInput(
             "Le fichier joint est absent du dossier de données "
             f"({sha256[:12]}…) : synchronisez, ou importez-le de nouveau."
         )
-    return source
+    return store.read_bytes(sha256)
 
 
 def thumbnail_for(svc: Services, sha256: str, size: int = DEFAULT_SIZE) -> Path:
-    """The cached thumbnail of an attachment's file, rendered on first request."""
-    target = cached_path(thumbnails_dir(svc), sha256, size)
+    """The (encrypted) cached thumbnail of an attachment's file, rendered on first
+    request; read it with `thumbnail_bytes`."""
+    target = cached_path(svc, sha256, size)
+    if not target.is_file():
+        _render_cached(svc, sha256, size, target)
+    return target
+
+
+def _render_cached(svc: Services, sha256: str, size: int, target: Path) -> bytes:
+    data = thumbnail_jpeg(io.BytesIO(_stored_bytes(svc, sha256)), f"{sha256[:12]}…", size)
+    svc.store.vault.write_bytes(target, data, _context(sha256, size))
+    return data
+
+
+def thumbnail_bytes(svc: Services, sha256: str, size: int = DEFAULT_SIZE) -> bytes:
+    """The JPEG bytes of an attachment's thumbnail (from the encrypted cache)."""
+    target = cached_path(svc, sha256, size)
     if target.is_file():
-        return target
-    source = _stored_file(svc, sha256)
-    return render_thumbnail(source, target, size)
+        try:
+            return svc.store.vault.read_bytes(target, _context(sha256, size))
+        except DamagedFile:
+            target.unlink(missing_ok=True)  # a damaged cache file: make it again
+    return _render_cached(svc, sha256, size, target)
+
+
+# --- copies for the system's viewer ------------------------------------------------------
+
+
+def viewer_folder(svc: Services) -> Path:
+    """This session's private folder (0700) of plain copies for the system's viewer,
+    outside the data dir; deleted when the services close (and, if the app was killed,
+    by a later session once a day old)."""
+    folder = svc.viewer_folder
+    if folder is None or not folder.is_dir():
+        _remove_stale_viewer_folders()
+        folder = Path(tempfile.mkdtemp(prefix=VIEWER_PREFIX))
+        svc.viewer_folder = folder
+    return folder
+
+
+def _remove_stale_viewer_folders() -> None:
+    limit = time.time() - STALE_VIEWER_S
+    me = os.getuid() if hasattr(os, "getuid") else None  # Windows: the temp dir is per user
+    for old in Path(tempfile.gettempdir()).glob(f"{VIEWER_PREFIX}*"):
+        try:
+            info = old.stat()
+            if old.is_dir() and info.st_mtime < limit and me in (None, info.st_uid):
+                shutil.rmtree(old, ignore_errors=True)
+        except OSError:
+            continue
+
+
+def remove_viewer_copies(svc: Services) -> None:
+    folder, svc.viewer_folder = svc.viewer_folder, None
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def viewable_copy(svc: Services, sha256: str, filename: str) -> Path:
-    """A copy of an attachment under its original name, for the system's viewer.
+    """A plain copy of an attachment under its original name, for the system's viewer.
 
-    Stored files are named by hash, without extension: a viewer could not tell a JPEG
-    from anything else. The copy goes to the data dir's `open/` folder (made again
-    whenever missing; nothing there is precious).
+    Stored files are encrypted and named by a keyed hash: a viewer could read neither.
+    The copy goes to this session's private viewer folder (`viewer_folder`), never into
+    the data dir.
     """
-    source = _stored_file(svc, sha256)
     safe_name = Path(filename).name or sha256
-    target = svc.data_dir.cache / "open" / sha256[:16] / safe_name
+    target = viewer_folder(svc) / sha256[:16] / safe_name
     if not target.is_file():
+        store = files(svc)
+        if not store.has(sha256):
+            _stored_bytes(svc, sha256)  # raises the "absent" message
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".open-")
         try:
-            with os.fdopen(fd, "wb") as out, source.open("rb") as src:
-                while chunk := src.read(1024 * 1024):
-                    out.write(chunk)
+            with os.fdopen(fd, "wb") as out, store.open(sha256) as src:
+                shutil.copyfileobj(src, out, 1024 * 1024)
             os.replace(tmp_name, target)
         except BaseException:
             Path(tmp_name).unlink(missing_ok=True)

@@ -1,12 +1,19 @@
-"""Online backups of the SQLite file (sqlite3 backup API) and their rotation."""
+"""Online backups of the database (SQLite backup API) and their rotation.
+
+A backup is encrypted like the database, with the same key: SQLCipher's backup copies
+the encrypted pages of one keyed connection into another.
+"""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fieldvisit.core.clock import utc_now
+
+if TYPE_CHECKING:
+    from fieldvisit.security.keys import DataKeys
 
 BACKUP_PREFIX = "fieldvisit-"
 BACKUP_SUFFIX = ".sqlite3"
@@ -14,21 +21,34 @@ DEFAULT_KEEP_DAYS = 14
 
 
 def backup_database(
-    source: Path, backups_dir: Path, reason: str, now: datetime | None = None
+    source: Path,
+    backups_dir: Path,
+    reason: str,
+    now: datetime | None = None,
+    *,
+    keys: DataKeys,
 ) -> Path:
-    """Copy a live database, consistent even while it is written, into backups_dir."""
-    stamp = (now or utc_now()).strftime("%Y%m%dT%H%M%S%fZ")
+    """Copy a live encrypted database, consistent even while it is written, into
+    backups_dir; the copy is encrypted with the same key."""
     backups_dir.mkdir(parents=True, exist_ok=True)
-    target = backups_dir / f"{BACKUP_PREFIX}{stamp}-{reason}{BACKUP_SUFFIX}"
-    copy_database(source, target)
+    target = backup_path(backups_dir, reason, now)
+    copy_database(source, target, keys)
     return target
 
 
-def copy_database(source: Path, target: Path) -> None:
-    """sqlite3 online backup of source into a new file target."""
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+def backup_path(backups_dir: Path, reason: str, now: datetime | None = None) -> Path:
+    stamp = (now or utc_now()).strftime("%Y%m%dT%H%M%S%fZ")
+    return backups_dir / f"{BACKUP_PREFIX}{stamp}-{reason}{BACKUP_SUFFIX}"
+
+
+def copy_database(source: Path, target: Path, keys: DataKeys) -> None:
+    """Online backup of the encrypted database source into a new file target, which
+    is encrypted with the same keys."""
+    from fieldvisit.store.database import connect
+
+    src = connect(source, keys, readonly=True)
     try:
-        dst = sqlite3.connect(target)
+        dst = connect(target, keys)
         try:
             src.backup(dst)
         finally:

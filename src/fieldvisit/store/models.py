@@ -225,6 +225,33 @@ class QuickNote(SyncColumns, Base):
     __table_args__ = (Index("ix_quick_notes_visit_id", "visit_id"),)
 
 
+class HistoryEntry(Base):
+    """One change of one field of a user record, kept on this laptop (revision 0004).
+
+    Written in the same transaction as the change (store/history.py): the value before
+    and after (as on the sync wire: JSON, dates ISO), when, by whom (the sync account
+    of this data dir, or the colleague a pulled change came from), from which device,
+    and how (`origin`: edit, pulled, merge, restore, import). Never synced: the server
+    keeps its own history of the versions it replaced.
+    """
+
+    __tablename__ = "record_history"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    table_name: Mapped[str] = mapped_column(String(32))
+    record_id: Mapped[str] = mapped_column(String(64))
+    field_name: Mapped[str] = mapped_column(String(64))
+    old_value: Mapped[Any] = mapped_column(JSONValue, nullable=True)
+    new_value: Mapped[Any] = mapped_column(JSONValue, nullable=True)
+    # When the entry's first change was made (the start of its coalescing window) and
+    # when its newest one was; they differ only for coalesced autosaves.
+    started_at: Mapped[datetime]
+    changed_at: Mapped[datetime]
+    user_name: Mapped[str | None] = mapped_column(String(100))
+    device_id: Mapped[str] = mapped_column(String(64))
+    origin: Mapped[str] = mapped_column(String(16))
+    __table_args__ = (Index("ix_record_history_record", "table_name", "record_id", "field_name"),)
+
+
 USER_RECORD_MODELS: tuple[type[SyncColumns], ...] = (
     Contact,
     Visit,
@@ -240,8 +267,9 @@ USER_RECORD_MODELS: tuple[type[SyncColumns], ...] = (
 )
 
 # The sync bookkeeping tables (revision 0002) belong to the same schema: importing the
-# models always gives Alembic and the tests the whole metadata.
-from fieldvisit.store import sync_models  # noqa: E402, F401
+# models always gives Alembic and the tests the whole metadata. Importing the history
+# module registers the session event that writes every change's history.
+from fieldvisit.store import history, sync_models  # noqa: E402, F401
 
 # Resolve relationships and column mappings now, at import, rather than inside the
 # first query a person waits for (and so that a mapping mistake fails loudly at once).

@@ -38,7 +38,6 @@ from sqlalchemy.orm import Session
 from fieldvisit.core.ids import new_id
 from fieldvisit.services.context import Services
 from fieldvisit.store.database import translate_error
-from fieldvisit.store.files import AttachmentFiles
 from fieldvisit.store.models import Attachment
 from fieldvisit.sync import local
 from fieldvisit.sync.client import ConnectionLost, RequestRefused, SyncClient, SyncError
@@ -126,7 +125,7 @@ class SyncEngine:
         self.batch_size = batch_size
         self.page_size = page_size
         self.cancel = cancel or threading.Event()
-        self.files = AttachmentFiles(svc.data_dir.attachments)
+        self.files = svc.store.files  # encrypted on disk; read back in plain
 
     def _check_cancelled(self) -> None:
         if self.cancel.is_set():
@@ -232,13 +231,13 @@ class SyncEngine:
         A file that fits in one chunk is sent straight away (most photos): if the
         server already has part or all of it, its answer says so and the loop resumes.
         """
-        size = path.stat().st_size
+        size = self.files.size(sha)
         if size <= CHUNK_BYTES:
             status = UploadStatus(sha256=sha, size=size, received=0, complete=False)
         else:
             status = self.client.upload_status(sha)
         sent = 0
-        with path.open("rb") as fh:
+        with self.files.open(sha) as fh:
             while not status.complete:
                 self._check_cancelled()
                 offset = status.received if status.size in (None, size) else 0

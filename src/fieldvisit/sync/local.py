@@ -18,6 +18,7 @@ from sqlalchemy import Date, Table, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from fieldvisit.store.history import ORIGIN_MERGE, ORIGIN_PULLED, ChangeLog
 from fieldvisit.store.models import USER_RECORD_MODELS
 from fieldvisit.store.sync_models import STATE_ROW, SyncBase, SyncConflict, SyncState
 from fieldvisit.store.types import JSONValue, UTCDateTime
@@ -189,6 +190,7 @@ def apply_pulled(session: Session, records: Iterable[PulledRecord], now: datetim
     """Apply server records: insert new ones, overwrite clean ones, merge pending ones."""
     stats = ApplyStats()
     touched = _Touched()
+    history = ChangeLog()  # what pulled and merged records overwrite (store/history.py)
     by_table: dict[str, dict[str, PulledRecord]] = {}
     for record in records:
         by_table.setdefault(record.table, {})[record.id] = record  # a later seq wins
@@ -212,10 +214,12 @@ def apply_pulled(session: Session, records: Iterable[PulledRecord], now: datetim
             if row is None:
                 inserts.append(_raw_row(table, record, fields))
             elif not row.pending:
-                _write(session, table, record_id, _remote_row(table, record, fields))
+                values = _remote_row(table, record, fields)
+                _write(session, table, record_id, values)
+                history.add(table, record_id, row._mapping, values, **_by(record, ORIGIN_PULLED))
             else:
                 stats.conflicts += _merge_into(
-                    session, table, row, bases.get(record_id), record, fields, now
+                    session, table, row, bases.get(record_id), record, fields, now, history
                 )
             new_bases.append(_base_row(table, record_id, record.version, fields, record))
         if inserts:  # through the driver: 10,000 rows in a blink
@@ -225,6 +229,7 @@ def apply_pulled(session: Session, records: Iterable[PulledRecord], now: datetim
                 inserts,
             )
         upsert_bases(session, new_bases)
+    history.write(session.connection())
     stats.visit_ids = touched.visit_ids(session)
     return stats
 
@@ -333,6 +338,7 @@ def _merge_into(
     record: PulledRecord,
     fields: dict[str, Any],
     now: datetime,
+    history: ChangeLog,
 ) -> int:
     """Three-way merge of a pending local row with a newer server record."""
     local = Side(row_fields(table, row), row.deleted_at is not None)
@@ -349,8 +355,19 @@ def _merge_into(
     if not still_pending:
         values.update(updated_at=record.updated_at, updated_by=record.updated_by[:64])
     _write(session, table, row.id, values)
+    history.add(table, row.id, row._mapping, values, **_by(record, ORIGIN_MERGE))
     record_conflicts(session, table, row.id, result, now)
     return len(result.conflicts)
+
+
+def _by(record: PulledRecord, origin: str) -> dict[str, Any]:
+    """Who made a pulled change, for the history."""
+    return {
+        "origin": origin,
+        "when": record.updated_at,
+        "device": record.updated_by,
+        "user": record.updated_by_user,
+    }
 
 
 def _deleted_at(result: MergeResult, row: Any, record: PulledRecord, now: datetime) -> Any:

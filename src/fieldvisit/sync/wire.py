@@ -348,6 +348,8 @@ class PulledRecord(WireModel):
     deleted_at: datetime | None = None
     updated_by: str = ""
     updated_at: datetime
+    # The account that pushed this version (shown in the laptops' history).
+    updated_by_user: str = Field(default="", max_length=100)
 
 
 class PullPage(WireModel):

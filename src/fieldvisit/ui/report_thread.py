@@ -22,14 +22,14 @@ rendition is written to a temporary file and renamed, so a cut never leaves a ba
 
 With an inline database worker (UI tests) the work runs inline too, deterministically.
 
-`Deliverer` brings results back to the UI thread through a queued signal of a QObject
-owned by the widget: once the widget is gone, late results are dropped, not delivered
-to a deleted object.
+`Deliverer` brings results back to the UI thread through a queued signal of an app-wide
+relay object (a background thread never emits a signal of an object that a widget's
+deletion could destroy meanwhile); the widget is checked on arrival, so late results
+are dropped, not delivered to a deleted object.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import threading
 from collections import deque
@@ -39,7 +39,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
 
 from fieldvisit.ui.context import UiContext
 
@@ -101,6 +102,9 @@ class ReportThread:
                     self._ready.wait()
                 future, operation, *_rest = self._queue.popleft()
             _run(future, operation)
+            # Drop them now, while their widgets are alive, not when the next task comes
+            # (the last reference to a widget must not go on this thread).
+            del future, operation, _rest
 
 
 def _run(future: Future[T], operation: Callable[[], T]) -> None:
@@ -129,27 +133,57 @@ def report_thread(ctx: UiContext) -> ReportThread:
         return _shared
 
 
-class Deliverer(QObject):
-    """Calls back on the UI thread, unless its owner widget was deleted meanwhile."""
+class _Relay(QObject):
+    """Lives on the UI thread as long as the application: background threads emit its
+    signal, never one of an object that a widget's deletion could destroy meanwhile."""
 
-    _delivered = Signal(object)
+    delivered = Signal(object)
 
-    def __init__(self, parent: QObject, inline: bool = False) -> None:
+    def __init__(self, parent: QObject | None) -> None:
         super().__init__(parent)
-        self.inline = inline  # call back at once (inline worker, UI tests)
-        self._delivered.connect(self._call, Qt.ConnectionType.QueuedConnection)
+        self.delivered.connect(self._call, Qt.ConnectionType.QueuedConnection)
 
     @Slot(object)
     def _call(self, callback: Callable[[], None]) -> None:
         callback()
 
+
+_relay: _Relay | None = None
+
+
+def _ui_relay() -> _Relay:
+    """The relay, made on first use (from the UI thread) as a child of the app."""
+    global _relay
+    if _relay is None or not shiboken6.isValid(_relay):
+        _relay = _Relay(QCoreApplication.instance())
+    return _relay
+
+
+class Deliverer:
+    """Calls back on the UI thread, unless its owner (a widget) was deleted meanwhile.
+
+    Made on the UI thread. Results cross threads through the app-wide relay; the owner
+    is checked when the callback runs, on the UI thread, so a late result is dropped
+    instead of reaching a deleted widget.
+    """
+
+    def __init__(self, owner: QObject, inline: bool = False) -> None:
+        self.owner = owner
+        self.inline = inline  # call back at once (inline worker, UI tests)
+        self._relay = _ui_relay()
+
     def later(self, callback: Callable[[], None]) -> None:
-        """From any thread: run callback on this object's thread (dropped if deleted)."""
+        """From any thread: run callback on the UI thread if the owner still exists."""
         if self.inline:
             callback()
             return
-        with contextlib.suppress(RuntimeError):  # the owner is gone: nobody waits any more
-            self._delivered.emit(callback)
+        owner = self.owner
+
+        def guarded() -> None:
+            if shiboken6.isValid(owner):
+                callback()
+
+        self._relay.delivered.emit(guarded)
 
     def when_done(
         self,

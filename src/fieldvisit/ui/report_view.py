@@ -260,7 +260,7 @@ class PrintJob(QObject):
 
 
 class _ProgressRelay(QObject):
-    """Carries the renderer's progress from the report thread to the UI thread."""
+    """The renderer's progress, emitted on the UI thread (brought there by Deliverer)."""
 
     progressed = Signal(int, int)
 
@@ -487,15 +487,16 @@ class ReportView(QWidget):
 
         path = self._next_folder() / report_filename(report)
         cache = report_image_cache(self.ctx.services)
-        relay = self._relay
+        relay, deliver = self._relay, self._deliver
+
+        def progress(done: int, total: int) -> None:  # on the report thread
+            deliver.later(partial(relay.progressed.emit, done, total))
 
         def draw() -> tuple[GeneratedPdf, int]:
             from fieldvisit.report.render import render_report
 
             with atomic_output(path) as tmp:
-                pages = render_report(
-                    report, tmp, progress=relay.progressed.emit, image_cache_dir=cache
-                )
+                pages = render_report(report, tmp, progress=progress, image_cache_dir=cache)
             return GeneratedPdf(path, report.variant_label), pages
 
         future = self._thread.submit(draw, urgent=True)

@@ -6,17 +6,30 @@ icons, translations, every UI module (the workspace imports its pages by name, a
 page that fails to import would only show a placeholder) — and that the window lists
 the visits of the data dir and opens one. The app runs as usual (`run_app`); a timer
 watches it and closes the window the normal way, so pending writes are saved.
+
+It also checks what Qt takes from ICU, whose data the Linux bundle trims to French,
+English and root (packaging/icu_data.py): French collation, case mapping, time-zone
+names and the Western European codecs, plus French dates and word boundaries.
 """
 
 from __future__ import annotations
 
 import importlib
+import itertools
 import pkgutil
 import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import (
+    QCollator,
+    QDate,
+    QLocale,
+    QStringDecoder,
+    QTextBoundaryFinder,
+    QTimer,
+    QTimeZone,
+)
 from PySide6.QtWidgets import QApplication
 
 import fieldvisit.ui
@@ -37,6 +50,62 @@ def import_ui_modules() -> list[str]:
         except Exception as err:
             problems.append(f"{module.name} : {type(err).__name__}: {err}")
     return problems
+
+
+#: Communes as QCollator must sort them in French: accents are secondary (Étain with the
+#: E's, not after Z, where a plain code-point order puts it), case comes last.
+FRENCH_ORDER = [
+    "Avallon",
+    "Écouen",
+    "Épinal",
+    "Étain",
+    "Étampes",
+    "étréchy",
+    "Eu",
+    "Ezy-sur-Eure",
+    "Langres",
+    "Zuydcoote",
+]
+
+
+def french_text_problems() -> tuple[str, list[str]]:
+    """Check the text services Qt gets from ICU (and its own French data): a summary for
+    the report, and the problems found (empty if none)."""
+    problems = []
+    french = QLocale(QLocale.Language.French, QLocale.Country.France)
+    collator = QCollator(french)  # ICU ucol_*: coll/fr.res, coll/root.res, ucadata.icu
+    shuffled = [FRENCH_ORDER[i] for i in (8, 3, 9, 6, 1, 7, 4, 0, 5, 2)]
+    sorted_names = sorted(shuffled, key=collator.sortKey)
+    if sorted_names != FRENCH_ORDER:
+        problems.append(f"tri français incorrect : {', '.join(sorted_names)}")
+    if french.toUpper("écouen") != "ÉCOUEN":  # ICU u_strToUpper
+        problems.append(f"majuscules : « {french.toUpper('écouen')} »")
+    paris = QTimeZone(b"Europe/Paris")  # ICU ucal_*: zone/fr.res, metaZones
+    zone_name = paris.displayName(
+        QTimeZone.TimeType.StandardTime, QTimeZone.NameType.LongName, french
+    )
+    if "Europe centrale" not in zone_name:
+        problems.append(f"fuseau Europe/Paris en français : « {zone_name} »")
+    date_text = french.toString(QDate(2026, 8, 15), "dddd d MMMM yyyy")
+    if date_text != "samedi 15 août 2026":
+        problems.append(f"date en français : « {date_text} »")
+    for codec in ("windows-1252", "ISO-8859-15"):  # ICU converters (.cnv)
+        if not QStringDecoder(codec).isValid():
+            problems.append(f"codage {codec} inconnu")
+    text = "L’école de Saint-Étienne"
+    finder = QTextBoundaryFinder(QTextBoundaryFinder.BoundaryType.Word, text)
+    bounds = [0]
+    while (position := finder.toNextBoundary()) != -1:
+        bounds.append(position)
+    pieces = [text[start:end] for start, end in itertools.pairwise(bounds)]
+    words = [piece for piece in pieces if piece[:1].isalnum()]
+    if words != ["L’école", "de", "Saint", "Étienne"]:  # the apostrophe joins, the hyphen splits
+        problems.append(f"limites de mots : {' | '.join(words)}")
+    summary = (
+        f"tri français ({', '.join(FRENCH_ORDER[1:5])}…), « {zone_name} », "
+        f"« {date_text} », codages windows-1252 et ISO-8859-15"
+    )
+    return summary, problems
 
 
 class WindowProbe:
@@ -107,14 +176,16 @@ def run_smoke_test(
 ) -> int:
     """Run the app with the probe; 0 if the window listed the visits and opened one."""
     app = make_application()
+    text_summary, text_problems = french_text_problems()
     probe = WindowProbe(app, screenshot, timeout_s)
+    probe.problems.extend(text_problems)
     QTimer.singleShot(0, probe.start)
     code = run_app(data_dir)
     if code == 0 and not probe.problems and probe.opened:
         print(
             f"smoke : fenêtre ouverte, {probe.visits} visite(s) listée(s), "
             f"« {probe.opened} » affichée, menus {', '.join(probe.menus)}, "
-            "modules de l'interface chargés."
+            f"modules de l'interface chargés ; textes : {text_summary}."
         )
         return 0
     for problem in probe.problems or [f"l'application s'est arrêtée (code {code})"]:

@@ -7,7 +7,8 @@ not slowed down; it stops when the window closes, without waiting on the network
 (see `SyncController.stop`).
 
 After a round that changed local data, the visit list reloads, and so does the open
-visit if the round touched it (pending edits are written first: `open_visit` flushes).
+visit if the round touched it (`Workspace.reload_visit`: pending edits are written
+first, and the page being typed in reloads only once the focus leaves it).
 """
 
 from __future__ import annotations
@@ -259,7 +260,7 @@ class SyncUi(QObject):
         if getattr(window, "showing_workspace", False):
             workspace = window.workspace  # type: ignore[attr-defined]
             if workspace.visit_id and workspace.visit_id in visit_ids:
-                workspace.open_visit(workspace.visit_id)  # flushes pending edits first
+                workspace.reload_visit()  # flushes pending edits first, keeps the cursor
 
 
 def install_sync(window: QMainWindow, ctx: UiContext) -> SyncUi:

@@ -1,8 +1,8 @@
 """Photo thumbnails for the UI, rendered and decoded on the worker, never on the UI thread.
 
-`services/thumbnails.py` renders a small cached JPEG with Pillow; the worker then
-decodes that small file into a QImage (QImage, unlike QPixmap, may be built off the UI
-thread). The UI only turns the small QImage into a pixmap.
+`services/thumbnails.py` renders a small cached JPEG with Pillow (encrypted on disk);
+the worker then decodes those few bytes into a QImage (QImage, unlike QPixmap, may be
+built off the UI thread). The UI only turns the small QImage into a pixmap.
 """
 
 from __future__ import annotations
@@ -20,11 +20,10 @@ DEFAULT_SIZE = thumbnails.DEFAULT_SIZE
 
 
 def load_thumbnail_image(svc: Services, sha256: str, size: int) -> QImage:
-    """Runs on the worker: the cached thumbnail file, decoded."""
-    path = thumbnails.thumbnail_for(svc, sha256, size)
-    image = QImage(str(path))
+    """Runs on the worker: the cached thumbnail (decrypted), decoded."""
+    image = QImage.fromData(thumbnails.thumbnail_bytes(svc, sha256, size), "JPG")
     if image.isNull():
-        raise BadInput(f"Vignette illisible : {path.name}.")
+        raise BadInput(f"Vignette illisible : {sha256[:12]}….")
     return image
 
 

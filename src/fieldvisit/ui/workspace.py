@@ -26,6 +26,7 @@ from html import escape
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QIcon, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -206,6 +207,8 @@ class VisitWorkspace(QWidget):
         self.header: VisitHeader | None = None
         self._stale: set[int] = set()
         self._current_row = -1
+        self._waiting_for_focus: set[QWidget] = set()
+        self._focus_connected = False
 
         # Header
         self.back_button = QPushButton(icon("back"), self.tr("Visits"), self)
@@ -360,6 +363,7 @@ class VisitWorkspace(QWidget):
     def open_visit(self, visit_id: str) -> None:
         """Show a visit (flushing the previous one's pending edits first)."""
         self.flush()
+        self._stop_waiting_for_focus()
         self.visit_id = visit_id
         self.header = None
         self._stale.clear()
@@ -368,6 +372,51 @@ class VisitWorkspace(QWidget):
             page.load_visit(visit_id)
         self.notes.load_visit(visit_id)
         self.visit_opened.emit(visit_id)
+
+    def reload_visit(self) -> None:
+        """Show what a sync brought in for the open visit, without moving the person.
+
+        Pending edits are written first. The section shown stays; the page under the
+        keyboard focus (someone typing in it) reloads once the focus leaves it, so a
+        sync never pulls a field out from under the cursor; other pages reload when
+        they are next shown.
+        """
+        if self.visit_id is None:
+            return
+        self.flush()
+        self._load_header()
+        for key in self.pages:
+            self._mark_stale(key)
+        self._reload_unless_focused(self.current_page())
+        self._reload_unless_focused(self.notes)
+
+    def _reload_unless_focused(self, widget: QWidget) -> None:
+        focus = QApplication.focusWidget()
+        if focus is not None and (focus is widget or widget.isAncestorOf(focus)):
+            self._waiting_for_focus.add(widget)
+            app = QApplication.instance()
+            if isinstance(app, QApplication) and not self._focus_connected:
+                app.focusChanged.connect(self._focus_moved)
+                self._focus_connected = True
+        elif self.visit_id is not None:
+            widget.load_visit(self.visit_id)  # type: ignore[attr-defined]
+
+    def _focus_moved(self, _old: QWidget | None, new: QWidget | None) -> None:
+        for widget in list(self._waiting_for_focus):
+            if new is None or not (new is widget or widget.isAncestorOf(new)):
+                self._waiting_for_focus.discard(widget)
+                if self.visit_id is not None:
+                    widget.flush()  # type: ignore[attr-defined]
+                    widget.load_visit(self.visit_id)  # type: ignore[attr-defined]
+        if not self._waiting_for_focus:
+            self._stop_waiting_for_focus()
+
+    def _stop_waiting_for_focus(self) -> None:
+        app = QApplication.instance()
+        if isinstance(app, QApplication) and self._focus_connected:
+            app.focusChanged.disconnect(self._focus_moved)
+        self._focus_connected = False
+        self._waiting_for_focus.clear()
 
     def _load_header(self) -> None:
         if self.visit_id is not None:
