@@ -147,6 +147,10 @@
         <source>Clear the due date</source>
         <translation>Effacer l&apos;échéance</translation>
     </message>
+    <message>
+        <source>History…</source>
+        <translation>Historique…</translation>
+    </message>
 </context>
 <context>
     <name>ChecklistPage</name>
@@ -410,6 +414,138 @@
     </message>
 </context>
 <context>
+    <name>HistoryDialog</name>
+    <message>
+        <source>History</source>
+        <extracomment>a value was restored: (table, record id); the opener reloads what it shows</extracomment>
+        <translation>Historique</translation>
+    </message>
+    <message>
+        <source>Changes, newest first</source>
+        <translation>Modifications, de la plus récente à la plus ancienne</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>Par</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Appareil</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>Champ</translation>
+    </message>
+    <message>
+        <source>Previous value</source>
+        <translation>Ancienne valeur</translation>
+    </message>
+    <message>
+        <source>New value</source>
+        <translation>Nouvelle valeur</translation>
+    </message>
+    <message>
+        <source>How</source>
+        <translation>Origine</translation>
+    </message>
+    <message>
+        <source>No change recorded yet.</source>
+        <translation>Aucune modification enregistrée pour l&apos;instant.</translation>
+    </message>
+    <message>
+        <source>Value before this change:</source>
+        <translation>Valeur avant cette modification :</translation>
+    </message>
+    <message>
+        <source>Value before this change</source>
+        <translation>Valeur avant cette modification</translation>
+    </message>
+    <message>
+        <source>Restore this value</source>
+        <translation>Restaurer cette valeur</translation>
+    </message>
+    <message>
+        <source>Put back the value the field had before the selected change. The restore is a change of its own: it is kept in the history and sent at the next sync.</source>
+        <translation>Remet la valeur qu&apos;avait le champ avant la modification choisie. La restauration est une modification à part entière : elle reste dans l&apos;historique et sera envoyée à la prochaine synchronisation.</translation>
+    </message>
+    <message>
+        <source>History of: {0}</source>
+        <translation>Historique de : {0}</translation>
+    </message>
+    <message>
+        <source>this computer</source>
+        <translation>cet ordinateur</translation>
+    </message>
+    <message>
+        <source>device {0}</source>
+        <translation>appareil {0}</translation>
+    </message>
+    <message>
+        <source>Made on this computer before any sign-in to a server</source>
+        <translation>Faite sur cet ordinateur avant toute connexion à un serveur</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>Modification</translation>
+    </message>
+    <message>
+        <source>Received from the server</source>
+        <translation>Reçue du serveur</translation>
+    </message>
+    <message>
+        <source>Merged at sync</source>
+        <translation>Fusion à la synchronisation</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>Restauration</translation>
+    </message>
+    <message>
+        <source>Archive import</source>
+        <translation>Import d&apos;archive</translation>
+    </message>
+    <message>
+        <source>(not deleted)</source>
+        <translation>(non supprimé)</translation>
+    </message>
+    <message>
+        <source>Deleted on {0}</source>
+        <translation>Supprimé le {0}</translation>
+    </message>
+    <message>
+        <source>(empty)</source>
+        <translation>(vide)</translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>Oui</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>Non</translation>
+    </message>
+    <message>
+        <source>This change cannot be undone from the history.</source>
+        <translation>Cette modification ne peut pas être annulée depuis l&apos;historique.</translation>
+    </message>
+    <message>
+        <source>This record was deleted.</source>
+        <translation>Cet enregistrement a été supprimé.</translation>
+    </message>
+    <message>
+        <source>The field already has this value.</source>
+        <translation>Le champ a déjà cette valeur.</translation>
+    </message>
+    <message>
+        <source>Value restored. It will be sent at the next synchronisation.</source>
+        <translation>Valeur restaurée. Elle sera envoyée à la prochaine synchronisation.</translation>
+    </message>
+</context>
+<context>
     <name>InfoPage</name>
     <message>
         <source>Status</source>
@@ -600,6 +736,10 @@
         <translation>Ce qui a été dit, avec vos mots&#xa0;; à trier plus tard.</translation>
     </message>
     <message>
+        <source>History of the interview…</source>
+        <translation>Historique de l&apos;entretien…</translation>
+    </message>
+    <message>
         <source>Delete the interview “{0}”, its answers and its notes?</source>
         <translation>Supprimer l&apos;entretien «&#xa0;{0}&#xa0;», ses réponses et ses notes&#xa0;?</translation>
     </message>
@@ -616,6 +756,7 @@
     <name>ItemRow</name>
     <message>
         <source>required</source>
+        <extracomment>the history of the focused item (ui/history_dialog.py); also in the row&apos;s context menu</extracomment>
         <translation>obligatoire</translation>
     </message>
     <message>
@@ -645,6 +786,10 @@
     <message>
         <source>confidential</source>
         <translation>confidentiel</translation>
+    </message>
+    <message>
+        <source>History…</source>
+        <translation>Historique…</translation>
     </message>
 </context>
 <context>

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from fieldvisit import __version__
+from fieldvisit.core.argparse_fr import FrenchArgumentParser
 from fieldvisit.core.errors import BadInput, FieldvisitError
 from fieldvisit.paths import DataDir, resolve_data_dir
 from fieldvisit.report.commands import add_report_commands
@@ -20,12 +21,6 @@ from fieldvisit.sync import commands as sync_commands
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 ENV_PASSPHRASE_TEXT = "FIELDVISIT_PASSPHRASE (actuelle) et FIELDVISIT_NEW_PASSPHRASE (nouvelle)"
-
-
-class FrenchArgumentParser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_BAD_INPUT, f"{self.prog} : erreur : {message}\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,15 +44,15 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(handler=cmd_demo)
 
     communes = commands.add_parser("communes", help="référentiel des communes")
-    communes_cmd = communes.add_subparsers(dest="communes_command", required=True)
+    communes_cmd = communes.add_subparsers(dest="communes_command", required=True, metavar="ACTION")
     search = communes_cmd.add_parser("search", help="cherche une commune (nom, code postal, INSEE)")
-    search.add_argument("text", nargs="+")
+    search.add_argument("text", nargs="+", metavar="TEXTE")
     search.add_argument("--limit", type=int, default=10)
     search.add_argument("--json", action="store_true")
     search.set_defaults(handler=cmd_communes_search)
 
     forms = commands.add_parser("forms", help="formulaires")
-    forms_cmd = forms.add_subparsers(dest="forms_command", required=True)
+    forms_cmd = forms.add_subparsers(dest="forms_command", required=True, metavar="ACTION")
     check = forms_cmd.add_parser("check", help="valide des définitions de formulaires")
     check.add_argument("paths", nargs="*", type=Path)
     check.set_defaults(handler=cmd_forms_check)
@@ -66,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     visits = commands.add_parser("visits", help="visites")
-    visits_cmd = visits.add_subparsers(dest="visits_command", required=True)
+    visits_cmd = visits.add_subparsers(dest="visits_command", required=True, metavar="ACTION")
     vlist = visits_cmd.add_parser("list", help="liste les visites")
     vlist.add_argument("--json", action="store_true")
     vlist.set_defaults(handler=cmd_visits_list)
@@ -80,7 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     passphrase = commands.add_parser(
         "passphrase", help="phrase de passe du chiffrement des données de ce dossier"
     )
-    passphrase_cmd = passphrase.add_subparsers(dest="passphrase_command", required=True)
+    passphrase_cmd = passphrase.add_subparsers(
+        dest="passphrase_command", required=True, metavar="ACTION"
+    )
     passphrase_cmd.add_parser(
         "change",
         help="change la phrase de passe (ou en définit une si la clé est dans le trousseau) ; "

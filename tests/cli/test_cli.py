@@ -167,7 +167,12 @@ def test_installed_entry_point_and_environment_data_dir(tmp_path: Path) -> None:
         [sys.executable, "-m", "fieldvisit", "visits", "list"],
         capture_output=True,
         text=True,
-        env={"FIELDVISIT_DATA_DIR": str(env_dir), "PATH": "/usr/bin:/bin"},
+        # A bare environment has no keyring: the data dir is encrypted by a passphrase.
+        env={
+            "FIELDVISIT_DATA_DIR": str(env_dir),
+            "PATH": "/usr/bin:/bin",
+            "FIELDVISIT_PASSPHRASE": "phrase de passe du script",
+        },
         check=False,
     )
     assert result.returncode == 0, result.stderr

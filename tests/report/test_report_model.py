@@ -50,7 +50,7 @@ def test_internal_report_holds_everything(services, secret_visit, kit) -> None: 
     assert report.authors == ("Élodie Crançon (ANCT)", "Jérôme Lœuillet")
     assert {(p.name, p.role) for p in report.participants} == {
         ("Mme Hélène Vidal", "Maire"),
-        ("Adjudant-chef Marc Delpuech", "Commandant(e) de brigade"),
+        ("Adjudant-chef Marc Delpuech", "Commandant de brigade"),
     }
     assert report.marking == MARKING_INTERNAL
     assert report.summary == kit.SUMMARY

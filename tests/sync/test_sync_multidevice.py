@@ -77,7 +77,8 @@ class Templates:
 
     def client_db(self, target: Path) -> None:
         target.mkdir(parents=True)
-        shutil.copyfile(self.root / "client" / "fieldvisit.sqlite3", target / "fieldvisit.sqlite3")
+        for name in ("fieldvisit.sqlite3", "fieldvisit.key"):  # encrypted: its key file too
+            shutil.copyfile(self.root / "client" / name, target / name)
 
     def server_db(self, target: Path) -> None:
         shutil.copyfile(self.root / "server.sqlite3", target)

@@ -28,7 +28,6 @@ import os
 import queue
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -45,6 +44,7 @@ from PySide6.QtWidgets import QLabel
 from fieldvisit.paths import DataDir
 from fieldvisit.services import Services, visits
 from fieldvisit.store import open_store
+from fieldvisit.store.database import connect, unlock_data_dir
 from fieldvisit.ui.autosave import Debouncer
 from fieldvisit.ui.context import UiContext
 
@@ -153,8 +153,9 @@ def run_and_kill(data_dir: DataDir, tmp_path: Path, visit_id: str, kill_after: i
     return keystrokes, killed_at, "".join(stderr_chunks)
 
 
-def integrity(database: Path) -> list[str]:
-    connection = sqlite3.connect(database)
+def integrity(data_dir: DataDir) -> list[str]:
+    keys, _ = unlock_data_dir(data_dir)  # the database is encrypted
+    connection = connect(data_dir.database, keys)
     try:
         return [row[0] for row in connection.execute("PRAGMA integrity_check")]
     finally:
@@ -172,7 +173,7 @@ def test_killing_the_app_mid_typing_loses_at_most_the_last_second(
     typing_s = keystrokes[-1].at - keystrokes[0].at
     assert typing_s > 1.5, f"typing lasted only {typing_s:.2f} s {context}"
 
-    assert integrity(data_dir.database) == ["ok"], context
+    assert integrity(data_dir) == ["ok"], context
     store = open_store(data_dir)  # refuses a damaged file (CorruptDatabase)
     store.close()
     services = Services.open(data_dir)

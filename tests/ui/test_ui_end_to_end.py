@@ -337,7 +337,7 @@ def check_the_widgets(qtbot, window: MainWindow) -> None:  # type: ignore[no-unt
     assert interviews_page.interview_list.count() == 1
     assert interviews_page.guide_label.text() == "Entretien avec la gendarmerie"
     assert interviews_page.interviewee_list.item(0).text() == (
-        "Capitaine Marie Roux — Commandant(e) de brigade, Brigade de Saint-Flour"
+        "Capitaine Marie Roux — Commandant de brigade, Brigade de Saint-Flour"
     )
     assert interviews_page.form_view.editor("cambriolages_serie").value() == "oui"
     details = interviews_page.form_view.editor("cambriolages_details")

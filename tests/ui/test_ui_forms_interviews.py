@@ -80,7 +80,7 @@ def test_new_interview_with_a_new_contact_then_everything_is_kept(
     assert page.guide_label.text() == "Entretien avec la gendarmerie"
     assert page.interviewee_list.count() == 1
     assert page.interviewee_list.item(0).text() == (
-        "Capitaine Marie Roux — Commandant(e) de brigade, Brigade de Saint-Flour"
+        "Capitaine Marie Roux — Commandant de brigade, Brigade de Saint-Flour"
     )
     assert "14/05/2024 — Capitaine Marie Roux" in page.interview_list.item(0).text()
 

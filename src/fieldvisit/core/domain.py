@@ -36,7 +36,7 @@ class ContactRole(LabelledEnum):
     ADJOINT = "adjoint", "Adjoint(e) au maire"
     DGS = "dgs", "Directeur(rice) général(e) des services"
     POLICIER_MUNICIPAL = "policier_municipal", "Policier(ère) municipal(e)"
-    COMMANDANT_BRIGADE = "commandant_brigade", "Commandant(e) de brigade"
+    COMMANDANT_BRIGADE = "commandant_brigade", "Commandant de brigade"
     REFERENT_SURETE = "referent_surete", "Référent(e) sûreté"
     GENDARME_REFERENT = "gendarme_referent", "Gendarme référent de la commune"
     CHEF_PROJET_PVD = "chef_projet_pvd", "Chef(fe) de projet PVD"

@@ -27,6 +27,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
+from fieldvisit.core.argparse_fr import FrenchArgumentParser
 from fieldvisit.core.clock import utc_now
 from fieldvisit.core.errors import BadInput, FieldvisitError
 from fieldvisit.server.auth import (
@@ -44,12 +45,6 @@ from fieldvisit.server.models import Device, User
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 ENV_DB = "FIELDVISIT_SERVER_DB"
 ENV_PASSWORD = "FIELDVISIT_SERVER_PASSWORD"
-
-
-class FrenchArgumentParser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_BAD_INPUT, f"{self.prog} : erreur : {message}\n")
 
 
 def _db_option(parser: argparse.ArgumentParser) -> None:
@@ -87,23 +82,23 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(handler=cmd_run)
 
     users = commands.add_parser("users", help="comptes")
-    users_cmd = users.add_subparsers(dest="users_command", required=True)
+    users_cmd = users.add_subparsers(dest="users_command", required=True, metavar="ACTION")
     add = users_cmd.add_parser("add", help="crée un compte")
     _db_option(add)
-    add.add_argument("username")
+    add.add_argument("username", metavar="NOM")
     add.add_argument("--role", required=True, help="agent, coordinateur ou admin")
     add.add_argument("--territories", default="", help="départements, ex. 15,43")
     add.set_defaults(handler=cmd_users_add)
     passwd = users_cmd.add_parser("passwd", help="change un mot de passe")
     _db_option(passwd)
-    passwd.add_argument("username")
+    passwd.add_argument("username", metavar="NOM")
     passwd.set_defaults(handler=cmd_users_passwd)
     ulist = users_cmd.add_parser("list", help="liste les comptes")
     _db_option(ulist)
     ulist.set_defaults(handler=cmd_users_list)
 
     devices = commands.add_parser("devices", help="appareils connectés")
-    devices_cmd = devices.add_subparsers(dest="devices_command", required=True)
+    devices_cmd = devices.add_subparsers(dest="devices_command", required=True, metavar="ACTION")
     dlist = devices_cmd.add_parser("list", help="liste les appareils")
     _db_option(dlist)
     dlist.add_argument("--user")
@@ -114,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.set_defaults(handler=cmd_devices_revoke)
 
     forms = commands.add_parser("forms", help="formulaires publiés")
-    forms_cmd = forms.add_subparsers(dest="forms_command", required=True)
+    forms_cmd = forms.add_subparsers(dest="forms_command", required=True, metavar="ACTION")
     fpub = forms_cmd.add_parser("publish", help="publie des définitions de formulaires")
     _db_option(fpub)
     fpub.add_argument("paths", nargs="+", type=Path, metavar="FICHIER")

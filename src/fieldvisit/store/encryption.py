@@ -186,6 +186,17 @@ def encrypt_plain_database(data_dir: DataDir, keys: DataKeys, state: FileState) 
 
 def finish_encryption(data_dir: DataDir, keys: DataKeys) -> None:
     """Steps 5–8 (the database is already encrypted); safe to run again."""
+    try:
+        _finish_encryption(data_dir, keys)
+    except (OSError, sqlite3.Error, sqlcipher.Error) as err:
+        raise MigrationFailed(
+            f"Le chiffrement des fichiers de {data_dir.root} a été interrompu ({err}). "
+            "Rien n'a été perdu : il reprendra au prochain démarrage. Libérez de la "
+            "place sur le disque si celui-ci est plein."
+        ) from err
+
+
+def _finish_encryption(data_dir: DataDir, keys: DataKeys) -> None:
     vault = FileVault(keys.files, keys.names)
     files = AttachmentFiles(data_dir.attachments, vault)
     moved = 0

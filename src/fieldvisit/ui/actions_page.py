@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -54,9 +54,13 @@ from fieldvisit.ui.actions_model import (
 )
 from fieldvisit.ui.context import UiContext
 from fieldvisit.ui.errors import show_error
+from fieldvisit.ui.forms.form_view import HISTORY_SHORTCUT
 from fieldvisit.ui.icons import icon
 from fieldvisit.ui.pages import WorkspacePage
 from fieldvisit.ui.workspace_common import DATE_FORMAT, ask_confirmation, french_locale, to_qdate
+
+if TYPE_CHECKING:
+    from fieldvisit.ui.history_dialog import HistoryDialog
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -309,6 +313,9 @@ class ActionsPage(WorkspacePage):
         delete_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table)
         delete_shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
         delete_shortcut.activated.connect(self.delete_selected)
+        history_shortcut = QShortcut(QKeySequence(HISTORY_SHORTCUT), self.table)
+        history_shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+        history_shortcut.activated.connect(self.show_history)
         self.setTabOrder(self.add_button, self.delete_button)
         self.setTabOrder(self.delete_button, self.table)
         self._update_buttons()
@@ -478,7 +485,23 @@ class ActionsPage(WorkspacePage):
         clear.triggered.connect(self._clear_due_date)
         remove = menu.addAction(icon("delete"), self.tr("Delete…"))
         remove.triggered.connect(self.delete_selected)
+        history = menu.addAction(self.tr("History…"))
+        history.setShortcut(QKeySequence(HISTORY_SHORTCUT))
+        history.setEnabled(not rec.is_draft)
+        history.triggered.connect(self.show_history)
         menu.popup(self.table.viewport().mapToGlobal(position))
+
+    def show_history(self) -> HistoryDialog | None:
+        """The selected recommendation's history (every field), with restore."""
+        rec = self.selected_row()
+        if rec is None or rec.id is None:
+            return None
+        self._commit_open_editor()
+        from fieldvisit.ui.history_dialog import open_history
+
+        dialog = open_history(self.ctx, self, "recommendations", rec.id)
+        dialog.restored.connect(lambda _table, _id: self.reload())
+        return dialog
 
     def _update_buttons(self) -> None:
         has_visit = self.visit_id is not None

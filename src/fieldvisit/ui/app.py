@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from fieldvisit.core.errors import FieldvisitError
 from fieldvisit.logs import close_logging, install_excepthook, setup_logging
 from fieldvisit.paths import APP_NAME, DataDir
+from fieldvisit.security.errors import UnlockCancelled
 from fieldvisit.services import Services
 from fieldvisit.ui.context import UiContext
 from fieldvisit.ui.errors import describe
@@ -27,7 +29,11 @@ from fieldvisit.ui.i18n import install_translators, language_setting, remove_tra
 from fieldvisit.ui.icons import app_icon
 from fieldvisit.ui.main_thread_gc import MainThreadCollector
 from fieldvisit.ui.main_window import MainWindow
+from fieldvisit.ui.passphrase_dialog import app_key_source
 from fieldvisit.ui.worker import DatabaseWorker
+
+if TYPE_CHECKING:
+    from fieldvisit.security.keysource import KeySource
 
 log = logging.getLogger(__name__)
 
@@ -70,17 +76,24 @@ def _exec_box(box: QMessageBox) -> None:
 
 
 def open_services(
-    data_dir: DataDir, show: Callable[[QMessageBox], None] | None = None
+    data_dir: DataDir,
+    show: Callable[[QMessageBox], None] | None = None,
+    keys: KeySource | None = None,
 ) -> tuple[Services | None, int]:
     """Open the data dir's services, or show why it is impossible.
 
     Returns (services, 0), or (None, exit code) after `show` was given the French
     message box: 2 for a known problem (corrupt or too new database, unwritable data
-    dir, locked database), 1 for anything unexpected. By default the box is run modal.
+    dir, locked database, key not available, wrong passphrase), 1 for anything
+    unexpected. By default the box is run modal. `keys` (default: the keyring, else the
+    passphrase dialog) finds the encryption key; closing that dialog shows no box.
     """
     show = show or _exec_box
     try:
-        return Services.open(data_dir), EXIT_OK
+        return Services.open(data_dir, keys=keys or app_key_source()), EXIT_OK
+    except UnlockCancelled:
+        log.info("no passphrase given for %s: not opened", data_dir.root)
+        return None, EXIT_BAD_INPUT
     except FieldvisitError as err:
         log.warning("cannot open %s: %s", data_dir.root, err)
         show(startup_error_box(err))

@@ -41,6 +41,7 @@ class ChecklistPage(VisitFormPage):
         self.form_view.comment_changed.connect(self._on_comment_changed)
         self.form_view.editing_finished.connect(self._on_editing_finished)
         self.form_view.photo_requested.connect(self.photo_requested)
+        self.form_view.history_requested.connect(self.show_item_history)
         self.form_view.progress_changed.connect(self._show_progress)
         layout.addWidget(self.form_view, 1)
         self._show_progress(0, 0)

@@ -155,6 +155,7 @@ class DiagnosticPage(VisitFormPage):
         self.form_view.comment_changed.connect(self._on_comment_changed)
         self.form_view.editing_finished.connect(self._on_editing_finished)
         self.form_view.photo_requested.connect(self.photo_requested)
+        self.form_view.history_requested.connect(self.show_item_history)
         layout.addWidget(self.form_view, 1)
 
     def section_title(self) -> str:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, QPoint, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -38,7 +40,7 @@ from fieldvisit.ui.autosave import Debouncer
 from fieldvisit.ui.contact_dialog import ContactChecklist, ContactPickerDialog, contact_text
 from fieldvisit.ui.context import UiContext
 from fieldvisit.ui.errors import show_error
-from fieldvisit.ui.forms.form_view import FormView
+from fieldvisit.ui.forms.form_view import HISTORY_SHORTCUT, FormView
 from fieldvisit.ui.forms.item_widgets import DATE_FORMAT, FRENCH
 from fieldvisit.ui.forms.loading import (
     InterviewData,
@@ -52,6 +54,7 @@ from fieldvisit.ui.pages import WorkspacePage
 
 if TYPE_CHECKING:
     from fieldvisit.store.models import Contact, Interview
+    from fieldvisit.ui.history_dialog import HistoryDialog
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 #: where the person left the splitters (interview list | guide; guide / free notes)
@@ -220,6 +223,11 @@ class InterviewsPage(WorkspacePage):
         self.interview_list.setAccessibleName(self.tr("Interviews of the visit"))
         self.interview_list.setWordWrap(True)
         self.interview_list.currentItemChanged.connect(self._on_current_changed)
+        self.interview_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.interview_list.customContextMenuRequested.connect(self._list_context_menu)
+        history_shortcut = QShortcut(QKeySequence(HISTORY_SHORTCUT), self.interview_list)
+        history_shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+        history_shortcut.activated.connect(self.show_interview_history)
         layout.addWidget(self.interview_list, 1)
         buttons = QHBoxLayout()
         self.new_button = QPushButton(self.tr("New interview…"), side)
@@ -275,6 +283,7 @@ class InterviewsPage(WorkspacePage):
         self.form_view.answer_changed.connect(self._on_answer_changed)
         self.form_view.comment_changed.connect(self._on_comment_changed)
         self.form_view.editing_finished.connect(self._on_editing_finished)
+        self.form_view.history_requested.connect(self.show_item_history)
         parts.addWidget(self.form_view)
         notes_box = QWidget(parts)
         notes_layout = QVBoxLayout(notes_box)
@@ -486,6 +495,50 @@ class InterviewsPage(WorkspacePage):
 
     def next_unanswered_required(self) -> bool:
         return self.form_view.focus_next_unanswered_required()
+
+    # --- history ----------------------------------------------------------------------
+
+    def list_context_menu(self) -> QMenu:
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        action = menu.addAction(self.tr("History of the interview…"))
+        action.setObjectName("historyAction")
+        action.setShortcut(QKeySequence(HISTORY_SHORTCUT))
+        action.setEnabled(self.current_id is not None)
+        action.triggered.connect(self.show_interview_history)
+        return menu
+
+    def _list_context_menu(self, position: QPoint) -> None:
+        self.list_context_menu().popup(self.interview_list.viewport().mapToGlobal(position))
+
+    def show_interview_history(self) -> HistoryDialog | None:
+        """The history of the selected interview: title, date, free notes."""
+        if self.current_id is None:
+            return None
+        return self._open_history("interviews", self.current_id)
+
+    def show_item_history(self, item_id: str) -> HistoryDialog | None:
+        """The history of an answer of the interview's guide."""
+        if self.current_id is None:
+            return None
+        from fieldvisit.services.history import interview_answer_record_id
+
+        return self._open_history(
+            "interview_answers", interview_answer_record_id(self.current_id, item_id)
+        )
+
+    def _open_history(self, table: str, record_id: str) -> HistoryDialog:
+        from fieldvisit.ui.history_dialog import open_history
+
+        self.flush()  # what was just typed is in the history too
+        dialog = open_history(self.ctx, self, table, record_id)
+        dialog.restored.connect(self._on_history_restored)
+        return dialog
+
+    def _on_history_restored(self, _table: str, _record_id: str) -> None:
+        self._reload_list(self.current_id)
+        if self.visit_id is not None:
+            self.visit_changed.emit(self.visit_id)
 
     # --- new, delete ------------------------------------------------------------------
 

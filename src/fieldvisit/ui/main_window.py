@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from fieldvisit.logs import current_log_file
 from fieldvisit.ui.context import UiContext
 from fieldvisit.ui.icons import app_icon, icon
+from fieldvisit.ui.passphrase_dialog import passphrase_action
 from fieldvisit.ui.preferences import PreferencesDialog
 from fieldvisit.ui.sync_ui import install_sync
 from fieldvisit.ui.visit_list import VisitListPage
@@ -155,6 +156,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.action_demo)
         file_menu.addSeparator()
         file_menu.addAction(self.action_preferences)
+        file_menu.addAction(passphrase_action(self, self.ctx))  # ui/passphrase_dialog.py
         file_menu.addSeparator()
         file_menu.addAction(self.action_quit)
         go_menu = bar.addMenu(self.tr("&Go"))

@@ -11,13 +11,14 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QFont, QPalette
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, Qt, Signal
+from PySide6.QtGui import QFont, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QScrollArea,
     QToolButton,
     QVBoxLayout,
@@ -35,6 +36,8 @@ BADGE_STYLE = (
     "QLabel#confidentialBadge { background: #b3261e; color: white; border-radius: 3px;"
     " padding: 1px 6px; font-weight: bold; }"
 )
+#: the history of the focused item (ui/history_dialog.py); also in the row's context menu
+HISTORY_SHORTCUT = "Ctrl+Shift+H"
 
 
 def _small_grey(label: QLabel) -> None:
@@ -52,11 +55,14 @@ class ItemRow(QFrame):
     comment_changed = Signal(str, str)
     editing_finished = Signal(str)
     photo_requested = Signal(str)
+    history_requested = Signal(str)
 
     def __init__(self, item: FormItem, label_font: QFont, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.item = item
         self.setObjectName(f"item_{item.id}")
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._context_menu)
         self._layout = layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 6)
         layout.setSpacing(3)
@@ -187,6 +193,19 @@ class ItemRow(QFrame):
     def _on_photo_requested(self) -> None:
         self.photo_requested.emit(self.item.id)
 
+    def context_menu(self) -> QMenu:
+        """The row's menu (right click outside a text field): the answer's history."""
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        action = menu.addAction(self.tr("History…"))
+        action.setObjectName("historyAction")
+        action.setShortcut(QKeySequence(HISTORY_SHORTCUT))  # shown; FormView handles it
+        action.triggered.connect(lambda: self.history_requested.emit(self.item.id))
+        return menu
+
+    def _context_menu(self, position: QPoint) -> None:
+        self.context_menu().popup(self.mapToGlobal(position))
+
 
 class SectionBox(QFrame):
     """A section: its title and progress "3/7", its description, then its item rows."""
@@ -242,6 +261,8 @@ class FormView(QScrollArea):
     #: focus left a text editor of this item: the owner should write pending saves now
     editing_finished = Signal(str)
     progress_changed = Signal(int, int)  # answered, visible
+    #: the person asked for the history of an item's answer (its id)
+    history_requested = Signal(str)
 
     def __init__(self, ctx: UiContext | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -263,6 +284,9 @@ class FormView(QScrollArea):
         self._title_font.setPointSizeF(self._title_font.pointSizeF() * 1.15)
         self._container = self._new_container()
         self.setWidget(self._container)
+        self.history_shortcut = QShortcut(QKeySequence(HISTORY_SHORTCUT), self)
+        self.history_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.history_shortcut.activated.connect(self.request_history_of_focused_item)
 
     # --- building ---------------------------------------------------------------------
 
@@ -343,6 +367,7 @@ class FormView(QScrollArea):
                 row.comment_changed.connect(self.comment_changed)
                 row.editing_finished.connect(self.editing_finished)
                 row.photo_requested.connect(self._on_photo_requested)
+                row.history_requested.connect(self.history_requested)
                 box.rows_layout.addWidget(row)
                 self._rows[item.id] = row
                 self._shown[item.id] = True
@@ -460,6 +485,15 @@ class FormView(QScrollArea):
             if row is focused or row.isAncestorOf(focused):
                 return index
         return -1
+
+    def request_history_of_focused_item(self) -> bool:
+        """Ask for the history of the item being edited; False if no item has the focus."""
+        order = list(self._rows)
+        index = self._current_index(order)
+        if index < 0:
+            return False
+        self.history_requested.emit(order[index])
+        return True
 
     def focus_next_unanswered_required(self) -> bool:
         """Focus the next required, shown, unanswered item after the focus (wrapping)."""

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QWidget
 
 from fieldvisit.services import answers as answer_service
 from fieldvisit.ui.autosave import Debouncer
 from fieldvisit.ui.context import UiContext
 from fieldvisit.ui.pages import WorkspacePage
+
+if TYPE_CHECKING:
+    from fieldvisit.ui.history_dialog import HistoryDialog
 
 
 class VisitFormPage(WorkspacePage):
@@ -49,3 +54,21 @@ class VisitFormPage(WorkspacePage):
 
     def flush(self) -> None:
         self._debouncer.flush()
+
+    def show_item_history(self, item_id: str) -> HistoryDialog | None:
+        """The history of an item's answer (value and comment), with restore."""
+        if self.visit_id is None or self.form_id is None:
+            return None
+        from fieldvisit.services.history import answer_record_id
+        from fieldvisit.ui.history_dialog import open_history
+
+        self.flush()  # what was just typed is in the history too
+        record_id = answer_record_id(self.visit_id, self.form_id, item_id)
+        dialog = open_history(self.ctx, self, "answers", record_id)
+        dialog.restored.connect(self._on_history_restored)
+        return dialog
+
+    def _on_history_restored(self, _table: str, _record_id: str) -> None:
+        if self.visit_id is not None:
+            self.load_visit(self.visit_id)
+            self.visit_changed.emit(self.visit_id)

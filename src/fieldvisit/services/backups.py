@@ -1,0 +1,365 @@
+"""Automatic rotating backups of the database: when, how many, which ones go.
+
+Backups are made by `store/backup.py` (SQLite's online backup API through a keyed
+connection: encrypted like the database, with the same key) into the data dir's
+`backups/` folder, named `fieldvisit-<UTC time>-<reason>.sqlite3`. Here:
+
+- **When.** At start (`REASON_START`, the app in the background once its window is
+  shown; never on the start path) and after a sync round that exchanged something
+  (`REASON_SYNC`, the app and `fieldvisit sync`), unless an automatic backup is younger
+  than `min_interval`: then the database is only checked. `fieldvisit backup` makes one
+  whenever asked (`REASON_MANUAL`).
+- **Checked.** A backup is written under a temporary name, checked with `PRAGMA
+  quick_check`, and renamed only if sound: a backup that exists under its real name is
+  whole. The check doubles as the integrity check of the database itself (the copy is
+  the database's pages, read and decrypted one by one): a failure means the database is
+  damaged (`outcome.kind == "damaged"`), and the good backups are kept as they are.
+- **Which ones stay** (`backups_to_remove`, pure): the newest `keep_last` whatever their
+  age; among those younger than `keep_days`, automatic ones are thinned to the newest
+  of each hour for the last `recent_hours`, then the newest of each day; other reasons
+  (manual, before a migration, before encryption) are kept `keep_days`; then at most
+  `max_files` in all (the oldest go first). Nothing else in backups/ is touched.
+- **Disk space.** A backup is not started when the disk has less free space than the
+  database's size plus a margin (`free_space_margin`), and a failed one (disk full)
+  leaves no file behind: a backup must never be what fills the disk.
+
+Attachment files are not copied: they are content-addressed and never rewritten, so a
+database backup refers to files that are still in attachments/.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import logging
+import os
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from fieldvisit.core.clock import utc_now
+from fieldvisit.core.errors import FieldvisitError
+from fieldvisit.store.backup import BACKUP_PREFIX, BACKUP_SUFFIX, backup_path, backup_time
+
+if TYPE_CHECKING:
+    from fieldvisit.services.context import Services
+    from fieldvisit.store.database import Store
+    from fieldvisit.sync.engine import SyncReport
+
+log = logging.getLogger(__name__)
+
+REASON_START = "demarrage"
+REASON_SYNC = "synchro"
+REASON_MANUAL = "manuelle"
+AUTOMATIC_REASONS = frozenset({REASON_START, REASON_SYNC})
+PARTIAL_SUFFIX = ".partiel"
+STALE_PARTIAL_AGE = timedelta(hours=1)  # older partial files were left by a crash
+
+
+@dataclass(frozen=True)
+class BackupPolicy:
+    keep_days: int = 14
+    keep_last: int = 3  # always kept, whatever their age
+    max_files: int = 40  # at most, keep_last included
+    recent_hours: int = 24  # within this, one automatic backup per hour; then one per day
+    min_interval: timedelta = timedelta(minutes=15)  # between two automatic backups
+    free_space_margin: int = 50 * 1024 * 1024  # bytes left free after a backup
+
+    def __post_init__(self) -> None:
+        if self.keep_last < 1 or self.max_files < self.keep_last or self.keep_days < 0:
+            raise ValueError("keep_last ≥ 1, max_files ≥ keep_last and keep_days ≥ 0")
+
+
+DEFAULT_POLICY = BackupPolicy()
+
+
+class BackupFailed(FieldvisitError):
+    """A backup could not be written (French message says why)."""
+
+
+@dataclass(frozen=True)
+class BackupFile:
+    """A file of backups/ named like a backup."""
+
+    path: Path
+    taken_at: datetime
+    reason: str
+    size: int
+
+    @property
+    def automatic(self) -> bool:
+        return self.reason in AUTOMATIC_REASONS
+
+
+def parse_backup_name(path: Path) -> tuple[datetime, str] | None:
+    """(time, reason) from a backup's name; None for any other file."""
+    name = path.name
+    if not (name.startswith(BACKUP_PREFIX) and name.endswith(BACKUP_SUFFIX)):
+        return None
+    taken = backup_time(path)
+    if taken is None:
+        return None
+    middle = name[len(BACKUP_PREFIX) : -len(BACKUP_SUFFIX)]
+    return taken, middle.split("-", 1)[1] if "-" in middle else ""
+
+
+def list_backups(folder: Path) -> list[BackupFile]:
+    """The backups in folder, newest first (files with other names are ignored)."""
+    found: list[BackupFile] = []
+    if not folder.is_dir():
+        return found
+    for path in folder.glob(f"{BACKUP_PREFIX}*{BACKUP_SUFFIX}"):
+        parsed = parse_backup_name(path)
+        if parsed is None:
+            continue
+        try:
+            size = path.stat().st_size
+        except OSError:
+            continue
+        found.append(BackupFile(path, parsed[0], parsed[1], size))
+    return sorted(found, key=lambda b: (b.taken_at, b.path.name), reverse=True)
+
+
+def backups_to_remove(
+    backups: Sequence[BackupFile], policy: BackupPolicy, now: datetime
+) -> list[BackupFile]:
+    """Which backups the policy lets go (pure: no file is touched)."""
+    ordered = sorted(backups, key=lambda b: (b.taken_at, b.path.name), reverse=True)
+    keep: list[BackupFile] = list(ordered[: policy.keep_last])
+    slots: set[tuple[str, str]] = set()
+    oldest = now - timedelta(days=policy.keep_days)
+    recent = now - timedelta(hours=policy.recent_hours)
+    for backup in ordered[: policy.keep_last]:
+        if backup.automatic:
+            slots.add(_slot(backup.taken_at, recent))
+    for backup in ordered[policy.keep_last :]:
+        if backup.taken_at < oldest:
+            continue
+        if not backup.automatic:
+            keep.append(backup)
+            continue
+        slot = _slot(backup.taken_at, recent)
+        if slot not in slots:
+            slots.add(slot)
+            keep.append(backup)
+    if len(keep) > policy.max_files:
+        newest_first = sorted(keep, key=lambda b: (b.taken_at, b.path.name), reverse=True)
+        keep = newest_first[: policy.max_files]
+    kept = {b.path for b in keep}
+    return [b for b in ordered if b.path not in kept]
+
+
+def _slot(taken_at: datetime, recent: datetime) -> tuple[str, str]:
+    when = taken_at.astimezone(UTC)
+    if when >= recent:
+        return ("hour", when.strftime("%Y-%m-%dT%H"))
+    return ("day", when.strftime("%Y-%m-%d"))
+
+
+def prune_backups(
+    folder: Path, policy: BackupPolicy = DEFAULT_POLICY, now: datetime | None = None
+) -> list[Path]:
+    """Delete the backups the policy lets go; the deleted paths."""
+    removed = []
+    for backup in backups_to_remove(list_backups(folder), policy, now or utc_now()):
+        try:
+            backup.path.unlink()
+        except FileNotFoundError:
+            continue
+        except OSError as err:
+            log.warning("backup %s not removed: %s", backup.path, err)
+            continue
+        removed.append(backup.path)
+    _remove_stale_partials(folder, utc_now())  # file times: the real clock
+    return removed
+
+
+def _remove_stale_partials(folder: Path, now: datetime) -> None:
+    """Partial backups left by a crash (a running backup's is recent: left alone)."""
+    for path in folder.glob(f".{BACKUP_PREFIX}*{PARTIAL_SUFFIX}*"):
+        try:
+            modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+        except OSError:
+            continue
+        if now - modified > STALE_PARTIAL_AGE:
+            path.unlink(missing_ok=True)
+
+
+def due(backups: Sequence[BackupFile], policy: BackupPolicy, now: datetime) -> bool:
+    """Whether an automatic backup is due: none younger than min_interval."""
+    newest = next((b for b in backups if b.automatic), None)
+    return newest is None or not (timedelta(0) <= now - newest.taken_at < policy.min_interval)
+
+
+# --- making one ---------------------------------------------------------------------------
+
+
+def _is_disk_full(err: BaseException) -> bool:
+    if isinstance(err, OSError) and err.errno == errno.ENOSPC:
+        return True
+    return "disk is full" in str(err) or "database or disk is full" in str(err)
+
+
+def _disk_full_message(folder: Path) -> str:
+    return (
+        f"Le disque est plein : la sauvegarde n'a pas pu être écrite dans {folder}. "
+        "Libérez de la place ; vos données, elles, sont intactes."
+    )
+
+
+def make_backup(
+    store: Store,
+    reason: str,
+    *,
+    now: datetime | None = None,
+    target: Path | None = None,
+    policy: BackupPolicy = DEFAULT_POLICY,
+) -> Path:
+    """A checked, encrypted backup of the store's database: in backups/ (named with
+    the time and reason), or at `target`. Written under a temporary name and renamed
+    once `quick_check` passed.
+
+    Raises DamagedDatabase (the database itself is damaged: nothing written),
+    BackupFailed (disk full, folder not writable: nothing written).
+    """
+    from fieldvisit.security.keyfile import fsync_folder
+    from fieldvisit.store.backup import copy_database
+    from fieldvisit.store.database import remove_sidecars
+    from fieldvisit.store.recovery import DamagedDatabase, describe_problems, integrity_problems
+
+    source = store.data_dir.database
+    final = target if target is not None else backup_path(store.data_dir.backups, reason, now)
+    folder = final.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        needed = _database_size(source) + policy.free_space_margin
+        free = shutil.disk_usage(folder).free
+    except OSError as err:
+        raise BackupFailed(
+            f"Le dossier {folder} n'est pas utilisable pour une sauvegarde ({err.strerror or err})."
+        ) from err
+    if free < needed:
+        raise BackupFailed(
+            f"Pas assez de place sur le disque pour une sauvegarde dans {folder} "
+            f"({free // 2**20} Mo libres, {needed // 2**20} Mo nécessaires). "
+            "Libérez de la place ; vos données, elles, sont intactes."
+        )
+    partial = folder / f".{final.name}{PARTIAL_SUFFIX}"
+    partial.unlink(missing_ok=True)
+    try:
+        try:
+            copy_database(source, partial, store.keys)
+        except Exception as err:
+            if _is_disk_full(err):
+                raise BackupFailed(_disk_full_message(folder)) from err
+            if isinstance(err, OSError):
+                raise BackupFailed(
+                    f"La sauvegarde n'a pas pu être écrite dans {folder} ({err.strerror or err})."
+                ) from err
+            message = str(err)
+            if "malformed" in message or "not a database" in message or "corrupt" in message:
+                raise DamagedDatabase(
+                    f"La base {source} est endommagée ({message}) : elle n'a pas pu être "
+                    "sauvegardée.",
+                    [message],
+                ) from err
+            raise BackupFailed(f"La sauvegarde de la base a échoué ({message}).") from err
+        problems = integrity_problems(partial, store.keys)
+        if problems:
+            raise DamagedDatabase(
+                f"La base {source} est endommagée ({describe_problems(problems)}) : elle n'a "
+                "pas été sauvegardée, les sauvegardes précédentes sont gardées.",
+                problems,
+            )
+        os.replace(partial, final)
+        fsync_folder(folder)
+    finally:
+        if partial.exists():
+            partial.unlink(missing_ok=True)
+        remove_sidecars(partial)
+    log.info("backup written: %s", final)
+    return final
+
+
+def _database_size(path: Path) -> int:
+    size = 0
+    for candidate in (path, Path(f"{path}-wal")):
+        with contextlib.suppress(OSError):
+            size += candidate.stat().st_size
+    return size
+
+
+@dataclass(frozen=True)
+class BackupOutcome:
+    """What an automatic backup did.
+
+    kind: "made" (a new checked backup), "checked" (one was recent: the database was
+    only checked, and is sound), "skipped" (nothing to do), "damaged" (the database
+    failed its check: `message`, `problems`), "failed" (could not write: `message`).
+    """
+
+    kind: Literal["made", "checked", "skipped", "damaged", "failed"]
+    path: Path | None = None
+    removed: tuple[Path, ...] = ()
+    message: str = ""
+    problems: tuple[str, ...] = field(default_factory=tuple)
+
+
+def automatic_backup(
+    store: Store,
+    reason: str,
+    *,
+    policy: BackupPolicy = DEFAULT_POLICY,
+    now: datetime | None = None,
+) -> BackupOutcome:
+    """A backup if one is due (else an integrity check), then the rotation.
+
+    Never raises for a damaged database or a full disk: the outcome says so.
+    """
+    from fieldvisit.store.recovery import DamagedDatabase, describe_problems, integrity_problems
+
+    now = now or utc_now()
+    folder = store.data_dir.backups
+    if not due(list_backups(folder), policy, now):
+        problems = integrity_problems(store.data_dir.database, store.keys)
+        if problems:
+            return BackupOutcome(
+                "damaged",
+                message=f"La base {store.data_dir.database} est endommagée "
+                f"({describe_problems(problems)}).",
+                problems=tuple(problems),
+            )
+        return BackupOutcome("checked")
+    try:
+        path = make_backup(store, reason, now=now, policy=policy)
+    except DamagedDatabase as err:
+        log.error("the database failed its check: %s", err)
+        return BackupOutcome("damaged", message=str(err), problems=err.problems)
+    except BackupFailed as err:
+        log.warning("automatic backup not made: %s", err)
+        return BackupOutcome("failed", message=str(err))
+    removed = prune_backups(folder, policy, now)
+    return BackupOutcome("made", path, tuple(removed))
+
+
+def backup_at_start(svc: Services, policy: BackupPolicy = DEFAULT_POLICY) -> BackupOutcome:
+    """The start backup (the app runs it in the background once its window is shown)."""
+    return automatic_backup(svc.store, REASON_START, policy=policy, now=svc.clock())
+
+
+def exchanged_anything(report: SyncReport) -> bool:
+    return bool(
+        report.pulled or report.pushed or report.conflicts or report.uploaded_files or report.forms
+    )
+
+
+def backup_after_sync(
+    svc: Services, report: SyncReport, policy: BackupPolicy = DEFAULT_POLICY
+) -> BackupOutcome:
+    """The backup after a sync round, if the round exchanged anything."""
+    if not exchanged_anything(report):
+        return BackupOutcome("skipped")
+    return automatic_backup(svc.store, REASON_SYNC, policy=policy, now=svc.clock())

@@ -1,0 +1,283 @@
+"""The passphrase of an encrypted data dir: asked at start, changed from the File menu.
+
+Where the OS keyring keeps the data key, nothing is asked at start. Elsewhere
+`app_key_source()` shows `PassphraseDialog` (to open the data, or to choose a
+passphrase for a new data dir). « Changer la phrase de passe… » opens
+`ChangePassphraseDialog`, which re-wraps the key on the worker (argon2id takes a
+fraction of a second): the data itself is not rewritten.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldvisit.security.errors import PassphraseRefused, UnlockCancelled, WrongPassphrase
+from fieldvisit.security.keyfile import MIN_PASSPHRASE_CHARS, KdfParams, check_new_passphrase
+
+if TYPE_CHECKING:
+    from fieldvisit.security.keysource import KeySource, PassphraseRequest
+    from fieldvisit.ui.context import UiContext
+
+
+class PassphraseDialog(QDialog):
+    """Asks the passphrase of `request`: one field to open, two to choose a new one."""
+
+    def __init__(self, request: PassphraseRequest, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("passphraseDialog")
+        self.setWindowTitle(self.tr("fieldvisit — passphrase"))
+        self.choosing = request.purpose in ("create", "change")
+        layout = QVBoxLayout(self)
+        where = str(request.data_root)
+        if request.purpose == "create":
+            text = self.tr(
+                "There is no system keyring on this computer: your data in {0} will be "
+                "encrypted with a passphrase, asked at each start. Choose one of at least "
+                "{1} characters (several words are easier to remember). Without it the "
+                "data cannot be read: keep it somewhere safe."
+            ).format(where, MIN_PASSPHRASE_CHARS)
+        elif request.purpose == "change":
+            text = self.tr("Choose the new passphrase (at least {0} characters).").format(
+                MIN_PASSPHRASE_CHARS
+            )
+        elif request.purpose == "current":
+            text = self.tr("Type the current passphrase of the data in {0}.").format(where)
+        else:
+            text = self.tr("Your data in {0} is encrypted. Type its passphrase to open it.").format(
+                where
+            )
+        intro = QLabel(text, self)
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.passphrase_edit = QLineEdit(self)
+        self.passphrase_edit.setObjectName("passphraseEdit")
+        self.passphrase_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow(self.tr("&Passphrase:"), self.passphrase_edit)
+        self.confirm_edit = QLineEdit(self)
+        self.confirm_edit.setObjectName("confirmEdit")
+        self.confirm_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        if self.choosing:
+            form.addRow(self.tr("&Confirm:"), self.confirm_edit)
+        else:
+            self.confirm_edit.hide()
+        layout.addLayout(form)
+        self.error_label = QLabel(request.error, self)
+        self.error_label.setObjectName("errorLabel")
+        self.error_label.setWordWrap(True)
+        self.error_label.setVisible(bool(request.error))
+        layout.addWidget(self.error_label)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.passphrase_edit.setFocus()
+
+    def passphrase(self) -> str:
+        return self.passphrase_edit.text()
+
+    def show_error(self, message: str) -> None:
+        self.error_label.setText(message)
+        self.error_label.show()
+
+    def accept(self) -> None:
+        """Refuse an empty answer, and a new passphrase typed differently or too short."""
+        if not self.passphrase():
+            self.show_error(self.tr("Type the passphrase."))
+            return
+        if self.choosing:
+            if self.confirm_edit.text() != self.passphrase():
+                self.show_error(self.tr("The two passphrases differ: type them again."))
+                return
+            try:
+                check_new_passphrase(self.passphrase())
+            except PassphraseRefused as err:
+                self.show_error(str(err))
+                return
+        super().accept()
+
+
+def _exec(dialog: QDialog) -> int:
+    return dialog.exec()
+
+
+def app_key_source(
+    parent: QWidget | None = None, run: Callable[[QDialog], int] = _exec
+) -> KeySource:
+    """The app's key source: the OS keyring, else FIELDVISIT_PASSPHRASE (once), else the
+    dialog. Closing the dialog raises UnlockCancelled: nothing is opened or changed."""
+    from fieldvisit.security.keysource import ENV_PASSPHRASE, KeySource
+
+    def ask(request: PassphraseRequest) -> str | None:
+        from_env = os.environ.get(ENV_PASSPHRASE)
+        if from_env is not None and request.attempt == 1 and request.purpose != "change":
+            return from_env
+        dialog = PassphraseDialog(request, parent)
+        if run(dialog) != QDialog.DialogCode.Accepted:
+            raise UnlockCancelled(
+                "Aucune phrase de passe n'a été donnée : le dossier de données n'a été ni "
+                "ouvert ni modifié."
+            )
+        return dialog.passphrase()
+
+    return KeySource(ask)
+
+
+class ChangePassphraseDialog(QDialog):
+    """Changes the data dir's passphrase (sets one when the key is only in the keyring)."""
+
+    def __init__(
+        self, ctx: UiContext, parent: QWidget | None = None, kdf: KdfParams | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.kdf = kdf
+        self.setObjectName("changePassphraseDialog")
+        self.setWindowTitle(self.tr("Change passphrase"))
+        store = ctx.services.store
+        self.has_passphrase = store.key_file.passphrase is not None
+        layout = QVBoxLayout(self)
+        if self.has_passphrase:
+            text = self.tr(
+                "The new passphrase replaces the current one, which will no longer open "
+                "your data. Your data is not rewritten: only its key is."
+            )
+        else:
+            text = self.tr(
+                "The key of your data is kept in this computer's keyring, so no "
+                "passphrase is asked at start. A passphrase also opens your data where "
+                "the keyring is not available (another session, a reinstalled system)."
+            )
+        intro = QLabel(text, self)
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.current_edit = self._secret("currentEdit")
+        if self.has_passphrase:
+            form.addRow(self.tr("C&urrent passphrase:"), self.current_edit)
+        else:
+            self.current_edit.hide()
+        self.new_edit = self._secret("newEdit")
+        form.addRow(self.tr("&New passphrase:"), self.new_edit)
+        self.confirm_edit = self._secret("confirmEdit")
+        form.addRow(self.tr("&Confirm:"), self.confirm_edit)
+        layout.addLayout(form)
+        self.error_label = QLabel(self)
+        self.error_label.setObjectName("errorLabel")
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+        layout.addWidget(self.error_label)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.done_box: QMessageBox | None = None
+        self.busy = False
+
+    def _secret(self, name: str) -> QLineEdit:
+        edit = QLineEdit(self)
+        edit.setObjectName(name)
+        edit.setEchoMode(QLineEdit.EchoMode.Password)
+        return edit
+
+    def show_error(self, message: str) -> None:
+        self.error_label.setText(message)
+        self.error_label.show()
+
+    def accept(self) -> None:
+        """Check the fields here, then re-wrap the key on the worker."""
+        new = self.new_edit.text()
+        if self.has_passphrase and not self.current_edit.text():
+            self.show_error(self.tr("Type the current passphrase."))
+            return
+        if new != self.confirm_edit.text():
+            self.show_error(self.tr("The two new passphrases differ: type them again."))
+            return
+        try:
+            check_new_passphrase(new)
+        except PassphraseRefused as err:
+            self.show_error(str(err))
+            return
+        from fieldvisit.security.passphrase import change_passphrase
+
+        svc = self.ctx.services
+        current = self.current_edit.text() if self.has_passphrase else None
+        kdf = self.kdf
+
+        def change() -> object:
+            return change_passphrase(
+                svc.data_dir, svc.store.keys, new=new, current=current, kdf=kdf
+            )
+
+        self.buttons.setEnabled(False)
+        self.busy = True
+        self.ctx.run(change, self._changed, self, on_failure=self._failed)
+
+    def reject(self) -> None:
+        if not self.busy:  # the worker answers this dialog: it stays until then
+            super().reject()
+
+    def _changed(self, key_file: object) -> None:
+        self.ctx.services.store.key_file = key_file  # type: ignore[assignment]
+        self.busy = False
+        self.buttons.setEnabled(True)
+        message = (
+            self.tr("Passphrase changed: the previous one no longer opens your data.")
+            if self.has_passphrase
+            else self.tr("Passphrase set: it opens your data where the keyring is not available.")
+        )
+        self.done_box = QMessageBox(
+            QMessageBox.Icon.Information,
+            self.windowTitle(),
+            message,
+            QMessageBox.StandardButton.Ok,
+            self.parentWidget(),
+        )
+        self.done_box.setObjectName("passphraseChangedBox")
+        self.done_box.open()
+        super().accept()
+
+    def _failed(self, err: BaseException) -> None:
+        self.busy = False
+        self.buttons.setEnabled(True)
+        if isinstance(err, WrongPassphrase):
+            self.show_error(self.tr("The current passphrase is not the right one."))
+            self.current_edit.selectAll()
+            self.current_edit.setFocus()
+        else:
+            from fieldvisit.ui.errors import describe
+
+            self.show_error(describe(err)[1])
+
+
+def passphrase_action(window: QWidget, ctx: UiContext) -> QAction:
+    """« Changer la phrase de passe… » for the File menu."""
+    action = QAction(QCoreApplication.translate("PassphraseDialog", "Change &passphrase…"), window)
+    action.setObjectName("changePassphraseAction")
+
+    def open_dialog() -> None:
+        dialog = ChangePassphraseDialog(ctx, window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    action.triggered.connect(open_dialog)
+    return action

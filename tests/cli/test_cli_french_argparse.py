@@ -1,0 +1,44 @@
+"""Command-line mistakes are told in French, with the usage, and exit with code 2."""
+
+from __future__ import annotations
+
+import pytest
+
+from fieldvisit.cli import main
+from fieldvisit.server.cli import main as server_main
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["--bogus"], "arguments non reconnus : --bogus"),
+        (["visits", "export"], "arguments obligatoires manquants : ID, -o/--output"),
+        (["forms", "nope"], "choix invalide : 'nope' (choisir parmi 'check', 'list', 'print')"),
+        (["communes", "search", "--limit", "beaucoup", "Langres"], "valeur invalide : 'beaucoup'"),
+        (["visits", "export", "ID", "-o"], "argument -o/--output : une valeur est attendue"),
+    ],
+)
+def test_argument_errors_are_french(argv, expected, capsys) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("utilisation : fieldvisit")
+    assert expected in err
+    assert "error" not in err and "usage:" not in err
+
+
+def test_help_is_french(capsys) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    assert "affiche cette aide et quitte" in out
+    assert "show this help" not in out and "positional arguments" not in out
+
+
+def test_server_argument_errors_are_french(capsys) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(SystemExit) as exit_info:
+        server_main(["users", "add"])
+    assert exit_info.value.code == 2
+    assert "arguments obligatoires manquants : NOM, --role" in capsys.readouterr().err
