@@ -7,14 +7,16 @@ It only ever writes the head revision's file: older fixtures stay as they were m
 
 from __future__ import annotations
 
-import shutil
 import sys
 import tempfile
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from fieldvisit.paths import DataDir
+from fieldvisit.security.keyfile import FAST_TEST_KDF
+from fieldvisit.security.keysource import KeySource
 from fieldvisit.store import open_store
+from fieldvisit.store.encryption import export_plain
 from fieldvisit.store.models import Answer, Recommendation, Visit, natural_id
 from fieldvisit.store.schema_version import HEAD_REVISION
 from fieldvisit.store.sync_models import STATE_ROW, SyncBase, SyncState
@@ -24,7 +26,9 @@ FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "store" / "fixtures"
 
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
-        store = open_store(DataDir(Path(tmp)))
+        # A throwaway key: the fixture is written plain (export_plain), as older apps did.
+        keys = KeySource(lambda _request: "fixture passphrase", keyring=None, kdf=FAST_TEST_KDF)
+        store = open_store(DataDir(Path(tmp)), keys=keys)
         stamp = datetime(2026, 3, 14, 9, 30, tzinfo=UTC)
         common = {"created_at": stamp, "updated_at": stamp, "updated_by": "fixture-device"}
         with store.transaction() as session:
@@ -101,7 +105,7 @@ def main() -> int:
         store.close()
         FIXTURES.mkdir(parents=True, exist_ok=True)
         target = FIXTURES / f"rev_{HEAD_REVISION}.sqlite3"
-        shutil.copyfile(Path(tmp) / "fieldvisit.sqlite3", target)
+        export_plain(Path(tmp) / "fieldvisit.sqlite3", target, store.keys)
     print(f"wrote {target}")
     return 0
 

@@ -153,6 +153,53 @@
     </message>
 </context>
 <context>
+    <name>ChangePassphraseDialog</name>
+    <message>
+        <source>Change passphrase</source>
+        <translation>Changer la phrase de passe</translation>
+    </message>
+    <message>
+        <source>The new passphrase replaces the current one, which will no longer open your data. Your data is not rewritten: only its key is.</source>
+        <translation>La nouvelle phrase de passe remplace l&apos;actuelle, qui n&apos;ouvrira plus vos données. Vos données ne sont pas réécrites : seule leur clé l&apos;est.</translation>
+    </message>
+    <message>
+        <source>The key of your data is kept in this computer&apos;s keyring, so no passphrase is asked at start. A passphrase also opens your data where the keyring is not available (another session, a reinstalled system).</source>
+        <translation>La clé de vos données est gardée dans le trousseau de cet ordinateur : aucune phrase de passe n&apos;est demandée au démarrage. Une phrase de passe ouvre aussi vos données là où le trousseau n&apos;est pas disponible (autre session, système réinstallé).</translation>
+    </message>
+    <message>
+        <source>C&amp;urrent passphrase:</source>
+        <translation>Phrase de passe &amp;actuelle :</translation>
+    </message>
+    <message>
+        <source>&amp;New passphrase:</source>
+        <translation>&amp;Nouvelle phrase de passe :</translation>
+    </message>
+    <message>
+        <source>&amp;Confirm:</source>
+        <translation>&amp;Confirmation :</translation>
+    </message>
+    <message>
+        <source>Type the current passphrase.</source>
+        <translation>Saisissez la phrase de passe actuelle.</translation>
+    </message>
+    <message>
+        <source>The two new passphrases differ: type them again.</source>
+        <translation>Les deux nouvelles phrases de passe diffèrent : saisissez-les de nouveau.</translation>
+    </message>
+    <message>
+        <source>Passphrase changed: the previous one no longer opens your data.</source>
+        <translation>Phrase de passe changée : l&apos;ancienne n&apos;ouvre plus vos données.</translation>
+    </message>
+    <message>
+        <source>Passphrase set: it opens your data where the keyring is not available.</source>
+        <translation>Phrase de passe définie : elle ouvre vos données là où le trousseau n&apos;est pas disponible.</translation>
+    </message>
+    <message>
+        <source>The current passphrase is not the right one.</source>
+        <translation>Ce n&apos;est pas la phrase de passe actuelle.</translation>
+    </message>
+</context>
+<context>
     <name>ChecklistPage</name>
     <message>
         <source>Next missing required item</source>
@@ -365,6 +412,17 @@
     <message>
         <source>Choose contacts</source>
         <translation>Choisir des contacts</translation>
+    </message>
+</context>
+<context>
+    <name>DataSafetyUi</name>
+    <message>
+        <source>Automatic backup not made: {0}</source>
+        <translation>Sauvegarde automatique non faite : {0}</translation>
+    </message>
+    <message>
+        <source>fieldvisit closes, restores the backup and starts again.</source>
+        <translation>fieldvisit se ferme, restaure la sauvegarde et redémarre.</translation>
     </message>
 </context>
 <context>
@@ -1177,6 +1235,49 @@
     </message>
 </context>
 <context>
+    <name>PassphraseDialog</name>
+    <message>
+        <source>fieldvisit — passphrase</source>
+        <translation>fieldvisit — phrase de passe</translation>
+    </message>
+    <message>
+        <source>There is no system keyring on this computer: your data in {0} will be encrypted with a passphrase, asked at each start. Choose one of at least {1} characters (several words are easier to remember). Without it the data cannot be read: keep it somewhere safe.</source>
+        <translation>Cet ordinateur n&apos;a pas de trousseau système : vos données dans {0} seront chiffrées par une phrase de passe, demandée à chaque démarrage. Choisissez-en une d&apos;au moins {1} caractères (plusieurs mots, c&apos;est plus facile à retenir). Sans elle, les données sont illisibles : gardez-la en lieu sûr.</translation>
+    </message>
+    <message>
+        <source>Choose the new passphrase (at least {0} characters).</source>
+        <translation>Choisissez la nouvelle phrase de passe (au moins {0} caractères).</translation>
+    </message>
+    <message>
+        <source>Type the current passphrase of the data in {0}.</source>
+        <translation>Saisissez la phrase de passe actuelle des données de {0}.</translation>
+    </message>
+    <message>
+        <source>Your data in {0} is encrypted. Type its passphrase to open it.</source>
+        <translation>Vos données dans {0} sont chiffrées. Saisissez leur phrase de passe pour les ouvrir.</translation>
+    </message>
+    <message>
+        <source>&amp;Passphrase:</source>
+        <translation>&amp;Phrase de passe :</translation>
+    </message>
+    <message>
+        <source>&amp;Confirm:</source>
+        <translation>&amp;Confirmation :</translation>
+    </message>
+    <message>
+        <source>Type the passphrase.</source>
+        <translation>Saisissez la phrase de passe.</translation>
+    </message>
+    <message>
+        <source>The two passphrases differ: type them again.</source>
+        <translation>Les deux phrases de passe diffèrent : saisissez-les de nouveau.</translation>
+    </message>
+    <message>
+        <source>&amp;Change passphrase…</source>
+        <translation>&amp;Changer la phrase de passe…</translation>
+    </message>
+</context>
+<context>
     <name>PdfPreview</name>
     <message>
         <source>Page {0}</source>
@@ -1441,6 +1542,48 @@
     </message>
 </context>
 <context>
+    <name>RecoveryDialog</name>
+    <message>
+        <source>Damaged database</source>
+        <translation>Base de données endommagée</translation>
+    </message>
+    <message>
+        <source>The database of this data folder is damaged or unreadable.</source>
+        <translation>La base de données de ce dossier est endommagée ou illisible.</translation>
+    </message>
+    <message>
+        <source>The newest good backup was made on {0}.</source>
+        <translation>La dernière sauvegarde valide date du {0}.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Restoring it sets the damaged file aside (renamed and kept, never deleted) and adds back %n change(s) made since then, not yet sent to the server, that can still be read from the damaged file.</source>
+        <translation>
+            <numerusform>La restaurer met le fichier endommagé de côté (renommé et gardé, jamais supprimé) et reprend %n modification faite depuis, pas encore envoyée au serveur, encore lisible dans le fichier endommagé.</numerusform>
+            <numerusform>La restaurer met le fichier endommagé de côté (renommé et gardé, jamais supprimé) et reprend %n modifications faites depuis, pas encore envoyées au serveur, encore lisibles dans le fichier endommagé.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Changes already sent to the server come back at the next sync.</source>
+        <translation>Les modifications déjà envoyées au serveur reviendront à la prochaine synchronisation.</translation>
+    </message>
+    <message>
+        <source>Restore the latest backup ({0})</source>
+        <translation>Restaurer la dernière sauvegarde ({0})</translation>
+    </message>
+    <message>
+        <source>No usable backup was found in {0}. Nothing was changed: keep the data folder as it is and send the log file to the support team.</source>
+        <translation>Aucune sauvegarde utilisable n&apos;a été trouvée dans {0}. Rien n&apos;a été modifié : gardez le dossier de données tel quel et envoyez le fichier journal à l&apos;assistance.</translation>
+    </message>
+    <message>
+        <source>Quit without changing anything</source>
+        <translation>Quitter sans rien modifier</translation>
+    </message>
+    <message>
+        <source>Not now</source>
+        <translation>Pas maintenant</translation>
+    </message>
+</context>
+<context>
     <name>ReportPage</name>
     <message>
         <source>The PDF visit report (internal and shareable versions, preview and printing) arrives with a later version of the application. Everything entered in the other sections will be in it.</source>
@@ -1577,6 +1720,52 @@
     <message>
         <source>Issued report of {0}</source>
         <translation>Rapport émis de {0}</translation>
+    </message>
+</context>
+<context>
+    <name>SaveNotice</name>
+    <message>
+        <source>The disk is full: your latest changes are not saved yet. They stay on screen and will be saved as soon as there is room again (tried every 5 seconds). Free some space: delete or move files you do not need.</source>
+        <translation>Le disque est plein : vos dernières modifications ne sont pas encore enregistrées. Elles restent à l&apos;écran et seront enregistrées dès qu&apos;il y aura de nouveau de la place (nouvel essai toutes les 5 secondes). Libérez de la place : supprimez ou déplacez des fichiers inutiles.</translation>
+    </message>
+    <message>
+        <source>The database is being used by another program (fieldvisit opened twice?): your latest changes are not saved yet. They stay on screen and will be saved as soon as it is free.</source>
+        <translation>La base de données est occupée par un autre programme (fieldvisit ouvert deux fois ?) : vos dernières modifications ne sont pas encore enregistrées. Elles restent à l&apos;écran et seront enregistrées dès qu&apos;elle sera libre.</translation>
+    </message>
+    <message>
+        <source>Disk full: changes not saved</source>
+        <translation>Disque plein : modifications non enregistrées</translation>
+    </message>
+    <message>
+        <source>Database busy: changes not saved</source>
+        <translation>Base occupée : modifications non enregistrées</translation>
+    </message>
+    <message>
+        <source>Changes saved.</source>
+        <translation>Modifications enregistrées.</translation>
+    </message>
+    <message>
+        <source>Changes not saved yet</source>
+        <translation>Modifications pas encore enregistrées</translation>
+    </message>
+    <message>
+        <source>Changes not saved</source>
+        <translation>Modifications non enregistrées</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n change(s) could not be saved: </source>
+        <translation>
+            <numerusform>%n modification n&apos;a pas pu être enregistrée : </numerusform>
+            <numerusform>%n modifications n&apos;ont pas pu être enregistrées : </numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>Réessayer</translation>
+    </message>
+    <message>
+        <source>Close without saving them</source>
+        <translation>Fermer sans les enregistrer</translation>
     </message>
 </context>
 <context>
@@ -2420,6 +2609,25 @@
     <message>
         <source>Something unexpected went wrong. Your data already saved is safe. The details are in the log file; please send it to the support team.</source>
         <translation>Un problème inattendu est survenu. Vos données déjà enregistrées ne risquent rien. Les détails sont dans le fichier journal&#xa0;; envoyez-le à l&apos;équipe d&apos;assistance.</translation>
+    </message>
+</context>
+<context>
+    <name>recovery</name>
+    <message>
+        <source>Backup restored</source>
+        <translation>Sauvegarde restaurée</translation>
+    </message>
+    <message>
+        <source>The backup could not be restored</source>
+        <translation>La sauvegarde n&apos;a pas pu être restaurée</translation>
+    </message>
+    <message>
+        <source>The damaged database is still in place, unchanged.</source>
+        <translation>La base endommagée est toujours en place, inchangée.</translation>
+    </message>
+    <message>
+        <source>No usable backup was found.</source>
+        <translation>Aucune sauvegarde utilisable n&apos;a été trouvée.</translation>
     </message>
 </context>
 </TS>

@@ -7,12 +7,13 @@ and say what was wrong and what to do.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from fieldvisit import __version__
+from fieldvisit import __version__, backup_commands
 from fieldvisit.core.argparse_fr import FrenchArgumentParser
 from fieldvisit.core.errors import BadInput, FieldvisitError
 from fieldvisit.paths import DataDir, resolve_data_dir
@@ -86,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     # Commands of other packages register themselves here (one line each).
     add_report_commands(commands, forms_cmd)
     sync_commands.register(commands)
+    backup_commands.register(commands)
     return parser
 
 
@@ -261,9 +263,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args)
     except BadInput as err:
         print(f"fieldvisit : {err}", file=sys.stderr)
+        if hint := backup_commands.recovery_hint(err, args):
+            print(hint, file=sys.stderr)
         return EXIT_BAD_INPUT
     except FieldvisitError as err:
         print(f"fieldvisit : {err}", file=sys.stderr)
+        return EXIT_FAILED
+    except OSError as err:
+        if err.errno != errno.ENOSPC:
+            raise
+        print(
+            "fieldvisit : le disque est plein : l'opération n'a pas pu aller au bout et rien "
+            "n'a été enregistré à moitié. Libérez de la place puis recommencez.",
+            file=sys.stderr,
+        )
         return EXIT_FAILED
     except KeyboardInterrupt:
         return 130

@@ -452,3 +452,28 @@ def test_the_report_rendition_reads_the_encrypted_photo(services: Services, tmp_
     assert not isinstance(drawn, str)
     with Image.open(io.BytesIO(drawn.read())) as image:
         assert image.size == (320, 240)
+
+
+def test_a_database_error_does_not_carry_what_was_typed(services: Services) -> None:
+    """Errors are logged with their message: the statement's values must not be in it."""
+    from sqlalchemy import exc, text
+
+    secret = "Témoignage de Mme Hortense Vigouroux-Labastide"
+    with pytest.raises(exc.IntegrityError) as caught, services.store.engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO local_meta (key, value) VALUES ('device_id', :v)"), {"v": secret}
+        )
+    assert secret not in str(caught.value)
+
+
+def test_plain_attachments_left_without_their_database_are_encrypted_too(
+    data_dir: DataDir, tmp_path: Path
+) -> None:
+    contents = _plain_data_dir(data_dir, tmp_path, "0003")
+    data_dir.database.unlink()  # the database was lost; the photos were not
+    store = open_store(data_dir)
+    for sha, data in contents.items():
+        assert store.files.read_bytes(sha) == data
+    store.close()
+    assert all(is_encrypted(p) for p in files_under(data_dir.attachments))
+    assert not data_dir.encryption_marker.exists()

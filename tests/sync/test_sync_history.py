@@ -159,3 +159,27 @@ def test_a_merge_keeps_the_local_value_it_replaced_in_the_history(
     sync_once(marc)
     sync_once(claire)
     assert _value(claire, visit.id) == "Version de Marc"
+
+
+def test_a_pulled_change_ends_a_run_of_coalesced_edits(
+    laptop: Callable[[str, str], tuple[Services, ManualClock]],
+) -> None:
+    claire, claire_clock = laptop("claire", "agent15")
+    marc, _ = laptop("marc", "coord")
+    visit = plan_visit(claire, "15187", date(2026, 11, 24))
+    record_id = history.answer_record_id(visit.id, FORM, ITEM)
+    answer_item(claire, visit.id, FORM, ITEM, "Halle")
+    sync_once(claire)
+    sync_once(marc)
+    answer_item(marc, visit.id, FORM, ITEM, "Halle et parking")
+    sync_once(marc)
+    sync_once(claire)
+    claire_clock.advance(minutes=1)  # well within 5 minutes of her first edit
+    answer_item(claire, visit.id, FORM, ITEM, "Halle, parking et gare")
+
+    entries = history.for_field(claire, "answers", record_id, "value").entries
+    assert [(e.old, e.new, e.origin, e.user_name) for e in entries] == [
+        ("Halle et parking", "Halle, parking et gare", "edit", "agent15"),
+        ("Halle", "Halle et parking", "pulled", "coord"),
+        (None, "Halle", "edit", "agent15"),
+    ]

@@ -22,6 +22,7 @@ from fieldvisit.sync.local import sync_state
 from fieldvisit.ui.actions_page import ActionsPage
 from fieldvisit.ui.checklist_page import ChecklistPage
 from fieldvisit.ui.context import UiContext
+from fieldvisit.ui.diagnostic_page import DiagnosticPage
 from fieldvisit.ui.forms.item_widgets import YesNoNaEditor
 from fieldvisit.ui.history_dialog import HistoryDialog
 from fieldvisit.ui.i18n import (
@@ -166,6 +167,27 @@ def test_the_shortcut_opens_the_history_of_the_focused_item(
     assert dialog.preview.toPlainText() == "(empty)" and dialog.restore_button.isEnabled()
 
 
+def test_a_diagnostic_item_history_shows_the_multiple_choices_by_their_labels(
+    qtbot: Any, ui_ctx: UiContext, visit_id: str, clock: ManualClock
+) -> None:
+    page = DiagnosticPage(ui_ctx)
+    qtbot.addWidget(page)
+    page.show()
+    page.load_visit(visit_id)
+    item = page.form_view.item_row("sources_consultees").item
+    first, second = item.choices[0], item.choices[1]
+    answers.answer_item(
+        ui_ctx.services, visit_id, "diagnostic-securite", item.id, [first.id, second.id]
+    )
+
+    page.form_view.history_requested.emit(item.id)  # what the row's menu sends
+
+    dialog = _dialog(page)
+    full = f"{first.label}, {second.label}"
+    assert _row(dialog, 0).toolTip(5) == full  # the list shows its beginning
+    assert full.startswith(_rows(dialog)[0][5].removesuffix("…"))
+
+
 def test_an_action_plan_row_history_restores_the_priority(
     qtbot: Any, ui_ctx: UiContext, visit_id: str, clock: ManualClock
 ) -> None:
@@ -235,3 +257,29 @@ def test_the_dialog_speaks_french(
     assert dialog.entries.headerItem().text(4) == "Ancienne valeur"
     row = _rows(dialog)[0]
     assert (row[2], row[4], row[6]) == ("cet ordinateur", "(vide)", "Modification")
+
+
+def test_restore_on_the_real_worker_thread(qtbot: Any, threaded_ctx: UiContext) -> None:
+    clock = ManualClock()
+    threaded_ctx.services.clock = clock
+    visit_id = visits.plan_visit(threaded_ctx.services, "15187", date(2026, 11, 20)).id
+    answers.answer_item(threaded_ctx.services, visit_id, CHECKLIST, ITEM, "oui")
+    clock.advance(minutes=10)
+    answers.answer_item(threaded_ctx.services, visit_id, CHECKLIST, ITEM, "non")
+    page = ChecklistPage(threaded_ctx)
+    qtbot.addWidget(page)
+    page.show()
+    page.load_visit(visit_id)
+    qtbot.waitUntil(lambda: page.form_view.form is not None)
+
+    dialog = page.show_item_history(ITEM)
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.entries.topLevelItemCount() == 2)
+    assert dialog.preview.toPlainText() == "Oui"
+    dialog.restore_selected()
+    qtbot.waitUntil(lambda: dialog.entries.topLevelItemCount() == 3)
+    editor = page.form_view.editor(ITEM)
+    assert isinstance(editor, YesNoNaEditor)
+    qtbot.waitUntil(lambda: editor.buttons[0].isChecked())
+    assert answers.visit_answers(threaded_ctx.services, visit_id, CHECKLIST)[ITEM].value == "oui"
+    threaded_ctx.worker.wait_idle()

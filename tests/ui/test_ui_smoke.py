@@ -20,6 +20,8 @@ def run_fieldvisit(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[st
         "FIELDVISIT_LOG_DIR": str(tmp_path / "logs"),
         "FIELDVISIT_CREDENTIALS": "file",
         "QT_QPA_PLATFORM": "offscreen",
+        # No keyring in a bare environment: the data is encrypted by a passphrase.
+        "FIELDVISIT_PASSPHRASE": "phrase de passe du test",
     }
     return subprocess.run(
         [sys.executable, "-m", "fieldvisit", "--data-dir", str(tmp_path / "data"), *args],

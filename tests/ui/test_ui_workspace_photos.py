@@ -268,7 +268,7 @@ def test_a_document_is_refused_by_the_photos_section(workspace, visit, ui_ctx, t
 
 def test_an_imported_photo_gets_its_report_rendition(workspace, visit, pictures, ui_ctx) -> None:  # type: ignore[no-untyped-def]
     from fieldvisit.report.files import report_image_cache
-    from fieldvisit.report.images import rendition_path
+    from fieldvisit.report.images import rendition_path, report_rendition
 
     workspace.open_visit(visit.id)
     page = photos_page(workspace)
@@ -277,8 +277,11 @@ def test_an_imported_photo_gets_its_report_rendition(workspace, visit, pictures,
     for photo in page.photos():
         made = rendition_path(cache, photo.sha256)
         assert made.is_file()
-    with Image.open(rendition_path(cache, by_name(page)["ruelle.jpg"].sha256)) as upright:
-        assert upright.size == (480, 640)  # upright, as the report prints it
+    upright = by_name(page)["ruelle.jpg"]
+    made = report_rendition(Path("unused"), upright.sha256, cache)  # cached: encrypted
+    assert made is not None
+    with Image.open(made.image_source()) as image:
+        assert image.size == (480, 640)  # upright, as the report prints it
 
 
 def test_renditions_are_made_off_the_database_worker(threaded_ctx, qtbot, pictures) -> None:  # type: ignore[no-untyped-def]

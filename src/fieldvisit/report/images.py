@@ -54,6 +54,8 @@ class Rendition:
 def rendition_path(
     cache_dir: Path, sha256: str, size: int = REPORT_IMAGE_SIZE, vault: FileVault | None = None
 ) -> Path:
+    """Where the rendition is cached (a keyed name in an opened data dir's cache)."""
+    vault = vault or vault_for(cache_dir)
     if vault is None:
         return cache_dir / f"{sha256}-{size}.jpg"
     return cache_dir / vault.name("report-image", f"{sha256}:{size}")

@@ -20,9 +20,8 @@ import os
 import secrets
 import tempfile
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from fieldvisit.security.errors import KeyFileDamaged, PassphraseRefused, WrongPassphrase
 from fieldvisit.security.keys import MASTER_KEY_BYTES
@@ -34,8 +33,11 @@ SALT_BYTES = 16
 NONCE_BYTES = 12
 
 
-@dataclass(frozen=True)
-class KdfParams:
+# NamedTuples rather than dataclasses: this module is imported by every start, and a
+# dataclass costs about half a millisecond to define.
+
+
+class KdfParams(NamedTuple):
     """argon2id parameters. The defaults are RFC 9106's second recommended choice
     (3 passes over 64 MiB, 4 lanes): about 0.2 s on a current laptop core, once per
     start. Tests pass cheap ones (`FAST_TEST_KDF`); the file records what was used."""
@@ -49,16 +51,14 @@ PRODUCTION_KDF = KdfParams()
 FAST_TEST_KDF = KdfParams(time_cost=1, memory_kib=8, parallelism=1)  # tests only
 
 
-@dataclass(frozen=True)
-class WrappedKey:
+class WrappedKey(NamedTuple):
     kdf: KdfParams
     salt: bytes
     nonce: bytes
     ciphertext: bytes
 
 
-@dataclass(frozen=True)
-class KeyFile:
+class KeyFile(NamedTuple):
     key_id: str
     check: str
     in_keyring: bool
@@ -221,8 +221,7 @@ def unwrap_master_key(key_file: KeyFile, passphrase: str, where: Path) -> bytes:
         )
     except InvalidTag:
         raise WrongPassphrase(
-            f"Phrase de passe incorrecte pour le dossier de données {where}. "
-            "Rien n'a été modifié."
+            f"Phrase de passe incorrecte pour le dossier de données {where}. Rien n'a été modifié."
         ) from None
     if len(master) != MASTER_KEY_BYTES:
         raise KeyFileDamaged(f"Le fichier de clé de {where} est endommagé.")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass, field
 
 MASTER_KEY_BYTES = 32
 _HASH_BYTES = hashlib.sha256().digest_size
@@ -38,21 +37,21 @@ def new_master_key() -> bytes:
     return secrets.token_bytes(MASTER_KEY_BYTES)
 
 
-@dataclass(frozen=True)
 class DataKeys:
     """The keys of one data dir, derived from its master key. Never logged or shown."""
 
-    master: bytes = field(repr=False)
-    database: bytes = field(init=False, repr=False)
-    files: bytes = field(init=False, repr=False)
-    names: bytes = field(init=False, repr=False)
+    __slots__ = ("database", "files", "master", "names")
 
-    def __post_init__(self) -> None:
-        if len(self.master) != MASTER_KEY_BYTES:
+    def __init__(self, master: bytes) -> None:
+        if len(master) != MASTER_KEY_BYTES:
             raise ValueError("a master key is 32 bytes")
-        object.__setattr__(self, "database", hkdf_sha256(self.master, INFO_DATABASE))
-        object.__setattr__(self, "files", hkdf_sha256(self.master, INFO_FILES))
-        object.__setattr__(self, "names", hkdf_sha256(self.master, INFO_NAMES))
+        self.master = master
+        self.database = hkdf_sha256(master, INFO_DATABASE)
+        self.files = hkdf_sha256(master, INFO_FILES)
+        self.names = hkdf_sha256(master, INFO_NAMES)
+
+    def __repr__(self) -> str:
+        return "DataKeys(…)"
 
     @property
     def sqlcipher_key(self) -> str:

@@ -2,7 +2,7 @@
 
 `KeySource` is given to `open_store()` (through `Services.open(keys=…)`): the CLI's
 asks on the terminal or reads `FIELDVISIT_PASSPHRASE`; the app's shows a French dialog
-(`ui/passphrase_dialog.py`); tests inject one with a test keyring and cheap argon2id
+(`ui/passphrase.py`); tests inject one with a test keyring and cheap argon2id
 parameters. Nothing here writes to the data dir: the caller writes the key file.
 """
 
@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import base64
 import binascii
-import getpass
 import logging
 import os
 import secrets
 import sys
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from fieldvisit.security.errors import (
     KeyUnavailable,
@@ -47,8 +45,7 @@ TERMINAL_ATTEMPTS = 3
 Purpose = Literal["unlock", "create", "current", "change"]
 
 
-@dataclass(frozen=True)
-class PassphraseRequest:
+class PassphraseRequest(NamedTuple):
     """What to ask: `unlock` an existing data dir, a new passphrase to `create` one, the
     `current` one before a change, the new one of a `change`. `error` says why the
     previous answer was refused (empty the first time)."""
@@ -115,6 +112,7 @@ class KeySource:
         self._lock = threading.Lock()
         self._prefetched: dict[str, bytes | None] = {}
         self.passphrase_used: str | None = None  # the one that unlocked, if any
+        self._prefetch_thread: threading.Thread | None = None
 
     @property
     def keyring(self) -> Any | None:
@@ -125,12 +123,25 @@ class KeySource:
 
     # --- the keyring ------------------------------------------------------------------
 
-    def prefetch(self, key_file: KeyFile) -> None:
-        """Read the key from the keyring ahead of `unlock` (a start-up thread calls it)."""
-        if key_file.in_keyring:
-            value = self._from_keyring(key_file)
-            with self._lock:
-                self._prefetched[key_file.key_id] = value
+    def start_prefetch(self, data_root: Path) -> None:
+        """Look the key up in the keyring on a thread now, for an `unlock` to come: the
+        import of `keyring` and the keyring's answer (a D-Bus call on Linux) overlap
+        with the app's start (QApplication, translators)."""
+
+        def fetch() -> None:
+            from fieldvisit.security.keyfile import read_key_file
+
+            try:
+                key_file = read_key_file(data_root / "fieldvisit.key")
+            except Exception:
+                return  # unlock reads it again and reports
+            if key_file is not None and key_file.in_keyring:
+                value = self._from_keyring(key_file)
+                with self._lock:
+                    self._prefetched[key_file.key_id] = value
+
+        self._prefetch_thread = threading.Thread(target=fetch, name="key-prefetch", daemon=True)
+        self._prefetch_thread.start()
 
     def _from_keyring(self, key_file: KeyFile) -> bytes | None:
         with self._lock:
@@ -172,6 +183,10 @@ class KeySource:
 
     def unlock(self, key_file: KeyFile, data_root: Path) -> bytes:
         """The master key: from the keyring, else from the passphrase (asked)."""
+        thread = self._prefetch_thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join()
+            self._prefetch_thread = None
         if key_file.in_keyring:
             master = self._from_keyring(key_file)
             if master is not None:
@@ -250,7 +265,7 @@ class KeySource:
                 "Aucun trousseau du système n'est disponible sur cet ordinateur : les "
                 f"données de {data_root} seront chiffrées par une phrase de passe. "
                 f"Donnez-la dans la variable d'environnement {ENV_PASSPHRASE}, ou lancez "
-                "la commande dans un terminal pour la choisir. Rien n'a été créé."
+                "la commande dans un terminal pour la choisir. Aucune donnée n'a été créée."
             )
         raise PassphraseRequired(
             f"Donnez la nouvelle phrase de passe dans la variable {ENV_NEW_PASSPHRASE}, "
@@ -269,6 +284,8 @@ def terminal_ask(request: PassphraseRequest) -> str | None:
         return from_env if request.attempt == 1 else None
     if not sys.stdin.isatty():
         return None
+    import getpass
+
     if request.error:
         print(request.error, file=sys.stderr)
     if request.attempt > TERMINAL_ATTEMPTS:

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import BigInteger, Index, Integer, String, Text, insert, select
+from sqlalchemy import BigInteger, Index, Integer, String, Table, Text, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from fieldvisit.server.models import Base, Record
@@ -50,7 +50,7 @@ class PreviousVersion(Base):
     __table_args__ = (Index("ix_record_history_record", "table_name", "record_id", "version"),)
 
 
-HISTORY = PreviousVersion.__table__
+HISTORY: Table = PreviousVersion.__table__  # type: ignore[assignment]
 
 
 def previous_version(record: Any, who: Principal, device_id: str, now: datetime) -> dict[str, Any]:

@@ -252,6 +252,7 @@ def make_backup(
     try:
         try:
             copy_database(source, partial, store.keys)
+            _single_file(partial, store)
         except Exception as err:
             if _is_disk_full(err):
                 raise BackupFailed(_disk_full_message(folder)) from err
@@ -282,6 +283,18 @@ def make_backup(
         remove_sidecars(partial)
     log.info("backup written: %s", final)
     return final
+
+
+def _single_file(path: Path, store: Store) -> None:
+    """The copy carries the database's WAL mode: switch it to a rollback journal, so
+    that the backup is one self-contained file (opening it leaves no -wal or -shm)."""
+    from fieldvisit.store.database import connect
+
+    conn = connect(path, store.keys)
+    try:
+        conn.execute("PRAGMA journal_mode = DELETE").fetchone()
+    finally:
+        conn.close()
 
 
 def _database_size(path: Path) -> int:

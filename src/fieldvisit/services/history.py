@@ -271,7 +271,7 @@ class RecordHistory:
 
     table: str
     record_id: str
-    field: str | None
+    field_name: str | None  # None: every field of the record
     record_label: str
     entries: list[HistoryItem]
     current: dict[str, Any] = field(default_factory=dict)
@@ -318,7 +318,7 @@ def _history(svc: Services, table: str, record_id: str, field_name: str | None) 
     return RecordHistory(
         table=table,
         record_id=record_id,
-        field=field_name,
+        field_name=field_name,
         record_label=label,
         entries=entries,
         current=current,

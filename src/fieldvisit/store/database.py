@@ -45,6 +45,11 @@ if TYPE_CHECKING:
     from fieldvisit.store.files import AttachmentFiles
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+# SQLCipher 4's defaults (AES-256-CBC, 4 KiB pages, a random IV and a MAC per page)
+# except the page MAC: HMAC-SHA256 instead of HMAC-SHA512, which reads the database a
+# third faster on CPUs with SHA extensions (docs/PERFORMANCE.md). Part of the file
+# format: every connection, backup and export must use the same settings.
+CIPHER_SETTINGS = (("cipher_hmac_algorithm", "HMAC_SHA256"),)
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -107,6 +112,8 @@ def connect(
         check_same_thread=False,
     )
     conn.execute(f"PRAGMA key = {keys.sqlcipher_key}")
+    for name, value in CIPHER_SETTINGS:
+        conn.execute(f"PRAGMA {name} = {value}")
     return conn
 
 
@@ -188,7 +195,12 @@ def _engine(path: Path, keys: DataKeys) -> Engine:
     """An engine whose connections are keyed SQLCipher connections (the pysqlite
     dialect over sqlcipher3's DB-API, which mirrors sqlite3's, errors included)."""
     return create_engine(
-        f"sqlite+pysqlite:///{path}", module=sqlcipher, creator=lambda: connect(path, keys)
+        f"sqlite+pysqlite:///{path}",
+        module=sqlcipher,
+        creator=lambda: connect(path, keys),
+        # An error's message (logged with its traceback) must not carry the values of
+        # the statement: they are what people typed, which the database keeps encrypted.
+        hide_parameters=True,
     )
 
 
@@ -279,6 +291,9 @@ def _keys_for(data_dir: DataDir, kind: str, source: KeySource) -> tuple[DataKeys
                 "déplacez-le ou choisissez un autre dossier de données avec --data-dir."
             )
         master, key_file = source.create(data_dir.root)
+        # A new key: whatever the folder already holds (a plain database, attachments
+        # of an older app) is encrypted before the store opens (store/encryption.py).
+        data_dir.encryption_marker.write_bytes(b"")
         write_key_file(data_dir.key_file, key_file)
         return DataKeys(master), key_file
     return DataKeys(source.unlock(key_file, data_dir.root)), key_file

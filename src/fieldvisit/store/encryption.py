@@ -39,6 +39,7 @@ from fieldvisit.security.keys import DataKeys
 from fieldvisit.security.vault import FileVault, is_encrypted, iter_files
 from fieldvisit.store.backup import BACKUP_SUFFIX, backup_path
 from fieldvisit.store.database import (
+    CIPHER_SETTINGS,
     SQLITE_HEADER,
     FileState,
     MigrationFailed,
@@ -132,6 +133,8 @@ def export_encrypted(plain: Path, target: Path, keys: DataKeys) -> None:
             "ATTACH DATABASE ? AS encrypted KEY ?",
             (os.fspath(partial), f"x'{keys.database.hex()}'"),
         )
+        for name, value in CIPHER_SETTINGS:
+            conn.execute(f"PRAGMA encrypted.{name} = {value}")
         conn.execute("SELECT sqlcipher_export('encrypted')")
         conn.execute(f"PRAGMA encrypted.user_version = {user_version}")
         conn.execute(f"PRAGMA encrypted.application_id = {application_id}")
@@ -234,3 +237,17 @@ def _finish_encryption(data_dir: DataDir, keys: DataKeys) -> None:
         moved,
         encrypted_backups,
     )
+
+
+def export_plain(source: Path, target: Path, keys: DataKeys) -> None:
+    """A plain (unencrypted) copy of an encrypted database: the schema fixtures of the
+    tests (scripts/make_schema_fixture.py) are plain files, as older apps left them.
+    Never used on a person's data."""
+    target.unlink(missing_ok=True)
+    conn = connect(source, keys)
+    try:
+        conn.execute("ATTACH DATABASE ? AS plain KEY ''", (os.fspath(target),))
+        conn.execute("SELECT sqlcipher_export('plain')")
+        conn.execute("DETACH DATABASE plain")
+    finally:
+        conn.close()

@@ -102,15 +102,21 @@ def _progress(stage: str, done: int, total: int) -> None:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
+    from fieldvisit.services.backups import backup_after_sync
     from fieldvisit.sync.session import sync_once
 
     svc = _services(args)
     try:
         print("Synchronisation…", file=sys.stderr)
         report = sync_once(svc, progress=_progress)
+        backup = backup_after_sync(svc, report)  # services/backups.py: checked, rotated
     finally:
         svc.close()
     print(report.describe(), file=sys.stderr)
+    if backup.kind == "made":
+        print(f"Sauvegarde : {backup.path}", file=sys.stderr)
+    elif backup.kind in ("damaged", "failed"):
+        print(f"Attention : {backup.message}", file=sys.stderr)
     for line in report.rejected:
         print(f"  refusé : {line}", file=sys.stderr)
     for sha in report.missing_files:

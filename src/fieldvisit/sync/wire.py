@@ -18,6 +18,7 @@ Endpoints (all under `/api/v1` except `/health`; JSON unless said otherwise):
     GET  /api/v1/forms                    FormList (published form definitions)
     GET  /api/v1/forms/{id}/{version}     the TOML text
     PUT  /api/v1/forms/{id}/{version}     publish a TOML text (admin)
+    GET  /api/v1/records/{table}/{id}/history   the versions pushes replaced (server/history.py)
 
 Records travel as `fields`: every column of the local model except the sync columns
 (`id`, `updated_at`, `updated_by`, `server_version`, `pending`, `deleted_at`), with

@@ -22,6 +22,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
 )
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -269,8 +270,15 @@ class ActionsPage(WorkspacePage):
         for column, enum in ENUM_COLUMNS.items():
             self._fit_column(column, [word for member in enum for word in member.label.split()])
         self._fit_column(Column.THEME, [])
-        # Rows as high as their wrapped text (the action, a long "dispositif").
+        # Rows as high as their wrapped text (the action, a long "dispositif"), measured
+        # again whenever a column's width changes (the action column stretches with the
+        # window and the quick notes: heights measured before would stay far too tall).
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self._row_fit = QTimer(self)
+        self._row_fit.setSingleShot(True)
+        self._row_fit.setInterval(0)
+        self._row_fit.timeout.connect(self.table.resizeRowsToContents)
+        header.sectionResized.connect(lambda *_: self._row_fit.start())
 
         self._delegates = {
             Column.PRIORITY: ChoiceDelegate(list(PRIORITY_LABELS.items()), self),

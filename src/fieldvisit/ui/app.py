@@ -23,13 +23,15 @@ from fieldvisit.logs import close_logging, install_excepthook, setup_logging
 from fieldvisit.paths import APP_NAME, DataDir
 from fieldvisit.security.errors import UnlockCancelled
 from fieldvisit.services import Services
+from fieldvisit.store import CorruptDatabase
 from fieldvisit.ui.context import UiContext
 from fieldvisit.ui.errors import describe
 from fieldvisit.ui.i18n import install_translators, language_setting, remove_translators
 from fieldvisit.ui.icons import app_icon
 from fieldvisit.ui.main_thread_gc import MainThreadCollector
 from fieldvisit.ui.main_window import MainWindow
-from fieldvisit.ui.passphrase_dialog import app_key_source
+from fieldvisit.ui.passphrase import app_key_source
+from fieldvisit.ui.recovery_dialog import recover_at_start, restore_if_requested
 from fieldvisit.ui.worker import DatabaseWorker
 
 if TYPE_CHECKING:
@@ -89,11 +91,18 @@ def open_services(
     passphrase dialog) finds the encryption key; closing that dialog shows no box.
     """
     show = show or _exec_box
+    keys = keys or app_key_source()
     try:
-        return Services.open(data_dir, keys=keys or app_key_source()), EXIT_OK
+        restored = restore_if_requested(data_dir, keys, show)  # ui/recovery_dialog.py
+        if restored is not None:
+            return restored
+        return Services.open(data_dir, keys=keys), EXIT_OK
     except UnlockCancelled:
         log.info("no passphrase given for %s: not opened", data_dir.root)
         return None, EXIT_BAD_INPUT
+    except CorruptDatabase as err:  # damaged or unreadable: offer the newest good backup
+        log.warning("cannot open %s: %s", data_dir.root, err)
+        return recover_at_start(data_dir, err, keys, show, startup_error_box)
     except FieldvisitError as err:
         log.warning("cannot open %s: %s", data_dir.root, err)
         show(startup_error_box(err))
@@ -156,20 +165,24 @@ def settings_for_app() -> QSettings:
 
 def run_app(data_dir: DataDir, argv: Sequence[str] | None = None) -> int:
     """Run the desktop app on a data dir until its window is closed; the exit code."""
+    keys = app_key_source()
+    keys.start_prefetch(data_dir.root)  # the keyring answers while Qt starts
     log_file = setup_logging()
     log.info("starting fieldvisit on %s (log: %s)", data_dir.root, log_file)
     app = make_application(argv)
     settings = settings_for_app()
     translators = install_translators(app, language_setting(settings))
     try:
-        return _run_window(app, data_dir, settings)
+        return _run_window(app, data_dir, settings, keys)
     finally:
         remove_translators(app, translators)
         close_logging()
 
 
-def _run_window(app: QApplication, data_dir: DataDir, settings: QSettings) -> int:
-    services, code = open_services(data_dir)
+def _run_window(
+    app: QApplication, data_dir: DataDir, settings: QSettings, keys: KeySource
+) -> int:
+    services, code = open_services(data_dir, keys=keys)
     if services is None:
         return code
     reporter = ErrorReporter()

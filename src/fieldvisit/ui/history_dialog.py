@@ -177,8 +177,9 @@ class HistoryDialog(QDialog):
         empty = not data.entries
         self.empty_label.setVisible(empty)
         self.entries.setVisible(not empty)
-        if not empty:
-            self.entries.setCurrentItem(self.entries.topLevelItem(0))
+        newest = self.entries.topLevelItem(0)
+        if newest is not None:
+            self.entries.setCurrentItem(newest)
         else:
             self._show_current(None, None)
 

@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
 
 from fieldvisit.logs import current_log_file
 from fieldvisit.ui.context import UiContext
+from fieldvisit.ui.data_safety import install_data_safety
 from fieldvisit.ui.icons import app_icon, icon
-from fieldvisit.ui.passphrase_dialog import passphrase_action
+from fieldvisit.ui.passphrase import passphrase_action
 from fieldvisit.ui.preferences import PreferencesDialog
 from fieldvisit.ui.sync_ui import install_sync
 from fieldvisit.ui.visit_list import VisitListPage
@@ -75,6 +76,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self.sync = install_sync(self, ctx)  # menu, toolbar, status; starts once shown
+        self.safety = install_data_safety(self, ctx)  # backups, integrity, saves that wait
 
         self.visit_list.open_visit_requested.connect(self.open_visit)
         self.visit_list.new_visit_requested.connect(self.new_visit)
@@ -156,7 +158,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.action_demo)
         file_menu.addSeparator()
         file_menu.addAction(self.action_preferences)
-        file_menu.addAction(passphrase_action(self, self.ctx))  # ui/passphrase_dialog.py
+        file_menu.addAction(passphrase_action(self, self.ctx))  # ui/passphrase.py
         file_menu.addSeparator()
         file_menu.addAction(self.action_quit)
         go_menu = bar.addMenu(self.tr("&Go"))

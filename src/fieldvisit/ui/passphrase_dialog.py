@@ -1,20 +1,17 @@
-"""The passphrase of an encrypted data dir: asked at start, changed from the File menu.
+"""The passphrase dialogs: asked at start, changed from the File menu.
 
-Where the OS keyring keeps the data key, nothing is asked at start. Elsewhere
-`app_key_source()` shows `PassphraseDialog` (to open the data, or to choose a
-passphrase for a new data dir). « Changer la phrase de passe… » opens
-`ChangePassphraseDialog`, which re-wraps the key on the worker (argon2id takes a
-fraction of a second): the data itself is not rewritten.
+Where the OS keyring keeps the data key, nothing is asked at start and this module is
+not even imported (`ui/passphrase.py` holds the start-up hooks). Elsewhere
+`PassphraseDialog` asks the passphrase to open the data, or a new one for a new data
+dir. « Changer la phrase de passe… » opens `ChangePassphraseDialog`, which re-wraps the
+key on the worker (argon2id takes a fraction of a second): the data itself is not
+rewritten.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -26,11 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldvisit.security.errors import PassphraseRefused, UnlockCancelled, WrongPassphrase
+from fieldvisit.security.errors import PassphraseRefused, WrongPassphrase
 from fieldvisit.security.keyfile import MIN_PASSPHRASE_CHARS, KdfParams, check_new_passphrase
 
 if TYPE_CHECKING:
-    from fieldvisit.security.keysource import KeySource, PassphraseRequest
+    from fieldvisit.security.keysource import PassphraseRequest
     from fieldvisit.ui.context import UiContext
 
 
@@ -112,32 +109,6 @@ class PassphraseDialog(QDialog):
                 self.show_error(str(err))
                 return
         super().accept()
-
-
-def _exec(dialog: QDialog) -> int:
-    return dialog.exec()
-
-
-def app_key_source(
-    parent: QWidget | None = None, run: Callable[[QDialog], int] = _exec
-) -> KeySource:
-    """The app's key source: the OS keyring, else FIELDVISIT_PASSPHRASE (once), else the
-    dialog. Closing the dialog raises UnlockCancelled: nothing is opened or changed."""
-    from fieldvisit.security.keysource import ENV_PASSPHRASE, KeySource
-
-    def ask(request: PassphraseRequest) -> str | None:
-        from_env = os.environ.get(ENV_PASSPHRASE)
-        if from_env is not None and request.attempt == 1 and request.purpose != "change":
-            return from_env
-        dialog = PassphraseDialog(request, parent)
-        if run(dialog) != QDialog.DialogCode.Accepted:
-            raise UnlockCancelled(
-                "Aucune phrase de passe n'a été donnée : le dossier de données n'a été ni "
-                "ouvert ni modifié."
-            )
-        return dialog.passphrase()
-
-    return KeySource(ask)
 
 
 class ChangePassphraseDialog(QDialog):
@@ -267,17 +238,3 @@ class ChangePassphraseDialog(QDialog):
             from fieldvisit.ui.errors import describe
 
             self.show_error(describe(err)[1])
-
-
-def passphrase_action(window: QWidget, ctx: UiContext) -> QAction:
-    """« Changer la phrase de passe… » for the File menu."""
-    action = QAction(QCoreApplication.translate("PassphraseDialog", "Change &passphrase…"), window)
-    action.setObjectName("changePassphraseAction")
-
-    def open_dialog() -> None:
-        dialog = ChangePassphraseDialog(ctx, window)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-
-    action.triggered.connect(open_dialog)
-    return action

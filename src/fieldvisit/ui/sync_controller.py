@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -96,6 +97,9 @@ class SyncController(QObject):
         self._timer.timeout.connect(self.sync_now)
         self._network: QNetworkInformation | None = None
         self.state = SyncUiState(SyncPhase.OFFLINE)
+        # Called on the round's thread after a round that went through (the backup
+        # after each sync: ui/data_safety.py); its errors are logged, never raised.
+        self.after_round: Callable[[SyncReport], None] | None = None
 
     # --- life cycle ----------------------------------------------------------------
 
@@ -168,6 +172,9 @@ class SyncController(QObject):
             state = self._run_round()
             if state is not None:
                 self._publish(state)
+            report = state.report if state is not None else None
+            if report is not None and self.after_round is not None and not self._cancel.is_set():
+                self.after_round(report)
         except Exception as err:  # a bug must not kill the sync thread silently
             log.exception("sync round failed")
             self._publish(SyncUiState(SyncPhase.ERROR, message=str(err)))

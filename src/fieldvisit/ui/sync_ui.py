@@ -26,6 +26,9 @@ from fieldvisit.ui.sync_controller import SyncController, SyncPhase, SyncUiState
 from fieldvisit.ui.sync_status import SyncStatusWidget
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from fieldvisit.sync.engine import SyncReport
     from fieldvisit.sync.status import SyncStatus
     from fieldvisit.ui.conflicts_view import ConflictsDialog
     from fieldvisit.ui.server_dialog import ServerDialog
@@ -49,6 +52,7 @@ class SyncUi(QObject):
         self._closed = False
         self._refreshing = False
         self._asked = False  # the person pressed "Synchroniser": a missing session is shown
+        self.after_round: Callable[[SyncReport], None] | None = None  # ui/data_safety.py
         self._build_actions()
         self._build_menu_and_toolbar()
         self.status = SyncStatusWidget(window)
@@ -121,6 +125,7 @@ class SyncUi(QObject):
         if self._closed or self.controller is not None:
             return
         self.controller = SyncController(self.ctx.services, parent=self)
+        self.controller.after_round = self.after_round
         self.controller.state_changed.connect(self._state_changed)
         self.controller.progress_changed.connect(self.status.show_progress)
         self.controller.start()
