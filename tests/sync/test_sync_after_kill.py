@@ -2,16 +2,11 @@
 
 The server holds the laptop's change (a new version, made by this device); the laptop
 still has it pending on the old version, and the person goes on editing it after the
-restart. The next round pulls the laptop's own earlier change back as a version it
-does not know, and the merge sees two edits of the same field: the record takes the
-server's (older) text and the later edit is kept as the conflict's local value, for
-the person to choose. Nothing is lost, and choosing "keep mine" sends it.
-
-Known limit (found by tests/safety/test_safety_kill.py): the conflict is spurious — both
-sides are this laptop's. Telling them apart needs the batch in flight to be kept
-locally and re-sent with the same batch id after a restart (the server answers a
-replay with the stored answer); the server's `updated_at` is its own clock, so the
-times cannot decide.
+restart. The batch in flight was kept locally before it was sent: the next round first
+re-sends it with the same batch id, the server answers with the answer it stored, and
+the laptop records the acknowledgement. Its own earlier change is then the base, not a
+concurrent edit: no conflict, and the later edit goes to the server in the next batch
+(found by tests/safety/test_safety_kill.py, which used to see spurious conflicts).
 """
 
 from __future__ import annotations
@@ -27,8 +22,8 @@ from fieldvisit.paths import DataDir
 from fieldvisit.server.testing import server_snapshot
 from fieldvisit.services import Services
 from fieldvisit.services.visits import get_visit, plan_visit, update_visit
+from fieldvisit.sync import local
 from fieldvisit.sync.client import SyncClient
-from fieldvisit.sync.conflicts import resolve_conflict
 from fieldvisit.sync.engine import SyncEngine
 from fieldvisit.sync.session import configured_client
 
@@ -45,9 +40,14 @@ class DiesAfterPush(SyncClient):
         raise Killed  # …and the answer never reaches the laptop's database
 
 
-def _round_killed_after_push(laptop: Any) -> None:
+class DiesBeforePush(SyncClient):
+    def push(self, batch):  # type: ignore[no-untyped-def]
+        raise Killed  # the batch was kept locally but never reached the server
+
+
+def _round_killed_after_push(laptop: Any, client: type[SyncClient] = DiesAfterPush) -> None:
     base = configured_client(laptop.svc, http=laptop.http)
-    engine = SyncEngine(laptop.svc, DiesAfterPush(base.server_url, base.token, http=laptop.http))
+    engine = SyncEngine(laptop.svc, client(base.server_url, base.token, http=laptop.http))
     try:
         engine.run()
     except Killed:
@@ -66,15 +66,50 @@ def test_an_edit_after_a_push_whose_answer_was_lost_is_kept(laptops: Make, serve
 
     a.sync()
 
-    (conflict,) = a.conflicts()
-    assert conflict.field_name == "summary"
-    assert conflict.local_value == "Compte rendu complété après le redémarrage"
-    assert conflict.remote_value == "Première version du compte rendu"
-    resolve_conflict(a.svc, conflict.id, "local")
-    a.sync()
+    assert a.conflicts() == []
+    assert get_visit(a.svc, visit.id).summary == "Compte rendu complété après le redémarrage"
     assert a.pending() == 0
     on_server = server_snapshot(server.state.ctx.db)[("visits", visit.id)][0]
     assert on_server["summary"] == "Compte rendu complété après le redémarrage"
+
+
+def test_a_push_killed_without_a_later_edit_is_just_acknowledged(
+    laptops: Make, server: FastAPI
+) -> None:
+    a = laptops("a")
+    visit = plan_visit(a.svc, "15187", date(2026, 3, 14))
+    a.sync()
+    update_visit(a.svc, visit.id, summary="Envoyé juste avant l'arrêt")
+    _round_killed_after_push(a)
+    versions_before = server_snapshot(server.state.ctx.db)[("visits", visit.id)]
+
+    a.sync()
+
+    assert a.conflicts() == []
+    assert a.pending() == 0
+    assert get_visit(a.svc, visit.id).summary == "Envoyé juste avant l'arrêt"
+    # The re-sent batch was answered from the server's log: no new version was made.
+    assert server_snapshot(server.state.ctx.db)[("visits", visit.id)] == versions_before
+    with a.svc.store.reading() as session:
+        assert local.in_flight(session) == []
+
+
+def test_a_batch_kept_but_never_received_is_sent_on_the_next_round(
+    laptops: Make, server: FastAPI
+) -> None:
+    a = laptops("a")
+    visit = plan_visit(a.svc, "15187", date(2026, 3, 14))
+    a.sync()
+    update_visit(a.svc, visit.id, summary="Pas encore parti")
+    _round_killed_after_push(a, DiesBeforePush)
+    update_visit(a.svc, visit.id, summary="Parti au tour suivant")
+
+    a.sync()
+
+    assert a.conflicts() == []
+    assert a.pending() == 0
+    on_server = server_snapshot(server.state.ctx.db)[("visits", visit.id)][0]
+    assert on_server["summary"] == "Parti au tour suivant"
 
 
 def test_a_restored_backup_older_than_the_servers_copy_still_merges(

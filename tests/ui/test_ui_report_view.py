@@ -340,9 +340,7 @@ def test_reprint_prints_the_issued_pdf(
     assert stored is not None
     view.reprint_button.click()
     assert view.current is not None
-    assert view.current.path.read_bytes() == attachments.attachment_bytes(
-        view.ctx.services, stored
-    )
+    assert view.current.path.read_bytes() == attachments.attachment_bytes(view.ctx.services, stored)
     assert view.current.path.name == stored.filename
     qtbot.waitUntil(lambda: view.print_job is None, timeout=30_000)
     assert len(PdfReader(printed).pages) == view.document.pageCount()
@@ -356,9 +354,7 @@ def test_reports_issued_on_two_devices_are_both_listed(
     assert first is not None
     # The same visit issued offline on another laptop, then synced: a second issued PDF.
     other = tmp_path / "autre.pdf"
-    other.write_bytes(
-        attachments.attachment_bytes(svc, first).replace(b"%%EOF", b"%autre\n%%EOF")
-    )
+    other.write_bytes(attachments.attachment_bytes(svc, first).replace(b"%%EOF", b"%autre\n%%EOF"))
     attachments.attach_file(
         svc, issued_visit, other, caption="Rapport émis le …", filename=first.filename
     )

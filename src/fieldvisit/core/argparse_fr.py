@@ -43,8 +43,9 @@ class FrenchArgumentParser(argparse.ArgumentParser):
     """ArgumentParser with French help headings, usage line and error messages."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        add_help = kwargs.pop("add_help", True)
-        super().__init__(*args, add_help=False, **kwargs)
+        add_help = kwargs.get("add_help", True)
+        kwargs["add_help"] = False  # a French -h/--help is added below
+        super().__init__(*args, **kwargs)
         self._positionals.title = "arguments"
         self._optionals.title = "options"
         if add_help:

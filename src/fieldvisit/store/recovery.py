@@ -375,7 +375,7 @@ def _read_table(reader: _Reader, table: str, where: str) -> TableSalvage:
         return result
     result.complete = False
     start = reader.queries
-    stack = [(_MIN_ROWID, _MAX_ROWID)]
+    stack = [(_bound(reader, table, "min", _MIN_ROWID), _bound(reader, table, "max", _MAX_ROWID))]
     while stack:
         low, high = stack.pop()
         if reader.queries - start > MAX_QUERIES_PER_TABLE:
@@ -396,6 +396,17 @@ def _read_table(reader: _Reader, table: str, where: str) -> TableSalvage:
     if not result.rows and result.lost_ranges and not result.error:
         result.error = "illisible"
     return result
+
+
+def _bound(reader: _Reader, table: str, which: str, default: int) -> int:
+    """The table's smallest or largest rowid (its first or last leaf page), so that
+    halving starts from the rows rather than from the whole 64-bit range."""
+    try:
+        _names, rows = reader.query(f"SELECT {which}(rowid) FROM {_quote(table)}")
+    except sqlcipher.DatabaseError:
+        return default
+    value = rows[0][0] if rows else None
+    return int(value) if value is not None else default
 
 
 def read_pending(path: Path, keys: DataKeys, tables: Sequence[str] | None = None) -> Salvage:

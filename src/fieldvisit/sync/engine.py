@@ -9,7 +9,11 @@
    transaction: a cut connection during the pull changes nothing locally.
 3. Push (rules 2, 3): pending rows in batches with a client-made id, pipelined (the
    next batch is read while one is on the wire); a lost answer is retried with the
-   same id (the server replays its answer). Accepted rows are marked
+   same id (the server replays its answer). Each batch is kept locally (durably) from
+   just before it is sent until its answer is recorded, in the same transaction: if
+   the app dies in between, the next round first re-sends it with the same id and
+   records the server's stored answer, so the laptop's own change never comes back
+   as a concurrent edit. Accepted rows are marked
    clean only if not edited meanwhile; conflicts are merged against the server's
    record and pushed again (a bounded number of times).
 4. Published forms that are missing here are downloaded and checked.
@@ -22,6 +26,7 @@ at its next safe point (the app is closing).
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
 import threading
@@ -108,6 +113,15 @@ class SyncReport:
         return "Synchronisation terminée : " + ", ".join(parts) + "."
 
 
+@dataclass
+class Sent:
+    """The server's answer to a batch, and the ids it went under (two halves if it was
+    too large), whose locally kept copies go once the answer is recorded."""
+
+    result: PushResult
+    batch_ids: list[str]
+
+
 class SyncEngine:
     def __init__(
         self,
@@ -136,6 +150,7 @@ class SyncEngine:
     def run(self) -> SyncReport:
         report = SyncReport()
         try:
+            self.replay_in_flight(report)  # before anything else: see push
             self.upload_attachments(report)
             forms_digest = self.pull(report)
             self.push(report)
@@ -331,32 +346,55 @@ class SyncEngine:
         with self.svc.store.reading() as session:
             total = local.count_pending(session) - len(skip)
             with ThreadPoolExecutor(max_workers=1) as sender:
-                in_flight: tuple[list[local.Outgoing], Future[PushResult]] | None = None
+                in_flight: tuple[list[local.Outgoing], Future[Sent]] | None = None
                 for batch in _batched(local.iter_pending(session, skip), self.batch_size):
                     if in_flight is not None:
                         sent, result = in_flight[0], in_flight[1].result()
                         if self.cancel.is_set():  # the answer in hand is recorded first
-                            self._record_result(sent, result, report, skip)
+                            self._record_result(result, sent, report, skip)
                             raise SyncCancelled
                         in_flight = (batch, sender.submit(self._send, batch))
-                        conflicts += self._record_result(sent, result, report, skip)
+                        conflicts += self._record_result(result, sent, report, skip)
                         done += len(sent)
                         self.progress("push", done, max(total, done))
                     else:
                         in_flight = (batch, sender.submit(self._send, batch))
                 if in_flight is not None:
                     sent, result = in_flight[0], in_flight[1].result()
-                    conflicts += self._record_result(sent, result, report, skip)
+                    conflicts += self._record_result(result, sent, report, skip)
                     done += len(sent)
                     self.progress("push", done, max(total, done))
         return done, conflicts
 
-    def _send(self, batch: list[local.Outgoing]) -> PushResult:
+    def _send(self, batch: list[local.Outgoing]) -> Sent:
+        """Send one batch (kept locally first, until its answer is recorded)."""
         request = PushBatch.model_construct(
             batch_id=new_id(),
             device_id=self.svc.store.device_id,
             changes=[o.change for o in batch],
         )
+        with self._sync_transaction() as session:
+            local.save_in_flight(session, request.batch_id, local.batch_body(request), batch)
+        try:
+            return Sent(self._push_retrying(request), [request.batch_id])
+        except RequestRefused as err:
+            if err.status != 413 or len(batch) < 2:
+                raise
+        # Over the server's size limit (long notes): the server kept nothing; send it in
+        # two halves, in order, so that parents still go first.
+        with self._sync_transaction() as session:
+            local.forget_in_flight(session, [request.batch_id])
+        half = len(batch) // 2
+        first, second = self._send(batch[:half]), self._send(batch[half:])
+        return Sent(
+            PushResult.model_construct(
+                batch_id=first.result.batch_id,
+                results=[*first.result.results, *second.result.results],
+            ),
+            [*first.batch_ids, *second.batch_ids],
+        )
+
+    def _push_retrying(self, request: PushBatch) -> PushResult:
         for attempt in range(SEND_TRIES):
             try:
                 return self.client.push(request)
@@ -364,25 +402,43 @@ class SyncEngine:
                 # The server may have applied it: the same batch id gets the same answer.
                 if attempt == SEND_TRIES - 1:
                     raise
-            except RequestRefused as err:
-                if err.status != 413 or len(batch) < 2:
-                    raise
-                # Over the server's size limit (long notes): send it in two halves, in
-                # order, so that parents still go first.
-                half = len(batch) // 2
-                first, second = self._send(batch[:half]), self._send(batch[half:])
-                return PushResult.model_construct(
-                    batch_id=first.batch_id, results=[*first.results, *second.results]
-                )
         raise AssertionError("unreachable")
+
+    def replay_in_flight(self, report: SyncReport) -> None:
+        """Re-send the batches whose answer was never recorded (the app died), with the
+        same batch ids, and record the answers: the server replays the answer it gave
+        (or applies the batch if it never got it). Rows edited since stay pending, based
+        on the acknowledged version, and go with the next batches."""
+        with self.svc.store.reading() as session:
+            batches = local.in_flight(session)
+        for kept in batches:
+            self._check_cancelled()
+            stored = json.loads(kept.body)
+            request = PushBatch.model_construct(
+                batch_id=stored["batch_id"],
+                device_id=stored["device_id"],
+                changes=[o.change for o in kept.batch],
+            )
+            try:
+                result = self._push_retrying(request)
+            except RequestRefused as err:
+                if err.code != "batch_id_reused" and err.status not in (400, 413, 422):
+                    raise
+                # Not replayable as it is: drop it; its rows are still pending locally
+                # and go in a new batch.
+                with self._sync_transaction() as session:
+                    local.forget_in_flight(session, [kept.batch_id])
+                continue
+            self._record_result(Sent(result, [kept.batch_id]), kept.batch, report, set())
 
     def _record_result(
         self,
+        answer_to: Sent,
         batch: list[local.Outgoing],
-        result: PushResult,
         report: SyncReport,
         skip: set[tuple[str, str]],
     ) -> int:
+        result = answer_to.result
         sent = {o.key: o for o in batch}
         conflicts = 0
         accepted: list[tuple[local.Outgoing, int]] = []
@@ -403,6 +459,7 @@ class SyncEngine:
                     skip.add(outgoing.key)
                     report.rejected.append(f"{answer.table} {answer.id} : {answer.reason}")
             local.acknowledge(session, accepted)
+            local.forget_in_flight(session, answer_to.batch_ids)  # with its answer
             report.pushed += len(accepted)
         return conflicts
 

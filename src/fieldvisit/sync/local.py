@@ -30,6 +30,7 @@ from fieldvisit.sync.wire import (
     TABLES,
     Change,
     PulledRecord,
+    PushBatch,
 )
 
 SYNC_COLUMNS = ("id", "updated_at", "updated_by", "server_version", "pending", "deleted_at")
@@ -535,3 +536,67 @@ def upsert_bases(session: Session, rows: list[dict[str, Any]]) -> None:
         },
     )
     session.connection().execute(statement, rows)
+
+
+# --- push batches in flight ------------------------------------------------------------
+#
+# A batch is kept here from just before it goes on the wire until its answer is recorded
+# (in the same transaction as the acknowledgement). If the app dies in between, the next
+# round re-sends it first, byte for byte with the same batch id: the server answers a
+# replay with its stored answer, so the laptop's own change is acknowledged, not pulled
+# back as somebody else's edit (a spurious conflict). Kept as rows of the sync_base
+# bookkeeping table under a reserved table name (no user table is named like this), so
+# no schema change is needed: record_id is the batch id, fields hold the exact request
+# body and the stamps of the rows as read for the push.
+
+IN_FLIGHT = "#push_in_flight"
+
+
+@dataclass(frozen=True)
+class InFlight:
+    batch_id: str
+    body: str  # the request exactly as sent (the server checks a replay's hash)
+    batch: list[Outgoing]
+
+
+def batch_body(batch: PushBatch) -> str:
+    return batch.model_dump_json()
+
+
+def save_in_flight(session: Session, batch_id: str, body: str, batch: Sequence[Outgoing]) -> None:
+    stamps = [[o.change.table, o.change.id, o.stamp[0], o.stamp[1]] for o in batch]
+    session.connection().exec_driver_sql(
+        "INSERT INTO sync_base (table_name, record_id, server_version, fields, deleted) "
+        "VALUES (?, ?, 0, ?, 0)",
+        (IN_FLIGHT, batch_id, _json({"body": body, "stamps": stamps})),
+    )
+
+
+def forget_in_flight(session: Session, batch_ids: Iterable[str]) -> None:
+    connection = session.connection()
+    for batch_id in batch_ids:
+        connection.exec_driver_sql(
+            "DELETE FROM sync_base WHERE table_name = ? AND record_id = ?", (IN_FLIGHT, batch_id)
+        )
+
+
+def in_flight(session: Session) -> list[InFlight]:
+    """Batches sent whose answer was never recorded, in the order they were sent."""
+    found: list[InFlight] = []
+    for batch_id, raw in session.connection().exec_driver_sql(
+        "SELECT record_id, fields FROM sync_base WHERE table_name = ? ORDER BY rowid",
+        (IN_FLIGHT,),
+    ):
+        stored = json.loads(raw)
+        body = stored["body"]
+        changes = json.loads(body)["changes"]
+        stamps = {(t, i): (u, d) for t, i, u, d in stored["stamps"]}
+        batch = [
+            Outgoing(
+                Change.model_construct(**change),
+                stamps.get((change["table"], change["id"]), ("", None)),
+            )
+            for change in changes
+        ]
+        found.append(InFlight(batch_id, body, batch))
+    return found

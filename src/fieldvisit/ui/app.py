@@ -179,9 +179,7 @@ def run_app(data_dir: DataDir, argv: Sequence[str] | None = None) -> int:
         close_logging()
 
 
-def _run_window(
-    app: QApplication, data_dir: DataDir, settings: QSettings, keys: KeySource
-) -> int:
+def _run_window(app: QApplication, data_dir: DataDir, settings: QSettings, keys: KeySource) -> int:
     services, code = open_services(data_dir, keys=keys)
     if services is None:
         return code

@@ -127,9 +127,8 @@ class DataSafetyUi(QObject):
         except Exception as err:  # a bug here must not kill the thread silently
             log.exception("automatic backup failed")
             outcome = BackupOutcome("failed", message=str(err))
-        if self._closed:
+        if self._closed or not self._emit(self.backup_finished, outcome):
             return
-        self.backup_finished.emit(outcome)
         if outcome.kind == "damaged":
             from fieldvisit.store.recovery import plan_recovery
 
@@ -140,7 +139,16 @@ class DataSafetyUi(QObject):
                 log.exception("no recovery plan")
                 return
             if not self._closed:
-                self.recovery_offered.emit(plan)
+                self._emit(self.recovery_offered, plan)
+
+    @staticmethod
+    def _emit(signal: Any, value: object) -> bool:
+        """From a backup thread; False once the window (and this object) is gone."""
+        try:
+            signal.emit(value)
+        except RuntimeError:
+            return False
+        return True
 
     # --- on the UI thread ---------------------------------------------------------------
 

@@ -20,13 +20,14 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from fieldvisit.core.errors import FieldvisitError
 from fieldvisit.paths import DataDir
@@ -174,6 +175,15 @@ def _unlock(data_dir: DataDir, keys: KeySource) -> DataKeys:
     return data_keys
 
 
+@contextmanager
+def _busy() -> Iterator[None]:
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        yield
+    finally:
+        QApplication.restoreOverrideCursor()
+
+
 def _restore(
     data_dir: DataDir, data_keys: DataKeys, plan: RecoveryPlan, show: Show
 ) -> tuple[Services | None, int]:
@@ -181,7 +191,8 @@ def _restore(
     from fieldvisit.store.recovery import recover
 
     try:
-        result = recover(data_dir, data_keys, plan)
+        with _busy():
+            result = recover(data_dir, data_keys, plan)
         services = Services.open(data_dir, keys=_KnownKey(data_keys))  # type: ignore[arg-type]
     except FieldvisitError as err:
         log.warning("restore failed: %s", err)
@@ -208,7 +219,8 @@ def recover_at_start(
 
     try:
         data_keys = _unlock(data_dir, keys)
-        plan = plan_recovery(data_dir, data_keys, str(damage))
+        with _busy():  # checking the backups and reading the damaged file: seconds
+            plan = plan_recovery(data_dir, data_keys, str(damage))
     except FieldvisitError as err:
         log.warning("no recovery possible for %s: %s", data_dir.root, err)
         show(error_box(damage))
