@@ -163,7 +163,7 @@ def issued_demo_report(data_dir: DataDir, folder: Path) -> Path:
         if issued is None:
             raise SystemExit("the demo data has no issued report")
         target = folder / issued.filename
-        shutil.copyfile(attachments.attachment_path(services, issued), target)
+        target.write_bytes(attachments.attachment_bytes(services, issued))  # decrypted
         return target
     finally:
         services.close()

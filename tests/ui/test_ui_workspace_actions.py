@@ -295,3 +295,28 @@ def test_the_plan_fits_a_1280_pixel_window_without_scrolling_sideways(ui_ctx, vi
     # columns had before the window was laid out).
     qtbot.waitUntil(lambda: table.rowHeight(0) == table.sizeHintForRow(0))
     window.close()
+
+
+def test_rows_are_as_high_as_their_text_once_the_plan_is_shown(ui_ctx, visit, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The plan loaded while hidden (another section in front) used to keep the row
+    heights of its narrow hidden layout: rows many lines too tall."""
+    from fieldvisit.ui.main_window import MainWindow
+
+    actions.add_recommendation(
+        ui_ctx.services,
+        visit.id,
+        "Relancer le dispositif de participation citoyenne : désigner trois citoyens "
+        "référents par quartier et renouveler le protocole avec le préfet.",
+        dispositif="participation_citoyenne",
+    )
+    window = MainWindow(ui_ctx)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    window.open_visit(visit.id)  # Informations in front; the plan loads behind it
+    window.workspace.show_section("actions")
+    window.workspace.notes_button.setChecked(False)
+    table = actions_page(window.workspace).table
+    line = table.fontMetrics().lineSpacing()
+    qtbot.waitUntil(lambda: table.rowHeight(0) <= 4 * line + 12)
+    window.close()
