@@ -78,7 +78,7 @@ def test_logs_say_who_did_what_and_never_hold_secrets(
     caplog.set_level(logging.INFO)  # everything else at the level a server runs with
     http = TestClient(app)
     login(laptop, SERVER, "agent15", PASSWORD, device_name="portable Claire", http=http)
-    token = token_store(laptop.data_dir.root).get(SERVER, "agent15")
+    token = token_store(laptop.data_dir.root, laptop.store.keys).get(SERVER, "agent15")
     assert token
 
     visit = plan_visit(laptop, "15187", date(2026, 3, 14), author="Claire")

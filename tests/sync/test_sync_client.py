@@ -175,3 +175,36 @@ def test_a_working_keyring_keeps_the_token_out_of_the_data_dir(
     store.set("https://s", "alice", "secret")
     assert memory.saved == {("fieldvisit", "alice@https://s"): "secret"}
     assert not (tmp_path / "credentials.json").exists()
+
+
+def test_file_tokens_are_sealed_with_the_data_dir_key(tmp_path: Path) -> None:
+    from fieldvisit.security.keys import DataKeys
+
+    path = tmp_path / "credentials.json"
+    path.write_text('{"old@https://s": "ancien-jeton-en-clair"}', encoding="utf-8")
+    store = FileTokens(path, DataKeys(bytes(range(32))))
+    assert store.get("https://s", "old") == "ancien-jeton-en-clair"  # an older file still works
+    store.set("https://s", "alice", "jeton-secret-de-alice")
+    text = path.read_text(encoding="utf-8")
+    assert "jeton-secret-de-alice" not in text  # a lost laptop's file reveals no token
+    assert store.get("https://s", "alice") == "jeton-secret-de-alice"
+    # Another data dir's key (or no key) cannot use it: the person logs in again.
+    assert FileTokens(path, DataKeys(bytes(32))).get("https://s", "alice") is None
+    assert FileTokens(path).get("https://s", "alice") is None
+
+
+def test_a_logged_in_data_dir_keeps_no_token_in_clear(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from fieldvisit.paths import DataDir
+    from fieldvisit.services import Services
+
+    monkeypatch.setenv("FIELDVISIT_CREDENTIALS", "file")
+    svc = Services.open(DataDir(tmp_path / "data"))
+    try:
+        store = token_store(svc.data_dir.root, svc.store.keys)
+        store.set("https://s", "alice", "jeton-secret-de-alice")
+        assert "jeton-secret-de-alice" not in (svc.data_dir.root / "credentials.json").read_text()
+        assert token_store(svc.data_dir.root, svc.store.keys).get("https://s", "alice") == (
+            "jeton-secret-de-alice"
+        )
+    finally:
+        svc.close()

@@ -422,7 +422,7 @@ def test_closing_the_window_during_a_round_does_not_wait_for_it(
         from fieldvisit.sync.credentials import token_store
         from fieldvisit.sync.local import sync_state
 
-        store = token_store(window.ctx.services.data_dir.root)
+        store = token_store(window.ctx.services.data_dir.root, window.ctx.services.store.keys)
         store.set(url, "agent", store.get(server.url, "agent") or "")
         with window.ctx.services.store.transaction() as session:
             sync_state(session).server_url = url

@@ -2,17 +2,24 @@
 
 The keyring (Secret Service, macOS Keychain, Windows Credential Locker) is tried
 first; a machine without one (a minimal Linux, a container) gets a JSON file in the
-data dir readable by its owner only. `FIELDVISIT_CREDENTIALS=file` forces the file.
+data dir readable by its owner only, the tokens in it sealed with the data dir's key
+(AES-GCM). `FIELDVISIT_CREDENTIALS=file` forces the file.
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+from fieldvisit.security.keys import hkdf_sha256
+
+if TYPE_CHECKING:
+    from fieldvisit.security.keys import DataKeys
 
 SERVICE = "fieldvisit"
 ENV_BACKEND = "FIELDVISIT_CREDENTIALS"
@@ -45,11 +52,45 @@ class KeyringTokens:
             self.backend.delete_password(SERVICE, _key(server_url, username))  # type: ignore[attr-defined]
 
 
-class FileTokens:
-    """Tokens in a JSON file created with mode 0600 (owner only)."""
+CREDENTIALS_INFO = b"fieldvisit credentials v1"
+SEALED_PREFIX = "aesgcm1:"
 
-    def __init__(self, path: Path) -> None:
+
+class FileTokens:
+    """Tokens in a JSON file created with mode 0600 (owner only).
+
+    With the data dir's keys, each token is sealed with AES-GCM under a key derived from
+    the master key (bound to its server and user name), so a lost laptop's file gives
+    nothing without the passphrase; a token written in clear by an older version is
+    still read, and sealed at the next write.
+    """
+
+    def __init__(self, path: Path, keys: DataKeys | None = None) -> None:
         self.path = path
+        self._key = hkdf_sha256(keys.master, CREDENTIALS_INFO) if keys is not None else None
+
+    def _seal(self, name: str, token: str) -> str:
+        if self._key is None:
+            return token
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        nonce = os.urandom(12)
+        sealed = AESGCM(self._key).encrypt(nonce, token.encode(), name.encode())
+        return SEALED_PREFIX + base64.b64encode(nonce + sealed).decode("ascii")
+
+    def _open(self, name: str, value: str) -> str | None:
+        if not value.startswith(SEALED_PREFIX):
+            return value  # written in clear (no keys, or an older version)
+        if self._key is None:
+            return None
+        from cryptography.exceptions import InvalidTag
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        try:
+            raw = base64.b64decode(value[len(SEALED_PREFIX) :], validate=True)
+            return AESGCM(self._key).decrypt(raw[:12], raw[12:], name.encode()).decode()
+        except (ValueError, InvalidTag):
+            return None  # another data dir's key or a damaged entry: log in again
 
     def _read(self) -> dict[str, str]:
         try:
@@ -74,11 +115,14 @@ class FileTokens:
         os.chmod(self.path, 0o600)
 
     def get(self, server_url: str, username: str) -> str | None:
-        return self._read().get(_key(server_url, username))
+        name = _key(server_url, username)
+        value = self._read().get(name)
+        return None if value is None else self._open(name, value)
 
     def set(self, server_url: str, username: str, token: str) -> None:
         data = self._read()
-        data[_key(server_url, username)] = token
+        name = _key(server_url, username)
+        data[name] = self._seal(name, token)
         self._write(data)
 
     def delete(self, server_url: str, username: str) -> None:
@@ -113,9 +157,10 @@ def usable_keyring() -> object | None:
     return backend
 
 
-def token_store(data_root: Path) -> TokenStore:
-    """The keyring if usable, else the 0600 file `credentials.json` in the data dir."""
-    file_store = FileTokens(data_root / "credentials.json")
+def token_store(data_root: Path, keys: DataKeys | None = None) -> TokenStore:
+    """The keyring if usable, else the 0600 file `credentials.json` in the data dir
+    (tokens sealed with the data dir's keys when given)."""
+    file_store = FileTokens(data_root / "credentials.json", keys)
     if os.environ.get(ENV_BACKEND) == "file":
         return file_store
     backend = usable_keyring()

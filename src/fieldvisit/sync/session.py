@@ -42,7 +42,7 @@ def login(
         )
     with SyncClient(url, ca_file=ca_file, http=http) as client:
         answer = client.login(username, password, svc.store.device_id, device_name)
-    token_store(svc.data_dir.root).set(url, username, answer.token)
+    token_store(svc.data_dir.root, svc.store.keys).set(url, username, answer.token)
     with svc.store.transaction() as session:
         state = sync_state(session)
         if state.username != username:
@@ -68,7 +68,9 @@ def session_info(svc: Services) -> SessionInfo:
     with svc.store.reading() as session:
         state = read_sync_state(session)
         url, username, ca_file = state.server_url, state.username, state.ca_file
-    signed_in = bool(url and username and token_store(svc.data_dir.root).get(url, username))
+    signed_in = bool(
+        url and username and token_store(svc.data_dir.root, svc.store.keys).get(url, username)
+    )
     return SessionInfo(url, username, ca_file, signed_in)
 
 
@@ -81,7 +83,7 @@ def configured_client(svc: Services, http: httpx.Client | None = None) -> SyncCl
             "Aucun serveur de synchronisation : connectez-vous d'abord avec "
             "« fieldvisit login --server URL --user NOM »."
         )
-    token = token_store(svc.data_dir.root).get(url, username)
+    token = token_store(svc.data_dir.root, svc.store.keys).get(url, username)
     if not token:
         raise NotAuthenticated(
             f"Pas de session pour {username} sur {url} : reconnectez-vous avec "
@@ -101,7 +103,7 @@ def logout(svc: Services, http: httpx.Client | None = None) -> None:
             client.logout()
     except SyncError:
         pass  # offline or already refused: forgetting the token locally is what matters
-    token_store(svc.data_dir.root).delete(url, username)
+    token_store(svc.data_dir.root, svc.store.keys).delete(url, username)
 
 
 def sync_once(
