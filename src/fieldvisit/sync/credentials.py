@@ -133,28 +133,9 @@ class FileTokens:
 
 def usable_keyring() -> object | None:
     """The OS keyring backend, or None if there is none that works here."""
-    try:
-        import keyring
-        from keyring.backends import fail
-    except ImportError:
-        return None
-    try:
-        backend = keyring.get_keyring()
-    except Exception:
-        return None
-    if isinstance(backend, fail.Keyring) or type(backend).__module__.startswith(
-        ("keyring.backends.null", "keyring.backends.fail")
-    ):
-        return None
-    chained = getattr(backend, "backends", None)
-    if chained is not None and not chained:
-        return None
-    try:
-        if getattr(backend, "priority", 1) <= 0:
-            return None
-    except Exception:
-        return None
-    return backend
+    from fieldvisit.security.keysource import system_keyring
+
+    return system_keyring()
 
 
 def token_store(data_root: Path, keys: DataKeys | None = None) -> TokenStore:
