@@ -295,13 +295,17 @@ def _install_handlers(app: FastAPI) -> None:
         code, message = HTTP_MESSAGES.get(err.status_code, ("http_error", str(err.detail)))
         return error_response(err.status_code, code, message, getattr(err, "headers", None))
 
-    @app.exception_handler(exc.OperationalError)
-    async def database_down(request: Request, err: exc.OperationalError) -> JSONResponse:
+    def _log_database_error(event: str, request: Request, err: exc.DBAPIError) -> None:
+        """The failure's kind only: the driver's message may quote the values sent."""
         logs.error(
-            "database_unavailable",
+            event,
             request_id=getattr(request.state, "request_id", None),
             error=type(err.orig).__name__ if err.orig is not None else type(err).__name__,
         )
+
+    @app.exception_handler(exc.OperationalError)
+    async def database_down(request: Request, err: exc.OperationalError) -> JSONResponse:
+        _log_database_error("database_unavailable", request, err)
         return error_response(
             503,
             "database_unavailable",
@@ -313,11 +317,7 @@ def _install_handlers(app: FastAPI) -> None:
     async def data_refused(request: Request, err: exc.DataError) -> JSONResponse:
         # A value the database cannot store (PostgreSQL: a NUL character, a number out of
         # range): the request is at fault, not the server.
-        logs.error(
-            "data_refused_by_database",
-            request_id=getattr(request.state, "request_id", None),
-            error=type(err.orig).__name__ if err.orig is not None else type(err).__name__,
-        )
+        _log_database_error("data_refused_by_database", request, err)
         return error_response(
             422, "invalid_request", "Requête invalide — valeur refusée par la base de données."
         )
@@ -325,11 +325,7 @@ def _install_handlers(app: FastAPI) -> None:
     @app.exception_handler(exc.IntegrityError)
     async def write_race(request: Request, err: exc.IntegrityError) -> JSONResponse:
         # Two requests creating the same row at the same moment: the loser retries.
-        logs.error(
-            "concurrent_write",
-            request_id=getattr(request.state, "request_id", None),
-            error=type(err.orig).__name__ if err.orig is not None else type(err).__name__,
-        )
+        _log_database_error("concurrent_write", request, err)
         return error_response(
             409,
             "concurrent_write",
