@@ -384,9 +384,33 @@ class PushBatch(WireModel):
 
 ChangeStatus = Literal["accepted", "conflict", "rejected"]
 
+# Why a change was rejected, for the client to act on (the French `reason` is for
+# people). A change rejected with one of RETRY_LATER_CODES waits for something that has
+# not reached the server yet (its parent, its file) or for the client to pull first (a
+# parent deleted meanwhile, children added meanwhile): it stays pending and goes again
+# at the next round. Any other code is a refusal for good: the client stops sending the
+# change as it is and shows it to the person (keep a copy, discard, fix).
+RejectionCode = Literal[
+    "invalid",  # a field's kind, length, enum value or range is not valid
+    "too_large",  # the record is over MAX_RECORD_BYTES
+    "out_of_territory",  # the user may not write there (or read what it refers to)
+    "parent_changed",  # a record's parent (visit_id, interview_id…) never changes
+    "natural_key_taken",  # another record already holds this natural key
+    "natural_id_mismatch",  # a natural-key id that does not match its parent and key
+    "commune_mismatch",  # a visit's département is not its commune's
+    "parent_unknown",  # the parent has not reached the server yet
+    "file_not_received",  # an attachment record before its file is complete
+    "parent_deleted",  # a live record under a parent deleted on the server
+    "children_changed",  # a deletion of a parent whose children changed on the server
+]
+RETRY_LATER_CODES: frozenset[str] = frozenset(
+    {"parent_unknown", "file_not_received", "parent_deleted", "children_changed"}
+)
+
 
 class ChangeResult(WireModel):
-    """accepted + version | conflict + the server's current record | rejected + reason."""
+    """accepted + version | conflict + the server's current record | rejected + reason
+    and code (see RejectionCode)."""
 
     table: TableName
     id: RecordId
@@ -394,6 +418,7 @@ class ChangeResult(WireModel):
     version: int | None = None
     current: PulledRecord | None = None
     reason: str | None = None
+    code: RejectionCode | None = None
 
 
 class PushResult(WireModel):
