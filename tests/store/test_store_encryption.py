@@ -79,13 +79,20 @@ def holders(root: Path, needles: Iterable[bytes]) -> list[tuple[str, bytes]]:
 
 
 def noisy_jpeg(path: Path, seed: int) -> Path:
-    """A photo whose compressed bytes are distinctive (random noise)."""
+    """A photo as a camera leaves it: distinctive compressed bytes (random noise), EXIF
+    and a comment, each holding a marker found nowhere else."""
     rng = random.Random(seed)
     image = Image.frombytes(
         "RGB", (320, 240), bytes(rng.randrange(256) for _ in range(320 * 240 * 3))
     )
-    image.save(path, format="JPEG", quality=90)
+    exif = Image.Exif()
+    exif[0x010F] = f"Appareil-repere-{seed}-Ostrogoth"  # Make
+    image.save(path, format="JPEG", quality=90, exif=exif, comment=photo_comment(seed))
     return path
+
+
+def photo_comment(seed: int) -> bytes:
+    return f"Commentaire-repere-{seed}-Wisigoth".encode()
 
 
 def windows(data: bytes, count: int = 8, width: int = 48) -> list[bytes]:
@@ -93,10 +100,36 @@ def windows(data: bytes, count: int = 8, width: int = 48) -> list[bytes]:
     return [data[i : i + width] for i in range(step, len(data) - width, step)][:count]
 
 
-IMAGE_MARKERS = [b"\xff\xd8\xff", b"JFIF", b"Exif\x00"]
+# Needles of 8 bytes and more only: a random ciphertext of n bytes holds a given k-byte
+# string with probability about n / 2^(8k) (3 bytes in a few MB of WAL: 1 in 5 runs).
+NEEDLE_MIN = 8
+# What starts any JPEG Pillow writes (SOI + JFIF APP0), and an EXIF block (both orders).
+JFIF_HEADER = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00"
+EXIF_HEADERS = [b"Exif\x00\x00MM\x00*", b"Exif\x00\x00II*\x00"]
 
 
-def _write_everything(svc: Services, tmp_path: Path) -> tuple[bytes, bytes]:
+def jpeg_segments(data: bytes) -> list[bytes]:
+    """Every header segment of a JPEG (APPn, comment, quantisation and Huffman tables,
+    frame) up to the start of the compressed data, each a run of the plain file."""
+    assert data.startswith(b"\xff\xd8"), data[:4]
+    segments, at = [], 2
+    while data[at : at + 2] != b"\xff\xda":  # start of scan
+        length = int.from_bytes(data[at + 2 : at + 4], "big")
+        segments.append(data[at : at + 2 + length])
+        at += 2 + length
+    return segments
+
+
+def jpeg_needles(data: bytes) -> list[bytes]:
+    """Runs of 8+ bytes that are really in this plain JPEG: its first bytes, each header
+    segment, the EXIF header if any, and windows of the compressed image."""
+    needles = [data[:20], *jpeg_segments(data), *windows(data)]
+    needles += [h for h in EXIF_HEADERS if h in data]
+    assert all(len(n) >= NEEDLE_MIN and n in data for n in needles)
+    return needles
+
+
+def _write_everything(svc: Services, tmp_path: Path) -> tuple[bytes, bytes, bytes]:
     visit = visits_service.plan_visit(svc, "15187", date(2026, 3, 12))
     visits_service.update_visit(svc, visit.id, summary=TYPED["summary"])
     answers.answer_item(
@@ -124,17 +157,27 @@ def _write_everything(svc: Services, tmp_path: Path) -> tuple[bytes, bytes]:
     copy = thumbnails.viewable_copy(svc, stored.sha256, "place.jpg")
     assert copy.read_bytes() == photo.read_bytes() and not copy.is_relative_to(svc.data_dir.root)
     svc.store.backup("test")
-    return photo.read_bytes(), thumb
+    drawn = rendition.image_source()  # the report's copy, decrypted for drawing
+    assert not isinstance(drawn, str)
+    return photo.read_bytes(), thumb, drawn.read()
 
 
 def test_no_file_of_the_data_dir_holds_what_was_typed_or_photographed(
     services: Services, tmp_path: Path
 ) -> None:
-    photo, thumb = _write_everything(services, tmp_path)
+    photo, thumb, rendition = _write_everything(services, tmp_path)
     root = services.data_dir.root
     texts = [t.encode("utf-8") for t in TYPED.values()]
-    needles = texts + windows(photo) + windows(thumb) + IMAGE_MARKERS
+    images = [photo, thumb, rendition]
+    needles = texts + [n for image in images for n in jpeg_needles(image)]
+    needles += [JFIF_HEADER, *EXIF_HEADERS, photo_comment(1), b"Appareil-repere-1-Ostrogoth"]
     needles.append(services.store.keys.master.hex().encode())
+    # Each needle is long enough for chance not to put it in a ciphertext, and what the
+    # images hold: the plain photo has its EXIF and comment, each image the JPEG header.
+    assert min(len(n) for n in needles) >= NEEDLE_MIN
+    assert all(image.startswith(JFIF_HEADER) for image in images)
+    assert EXIF_HEADERS[0] in photo and photo_comment(1) in photo
+    assert b"Appareil-repere-1-Ostrogoth" in photo
 
     # What was written is really there (read back through the app)…
     with services.store.reading() as session:
@@ -349,6 +392,14 @@ def test_a_plain_data_dir_is_encrypted_in_place_keeping_everything(
     revision: str, data_dir: DataDir, tmp_path: Path
 ) -> None:
     contents = _plain_data_dir(data_dir, tmp_path, revision)
+    photo, document = contents.values()
+    needles = [n.encode() for n in ("Visite « fixture »", "Relancer la participation")]
+    needles += [b"rapport en clair Zanzibar", *windows(document, width=16)]
+    needles += [JFIF_HEADER, EXIF_HEADERS[0], photo_comment(10), *jpeg_needles(photo)]
+    assert min(len(n) for n in needles) >= NEEDLE_MIN
+    # Before: the plain data dir shows every needle (the database, photo and document).
+    assert {n for _, n in holders(data_dir.root, needles)} == {n[:40] for n in needles}
+
     store = open_store(data_dir)
     _check_fixture_data(store)
     for sha, data in contents.items():
@@ -358,8 +409,6 @@ def test_a_plain_data_dir_is_encrypted_in_place_keeping_everything(
 
     assert not data_dir.encryption_marker.exists()
     assert not (data_dir.cache / "thumbnails").exists()  # plain cache dropped
-    needles = [b"fixture", b"Relancer la participation", b"Zanzibar", *IMAGE_MARKERS]
-    needles += [w for data in contents.values() for w in windows(data)]
     assert holders(data_dir.root, needles) == []
     names = {p.name for p in files_under(data_dir.attachments)}
     assert len(names) == 2 and not names & set(contents)  # keyed names, not the hashes

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +27,11 @@ FORM = "visite-centre-bourg"
 Make = Callable[..., Any]
 
 
-def _engine(laptop: Any, client_type: type[SyncClient] = SyncClient) -> SyncEngine:
+def _engine(laptop: Any, client: Callable[..., SyncClient] = SyncClient) -> SyncEngine:
+    """An engine whose client is `client(server_url, token, http=…)`: a fault injector is
+    made anew for each engine, so what it counts belongs to this test alone."""
     base = configured_client(laptop.svc, http=laptop.http)
-    return SyncEngine(laptop.svc, client_type(base.server_url, base.token, http=laptop.http))
+    return SyncEngine(laptop.svc, client(base.server_url, base.token, http=laptop.http))
 
 
 def _converged(server: FastAPI, *laptops: Any) -> None:
@@ -169,12 +172,14 @@ def test_the_same_item_answered_on_two_laptops_is_one_record(
 class LosesPushAnswers(SyncClient):
     """The server applies the push but its answer is lost, once."""
 
-    lost = 0
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lost = 0  # per instance: each test (and parametrisation) gets its fault
 
     def push(self, batch):  # type: ignore[no-untyped-def]
         result = super().push(batch)
-        if LosesPushAnswers.lost == 0:
-            LosesPushAnswers.lost += 1
+        if self.lost == 0:
+            self.lost += 1
             raise ConnectionLost("coupure simulée")
         return result
 
@@ -183,8 +188,9 @@ def test_a_lost_push_answer_is_retried_without_duplicates(laptops: Make, server:
     a = laptops("a")
     visit = plan_visit(a.svc, "15187", date(2026, 3, 14))
     add_recommendation(a.svc, visit.id, "Éclairer")
-    report = _engine(a, LosesPushAnswers).run()
-    assert LosesPushAnswers.lost == 1 and report.pushed == 2
+    engine = _engine(a, LosesPushAnswers)
+    report = engine.run()
+    assert engine.client.lost == 1 and report.pushed == 2  # type: ignore[attr-defined]
     _converged(server, a)
     assert all(v == 1 for v in _versions(server).values())
 
@@ -199,24 +205,27 @@ def _versions(server: FastAPI) -> dict[str, int]:
 
 
 class EditsDuringPush(SyncClient):
-    """The person types while the push is on its way."""
+    """The person types while the push is on its way (once)."""
 
-    svc: Any = None
-    visit_id = ""
+    def __init__(self, *args: Any, svc: Any, visit_id: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.svc, self.visit_id = svc, visit_id
+        self.typed = 0
 
     def push(self, batch):  # type: ignore[no-untyped-def]
         result = super().push(batch)
-        if EditsDuringPush.visit_id:
-            update_visit(EditsDuringPush.svc, EditsDuringPush.visit_id, summary="tapé pendant")
-            EditsDuringPush.visit_id = ""
+        if self.typed == 0:
+            self.typed += 1
+            update_visit(self.svc, self.visit_id, summary="tapé pendant")
         return result
 
 
 def test_an_edit_made_during_the_push_stays_pending(laptops: Make, server: FastAPI) -> None:
     a = laptops("a")
     visit = plan_visit(a.svc, "15187", date(2026, 3, 14))
-    EditsDuringPush.svc, EditsDuringPush.visit_id = a.svc, visit.id
-    _engine(a, EditsDuringPush).run()
+    engine = _engine(a, partial(EditsDuringPush, svc=a.svc, visit_id=visit.id))
+    engine.run()
+    assert engine.client.typed == 1  # type: ignore[attr-defined]
     assert a.pending() == 1
     a.sync()
     _converged(server, a)
@@ -228,12 +237,16 @@ def test_an_edit_made_during_the_push_stays_pending(laptops: Make, server: FastA
 class CutsUploads(SyncClient):
     """The connection drops after every second chunk has reached the server."""
 
-    calls = 0
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.calls = 0
+        self.cuts = 0
 
     def upload_chunk(self, sha256, offset, size, data):  # type: ignore[no-untyped-def]
         status = super().upload_chunk(sha256, offset, size, data)
-        CutsUploads.calls += 1
-        if CutsUploads.calls % 2 == 0:
+        self.calls += 1
+        if self.calls % 2 == 0:
+            self.cuts += 1
             raise ConnectionLost("coupure simulée")
         return status
 
@@ -246,8 +259,9 @@ def test_an_upload_cut_mid_way_resumes_and_is_hash_checked(
     visit = plan_visit(a.svc, "15187", date(2026, 3, 14))
     photo = _photo(tmp_path, size=(400, 300))
     attachment = attach_file(a.svc, visit.id, photo)
-    report = _engine(a, CutsUploads).run()
-    assert CutsUploads.calls >= 4 and report.rejected == []
+    engine = _engine(a, CutsUploads)
+    report = engine.run()
+    assert engine.client.cuts >= 2 and report.rejected == []  # type: ignore[attr-defined]
     b.sync()
     _converged(server, a, b)
     stored = server.state.ctx.blobs.object_path(attachment.sha256)

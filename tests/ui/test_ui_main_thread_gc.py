@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import gc
 import threading
-from typing import ClassVar
 
 from fieldvisit.ui.main_thread_gc import MainThreadCollector
 
 
 class _CycleMember:
-    """Records the thread its cycle is finally collected on (as a Qt wrapper would die)."""
+    """Records the thread its cycle is finally collected on (as a Qt wrapper would die),
+    in the list of the test that made it."""
 
-    freed_on: ClassVar[list[str]] = []
-
-    def __init__(self) -> None:
+    def __init__(self, freed_on: list[str]) -> None:
+        self.freed_on = freed_on
         self.me = self  # a reference cycle: only the cyclic collector frees it
 
     def __del__(self) -> None:
-        _CycleMember.freed_on.append(threading.current_thread().name)
+        self.freed_on.append(threading.current_thread().name)
 
 
 def _allocate_in_background() -> None:
@@ -37,12 +36,12 @@ def test_cycles_are_collected_on_the_ui_thread_not_by_the_allocating_thread(qapp
     collector = MainThreadCollector()
     try:
         gc.collect()
-        _CycleMember.freed_on.clear()
-        _CycleMember()
+        freed_on: list[str] = []
+        _CycleMember(freed_on)
         _allocate_in_background()
-        assert _CycleMember.freed_on == [], "collected by the background thread"
+        assert freed_on == [], "collected by the background thread"
         gc.collect()  # what the collector's timer does, on this thread
-        assert _CycleMember.freed_on == [threading.main_thread().name]
+        assert freed_on == [threading.main_thread().name]
     finally:
         collector.stop()
     assert gc.isenabled()  # automatic collection given back
