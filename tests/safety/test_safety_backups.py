@@ -10,7 +10,8 @@ import pytest
 from safety_support import HandClock, damage_page, page_count, plan
 
 from fieldvisit.services import Services, backups, notes, visits
-from fieldvisit.services.backups import (
+from fieldvisit.store.backup import backup_path
+from fieldvisit.store.backup_policy import (
     REASON_MANUAL,
     REASON_START,
     REASON_SYNC,
@@ -18,8 +19,8 @@ from fieldvisit.services.backups import (
     BackupPolicy,
     backups_to_remove,
     list_backups,
+    parse_backup_name,
 )
-from fieldvisit.store.backup import backup_path
 from fieldvisit.store.database import SQLITE_HEADER, connect
 from fieldvisit.sync.engine import SyncReport
 
@@ -116,7 +117,7 @@ def test_a_backup_is_a_checked_encrypted_copy(svc: Services, clock: HandClock) -
     assert outcome.kind == "made" and outcome.path is not None
     assert outcome.path.parent == svc.data_dir.backups
     assert outcome.path.name.endswith(f"-{REASON_START}.sqlite3")
-    assert backups.parse_backup_name(outcome.path) == (clock.now, REASON_START)
+    assert parse_backup_name(outcome.path) == (clock.now, REASON_START)
     raw = outcome.path.read_bytes()
     assert not raw.startswith(SQLITE_HEADER)
     assert b"commandant de brigade" not in raw

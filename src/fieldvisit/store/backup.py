@@ -1,4 +1,6 @@
-"""Online backups of the database (SQLite backup API) and their rotation.
+"""Online backups of the database (SQLite backup API) and their names.
+
+Which backups stay is `store/backup_policy.py`.
 
 A backup is encrypted like the database, with the same key: SQLCipher's backup copies
 the encrypted pages of one keyed connection into another.
@@ -6,7 +8,7 @@ the encrypted pages of one keyed connection into another.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,7 +19,6 @@ if TYPE_CHECKING:
 
 BACKUP_PREFIX = "fieldvisit-"
 BACKUP_SUFFIX = ".sqlite3"
-DEFAULT_KEEP_DAYS = 14
 
 
 def backup_database(
@@ -55,23 +56,6 @@ def copy_database(source: Path, target: Path, keys: DataKeys) -> None:
             dst.close()
     finally:
         src.close()
-
-
-def rotate_backups(
-    backups_dir: Path, keep_days: int = DEFAULT_KEEP_DAYS, now: datetime | None = None
-) -> list[Path]:
-    """Delete backups older than keep_days, but always keep the newest one."""
-    backups = sorted(backups_dir.glob(f"{BACKUP_PREFIX}*{BACKUP_SUFFIX}"))
-    if len(backups) <= 1:
-        return []
-    limit = (now or utc_now()) - timedelta(days=keep_days)
-    removed = []
-    for path in backups[:-1]:
-        taken = backup_time(path)
-        if taken is not None and taken < limit:
-            path.unlink(missing_ok=True)
-            removed.append(path)
-    return removed
 
 
 def backup_time(path: Path) -> datetime | None:

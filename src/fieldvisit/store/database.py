@@ -35,7 +35,8 @@ from fieldvisit.security.errors import KeyUnavailable
 from fieldvisit.security.keyfile import KeyFile, read_key_file, write_key_file
 from fieldvisit.security.keys import DataKeys
 from fieldvisit.security.vault import FileVault, register, unregister
-from fieldvisit.store.backup import backup_database, copy_database, rotate_backups
+from fieldvisit.store.backup import backup_database, copy_database
+from fieldvisit.store.backup_policy import DEFAULT_POLICY, BackupPolicy, prune_backups
 from fieldvisit.store.schema_version import HEAD_REVISION, KNOWN_REVISIONS
 
 if TYPE_CHECKING:
@@ -300,7 +301,9 @@ def _keys_for(data_dir: DataDir, kind: str, source: KeySource) -> tuple[DataKeys
 
 
 def open_store(
-    data_dir: DataDir, backup_keep_days: int = 14, keys: KeySource | None = None
+    data_dir: DataDir,
+    backup_policy: BackupPolicy = DEFAULT_POLICY,
+    keys: KeySource | None = None,
 ) -> Store:
     """Open (creating, encrypting or migrating as needed) the database of a data dir.
 
@@ -331,7 +334,9 @@ def open_store(
         if state.exists and state.revision not in KNOWN_REVISIONS:
             raise _too_new(data_dir, state)
         _migrate(data_dir, state, data_keys)
-        rotate_backups(data_dir.backups, backup_keep_days)
+        # The same retention as every other backup (store/backup_policy.py): the newest
+        # ones stay whatever their age, manual ones their full term.
+        prune_backups(data_dir.backups, backup_policy)
     store = Store(make_engine(path, data_keys), data_dir, data_keys, key_file)
     try:
         store.load_device_id()
