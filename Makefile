@@ -67,8 +67,10 @@ package-check: package
 	bash packaging/smoke_test.sh dist/fieldvisit
 
 # Every benchmark in turn, or some: `make bench BENCH="ui_start open_data_dir"`.
+# `make bench TINY=1`: each in its tiny mode (a handful of records, about a minute for
+# all; CI runs it), its figures kept out of docs/PERFORMANCE.md.
 bench: $(TEST_STAMP)
-	$(BIN)/python benchmarks/run_all.py $(BENCH)
+	$(BIN)/python benchmarks/run_all.py $(if $(filter 1,$(TINY)),--tiny) $(BENCH)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache .mypy_cache $(QM_FILES)

@@ -9,6 +9,7 @@ restore of that backup with nothing to re-apply, and the reading of a damaged da
 worst case, a data dir never synced.
 
     .venv/bin/python benchmarks/bench_backup.py [--visits 10000] [--runs 5] [--no-write]
+    .venv/bin/python benchmarks/bench_backup.py --tiny     # does it still run? (CI)
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench_open_data_dir import build
-from perf_report import machine_line, write_section
+from perf_report import Load, bench_parser, machine_line, parse_args, write_section
 
 from fieldvisit.paths import DataDir
 from fieldvisit.security.testing import use_file_keyring
@@ -33,6 +34,9 @@ from fieldvisit.services import backups
 from fieldvisit.store import open_store
 from fieldvisit.store.database import connect
 from fieldvisit.store.recovery import integrity_problems, read_pending, restore_backup
+
+SECTION = "Backups and recovery"
+TINY = {"visits": 100, "answers": 5, "runs": 1}
 
 
 def timed(runs: int, action: Callable[[], object]) -> list[float]:
@@ -71,17 +75,21 @@ def row(label: str, timings: list[float]) -> str:
     )
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser()
+def build_parser() -> argparse.ArgumentParser:
+    parser = bench_parser(__doc__.splitlines()[0])
     parser.add_argument("--visits", type=int, default=10_000)
     parser.add_argument("--answers", type=int, default=30, help="answers per visit")
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--no-write", action="store_true")
-    args = parser.parse_args()
+    return parser
+
+
+def main() -> int:
+    args = parse_args(build_parser(), TINY)
     with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryDirectory() as keyring:
         os.environ.update(use_file_keyring(Path(keyring) / "keyring.json"))
         data_dir = DataDir(Path(tmp) / "data")
         build(data_dir, args.visits, args.answers)
+        load = Load()
         size_mb = data_dir.database.stat().st_size / 2**20
         store = open_store(data_dir)
         keys = store.keys
@@ -117,11 +125,13 @@ def main() -> int:
 
         salvage_ms = timed(max(1, args.runs // 2), salvage)
         found = salvages[-1]
+        load_text = load.text()
     total_rows = args.visits * (1 + args.answers)
     lost = total_rows - found.rows
     lines = [
         f"Data dir with {args.visits:,} visits and {args.visits * args.answers:,} answers "
-        f"(database {size_mb:.0f} MB, encrypted); {args.runs} runs each, in-process.",
+        f"(database {size_mb:.0f} MB, encrypted); {args.runs} runs each, in-process; "
+        f"{load_text}.",
         "",
         "| step | median | min–max |",
         "|---|---:|---:|",
@@ -140,8 +150,7 @@ def main() -> int:
     ]
     text = "\n".join(lines)
     print(text)
-    if not args.no_write:
-        write_section("Backups and recovery (10,000 visits)", machine_line() + "\n\n" + text)
+    write_section(SECTION, machine_line() + "\n\n" + text, args)
     return 0
 
 

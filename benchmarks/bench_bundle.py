@@ -1,6 +1,7 @@
 """The packaged desktop bundle (PyInstaller, one folder): size, what takes it, start times.
 
     .venv/bin/python benchmarks/bench_bundle.py [--build] [--bundle dist/fieldvisit] [--no-write]
+    .venv/bin/python benchmarks/bench_bundle.py --tiny     # does it still run? (CI)
 
 `--build` runs `make package` first and times it (from a venv that already has the
 project installed, as in CI after the tests). Without it, an existing bundle is measured.
@@ -8,7 +9,10 @@ Size: every file of the bundle folder (apparent size, symlinks not followed), in
 and MB, against the target (< 150 MB uncompressed), with the largest parts. Start
 times: `fieldvisit --version` (the frozen interpreter and the CLI) and `--smoke-test`
 (the window opens on the demo data, shows a visit, closes), each in a fresh process
-with a fresh data dir, offscreen, with no Python on PATH.
+with a fresh data dir, offscreen, with no Python on PATH. Without a bundle (and no
+`--build`) there is nothing to measure: it says so and exits with 0, unless
+`--require-bundle` or FIELDVISIT_BENCH_REQUIRE_BUNDLE=1 (CI, which builds the bundle
+before its tiny benchmarks).
 """
 
 from __future__ import annotations
@@ -22,11 +26,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from perf_report import machine_line, write_section
+from perf_report import Load, bench_parser, machine_line, parse_args, write_section
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_MB = 150
 MIB = 1024 * 1024
+SECTION = "Packaged bundle"
+ENV_REQUIRE_BUNDLE = "FIELDVISIT_BENCH_REQUIRE_BUNDLE"
+TINY = {"runs": 1}
 
 # (label, paths relative to the bundle's _internal folder, or "*exe*" for the executable)
 PARTS = [
@@ -118,12 +125,12 @@ def build() -> float:
     return time.perf_counter() - start
 
 
-def report(bundle: Path, build_s: float | None, times: dict[str, list[float]]) -> str:
+def report(bundle: Path, build_s: float | None, times: dict[str, list[float]], load: str) -> str:
     sizes = file_sizes(bundle)
     total = sum(sizes.values())
     verdict = "under" if total / 1e6 < TARGET_MB else "over"
     lines = [
-        machine_line(),
+        f"{machine_line()} During the start times: {load}.",
         "",
         f"`make package` on Linux: {bundle.relative_to(ROOT) if ROOT in bundle.parents else bundle}"
         f", {len(sizes)} files, **{total / MIB:.1f} MiB ({total / 1e6:.1f} MB) uncompressed** "
@@ -182,13 +189,22 @@ def report(bundle: Path, build_s: float | None, times: dict[str, list[float]]) -
     return "\n".join(lines)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def build_parser() -> argparse.ArgumentParser:
+    parser = bench_parser(__doc__.splitlines()[0])
     parser.add_argument("--bundle", type=Path, default=ROOT / "dist" / "fieldvisit")
     parser.add_argument("--build", action="store_true", help="run `make package` first")
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--no-write", action="store_true")
-    args = parser.parse_args()
+    parser.add_argument(
+        "--require-bundle",
+        action="store_true",
+        default=os.environ.get(ENV_REQUIRE_BUNDLE, "") not in ("", "0"),
+        help=f"no bundle is a failure, exit code 1 (also {ENV_REQUIRE_BUNDLE}=1)",
+    )
+    return parser
+
+
+def main() -> int:
+    args = parse_args(build_parser(), TINY)
     if not sys.platform.startswith("linux"):
         print("bench_bundle measures the Linux bundle only", file=sys.stderr)
         return 2
@@ -196,11 +212,12 @@ def main() -> int:
     bundle = args.bundle.resolve()
     if not (bundle / "fieldvisit").is_file():  # nothing to measure: not a failure
         print(f"no bundle in {bundle}: run `make package` or pass --build", file=sys.stderr)
-        return 0
-    text = report(bundle, build_s, start_times(bundle, args.runs))
+        return 1 if args.require_bundle else 0
+    load = Load()
+    times = start_times(bundle, args.runs)
+    text = report(bundle, build_s, times, load.text())
     print(text)
-    if not args.no_write:
-        write_section("Packaged bundle", text)
+    write_section(SECTION, text, args)
     return 0
 
 

@@ -7,25 +7,24 @@ Prints a Markdown snippet and writes it as the "## Communes search" section of
 docs/PERFORMANCE.md (other sections are kept).
 
     python benchmarks/bench_communes_search.py [--queries 1000] [--no-write]
+    python benchmarks/bench_communes_search.py --tiny     # does it still run? (CI)
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime
-import os
-import platform
 import random
 import re
 import statistics
 import sys
 import time
-from pathlib import Path
+
+from perf_report import Load, bench_parser, machine_line, parse_args, write_section
 
 from fieldvisit.reference import Commune, CommuneIndex
 
-SECTION_TITLE = "## Communes search"
-PERFORMANCE_FILE = Path(__file__).resolve().parents[1] / "docs" / "PERFORMANCE.md"
+SECTION = "Communes search"
+TINY = {"queries": 50, "rounds": 1}
 TARGET_P95_MS = 2.0
 TARGET_LOAD_MS = 500.0
 WARM_UP = 20
@@ -89,18 +88,6 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def machine() -> str:
-    model = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{model}, {os.cpu_count()} cores"
-
-
 def start_up(rounds: int) -> tuple[CommuneIndex, list[tuple[float, float, float]]]:
     """Load then build the indexes `rounds` times: (read, names, numbers) ms per round."""
     steps = []
@@ -124,6 +111,7 @@ def start_up(rounds: int) -> tuple[CommuneIndex, list[tuple[float, float, float]
 
 
 def run(query_count: int, rounds: int = 5) -> str:
+    load = Load()
     # Queries come from another instance: the measured one makes its Commune objects
     # only when a search returns them, as in the app.
     queries = varied_queries(list(CommuneIndex.load()), query_count)
@@ -143,14 +131,11 @@ def run(query_count: int, rounds: int = 5) -> str:
     met = p95 < TARGET_P95_MS and statistics.median(totals) < TARGET_LOAD_MS
     return "\n".join(
         [
-            SECTION_TITLE,
-            "",
-            f"Machine: {machine()}, Python {platform.python_version()}, {platform.system()}"
-            f" — measured {datetime.date.today():%Y-%m-%d}.",
+            machine_line(),
             "",
             f"Shipped reference, {len(index):,} entries, by"
-            " `python benchmarks/bench_communes_search.py`, in-process after imports."
-            f" Start-up, median of {rounds} rounds:",
+            " `python benchmarks/bench_communes_search.py`, in-process after imports;"
+            f" {load.text()}. Start-up, median of {rounds} rounds:",
             "",
             "| step | time |",
             "|---|---:|",
@@ -178,31 +163,18 @@ def run(query_count: int, rounds: int = 5) -> str:
     )
 
 
-def write_section(section: str, path: Path = PERFORMANCE_FILE) -> None:
-    """Replace (or append) the section in the performance notes, keeping the others."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
-    pattern = re.compile(rf"^{re.escape(SECTION_TITLE)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section + "\n", text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+def build_parser() -> argparse.ArgumentParser:
+    parser = bench_parser(__doc__.splitlines()[0])
+    parser.add_argument("--queries", type=int, default=1000, help="queries timed")
+    parser.add_argument("--rounds", type=int, default=5, help="loads timed")
+    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--queries", type=int, default=1000, help="nombre de requêtes")
-    parser.add_argument("--rounds", type=int, default=5, help="chargements mesurés")
-    parser.add_argument(
-        "--no-write", action="store_true", help="ne pas mettre à jour docs/PERFORMANCE.md"
-    )
-    args = parser.parse_args(argv)
+    args = parse_args(build_parser(), TINY, argv)
     section = run(args.queries, args.rounds)
     print(section)
-    if not args.no_write:
-        write_section(section)
-        print(f"Section « {SECTION_TITLE[3:]} » écrite dans {PERFORMANCE_FILE}.")
+    write_section(SECTION, section, args)
     return 0
 
 

@@ -1,6 +1,7 @@
 """What encryption at rest costs: reading the database, photos, the passphrase, migrating.
 
     .venv/bin/python benchmarks/bench_encryption.py [--visits 10000] [--runs 7] [--no-write]
+    .venv/bin/python benchmarks/bench_encryption.py --tiny     # does it still run? (CI)
 
 1. Reading the 10,000-visit database of bench_open_data_dir.py (every visit, and one
    pass over the 300,000 answers), each run in a fresh process (a cold page cache of
@@ -26,6 +27,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+SECTION = "Encryption at rest"
+TINY = {"visits": 100, "runs": 1, "migrations": 1}
 
 READ = """
 import sys, time
@@ -85,15 +88,23 @@ def med(values: list[float]) -> str:
     return f"{statistics.median(values):.0f} ms ({min(values):.0f}–{max(values):.0f})"
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser()
+def build_parser() -> argparse.ArgumentParser:
+    sys.path.insert(0, str(HERE))
+    from perf_report import bench_parser
+
+    parser = bench_parser(__doc__.splitlines()[0])
     parser.add_argument("--visits", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--no-write", action="store_true")
-    args = parser.parse_args()
+    parser.add_argument("--migrations", type=int, default=3, help="in-place encryptions")
+    return parser
+
+
+def main() -> int:
     sys.path.insert(0, str(HERE))
     from bench_open_data_dir import build
-    from perf_report import machine_line, write_section
+    from perf_report import Load, machine_line, parse_args, write_section
+
+    args = parse_args(build_parser(), TINY)
 
     from fieldvisit.paths import DataDir
     from fieldvisit.security.keyfile import PRODUCTION_KDF, KeyFile, unwrap_master_key
@@ -110,6 +121,7 @@ def main() -> int:
         os.environ.update(use_file_keyring(root / "keyring.json"))
         data_dir = DataDir(root / "data")
         build(data_dir, args.visits, 30)
+        load = Load()
         keys, _ = unlock_data_dir(data_dir)
         key_hex = keys.database.hex()
         plain, sha512 = root / "plain.sqlite3", root / "sha512.sqlite3"
@@ -152,7 +164,7 @@ def main() -> int:
         )
 
         migrations = []
-        for n in range(3):
+        for n in range(args.migrations):
             target = DataDir(root / f"plain-dir-{n}")
             target.ensure()
             shutil.copyfile(plain, target.database)
@@ -160,12 +172,14 @@ def main() -> int:
             open_store(target).close()
             migrations.append((time.perf_counter() - start) * 1000)
             shutil.rmtree(target.root)
+        load_text = load.text()
 
     rows = [
         f"Data dir of bench_open_data_dir.py: {args.visits:,} visits, {args.visits * 30:,} "
         f"answers ({sizes['plain'] / 1e6:.0f} MB plain, {sizes['encrypted'] / 1e6:.0f} MB "
         "encrypted: SQLCipher keeps an IV and a MAC in each 4 KiB page). Medians of "
-        f"{args.runs} runs (min–max); reads in a fresh process each.",
+        f"{args.runs} runs (min–max), in-place encryptions {args.migrations}; reads in a "
+        f"fresh process each; {load_text}.",
         "",
         "| measure | result |",
         "|---|---:|",
@@ -190,8 +204,7 @@ def main() -> int:
     ]
     text = "\n".join(rows)
     print(text)
-    if not args.no_write:
-        write_section("Encryption at rest", machine_line() + "\n\n" + text)
+    write_section(SECTION, machine_line() + "\n\n" + text, args)
     return 0
 
 

@@ -1,6 +1,7 @@
 """What keeping the history costs: autosaves and the sync's bulk apply, with and without.
 
     .venv/bin/python benchmarks/bench_history.py [--visits 10000] [--rounds 5] [--no-write]
+    .venv/bin/python benchmarks/bench_history.py --tiny     # does it still run? (CI)
 
 On the 10,000-visit database of bench_ui_start.py (bench_open_data_dir's `build`):
 
@@ -9,7 +10,7 @@ On the 10,000-visit database of bench_ui_start.py (bench_open_data_dir's `build`
    finds the field's newest entry and folds the save into it (coalescing).
 2. Autosave write that opens a new entry each time (the services' clock moved 6 minutes
    between saves, past the coalescing window): the worst case, one INSERT per save.
-3. The sync applying 10,000 pulled records that overwrite clean local answers (every
+3. The sync applying 10,000 pulled records (`--pulled`) that overwrite clean local answers (every
    one changes a field, so every one adds an entry), in one transaction.
 
 Each is measured with the history on, then off (its session event removed, the sync's
@@ -32,6 +33,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 TARGET_AUTOSAVE_MS = 5.0
+SECTION = "History of changes (autosave and sync apply)"
+TINY = {"visits": 100, "rounds": 1, "writes": 20, "pulled": 200}
 
 
 @contextmanager
@@ -88,11 +91,8 @@ def autosaves(
         services.close()
 
 
-PULLED = 10_000
-
-
-def apply_pulled(data_dir: Path, version: int) -> float:
-    """Seconds to apply a pulled version of 10,000 answers (all clean locally)."""
+def apply_pulled(data_dir: Path, version: int, pulled: int) -> float:
+    """Seconds to apply a pulled version of `pulled` answers (all clean locally)."""
     from sqlalchemy import select
 
     from fieldvisit.paths import DataDir
@@ -108,8 +108,10 @@ def apply_pulled(data_dir: Path, version: int) -> float:
                 select(Answer.__table__)
                 .where(Answer.item_id != "parcours")
                 .order_by(Answer.id)
-                .limit(PULLED)
+                .limit(pulled)
             ).all()
+        if len(rows) < pulled:
+            raise SystemExit(f"only {len(rows)} answers to pull over, not {pulled}")
         stamp = datetime(2026, 2, 1, tzinfo=UTC) + timedelta(days=version)
         records = [
             PulledRecord(
@@ -152,24 +154,32 @@ def summary(values: list[float]) -> str:
     )
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser()
+def build_parser() -> argparse.ArgumentParser:
+    from perf_report import bench_parser
+
+    parser = bench_parser(__doc__.splitlines()[0])
     parser.add_argument("--visits", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--no-write", action="store_true")
-    args = parser.parse_args()
+    parser.add_argument("--writes", type=int, default=300, help="coalesced autosaves a round")
+    parser.add_argument("--pulled", type=int, default=10_000, help="answers a sync applies")
+    return parser
+
+
+def main() -> int:
     sys.path.insert(0, str(HERE))
     from bench_open_data_dir import build
-    from perf_report import machine_line, write_section
+    from perf_report import Load, machine_line, parse_args, write_section
 
     from fieldvisit.paths import DataDir
     from fieldvisit.security.testing import use_file_keyring
 
+    args = parse_args(build_parser(), TINY)
     with tempfile.TemporaryDirectory(prefix="bench-history-") as tmp:
         scratch = Path(tmp)
         os.environ.update(use_file_keyring(scratch / "keyring.json"))
         data_dir = scratch / "data"
         build(DataDir(data_dir), args.visits, 30)
+        load = Load()
         coalesced: dict[bool, list[float]] = {True: [], False: []}
         fresh: dict[bool, list[float]] = {True: [], False: []}
         applies: dict[bool, list[float]] = {True: [], False: []}
@@ -177,23 +187,23 @@ def main() -> int:
         for _round in range(args.rounds):
             for on in (True, False):
                 with history_off(not on):
-                    coalesced[on] += autosaves(data_dir, None)
-                    fresh[on] += autosaves(data_dir, SteppingClock(), writes=100)
+                    coalesced[on] += autosaves(data_dir, None, args.writes)
+                    fresh[on] += autosaves(data_dir, SteppingClock(), max(1, args.writes // 3))
                     version += 1
-                    applies[on].append(apply_pulled(data_dir, version))
+                    applies[on].append(apply_pulled(data_dir, version, args.pulled))
         from fieldvisit.services import Services
 
         services = Services.open(DataDir(data_dir))
         with services.store.connection() as connection:
             entries = connection.exec_driver_sql("SELECT count(*) FROM record_history").scalar()
         services.close()
+        load_text = load.text()
 
-    pulled = PULLED
+    pulled = args.pulled
     lines = [
         f"`python benchmarks/bench_history.py`: {args.visits:,} visits, 30 answers each; "
         f"{args.rounds} interleaved rounds with the history on and off, in one process on "
-        "the same (encrypted) database; load average "
-        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores at the end.",
+        f"the same (encrypted) database; {load_text}.",
         "",
         "| measure | history on | history off | target |",
         "|---|---:|---:|---|",
@@ -214,15 +224,12 @@ def main() -> int:
         "autosave one indexed look-up of the field's newest entry and one UPDATE (or "
         "INSERT), run through the driver; the sync's apply, one executemany of the "
         "entries at the end of the transaction (the old values are the rows it already "
-        "read to merge). Applying 10,000 *updates* is row by row in the sync (one UPDATE "
+        f"read to merge). Applying {pulled:,} *updates* is row by row in the sync (one UPDATE "
         "each), with or without history: that, not the history, is most of its time.",
     ]
     text = "\n".join(lines)
     print(text)
-    if not args.no_write:
-        write_section(
-            "History of changes (autosave and sync apply)", machine_line() + "\n\n" + text
-        )
+    write_section(SECTION, machine_line() + "\n\n" + text, args)
     return 0
 
 

@@ -1,13 +1,24 @@
-"""Opening a data dir that holds 10,000 visits, up to the first page of the visit list.
+"""Opening a data dir up to the first page of the visit list, then reading every visit,
+as the number of visits grows (`--visits`, default 1k / 10k / 50k), against a floor.
 
-In-process, after imports (the cost measured is fieldvisit's own: getting the key
-from the keyring, checking the encrypted schema, creating the engine, loading the forms,
-querying the first page). The keyring is fieldvisit's test backend (a file,
-`security/testing.py`): the OS keyring's own lookup (a D-Bus call to the Secret Service,
-the Keychain) is not in these numbers. Repeatable: the
-database is built once per run in a temporary folder with a fixed random seed.
+Each open is a fresh process, timed after its imports (the cost measured is
+fieldvisit's own: getting the key from the keyring, checking the encrypted schema,
+creating the engine, loading the forms, querying the first page); the same process then
+reads every visit as the list does once its first page is painted
+(`services.visits.list_visits`). The keyring is fieldvisit's test backend (a file,
+`security/testing.py`): the OS keyring's own lookup (a D-Bus call to the Secret
+Service, the Keychain) is not in these numbers, and no OS keyring is needed.
 
-    .venv/bin/python benchmarks/bench_open_data_dir.py [--visits 10000] [--runs 30]
+Floor, interleaved with the opens: a fresh process that imports sqlcipher3, opens the
+same file with the raw key (as the app does: no PBKDF2), and runs the same first-page
+queries (the newest visits' columns, their answers counted), timed after its imports.
+
+Repeatable: each database is built in a temporary folder with a fixed random seed
+(`build`, also used by bench_ui_start, bench_backup, bench_encryption, bench_history
+and bench_cli).
+
+    .venv/bin/python benchmarks/bench_open_data_dir.py [--visits 1000,10000,50000] [--runs 30]
+    .venv/bin/python benchmarks/bench_open_data_dir.py --tiny     # does it still run? (CI)
 """
 
 from __future__ import annotations
@@ -20,18 +31,30 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from perf_report import machine_line, write_section
-from sqlalchemy import insert
+from perf_report import (
+    Load,
+    bench_parser,
+    machine_line,
+    median_range,
+    parse_args,
+    sizes,
+    write_section,
+)
 
-from fieldvisit.paths import DataDir
-from fieldvisit.security.testing import use_file_keyring
-from fieldvisit.store import open_store
-from fieldvisit.store.models import Answer, Visit, natural_id
+if TYPE_CHECKING:
+    from fieldvisit.paths import DataDir
+    from fieldvisit.security.keysource import KeySource
 
 PAGE = 50
+SECTION = "Opening a data dir and reading the visit list"
+TARGET_FIRST_PAGE_MS = 30.0  # at 10,000 visits (issue 18)
+LINEAR_50K = 5.5  # every visit read at 50k ≤ 5.5 × the 10k figure
+TINY = {"visits": [150], "runs": 1, "answers": 5}
 COMMUNES = [
     ("15187", "Saint-Flour", "15"),
     ("52269", "Langres", "52"),
@@ -39,9 +62,18 @@ COMMUNES = [
 ]
 
 
-def build(data_dir: DataDir, n_visits: int, answers_per_visit: int) -> None:
+def build(
+    data_dir: DataDir, n_visits: int, answers_per_visit: int, keys: KeySource | None = None
+) -> None:
+    """n_visits synced visits (fixed ids and seed), answers_per_visit answers each.
+    `keys`: how the new data dir's key is kept (default: the keyring, as the app)."""
+    from sqlalchemy import insert
+
+    from fieldvisit.store import open_store
+    from fieldvisit.store.models import Answer, Visit, natural_id
+
     rng = random.Random(42)
-    store = open_store(data_dir)
+    store = open_store(data_dir, keys=keys)
     stamp = datetime(2026, 1, 1, tzinfo=UTC)
     common = {"created_at": stamp, "updated_at": stamp, "updated_by": "bench", "pending": False}
     visits, answers = [], []
@@ -80,13 +112,14 @@ def build(data_dir: DataDir, n_visits: int, answers_per_visit: int) -> None:
             )
     with store.transaction() as session:
         session.execute(insert(Visit), visits)
-        session.execute(insert(Answer), answers)
+        if answers:
+            session.execute(insert(Answer), answers)
     with store.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     store.close()
 
 
-CHILD = """
+APP = """
 import sys, time
 from pathlib import Path
 from fieldvisit.paths import DataDir
@@ -95,66 +128,162 @@ from fieldvisit.services.visits import list_visits
 start = time.perf_counter()
 svc = Services.open(DataDir(Path(sys.argv[1])))
 page = list_visits(svc, limit=int(sys.argv[2]))
-elapsed = time.perf_counter() - start
-assert len(page) == int(sys.argv[2])
+first = time.perf_counter() - start
+assert len(page) == min(int(sys.argv[2]), int(sys.argv[3])), len(page)
+start = time.perf_counter()
+every = list_visits(svc)
+every_s = time.perf_counter() - start
+assert len(every) == int(sys.argv[3]), len(every)
 svc.close()
+print(first * 1000, every_s * 1000)
+"""
+
+FLOOR = """
+import sys, time
+import sqlcipher3.dbapi2 as sqlcipher
+path, key, page = sys.argv[1], sys.argv[2], int(sys.argv[3])
+start = time.perf_counter()
+conn = sqlcipher.connect(path)
+conn.execute(f"PRAGMA key = \\"x'{key}'\\"")
+conn.execute("PRAGMA cipher_hmac_algorithm = HMAC_SHA256")  # as the app
+rows = conn.execute(
+    "SELECT id, commune_code, commune_name, departement, visit_date, visit_type, status, "
+    "author, checklist_form_id, checklist_form_version, diagnostic_form_id, "
+    "diagnostic_form_version FROM visits WHERE deleted_at IS NULL "
+    "ORDER BY visit_date DESC, id DESC LIMIT ?", (page,)
+).fetchall()
+ids = [row[0] for row in rows]
+counts = conn.execute(
+    "SELECT visit_id, count(*) FROM answers WHERE deleted_at IS NULL AND value IS NOT NULL "
+    f"AND visit_id IN ({','.join('?' * len(ids))}) GROUP BY visit_id", ids
+).fetchall()
+elapsed = time.perf_counter() - start
+assert rows
+conn.close()
 print(elapsed * 1000)
 """
 
 
-def measure(data_dir: DataDir, runs: int) -> list[float]:
-    """Each run is a fresh process (nothing compiled or cached in memory), timed after
-    its imports, as a real start of the app would be."""
-    timings = []
+@dataclass
+class Size:
+    visits: int
+    answers: int
+    build_s: float
+    first_page: list[float]  # ms, open → first page, in the order run
+    every: list[float]  # ms, every visit read by the same process
+    floor: list[float]  # ms, sqlcipher3 raw key, the first-page queries
+
+
+def run_child(command: list[str]) -> list[float]:
+    out = subprocess.run(command, capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        sys.stderr.write(out.stderr)
+        raise SystemExit(f"{command[:3]}…: exit code {out.returncode}")
+    return [float(word) for word in out.stdout.split()]
+
+
+def measure(root: Path, n_visits: int, answers: int, runs: int) -> Size:
+    """Build a data dir of n_visits, then `runs` opens and floors, interleaved. The
+    first open is the only one that parses the TOML forms and writes their cache."""
+    from fieldvisit.paths import DataDir
+    from fieldvisit.store.database import unlock_data_dir
+
+    data_dir = DataDir(root)
+    started = time.perf_counter()
+    build(data_dir, n_visits, answers)
+    build_s = time.perf_counter() - started
+    keys, _ = unlock_data_dir(data_dir)
+    app = [sys.executable, "-c", APP, str(root), str(PAGE), str(n_visits)]
+    floor = [sys.executable, "-c", FLOOR, str(data_dir.database), keys.database.hex(), str(PAGE)]
+    size = Size(n_visits, answers, build_s, [], [], [])
     for _ in range(runs):
-        out = subprocess.run(
-            [sys.executable, "-c", CHILD, str(data_dir.root), str(PAGE)],
-            capture_output=True,
-            text=True,
-            check=True,
+        first_ms, every_ms = run_child(app)
+        size.first_page.append(first_ms)
+        size.every.append(every_ms)
+        size.floor.append(run_child(floor)[0])
+    return size
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, int(len(ordered) * fraction) - 1))]
+
+
+def report(results: list[Size], runs: int, load: Load) -> str:
+    rows = []
+    for size in results:
+        later = size.first_page[1:] or size.first_page
+        ratio = statistics.median(later) / statistics.median(size.floor)
+        rows.append(
+            f"| {size.visits:,} | {median_range(later)} ms, p95 {percentile(later, 0.95):.1f} "
+            f"| {median_range(size.floor)} ms | {ratio:.1f}× "
+            f"| {size.first_page[0]:.1f} ms | {median_range(size.every, '.0f')} ms |"
         )
-        timings.append(float(out.stdout.strip()))
-    return timings
+    by_count = {size.visits: size for size in results}
+    verdicts = []
+    if 10_000 in by_count:
+        first = statistics.median(by_count[10_000].first_page[1:] or by_count[10_000].first_page)
+        verdicts.append(
+            f"first page at 10,000 visits < {TARGET_FIRST_PAGE_MS:.0f} ms: "
+            + ("met" if first < TARGET_FIRST_PAGE_MS else f"**not met** ({first:.1f} ms)")
+        )
+    if 10_000 in by_count and 50_000 in by_count:
+        growth = statistics.median(by_count[50_000].every) / statistics.median(
+            by_count[10_000].every
+        )
+        verdicts.append(
+            f"every visit at 50,000 ≤ {LINEAR_50K} × the 10,000 figure: "
+            + ("met" if growth <= LINEAR_50K else "**not met**")
+            + f" ({growth:.1f}×)"
+        )
+    answers = results[0].answers
+    built = ", ".join(f"{s.visits:,} in {s.build_s:.1f} s" for s in results)
+    lines = [
+        f"Data dirs of {', '.join(f'{s.visits:,}' for s in results)} visits, {answers} "
+        f"answers each (built: {built}); {runs} opens of each, each in a fresh process, "
+        "timed after imports: key from the keyring (fieldvisit's test file backend, not the "
+        "OS keyring), schema check of the encrypted database (no Alembic import), engine, "
+        f"forms catalogue (from its cache), first page of {PAGE} rows with progress; then, "
+        "in the same process, every visit read for the list. Floor, interleaved: sqlcipher3 "
+        "with the raw key, the same first-page queries, in a fresh process timed after its "
+        f"imports. Median (min–max); {load.text()}.",
+        "",
+        "| visits | first page after open (not the first open) | floor: sqlcipher3, raw key, "
+        "first-page queries | ÷ floor | very first open after install (forms parsed, "
+        "cache written) | every visit read for the list |",
+        "|---:|---:|---:|---:|---:|---:|",
+        *rows,
+        "",
+        "Goals: "
+        + ("; ".join(verdicts) if verdicts else "(sizes 10,000 and 50,000 not run)")
+        + ".",
+    ]
+    return "\n".join(lines)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--visits", type=int, default=10_000)
+def build_parser() -> argparse.ArgumentParser:
+    parser = bench_parser(__doc__.splitlines()[0])
+    parser.add_argument("--visits", type=sizes, default=[1_000, 10_000, 50_000], metavar="N,N,…")
     parser.add_argument("--answers", type=int, default=30, help="answers per visit")
     parser.add_argument("--runs", type=int, default=30)
-    parser.add_argument("--no-write", action="store_true")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryDirectory() as keys:
-        os.environ.update(use_file_keyring(Path(keys) / "keyring.json"))  # children too
-        data_dir = DataDir(Path(tmp))
-        t0 = time.perf_counter()
-        build(data_dir, args.visits, args.answers)
-        build_s = time.perf_counter() - t0
-        timings = measure(data_dir, args.runs)
-    first = timings[0]  # the only run that parses the TOML forms and writes their cache
-    timings.sort()
-    p50 = statistics.median(timings)
-    p95 = timings[int(len(timings) * 0.95) - 1]
-    lines = [
-        f"Data dir with {args.visits:,} visits and {args.visits * args.answers:,} answers "
-        f"(built in {build_s:.1f} s); {args.runs} opens, each in a fresh process, timed "
-        "after imports: key from the keyring (fieldvisit's test file backend, not the OS "
-        "keyring), schema check of the encrypted database (no Alembic import), engine, "
-        f"forms catalogue (from its cache), first page of {PAGE} rows with progress.",
-        "",
-        "| measure | first page after open |",
-        "|---|---|",
-        f"| median | {p50:.1f} ms |",
-        f"| p95 | {p95:.1f} ms |",
-        f"| min / max | {timings[0]:.1f} / {timings[-1]:.1f} ms |",
-        f"| very first open after install (forms parsed, cache written) | {first:.1f} ms |",
-        "",
-        "Target: < 50 ms.",
-    ]
-    text = "\n".join(lines)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(build_parser(), TINY, argv)
+    from fieldvisit.security.testing import use_file_keyring
+
+    results = []
+    with tempfile.TemporaryDirectory(prefix="bench-open-") as tmp:
+        os.environ.update(use_file_keyring(Path(tmp) / "keyring.json"))  # children too
+        load = Load()
+        for n_visits in args.visits:
+            results.append(
+                measure(Path(tmp) / f"data-{n_visits}", n_visits, args.answers, args.runs)
+            )
+    text = report(results, args.runs, load)
     print(text)
-    if not args.no_write:
-        write_section("Opening a data dir (10,000 visits)", machine_line() + "\n\n" + text)
+    write_section(SECTION, machine_line() + "\n\n" + text, args)
     return 0
 
 

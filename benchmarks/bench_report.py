@@ -1,9 +1,10 @@
-"""PDF report generation for a typical and a large visit, as a person meets it.
+"""PDF report generation as the visit's photos grow, as a person meets it, and its floor.
 
-Typical visit: ≈ 60 checklist answers (shipped forms), 2 interviews, 12 themes rated,
-10 recommendations, 10 phone photos of 4000×3000 (≈ 3 MB JPEGs, a third of them with
-an EXIF rotation). Large visit: 300 answers (a 300-item checklist written for the
-benchmark), 2 interviews, 20 themes, 30 recommendations, 60 such photos.
+One visit per photo count (`--photos`, default 10 / 60 / 150 phone photos of 4000×3000,
+≈ 3 MB JPEGs, a third of them with an EXIF rotation): up to 10 photos a typical visit
+(≈ 60 checklist answers of the shipped forms, 2 interviews, 12 themes rated, 10
+recommendations), above that a large one (300 answers of a 300-item checklist written
+for the benchmark, 2 interviews, 20 themes, 30 recommendations).
 
 What a person meets: the app makes each photo's report-size rendition when the photo is
 imported (in the background, on the report thread, after the import is committed) and
@@ -15,13 +16,22 @@ measured apart, per photo (one photo at a time, as the report thread makes them)
 laptop and the report asked before the background work finished): every photo is
 decoded during the report, on up to 4 threads.
 
-Each scenario runs in a fresh process. Timed: `build_report` + `render_report` to a
-file. The first report of a process also pays reportlab's import and the font
-registration; that one-off is reported apart. Peak memory: the process's maximum
-resident size (VmHWM, reset before each series), and tracemalloc's peak of Python
-allocations in one run.
+The floor (benchmarks/report_floor.py, its own fresh process with the same start): the
+same rendition JPEG bytes handed to reportlab as files, one photo per frame with a
+caption, nothing else in the document; the goal is a report within 1.3× of it in CPU
+and in peak memory.
 
-    .venv/bin/python benchmarks/bench_report.py [--runs 5] [--no-write]
+Each series runs in a fresh process: the cold one (the first report of the process,
+which also pays reportlab's import and the font registration, reported apart; then
+reports with no rendition yet; then the renditions one by one), the report's (one
+report first, not counted, as the floor's first document), the floor's. Timed:
+`build_report` + `render_report` to a file. Peak memory: the process's maximum resident
+size (VmHWM, reset before the series), and tracemalloc's peak of Python allocations in
+one run. The data dir's key is in fieldvisit's test file keyring
+(`security/testing.py`): no OS keyring or passphrase is needed.
+
+    .venv/bin/python benchmarks/bench_report.py [--photos 10,60,150] [--runs 5] [--no-write]
+    .venv/bin/python benchmarks/bench_report.py --tiny     # does it still run? (CI)
 """
 
 from __future__ import annotations
@@ -38,21 +48,35 @@ import time
 from datetime import date
 from pathlib import Path
 
-from perf_report import machine_line, write_section
+from perf_report import (
+    Load,
+    bench_parser,
+    machine_line,
+    median_range,
+    parse_args,
+    sizes,
+    write_section,
+)
 
-TARGETS = {"typical": 0.5, "large": 3.0}
+HERE = Path(__file__).resolve().parent
+FLOOR = HERE / "report_floor.py"
+SECTION = "Report generation"
+TARGETS = {10: 0.5, 60: 3.0}  # photos: wall seconds of the report (renditions cached)
+FLOOR_GOAL = 1.3  # the report within 1.3× of its floor, in CPU and in peak memory
+TYPICAL_MAX = 10  # up to this many photos, a typical visit; above, a large one
+TINY = {"photos": [3], "runs": 1, "photo_size": (640, 480)}
 
 
 # -- data ------------------------------------------------------------------------------
 
 
-def base_images(count: int, rng: random.Random):  # type: ignore[no-untyped-def]
-    """Large noisy gradients that compress like photos (≈ 3 MB at quality 90)."""
+def base_images(count: int, rng: random.Random, size: tuple[int, int]):  # type: ignore[no-untyped-def]
+    """Noisy gradients that compress like photos (≈ 3 MB at quality 90 for 4000×3000)."""
     from PIL import Image
 
     bases = []
+    w, h = size
     for _ in range(count):
-        w, h = 4000, 3000
         grad = Image.linear_gradient("L").resize((w, h))
         fine = Image.effect_noise((w, h), rng.randint(14, 22))
         coarse = Image.effect_noise((w // 16, h // 16), 90).resize((w, h), Image.Resampling.BICUBIC)
@@ -76,11 +100,15 @@ def write_photos(folder: Path, count: int, bases, rng: random.Random) -> list[Pa
     paths = []
     for n in range(count):
         image = bases[n % len(bases)].copy()
+        w, h = image.size
         draw = ImageDraw.Draw(image)
         for _ in range(6):  # different bytes for every photo: its own hash and rendition
-            x, y = rng.randint(0, 3600), rng.randint(0, 2600)
+            x, y = rng.randint(0, w * 9 // 10), rng.randint(0, h * 9 // 10)
             colour = tuple(rng.randint(0, 255) for _ in range(3))
-            draw.rectangle((x, y, x + rng.randint(80, 400), y + rng.randint(80, 400)), colour)
+            side = max(8, w // 10)
+            draw.rectangle(
+                (x, y, x + rng.randint(side // 5, side), y + rng.randint(side // 5, side)), colour
+            )
         exif = Image.Exif()
         if n % 3 == 0:
             exif[0x0112] = 6  # taken with the phone upright: stored sideways
@@ -208,7 +236,10 @@ def build_visit(
     return vid
 
 
-def build(data_root: Path, photos_dir: Path) -> dict[str, str]:
+def build(
+    data_root: Path, photos_dir: Path, counts: list[int], size: tuple[int, int]
+) -> tuple[dict[int, str], float]:
+    """One visit per photo count: {count: visit id}, and the photos' mean size in MB."""
     from fieldvisit.paths import DataDir
     from fieldvisit.services import Services
 
@@ -217,23 +248,26 @@ def build(data_root: Path, photos_dir: Path) -> dict[str, str]:
     (data_dir.forms / "bench-grande-checklist.v1.toml").write_text(
         large_form(300), encoding="utf-8"
     )
-    bases = base_images(3, rng)
-    for folder in ("typical", "large"):
-        (photos_dir / folder).mkdir(parents=True)
-    typical_photos = write_photos(photos_dir / "typical", 10, bases, rng)
-    large_photos = write_photos(photos_dir / "large", 60, bases, rng)
+    bases = base_images(3, rng, size)
+    visits: dict[int, str] = {}
+    written: list[Path] = []
     svc = Services.open(data_dir)
     try:
-        typical = build_visit(svc, "typique", typical_photos, 60, 12, 10, None, rng)
-        large = build_visit(svc, "grande", large_photos, 300, 20, 30, "bench-grande-checklist", rng)
+        for count in counts:
+            folder = photos_dir / f"{count}"
+            folder.mkdir(parents=True)
+            photos = write_photos(folder, count, bases, rng)
+            written += photos
+            if count <= TYPICAL_MAX:
+                visits[count] = build_visit(svc, "typique", photos, 60, 12, 10, None, rng)
+            else:
+                visits[count] = build_visit(
+                    svc, "grande", photos, 300, 20, 30, "bench-grande-checklist", rng
+                )
     finally:
         svc.close()
-    sizes = [p.stat().st_size for p in typical_photos + large_photos]
-    return {
-        "typical": typical,
-        "large": large,
-        "photo_mb": f"{statistics.mean(sizes) / 1e6:.1f}",
-    }
+    mean = statistics.mean(p.stat().st_size for p in written) / 1e6 if written else 0.0
+    return visits, mean
 
 
 # -- measuring, in a fresh process per scenario ------------------------------------
@@ -249,7 +283,8 @@ from fieldvisit.report.model import build_report
 from fieldvisit.report.render import render_report
 from fieldvisit.report.files import report_image_cache
 imports = time.perf_counter() - t0
-root, visit_id, runs, out_dir = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), Path(sys.argv[4])
+mode, root, visit_id, runs = sys.argv[1], Path(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+out_dir = Path(sys.argv[5])
 svc = Services.open(DataDir(root))
 svc.communes.get("15187")  # loaded once by the app; not a report cost
 cache = report_image_cache(svc)
@@ -275,164 +310,228 @@ def once(cold):
 
 def renditions():  # each photo's rendition made alone, as at import: seconds per photo
     from fieldvisit.report.images import report_rendition
-    from fieldvisit.report.model import build_report as build
     shutil.rmtree(cache, ignore_errors=True)
     times = []
-    for photo in build(svc, visit_id).photos:
+    for photo in build_report(svc, visit_id).photos:
         start = time.perf_counter()
         report_rendition(photo.source, photo.sha256, cache)
         times.append(time.perf_counter() - start)
     return times
 
-base = status_mb("VmRSS")
-reset_peak()
-first = once(cold=True)          # fresh process: fonts registered here
-cold = [once(cold=True) for _ in range(runs)]
-cold_peak = status_mb("VmHWM")
-per_photo = renditions()         # what the import makes, one photo at a time
-reset_peak()
-warm = [once(cold=False) for _ in range(runs)]
-warm_peak = status_mb("VmHWM")
-tracemalloc.start()
-once(cold=True)
-cold_py = tracemalloc.get_traced_memory()[1]
-tracemalloc.reset_peak()
-once(cold=False)
-warm_py = tracemalloc.get_traced_memory()[1]
-tracemalloc.stop()
 total = lambda r: r[0] + r[1]
-print(json.dumps({
-    "imports": imports,
-    "first": total(first),
-    "cold": [total(r) for r in cold],
-    "warm": [total(r) for r in warm],
-    "cold_cpu": statistics.median(r[3] for r in cold),
-    "warm_cpu": statistics.median(r[3] for r in warm),
-    "warm_model": statistics.median(r[0] for r in warm),
-    "warm_render": statistics.median(r[1] for r in warm),
-    "per_photo": per_photo,
-    "pages": first[2],
-    "pdf_bytes": (out_dir / "r.pdf").stat().st_size,
-    "base_mb": base,
-    "cold_peak_mb": cold_peak,
-    "warm_peak_mb": warm_peak,
-    "cold_py_peak_mb": cold_py / 2**20,
-    "warm_py_peak_mb": warm_py / 2**20,
-}))
+if mode == "report":  # renditions cached (the cold child made them), as a person meets it
+    once(cold=False)  # the process's first report (fonts), as the floor's first document
+    base = status_mb("VmRSS")
+    reset_peak()
+    warm = [once(cold=False) for _ in range(runs)]
+    result = {
+        "warm": [total(r) for r in warm],
+        "warm_cpu": [r[3] for r in warm],
+        "warm_model": statistics.median(r[0] for r in warm),
+        "warm_render": statistics.median(r[1] for r in warm),
+        "warm_peak_mb": status_mb("VmHWM"),
+        "warm_base_mb": base,
+        "pages": warm[-1][2],
+        "pdf_bytes": (out_dir / "r.pdf").stat().st_size,
+    }
+else:  # cold: the first report of a process, no rendition yet, renditions one by one
+    base = status_mb("VmRSS")
+    reset_peak()
+    first = once(cold=True)          # fresh process: fonts registered here
+    cold = [once(cold=True) for _ in range(runs)]
+    cold_peak = status_mb("VmHWM")
+    tracemalloc.start()
+    once(cold=True)
+    cold_py = tracemalloc.get_traced_memory()[1]
+    tracemalloc.reset_peak()
+    once(cold=False)
+    warm_py = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    per_photo = renditions()         # what the import makes; leaves them cached
+    result = {
+        "imports": imports,
+        "first": total(first),
+        "cold": [total(r) for r in cold],
+        "cold_cpu": [r[3] for r in cold],
+        "per_photo": per_photo,
+        "base_mb": base,
+        "cold_peak_mb": cold_peak,
+        "cold_py_peak_mb": cold_py / 2**20,
+        "warm_py_peak_mb": warm_py / 2**20,
+    }
+print(json.dumps(result))
 """
 
 
-def measure(data_root: Path, visit_id: str, runs: int) -> dict[str, object]:
+def child_json(command: list[str]) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as out:
-        done = subprocess.run(
-            [sys.executable, "-c", CHILD, str(data_root), visit_id, str(runs), out],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-    return json.loads(done.stdout)  # type: ignore[no-any-return]
+        done = subprocess.run([*command, out], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr)
+        raise SystemExit(f"{command[1]}: exit code {done.returncode}")
+    return json.loads(done.stdout.splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def measure(data_root: Path, visit_id: str, runs: int) -> dict[str, object]:
+    """The cold child (it leaves every rendition cached), then the report's own."""
+    cold = child_json([sys.executable, "-c", CHILD, "cold", str(data_root), visit_id, str(runs)])
+    warm = child_json([sys.executable, "-c", CHILD, "report", str(data_root), visit_id, str(runs)])
+    return {**cold, **warm}
+
+
+def measure_floor(data_root: Path, visit_id: str, runs: int) -> dict[str, object]:
+    return child_json([sys.executable, str(FLOOR), str(data_root), visit_id, str(runs)])
+
+
+# -- the section ------------------------------------------------------------------------
 
 
 def ms(result: dict[str, object], key: str) -> str:
     return f"{float(result[key]) * 1000:.0f}"  # type: ignore[arg-type]
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--no-write", action="store_true")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        t0 = time.perf_counter()
-        built = build(Path(tmp) / "data", Path(tmp) / "photos")
-        build_s = time.perf_counter() - t0
-        load_before = os.getloadavg()[0]
-        results = {
-            name: measure(Path(tmp) / "data", built[name], args.runs)
-            for name in ("typical", "large")
-        }
-        load = max(load_before, os.getloadavg()[0])
-    rows = []
-    for name, label in (("typical", "typical (10 photos)"), ("large", "large (60 photos)")):
-        r = results[name]
-        cold = sorted(r["cold"])  # type: ignore[arg-type]
-        warm = sorted(r["warm"])  # type: ignore[arg-type]
-        photo = sorted(r["per_photo"])  # type: ignore[arg-type]
-        rows.append(
-            f"| {label} | {r['pages']} | {r['pdf_bytes'] / 1e6:.1f} MB | "  # type: ignore[operator]
-            f"**{statistics.median(warm):.2f} s** ({warm[0]:.2f}–{warm[-1]:.2f}), "
-            f"CPU {r['warm_cpu']:.2f} s | "
-            f"{statistics.median(photo) * 1000:.0f} ms ({photo[0] * 1000:.0f}–"
-            f"{photo[-1] * 1000:.0f}), {sum(photo):.1f} s for the {len(photo)} | "
-            f"{statistics.median(cold):.2f} s ({cold[0]:.2f}–{cold[-1]:.2f}), "
-            f"CPU {r['cold_cpu']:.2f} s | {r['first']:.2f} s | "
-            f"{r['warm_peak_mb']:.0f} / {r['cold_peak_mb']:.0f} MB "
-            f"(base {r['base_mb']:.0f}) | "
-            f"{r['warm_py_peak_mb']:.0f} / {r['cold_py_peak_mb']:.0f} MB |"
+def med(result: dict[str, object], key: str) -> float:
+    return statistics.median(result[key])  # type: ignore[arg-type]
+
+
+def report_text(
+    results: dict[int, dict[str, object]],
+    floors: dict[int, dict[str, object]],
+    runs: int,
+    build_s: float,
+    photo_mb: float,
+    size: tuple[int, int],
+    load: Load,
+) -> str:
+    against, others = [], []
+    for count, r in results.items():
+        f = floors[count]
+        label = f"{count} photo{'s' if count > 1 else ''}"
+        cpu_ratio = med(r, "warm_cpu") / med(f, "cpu")
+        rss_ratio = float(r["warm_peak_mb"]) / float(f["peak_mb"])  # type: ignore[arg-type]
+        met = cpu_ratio <= FLOOR_GOAL and rss_ratio <= FLOOR_GOAL
+        target = TARGETS.get(count)
+        wall = med(r, "warm")
+        against.append(
+            f"| {label} | {r['pages']} | {float(r['pdf_bytes']) / 1e6:.1f} MB "  # type: ignore[arg-type]
+            f"| **{median_range(r['warm'], '.2f')} s**"  # type: ignore[arg-type]
+            + (f" (< {target} s: {'met' if wall < target else '**not met**'})" if target else "")
+            + f" | {median_range(r['warm_cpu'], '.2f')} s "  # type: ignore[arg-type]
+            f"| {median_range(f['cpu'], '.2f')} s, wall {med(f, 'wall'):.2f} s "  # type: ignore[arg-type]
+            f"| {cpu_ratio:.2f}× | {float(r['warm_peak_mb']):.0f} MB "  # type: ignore[arg-type]
+            f"(base {float(r['warm_base_mb']):.0f}) "  # type: ignore[arg-type]
+            f"| {float(f['peak_mb']):.0f} MB (base {float(f['base_mb']):.0f}) "  # type: ignore[arg-type]
+            f"| {rss_ratio:.2f}× "
+            f"| {'met' if met else '**not met**'} |"
         )
-    typical, large = results["typical"], results["large"]
-    met = all(
-        statistics.median(results[name]["warm"]) < target  # type: ignore[arg-type]
-        for name, target in TARGETS.items()
-    )
+        photo = r["per_photo"]
+        others.append(
+            f"| {label} | {median_range([t * 1000 for t in photo], '.0f')} ms, "  # type: ignore[union-attr]
+            f"{sum(photo):.1f} s for the {len(photo)} "  # type: ignore[arg-type]
+            f"| {median_range(r['cold'], '.2f')} s, CPU {med(r, 'cold_cpu'):.2f} s "  # type: ignore[arg-type]
+            f"| {float(r['first']):.2f} s "  # type: ignore[arg-type]
+            f"| {float(r['cold_peak_mb']):.0f} MB (base {float(r['base_mb']):.0f}) "  # type: ignore[arg-type]
+            f"| {float(r['warm_py_peak_mb']):.0f} / {float(r['cold_py_peak_mb']):.0f} MB "  # type: ignore[arg-type]
+            f"| model {ms(r, 'warm_model')} ms + render {ms(r, 'warm_render')} ms |"
+        )
+    first = next(iter(results.values()))
     lines = [
         f"`python benchmarks/bench_report.py`: data built in {build_s:.0f} s (phone-like "
-        f"4000×3000 JPEGs of {built['photo_mb']} MB on average, a third with an EXIF "
-        f"rotation). Each scenario in a fresh process; {args.runs} runs each; model + "
-        "render to a PDF file, internal variant. CPU: the process's CPU time (all "
-        "threads); a wall time well above it means other processes held the cores (load "
-        f"average up to {load:.1f} on {os.cpu_count()} cores during this run). Peak "
-        "RSS: the process's high-water mark (VmHWM, reset before each series) with the "
-        "app's services and the communes index loaded (base).",
+        f"{size[0]}×{size[1]} JPEGs of {photo_mb:.1f} MB on average, a third with an EXIF "
+        f"rotation). Each scenario in a fresh process; {runs} run(s) each; model + render "
+        "to a PDF file, internal variant. CPU: the process's CPU time (all threads); a wall "
+        "time well above it means other processes held the cores "
+        f"({load.text()}). Peak RSS: the process's high-water mark (VmHWM, reset before "
+        "each series, each series in its own process) with the app's services and the "
+        "communes index loaded (base).",
         "",
         "**Report** is what a person meets: the photos' report-size renditions were made "
         "when they were imported (the app queues each one on its report thread once the "
         "import is committed, and any missing one when the visit's Rapport section "
-        "loads), so the report builds its model and draws its pages. **Rendition at "
-        "import** is that background work, measured apart: one photo at a time, as the "
-        "report thread makes them; it runs beside the database worker and the UI, never "
-        "in front of an autosave. **No rendition yet** is the rare cold case (photos "
-        "synced from another laptop, report asked before the background work is done): "
-        "the report decodes every photo itself, on up to 4 threads.",
+        "loads), so the report builds its model and draws its pages. Its **floor**: the "
+        "same rendition JPEG bytes handed to reportlab as files, one photo per frame with "
+        "a caption and nothing else (benchmarks/report_floor.py, a fresh process with the "
+        "same start and base). Goal: the report within "
+        f"{FLOOR_GOAL}× of the floor in CPU and in peak memory.",
         "",
-        "| visit | pages | PDF | report: wall median (min–max), CPU | rendition at import, "
-        "per photo: median (min–max), total | no rendition yet: wall median (min–max), "
-        "CPU | first report of the process (cold) | peak RSS, report / cold | Python peak "
-        "(tracemalloc), report / cold |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
-        *rows,
+        "| visit | pages | PDF | report: wall median (min–max) | report CPU | floor CPU "
+        "| CPU ÷ floor | report peak RSS | floor peak RSS | RSS ÷ floor "
+        f"| within {FLOOR_GOAL}× |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        *against,
         "",
-        f"Typical report: model {ms(typical, 'warm_model')} ms + render "
-        f"{ms(typical, 'warm_render')} ms; large: model {ms(large, 'warm_model')} ms + "
-        f"render {ms(large, 'warm_render')} ms. In the app the model is read on the "
-        "database worker (that is all the report holds it for) and the pages are drawn "
-        "on the report thread. Importing the app's services and the report modules "
-        f"(SQLAlchemy, pydantic, reportlab…) took {ms(typical, 'imports')} ms in the "
-        "fresh process (in the app they are loaded once); the first report also "
-        "registers the DejaVu fonts (≈ 60 ms). Before the changes listed below that came "
-        "with the renditions at import (two passes whatever the table of contents, no page "
-        "decoration in the layout pass, `rl_accel`), the report took 0.35 s of CPU "
-        "(typical) and 0.85 s (large) on 2026-11-25.",
+        "**Rendition at import** is the background work, measured apart: one photo at a "
+        "time, as the report thread makes them; it runs beside the database worker and the "
+        "UI, never in front of an autosave. **No rendition yet** is the rare cold case "
+        "(photos synced from another laptop, report asked before the background work is "
+        "done): the report decodes every photo itself, on up to 4 threads.",
+        "",
+        "| visit | rendition at import, per photo: median (min–max), total | no rendition "
+        "yet: wall median (min–max), CPU | first report of the process (cold) | peak RSS, "
+        "cold | Python peak (tracemalloc), report / cold | report split |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+        *others,
+        "",
+        "In the app the model is read on the database worker (that is all the report holds "
+        "it for) and the pages are drawn on the report thread. Importing the app's services "
+        f"and the report modules (SQLAlchemy, pydantic, reportlab…) took {ms(first, 'imports')}"
+        " ms in the fresh process (in the app they are loaded once); the first report also "
+        "registers the DejaVu fonts (≈ 60 ms).",
         "",
         "How: photos go into the PDF as report-size renditions (≤ 1000 px, JPEG q80) made "
         "with Pillow's JPEG draft mode (the decoder scales by 1/4 while reading), cached "
-        "by content hash in the data dir (`cache/report-images/`), and embedded as they "
-        "are (no re-encoding by reportlab); reportlab's C helpers (`rl_accel`, through "
-        "`reportlab[accel]`) format numbers, measure and escape text; the table of "
-        "contents is laid out with its real lines from the first pass, so every report "
-        "takes two passes (the first one, which only collects page numbers for the table "
-        "of contents and « Page X / Y », lays out without drawing, page decorations "
-        "included); a paragraph keeps its line breaks for a width it was already wrapped "
-        "at (reportlab wraps table cells several times); answers that fit on one line are "
-        "plain table cells, not paragraphs; streams are not ASCII85-encoded.",
-        "",
-        f"Targets (report): typical < {TARGETS['typical']} s, large < {TARGETS['large']} s "
-        "— " + ("met." if met else "NOT met."),
+        "by content hash in the data dir (`cache/report-images/`, encrypted like the "
+        "photos); reportlab's C helpers (`rl_accel`, through `reportlab[accel]`) format "
+        "numbers, measure and escape text; the table of contents is laid out with its real "
+        "lines from the first pass, so every report takes two passes (the first one, which "
+        "only collects page numbers for the table of contents and « Page X / Y », lays out "
+        "without drawing, page decorations included); a paragraph keeps its line breaks "
+        "for a width it was already wrapped at (reportlab wraps table cells several "
+        "times); answers that fit on one line are plain table cells, not paragraphs; "
+        "streams are not ASCII85-encoded.",
     ]
-    text = "\n".join(lines)
+    return "\n".join(lines)
+
+
+def photo_size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"taille attendue : 4000x3000, pas « {text} »") from None
+    return width, height
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = bench_parser(__doc__.splitlines()[0])
+    parser.add_argument(
+        "--photos", type=sizes, default=[10, 60, 150], metavar="N,N,…",
+        help="photo counts, one visit each",
+    )  # fmt: skip
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--photo-size", type=photo_size, default=(4000, 3000), metavar="WxH")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(build_parser(), TINY, argv)
+    sys.path.insert(0, str(HERE))
+    from fieldvisit.security.testing import use_file_keyring
+
+    with tempfile.TemporaryDirectory(prefix="bench-report-") as tmp:
+        os.environ.update(use_file_keyring(Path(tmp) / "keyring.json"))  # children too
+        t0 = time.perf_counter()
+        visits, photo_mb = build(
+            Path(tmp) / "data", Path(tmp) / "photos", args.photos, args.photo_size
+        )
+        build_s = time.perf_counter() - t0
+        load = Load()
+        results, floors = {}, {}
+        for count, visit_id in visits.items():
+            results[count] = measure(Path(tmp) / "data", visit_id, args.runs)
+            floors[count] = measure_floor(Path(tmp) / "data", visit_id, args.runs)
+        text = report_text(results, floors, args.runs, build_s, photo_mb, args.photo_size, load)
     print(text)
-    if not args.no_write:
-        write_section("Report generation", machine_line() + "\n\n" + text)
+    write_section(SECTION, machine_line() + "\n\n" + text, args)
     return 0
 
 

@@ -1,7 +1,8 @@
-"""Sync speed against PostgreSQL on loopback, written to docs/PERFORMANCE.md.
+"""Sync speed against a real server on loopback, written to docs/PERFORMANCE.md.
 
-A real `fieldvisit-server run` (uvicorn) on 127.0.0.1 with PostgreSQL; the laptops are
-data dirs in this process. Measures:
+A real `fieldvisit-server run` (uvicorn) on 127.0.0.1; the laptops are data dirs in
+this process (their key in fieldvisit's test file keyring, `security/testing.py`: no
+OS keyring needed). Measures, on PostgreSQL, each round on a fresh schema:
 
 1. the first sync of a laptop holding 10,000 records (1,000 visits, 8 answers and a
    recommendation each: see `build`), against the floor: the very rows that sync wrote
@@ -9,10 +10,16 @@ data dirs in this process. Measures:
    copy of that table (same schema and indexes, same database) by psycopg alone, with
    `executemany` and with `COPY`, commit included;
 2. 200 phone photos of about 3 MB (random bytes: JPEG does not compress) uploaded;
-3. a no-op sync round with the server in-process (median of 30);
-4. a second laptop pulling the 10,000 records.
+3. a second laptop pulling the 10,000 records.
+
+Then the no-op round as the laptop's records grow (`--noop-records`, default 1k / 10k /
+50k, on a PostgreSQL and a SQLite server, `--noop-servers`): a laptop whose records are
+all synced runs `SyncEngine.run()` with nothing to send or receive, interleaved with its
+floor, the bare pull request (the one HTTP request such a round must make, with the same
+client and token, nothing read or written locally).
 
     FIELDVISIT_TEST_PG_URL=postgresql+psycopg://… .venv/bin/python benchmarks/bench_sync.py
+    .venv/bin/python benchmarks/bench_sync.py --tiny     # does it still run? (CI)
 
 Without FIELDVISIT_TEST_PG_URL it starts PostgreSQL itself with `.ci/postgres.sh`.
 """
@@ -36,24 +43,46 @@ from pathlib import Path
 
 import httpx
 import psycopg
-from perf_report import machine_line, write_section
+from perf_report import (
+    Load,
+    bench_parser,
+    machine_line,
+    median_range,
+    parse_args,
+    sizes,
+    write_section,
+)
 from sqlalchemy import insert
 
 from fieldvisit.core.ids import new_id
 from fieldvisit.paths import DataDir
+from fieldvisit.security.testing import use_file_keyring
 from fieldvisit.server.db import Database, make_server_engine, migrate
 from fieldvisit.server.testing import ENV_TEST_PG_URL, add_user, fast_passwords, postgres_schema
 from fieldvisit.services import Services
-from fieldvisit.store.files import AttachmentFiles
 from fieldvisit.store.models import Answer, Attachment, Recommendation, Visit, natural_id
 from fieldvisit.sync.client import SyncClient
-from fieldvisit.sync.engine import SyncEngine
+from fieldvisit.sync.credentials import token_store
+from fieldvisit.sync.engine import SyncEngine, SyncReport
+from fieldvisit.sync.local import read_sync_state
 from fieldvisit.sync.session import login
+from fieldvisit.sync.wire import API_PREFIX
 
 PASSWORD = "mot-de-passe-solide"
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 STAMP = datetime(2026, 1, 1, tzinfo=UTC)
+SECTION = "Sync (server on loopback)"
+SERVERS = ("postgresql", "sqlite")
+TINY = {
+    "records": 100,
+    "photos": 2,
+    "photo_mb": 0.2,
+    "rounds": 1,
+    "noop_records": [50],
+    "noop_rounds": 3,
+    "noop_servers": ["sqlite"],  # PostgreSQL's server_database is the rounds' above
+}
 
 
 def build(svc: Services, n_records: int) -> int:
@@ -117,7 +146,7 @@ def build(svc: Services, n_records: int) -> int:
 
 
 def add_photos(svc: Services, count: int, size: int) -> int:
-    files = AttachmentFiles(svc.data_dir.attachments)
+    files = svc.store.files  # encrypted with the data dir's key, as the app keeps them
     with svc.store.reading() as session:
         visit_id = session.scalars(Visit.__table__.select().with_only_columns(Visit.id)).first()
     rows = []
@@ -229,12 +258,42 @@ def running_server(db_url: str, files: Path) -> Iterator[tuple[str, int]]:
 
 
 def laptop(root: Path, url: str) -> Services:
+    """A new data dir logged in to the server (its key in the test file keyring)."""
     svc = Services.open(DataDir(root))
     login(svc, url, "bench", PASSWORD)
     return svc
 
 
-def timed(engine: SyncEngine) -> tuple[float, object]:
+def _token(svc: Services, url: str) -> str:
+    """The device token login kept (sealed with the data dir's keys)."""
+    token = token_store(svc.data_dir.root, svc.store.keys).get(url, "bench")
+    if token is None:
+        raise SystemExit(f"no token kept for bench@{url} after login")
+    return token
+
+
+@contextmanager
+def server_database(kind: str, base_url: str, tmp: Path) -> Iterator[str]:
+    """A fresh, migrated server database with the user `bench`: a PostgreSQL schema or
+    a SQLite file; yields its URL."""
+    with (
+        postgres_schema(base_url)
+        if kind == "postgresql"
+        else _sqlite_file(tmp / f"server-{new_id()}.sqlite3")
+    ) as db_url:
+        db = Database(make_server_engine(db_url))
+        migrate(db.engine)
+        add_user(db, fast_passwords(), "bench", PASSWORD, "agent", ("15",))
+        db.close()
+        yield db_url
+
+
+@contextmanager
+def _sqlite_file(path: Path) -> Iterator[str]:
+    yield f"sqlite:///{path}"
+
+
+def timed(engine: SyncEngine) -> tuple[float, SyncReport]:
     start = time.perf_counter()
     report = engine.run()
     return time.perf_counter() - start, report
@@ -251,60 +310,119 @@ class Round:
     upload_mb: float
     upload: float
     second_pull: float
-    noop: float
 
 
 def measure(base_url: str, n_records: int, photos: int, photo_mb: float) -> Round:
     """One full measurement on a fresh schema."""
-    with postgres_schema(base_url) as db_url:
-        db = Database(make_server_engine(db_url))
-        migrate(db.engine)
-        add_user(db, fast_passwords(), "bench", PASSWORD, "agent", ("15",))
-        db.close()
-        tmp = Path(tempfile.mkdtemp(prefix="fv-bench-"))
-        try:
-            with running_server(db_url, tmp / "server-files") as (url, pid):
-                first = laptop(tmp / "first", url)
-                made = build(first, n_records)
-                client = SyncClient(url, _token(first, url))
-                server_cpu, laptop_cpu = cpu_seconds(pid), time.process_time()
-                first_sync, report = timed(SyncEngine(first, client))
-                laptop_cpu = time.process_time() - laptop_cpu
-                server_cpu = cpu_seconds(pid) - server_cpu
-                assert report.pushed == made, report  # type: ignore[attr-defined]
-                rows = written_rows(db_url)
-                assert len(rows) == made, len(rows)
+    tmp = Path(tempfile.mkdtemp(prefix="fv-bench-"))
+    try:
+        with (
+            server_database("postgresql", base_url, tmp) as db_url,
+            running_server(db_url, tmp / "server-files") as (url, pid),
+        ):
+            first = laptop(tmp / "first", url)
+            made = build(first, n_records)
+            client = SyncClient(url, _token(first, url))
+            server_cpu, laptop_cpu = cpu_seconds(pid), time.process_time()
+            first_sync, report = timed(SyncEngine(first, client))
+            laptop_cpu = time.process_time() - laptop_cpu
+            server_cpu = cpu_seconds(pid) - server_cpu
+            if report.pushed != made:
+                raise SystemExit(f"first sync pushed {report.pushed} of {made} records")
+            rows = written_rows(db_url)
+            if len(rows) != made:
+                raise SystemExit(f"the server holds {len(rows)} records, not {made}")
 
-                total = add_photos(first, photos, int(photo_mb * 2**20))
-                start = time.perf_counter()
-                SyncEngine(first, client).upload_attachments(_report())
-                upload = time.perf_counter() - start
-                SyncEngine(first, client).run()  # push the photo records too
+            total = add_photos(first, photos, int(photo_mb * 2**20))
+            start = time.perf_counter()
+            SyncEngine(first, client).upload_attachments(SyncReport())
+            upload = time.perf_counter() - start
+            SyncEngine(first, client).run()  # push the photo records too
 
-                second = laptop(tmp / "second", url)
-                second_client = SyncClient(url, _token(second, url))
-                second_pull, report2 = timed(SyncEngine(second, second_client))
-                assert report2.pulled == made + photos, report2  # type: ignore[attr-defined]
-                client.close()
-                second_client.close()
-            noop = noop_rounds(db_url, tmp, second)
+            second = laptop(tmp / "second", url)
+            second_client = SyncClient(url, _token(second, url))
+            second_pull, report2 = timed(SyncEngine(second, second_client))
+            if report2.pulled != made + photos:
+                raise SystemExit(f"second laptop pulled {report2.pulled}, not {made + photos}")
+            client.close()
+            second_client.close()
             first.close()
             second.close()
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     floor, copy_floor = bare_inserts(base_url, rows)
     return Round(
         made, floor, copy_floor, first_sync, laptop_cpu, server_cpu, total / 2**20, upload,
-        second_pull, noop,
+        second_pull,
     )  # fmt: skip
 
 
-def report_text(rounds: list[Round], photos: int, photo_mb: float) -> str:
+# -- the no-op round as the laptop's records grow ----------------------------------------
+
+
+@dataclass
+class Noop:
+    server: str  # postgresql or sqlite
+    records: int
+    rounds: list[float]  # seconds per no-op SyncEngine.run()
+    floors: list[float]  # seconds per bare pull request, interleaved with the rounds
+
+
+def bare_pull(client: SyncClient, cursor: int, limit: int) -> None:
+    """The floor of a no-op round: the pull request itself (same connection pool and
+    token), its answer read; nothing parsed into models, nothing local."""
+    response = client.http.get(
+        f"{client.server_url}{API_PREFIX}/changes",
+        params={"after": cursor, "limit": limit},
+        headers={"Authorization": f"Bearer {client.token}"},
+    )
+    if response.status_code != 200 or not response.content:
+        raise SystemExit(f"bare pull request: HTTP {response.status_code}")
+
+
+def noop_rounds(kind: str, base_url: str, n_records: int, rounds: int) -> Noop:
+    """A laptop holding n_records, all synced: no-op rounds against their floor."""
+    tmp = Path(tempfile.mkdtemp(prefix="fv-bench-noop-"))
+    try:
+        with (
+            server_database(kind, base_url, tmp) as db_url,
+            running_server(db_url, tmp / "server-files") as (url, _pid),
+        ):
+            svc = laptop(tmp / "laptop", url)
+            made = build(svc, n_records)
+            client = SyncClient(url, _token(svc, url))
+            engine = SyncEngine(svc, client)
+            first = engine.run()
+            if first.pushed != made:
+                raise SystemExit(f"{kind}: first sync pushed {first.pushed} of {made}")
+            engine.run()  # warm: connection open, forms digest saved
+            with svc.store.reading() as session:
+                cursor = read_sync_state(session).cursor
+            times, floors = [], []
+            for _ in range(rounds):
+                start = time.perf_counter()
+                report = engine.run()
+                times.append(time.perf_counter() - start)
+                if report.pushed or report.pulled or report.uploaded_files:
+                    raise SystemExit(f"{kind}: a no-op round exchanged something: {report}")
+                start = time.perf_counter()
+                bare_pull(client, cursor, engine.page_size)
+                floors.append(time.perf_counter() - start)
+            client.close()
+            svc.close()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return Noop(kind, made, times, floors)
+
+
+# -- the section ------------------------------------------------------------------------
+
+
+def report_text(
+    rounds: list[Round], noops: list[Noop], photos: int, photo_mb: float, load: Load
+) -> str:
     def med(values: list[float]) -> float:
         return statistics.median(values)
-
-    def spread(values: list[float], fmt: str) -> str:
-        return f"{format(med(values), fmt)} ({format(min(values), fmt)}–{format(max(values), fmt)})"
 
     def met(ok: bool) -> str:
         return "met" if ok else "**not met**"
@@ -318,39 +436,42 @@ def report_text(rounds: list[Round], photos: int, photo_mb: float) -> str:
     ratio = [r.first_sync / r.floor for r in rounds]
     rate = [r.upload_mb / r.upload for r in rounds]
     pull = [r.second_pull for r in rounds]
-    noop = [r.noop * 1000 for r in rounds]
-    load = os.getloadavg()[0]
-    return (
-        f"{machine_line()} Load average {load:.1f} at the end of the run (the machine is "
-        "shared with other work).\n\n"
-        f"PostgreSQL 15 on 127.0.0.1, `fieldvisit-server run` (uvicorn, one process); laptops "
-        f"in the benchmark's process. {made} records (visits, 8 answers each, a "
-        f"recommendation each). `python benchmarks/bench_sync.py`: {len(rounds)} rounds, "
-        "each on a fresh schema; median (min–max).\n\n"
-        "| measure | result | target | |\n|---|---:|---|---|\n"
-        f"| first sync of {made} records (push, batches of 1000) | {spread(first, '.2f')} s "
-        f"| < 2 s | {met(med(first) < 2)} |\n"
+    lines = [
+        f"{machine_line()} During the run: {load.text()}.",
+        "",
+        "PostgreSQL 15 on 127.0.0.1, `fieldvisit-server run` (uvicorn, one process); laptops "
+        f"in the benchmark's process. {made:,} records (visits, 8 answers each, a "
+        f"recommendation each). `python benchmarks/bench_sync.py`: {len(rounds)} round(s), "
+        "each on a fresh schema; median (min–max).",
+        "",
+        "| measure | result | target | |",
+        "|---|---:|---|---|",
+        f"| first sync of {made:,} records (push, batches of 1000) "
+        f"| {median_range(first, '.2f')} s | < 2 s | {met(med(first) < 2)} |",
         f"| CPU time of that first sync: laptop process / server process "
-        f"| {spread(laptop_cpu, '.2f')} s / {spread(server_cpu, '.2f')} s | — | |\n"
-        f"| bare `executemany` of the same {made} rows into the server table "
-        f"| {spread(floor, '.2f')} s | — | |\n"
-        f"| bare `COPY` of the same {made} rows | {spread(copy_floor, '.0f')} ms | — | |\n"
-        f"| first sync ÷ bare executemany | {spread(ratio, '.1f')}× | ≤ 15× "
-        f"| {met(med(ratio) <= 15)} |\n"
-        f"| upload of {photos} photos of {photo_mb:g} MB ({rounds[0].upload_mb:.0f} MB) "
-        f"| {spread(rate, '.0f')} MB/s | ≥ 100 MB/s | {met(med(rate) >= 100)} |\n"
-        f"| second laptop pulling the {made + photos} records | {spread(pull, '.2f')} s "
-        f"| < 2 s | {met(med(pull) < 2)} |\n"
-        f"| no-op sync round, server in-process (median of 30) | {spread(noop, '.1f')} ms "
-        f"| < 50 ms | {met(med(noop) < 50)} |\n\n"
+        f"| {median_range(laptop_cpu, '.2f')} s / {median_range(server_cpu, '.2f')} s | — | |",
+        f"| floor: bare `executemany` of the same {made:,} rows into the server table "
+        f"| {median_range(floor, '.2f')} s | — | |",
+        f"| floor: bare `COPY` of the same {made:,} rows "
+        f"| {median_range(copy_floor, '.0f')} ms | — | |",
+        f"| first sync ÷ bare executemany | {median_range(ratio, '.1f')}× | ≤ 15× "
+        f"| {met(med(ratio) <= 15)} |",
+        f"| upload of {photos} photos of {photo_mb:g} MB ({rounds[0].upload_mb:,.0f} MB) "
+        f"| {median_range(rate, '.0f')} MB/s | ≥ 100 MB/s | {met(med(rate) >= 100)} |",
+        f"| second laptop pulling the {made + photos:,} records "
+        f"| {median_range(pull, '.2f')} s | < 2 s | {met(med(pull) < 2)} |",
+        "",
+    ]
+    if noops:
+        lines += noop_table(noops)
+    lines.append(
         "Where the time goes. First sync: the server parses and checks each batch "
         "(pydantic, field kinds, territories, references: it loads the batch's records "
         "and the parents they refer to), writes the new records with COPY (multi-row "
-        "INSERTs on SQLite) and commits; about 0.5 s of CPU for 10,000 records, a third "
-        "of it in loading. The laptop groups children by visit (a batch of 1,000 "
-        "answers refers to 125 visits, not 1,000), reads the next batch while one is on "
-        "the wire and records each answer while the next is on the wire, so most of its "
-        "own work (reading the pending rows, acknowledging them in bulk through the "
+        "INSERTs on SQLite) and commits. The laptop groups children by visit (a batch of "
+        "1,000 answers refers to 125 visits, not 1,000), reads the next batch while one "
+        "is on the wire and records each answer while the next is on the wire, so most of "
+        "its own work (reading the pending rows, acknowledging them in bulk through the "
         "driver, one fsync per batch) hides behind the server's. Pushes are serialised "
         "on purpose (the sequence lock, see ARCHITECTURE.md), so the server side cannot "
         "be spread over cores. The floor is what that sync wrote: the same rows, read "
@@ -358,73 +479,93 @@ def report_text(rounds: list[Round], photos: int, photo_mb: float) -> str:
         "alone (prepared statements, pipeline), index upkeep included. Upload: six files "
         "at a time; each is one request, appended, fsynced and hashed on the server. "
         "Pull: pages of 1,000 records, applied in one local transaction through the "
-        "driver. No-op round: one request (the forms list is fetched only when the "
-        "pull's forms digest changes) and one local write (the last-sync time). Wall "
-        "times follow the machine's load (this one is shared with other work: see the "
-        "load average above); the CPU times and the floor, measured in the same round, "
-        "are the steadier yardsticks.\n"
+        "driver. No-op round: one pull request (the forms list is fetched only when the "
+        "pull's forms digest changes), the local look for pending records, and one local "
+        "write (the last-sync time). Wall times follow the machine's load (see the load "
+        "average above); the CPU times and the floors, measured in the same run, are the "
+        "steadier yardsticks."
     )
+    return "\n".join(lines) + "\n"
 
 
-def _report():  # type: ignore[no-untyped-def]
-    from fieldvisit.sync.engine import SyncReport
-
-    return SyncReport()
-
-
-def _token(svc: Services, url: str) -> str:
-    from fieldvisit.sync.credentials import token_store
-
-    token = token_store(svc.data_dir.root).get(url, "bench")
-    assert token is not None
-    return token
-
-
-def noop_rounds(db_url: str, tmp: Path, svc: Services) -> float:
-    """A sync round with nothing to do, against the same server in-process."""
-    from fastapi.testclient import TestClient
-
-    from fieldvisit.server.app import create_app
-
-    app = create_app(db_url, tmp / "server-files")
-    http = TestClient(app)
-    from fieldvisit.sync.credentials import token_store
-    from fieldvisit.sync.local import sync_state
-
-    with svc.store.reading() as session:
-        url = sync_state(session).server_url or ""
-    token = token_store(svc.data_dir.root).get(url, "bench")
-    engine = SyncEngine(svc, SyncClient("http://testserver", token, http=http))
-    engine.run()
-    times = []
-    for _ in range(30):
-        start = time.perf_counter()
-        engine.run()
-        times.append(time.perf_counter() - start)
-    app.state.ctx.db.close()
-    return statistics.median(times)
+def noop_table(noops: list[Noop]) -> list[str]:
+    """The no-op round by server and local record count, against the bare pull."""
+    lines = [
+        "No-op sync round: a laptop whose records are all synced (each size a fresh server "
+        f"database and laptop); {len(noops[0].rounds)} rounds, each followed by its floor, "
+        "the bare pull request with the same client; median (min–max).",
+        "",
+        "| server | local records | no-op round | floor: bare pull request | round ÷ floor "
+        "| goal: ≤ 3× at every size |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for noop in noops:
+        ratio = statistics.median(noop.rounds) / statistics.median(noop.floors)
+        lines.append(
+            f"| {noop.server} | {noop.records:,} "
+            f"| {median_range([t * 1000 for t in noop.rounds])} ms "
+            f"| {median_range([t * 1000 for t in noop.floors])} ms | {ratio:.1f}× "
+            f"| {'met' if ratio <= 3 else '**not met**'} |"
+        )
+    lines.append("")
+    growths = []
+    for server in dict.fromkeys(noop.server for noop in noops):
+        mine = [noop for noop in noops if noop.server == server]
+        if len(mine) > 1:
+            small, large = mine[0], mine[-1]
+            growth = statistics.median(large.rounds) / statistics.median(small.rounds)
+            growths.append(
+                f"On {server}, the round at {large.records:,} records takes {growth:.1f}× its "
+                f"time at {small.records:,} (the goal: flat in the record count)."
+            )
+    return [*lines, *([" ".join(growths), ""] if growths else [])]
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def build_parser() -> argparse.ArgumentParser:
+    parser = bench_parser(__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=10_000)
     parser.add_argument("--photos", type=int, default=200)
     parser.add_argument("--photo-mb", type=float, default=3.0)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--no-write", action="store_true", help="print, do not update the doc")
-    args = parser.parse_args()
-    os.environ["FIELDVISIT_CREDENTIALS"] = "file"
-    base = (
-        os.environ.get(ENV_TEST_PG_URL)
-        or subprocess.run(
-            ["bash", str(ROOT / ".ci" / "postgres.sh")], capture_output=True, text=True, check=True
-        ).stdout.strip()
-    )
-    rounds = [measure(base, args.records, args.photos, args.photo_mb) for _ in range(args.rounds)]
-    body = report_text(rounds, args.photos, args.photo_mb)
+    parser.add_argument(
+        "--noop-records", type=sizes, default=[1_000, 10_000, 50_000], metavar="N,N,…",
+        help="local record counts of the no-op round table",
+    )  # fmt: skip
+    parser.add_argument("--noop-rounds", type=int, default=30)
+    parser.add_argument(
+        "--noop-servers", type=lambda text: text.split(","), default=list(SERVERS),
+        metavar="postgresql,sqlite",
+    )  # fmt: skip
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(build_parser(), TINY, argv)
+    if unknown := set(args.noop_servers) - set(SERVERS):
+        print(f"bench_sync.py : serveur inconnu : {', '.join(sorted(unknown))}", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="fv-bench-keys-") as keys:
+        os.environ.update(use_file_keyring(Path(keys) / "keyring.json"))
+        os.environ["FIELDVISIT_CREDENTIALS"] = "file"  # tokens sealed in the data dir
+        base = (
+            os.environ.get(ENV_TEST_PG_URL)
+            or subprocess.run(
+                ["bash", str(ROOT / ".ci" / "postgres.sh")],
+                capture_output=True, text=True, check=True,
+            ).stdout.strip()
+        )  # fmt: skip
+        load = Load()
+        rounds = [
+            measure(base, args.records, args.photos, args.photo_mb) for _ in range(args.rounds)
+        ]
+        noops = [
+            noop_rounds(kind, base, n, args.noop_rounds)
+            for kind in args.noop_servers
+            for n in args.noop_records
+        ]
+        body = report_text(rounds, noops, args.photos, args.photo_mb, load)
     print(body)
-    if not args.no_write:
-        write_section("Sync (PostgreSQL on loopback)", body)
+    write_section(SECTION, body, args)
     return 0
 
 
