@@ -12,7 +12,8 @@ backend, so none is found), holding `--visits` synced visits (bench_open_data_di
 (bench_report's `build_visit`), logged in and synced once: `fieldvisit sync` then has
 nothing to do.
 
-Timed, each pair in turn (A B A B …, one warm-up pair first, then `--runs` pairs):
+Timed, each pair in turn (A B A B …, one warm-up pair first, then `--runs` pairs); the
+floors are benchmarks/cli_floor.py's:
 
 | command (A) | floor (B) |
 |---|---|
@@ -43,6 +44,7 @@ import argparse
 import json
 import os
 import shlex
+import signal
 import socket
 import statistics
 import subprocess
@@ -57,6 +59,7 @@ from pathlib import Path
 from perf_report import Load, bench_parser, machine_line, median_range, parse_args, write_section
 
 HERE = Path(__file__).resolve().parent
+FLOOR = HERE / "cli_floor.py"
 BIN = Path(sys.executable).parent
 SECTION = "Command line (whole processes)"
 PASSPHRASE = "phrase de passe du banc d'essai"
@@ -70,57 +73,6 @@ TINY = {
     "photo_size": (640, 480),
     "unlock_runs": 1,
 }
-
-# --- floors: what any program doing the same job pays -----------------------------------
-
-FLOOR_LIST = """
-import sys
-import sqlcipher3.dbapi2 as sqlcipher
-conn = sqlcipher.connect(sys.argv[1])
-conn.execute(f"PRAGMA key = \\"x'{sys.argv[2]}'\\"")
-conn.execute("PRAGMA cipher_hmac_algorithm = HMAC_SHA256")
-counts = dict(conn.execute(
-    "SELECT visit_id, count(*) FROM answers WHERE deleted_at IS NULL AND value IS NOT NULL "
-    "GROUP BY visit_id"
-))
-rows = conn.execute(
-    "SELECT id, visit_date, commune_name, departement, visit_type, status FROM visits "
-    "WHERE deleted_at IS NULL ORDER BY visit_date DESC, id DESC"
-)
-out = sys.stdout
-for vid, day, name, dep, kind, status in rows:
-    out.write(f"{vid}\\t{day}\\t{name} ({dep})\\t{kind}\\t{status}\\t{counts.get(vid, 0)}\\n")
-"""
-
-FLOOR_SYNC = """
-import json, sys, urllib.request
-from datetime import datetime, timezone
-import sqlcipher3.dbapi2 as sqlcipher
-url, token, cursor, path, key = sys.argv[1:6]
-request = urllib.request.Request(
-    f"{url}/api/v1/changes?after={cursor}&limit=1000",
-    headers={"Authorization": f"Bearer {token}"},
-)
-with urllib.request.urlopen(request) as response:
-    page = json.loads(response.read())
-assert not page["records"], page
-conn = sqlcipher.connect(path)
-conn.execute(f"PRAGMA key = \\"x'{key}'\\"")
-conn.execute("PRAGMA cipher_hmac_algorithm = HMAC_SHA256")
-conn.execute("UPDATE sync_state SET last_sync_at = ?", (datetime.now(timezone.utc).isoformat(),))
-conn.commit()
-conn.close()
-"""
-
-FLOOR_PDF = """
-import sys
-from reportlab.pdfgen.canvas import Canvas
-canvas = Canvas(sys.argv[1])
-canvas.setFont("Helvetica", 14)
-canvas.drawString(72, 760, "Rapport de visite")
-canvas.showPage()
-canvas.save()
-"""
 
 # --- set-up, in a child process (it imports fieldvisit) ----------------------------------
 
@@ -249,23 +201,23 @@ def pairs_for(data_dir: Path, url: str, facts: dict[str, object], output: Path) 
     app = [str(BIN / "fieldvisit"), "--data-dir", str(data_dir)]
     database = str(data_dir / "fieldvisit.sqlite3")
     python = sys.executable
+    floor = [python, str(FLOOR)]
     key = str(facts["key"])
     return [
         Pair(
             "visits list", "`fieldvisit visits list`", "sqlcipher3 read + print",
-            [*app, "visits", "list"], [python, "-c", FLOOR_LIST, database, key], "list",
+            [*app, "visits", "list"], [*floor, "list", database, key], "list",
         ),
         Pair(
             "sync", "`fieldvisit sync`, nothing to do", "urllib pull + commit",
             [*app, "sync"],
-            [python, "-c", FLOOR_SYNC, url, str(facts["token"]), str(facts["cursor"]),
-             database, key],
+            [*floor, "sync", url, str(facts["token"]), str(facts["cursor"]), database, key],
             "noop",
         ),
         Pair(
             "report", "`fieldvisit report ID -o FILE`", "reportlab 1-page PDF",
             [*app, "report", str(facts["visit"]), "-o", str(output)],
-            [python, "-c", FLOOR_PDF, str(output.with_suffix(".floor.pdf"))], "pdf",
+            [*floor, "pdf", str(output.with_suffix(".floor.pdf"))], "pdf",
         ),
         Pair(
             "--version", "`fieldvisit --version`", "`python -c pass`",
@@ -460,6 +412,8 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["--prepare"]:
         return prepare(argv[1:])
     args = parse_args(build_parser(), TINY, argv)
+    # Stopped by a signal, the server is stopped too (the `with` blocks unwind).
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))
     if args.keep is not None:
         args.keep.mkdir(parents=True, exist_ok=True)
         with set_up(args.keep.resolve(), args) as (pairs, _f, env, _o):

@@ -84,6 +84,15 @@ def test_a_tiny_run_never_writes_the_documented_figures(
     assert perf_report.section_path(printed) is None
 
 
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda path: path.stem)
+def test_every_benchmark_has_its_section_in_the_doc(script: Path, perf_report: ModuleType) -> None:
+    """The section a benchmark writes is a heading of docs/PERFORMANCE.md: a renamed
+    section would otherwise be appended and the old one left behind."""
+    module = benchmark(script.stem)
+    headings = perf_report.PERFORMANCE_MD.read_text(encoding="utf-8").splitlines()
+    assert f"## {module.SECTION}" in headings
+
+
 def test_the_tiny_mode_can_come_from_the_environment(
     perf_report: ModuleType, monkeypatch: pytest.MonkeyPatch
 ) -> None:
