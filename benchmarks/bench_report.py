@@ -47,6 +47,7 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from perf_report import (
     Load,
@@ -363,40 +364,41 @@ print(json.dumps(result))
 """
 
 
-def child_json(command: list[str]) -> dict[str, object]:
+def child_json(command: list[str]) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as out:
         done = subprocess.run([*command, out], capture_output=True, text=True, check=False)
     if done.returncode != 0:
         sys.stderr.write(done.stderr)
         raise SystemExit(f"{command[1]}: exit code {done.returncode}")
-    return json.loads(done.stdout.splitlines()[-1])  # type: ignore[no-any-return]
+    result: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
+    return result
 
 
-def measure(data_root: Path, visit_id: str, runs: int) -> dict[str, object]:
+def measure(data_root: Path, visit_id: str, runs: int) -> dict[str, Any]:
     """The cold child (it leaves every rendition cached), then the report's own."""
     cold = child_json([sys.executable, "-c", CHILD, "cold", str(data_root), visit_id, str(runs)])
     warm = child_json([sys.executable, "-c", CHILD, "report", str(data_root), visit_id, str(runs)])
     return {**cold, **warm}
 
 
-def measure_floor(data_root: Path, visit_id: str, runs: int) -> dict[str, object]:
+def measure_floor(data_root: Path, visit_id: str, runs: int) -> dict[str, Any]:
     return child_json([sys.executable, str(FLOOR), str(data_root), visit_id, str(runs)])
 
 
 # -- the section ------------------------------------------------------------------------
 
 
-def ms(result: dict[str, object], key: str) -> str:
-    return f"{float(result[key]) * 1000:.0f}"  # type: ignore[arg-type]
+def ms(result: dict[str, Any], key: str) -> str:
+    return f"{float(result[key]) * 1000:.0f}"
 
 
-def med(result: dict[str, object], key: str) -> float:
-    return statistics.median(result[key])  # type: ignore[arg-type]
+def med(result: dict[str, Any], key: str) -> float:
+    return statistics.median(result[key])
 
 
 def report_text(
-    results: dict[int, dict[str, object]],
-    floors: dict[int, dict[str, object]],
+    results: dict[int, dict[str, Any]],
+    floors: dict[int, dict[str, Any]],
     runs: int,
     build_s: float,
     photo_mb: float,
@@ -408,30 +410,30 @@ def report_text(
         f = floors[count]
         label = f"{count} photo{'s' if count > 1 else ''}"
         cpu_ratio = med(r, "warm_cpu") / med(f, "cpu")
-        rss_ratio = float(r["warm_peak_mb"]) / float(f["peak_mb"])  # type: ignore[arg-type]
+        rss_ratio = float(r["warm_peak_mb"]) / float(f["peak_mb"])
         met = cpu_ratio <= FLOOR_GOAL and rss_ratio <= FLOOR_GOAL
         target = TARGETS.get(count)
         wall = med(r, "warm")
         against.append(
-            f"| {label} | {r['pages']} | {float(r['pdf_bytes']) / 1e6:.1f} MB "  # type: ignore[arg-type]
-            f"| **{median_range(r['warm'], '.2f')} s**"  # type: ignore[arg-type]
+            f"| {label} | {r['pages']} | {float(r['pdf_bytes']) / 1e6:.1f} MB "
+            f"| **{median_range(r['warm'], '.2f')} s**"
             + (f" (< {target} s: {'met' if wall < target else '**not met**'})" if target else "")
-            + f" | {median_range(r['warm_cpu'], '.2f')} s "  # type: ignore[arg-type]
-            f"| {median_range(f['cpu'], '.2f')} s, wall {med(f, 'wall'):.2f} s "  # type: ignore[arg-type]
-            f"| {cpu_ratio:.2f}× | {float(r['warm_peak_mb']):.0f} MB "  # type: ignore[arg-type]
-            f"(base {float(r['warm_base_mb']):.0f}) "  # type: ignore[arg-type]
-            f"| {float(f['peak_mb']):.0f} MB (base {float(f['base_mb']):.0f}) "  # type: ignore[arg-type]
+            + f" | {median_range(r['warm_cpu'], '.2f')} s "
+            f"| {median_range(f['cpu'], '.2f')} s, wall {med(f, 'wall'):.2f} s "
+            f"| {cpu_ratio:.2f}× | {float(r['warm_peak_mb']):.0f} MB "
+            f"(base {float(r['warm_base_mb']):.0f}) "
+            f"| {float(f['peak_mb']):.0f} MB (base {float(f['base_mb']):.0f}) "
             f"| {rss_ratio:.2f}× "
             f"| {'met' if met else '**not met**'} |"
         )
         photo = r["per_photo"]
         others.append(
-            f"| {label} | {median_range([t * 1000 for t in photo], '.0f')} ms, "  # type: ignore[union-attr]
-            f"{sum(photo):.1f} s for the {len(photo)} "  # type: ignore[arg-type]
-            f"| {median_range(r['cold'], '.2f')} s, CPU {med(r, 'cold_cpu'):.2f} s "  # type: ignore[arg-type]
-            f"| {float(r['first']):.2f} s "  # type: ignore[arg-type]
-            f"| {float(r['cold_peak_mb']):.0f} MB (base {float(r['base_mb']):.0f}) "  # type: ignore[arg-type]
-            f"| {float(r['warm_py_peak_mb']):.0f} / {float(r['cold_py_peak_mb']):.0f} MB "  # type: ignore[arg-type]
+            f"| {label} | {median_range([t * 1000 for t in photo], '.0f')} ms, "
+            f"{sum(photo):.1f} s for the {len(photo)} "
+            f"| {median_range(r['cold'], '.2f')} s, CPU {med(r, 'cold_cpu'):.2f} s "
+            f"| {float(r['first']):.2f} s "
+            f"| {float(r['cold_peak_mb']):.0f} MB (base {float(r['base_mb']):.0f}) "
+            f"| {float(r['warm_py_peak_mb']):.0f} / {float(r['cold_py_peak_mb']):.0f} MB "
             f"| model {ms(r, 'warm_model')} ms + render {ms(r, 'warm_render')} ms |"
         )
     first = next(iter(results.values()))

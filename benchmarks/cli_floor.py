@@ -14,6 +14,7 @@ committed. `pdf`: reportlab, a one-page PDF. Each imports only what its job need
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import Any
 
 
@@ -78,7 +79,11 @@ def one_page_pdf(output: str) -> int:
 
 
 def main(argv: list[str]) -> int:
-    jobs = {"list": (read_and_print, 2), "sync": (pull_and_commit, 5), "pdf": (one_page_pdf, 1)}
+    jobs: dict[str, tuple[Callable[..., int], int]] = {
+        "list": (read_and_print, 2),
+        "sync": (pull_and_commit, 5),
+        "pdf": (one_page_pdf, 1),
+    }
     if len(argv) < 2 or argv[1] not in jobs or len(argv) - 2 != jobs[argv[1]][1]:
         print(__doc__, file=sys.stderr)
         return 2
