@@ -17,6 +17,7 @@ from fieldvisit.server.testing import (
     answer_fields,
     attachment_fields,
     change,
+    natural,
     push_body,
     visit_fields,
 )
@@ -24,6 +25,7 @@ from fieldvisit.server.testing import (
 Login = Callable[..., dict[str, str]]
 PHOTO = {dep: f"photo du {dep}".encode() for dep in ("15", "43")}
 SHA = {dep: hashlib.sha256(data).hexdigest() for dep, data in PHOTO.items()}
+ANSWER = {dep: natural("answers", answer_fields(f"v{dep}")) for dep in ("15", "43")}
 TERRITORIES = {
     "agent15": {"15"},
     "agent43": {"43"},
@@ -69,7 +71,7 @@ def seeded(client: TestClient, login_as: Login) -> TestClient:
         body = push_body(
             "dev-admin",
             change("visits", f"v{dep}", visit_fields(dep, commune)),
-            change("answers", f"a{dep}", answer_fields(f"v{dep}")),
+            change("answers", ANSWER[dep], answer_fields(f"v{dep}")),
             change("attachments", f"p{dep}", attachment_fields(f"v{dep}", SHA[dep], len(data))),
         )
         results = client.post("/api/v1/push", headers=admin, json=body).json()["results"]
@@ -108,7 +110,7 @@ def test_every_endpoint_for_every_role_and_territory(
         expect(200, "GET", f"/api/v1/attachments/{SHA[dep]}")
         readable = dep in mine
         expect(200 if readable else 404, "GET", f"/api/v1/attachments/{SHA[dep]}/content")
-        for table, record in (("visits", f"v{dep}"), ("answers", f"a{dep}")):
+        for table, record in (("visits", f"v{dep}"), ("answers", ANSWER[dep])):
             expect(200 if readable else 404, "GET", f"/api/v1/records/{table}/{record}/history")
     expect(404, "GET", "/api/v1/records/answers/absent/history")
     own = b"une photo de plus"
@@ -125,16 +127,16 @@ def test_every_endpoint_for_every_role_and_territory(
     # Reading: exactly the records of the user's territories.
     records = client.get("/api/v1/changes", headers=h).json()["records"]
     seen = {r["id"] for r in records}
-    expected = {f"{kind}{dep}" for dep in mine for kind in ("v", "a", "p")}
+    expected = {record for dep in mine for record in (f"v{dep}", ANSWER[dep], f"p{dep}")}
     assert seen == expected, user
 
     # Writing: an update of each territory's answer, a new visit in each territory.
     device = f"dev-{user}"
     for dep, commune in (("15", "15187"), ("43", "43157")):
         allowed = dep in mine
-        update = change("answers", f"a{dep}", answer_fields(f"v{dep}", value=user), base=1)
+        update = change("answers", ANSWER[dep], answer_fields(f"v{dep}", value=user), base=1)
         fresh = change("visits", f"new-{user}-{dep}", visit_fields(dep, commune))
-        stale = change("answers", f"a{dep}", answer_fields(f"v{dep}", value="x"), base=0)
+        stale = change("answers", ANSWER[dep], answer_fields(f"v{dep}", value="x"), base=0)
         body = push_body(device, update, fresh, stale)
         results = client.post("/api/v1/push", headers=h, json=body).json()["results"]
         statuses = [r["status"] for r in results]
@@ -146,7 +148,7 @@ def test_every_endpoint_for_every_role_and_territory(
             assert all(r["current"] is None for r in results)  # nothing leaks
     # History: the version each accepted update replaced, only where the user may read.
     for dep in ("15", "43"):
-        answer = client.get(f"/api/v1/records/answers/a{dep}/history", headers=h)
+        answer = client.get(f"/api/v1/records/answers/{ANSWER[dep]}/history", headers=h)
         if dep in mine:
             versions = answer.json()["versions"]
             replaced = [

@@ -51,12 +51,34 @@ def test_malformed_push_is_a_422_with_a_message(
     assert "Requête invalide" in _clear(answer, 422)["detail"]
 
 
-def test_too_many_changes_or_too_big_a_record_is_refused(client: TestClient, h: dict) -> None:
+def test_too_many_changes_are_refused(client: TestClient, h: dict) -> None:
     many = [change("visits", f"v{i}", visit_fields()) for i in range(MAX_BATCH_CHANGES + 1)]
     _clear(client.post("/api/v1/push", headers=h, json=push_body("dev-agent15", *many)), 422)
-    huge = change("visits", "v", visit_fields(summary="x" * 300_000))
-    answer = client.post("/api/v1/push", headers=h, json=push_body("dev-agent15", huge))
-    assert "Kio" in _clear(answer, 422)["detail"]
+
+
+def test_a_record_too_big_is_refused_alone_and_the_rest_of_the_batch_applied(
+    client: TestClient, h: dict
+) -> None:
+    """A 300,000-character summary used to make the whole batch invalid (422), round
+    after round: the visits sent with it never reached the server."""
+    huge = change("visits", "v-huge", visit_fields(summary="x" * 300_000))
+    body = push_body(
+        "dev-agent15",
+        change("visits", "v-before", visit_fields(summary="avant")),
+        huge,
+        change("visits", "v-after", visit_fields(summary="après")),
+    )
+    answer = client.post("/api/v1/push", headers=h, json=body)
+    assert answer.status_code == 200, answer.text
+    results = answer.json()["results"]
+    assert [(r["id"], r["status"], r["code"]) for r in results] == [
+        ("v-before", "accepted", None),
+        ("v-huge", "rejected", "too_large"),
+        ("v-after", "accepted", None),
+    ]
+    assert "256 Kio" in results[1]["reason"]
+    pulled = client.get("/api/v1/changes", headers=h).json()["records"]
+    assert [r["id"] for r in pulled] == ["v-before", "v-after"]
 
 
 def test_oversized_bodies_are_a_413_declared_or_streamed(client: TestClient, h: dict) -> None:

@@ -62,6 +62,7 @@ from fieldvisit.server.testing import (
     change,
     contact_fields,
     fast_passwords,
+    keyed,
     participant_fields,
     postgres_schema,
     push_body,
@@ -128,8 +129,8 @@ def _seed(client: TestClient, admin: dict[str, str]) -> None:
             "fuzz-admin",
             change("contacts", f"c{dep}", contact_fields(COMMUNES[dep], f"M. {marker}")),
             change("visits", f"v{dep}", visit),
-            change("visit_participants", f"vp{dep}", participant_fields(f"v{dep}", f"c{dep}")),
-            change("answers", f"a{dep}", {**answer_fields(f"v{dep}"), "comment": marker}),
+            keyed("visit_participants", participant_fields(f"v{dep}", f"c{dep}")),
+            keyed("answers", {**answer_fields(f"v{dep}"), "comment": marker}),
             change("interviews", f"i{dep}", interview),
             change("quick_notes", f"n{dep}", note),
             change("attachments", f"p{dep}", photo),
@@ -229,14 +230,12 @@ def _seeded_change(rng: random.Random) -> dict[str, Any]:
     if kind == "edit_visit":
         return change("visits", f"v{dep}", visit_fields(dep, COMMUNES[dep]), base=base)
     if kind == "edit_answer":
-        return change("answers", f"a{dep}", answer_fields(f"v{dep}", value="modifié"), base=base)
+        return keyed("answers", answer_fields(f"v{dep}", value="modifié"), base=base)
     if kind == "new_answer":
-        return change("answers", f"fuzz-a{dep}", answer_fields(f"v{dep}", item_id="autre"))
+        return keyed("answers", answer_fields(f"v{dep}", item_id="autre"))
     if kind == "link_contact":
         other = rng.choice(sorted(MARKERS))
-        return change(
-            "visit_participants", f"fuzz-vp{dep}", participant_fields(f"v{dep}", f"c{other}")
-        )
+        return keyed("visit_participants", participant_fields(f"v{dep}", f"c{other}"))
     return change("attachments", f"fuzz-p{dep}", attachment_fields(f"v{dep}", SHAS[dep], 10))
 
 

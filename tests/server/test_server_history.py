@@ -15,12 +15,15 @@ from fieldvisit.server.testing import (
     answer_fields,
     change,
     contact_fields,
+    keyed,
+    natural,
     participant_fields,
     push_body,
     visit_fields,
 )
 
 Login = Callable[..., dict[str, str]]
+A1 = natural("answers", answer_fields("v1"))
 
 
 def _push(client: TestClient, headers: dict[str, str], device: str, *changes: dict) -> list[Any]:
@@ -39,20 +42,20 @@ def test_each_replaced_version_is_kept_with_who_replaced_it(
     agent = login_as("agent15")
     coord = login_as("coord15")
     visit = change("visits", "v1", visit_fields("15"))
-    assert _push(client, agent, "dev-agent15", visit, change("answers", "a1", answer_fields("v1")))
+    assert _push(client, agent, "dev-agent15", visit, change("answers", A1, answer_fields("v1")))
     assert _push(
-        client, coord, "dev-coord15", change("answers", "a1", answer_fields("v1", value="non"), 1)
+        client, coord, "dev-coord15", change("answers", A1, answer_fields("v1", value="non"), 1)
     ) == [("accepted", 2)]
     # Identical to the stored version: accepted, no new version, nothing to keep.
-    same = change("answers", "a1", answer_fields("v1", value="non"), 2)
+    same = change("answers", A1, answer_fields("v1", value="non"), 2)
     assert _push(client, coord, "dev-coord15", same) == [("accepted", 2)]
     # A stale base: a conflict, nothing replaced.
-    stale = change("answers", "a1", answer_fields("v1", value="na"), 1)
+    stale = change("answers", A1, answer_fields("v1", value="na"), 1)
     assert _push(client, agent, "dev-agent15", stale) == [("conflict", None)]
-    gone = change("answers", "a1", answer_fields("v1", value="non"), 2, deleted=True)
+    gone = change("answers", A1, answer_fields("v1", value="non"), 2, deleted=True)
     assert _push(client, agent, "dev-agent15", gone) == [("accepted", 3)]
 
-    shown = _history(client, agent, "answers", "a1").json()
+    shown = _history(client, agent, "answers", A1).json()
     assert (shown["current_version"], shown["updated_by_user"]) == (3, "agent15")
     versions = shown["versions"]
     assert [
@@ -66,7 +69,7 @@ def test_each_replaced_version_is_kept_with_who_replaced_it(
     assert versions[0]["replaced_at"] >= versions[1]["replaced_at"]
     # The newest two only, when asked.
     limited = client.get(
-        "/api/v1/records/answers/a1/history", params={"limit": 1}, headers=agent
+        f"/api/v1/records/answers/{A1}/history", params={"limit": 1}, headers=agent
     ).json()
     assert [v["version"] for v in limited["versions"]] == [2]
 
@@ -94,7 +97,7 @@ def test_the_history_is_scoped_like_the_record(client: TestClient, login_as: Log
         login_as("coord43"),
         "dev-coord43",
         change("visits", "v43", visit_fields("43", "43157")),
-        change("visit_participants", "p1", participant_fields("v43", "c1")),
+        keyed("visit_participants", participant_fields("v43", "c1")),
     )
     names = [
         v["fields"]["name"] for v in _history(client, agent43, "contacts", "c1").json()["versions"]

@@ -11,6 +11,8 @@ from fieldvisit.server.testing import (
     answer_fields,
     change,
     contact_fields,
+    keyed,
+    natural,
     participant_fields,
     push_body,
     visit_fields,
@@ -54,13 +56,11 @@ def test_same_natural_key_created_on_two_devices_conflicts_instead_of_duplicatin
 ) -> None:
     h = login_as("agent15")
     _push(client, h, "dev-agent15", change("visits", "v1", visit_fields()))
-    _push(client, h, "dev-agent15", change("answers", "a1", answer_fields("v1", value="oui")))
-    [other] = _push(
-        client, h, "dev-agent15", change("answers", "a1", answer_fields("v1", value="non"))
-    )
+    _push(client, h, "dev-agent15", keyed("answers", answer_fields("v1", value="oui")))
+    [other] = _push(client, h, "dev-agent15", keyed("answers", answer_fields("v1", value="non")))
     assert other["status"] == "conflict"
     page = _pull(client, h)
-    assert [r["id"] for r in page["records"]].count("a1") == 1
+    assert [r["id"] for r in page["records"]].count(natural("answers", answer_fields("v1"))) == 1
 
 
 def test_replayed_batch_gets_the_same_answer_and_changes_nothing(
@@ -134,7 +134,7 @@ def test_invalid_records_are_rejected_one_by_one(client: TestClient, login_as: L
         change("visits", "v1", visit_fields()),
         change("visits", "v2", bad_date),
         change("visits", "v3", {"summary": "x"}),
-        change("answers", "a1", answer_fields("inconnue")),
+        keyed("answers", answer_fields("inconnue")),
     )
     assert [r["status"] for r in results] == ["accepted", "rejected", "rejected", "rejected"]
     assert "visit_date" in results[1]["reason"]
@@ -157,14 +157,13 @@ def test_a_visit_cannot_move_to_another_departement(client: TestClient, login_as
 def test_children_take_the_territory_of_their_visit(client: TestClient, login_as: Login) -> None:
     admin = login_as("admin")
     _push(client, admin, "dev-admin", change("visits", "v43", visit_fields("43", "43157")))
-    _push(client, admin, "dev-admin", change("answers", "a43", answer_fields("v43")))
+    _push(client, admin, "dev-admin", keyed("answers", answer_fields("v43")))
     agent15 = login_as("agent15")
     agent43 = login_as("agent43")
     assert _pull(client, agent15)["records"] == []
-    assert [r["id"] for r in _pull(client, agent43)["records"]] == ["v43", "a43"]
-    [refused] = _push(
-        client, agent15, "dev-agent15", change("answers", "a43", answer_fields("v43"), base=1)
-    )
+    a43 = natural("answers", answer_fields("v43"))
+    assert [r["id"] for r in _pull(client, agent43)["records"]] == ["v43", a43]
+    [refused] = _push(client, agent15, "dev-agent15", keyed("answers", answer_fields("v43"), 1))
     assert refused["status"] == "rejected"
     assert "territoire" in refused["reason"]
 
@@ -182,11 +181,12 @@ def test_a_contact_met_in_another_territory_becomes_visible_there(
         client,
         coord,
         "dev-coord43",
-        change("visit_participants", "p1", participant_fields("v43", "c15")),
+        keyed("visit_participants", participant_fields("v43", "c15")),
     )
     assert linked["status"] == "accepted"
     ids = [r["id"] for r in _pull(client, agent43, after=cursor)["records"]]
-    assert sorted(ids) == ["c15", "p1"]  # the contact comes along with its participant
+    p1 = natural("visit_participants", participant_fields("v43", "c15"))
+    assert sorted(ids) == sorted(["c15", p1])  # the contact comes along with its participant
 
 
 def test_a_contact_from_elsewhere_cannot_be_linked_to_gain_access(
@@ -200,7 +200,7 @@ def test_a_contact_from_elsewhere_cannot_be_linked_to_gain_access(
         client,
         agent43,
         "dev-agent43",
-        change("visit_participants", "p1", participant_fields("v43", "c15")),
+        keyed("visit_participants", participant_fields("v43", "c15")),
     )
     assert refused["status"] == "rejected" and "hors de vos territoires" in refused["reason"]
 

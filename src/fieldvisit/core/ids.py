@@ -1,7 +1,12 @@
-"""Record identifiers: UUIDv7 (RFC 9562), made on the device.
+"""Record identifiers: UUIDv7 (RFC 9562), made on the device, and natural-key ids.
 
 Time-ordered ids sort by creation time, which keeps SQLite's B-trees compact and lets
 two laptops create records offline without ever colliding.
+
+Records that have a natural key (one answer per visit, form and item…) get instead a
+UUIDv5 of that key (`natural_id`): two laptops answering the same item offline write
+the same record. The key of each table is in `sync/wire.py: NATURAL_KEYS`, where the
+server checks that such an id is the one of the record's own key.
 """
 
 from __future__ import annotations
@@ -10,6 +15,9 @@ import os
 import threading
 import time
 import uuid
+
+# A fixed namespace for ids derived from natural keys (see module docstring).
+NATURAL_ID_NAMESPACE = uuid.UUID("0193f1a2-7c4e-7d2a-9b1e-6f7a2c1d5e00")
 
 _lock = threading.Lock()
 _last_ms = 0
@@ -50,3 +58,8 @@ def is_record_id(text: str) -> bool:
         return uuid.UUID(text).version == 7 and len(text) == 36
     except (ValueError, AttributeError, TypeError):
         return False
+
+
+def natural_id(*parts: str) -> str:
+    """A stable id for a record identified by its natural key (UUIDv5)."""
+    return str(uuid.uuid5(NATURAL_ID_NAMESPACE, "\x1f".join(parts)))

@@ -37,6 +37,7 @@ from fieldvisit.server import logs
 from fieldvisit.server.auth import LoginLimiter, Passwords
 from fieldvisit.server.blobs import BlobStore
 from fieldvisit.server.db import Database, make_server_engine, migrate
+from fieldvisit.server.validation import communes
 from fieldvisit.sync.wire import API_PREFIX, MAX_BODY_BYTES, MAX_CHUNK_BYTES, MAX_FORM_BYTES
 
 # Every other request (login, pulls, status queries) carries at most a small JSON body.
@@ -347,6 +348,7 @@ def create_app(
 
     `files_dir` holds attachment bytes; by default a folder next to a SQLite file.
     """
+    communes()  # the reference visits are checked against: a missing file fails here
     engine = make_server_engine(db_url)
     if run_migrations:
         migrate(engine)

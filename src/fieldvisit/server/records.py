@@ -12,7 +12,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from pydantic_core import to_json
@@ -31,20 +31,21 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from fieldvisit.server import natural_keys, validation
 from fieldvisit.server.history import keep_previous_versions, previous_version
 from fieldvisit.server.models import Blob, Counter, Grant, PublishedForm, PushBatchLog, Record
 from fieldvisit.server.scoping import Principal
+from fieldvisit.server.validation import Refusal
 from fieldvisit.sync.wire import (
     DEPARTEMENT_RE,
     REFERENCES,
-    TABLES,
     Change,
     ChangeResult,
     PulledRecord,
     PullPage,
     PushBatch,
     PushResult,
-    check_fields,
+    RejectionCode,
     departement_of_commune,
 )
 
@@ -270,7 +271,8 @@ def push(
 
 def _load(state: _Batch, changes: Iterable[Change]) -> None:
     """The records of the batch and every record they refer to, in one query per table."""
-    wanted: dict[str, set[str]] = {}
+    changes = list(changes)
+    wanted = natural_keys.wanted_ids(changes)  # the ids duplicates would collide with
     for change in changes:
         wanted.setdefault(change.table, set()).add(change.id)
         for name, target in REFERENCES[change.table]:
@@ -295,70 +297,53 @@ def _id_in(session: Session, ids: list[str]) -> ColumnElement[bool]:
     return RECORDS.c.record_id.in_(ids)
 
 
-def _rejected(change: Change, reason: str) -> ChangeResult:
-    return ChangeResult(table=change.table, id=change.id, status="rejected", reason=reason)
-
-
-INT64 = 2**63
-# Fields whose values the wire check accepts but a laptop could not store: integers
-# beyond 64 bits (SQLite) and date-times that leave the calendar once put in UTC.
-_STORABLE: dict[str, tuple[tuple[str, str], ...]] = {
-    table: tuple(
-        (name, base)
-        for name, kind in spec.items()
-        if (base := kind.partition(":")[0].rstrip("?")) in ("int", "datetime")
+def _rejected(change: Change, code: RejectionCode, reason: str) -> ChangeResult:
+    """A refusal; `code` tells the client whether it goes again later (see wire)."""
+    return ChangeResult(
+        table=change.table, id=change.id, status="rejected", reason=reason, code=code
     )
-    for table, spec in TABLES.items()
-}
 
 
-def storable_problem(table: str, fields: dict[str, Any]) -> str | None:
-    """Why a laptop could not store these (already checked) fields, or None.
-
-    Checked by the server because a record it accepts goes to every laptop of the
-    territory: one bad value must not break their pulls.
-    """
-    for name, base in _STORABLE[table]:
-        value = fields.get(name)
-        if base == "int":
-            if isinstance(value, int) and not -INT64 <= value < INT64:
-                return f"champ « {name} » : entier hors limites"
-        elif isinstance(value, str):
-            try:
-                datetime.fromisoformat(value).astimezone(UTC)
-            except (ValueError, OverflowError):
-                return f"champ « {name} » : date hors limites"
-    return None
+def _refused(change: Change, refusal: Refusal) -> ChangeResult:
+    return _rejected(change, refusal.code, refusal.reason)
 
 
 def _apply(state: _Batch, change: Change) -> ChangeResult:
-    problem = check_fields(change.table, change.fields) or storable_problem(
-        change.table, change.fields
-    )
-    if problem:
-        return _rejected(change, f"enregistrement invalide : {problem}")
+    refusal = validation.record_problem(change)  # size, kinds, values (server/validation.py)
+    if refusal:
+        return _refused(change, refusal)
     key = (change.table, change.id)
     existing = state.records.get(key)
     if existing is not None and existing.version != change.base_version:
         if not readable(state.session, state.who, existing):
-            return _rejected(change, "enregistrement hors de vos territoires")
+            return _rejected(change, "out_of_territory", "enregistrement hors de vos territoires")
         return ChangeResult(
             table=change.table, id=change.id, status="conflict", current=to_wire(existing)
         )
-    territory, problem = _territory(state, change, existing)
-    if problem:
-        return _rejected(change, problem)
+    territory, refusal = _territory(state, change, existing)
+    if refusal:
+        return _refused(change, refusal)
     if not state.who.may_write(territory):
         where = f"département {territory}" if territory else "hors territoire"
-        return _rejected(change, f"vous n'avez pas accès à ce territoire ({where})")
-    problem = _check_references(state, change, territory)
-    if problem:
-        return _rejected(change, problem)
+        return _rejected(
+            change, "out_of_territory", f"vous n'avez pas accès à ce territoire ({where})"
+        )
+    if existing is not None:
+        refusal = validation.parent_problem(change, existing.data)
+        if refusal:
+            return _refused(change, refusal)
+    refusal = _check_references(state, change, territory)
+    if refusal:
+        return _refused(change, refusal)
+    refusal = natural_keys.natural_key_problem(change, state.records)
+    if refusal:
+        return _refused(change, refusal)
     sha = change.fields.get("sha256")
     needs_file = change.table == "attachments" and not change.deleted
     if needs_file and (not isinstance(sha, str) or not blob_complete(state.session, sha)):
         return _rejected(
             change,
+            "file_not_received",
             "fichier joint pas encore reçu par le serveur : il sera renvoyé à la "
             "prochaine synchronisation",
         )
@@ -400,56 +385,73 @@ def _apply(state: _Batch, change: Change) -> ChangeResult:
     return ChangeResult(table=change.table, id=change.id, status="accepted", version=record.version)
 
 
-def _territory(state: _Batch, change: Change, existing: Held | None) -> tuple[str | None, str]:
-    """(territory, problem): fixed at creation, derived from the record or its parent."""
+def _territory(
+    state: _Batch, change: Change, existing: Held | None
+) -> tuple[str | None, Refusal | None]:
+    """(territory, refusal): fixed at creation, derived from the record or its parent.
+
+    A visit's is its département, which must be its commune's (the communes reference:
+    a visit of Yssingeaux declared in the Cantal would hide it from the Haute-Loire).
+    """
     fields = change.fields
     if change.table == "visits":
         dep = str(fields.get("departement", ""))
         if not (dep.isascii() and DEPARTEMENT_RE.fullmatch(dep)):
-            return None, f"département invalide « {dep} »"
+            return None, Refusal("invalid", f"département invalide « {dep} »")
+        refusal = validation.commune_problem(fields, existing.data if existing else None)
+        if refusal:
+            return None, refusal
         if existing is not None and existing.territory != dep:
-            return None, "le département d'une visite ne peut pas changer"
-        return dep, ""
+            if not state.who.may_write(existing.territory):
+                return existing.territory, None  # refused by _apply: not the user's
+            return None, Refusal(
+                "parent_changed",
+                f"le département d'une visite ne peut pas changer (« {existing.territory} » "
+                "sur le serveur) : planifiez une nouvelle visite",
+            )
+        return dep, None
     if existing is not None:
-        return existing.territory, ""
+        return existing.territory, None
     if change.table == "contacts":
         code = fields.get("commune_code")
         if isinstance(code, str) and code:
             dep = departement_of_commune(code)
             if dep is None:
-                return None, f"code commune invalide « {code} »"
-            return dep, ""
+                return None, Refusal("invalid", f"code commune invalide « {code} »")
+            return dep, None
         mine = sorted(state.who.territories)
-        return (mine[0] if mine else None), ""
+        return (mine[0] if mine else None), None
     link, parent_table = REFERENCES[change.table][0]
     parent = state.records.get((parent_table, str(fields.get(link))))
     if parent is None:
-        return None, (
+        return None, Refusal(
+            "parent_unknown",
             f"{parent_table} « {fields.get(link)} » inconnu du serveur : "
-            "l'enregistrement sera renvoyé à la prochaine synchronisation"
+            "l'enregistrement sera renvoyé à la prochaine synchronisation",
         )
-    return parent.territory, ""
+    return parent.territory, None
 
 
-def _check_references(state: _Batch, change: Change, territory: str | None) -> str:
+def _check_references(state: _Batch, change: Change, territory: str | None) -> Refusal | None:
     for name, target in REFERENCES[change.table]:
         value = change.fields.get(name)
         if value is None:
             continue
         referenced = state.records.get((target, str(value)))
         if referenced is None:
-            return (
+            return Refusal(
+                "parent_unknown",
                 f"{target} « {value} » inconnu du serveur : l'enregistrement sera renvoyé "
-                "à la prochaine synchronisation"
+                "à la prochaine synchronisation",
             )
         if (change.table, name) in CONTACT_LINKS and not change.deleted:
             if not readable(state.session, state.who, referenced):
-                return "contact hors de vos territoires"
+                return Refusal("out_of_territory", "contact hors de vos territoires")
             if territory is not None and referenced.territory != territory:
                 _grant(state, referenced, territory)
         elif not state.who.is_admin and not readable(state.session, state.who, referenced):
-            return f"{target} « {value} » hors de vos territoires"
-    return ""
+            return Refusal("out_of_territory", f"{target} « {value} » hors de vos territoires")
+    return None
 
 
 def _grant(state: _Batch, contact: Held, territory: str) -> None:

@@ -149,6 +149,22 @@ def change(table: str, record_id: str, fields: dict, base: int = 0, deleted: boo
     }
 
 
+def natural(table: str, fields: dict) -> str:
+    """The id of a record with a natural key (an answer, a participant…), as the app
+    makes it and the server requires it (`wire.NATURAL_KEYS`)."""
+    from fieldvisit.sync.wire import natural_record_id
+
+    record_id = natural_record_id(table, fields)
+    if record_id is None:
+        raise ValueError(f"{table} has no natural key")
+    return record_id
+
+
+def keyed(table: str, fields: dict, base: int = 0, deleted: bool = False) -> dict:
+    """A change of a natural-key record under its natural id."""
+    return change(table, natural(table, fields), fields, base, deleted)
+
+
 def server_snapshot(db: Database) -> dict[tuple[str, str], tuple[dict, bool]]:
     """Every record the server holds: (table, id) -> (fields, deleted)."""
     import json

@@ -5,14 +5,14 @@ hard-deleted before the server confirms: `deleted_at` is a tombstone.
 
 Rows that have a natural key — one answer per (visit, form, item), one rating per
 (visit, theme), one interviewee per (interview, contact) — get a *deterministic* id
-derived from that key (`natural_id`). Two laptops answering the same item offline then
-write the same record, which the sync merges field by field, instead of two rows that
-would violate the unique key on the server.
+derived from that key (`core.ids.natural_id`; the keys are `sync/wire.py:
+NATURAL_KEYS`). Two laptops answering the same item offline then write the same
+record, which the sync merges field by field, instead of two rows that would violate
+the unique key on the server.
 """
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime
 from typing import Any
 
@@ -30,6 +30,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, configure_mappers, mapped_column
 
+# natural_id lives in core (the server checks natural-key ids with it); importing it
+# from here keeps working.
+from fieldvisit.core.ids import NATURAL_ID_NAMESPACE as NATURAL_ID_NAMESPACE
+from fieldvisit.core.ids import natural_id as natural_id
 from fieldvisit.core.ids import new_id
 from fieldvisit.store.types import JSONValue, UTCDateTime
 
@@ -39,15 +43,6 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-# A fixed namespace for ids derived from natural keys (see module docstring).
-NATURAL_ID_NAMESPACE = uuid.UUID("0193f1a2-7c4e-7d2a-9b1e-6f7a2c1d5e00")
-
-
-def natural_id(*parts: str) -> str:
-    """A stable id for a record identified by its natural key (UUIDv5)."""
-    return str(uuid.uuid5(NATURAL_ID_NAMESPACE, "\x1f".join(parts)))
-
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)

@@ -31,10 +31,26 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from fieldvisit.core.domain import (
+    CONCERN_LABELS,
+    PRIORITY_LABELS,
+    ActionStatus,
+    ContactRole,
+    Dispositif,
+    Horizon,
+    Porteur,
+    VisitStatus,
+    VisitType,
+)
+from fieldvisit.core.ids import natural_id
 
 PROTOCOL_VERSION = 1
 API_PREFIX = "/api/v1"
@@ -200,6 +216,166 @@ LONG_TEXT_FIELDS: dict[str, frozenset[str]] = {
 }
 
 
+# --- what the values mean ------------------------------------------------------------
+# TABLES says what kind a value is; FIELD_RULES what it may be: the closed lists of
+# core/domain.py, the ranges, the shapes of codes and ids. Checked by check_fields and
+# check_field with the kinds, so the server refuses a record no laptop could show (a
+# status "piratee" breaks every visit list that receives it) and a laptop checks what
+# it pulls or resolves against the same definition.
+
+INSEE_CODE_RE = re.compile(r"^([0-9]{5}|2[AB][0-9]{3})$")
+# Items of forms and diagnostic themes (forms/enums.py: ID_PATTERN).
+ITEM_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+# Where a quick note went (services/notes.py): an item's comment or an interview's notes.
+MOVED_TO_RE = re.compile(r"^(item:[a-z0-9][a-z0-9_-]*/[a-z][a-z0-9_]*|interview:[A-Za-z0-9_-]+)$")
+MEDIA_TYPE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*$")
+
+
+@dataclass(frozen=True)
+class OneOf:
+    """A value of a closed list."""
+
+    values: tuple[str | int, ...]
+
+    @classmethod
+    def of(cls, enum: type[StrEnum]) -> OneOf:
+        return cls(tuple(member.value for member in enum))
+
+    def problem(self, value: Any) -> str | None:
+        if not isinstance(value, bool) and value in self.values:
+            return None
+        shown = ", ".join(str(v) for v in self.values)
+        return f"« {_shown(value)} » n'est pas une valeur possible (valeurs : {shown})"
+
+
+@dataclass(frozen=True)
+class Matches:
+    """A text of a given shape; `blank` accepts "" as well (no value)."""
+
+    pattern: re.Pattern[str]
+    what: str
+    blank: bool = False
+
+    def problem(self, value: Any) -> str | None:
+        if isinstance(value, str) and (
+            (self.blank and value == "") or (value.isascii() and self.pattern.fullmatch(value))
+        ):
+            return None
+        return f"« {_shown(value)} » n'est pas {self.what}"
+
+
+@dataclass(frozen=True)
+class Between:
+    """An integer from low to high, both included."""
+
+    low: int
+    high: int
+
+    def problem(self, value: Any) -> str | None:
+        if (
+            isinstance(value, int)
+            and not isinstance(value, bool)
+            and self.low <= value <= self.high
+        ):
+            return None
+        return f"{_shown(value)} hors de l'intervalle {self.low} à {self.high}"
+
+
+FieldRule = OneOf | Matches | Between
+
+
+def _shown(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+_FORM_ID = Matches(FORM_ID_RE, "un identifiant de formulaire")
+_ITEM_ID = Matches(ITEM_ID_RE, "un identifiant d'élément de formulaire")
+_VERSION = Between(1, 1_000_000)
+FIELD_RULES: dict[str, dict[str, FieldRule]] = {
+    "contacts": {
+        "role": OneOf.of(ContactRole),
+        "commune_code": Matches(INSEE_CODE_RE, "un code commune INSEE", blank=True),
+    },
+    "visits": {
+        "commune_code": Matches(INSEE_CODE_RE, "un code commune INSEE"),
+        "departement": Matches(DEPARTEMENT_RE, "un numéro de département"),
+        "visit_type": OneOf.of(VisitType),
+        "status": OneOf.of(VisitStatus),
+        "checklist_form_id": _FORM_ID,
+        "checklist_form_version": _VERSION,
+        "diagnostic_form_id": _FORM_ID,
+        "diagnostic_form_version": _VERSION,
+    },
+    "answers": {"form_id": _FORM_ID, "item_id": _ITEM_ID},
+    "interviews": {"form_id": _FORM_ID, "form_version": _VERSION},
+    "interview_answers": {"item_id": _ITEM_ID},
+    "theme_ratings": {
+        "theme_id": Matches(ITEM_ID_RE, "un identifiant de thème"),
+        "level": OneOf(tuple(level for level in CONCERN_LABELS if level is not None)),
+    },
+    "recommendations": {
+        "theme_id": Matches(ITEM_ID_RE, "un identifiant de thème"),
+        "priority": OneOf(tuple(PRIORITY_LABELS)),
+        "horizon": OneOf.of(Horizon),
+        "porteur": OneOf.of(Porteur),
+        "dispositif": OneOf.of(Dispositif),
+        "status": OneOf.of(ActionStatus),
+    },
+    "attachments": {
+        "sha256": Matches(SHA256_RE, "une empreinte SHA-256"),
+        "media_type": Matches(MEDIA_TYPE_RE, "un type de fichier (type/sous-type)"),
+        "size": Between(0, MAX_ATTACHMENT_BYTES),
+        "form_id": _FORM_ID,
+        "item_id": _ITEM_ID,
+    },
+    "quick_notes": {"moved_to": Matches(MOVED_TO_RE, "un élément ou un entretien")},
+}
+
+# --- natural keys ----------------------------------------------------------------------
+# A record with a natural key has the id natural_id(prefix, *key) (core/ids.py), so two
+# laptops answering the same item offline make one record. The server accepts such a
+# record only under that id: nobody can take the id of someone else's future record, and
+# two records never hold the same key. The first key field is the record's parent.
+NATURAL_KEYS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "visit_participants": ("participant", ("visit_id", "contact_id")),
+    "answers": ("answer", ("visit_id", "form_id", "item_id")),
+    "interviewees": ("interviewee", ("interview_id", "contact_id")),
+    "interview_answers": ("interview-answer", ("interview_id", "item_id")),
+    "theme_ratings": ("rating", ("visit_id", "theme_id")),
+}
+
+# The fields that say what a record belongs to: they never change once the record
+# exists (an answer moved to another visit would leave the laptops of the old one with
+# a record they cannot place). A visit belongs to its département (see the server).
+PARENT_FIELDS: dict[str, tuple[str, ...]] = {
+    "contacts": (),
+    "visits": (),
+    "visit_participants": ("visit_id", "contact_id"),
+    "answers": ("visit_id",),
+    "interviews": ("visit_id",),
+    "interviewees": ("interview_id", "contact_id"),
+    "interview_answers": ("interview_id",),
+    "theme_ratings": ("visit_id",),
+    "recommendations": ("visit_id",),
+    "attachments": ("visit_id",),
+    "quick_notes": ("visit_id",),
+}
+
+
+def natural_record_id(table: str, fields: Mapping[str, Any]) -> str | None:
+    """The id a record of table with these fields must have; None if the table has no
+    natural key (or a key field is not a text, which check_fields refuses)."""
+    spec = NATURAL_KEYS.get(table)
+    if spec is None:
+        return None
+    prefix, names = spec
+    parts = [fields.get(name) for name in names]
+    if not all(isinstance(part, str) for part in parts):
+        return None
+    return natural_id(prefix, *(str(part) for part in parts))
+
+
 def departement_of_commune(code: str) -> str | None:
     """The département of an INSEE commune code ('2A004' -> '2A', '97411' -> '974')."""
     code = code.strip().upper()
@@ -231,8 +407,12 @@ def check_fields(table: str, fields: dict[str, Any]) -> str | None:
         if missing:
             return f"champs manquants : {', '.join(missing)}"
         return f"champs inconnus : {', '.join(sorted(set(fields) - set(spec)))}"
+    rules = FIELD_RULES.get(table, {})
     for name, base, nullable, length in checks:
-        problem = _check_value(base, nullable, length, fields[name])
+        value = fields[name]
+        problem = _check_value(base, nullable, length, value)
+        if problem is None and value is not None and name in rules:
+            problem = rules[name].problem(value)
         if problem:
             return f"champ « {name} » : {problem}"
     return None
@@ -242,7 +422,11 @@ def check_field(table: str, name: str, value: Any) -> str | None:
     """Why value is not valid for this field (French), or None if it is."""
     for field_name, base, nullable, length in _CHECKS.get(table, ()):
         if field_name == name:
-            return _check_value(base, nullable, length, value)
+            problem = _check_value(base, nullable, length, value)
+            rule = FIELD_RULES.get(table, {}).get(name)
+            if problem is None and value is not None and rule is not None:
+                problem = rule.problem(value)
+            return problem
     return f"champ inconnu « {name} »"
 
 
@@ -300,14 +484,20 @@ def _size(value: Any, budget: int) -> int:
     return 24
 
 
-def _bounded_fields(value: dict[str, Any]) -> dict[str, Any]:
-    if len(value) > MAX_FIELDS:
-        raise ValueError(f"plus de {MAX_FIELDS} champs")
-    if _size(value, MAX_RECORD_BYTES) > MAX_RECORD_BYTES and (
-        len(json.dumps(value, ensure_ascii=False, separators=(",", ":"))) > MAX_RECORD_BYTES
+def record_size_problem(fields: Mapping[str, Any]) -> str | None:
+    """Why a record's fields are too large to be accepted (French), or None.
+
+    Checked per record by the server (code "too_large"), not by the Change model: one
+    oversized record must not make the whole batch invalid (the rest would never be
+    applied, round after round).
+    """
+    if len(fields) > MAX_FIELDS:
+        return f"plus de {MAX_FIELDS} champs"
+    if _size(fields, MAX_RECORD_BYTES) > MAX_RECORD_BYTES and (
+        len(json.dumps(fields, ensure_ascii=False, separators=(",", ":"))) > MAX_RECORD_BYTES
     ):
-        raise ValueError(f"enregistrement de plus de {MAX_RECORD_BYTES // 1024} Kio")
-    return value
+        return f"enregistrement de plus de {MAX_RECORD_BYTES // 1024} Kio"
+    return None
 
 
 class HealthStatus(WireModel):
@@ -365,15 +555,16 @@ class PullPage(WireModel):
 
 
 class Change(WireModel):
-    """One local change: base_version is the server version it was based on (0 = new)."""
+    """One local change: base_version is the server version it was based on (0 = new).
+
+    Its size is checked by the server record by record (record_size_problem).
+    """
 
     table: TableName
     id: RecordId
     base_version: int = Field(ge=0)
     fields: dict[FieldName, FieldValue]
     deleted: bool = False
-
-    bounded_fields = field_validator("fields")(_bounded_fields)
 
 
 class PushBatch(WireModel):
