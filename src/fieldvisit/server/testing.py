@@ -130,6 +130,72 @@ def attachment_fields(visit_id: str, sha256: str, size: int) -> dict:
     }
 
 
+def interview_fields(visit_id: str, form_id: str = "entretien-elu") -> dict:
+    return {
+        "visit_id": visit_id,
+        "form_id": form_id,
+        "form_version": 1,
+        "title": "Entretien",
+        "held_on": None,
+        "notes": "",
+        "created_at": STAMP,
+    }
+
+
+def interviewee_fields(interview_id: str, contact_id: str) -> dict:
+    return {"interview_id": interview_id, "contact_id": contact_id, "created_at": STAMP}
+
+
+def interview_answer_fields(
+    interview_id: str, item_id: str = "item", value: object = "oui"
+) -> dict:
+    return {
+        "interview_id": interview_id,
+        "item_id": item_id,
+        "value": value,
+        "comment": "",
+        "created_at": STAMP,
+    }
+
+
+def rating_fields(visit_id: str, theme_id: str = "theme", level: int | None = 2) -> dict:
+    return {
+        "visit_id": visit_id,
+        "theme_id": theme_id,
+        "level": level,
+        "observations": "",
+        "created_at": STAMP,
+    }
+
+
+def recommendation_fields(visit_id: str, **extra: object) -> dict:
+    fields: dict[str, object] = {
+        "visit_id": visit_id,
+        "text": "Installer l'éclairage du parking",
+        "theme_id": None,
+        "priority": 2,
+        "horizon": "court",
+        "porteur": "commune",
+        "dispositif": "aucun",
+        "due_date": None,
+        "status": "a_engager",
+        "carried_from_id": None,
+        "created_at": STAMP,
+    }
+    fields.update(extra)
+    return fields
+
+
+def note_fields(visit_id: str, moved_to: str | None = None) -> dict:
+    return {
+        "visit_id": visit_id,
+        "text": "Note",
+        "noted_at": STAMP,
+        "moved_to": moved_to,
+        "created_at": STAMP,
+    }
+
+
 def push_body(device: str, *changes: dict, batch_id: str | None = None) -> dict:
     """A push request's JSON (a fresh batch id unless given)."""
     return {
