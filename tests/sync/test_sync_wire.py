@@ -91,3 +91,69 @@ def test_check_fields_explains_what_is_wrong() -> None:
 )
 def test_departement_of_commune(code: str, dep: str | None) -> None:
     assert departement_of_commune(code) == dep
+
+
+# --- field rules and natural keys, shared by client and server -------------------------
+
+
+def test_every_value_of_the_domain_passes_the_field_rules() -> None:
+    """The rules of wire.FIELD_RULES are the lists of core/domain.py: each code of each
+    list is accepted, and a value outside is refused with the field's name."""
+    from fieldvisit.core import domain
+    from fieldvisit.sync.wire import FIELD_RULES, check_field
+
+    lists = {
+        ("contacts", "role"): domain.ContactRole,
+        ("visits", "visit_type"): domain.VisitType,
+        ("visits", "status"): domain.VisitStatus,
+        ("recommendations", "horizon"): domain.Horizon,
+        ("recommendations", "porteur"): domain.Porteur,
+        ("recommendations", "dispositif"): domain.Dispositif,
+        ("recommendations", "status"): domain.ActionStatus,
+    }
+    for (table, name), enum in lists.items():
+        assert name in FIELD_RULES[table]
+        for member in enum:
+            assert check_field(table, name, member.value) is None, (table, name, member)
+        assert check_field(table, name, "inconnue") is not None
+    for priority in domain.PRIORITY_LABELS:
+        assert check_field("recommendations", "priority", priority) is None
+    for level in domain.CONCERN_LABELS:
+        assert check_field("theme_ratings", "level", level) is None
+    assert check_field("theme_ratings", "level", 5) is not None
+
+
+def test_the_apps_natural_key_records_have_the_ids_the_server_requires(
+    services,  # type: ignore[no-untyped-def]
+) -> None:
+    """Every natural-key record the services make is under wire.natural_record_id of
+    its own fields: the server's check (natural_id_mismatch) never refuses the app."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from fieldvisit.core.domain import ContactRole
+    from fieldvisit.services import answers, contacts, diagnostic, interviews, visits
+    from fieldvisit.sync.local import TABLE_OBJECTS, row_fields
+    from fieldvisit.sync.wire import NATURAL_KEYS, natural_record_id
+
+    visit = visits.plan_visit(services, "15187", date(2026, 3, 12))
+    maire = contacts.add_contact(services, "Mme la Maire", ContactRole.MAIRE)
+    visits.add_participant(services, visit.id, maire.id)
+    answers.answer_item(services, visit.id, "visite-centre-bourg", "parcours", "Place")
+    form = services.forms.get(visit.diagnostic_form_id or "", visit.diagnostic_form_version or 0)
+    theme = next(form.iter_themes())
+    diagnostic.rate_theme(services, visit.id, theme.id, level=3)
+    guide = services.forms.latest("entretien-elu")
+    interview = interviews.record_interview(
+        services, visit.id, guide.id, title="Maire", interviewee_ids=[maire.id]
+    )
+    item = next(guide.iter_items())
+    interviews.answer_interview_item(services, interview.id, item.id, None)
+    interviews.update_interview(services, interview.id, notes="x")
+    with services.store.reading() as session:
+        for table in NATURAL_KEYS:
+            rows = session.execute(select(TABLE_OBJECTS[table])).all()
+            assert rows, table
+            for row in rows:
+                assert row.id == natural_record_id(table, row_fields(table, row)), table
