@@ -2,7 +2,8 @@
 
 Every error answer is JSON `{"detail": French message, "code": short code}`: bad input
 422, unknown 404, authentication 401, permission 403, too large 413, too many login
-attempts 429, database unavailable 503, and for anything unexpected a 500 whose message
+attempts 429, database unavailable 503, no space left on the server's disk 507, and for
+anything unexpected a 500 whose message
 carries a reference (also in the `X-Request-Id` header) to find the traceback in the
 server's error log — never the traceback itself. Conflicts are not errors: a push
 answers 200 with a status per record.
@@ -13,6 +14,7 @@ access log, the 500 answer) and `BodyLimit` (the request size limit of each endp
 
 from __future__ import annotations
 
+import errno
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -276,6 +278,33 @@ HTTP_MESSAGES = {
 }
 
 
+# A write refused for want of space: the disk, or the user's quota on it.
+DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
+SQLITE_FULL = 13  # sqlite3.SQLITE_FULL: "database or disk is full"
+PG_DISK_FULL = "53100"  # SQLSTATE disk_full
+
+
+def database_disk_full(err: exc.DBAPIError) -> bool:
+    """Whether the database refused a write because its disk is full."""
+    orig = err.orig
+    if getattr(orig, "sqlite_errorcode", None) == SQLITE_FULL:
+        return True
+    return getattr(orig, "sqlstate", None) == PG_DISK_FULL
+
+
+def disk_full_response() -> JSONResponse:
+    """507 Insufficient Storage: nothing of the request was kept, the client keeps its
+    data and tries again later (sync/client.py says so to the person)."""
+    return error_response(
+        507,
+        "server_disk_full",
+        "Le serveur n'a plus de place pour enregistrer (disque plein) : rien n'est perdu, "
+        "rien de cet envoi n'a été gardé ; réessayez plus tard et prévenez "
+        "l'administrateur du serveur.",
+        {"Retry-After": "60"},
+    )
+
+
 def _install_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(_request: Request, err: ApiError) -> JSONResponse:
@@ -304,8 +333,22 @@ def _install_handlers(app: FastAPI) -> None:
             error=type(err.orig).__name__ if err.orig is not None else type(err).__name__,
         )
 
+    @app.exception_handler(OSError)
+    async def file_error(request: Request, err: OSError) -> JSONResponse:
+        if err.errno not in DISK_FULL_ERRNOS:
+            raise err  # anything else is unexpected: Guard's 500 with a reference
+        logs.error(
+            "disk_full",
+            request_id=getattr(request.state, "request_id", None),
+            error=errno.errorcode.get(err.errno or 0, "?"),
+        )
+        return disk_full_response()
+
     @app.exception_handler(exc.OperationalError)
     async def database_down(request: Request, err: exc.OperationalError) -> JSONResponse:
+        if database_disk_full(err):
+            _log_database_error("database_disk_full", request, err)
+            return disk_full_response()
         _log_database_error("database_unavailable", request, err)
         return error_response(
             503,

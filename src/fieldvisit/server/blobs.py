@@ -8,6 +8,7 @@ it away (the client starts again). Same bytes twice = one file.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import threading
@@ -114,10 +115,16 @@ class BlobStore:
                     422, "too_many_bytes", "Plus d'octets que la taille annoncée.", current
                 )
             partial = self.partial_path(sha256)
-            with partial.open("ab") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
+            try:
+                with partial.open("ab") as out:
+                    out.write(data)
+                    out.flush()
+                    os.fsync(out.fileno())
+            except OSError:
+                # A full disk (ENOSPC: the app answers 507) may have kept part of the
+                # chunk: cut it off, so that what was received stays what was recorded.
+                _truncate(partial, offset)
+                raise
             received = offset + len(data)
             blob.received = received
             if received < size:
@@ -140,6 +147,13 @@ class BlobStore:
             blob.complete = True
             blob.completed_at = now
             return UploadStatus(sha256=sha256, size=size, received=size, complete=True)
+
+
+def _truncate(path: Path, size: int) -> None:
+    # If even this fails, the bytes kept are still the file's own, in order: the
+    # status (the partial file's length) stays true.
+    with contextlib.suppress(OSError):
+        os.truncate(path, size)
 
 
 def _hash(path: Path) -> str:

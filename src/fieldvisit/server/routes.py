@@ -55,6 +55,7 @@ ERRORS: dict[int, str] = {
     422: "Requête invalide",
     429: "Trop de tentatives de connexion",
     503: "Base de données momentanément indisponible",
+    507: "Plus de place sur le disque du serveur (rien n'est enregistré : réessayer plus tard)",
 }
 
 
@@ -92,7 +93,7 @@ def strict_query(request: Request) -> None:
         raise ApiError(422, "invalid_request", f"Requête invalide — paramètre inconnu : {shown}")
 
 
-router = APIRouter(responses=errors(413, 422, 503), dependencies=[Depends(strict_query)])
+router = APIRouter(responses=errors(413, 422, 503, 507), dependencies=[Depends(strict_query)])
 LAST_SEEN_STEP = timedelta(minutes=5)
 
 Ctx = Annotated[ServerContext, Depends(context_of)]

@@ -61,6 +61,11 @@ class AccessDenied(SyncError):
     pass
 
 
+class ServerFull(SyncError):
+    """The server's disk is full (507): it kept nothing of the request; the data stays on
+    this computer and goes at a later sync. Not "offline": the server answered."""
+
+
 class RequestRefused(SyncError):
     """The server refused the request (4xx other than auth)."""
 
@@ -216,6 +221,13 @@ class SyncClient:
         if status == 429:
             return RequestRefused(
                 detail or "Trop de tentatives : patientez quelques minutes.", status, code
+            )
+        if status == 507:
+            return ServerFull(
+                f"Le serveur {self.server_url} n'a plus de place pour enregistrer (disque "
+                "plein) : rien n'est perdu, vos modifications restent sur cet ordinateur et "
+                "partiront à une prochaine synchronisation, une fois de la place libérée. "
+                "Prévenez l'administrateur du serveur."
             )
         if status >= 500:
             return ServerUnreachable(
