@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -102,3 +103,36 @@ def test_missing_or_garbage_authorization(client: TestClient) -> None:
         answer = client.get("/api/v1/changes", headers=headers)
         assert answer.status_code == 401
         assert answer.json()["detail"]
+
+
+def test_a_password_change_ends_the_users_sessions_unless_told_otherwise(
+    client: TestClient,
+    db_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`fieldvisit-server users passwd` used to keep every token of the account valid:
+    a stolen laptop still synced after its owner changed the password."""
+    from fieldvisit.server.cli import main
+
+    def me(token: str) -> int:
+        return client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code
+
+    laptop = _login(client, "agent15", device="portable").json()["token"]
+    stolen = _login(client, "agent15", device="vole").json()["token"]
+    colleague = _login(client, "agent43", device="autre").json()["token"]
+    new_password = "un-tout-nouveau-mot-de-passe"
+    monkeypatch.setenv("FIELDVISIT_SERVER_PASSWORD", new_password)
+
+    assert main(["users", "passwd", "agent15", "--db", db_url]) == 0
+    assert "2 appareil(s) déconnecté(s)" in capsys.readouterr().err
+    assert (me(laptop), me(stolen), me(colleague)) == (401, 401, 200)
+    refused = client.get("/api/v1/me", headers={"Authorization": f"Bearer {laptop}"}).json()
+    assert refused["code"] == "token_revoked" and "reconnectez-vous" in refused["detail"]
+    assert _login(client, "agent15").status_code == 401  # the old password
+    again = _login(client, "agent15", new_password, device="portable").json()["token"]
+
+    monkeypatch.setenv("FIELDVISIT_SERVER_PASSWORD", "encore-un-autre-mot-de-passe")
+    assert main(["users", "passwd", "agent15", "--keep-sessions", "--db", db_url]) == 0
+    assert "restent connectés" in capsys.readouterr().err
+    assert me(again) == 200

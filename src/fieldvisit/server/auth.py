@@ -135,6 +135,21 @@ def issue_token(
     return token, device
 
 
+def end_sessions(session: Session, user: User, now: datetime) -> int:
+    """Revoke every live token of the user (after a password change: whoever knew the
+    old password, or holds a lost laptop, must log in again); how many were live."""
+    devices = list(
+        session.scalars(
+            select(Device).where(
+                Device.user_id == user.id, Device.revoked_at.is_(None), Device.expires_at > now
+            )
+        )
+    )
+    for device in devices:
+        device.revoked_at = now
+    return len(devices)
+
+
 class LoginLimiter:
     """At most `per_user` failed logins per (user, address) and `per_address` per address
     in `window` seconds; a success clears the user's count."""

@@ -4,7 +4,7 @@
                           [--ssl-certfile CERT --ssl-keyfile KEY] [--log-dir DIR]
                           [--forwarded-allow-ips IPS]
     fieldvisit-server users add NAME --role agent --territories 15,43
-    fieldvisit-server users passwd NAME | users list
+    fieldvisit-server users passwd NAME [--keep-sessions] | users list
     fieldvisit-server devices list [--user NAME] | devices revoke ID…
     fieldvisit-server forms publish FILE.toml…
 
@@ -35,6 +35,7 @@ from fieldvisit.server.auth import (
     check_new_password,
     check_role,
     check_username,
+    end_sessions,
     find_user,
     parse_territories,
 )
@@ -92,6 +93,12 @@ def build_parser() -> argparse.ArgumentParser:
     passwd = users_cmd.add_parser("passwd", help="change un mot de passe")
     _db_option(passwd)
     passwd.add_argument("username", metavar="NOM")
+    passwd.add_argument(
+        "--keep-sessions",
+        action="store_true",
+        help="laisse connectés les appareils du compte (par défaut, ils doivent se "
+        "reconnecter avec le nouveau mot de passe)",
+    )
     passwd.set_defaults(handler=cmd_users_passwd)
     ulist = users_cmd.add_parser("list", help="liste les comptes")
     _db_option(ulist)
@@ -206,8 +213,13 @@ def cmd_users_passwd(args: argparse.Namespace) -> int:
         user = find_user(session, args.username)
         assert user is not None
         user.password_hash = Passwords().hash(password)
+        ended = 0 if args.keep_sessions else end_sessions(session, user, utc_now())
     db.close()
-    print(f"Mot de passe de « {args.username} » changé.", file=sys.stderr)
+    if args.keep_sessions:
+        sessions = "ses appareils restent connectés (--keep-sessions)"
+    else:
+        sessions = f"{ended} appareil(s) déconnecté(s), à reconnecter avec le nouveau"
+    print(f"Mot de passe de « {args.username} » changé ; {sessions}.", file=sys.stderr)
     return EXIT_OK
 
 
