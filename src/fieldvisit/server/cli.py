@@ -218,7 +218,7 @@ def cmd_users_passwd(args: argparse.Namespace) -> int:
     if args.keep_sessions:
         sessions = "ses appareils restent connectés (--keep-sessions)"
     else:
-        sessions = f"{ended} appareil(s) déconnecté(s), à reconnecter avec le nouveau"
+        sessions = f"{ended} appareil(s) déconnecté(s), à reconnecter avec le nouveau mot de passe"
     print(f"Mot de passe de « {args.username} » changé ; {sessions}.", file=sys.stderr)
     return EXIT_OK
 
