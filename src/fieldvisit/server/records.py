@@ -398,12 +398,12 @@ def _territory(
         dep = str(fields.get("departement", ""))
         if not (dep.isascii() and DEPARTEMENT_RE.fullmatch(dep)):
             return None, Refusal("invalid", f"département invalide « {dep} »")
+        if existing is not None and not state.who.may_write(existing.territory):
+            return existing.territory, None  # refused by _apply, nothing said of it
         refusal = validation.commune_problem(fields, existing.data if existing else None)
         if refusal:
             return None, refusal
         if existing is not None and existing.territory != dep:
-            if not state.who.may_write(existing.territory):
-                return existing.territory, None  # refused by _apply: not the user's
             return None, Refusal(
                 "parent_changed",
                 f"le département d'une visite ne peut pas changer (« {existing.territory} » "
