@@ -81,6 +81,7 @@ def main() -> int:
                     username="fixture",
                     cursor=42,
                     last_sync_at=stamp,
+                    server_epoch="0b5c1a0e-fixture-epoch",  # revision 0007
                 )
             )
             session.add(

@@ -43,6 +43,7 @@ WALKED = {
     ("GET", "/api/v1/me"),
     ("GET", "/api/v1/changes"),
     ("POST", "/api/v1/push"),
+    ("POST", "/api/v1/lost-versions"),
     ("GET", "/api/v1/attachments/{sha256}"),
     ("PUT", "/api/v1/attachments/{sha256}"),
     ("GET", "/api/v1/attachments/{sha256}/content"),
@@ -117,6 +118,7 @@ def test_every_endpoint_for_every_role_and_territory(
     own_sha = hashlib.sha256(own).hexdigest()
     expect(200, "PUT", f"/api/v1/attachments/{own_sha}?offset=0&size={len(own)}", content=own)
     if not authenticated:
+        expect(401, "POST", "/api/v1/lost-versions", json={"epoch": "e", "records": []})
         expect(401, "GET", "/api/v1/changes")
         expect(
             401, "POST", "/api/v1/push", json=push_body("x", change("visits", "v", visit_fields()))
@@ -158,5 +160,23 @@ def test_every_endpoint_for_every_role_and_territory(
         else:
             assert answer.status_code == 404, (user, dep)
             assert "oui" not in answer.text  # nothing leaks
+    # After a restore, the versions the server lost: a record of another territory is
+    # answered as one the server never had, without its fields.
+    epoch = client.get("/api/v1/changes", headers=h).json()["epoch"]
+    held = [{"table": "visits", "id": f"v{dep}", "version": 9} for dep in ("15", "43")]
+    asked = {"epoch": epoch, "records": held}
+    lost = client.post("/api/v1/lost-versions", headers=h, json=asked).json()["records"]
+    for dep, base in zip(("15", "43"), lost, strict=True):
+        if dep in mine:
+            assert base["version"] == 1 and base["fields"]["departement"] == dep, (user, base)
+        else:
+            assert base == {
+                "table": "visits",
+                "id": f"v{dep}",
+                "version": 0,
+                "fields": None,
+                "deleted": False,
+            }, (user, base)
+    expect(409, "POST", "/api/v1/lost-versions", json={"epoch": "autre", "records": held})
     expect(204, "POST", "/api/v1/logout")
     assert client.get("/api/v1/me", headers=h).status_code == 401

@@ -116,10 +116,12 @@ def test_logs_say_who_did_what_and_never_hold_secrets(
     [push] = by_event["push"]
     assert push["user"] == "agent15" and push["counts"] == {"accepted": 2}
     assert push["records"]["accepted"] == {"visits": [visit.id], "attachments": [photo.id]}
+    ref = app.state.ctx.file_ref(photo.sha256)
     [upload] = by_event["upload"]
-    assert upload["sha256"] == photo.sha256 and upload["complete"] is True
+    assert upload["file"] == ref and upload["complete"] is True
     [download] = by_event["download"]
-    assert download["sha256"] == photo.sha256 and download["user"] == "agent15"
+    assert download["file"] == ref and download["user"] == "agent15"
+    assert download["attachments"] == [photo.id]
     refused = by_event["login_refused"]
     assert refused[0] == {
         "reason": "bad_credentials",

@@ -21,6 +21,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
@@ -35,7 +36,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fieldvisit import __version__
 from fieldvisit.core.clock import utc_now
-from fieldvisit.server import logs
+from fieldvisit.server import epoch, logs
 from fieldvisit.server.auth import LoginLimiter, Passwords
 from fieldvisit.server.blobs import BlobStore
 from fieldvisit.server.db import Database, make_server_engine, migrate
@@ -44,6 +45,8 @@ from fieldvisit.sync.wire import API_PREFIX, MAX_BODY_BYTES, MAX_CHUNK_BYTES, MA
 
 # Every other request (login, pulls, status queries) carries at most a small JSON body.
 MAX_SMALL_BODY = 16 * 1024
+# After a restore, a laptop lists the versions it holds, 1,000 at a time (~80 bytes each).
+MAX_LOST_VERSIONS_BODY = 256 * 1024
 
 
 class ApiError(Exception):
@@ -57,6 +60,10 @@ class ApiError(Exception):
         self.headers = headers
 
 
+def _no_file_ref(_sha256: str) -> str:
+    return "…"
+
+
 @dataclass
 class ServerContext:
     db: Database
@@ -64,6 +71,8 @@ class ServerContext:
     passwords: Passwords
     limiter: LoginLimiter
     clock: Callable[[], datetime]
+    # What the logs say instead of an attachment's hash (server/epoch.py).
+    file_ref: Callable[[str], str] = _no_file_ref
 
 
 def error_response(
@@ -87,6 +96,11 @@ def body_limit(method: str, path: str) -> tuple[int, str]:
         return MAX_BODY_BYTES, (
             f"Requête trop volumineuse (plus de {_size_text(MAX_BODY_BYTES)}) : envoyez-la en "
             "plusieurs fois."
+        )
+    if method == "POST" and path == f"{API_PREFIX}/lost-versions":
+        return MAX_LOST_VERSIONS_BODY, (
+            f"Requête trop volumineuse (plus de {_size_text(MAX_LOST_VERSIONS_BODY)}) : "
+            "envoyez-la en plusieurs fois."
         )
     if method == "PUT" and path.startswith(f"{API_PREFIX}/forms/"):
         return MAX_FORM_BYTES, (
@@ -191,6 +205,7 @@ class Guard:
             await self.app(scope, receive, send)
             return
         request_id = uuid.uuid4().hex[:16]
+        path = logs.redact_path(scope["path"], _file_ref_of(scope))[:300]
         state = scope.setdefault("state", {})
         state["request_id"] = request_id
         started = time.perf_counter()
@@ -233,7 +248,7 @@ class Guard:
                 exc_info=err,
                 request_id=request_id,
                 method=scope["method"],
-                path=scope["path"],
+                path=path,
             )
             if status == 0:
                 response = error_response(
@@ -249,7 +264,7 @@ class Guard:
             logs.access(
                 request_id=request_id,
                 method=scope["method"],
-                path=scope["path"][:300],
+                path=path,
                 query=_logged_query(scope),
                 status=status or (499 if outcome == "client_disconnected" else 500),
                 outcome=outcome,
@@ -260,6 +275,14 @@ class Guard:
                 user=getattr(who, "username", None),
                 device=getattr(who, "device_id", None),
             )
+
+
+def _file_ref_of(scope: Scope) -> Callable[[str], str] | None:
+    """The app's file references (Starlette puts the app in the scope), if it has a
+    database; None for the bare API (`make_api`)."""
+    app = scope.get("app")
+    ctx = getattr(getattr(app, "state", None), "ctx", None)
+    return getattr(ctx, "file_ref", None)
 
 
 def _validation_message(err: RequestValidationError) -> str:
@@ -400,17 +423,31 @@ def create_app(
         if engine.dialect.name != "sqlite" or not database:
             raise ValueError("files_dir is required unless the database is a SQLite file")
         files_dir = Path(database).with_name(Path(database).stem + "-files")
+    database = Database(engine)
+    blobs = BlobStore(files_dir)
+    # A backup put back, or a database behind the files folder's mark: a new epoch, so
+    # that laptops re-offer what it lost (server/epoch.py).
+    renewed = epoch.on_start(database, files_dir, clock())
+    if renewed is not None:
+        logs.audit("epoch_renewed", reason=renewed)
+    with database.reading() as session:
+        log_key = epoch.state(session).log_key
     context = ServerContext(
-        db=Database(engine),
-        blobs=BlobStore(files_dir),
+        db=database,
+        blobs=blobs,
         passwords=passwords or Passwords(),
         limiter=limiter or LoginLimiter(),
         clock=clock,
+        file_ref=partial(epoch.file_reference, log_key),
     )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        try:
+            epoch.mark_stop(context.db, files_dir)
+        except (exc.SQLAlchemyError, OSError) as err:  # the next start compares less
+            logs.error("mark_not_written", error=type(err).__name__)
         context.db.close()
 
     app = make_api(lifespan)

@@ -7,6 +7,9 @@
     fieldvisit-server users passwd NAME [--keep-sessions] | users list
     fieldvisit-server devices list [--user NAME] | devices revoke ID…
     fieldvisit-server forms publish FILE.toml…
+    fieldvisit-server backup FILE | restore FILE     (SQLite; PostgreSQL: pg_dump/pg_restore)
+    fieldvisit-server restored                       (after pg_restore: laptops re-send)
+    fieldvisit-server files ref SHA256…              (the reference the logs give a file)
 
 --db is a SQLAlchemy URL (sqlite+pysqlite:///path, postgresql+psycopg://…) or a plain
 path to a SQLite file; default FIELDVISIT_SERVER_DB, else ./fieldvisit-server.sqlite3.
@@ -122,7 +125,91 @@ def build_parser() -> argparse.ArgumentParser:
     fpub.add_argument("paths", nargs="+", type=Path, metavar="FICHIER")
     fpub.add_argument("--as", dest="as_user", required=True, help="administrateur qui publie")
     fpub.set_defaults(handler=cmd_forms_publish)
+    _restore_commands(commands)
     return parser
+
+
+# --- backup and restore (server/backup.py) ---------------------------------------------
+
+
+def _restore_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    backup = commands.add_parser(
+        "backup", help="sauvegarde la base SQLite (PostgreSQL : pg_dump, voir le README)"
+    )
+    _db_option(backup)
+    backup.add_argument("file", type=Path, metavar="FICHIER", help="la sauvegarde à écrire")
+    backup.set_defaults(handler=cmd_backup)
+    restore = commands.add_parser(
+        "restore", help="remet une sauvegarde SQLite en place (serveur arrêté)"
+    )
+    _db_option(restore)
+    restore.add_argument("file", type=Path, metavar="FICHIER", help="la sauvegarde à remettre")
+    restore.set_defaults(handler=cmd_restore)
+    restored = commands.add_parser(
+        "restored",
+        help="après pg_restore : nouvelle époque, les ordinateurs renvoient ce qui manque",
+    )
+    _db_option(restored)
+    restored.set_defaults(handler=cmd_restored)
+    files = commands.add_parser("files", help="fichiers joints")
+    files_cmd = files.add_subparsers(dest="files_command", required=True, metavar="ACTION")
+    ref = files_cmd.add_parser("ref", help="la référence d'un fichier dans les journaux")
+    _db_option(ref)
+    ref.add_argument("hashes", nargs="+", metavar="SHA256")
+    ref.set_defaults(handler=cmd_files_ref)
+
+
+AFTER_RESTORE = (
+    "Les ordinateurs le remarqueront à leur prochaine synchronisation et renverront ce "
+    "que la sauvegarde ne contient pas ; les appareils connectés après la sauvegarde "
+    "devront se reconnecter. Gardez le dossier des pièces jointes actuel."
+)
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from fieldvisit.server.backup import backup_sqlite
+
+    target = backup_sqlite(args.db, args.file)
+    print(f"Sauvegarde écrite : {target}.", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from fieldvisit.server.backup import restore_sqlite
+
+    aside, _epoch = restore_sqlite(args.db, args.file, utc_now())
+    print(
+        f"Sauvegarde {args.file} remise en place ; la base d'avant est gardée dans {aside}. "
+        + AFTER_RESTORE,
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def cmd_restored(args: argparse.Namespace) -> int:
+    from fieldvisit.server.backup import renew_after_restore
+
+    renew_after_restore(args.db, utc_now())
+    print("Base déclarée restaurée (nouvelle époque). " + AFTER_RESTORE, file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_files_ref(args: argparse.Namespace) -> int:
+    from fieldvisit.server import epoch
+    from fieldvisit.sync.wire import SHA256_RE
+
+    wrong = [h for h in args.hashes if not SHA256_RE.fullmatch(h.lower())]
+    if wrong:
+        raise BadInput(
+            f"Empreinte SHA-256 invalide : « {wrong[0][:80]} » (64 chiffres hexadécimaux)."
+        )
+    db = _open(args)
+    with db.transaction() as session:
+        key = epoch.state(session).log_key
+    db.close()
+    for sha in args.hashes:
+        print(f"{sha.lower()}\t{epoch.file_reference(key, sha.lower())}")
+    return EXIT_OK
 
 
 def _open(args: argparse.Namespace) -> Database:

@@ -6,15 +6,20 @@ Three loggers, each a separate file with `fieldvisit-server run --log-dir DIR`:
   duration, bytes, client address, user and device when authenticated, request id.
 - `fieldvisit.server.audit` (audit.jsonl): who read or changed what — logins (ok or
   refused), refused tokens, logouts, pulls and pushes with the record ids and counts,
-  attachment uploads and downloads by hash, form publications.
+  attachment uploads and downloads by file reference (and the records a download went
+  through), form publications, re-offers after a restore.
 - `fieldvisit.server.errors` (errors.jsonl): unexpected failures with their traceback and
   the reference given to the client.
 
 What is never written: tokens (the Authorization header is never read here), passwords
 (request bodies are never logged), record contents (only table names, ids, versions and
-counts), query strings other than the known numeric parameters, and the name typed at a
-failed login unless it is an existing account (people type passwords in the user field).
-SQL parameters stay out of error messages too (`hide_parameters` on the engine).
+counts), query strings other than the known numeric parameters, the name typed at a
+failed login unless it is an existing account (people type passwords in the user field),
+and content hashes of attachments: a line names a file by a *file reference*, a keyed
+hash of its SHA-256 (`server/epoch.py: file_reference`, key in the database), in the
+audit fields and in every logged path (`redact_path`); `fieldvisit-server files ref
+SHA256` gives an administrator the reference of a file. SQL parameters stay out of
+error messages too (`hide_parameters` on the engine).
 """
 
 from __future__ import annotations
@@ -22,7 +27,9 @@ from __future__ import annotations
 import json
 import logging
 import logging.handlers
+import re
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -68,6 +75,19 @@ def audit(event: str, **fields: Any) -> None:
 def error(event: str, exc_info: BaseException | None = None, **fields: Any) -> None:
     if ERRORS.isEnabledFor(logging.ERROR):
         ERRORS.error(event, exc_info=exc_info, extra={"fields": fields})
+
+
+_SHA256_IN_PATH = re.compile(r"(?<![0-9A-Fa-f])[0-9A-Fa-f]{64}(?![0-9A-Fa-f])")
+
+
+def redact_path(path: str, file_ref: Callable[[str], str] | None) -> str:
+    """A request path as logged: every 64-hex segment (an attachment's hash) replaced
+    by its file reference (or `…` when the server has none, e.g. no database)."""
+
+    def replace(match: re.Match[str]) -> str:
+        return file_ref(match.group(0).lower()) if file_ref is not None else "…"
+
+    return _SHA256_IN_PATH.sub(replace, path)
 
 
 def ids_by_table(pairs: Any) -> dict[str, list[str]]:

@@ -19,7 +19,6 @@ from pydantic_core import to_json
 from sqlalchemy import (
     ColumnElement,
     String,
-    and_,
     any_,
     bindparam,
     exists,
@@ -32,8 +31,10 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from fieldvisit.server import natural_keys, validation
+from fieldvisit.server.blobs import attachment_refusal
+from fieldvisit.server.epoch import current_epoch
 from fieldvisit.server.history import keep_previous_versions, previous_version
-from fieldvisit.server.models import Blob, Counter, Grant, PublishedForm, PushBatchLog, Record
+from fieldvisit.server.models import Counter, Grant, PublishedForm, PushBatchLog, Record
 from fieldvisit.server.scoping import Principal
 from fieldvisit.server.validation import Refusal
 from fieldvisit.sync.wire import (
@@ -93,6 +94,8 @@ class Page:
     has_more: bool
     forms_digest: str
     scope: str
+    epoch: str = ""  # server/epoch.py: a restore changes it
+    sequence: int = 0  # the committed sequence: a cursor beyond it means a restore
 
     def model(self) -> PullPage:
         return PullPage.model_construct(
@@ -101,6 +104,8 @@ class Page:
             has_more=self.has_more,
             forms_digest=self.forms_digest,
             scope=self.scope,
+            epoch=self.epoch,
+            sequence=self.sequence,
         )
 
     def json(self) -> bytes:
@@ -127,6 +132,8 @@ class Page:
                 "has_more": self.has_more,
                 "forms_digest": self.forms_digest,
                 "scope": self.scope,
+                "epoch": self.epoch,
+                "sequence": self.sequence,
             }
         )
         return b'{"records":[' + b",".join(records) + b"]," + tail[1:]
@@ -152,7 +159,15 @@ def pull_page(session: Session, who: Principal, after: int, limit: int) -> Page:
     has_more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = rows[-1].seq if has_more else max(ceiling, after)
-    return Page(rows, next_cursor, has_more, forms_digest(session), scope_digest(who))
+    return Page(
+        rows,
+        next_cursor,
+        has_more,
+        forms_digest(session),
+        scope_digest(who),
+        current_epoch(session),
+        ceiling,
+    )
 
 
 def pull(session: Session, who: Principal, after: int, limit: int) -> PullPage:
@@ -339,14 +354,17 @@ def _apply(state: _Batch, change: Change) -> ChangeResult:
     if refusal:
         return _refused(change, refusal)
     sha = change.fields.get("sha256")
-    needs_file = change.table == "attachments" and not change.deleted
-    if needs_file and (not isinstance(sha, str) or not blob_complete(state.session, sha)):
-        return _rejected(
-            change,
-            "file_not_received",
-            "fichier joint pas encore reçu par le serveur : il sera renvoyé à la "
-            "prochaine synchronisation",
+    if change.table == "attachments" and not change.deleted:
+        # Proof of possession (server/blobs.py): only a holder of the bytes names them.
+        refusal = attachment_refusal(
+            state.session,
+            state.who.user_id,
+            change.fields,
+            existing.data if existing is not None else None,
+            territory,
         )
+        if refusal is not None:
+            return _refused(change, refusal)
     data = _dump(change.fields)
     if existing is not None:
         if existing.data == data and (existing.deleted_at is not None) == change.deleted:
@@ -535,9 +553,3 @@ def _save_records(state: _Batch) -> None:
 def _save_grants(state: _Batch) -> None:
     for table, record_id, territory in sorted(state.new_grants):
         state.session.add(Grant(table_name=table, record_id=record_id, territory=territory))
-
-
-def blob_complete(session: Session, sha256: str) -> bool:
-    return bool(
-        session.scalar(select(Blob.complete).where(and_(Blob.sha256 == sha256, Blob.complete)))
-    )

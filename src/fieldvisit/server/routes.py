@@ -15,14 +15,14 @@ from pydantic import ValidationError
 from sqlalchemy import select, update
 
 from fieldvisit import __version__
-from fieldvisit.server import logs
+from fieldvisit.server import epoch, logs
 from fieldvisit.server.app import ApiError, ServerContext, context_of
 from fieldvisit.server.auth import find_user, issue_token, token_hash
 from fieldvisit.server.blobs import UploadProblem
 from fieldvisit.server.forms import FormRejected, list_forms, publish_form
 from fieldvisit.server.history import MAX_VERSIONS, RecordHistory, read_history
-from fieldvisit.server.models import Blob, Device, PublishedForm, Record, User
-from fieldvisit.server.records import BatchIdReused, pull_page, push, readable
+from fieldvisit.server.models import Device, PublishedForm, User
+from fieldvisit.server.records import BatchIdReused, pull_page, push
 from fieldvisit.server.scoping import Principal
 from fieldvisit.sync.wire import (
     API_PREFIX,
@@ -36,6 +36,8 @@ from fieldvisit.sync.wire import (
     HealthStatus,
     LoginRequest,
     LoginResponse,
+    LostVersions,
+    LostVersionsQuery,
     PullPage,
     PushBatch,
     PushResult,
@@ -393,12 +395,44 @@ def _push(ctx: ServerContext, who: Principal, batch: PushBatch, digest: str) -> 
     return result.model_dump_json()
 
 
+@router.post(
+    f"{API_PREFIX}/lost-versions",
+    response_model=LostVersions,
+    responses=errors(401, 409),
+)
+def lost_versions(body: LostVersionsQuery, who: Who, ctx: Ctx) -> LostVersions:
+    """After a restore (server/epoch.py): which versions a laptop holds that the server
+    lost, and the version of each to re-offer it on."""
+    with ctx.db.reading() as session:
+        current = epoch.current_epoch(session)
+        if body.epoch != current:
+            raise ApiError(
+                409,
+                "epoch_changed",
+                "Le serveur a changé d'époque entre-temps (nouvelle restauration) : "
+                "synchronisez à nouveau.",
+            )
+        lost = epoch.lost_versions(session, who, body.records)
+    if lost:
+        logs.audit(
+            "lost_versions",
+            user=who.username,
+            device=who.device_id,
+            asked=len(body.records),
+            count=len(lost),
+            records=logs.ids_by_table((r.table, r.id) for r in lost),
+        )
+    return LostVersions(epoch=current, records=lost)
+
+
 @router.get(
     f"{API_PREFIX}/attachments/{{sha256}}", response_model=UploadStatus, responses=errors(401)
 )
 def upload_status(sha256: Sha, who: Who, ctx: Ctx) -> UploadStatus:
+    """This account's upload of the file: complete only once it sent the bytes itself;
+    for a file it never sent, the same answer as for a file the server never had."""
     with ctx.db.reading() as session:
-        return ctx.blobs.status(session, sha256)
+        return ctx.blobs.status(session, who.user_id, sha256, ctx.clock())
 
 
 CHUNK_BODY = {
@@ -441,20 +475,30 @@ async def upload_chunk(
 def _write_chunk(
     ctx: ServerContext, who: Principal, sha256: str, offset: int, size: int, data: bytes
 ) -> UploadStatus:
+    now = ctx.clock()
     try:
         # The hash's lock is held until the transaction has committed: two devices
-        # sending the same photo at the same moment never both create its row.
+        # completing the same photo at the same moment never both create its row.
         with ctx.blobs.lock(sha256), ctx.db.transaction() as session:
-            status = ctx.blobs.write_chunk(
-                session, who.user_id, sha256, offset, size, data, ctx.clock()
-            )
+            status = ctx.blobs.write_chunk(session, who.user_id, sha256, offset, size, data, now)
     except UploadProblem as problem:
+        logs.audit(
+            "upload_refused",
+            user=who.username,
+            device=who.device_id,
+            file=ctx.file_ref(sha256),
+            reason=problem.code,
+            offset=offset,
+            size=size,
+        )
         raise ApiError(problem.http_status, problem.code, str(problem)) from problem
+    finally:
+        ctx.blobs.sweep_if_due(ctx.db, now)  # partials without progress for 24 h
     logs.audit(
         "upload",
         user=who.username,
         device=who.device_id,
-        sha256=sha256,
+        file=ctx.file_ref(sha256),
         offset=offset,
         bytes=len(data),
         size=size,
@@ -469,22 +513,24 @@ def _write_chunk(
     responses={**binary("application/octet-stream", "Le fichier"), **errors(401, 404)},
 )
 def download(sha256: Sha, who: Who, ctx: Ctx) -> FileResponse:
-    missing = ApiError(404, "not_found", "Fichier joint introuvable sur le serveur.")
+    """The bytes, to their holders and through attachment records the user may read
+    (server/blobs.py); 404 otherwise, as for a file the server never had."""
     with ctx.db.reading() as session:
-        blob = session.get(Blob, sha256)
-        if blob is None or not blob.complete:
-            raise missing
-        allowed = who.is_admin or blob.uploaded_by == who.user_id
-        if not allowed:
-            rows = session.scalars(
-                select(Record).where(Record.table_name == "attachments", Record.sha256 == sha256)
-            )
-            allowed = any(readable(session, who, r) for r in rows)
+        allowed = ctx.blobs.may_read(session, who, sha256)
+        through = ctx.blobs.attached_through(session, who, sha256) if allowed else []
     path = ctx.blobs.object_path(sha256)
     if not allowed or not path.is_file():
-        logs.audit("download_refused", user=who.username, device=who.device_id, sha256=sha256)
-        raise missing
-    logs.audit("download", user=who.username, device=who.device_id, sha256=sha256)
+        logs.audit(
+            "download_refused", user=who.username, device=who.device_id, file=ctx.file_ref(sha256)
+        )
+        raise ApiError(404, "not_found", "Fichier joint introuvable sur le serveur.")
+    logs.audit(
+        "download",
+        user=who.username,
+        device=who.device_id,
+        file=ctx.file_ref(sha256),
+        attachments=through,
+    )
     return FileResponse(path, media_type="application/octet-stream")
 
 

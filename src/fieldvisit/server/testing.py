@@ -1,4 +1,5 @@
-"""Helpers for tests and benchmarks: fast password hashes, users, a PostgreSQL schema.
+"""Helpers for tests and benchmarks: fast password hashes, users, a PostgreSQL schema,
+crafted push bodies, and a server snapshot to restore later (a restore from a backup).
 
 Not used by the server itself. Cheap argon2id parameters keep test logins fast; the
 real server always uses argon2-cffi's defaults.
@@ -10,6 +11,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -280,3 +282,52 @@ def serve(app: Any) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+
+
+@dataclass(frozen=True)
+class ServerBackup:
+    """Every row of every server table at one moment (see `snapshot_server`)."""
+
+    rows: dict[str, list[dict[str, Any]]]
+
+
+def _server_tables() -> list[Any]:
+    # Every module that declares server tables, so that the metadata knows them all.
+    from fieldvisit.server import blobs, epoch, history, models  # noqa: F401
+
+    return list(models.Base.metadata.sorted_tables)
+
+
+def snapshot_server(db: Database) -> ServerBackup:
+    """A backup of the server's database, taken while it runs (one read transaction),
+    on SQLite or PostgreSQL alike. The attachments folder is not part of it, as in
+    the real procedure (it only grows)."""
+    from sqlalchemy import select
+
+    with db.reading() as session:
+        return ServerBackup(
+            {
+                table.name: [dict(row._mapping) for row in session.execute(select(table))]
+                for table in _server_tables()
+            }
+        )
+
+
+def restore_server(db: Database, backup: ServerBackup, now: Any = None) -> str:
+    """Put a snapshot back in place of the database, as `fieldvisit-server restore`
+    does (and `restored` after pg_restore): same rows, then a new epoch, so that laptops
+    notice. The server keeps running on it; devices logged in after the snapshot must
+    log in again, as after a real restore. Returns the new epoch."""
+    from sqlalchemy import delete, insert
+
+    from fieldvisit.server import epoch
+
+    tables = _server_tables()
+    with db.transaction() as session:
+        for table in reversed(tables):
+            session.execute(delete(table))
+        for table in tables:
+            rows = backup.rows.get(table.name, [])
+            if rows:
+                session.execute(insert(table), rows)
+        return epoch.renew(session, now or utc_now())

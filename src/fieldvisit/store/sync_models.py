@@ -1,6 +1,7 @@
 """The client's sync bookkeeping (revision 0002); never synced itself.
 
-- `SyncState`: one row: the server, the user, the pull cursor, the last sync.
+- `SyncState`: one row: the server, the user, the pull cursor, the server's epoch, the
+  last sync.
 - `SyncBase`: the last copy of each record the server confirmed (the *base* of the
   three-way merge, ARCHITECTURE.md "Sync" rule 4).
 - `SyncConflict`: a field both sides changed differently (or an edit against a
@@ -33,6 +34,8 @@ class SyncState(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     forms_digest: Mapped[str | None] = mapped_column(String(64))
     scope: Mapped[str | None] = mapped_column(String(64))
+    # The server's epoch when this data dir last pulled (revision 0007, sync/epoch.py).
+    server_epoch: Mapped[str | None] = mapped_column(String(64))
 
 
 class SyncBase(Base):

@@ -24,6 +24,8 @@ from fieldvisit.sync.wire import (
     HealthStatus,
     LoginRequest,
     LoginResponse,
+    LostVersions,
+    LostVersionsQuery,
     PullPage,
     PushBatch,
     PushResult,
@@ -280,6 +282,13 @@ class SyncClient:
             "POST", f"{API_PREFIX}/push", content=batch.model_dump_json(), json_body=True
         )
         return self._parse(PushResult, response)
+
+    def lost_versions(self, query: LostVersionsQuery) -> LostVersions:
+        """After a restore of the server: which of these versions it lost."""
+        response = self.request(
+            "POST", f"{API_PREFIX}/lost-versions", content=query.model_dump_json(), json_body=True
+        )
+        return self._parse(LostVersions, response)
 
     def upload_status(self, sha256: str) -> UploadStatus:
         return self._parse(UploadStatus, self.request("GET", f"{API_PREFIX}/attachments/{sha256}"))

@@ -44,14 +44,17 @@ from fieldvisit.core.ids import new_id
 from fieldvisit.services.context import Services
 from fieldvisit.store.database import translate_error
 from fieldvisit.store.models import Attachment
-from fieldvisit.sync import local
+from fieldvisit.sync import epoch, local
 from fieldvisit.sync.client import ConnectionLost, RequestRefused, SyncClient, SyncError
+from fieldvisit.sync.epoch import notice as restore_notice
 from fieldvisit.sync.wire import (
     MAX_BATCH_CHANGES,
     MAX_PAGE_RECORDS,
+    LostVersionsQuery,
     PulledRecord,
     PushBatch,
     PushResult,
+    RestoredBase,
     UploadStatus,
 )
 
@@ -61,6 +64,12 @@ CHUNK_BYTES = 8 * 1024 * 1024
 UPLOAD_STREAMS = 6
 PUSH_ROUNDS = 4
 SEND_TRIES = 3
+# An upload gives up on a file after this many failed requests in a row without
+# progress, waiting this long (seconds) before each retry.
+UPLOAD_TRIES = 5
+UPLOAD_BACKOFF = (0.5, 1.0, 2.0, 4.0, 8.0)
+# Refusals of a chunk that mean "ask where the upload stands and go on from there".
+RETRIED_UPLOAD_CODES = frozenset({"wrong_offset", "size_mismatch", "concurrent_write"})
 
 
 def _no_progress(_stage: str, _done: int, _total: int) -> None:
@@ -76,6 +85,15 @@ def _batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
             batch = []
     if batch:
         yield batch
+
+
+class UploadFailed(Exception):
+    """One file could not be sent this round; the message says why (French)."""
+
+
+def _first_sentence(err: Exception) -> str:
+    """A refusal's message without its advice ("Réessayez…"): the report says that."""
+    return str(err).strip().split(". ", 1)[0].rstrip(".")
 
 
 class SyncCancelled(Exception):
@@ -96,14 +114,37 @@ class SyncReport:
     rejected: list[str] = field(default_factory=list)
     forms: int = 0
     missing_files: list[str] = field(default_factory=list)
+    # Files that could not be sent this round, each "name : why" (their records stay
+    # pending and go once the file does; the rest of the round went on).
+    unsent_files: list[str] = field(default_factory=list)
+    # The server was restored from a backup (sync/epoch.py): how many versions it had
+    # lost were offered to it again.
+    server_restored: bool = False
+    reoffered: int = 0
     # Visits whose records this round changed locally (pulled or merged): the app
     # reloads an open one.
     changed_visits: set[str] = field(default_factory=set)
+
+    @property
+    def notices(self) -> list[str]:
+        """What the person should know about this round beyond the counts (French)."""
+        out: list[str] = []
+        if self.server_restored:
+            out.append(restore_notice(self.reoffered))
+        if self.unsent_files:
+            out.append(
+                f"{len(self.unsent_files)} fichier(s) joint(s) non envoyé(s) : "
+                + " ; ".join(self.unsent_files)
+                + ". Ils repartiront à la prochaine synchronisation."
+            )
+        return out
 
     def describe(self) -> str:
         parts = [f"{self.pulled} reçu(s)", f"{self.pushed} envoyé(s)"]
         if self.uploaded_files:
             parts.append(f"{self.uploaded_files} fichier(s) joint(s) envoyé(s)")
+        if self.unsent_files:
+            parts.append(f"{len(self.unsent_files)} fichier(s) joint(s) non envoyé(s)")
         if self.forms:
             parts.append(f"{self.forms} formulaire(s) reçu(s)")
         if self.conflicts:
@@ -132,6 +173,7 @@ class SyncEngine:
         batch_size: int = MAX_BATCH_CHANGES,
         page_size: int = MAX_PAGE_RECORDS,
         cancel: threading.Event | None = None,
+        wait: Callable[[float], object] | None = None,
     ) -> None:
         self.svc = svc
         self.client = client
@@ -139,6 +181,8 @@ class SyncEngine:
         self.batch_size = batch_size
         self.page_size = page_size
         self.cancel = cancel or threading.Event()
+        # Back-off between upload retries; closing the app cuts a wait short.
+        self.wait = wait or self.cancel.wait
         self.files = svc.store.files  # encrypted on disk; read back in plain
 
     def _check_cancelled(self) -> None:
@@ -209,18 +253,18 @@ class SyncEngine:
     # --- attachments -------------------------------------------------------------------
 
     def upload_attachments(self, report: SyncReport) -> None:
+        """Send the file of every pending attachment; one that cannot go is reported
+        (`report.unsent_files`) and the round goes on: its record stays pending."""
         with self.svc.store.reading() as session:
-            shas = sorted(
-                set(
-                    session.scalars(
-                        select(Attachment.sha256).where(
-                            Attachment.pending.is_(True), Attachment.deleted_at.is_(None)
-                        )
-                    )
+            named: dict[str, str] = {}
+            for sha, filename in session.execute(
+                select(Attachment.sha256, Attachment.filename).where(
+                    Attachment.pending.is_(True), Attachment.deleted_at.is_(None)
                 )
-            )
+            ):
+                named.setdefault(sha, filename)
         todo = []
-        for sha in shas:
+        for sha in sorted(named):
             path = self.files.path_for(sha)
             if path.is_file():
                 todo.append((sha, path))
@@ -231,11 +275,15 @@ class SyncEngine:
         pool = ThreadPoolExecutor(max_workers=UPLOAD_STREAMS)
         try:
             futures = [pool.submit(self.upload_file, sha, path) for sha, path in todo]
-            for done, future in enumerate(futures, start=1):
-                sent = future.result()
-                if sent:
-                    report.uploaded_files += 1
-                    report.uploaded_bytes += sent
+            for done, (future, (sha, _path)) in enumerate(zip(futures, todo, strict=True), 1):
+                try:
+                    sent = future.result()
+                except UploadFailed as failure:
+                    report.unsent_files.append(f"{named[sha]} ({failure})")
+                else:
+                    if sent:
+                        report.uploaded_files += 1
+                        report.uploaded_bytes += sent
                 self.progress("upload", done, len(todo))
         finally:
             pool.shutdown(wait=True, cancel_futures=True)  # after a failure: no new file
@@ -244,34 +292,57 @@ class SyncEngine:
         """Upload one file from where the server stopped; the number of bytes sent.
 
         A file that fits in one chunk is sent straight away (most photos): if the
-        server already has part or all of it, its answer says so and the loop resumes.
+        server already has it from this account, its answer says so. The loop is
+        bounded: a chunk that fails (connection cut, the upload in another state on
+        the server than here) is followed by a pause (`UPLOAD_BACKOFF`, through the
+        injectable `wait`) and a question: where does the upload stand? After
+        `UPLOAD_TRIES` failures without a byte of progress the file is given up for
+        this round (`UploadFailed`, reported; its record stays pending).
         """
         size = self.files.size(sha)
+        status: UploadStatus | None = None
         if size <= CHUNK_BYTES:
             status = UploadStatus(sha256=sha, size=size, received=0, complete=False)
-        else:
-            status = self.client.upload_status(sha)
         sent = 0
+        failures = 0  # failed requests since the last progress
+        progress = 0  # the most bytes the server acknowledged
+        problem = "le serveur n'a pas accepté l'envoi"
         with self.files.open(sha) as fh:
-            while not status.complete:
+            while status is None or not status.complete:
                 self._check_cancelled()
-                offset = status.received if status.size in (None, size) else 0
+                if status is None:  # ask where the upload stands (after a pause if it failed)
+                    if failures >= UPLOAD_TRIES:
+                        raise UploadFailed(f"{problem} ; {failures} essais sans progrès")
+                    if failures:
+                        self.wait(UPLOAD_BACKOFF[min(failures, len(UPLOAD_BACKOFF)) - 1])
+                        self._check_cancelled()
+                    try:
+                        status = self.client.upload_status(sha)
+                    except ConnectionLost as err:
+                        problem, failures = _first_sentence(err), failures + 1
+                    continue
+                resume = status.size == size and 0 <= status.received < size
+                offset = status.received if resume else 0
                 fh.seek(offset)
                 data = fh.read(CHUNK_BYTES)
                 try:
                     status = self.client.upload_chunk(sha, offset, size, data)
-                    sent += len(data)
                 except RequestRefused as err:
                     if err.code == "hash_mismatch":
-                        raise SyncError(
-                            f"Le fichier joint {path} est endommagé sur cet ordinateur "
-                            "(son contenu ne correspond plus à son empreinte)."
+                        raise UploadFailed(
+                            "le fichier est endommagé sur cet ordinateur (son contenu ne "
+                            "correspond plus à son empreinte)"
                         ) from err
-                    if err.code not in ("wrong_offset", "size_mismatch"):
-                        raise
-                    status = self.client.upload_status(sha)
-                except ConnectionLost:
-                    status = self.client.upload_status(sha)  # resume where it stopped
+                    if err.code not in RETRIED_UPLOAD_CODES:
+                        raise UploadFailed(_first_sentence(err)) from err
+                    problem, failures, status = _first_sentence(err), failures + 1, None
+                    continue
+                except ConnectionLost as err:
+                    problem, failures, status = _first_sentence(err), failures + 1, None
+                    continue
+                sent += len(data)
+                if status.received > progress:
+                    progress, failures = status.received, 0
         return sent
 
     def download_attachment(self, sha: str) -> Path:
@@ -291,12 +362,21 @@ class SyncEngine:
         """Pull and apply everything new; the server's forms digest."""
         with self.svc.store.reading() as session:
             state = local.read_sync_state(session)
-            cursor, scope = state.cursor, state.scope
+            cursor, scope, known_epoch = state.cursor, state.scope, state.server_epoch
         start = cursor
         records: list[PulledRecord] = []
+        server_epoch = known_epoch
         while True:
             self._check_cancelled()
             page = self.client.pull(after=cursor, limit=self.page_size)
+            if epoch.server_restored(server_epoch, cursor, page):
+                # Restored from a backup: re-offer what it lost, then pull from 0.
+                self.recover_from_restore(report, page.epoch)
+                cursor = start = 0
+                records.clear()
+                server_epoch = known_epoch = page.epoch
+                continue
+            server_epoch = page.epoch or server_epoch
             if page.scope != scope and cursor > 0:
                 # New role or territories: records of a newly granted territory are
                 # older than the cursor. Pull everything again (idempotent: versions).
@@ -311,7 +391,8 @@ class SyncEngine:
             self.progress("pull", len(records), len(records) + (1 if page.has_more else 0))
             if not page.has_more:
                 break
-        if cursor == start and not records and scope == state.scope:
+        unchanged = scope == state.scope and server_epoch == known_epoch
+        if cursor == start and not records and unchanged:
             return digest
         self._check_cancelled()
         with self._sync_transaction() as session:
@@ -319,10 +400,28 @@ class SyncEngine:
             state = local.sync_state(session)
             state.cursor = cursor
             state.scope = scope
+            state.server_epoch = server_epoch
         report.pulled += stats.applied
         report.conflicts += stats.conflicts
         report.changed_visits |= stats.visit_ids
         return digest
+
+    def recover_from_restore(self, report: SyncReport, new_epoch: str) -> None:
+        """The server went back in time (sync/epoch.py): offer it again every version
+        it lost, on top of its own, and send their files again."""
+        lost: list[RestoredBase] = []
+        with self.svc.store.reading() as session:
+            for held in epoch.held_versions(session):
+                self._check_cancelled()
+                query = LostVersionsQuery.model_construct(epoch=new_epoch, records=held)
+                lost.extend(self.client.lost_versions(query).records)
+        self._check_cancelled()
+        with self._sync_transaction() as session:
+            reoffered = epoch.reoffer(session, lost, new_epoch)
+        report.server_restored = True
+        report.reoffered += reoffered.records
+        if reoffered.tables.get("attachments"):
+            self.upload_attachments(report)  # the restored server may lack their files
 
     # --- push --------------------------------------------------------------------------
 

@@ -12,7 +12,8 @@ Endpoints (all under `/api/v1` except `/health`; JSON unless said otherwise):
     GET  /api/v1/me                       UserInfo
     GET  /api/v1/changes?after=N&limit=M  PullPage: records with seq > N the user may read
     POST /api/v1/push                     PushBatch -> PushResult (idempotent per batch_id)
-    GET  /api/v1/attachments/{sha256}     UploadStatus (how many bytes the server has)
+    POST /api/v1/lost-versions            LostVersionsQuery -> LostVersions (after a restore)
+    GET  /api/v1/attachments/{sha256}     UploadStatus (how many bytes this account sent)
     PUT  /api/v1/attachments/{sha256}?offset=N&size=T   raw bytes -> UploadStatus
     GET  /api/v1/attachments/{sha256}/content            raw bytes (download on demand)
     GET  /api/v1/forms                    FormList (published form definitions)
@@ -552,6 +553,11 @@ class PullPage(WireModel):
     # Changes with the user's role or territories: the client then pulls from 0 again
     # (records of a newly granted territory are older than its cursor).
     scope: str = Field(default="", max_length=64)
+    # The server's identity, changed by a restore from a backup, and its committed
+    # sequence (a cursor beyond it means the same): the client then re-offers what the
+    # server lost (POST /api/v1/lost-versions) and pulls from 0 (server/epoch.py).
+    epoch: str = Field(default="", max_length=64)
+    sequence: int | None = Field(default=None, ge=0)
 
 
 class Change(WireModel):
@@ -616,6 +622,37 @@ class PushResult(WireModel):
     batch_id: str
     results: list[ChangeResult]
     replayed: bool = False
+
+
+class HeldVersion(WireModel):
+    """A record version a laptop holds (its `server_version`)."""
+
+    table: TableName
+    id: RecordId
+    version: int = Field(ge=1)
+
+
+class LostVersionsQuery(WireModel):
+    """After a restore: which of these versions does the server of `epoch` lack?"""
+
+    epoch: str = Field(min_length=1, max_length=64)
+    records: list[HeldVersion] = Field(max_length=MAX_BATCH_CHANGES)
+
+
+class RestoredBase(WireModel):
+    """A version the server lost: re-offer the record on top of `version` (0: the server
+    had no such record), whose fields become the merge base (None: no base)."""
+
+    table: TableName
+    id: RecordId
+    version: int = Field(ge=0)
+    fields: dict[FieldName, FieldValue] | None = None
+    deleted: bool = False
+
+
+class LostVersions(WireModel):
+    epoch: str
+    records: list[RestoredBase] = Field(max_length=MAX_BATCH_CHANGES)
 
 
 class UploadStatus(WireModel):
