@@ -313,11 +313,15 @@ def snapshot_server(db: Database) -> ServerBackup:
         )
 
 
-def restore_server(db: Database, backup: ServerBackup, now: Any = None) -> str:
+def restore_server(
+    db: Database, backup: ServerBackup, now: Any = None, *, renew: bool = True
+) -> str:
     """Put a snapshot back in place of the database, as `fieldvisit-server restore`
     does (and `restored` after pg_restore): same rows, then a new epoch, so that laptops
     notice. The server keeps running on it; devices logged in after the snapshot must
-    log in again, as after a real restore. Returns the new epoch."""
+    log in again, as after a real restore. `renew=False`: the rows only, as a copy put
+    back by hand (laptops then notice by their cursors, a restart by the files
+    folder's mark). Returns the epoch."""
     from sqlalchemy import delete, insert
 
     from fieldvisit.server import epoch
@@ -330,4 +334,6 @@ def restore_server(db: Database, backup: ServerBackup, now: Any = None) -> str:
             rows = backup.rows.get(table.name, [])
             if rows:
                 session.execute(insert(table), rows)
+        if not renew:
+            return epoch.current_epoch(session)
         return epoch.renew(session, now or utc_now())
