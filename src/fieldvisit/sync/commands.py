@@ -112,6 +112,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
         backup = backup_after_sync(svc, report)  # services/backups.py: checked, rotated
     finally:
         svc.close()
+    if report.server_restored:  # before the counts: what the re-offers were
+        print(report.notices[0], file=sys.stderr)
     print(report.describe(), file=sys.stderr)
     if backup.kind == "made":
         print(f"Sauvegarde : {backup.path}", file=sys.stderr)
@@ -119,6 +121,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
         print(f"Attention : {backup.message}", file=sys.stderr)
     for line in report.rejected:
         print(f"  refusé : {line}", file=sys.stderr)
+    for line in report.unsent_files:
+        print(f"  fichier joint non envoyé : {line}", file=sys.stderr)
     for sha in report.missing_files:
         print(f"  fichier joint absent de cet ordinateur : {sha}", file=sys.stderr)
     return 0
