@@ -299,10 +299,17 @@ def test_a_real_server_writes_json_logs_without_secrets(db_url: str, tmp_path: P
                ("access.jsonl", "audit.jsonl", "errors.jsonl")}  # fmt: skip
     access = [json.loads(line) for line in written["access.jsonl"].splitlines()]
     audit = [json.loads(line) for line in written["audit.jsonl"].splitlines()]
+    # Files are named by a keyed reference, never by their hash (a hash is what a
+    # reader of the logs would need to ask for a file); admins can compute it.
+    ref_answer = server_cli(db_url, "files", "ref", sha)
+    assert ref_answer.returncode == 0, ref_answer.stderr
+    ref = ref_answer.stdout.split()[1]
+    assert ref.startswith("f-") and sha not in ref
     assert [a["path"] for a in access if a["path"].startswith("/api")] == [
-        "/api/v1/login", f"/api/v1/attachments/{sha}", "/api/v1/push", "/api/v1/changes",
-        f"/api/v1/attachments/{sha}/content", "/api/v1/login",
+        "/api/v1/login", f"/api/v1/attachments/{ref}", "/api/v1/push", "/api/v1/changes",
+        f"/api/v1/attachments/{ref}/content", "/api/v1/login",
     ]  # fmt: skip
+    assert [a.get("file") for a in audit if "file" in a] == [ref, ref]  # upload, download
     assert [a["status"] for a in access if a["path"] == "/api/v1/login"] == [200, 401]
     assert [a["client"] for a in access if a["path"] == "/health"][-1] == "203.0.113.7"
     assert all(a["client"] == "127.0.0.1" for a in access if a["path"].startswith("/api"))
@@ -314,5 +321,5 @@ def test_a_real_server_writes_json_logs_without_secrets(db_url: str, tmp_path: P
     assert written["errors.jsonl"] == ""
     everything = "\n".join(written.values()) + console.read_text(encoding="utf-8")
     assert "Uvicorn running" in everything  # the console still says where it listens
-    for leak in (token, PASSWORD, wrong, secret, "une photo"):
+    for leak in (token, PASSWORD, wrong, secret, "une photo", sha):
         assert leak not in everything, f"{leak!r} logged"
