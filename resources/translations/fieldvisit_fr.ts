@@ -2154,6 +2154,17 @@
         <translation>Erreur de synchronisation</translation>
     </message>
     <message>
+        <source>server restored from a backup: changes sent again</source>
+        <translation>serveur restauré depuis une sauvegarde : modifications renvoyées</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n attached file(s) not sent</source>
+        <translation>
+            <numerusform>%n fichier joint non envoyé</numerusform>
+            <numerusform>%n fichiers joints non envoyés</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>Sending attached files</source>
         <translation>Envoi des fichiers joints</translation>
     </message>

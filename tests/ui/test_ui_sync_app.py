@@ -435,3 +435,59 @@ def test_closing_the_window_during_a_round_does_not_wait_for_it(
         assert ui.controller is not None and ui.controller.sync_now() is False  # stopped
     # The silent server is gone: the round left behind ends (connection reset).
     qtbot.waitUntil(lambda: not ui.controller.busy, timeout=ROUND_TIMEOUT_MS)
+
+
+# --- what the person must know after a round -----------------------------------------
+
+
+def test_a_restored_server_and_a_file_not_sent_are_said_in_the_status_bar(
+    french: None,
+    qtbot: Any,
+    window: MainWindow,
+    live: LiveServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from PIL import Image
+
+    from fieldvisit.server.testing import restore_server, snapshot_server
+    from fieldvisit.services.attachments import attach_file
+    from fieldvisit.sync.client import SyncClient
+
+    services = window.ctx.services
+    ui = window.sync
+    login(services, live.url, "agent", PASSWORD)
+    visit = plan_visit(services, "15187", date(2026, 3, 14))
+    assert press_sync(qtbot, window).phase == SyncPhase.UP_TO_DATE
+    db = live.app.state.ctx.db
+    backup = snapshot_server(db)
+    update_visit(services, visit.id, summary="Envoyé avant la panne du serveur.")
+    assert press_sync(qtbot, window).phase == SyncPhase.UP_TO_DATE
+    restore_server(db, backup)
+
+    state = press_sync(qtbot, window)
+    assert state.phase == SyncPhase.UP_TO_DATE and state.report.server_restored
+    assert "restauré depuis une sauvegarde" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: "serveur restauré" in ui.status.detail_label.text())
+    assert "Rien n'est perdu" in ui.status.detail_label.toolTip()
+    assert live.records()[("visits", visit.id)][0]["summary"] == (
+        "Envoyé avant la panne du serveur."
+    )
+
+    # A photo whose bytes are damaged on the way (a broken proxy): said, not hidden.
+    photo = tmp_path / "lavoir.jpg"
+    Image.new("RGB", (64, 48), (10, 200, 90)).save(photo, format="JPEG")
+    attach_file(services, visit.id, photo)
+    damaged: list[int] = []
+    original = SyncClient.upload_chunk
+
+    def damaging(self: SyncClient, sha256: str, offset: int, size: int, data: bytes) -> Any:
+        damaged.append(len(data))
+        return original(self, sha256, offset, size, b"\x00" + data[1:])
+
+    monkeypatch.setattr(SyncClient, "upload_chunk", damaging)
+    state = press_sync(qtbot, window)
+    assert damaged and state.phase == SyncPhase.UP_TO_DATE
+    assert "1 fichier joint non envoyé" in ui.status.detail_label.text()
+    assert "lavoir.jpg" in ui.status.detail_label.toolTip()
+    assert "serveur restauré" not in ui.status.detail_label.text()  # that was last round

@@ -17,6 +17,7 @@ from fieldvisit.ui.icons import icon
 from fieldvisit.ui.sync_controller import SyncPhase, SyncUiState
 
 if TYPE_CHECKING:
+    from fieldvisit.sync.engine import SyncReport
     from fieldvisit.sync.status import SyncStatus
 
 REASON_LENGTH = 90
@@ -39,6 +40,10 @@ class SyncStatusWidget(QWidget):
         self.phase: SyncPhase | None = None
         self.status: SyncStatus | None = None
         self.message: str | None = None
+        # What the last round wants the person to know (server restored, files not
+        # sent): a short mark here, the sync's own French sentences in the tooltip.
+        self.notices: list[str] = []
+        self.marks: list[str] = []
 
         self.state_button = QToolButton(self)
         self.state_button.setObjectName("syncStateButton")
@@ -85,6 +90,9 @@ class SyncStatusWidget(QWidget):
         self.message = state.message
         if state.status is not None:
             self.status = state.status
+        if state.report is not None:  # a round went through: its notices replace the last
+            self.notices = list(state.report.notices)
+            self.marks = self.notice_marks(state.report)
         syncing = state.phase == SyncPhase.SYNCING
         self.progress.setVisible(syncing)
         if syncing:
@@ -119,6 +127,14 @@ class SyncStatusWidget(QWidget):
             SyncPhase.ERROR: self.tr("Sync error"),
         }[phase]
 
+    def notice_marks(self, report: SyncReport) -> list[str]:
+        marks = []
+        if report.server_restored:
+            marks.append(self.tr("server restored from a backup: changes sent again"))
+        if report.unsent_files:
+            marks.append(self.tr("%n attached file(s) not sent", "", len(report.unsent_files)))
+        return marks
+
     def stage_text(self, stage: str) -> str:
         return {
             "upload": self.tr("Sending attached files"),
@@ -151,9 +167,11 @@ class SyncStatusWidget(QWidget):
                 parts.append(self.tr("last sync {0}").format(self.when(status.last_sync_at)))
             if status.pending:
                 parts.append(self.tr("%n change(s) waiting to be sent", "", status.pending))
+        if self.phase != SyncPhase.SYNCING:
+            parts.extend(self.marks)
         if self.phase != SyncPhase.SYNCING:  # during a round: the progress text
             self.detail_label.setText(" · ".join(parts))
-        self.detail_label.setToolTip(self.message or "")
+        self.detail_label.setToolTip("\n".join(filter(None, [self.message, *self.notices])))
         conflicts = status.conflicts if status is not None else 0
         self.conflicts_button.setVisible(conflicts > 0)
         self.conflicts_button.setText(self.tr("%n conflict(s)", "", conflicts))

@@ -215,6 +215,9 @@ class SyncUi(QObject):
                 self.show_server_dialog()
         if state.status is not None:
             self._show_conflict_count(state.status.conflicts)
+        if state.report is not None and state.report.server_restored:
+            # Said once, in full, where the person looks: the server went back in time.
+            self.window.statusBar().showMessage(state.report.notices[0], 30_000)
         if state.changed_data and state.report is not None:
             self.reload_views(state.report.changed_visits)
             if self.conflicts_dialog is not None:
