@@ -17,9 +17,9 @@ from fieldvisit.security.keyfile import FAST_TEST_KDF
 from fieldvisit.security.keysource import KeySource
 from fieldvisit.store import open_store
 from fieldvisit.store.encryption import export_plain
-from fieldvisit.store.models import Answer, Recommendation, Visit, natural_id
+from fieldvisit.store.models import Answer, QuickNote, Recommendation, Visit, natural_id
 from fieldvisit.store.schema_version import HEAD_REVISION
-from fieldvisit.store.sync_models import STATE_ROW, SyncBase, SyncState
+from fieldvisit.store.sync_models import STATE_ROW, SyncBase, SyncConflict, SyncState
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "store" / "fixtures"
 
@@ -101,6 +101,33 @@ def main() -> int:
             assert answer is not None
             answer.comment = "commentaire corrigé"
             answer.updated_at = stamp.replace(hour=10)
+        # Revision 0005: a tombstone of one deletion, and a conflict that follows it.
+        with store.transaction() as session:
+            session.add(
+                QuickNote(
+                    id="0190b0c0-0000-7000-8000-000000000002",
+                    visit_id=visit.id,
+                    text="Note supprimée",
+                    noted_at=stamp,
+                    deleted_at=stamp,
+                    deletion_id="0190b0c0-0000-7000-8000-0000000000d1",
+                    **common,
+                )
+            )
+            session.add(
+                SyncConflict(
+                    table_name="visits",
+                    record_id=visit.id,
+                    field_name="summary",
+                    kind="field",
+                    local_value="ici",
+                    remote_value="serveur",
+                    base_value="avant",
+                    created_at=stamp,
+                    record_version=3,
+                    details={"source": "sync"},
+                )
+            )
         with store.engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         store.close()

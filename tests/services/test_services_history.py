@@ -198,14 +198,19 @@ def test_restoring_goes_through_the_service_checks(
     assert text.old is None
     with pytest.raises(BadInput, match="obligatoire"):
         history.restore(svc, text.id)
-    # A deletion shows in the history; it is not restored from there.
+    # A deletion shows in the history; a deleted record's values are not restored, the
+    # deletion itself is (undone whole, services/deletion.py).
     clock.advance(minutes=10)
     deletion.soft_delete(svc, "recommendation", rec.id)
     deleted = history.for_field(svc, "recommendations", rec.id, "deleted_at").entries[0]
     assert (deleted.old, deleted.new) == (None, clock.now.isoformat(timespec="microseconds"))
-    assert not deleted.restorable
+    assert deleted.restorable
     with pytest.raises(BadInput, match="supprimé"):
         history.restore(svc, priority.id)
+    history.restore(svc, deleted.id)
+    assert [r.id for r in actions.list_recommendations(svc, visit.id)] == [rec.id]
+    with pytest.raises(BadInput, match="pas supprimé"):
+        history.restore(svc, deleted.id)
 
 
 def test_an_imported_archive_keeps_what_it_overwrote(

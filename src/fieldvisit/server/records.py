@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from fieldvisit.server import natural_keys, validation
 from fieldvisit.server.blobs import attachment_refusal
 from fieldvisit.server.epoch import current_epoch
+from fieldvisit.server import deletions
 from fieldvisit.server.history import keep_previous_versions, previous_version
 from fieldvisit.server.models import Counter, Grant, PublishedForm, PushBatchLog, Record
 from fieldvisit.server.scoping import Principal
@@ -266,6 +267,7 @@ def push(
         return stored.model_copy(update={"replayed": True})
     state = _Batch(session, who, batch.device_id, now, committed_seq(session))
     _load(state, batch.changes)
+    deletions.prepare(state, batch.changes)  # a deletion is checked whole
     results = [_apply(state, change) for change in batch.changes]
     _save_records(state)
     keep_previous_versions(session, state.replaced)  # server/history.py
@@ -350,6 +352,8 @@ def _apply(state: _Batch, change: Change) -> ChangeResult:
     refusal = _check_references(state, change, territory)
     if refusal:
         return _refused(change, refusal)
+    if refused := deletions.refusal(state, change, existing):  # server/deletions.py
+        return refused
     refusal = natural_keys.natural_key_problem(change, state.records)
     if refusal:
         return _refused(change, refusal)

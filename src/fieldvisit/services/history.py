@@ -22,7 +22,15 @@ from sqlalchemy.orm import Session
 from fieldvisit.core import domain
 from fieldvisit.core.errors import BadInput, NotFound
 from fieldvisit.forms import FormDefinition, FormItem, ItemType
-from fieldvisit.services import actions, answers, attachments, contacts, diagnostic, interviews
+from fieldvisit.services import (
+    actions,
+    answers,
+    attachments,
+    contacts,
+    deletion,
+    diagnostic,
+    interviews,
+)
 from fieldvisit.services import visits as visit_service
 from fieldvisit.services.context import Services
 from fieldvisit.store.history import ORIGIN_RESTORE, TRACKED, plain, recorded_as
@@ -212,6 +220,9 @@ def restore(svc: Services, entry_id: int) -> HistoryItem:
         record = session.get(model, entry.record_id) if model is not None else None
         if model is None or record is None:
             raise NotFound("L'enregistrement de cette entrée d'historique n'existe plus.")
+    if entry.field_name == "deleted_at":
+        return _restore_deletion(svc, entry, record)
+    with svc.store.reading() as session:
         if record.deleted_at is not None:
             raise BadInput(
                 "Cet enregistrement a été supprimé : sa valeur ne peut pas être restaurée."
@@ -226,6 +237,27 @@ def restore(svc: Services, entry_id: int) -> HistoryItem:
         restorer(
             svc, record, entry.field_name, _column_value(model, entry.field_name, entry.old_value)
         )
+    return _newest(svc, entry)
+
+
+def _is_deletion(table: str, field_name: str, old: Any, new: Any) -> bool:
+    return field_name == "deleted_at" and old is None and new is not None
+
+
+def _restore_deletion(svc: Services, entry: HistoryEntry, record: Any) -> HistoryItem:
+    """Undo a deletion, whole: the record and everything the same deletion removed,
+    and the deletions of its visit or interview if they are deleted too
+    (services/deletion.py), so that nothing stays half-deleted."""
+    if not _is_deletion(entry.table_name, entry.field_name, entry.old_value, entry.new_value):
+        raise BadInput("Seule une suppression se restaure depuis cette entrée.")
+    if record.deleted_at is None:
+        raise BadInput("Cet enregistrement n'est pas supprimé : rien à restaurer.")
+    with recorded_as(ORIGIN_RESTORE):
+        deletion.undelete(svc, entry.table_name, entry.record_id)
+    return _newest(svc, entry)
+
+
+def _newest(svc: Services, entry: HistoryEntry) -> HistoryItem:
     with svc.store.reading() as session:
         newest = session.scalars(
             select(HistoryEntry)
@@ -281,6 +313,8 @@ class RecordHistory:
 
     def can_restore(self, entry: HistoryItem) -> bool:
         """Whether restoring this entry's old value would change the record."""
+        if entry.field == "deleted_at":  # a deletion: undone whole
+            return self.exists and entry.restorable and self.current.get("deleted_at") is not None
         return (
             self.exists
             and entry.restorable
@@ -341,7 +375,8 @@ def _item(svc: Services, entry: HistoryEntry) -> HistoryItem:
         device_id=entry.device_id,
         this_device=entry.device_id == svc.store.device_id,
         origin=entry.origin,
-        restorable=(entry.table_name, entry.field_name) in RESTORERS,
+        restorable=(entry.table_name, entry.field_name) in RESTORERS
+        or _is_deletion(entry.table_name, entry.field_name, entry.old_value, entry.new_value),
     )
 
 

@@ -53,6 +53,7 @@ def upsert_by_key(
         session.add(record)
     else:
         record.deleted_at = None
+        record.deletion_id = None
         svc.stamp(record)
     return record
 

@@ -15,7 +15,8 @@ from which device, and how (`origin`). Two writers, one rule:
 What is recorded:
 
 - a change of any column but the bookkeeping ones (`id`, `created_at`, `updated_at`,
-  `updated_by`, `server_version`, `pending`); a deletion is a change of `deleted_at`;
+  `updated_by`, `server_version`, `pending`, `deletion_id`); a deletion is a change of
+  `deleted_at`;
 - a record *created on this laptop* (by a person, or a restore): one entry per field a
   person fills in (`CREATION_FIELDS`) that is not empty, from None. Records that
   arrive already made (pulled from the server, imported from an archive) are not
@@ -68,8 +69,10 @@ LOCAL_ORIGINS = frozenset({ORIGIN_EDIT, ORIGIN_RESTORE})
 COALESCE_WINDOW = timedelta(minutes=5)
 
 HISTORY: Table = HistoryEntry.__table__  # type: ignore[assignment]
+# deletion_id says which deletion a tombstone belongs to: the deletion itself is the
+# change of deleted_at.
 BOOKKEEPING = frozenset(
-    {"id", "created_at", "updated_at", "updated_by", "server_version", "pending"}
+    {"id", "created_at", "updated_at", "updated_by", "server_version", "pending", "deletion_id"}
 )
 
 #: per table, the columns whose changes are recorded

@@ -71,6 +71,9 @@ class SyncColumns:
     server_version: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     pending: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("1"))
     deleted_at: Mapped[datetime | None]
+    # The deletion that tombstoned this row (one id per soft_delete, revision 0005):
+    # synced with the row, so that a deletion is undone whole (services/deletion.py).
+    deletion_id: Mapped[str | None] = mapped_column(String(36))
 
     @property
     def is_deleted(self) -> bool:

@@ -16,6 +16,10 @@ MODELS_BY_TABLE: dict[str, type[SyncColumns]] = {
 }
 
 
+# Nullable columns added after the first archive format: missing from older archives.
+LATER_COLUMNS = frozenset({"deletion_id"})
+
+
 def column_names(model: type[SyncColumns]) -> list[str]:
     return [column.key for column in inspect(model).columns]
 
@@ -33,12 +37,12 @@ def record_to_dict(record: SyncColumns) -> dict[str, Any]:
 def dict_to_fields(model: type[SyncColumns], data: dict[str, Any]) -> dict[str, Any]:
     """Check and convert a dict made by record_to_dict; raise ValueError if malformed."""
     columns = {column.key: column for column in inspect(model).columns}
-    missing = set(columns) - set(data)
+    missing = set(columns) - set(data) - LATER_COLUMNS
     if missing:
         raise ValueError(f"champs manquants : {', '.join(sorted(missing))}")
     fields: dict[str, Any] = {}
     for name, column in columns.items():
-        value = data[name]
+        value = data.get(name)
         if value is None:
             if not column.nullable and not isinstance(column.type, JSONValue):
                 raise ValueError(f"champ « {name} » vide")

@@ -61,6 +61,11 @@ class SyncConflict(Base):
     created_at: Mapped[datetime]
     resolved_at: Mapped[datetime | None]
     resolution: Mapped[str | None] = mapped_column(String(16))
+    # Revision 0005: the server version of the record this conflict was last brought up
+    # to date with (a decision is taken on that version), and what a person needs to
+    # read it (sync/conflict_log.py: a deletion's who and why, an import's archive…).
+    record_version: Mapped[int | None]
+    details: Mapped[Any] = mapped_column(JSONValue, nullable=True)
     __table_args__ = (
         Index("ix_sync_conflicts_record", "table_name", "record_id"),
         Index("ix_sync_conflicts_resolved_at", "resolved_at"),

@@ -36,7 +36,13 @@ def register(commands: Any) -> None:
     clist.set_defaults(handler=cmd_conflicts_list)
     resolve = conflicts_cmd.add_parser("resolve", help="résout un conflit")
     resolve.add_argument("conflict_id", metavar="ID")
-    resolve.add_argument("--keep", required=True, choices=["local", "remote"])
+    choice = resolve.add_mutually_exclusive_group(required=True)
+    choice.add_argument(
+        "--keep",
+        choices=["local", "remote"],
+        help="garde la valeur de cet ordinateur (local) ou l'autre (remote : serveur, archive)",
+    )
+    choice.add_argument("--value", metavar="TEXTE", help="le texte à garder (champs de texte)")
     resolve.set_defaults(handler=cmd_conflicts_resolve)
 
 
@@ -129,11 +135,11 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 
 def cmd_conflicts_list(args: argparse.Namespace) -> int:
-    from fieldvisit.sync.conflicts import open_conflicts
+    from fieldvisit.sync.conflicts import conflict_entries
 
     svc = _services(args)
     try:
-        rows = open_conflicts(svc)
+        entries = conflict_entries(svc)
     finally:
         svc.close()
     if args.json:
@@ -141,29 +147,36 @@ def cmd_conflicts_list(args: argparse.Namespace) -> int:
             json.dumps(
                 [
                     {
-                        "id": c.id,
-                        "table": c.table_name,
-                        "record_id": c.record_id,
-                        "field": c.field_name,
-                        "kind": c.kind,
-                        "local": c.local_value,
-                        "remote": c.remote_value,
-                        "base": c.base_value,
+                        "id": e.id,
+                        "table": e.table,
+                        "record_id": e.record_id,
+                        "field": e.field_name,
+                        "kind": e.conflict_kind,
+                        "source": e.source,
+                        "local": e.local,
+                        "remote": e.remote,
+                        "base": e.base,
+                        "record_version": e.record_version,
+                        "explanation": e.explanation,
                     }
-                    for c in rows
+                    for e in entries
                 ],
                 ensure_ascii=False,
                 indent=2,
             )
         )
         return 0
-    if not rows:
+    if not entries:
         print("Aucun conflit à examiner.", file=sys.stderr)
-    for c in rows:
-        what = "suppression" if c.kind == "delete" else c.field_name
+    for e in entries:
+        where = f"{e.commune_name} ({e.departement}) · " if e.visit_id else ""
+        if e.conflict_kind == "delete":
+            print(f"{e.id}\t{e.table}\t{e.record_id}\tsuppression\t{where}{e.explanation}")
+            continue
+        other = "archive" if e.source == "import" else "serveur"
         print(
-            f"{c.id}\t{c.table_name}\t{c.record_id}\t{what}\tici : {c.local_value!r}\t"
-            f"serveur : {c.remote_value!r}"
+            f"{e.id}\t{e.table}\t{e.record_id}\t{e.field_name}\t{where}{e.record_label}\t"
+            f"ici : {e.local!r}\t{other} : {e.remote!r}"
         )
     return 0
 
@@ -173,7 +186,10 @@ def cmd_conflicts_resolve(args: argparse.Namespace) -> int:
 
     svc = _services(args)
     try:
-        resolve_conflict(svc, args.conflict_id, args.keep)
+        if args.value is not None:
+            resolve_conflict(svc, args.conflict_id, "value", args.value)
+        else:
+            resolve_conflict(svc, args.conflict_id, args.keep)
     finally:
         svc.close()
     print("Conflit résolu ; le choix partira à la prochaine synchronisation.", file=sys.stderr)

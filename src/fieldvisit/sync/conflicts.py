@@ -21,6 +21,18 @@ from fieldvisit.services.context import Services
 from fieldvisit.store.models import Contact, Interview, Visit
 from fieldvisit.store.serialize import MODELS_BY_TABLE
 from fieldvisit.store.sync_models import SyncConflict
+from fieldvisit.services.deletion import delete_whole, revive
+from fieldvisit.services.history import FIELD_LABELS
+from fieldvisit.services.records import KIND_LABELS
+from fieldvisit.sync.conflict_log import (
+    OUTDATED,
+    REPLACED,
+    SAME,
+    SOURCE_IMPORT,
+    SOURCE_SYNC,
+    replacement,
+    source_of,
+)
 from fieldvisit.sync.local import to_columns, wire_value
 from fieldvisit.sync.wire import TABLES, check_field
 
@@ -44,17 +56,35 @@ def count_open_conflicts(svc: Services) -> int:
     return len(open_conflicts(svc))
 
 
+class ConflictOutdated(BadInput):
+    """The conflict changed since it was shown: a newer version reached this laptop."""
+
+    def __init__(self, message: str, replaced_by: str | None) -> None:
+        super().__init__(message)
+        self.replaced_by = replaced_by
+
+
 def resolve_conflict(svc: Services, conflict_id: str, choice: Choice, value: Any = None) -> None:
     """Keep the local value, the remote one, or an edited `value` (field conflicts).
 
-    For an edit-versus-delete conflict, "local"/"remote" pick the side's deleted state.
+    The decision is taken on the conflict as it was shown: if a newer version of the
+    record arrived since, the conflict was replaced by one showing it
+    (sync/conflict_log.py) and this decision is refused (`ConflictOutdated`), nothing
+    written. Otherwise the chosen value is an ordinary pending edit, based on the
+    version the conflict showed: a change reaching the server meanwhile is merged
+    against it at the next sync, never overwritten.
+
+    For a deletion conflict, "local"/"remote" pick a side's state: deleted (the record
+    and all it holds are deleted again, as one new deletion) or kept.
     """
     if choice not in ("local", "remote", "value"):
         raise BadInput(f"Choix inconnu « {choice} » : local, remote ou value.")
     with svc.store.transaction() as session:
         conflict = session.get(SyncConflict, conflict_id)
-        if conflict is None or conflict.resolved_at is not None:
-            raise NotFound(f"Conflit introuvable ou déjà résolu : « {conflict_id} ».")
+        if conflict is None:
+            raise NotFound(f"Conflit introuvable : « {conflict_id} ».")
+        if conflict.resolved_at is not None:
+            raise _closed(session, conflict)
         model = MODELS_BY_TABLE.get(conflict.table_name)
         record = session.get(model, conflict.record_id) if model is not None else None
         if record is None:
@@ -65,9 +95,13 @@ def resolve_conflict(svc: Services, conflict_id: str, choice: Choice, value: Any
             wanted_deleted = bool(
                 conflict.local_value if choice == "local" else conflict.remote_value
             )
-            if wanted_deleted != record.is_deleted:
-                record.deleted_at = svc.clock() if wanted_deleted else None
-                svc.stamp(record)
+            if wanted_deleted and not record.is_deleted:
+                delete_whole(session, record, svc.clock, svc.stamp)
+                details = dict(conflict.details) if isinstance(conflict.details, dict) else {}
+                details["deleted_again"] = True
+                conflict.details = details
+            elif not wanted_deleted and record.is_deleted:
+                revive(session, svc.stamp, records=[(conflict.table_name, record.id)])
         else:
             chosen = {"local": conflict.local_value, "remote": conflict.remote_value}.get(
                 choice, value
@@ -77,11 +111,34 @@ def resolve_conflict(svc: Services, conflict_id: str, choice: Choice, value: Any
                 raise BadInput(f"Valeur refusée : {problem}.")
             current = wire_value(getattr(record, conflict.field_name))
             if chosen != current:
+                if record.is_deleted:
+                    raise BadInput(
+                        "L'enregistrement de ce conflit a été supprimé : restaurez-le "
+                        "d'abord (historique) pour choisir sa valeur."
+                    )
                 converted = to_columns(conflict.table_name, {conflict.field_name: chosen})
                 setattr(record, conflict.field_name, converted[conflict.field_name])
                 svc.stamp(record)
         conflict.resolved_at = svc.clock()
         conflict.resolution = choice
+
+
+def _closed(session: Session, conflict: SyncConflict) -> BadInput:
+    """Why a closed conflict cannot be resolved (French)."""
+    if conflict.resolution in (OUTDATED, REPLACED):
+        newer = replacement(session, conflict)
+        if newer is not None:
+            return ConflictOutdated(
+                "Ce conflit a changé depuis qu'il a été affiché : une version plus récente "
+                "est arrivée du serveur, rien n'a été modifié. Il est affiché à nouveau "
+                f"avec cette version (conflit « {newer.id} ») : choisissez de nouveau.",
+                newer.id,
+            )
+    if conflict.resolution == SAME or conflict.resolution in (OUTDATED, REPLACED):
+        return NotFound(
+            "Ce conflit n'a plus lieu d'être : les deux versions sont maintenant identiques."
+        )
+    return NotFound(f"Conflit déjà résolu : « {conflict.id} ».")
 
 
 # --- what the conflict view shows --------------------------------------------------------
@@ -116,6 +173,15 @@ class ConflictEntry:
     remote_updated_at: datetime | None = None
     # Free text (a summary, a comment, a text answer): a merged value may be typed.
     free_text: bool = False
+    # "sync" (found by a pull: the record shows the server's value) or "import" (found
+    # by an archive import: the record keeps this laptop's value, `remote` is the
+    # archive's).
+    source: str = SOURCE_SYNC
+    # What happened, in French: for a deletion, who deleted what and why it came back;
+    # for an import, which archive the other value comes from.
+    explanation: str = ""
+    # The server version of the record this conflict shows (sync/conflict_log.py).
+    record_version: int | None = None
 
     @property
     def editable(self) -> bool:
@@ -194,7 +260,104 @@ def _describe(svc: Services, session: Session, conflict: SyncConflict) -> Confli
         value_labels=labels,
         remote_updated_at=remote_at,
         free_text=free_text,
+        source=source_of(conflict),
+        explanation=_explain(svc, session, conflict, record, visit, label),
+        record_version=conflict.record_version,
     )
+
+
+# --- explanations ------------------------------------------------------------------------
+
+
+def _explain(
+    svc: Services, session: Session, conflict: SyncConflict, record: Any, visit: Visit | None,
+    label: str,
+) -> str:  # fmt: skip
+    details = conflict.details if isinstance(conflict.details, dict) else {}
+    if conflict.kind == "delete":
+        return _explain_deletion(svc, session, conflict, record, visit, label, details)
+    if source_of(conflict) == SOURCE_IMPORT:
+        archive = details.get("archive") or "une archive"
+        return (
+            f"Valeur importée de l'archive « {archive} » : elle diffère de celle de cet "
+            "ordinateur, qui est gardée en attendant votre choix."
+        )
+    return ""
+
+
+def _kind(table: str) -> str:
+    model = MODELS_BY_TABLE.get(table)
+    return KIND_LABELS.get(model.__name__, table) if model is not None else table
+
+
+def _named(svc: Services, session: Session, table: str, record: Any, visit: Visit | None) -> str:
+    """« la visite « Saint-Flour, 14/03/2026 » », « la réponse « Le parcours… » »…"""
+    if table == "visits" and record is not None:
+        return f"la visite « {record.commune_name}, {record.visit_date.strftime('%d/%m/%Y')} »"
+    probe = SyncConflict(table_name=table, field_name="")
+    label, _labels, _type = _record_label(svc, session, probe, record, visit)
+    what = _kind(table)
+    return f"{what} « {label} »" if label else what
+
+
+def _when(text: Any) -> str:
+    if not isinstance(text, str):
+        return ""
+    try:
+        moment = datetime.fromisoformat(text).astimezone()
+    except ValueError:
+        return ""
+    return f" le {moment.strftime('%d/%m/%Y à %H:%M')}"
+
+
+def _explain_deletion(
+    svc: Services,
+    session: Session,
+    conflict: SyncConflict,
+    record: Any,
+    visit: Visit | None,
+    label: str,
+    details: dict[str, Any],
+) -> str:
+    """Who deleted what, when, and the edits that brought it back (French)."""
+    what = _named(svc, session, conflict.table_name, record, visit)
+    removed = details.get("removed")
+    if isinstance(removed, int) and removed > 1:
+        what += f" et les {removed - 1} enregistrements qu'elle contenait"
+    user = details.get("deleted_by") or ""
+    if details.get("deleted_here", conflict.local_value):
+        who = "sur cet ordinateur" + (f" ({user})" if user else "")
+    else:
+        who = f"par {user} sur un autre appareil" if user else "sur un autre appareil"
+    reasons = []
+    for reason in details.get("kept_because", []):
+        if not isinstance(reason, dict):
+            continue
+        table = str(reason.get("table", ""))
+        model = MODELS_BY_TABLE.get(table)
+        kept = session.get(model, reason.get("id")) if model is not None else None
+        name = _named(svc, session, table, kept, _visit_of(session, table, kept) or visit)
+        where = "sur cet ordinateur" if reason.get("here") else (
+            f"par {reason['by']}" if reason.get("by") else "sur un autre appareil"
+        )  # fmt: skip
+        fields = [FIELD_LABELS.get(f, f) for f in reason.get("fields", [])]
+        if reason.get("added"):
+            reasons.append(f"{name} a été ajouté(e) {where}")
+        elif fields:
+            reasons.append(f"{name} a été modifié(e) {where} ({', '.join(fields)})")
+        else:
+            reasons.append(f"{name} a été modifié(e) {where}")
+    text = f"Suppression {who}{_when(details.get('deleted_at'))} de {what}."
+    if reasons:
+        text += " Elle a été annulée partout, car " + " ; ".join(reasons) + "."
+    else:
+        text += " Elle a été annulée partout, car une modification l'emportait."
+    text += (
+        " Gardez la visite telle qu'elle est revenue, ou confirmez la suppression."
+        if conflict.table_name == "visits"
+        else " Gardez l'enregistrement, ou confirmez la suppression."
+    )
+    return text
 
 
 def _visit_of(session: Session, table: str, record: Any) -> Visit | None:

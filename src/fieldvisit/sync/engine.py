@@ -446,7 +446,7 @@ class SyncEngine:
             total = local.count_pending(session) - len(skip)
             with ThreadPoolExecutor(max_workers=1) as sender:
                 in_flight: tuple[list[local.Outgoing], Future[Sent]] | None = None
-                for batch in _batched(local.iter_pending(session, skip), self.batch_size):
+                for batch in local.pending_batches(session, skip, self.batch_size):
                     if in_flight is not None:
                         sent, result = in_flight[0], in_flight[1].result()
                         if self.cancel.is_set():  # the answer in hand is recorded first

@@ -20,11 +20,15 @@ from sqlalchemy.orm import Session
 
 from fieldvisit.store.history import ORIGIN_MERGE, ORIGIN_PULLED, ChangeLog
 from fieldvisit.store.models import USER_RECORD_MODELS
-from fieldvisit.store.sync_models import STATE_ROW, SyncBase, SyncConflict, SyncState
+from fieldvisit.store.sync_models import STATE_ROW, SyncBase, SyncState
 from fieldvisit.store.types import JSONValue, UTCDateTime
+from fieldvisit.sync.conflict_log import OpenConflicts
+from fieldvisit.sync.deletions import Undo
 from fieldvisit.sync.merge import MergeResult, Side, merge_record
 from fieldvisit.sync.wire import (
+    DELETION_FIELD,
     LONG_TEXT_FIELDS,
+    PARENT,
     REFERENCES,
     TABLE_ORDER,
     TABLES,
@@ -188,10 +192,15 @@ def _fetch_bases(session: Session, table: str, ids: Sequence[str]) -> dict[str, 
 
 
 def apply_pulled(session: Session, records: Iterable[PulledRecord], now: datetime) -> ApplyStats:
-    """Apply server records: insert new ones, overwrite clean ones, merge pending ones."""
+    """Apply server records: insert new ones, overwrite clean ones, merge pending ones.
+
+    Open conflicts follow their records (sync/conflict_log.py); deletions that an edit
+    wins over are undone whole at the end (sync/deletions.py)."""
     stats = ApplyStats()
     touched = _Touched()
     history = ChangeLog()  # what pulled and merged records overwrite (store/history.py)
+    conflicts = OpenConflicts(session)
+    undo = Undo(session, device_id(session))
     by_table: dict[str, dict[str, PulledRecord]] = {}
     for record in records:
         by_table.setdefault(record.table, {})[record.id] = record  # a later seq wins
@@ -212,16 +221,41 @@ def apply_pulled(session: Session, records: Iterable[PulledRecord], now: datetim
                 continue  # already have it (our own push coming back, or a re-send)
             stats.applied += 1
             touched.add(table, record_id, fields)
+            remote_deleted = record.deleted_at is not None
             if row is None:
                 inserts.append(_raw_row(table, record, fields))
-            elif not row.pending:
-                values = _remote_row(table, record, fields)
-                _write(session, table, record_id, values)
-                history.add(table, record_id, row._mapping, values, **_by(record, ORIGIN_PULLED))
+                undo.applied(table, record_id, record, fields, remote_deleted, None)
             else:
-                stats.conflicts += _merge_into(
-                    session, table, row, bases.get(record_id), record, fields, now, history
-                )
+                before = row_fields(table, row)
+                if conflicts:
+                    conflicts.follow(
+                        table, record_id, fields, remote_deleted, record.version, now
+                    )
+                if not row.pending:
+                    values = _remote_row(table, record, fields)
+                    _write(session, table, record_id, values)
+                    history.add(
+                        table, record_id, row._mapping, values, **_by(record, ORIGIN_PULLED)
+                    )
+                    undo.applied(table, record_id, record, fields, remote_deleted, before)
+                else:
+                    result = _merge_into(
+                        session, table, row, bases.get(record_id), record, fields, now, history
+                    )
+                    stats.conflicts += conflicts.add(
+                        table, record_id, result.conflicts, now, record.version
+                    )
+                    undo.applied(table, record_id, record, result.fields, result.deleted, before)
+                    if any(c.kind == "delete" for c in result.conflicts):
+                        base = bases.get(record_id)
+                        undo.edit_won(
+                            table,
+                            record_id,
+                            Side(base.fields, base.deleted) if base is not None else None,
+                            Side(before, row.deleted_at is not None),
+                            Side(fields, remote_deleted),
+                            record,
+                        )
             new_bases.append(_base_row(table, record_id, record.version, fields, record))
         if inserts:  # through the driver: 10,000 rows in a blink
             names = _COLUMN_NAMES[table]
@@ -231,8 +265,23 @@ def apply_pulled(session: Session, records: Iterable[PulledRecord], now: datetim
             )
         upsert_bases(session, new_bases)
     history.write(session.connection())
+    undone, revived = undo.finish(conflicts, now)
+    stats.conflicts += undone
+    for row in revived:
+        link = PARENT.get(row.table)
+        touched.add(row.table, row.record_id, {link[0]: row.parent[1]} if link and row.parent else {})
     stats.visit_ids = touched.visit_ids(session)
     return stats
+
+
+def device_id(session: Session) -> str:
+    """This laptop's device id (store.database: local_meta)."""
+    value = (
+        session.connection()
+        .exec_driver_sql("SELECT value FROM local_meta WHERE key = 'device_id'")
+        .scalar()
+    )
+    return str(value or "")
 
 
 class _Touched:
@@ -340,8 +389,9 @@ def _merge_into(
     fields: dict[str, Any],
     now: datetime,
     history: ChangeLog,
-) -> int:
-    """Three-way merge of a pending local row with a newer server record."""
+) -> MergeResult:
+    """Three-way merge of a pending local row with a newer server record (the caller
+    records the conflicts)."""
     local = Side(row_fields(table, row), row.deleted_at is not None)
     remote = Side(fields, record.deleted_at is not None)
     base_side = Side(base.fields, base.deleted) if base is not None else None
@@ -357,8 +407,7 @@ def _merge_into(
         values.update(updated_at=record.updated_at, updated_by=record.updated_by[:64])
     _write(session, table, row.id, values)
     history.add(table, row.id, row._mapping, values, **_by(record, ORIGIN_MERGE))
-    record_conflicts(session, table, row.id, result, now)
-    return len(result.conflicts)
+    return result
 
 
 def _by(record: PulledRecord, origin: str) -> dict[str, Any]:
@@ -375,24 +424,6 @@ def _deleted_at(result: MergeResult, row: Any, record: PulledRecord, now: dateti
     if not result.deleted:
         return None
     return row.deleted_at or record.deleted_at or now
-
-
-def record_conflicts(
-    session: Session, table: str, record_id: str, result: MergeResult, now: datetime
-) -> None:
-    for conflict in result.conflicts:
-        session.add(
-            SyncConflict(
-                table_name=table,
-                record_id=record_id,
-                field_name=conflict.field,
-                kind=conflict.kind,
-                local_value=conflict.local,
-                remote_value=conflict.remote,
-                base_value=conflict.base,
-                created_at=now,
-            )
-        )
 
 
 # --- pending changes -------------------------------------------------------------------
@@ -426,15 +457,75 @@ _PUSH_ORDER = {
 
 
 def iter_pending(session: Session, skip: set[tuple[str, str]]) -> Iterator[Outgoing]:
-    """Pending changes, parents first, read as they are consumed (the engine sends the
-    first batch while it reads the next)."""
+    """Pending changes in push order, read as they are consumed (the engine sends the
+    first batch while it reads the next): see `pending_groups`."""
+    for group in pending_groups(session, skip):
+        yield from group
+
+
+def pending_groups(session: Session, skip: set[tuple[str, str]]) -> Iterator[list[Outgoing]]:
+    """Pending changes in push order, in groups that should travel in one batch.
+
+    First every live row, parents first (a revived visit before its revived answers):
+    one group each. Then the tombstones, one group per deletion, children before their
+    parents: the server accepts the deletion of a visit or an interview only once
+    nothing under it is alive (server/deletions.py), and checks a whole deletion at
+    once when it comes in one batch.
+    """
+    yield from ([o] for o in _pending_rows(session, skip, deleted=False))
+    tombstones = sorted(
+        _pending_rows(session, skip, deleted=True),
+        key=lambda o: (
+            o.change.fields.get(DELETION_FIELD) or "",
+            -TABLE_ORDER.index(o.change.table),
+            o.change.id,
+        ),
+    )
+    group: list[Outgoing] = []
+    for outgoing in tombstones:
+        if group and _deletion(group[0]) != _deletion(outgoing):
+            yield group
+            group = []
+        group.append(outgoing)
+    if group:
+        yield group
+
+
+def _deletion(outgoing: Outgoing) -> Any:
+    return outgoing.change.fields.get(DELETION_FIELD) or ("", outgoing.key)
+
+
+def pending_batches(
+    session: Session, skip: set[tuple[str, str]], size: int
+) -> Iterator[list[Outgoing]]:
+    """Pending changes in batches of at most `size`; a deletion is not split across
+    batches unless it alone is larger than a batch."""
+    batch: list[Outgoing] = []
+    for group in pending_groups(session, skip):
+        if batch and len(batch) + len(group) > size:
+            yield batch
+            batch = []
+        for outgoing in group:
+            batch.append(outgoing)
+            if len(batch) == size:
+                yield batch
+                batch = []
+    if batch:
+        yield batch
+
+
+def _pending_rows(
+    session: Session, skip: set[tuple[str, str]], *, deleted: bool
+) -> Iterator[Outgoing]:
     connection = session.connection()
+    state = "IS NOT NULL" if deleted else "IS NULL"
     for table in TABLE_ORDER:
         names = _FIELD_NAMES[table]
         json_names = _JSON_COLUMNS[table]
         columns = ", ".join(("id", "server_version", "updated_at", "deleted_at", *names))
         rows = connection.exec_driver_sql(
-            f"SELECT {columns} FROM {table} WHERE pending = 1 ORDER BY {_PUSH_ORDER[table]}"
+            f"SELECT {columns} FROM {table} WHERE pending = 1 AND deleted_at {state} "
+            f"ORDER BY {_PUSH_ORDER[table]}"
         )
         for row in rows:
             if (table, row[0]) in skip:
@@ -513,7 +604,22 @@ def acknowledge(session: Session, accepted: Sequence[tuple[Outgoing, int]]) -> i
             "deleted = excluded.deleted",
             bases,
         )
+    _follow_own(session, accepted)
     return clean_count
+
+
+def _follow_own(session: Session, accepted: Sequence[tuple[Outgoing, int]]) -> None:
+    """The server now holds what this laptop pushed: open conflicts of those records
+    follow (sync/conflict_log.py), e.g. a conflicting field the person edited directly."""
+    conflicts = OpenConflicts(session)
+    if not conflicts:
+        return
+    now = datetime.now(UTC)
+    for sent, version in accepted:
+        change = sent.change
+        if conflicts.of(change.table, change.id):
+            fields = remote_fields(change.table, change.fields)
+            conflicts.follow(change.table, change.id, fields, change.deleted, version, now, own=True)
 
 
 def _json(value: Any) -> str:

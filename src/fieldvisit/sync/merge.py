@@ -15,6 +15,11 @@ Pure functions, no I/O. The policy (ARCHITECTURE.md "Sync" rule 4):
   laptops creating the same natural-key record at different times must not conflict).
 - Without a base (a record created on both sides under the same natural-key id), an
   empty value ("" / None / []) counts as "not filled in": the other side's value wins.
+- `deletion_id` is not merged as a value: it follows the merged deleted state (the id
+  of the deletion that removed the record, None once it is alive).
+- An archive import merges the same way with `keep="local"`: a conflicting field keeps
+  the laptop's value (what the server and the team already have), the archive's value
+  waits in the conflict (services/archive.py).
 """
 
 from __future__ import annotations
@@ -26,9 +31,12 @@ from typing import Any, Literal
 from merge3 import Merge3
 
 SILENT_REMOTE_FIELDS = frozenset({"created_at"})
+DELETION_FIELD = "deletion_id"  # wire.DELETION_FIELD (this module stays free of imports)
+NOT_EDITS = SILENT_REMOTE_FIELDS | {DELETION_FIELD}
 EMPTY_VALUES: tuple[Any, ...] = ("", None, [])
 
 ConflictKind = Literal["field", "delete"]
+Keep = Literal["remote", "local"]
 
 
 @dataclass(frozen=True)
@@ -83,9 +91,17 @@ def _is_empty(value: Any) -> bool:
 
 
 def merge_field(
-    name: str, base: Any, local: Any, remote: Any, *, has_base: bool, long_text: bool
+    name: str,
+    base: Any,
+    local: Any,
+    remote: Any,
+    *,
+    has_base: bool,
+    long_text: bool,
+    keep: Keep = "remote",
 ) -> tuple[Any, FieldConflict | None]:
-    """The merged value of one field and, if both sides disagree, the conflict."""
+    """The merged value of one field and, if both sides disagree, the conflict (the
+    field then keeps the `keep` side's value)."""
     if local == remote or name in SILENT_REMOTE_FIELDS:
         return remote, None
     if has_base:
@@ -102,7 +118,8 @@ def merge_field(
         merged = merge_text(base if isinstance(base, str) else "", local, remote)
         if merged is not None:
             return merged, None
-    return remote, FieldConflict(name, "field", local, remote, base if has_base else None)
+    kept = local if keep == "local" else remote
+    return kept, FieldConflict(name, "field", local, remote, base if has_base else None)
 
 
 def merge_record(
@@ -110,10 +127,12 @@ def merge_record(
     local: Side,
     remote: Side,
     long_text: frozenset[str] = frozenset(),
+    *,
+    keep: Keep = "remote",
 ) -> MergeResult:
     """Merge local and remote against their common base (None: no common version)."""
     base_fields: Mapping[str, Any] = base.fields if base is not None else {}
-    names = sorted(set(local.fields) | set(remote.fields))
+    names = sorted((set(local.fields) | set(remote.fields)) - {DELETION_FIELD})
     merged: dict[str, Any] = {}
     conflicts: list[FieldConflict] = []
     for name in names:
@@ -124,6 +143,7 @@ def merge_record(
             remote.fields.get(name),
             has_base=base is not None and name in base_fields,
             long_text=name in long_text,
+            keep=keep,
         )
         merged[name] = value
         if conflict is not None:
@@ -131,7 +151,22 @@ def merge_record(
     deleted, delete_conflict = _merge_deleted(base, local, remote)
     if delete_conflict is not None:
         conflicts.append(delete_conflict)
+    if DELETION_FIELD in local.fields or DELETION_FIELD in remote.fields:
+        merged[DELETION_FIELD] = _deletion_of(deleted, local, remote)
     return MergeResult(merged, deleted, tuple(conflicts))
+
+
+def deletion_of(side: Side) -> str | None:
+    """The deletion a tombstone belongs to (None: alive, or deleted before deletion ids)."""
+    value = side.fields.get(DELETION_FIELD) if side.deleted else None
+    return value if isinstance(value, str) else None
+
+
+def _deletion_of(deleted: bool, local: Side, remote: Side) -> str | None:
+    """The merged record's deletion id: the deleting side's (the server's if both)."""
+    if not deleted:
+        return None
+    return deletion_of(remote) if remote.deleted else deletion_of(local)
 
 
 def _edited(base: Side | None, side: Side) -> bool:
@@ -140,7 +175,7 @@ def _edited(base: Side | None, side: Side) -> bool:
     return any(
         side.fields.get(name) != base.fields.get(name)
         for name in side.fields
-        if name not in SILENT_REMOTE_FIELDS
+        if name not in NOT_EDITS
     )
 
 

@@ -177,6 +177,15 @@ TABLES: dict[str, dict[str, str]] = {
     },
 }
 
+# Every record also carries the deletion that tombstoned it (None while it is alive):
+# all the rows one deletion removed share its id, so a deletion travels, is checked by
+# the server (server/deletions.py) and is undone as one operation (services/deletion.py).
+DELETION_FIELD = "deletion_id"
+for _spec in TABLES.values():
+    _spec[DELETION_FIELD] = "str?:36"
+# Fields an older app does not send (it keeps syncing; a missing one is None).
+OPTIONAL_FIELDS = frozenset({DELETION_FIELD})
+
 # Parents first: the order in which a client pushes and a new database can be filled.
 TABLE_ORDER: tuple[str, ...] = tuple(TABLES)
 
@@ -208,6 +217,18 @@ REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
     "recommendations": (("visit_id", "visits"), ("carried_from_id", "recommendations")),
     "attachments": (("visit_id", "visits"),),
     "quick_notes": (("visit_id", "visits"),),
+}
+
+# The record a child belongs to and goes with (its visit, its interview): a live record
+# may not stay under a deleted parent, and deleting a parent deletes its children.
+PARENT: dict[str, tuple[str, str]] = {
+    table: refs[0]
+    for table, refs in REFERENCES.items()
+    if refs and refs[0][0] in ("visit_id", "interview_id")
+}
+CHILDREN: dict[str, tuple[str, ...]] = {
+    parent: tuple(t for t, (_, p) in PARENT.items() if p == parent)
+    for parent in sorted({p for _, p in PARENT.values()})
 }
 
 # Long texts: the same field edited on both sides is merged line by line (diff3).
@@ -404,7 +425,9 @@ def check_fields(table: str, fields: dict[str, Any]) -> str | None:
         return f"table inconnue « {table} »"
     if len(fields) != len(checks) or any(name not in fields for name, *_ in checks):
         spec = TABLES[table]
-        missing = sorted(set(spec) - set(fields))
+        missing = sorted(set(spec) - set(fields) - OPTIONAL_FIELDS)
+        if not missing and not set(fields) - set(spec):
+            return check_fields(table, {DELETION_FIELD: None, **fields})
         if missing:
             return f"champs manquants : {', '.join(missing)}"
         return f"champs inconnus : {', '.join(sorted(set(fields) - set(spec)))}"
