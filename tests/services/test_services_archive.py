@@ -21,7 +21,7 @@ from fieldvisit.services import (
     interviews,
     visits,
 )
-from fieldvisit.services.archive import export_visit, import_visit
+from fieldvisit.services.archive import FORMAT_VERSION, export_visit, import_visit
 
 
 @pytest.fixture
@@ -111,7 +111,9 @@ def _rewrite(archive: Path, target: Path, change) -> Path:  # type: ignore[no-un
         (lambda name, data: b"x" + data if name.startswith("attachments/") else data, "empreinte"),
         (
             lambda name, data: (
-                data.replace(b'"format_version": 1', b'"format_version": 99')
+                data.replace(
+                    f'"format_version": {FORMAT_VERSION}'.encode(), b'"format_version": 99'
+                )
                 if name == "manifest.json"
                 else data
             ),

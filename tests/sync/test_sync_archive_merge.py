@@ -8,6 +8,8 @@ becomes a conflict, in which the record keeps the value everyone already has.
 
 from __future__ import annotations
 
+import json
+import zipfile
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -20,6 +22,8 @@ from sqlalchemy import select
 from fieldvisit.server.testing import server_snapshot
 from fieldvisit.services.answers import answer_item
 from fieldvisit.services.archive import export_visit, import_visit
+from fieldvisit.services.deletion import soft_delete
+from fieldvisit.services.interviews import answer_interview_item, record_interview
 from fieldvisit.services.visits import plan_visit, update_visit
 from fieldvisit.store.models import Answer
 from fieldvisit.sync.conflicts import conflict_entries, resolve_conflict
@@ -131,3 +135,53 @@ def test_importing_the_same_archive_twice_changes_nothing_the_second_time(
     again = import_visit(b.svc, archive)
     assert (again.created, again.updated, again.conflicts) == (0, 0, 0)
     assert b.pending() == 0
+
+
+def test_an_archive_of_the_first_format_is_merged_without_guessing(
+    laptops: Make, server: FastAPI, tmp_path: Path
+) -> None:
+    """A format-1 archive has no merge bases: a field that differs becomes a conflict."""
+    a, b, c, visit, answer, archive = _setup(laptops, tmp_path)
+    old = tmp_path / "ancienne.zip"
+    with zipfile.ZipFile(archive) as src, zipfile.ZipFile(old, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "manifest.json":
+                manifest = json.loads(data)
+                manifest["format_version"] = 1
+                del manifest["bases"], manifest["server"]
+                data = json.dumps(manifest).encode()
+            dst.writestr(info.filename, data)
+    answer_item(c.svc, visit.id, FORM, "parcours", comment="C : éclairage refait")
+    c.sync()
+    b.sync()
+    assert import_visit(b.svc, old).conflicts == 1  # the comment (the summary was empty)
+    b.sync()
+    snapshot = server_snapshot(server.state.ctx.db)
+    assert snapshot[("answers", answer.id)][0]["comment"] == "C : éclairage refait"
+    assert snapshot[("visits", visit.id)][0]["summary"] == "Synthèse écrite hors ligne par A."
+
+
+def test_an_imported_deletion_is_undone_whole_by_an_edit_made_here(
+    laptops: Make, server: FastAPI, tmp_path: Path
+) -> None:
+    a, b = laptops("a"), laptops("b")
+    visit = plan_visit(a.svc, "15187", date(2026, 3, 14))
+    interview = record_interview(a.svc, visit.id, "entretien-elu", notes="En mairie")
+    answer_interview_item(a.svc, interview.id, "interlocuteurs_noms", "Mme Martin")
+    a.sync()
+    b.sync()
+    soft_delete(a.svc, "interview", interview.id)  # A, offline, deletes the interview
+    archive = export_visit(a.svc, visit.id, tmp_path / "visite-a.zip")
+    answer_interview_item(b.svc, interview.id, "interlocuteurs_noms", "Mme Martin, maire")
+    result = import_visit(b.svc, archive)
+    assert result.conflicts == 1
+    [conflict] = conflict_entries(b.svc)
+    assert (conflict.conflict_kind, conflict.record_id) == ("delete", interview.id)
+    b.sync()
+    a.sync()
+    snapshot = _converged(server, a, b)
+    assert not snapshot[("interviews", interview.id)][1]
+    assert not any(
+        deleted for (t, _), (f, deleted) in snapshot.items() if f.get("interview_id")
+    )

@@ -2,8 +2,29 @@
 
 Import checks the whole archive (format, every record, every file's hash) before it
 writes anything, then writes in one transaction: a damaged archive changes nothing.
-Records keep their ids, so importing the same archive twice does not duplicate; a local
-record newer than the archived one is kept.
+Records keep their ids, so importing the same archive twice does not duplicate.
+
+An import merges like a pull (sync/merge.py), never by dates: each archived record is
+merged three-way with the local one against their common base, field by field; a
+field changed on one side only takes that side's value, and one changed on both sides
+differently becomes a conflict in which the record keeps the local value (what the
+server and the team already have) and the archive's value waits for a decision
+(sync/conflict_log.py, source "import"). The common base:
+
+- both sides synced with the same server (the archive says which, format 2): the
+  older of the two merge bases — the archive carries the exporting laptop's base of
+  each record (its `sync_base`; a clean record is its own base), this laptop has its
+  own. Server history is linear, so the older one is an ancestor of both;
+- neither side ever synced the record: what this laptop last imported of it, or else
+  what the exporting laptop had last imported (an "import base", kept in `sync_base`
+  at version 0 and replaced by the server's at the first sync);
+- otherwise none: every difference that is not an empty field becomes a conflict.
+
+An import never touches a local record's `server_version` or its server base: a merged
+record is a pending local change based on the version this laptop has, so the server
+merges it against newer changes instead of letting it overwrite them. A record new
+here takes the archive's version and base (same server) and is pending. Edit against
+delete: the edit wins, and the deletion is undone whole (services/deletion.py).
 """
 
 from __future__ import annotations
@@ -25,7 +46,8 @@ from fieldvisit.core.errors import BadInput
 from fieldvisit.services.attachments import files
 from fieldvisit.services.context import Services
 from fieldvisit.services.records import get_live
-from fieldvisit.store.history import ORIGIN_IMPORT, recorded_as
+from fieldvisit.services.deletion import Revived, revive
+from fieldvisit.store.history import ORIGIN_IMPORT, plain, recorded_as
 from fieldvisit.store.models import (
     Answer,
     Attachment,
@@ -41,9 +63,16 @@ from fieldvisit.store.models import (
     VisitParticipant,
 )
 from fieldvisit.store.serialize import MODELS_BY_TABLE, dict_to_fields, record_to_dict
+from fieldvisit.store.sync_models import STATE_ROW, SyncBase, SyncConflict, SyncState
+
+# An import merges like a pull: the sync's pure merge and conflict bookkeeping.
+from fieldvisit.sync.conflict_log import SOURCE_IMPORT, OpenConflicts
+from fieldvisit.sync.local import to_columns
+from fieldvisit.sync.merge import Side, deletion_of, merge_record
+from fieldvisit.sync.wire import LONG_TEXT_FIELDS, TABLES
 
 FORMAT = "fieldvisit-visit-archive"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the exporting laptop's server and merge bases
 MANIFEST = "manifest.json"
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 
@@ -90,12 +119,16 @@ def export_visit(svc: Services, visit_id: str, output: Path) -> Path:
     with svc.store.reading() as session:
         visit = get_live(session, Visit, visit_id)
         records = _collect(session, visit)
+        bases = _bases_of(session, records)
+        server = session.scalar(select(SyncState.server_url).where(SyncState.id == STATE_ROW))
     manifest: dict[str, Any] = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "app_version": __version__,
         "visit_id": visit.id,
+        "server": server,
         "records": {table: [record_to_dict(r) for r in records[table]] for table in TABLE_ORDER},
+        "bases": bases,
     }
     attachments = {a.sha256 for a in records["attachments"]}  # type: ignore[attr-defined]
     store = files(svc)
@@ -129,14 +162,40 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     files_added: int = 0
+    conflicts: int = 0
     by_table: dict[str, int] = field(default_factory=dict)
 
     def describe(self) -> str:
-        return (
+        text = (
             f"Visite {self.visit_id} importée : {self.created} enregistrement(s) ajouté(s), "
             f"{self.updated} mis à jour, {self.unchanged} déjà présent(s) ; "
             f"{self.files_added} fichier(s) ajouté(s)."
         )
+        if self.conflicts:
+            text += (
+                f" {self.conflicts} conflit(s) à examiner (fieldvisit conflicts list) : les "
+                "valeurs de cet ordinateur sont gardées en attendant."
+            )
+        return text
+
+
+def _bases_of(session: Any, records: dict[str, list[SyncColumns]]) -> dict[str, Any]:
+    """The merge bases of the archived records: {table: {id: base}}."""
+    out: dict[str, Any] = {}
+    for table, rows in records.items():
+        ids = [r.id for r in rows]
+        for start in range(0, len(ids), 500):
+            for base in session.scalars(
+                select(SyncBase).where(
+                    SyncBase.table_name == table, SyncBase.record_id.in_(ids[start : start + 500])
+                )
+            ):
+                out.setdefault(table, {})[base.record_id] = {
+                    "server_version": base.server_version,
+                    "fields": base.fields,
+                    "deleted": base.deleted,
+                }
+    return out
 
 
 def _damaged(archive: Path, why: str) -> BadInput:
@@ -166,6 +225,41 @@ def _read_archive(path: Path) -> tuple[dict[str, Any], dict[str, bytes]]:
     except (zipfile.LargeZipFile, OSError, EOFError, RuntimeError) as err:
         raise _damaged(path, f"lecture impossible ({err})") from err
     return manifest, blobs
+
+
+@dataclass(frozen=True)
+class Base:
+    """A record's merge base: the fields the server confirmed at a version (0: what a
+    laptop that never synced the record last imported of it)."""
+
+    version: int
+    fields: dict[str, Any]
+    deleted: bool
+
+    @property
+    def side(self) -> Side:
+        return Side(self.fields, self.deleted)
+
+
+def _parse_bases(path: Path, manifest: dict[str, Any]) -> dict[tuple[str, str], Base]:
+    raw = manifest.get("bases", {})
+    if not isinstance(raw, dict):
+        raise _damaged(path, "section « bases » invalide")
+    bases: dict[tuple[str, str], Base] = {}
+    for table, by_id in raw.items():
+        if table not in TABLES or not isinstance(by_id, dict):
+            raise _damaged(path, f"base « {table} » invalide")
+        for record_id, base in by_id.items():
+            if not (
+                isinstance(base, dict)
+                and isinstance(base.get("server_version"), int)
+                and isinstance(base.get("fields"), dict)
+                and isinstance(base.get("deleted"), bool)
+            ):
+                raise _damaged(path, f"base de {table} « {record_id} » invalide")
+            fields = {name: base["fields"].get(name) for name in TABLES[table]}
+            bases[(table, record_id)] = Base(base["server_version"], fields, base["deleted"])
+    return bases
 
 
 def _parse(path: Path, manifest: Any) -> tuple[str, dict[str, list[dict[str, Any]]]]:
@@ -200,9 +294,10 @@ def _parse(path: Path, manifest: Any) -> tuple[str, dict[str, list[dict[str, Any
 
 
 def import_visit(svc: Services, path: Path) -> ImportResult:
-    """Import an archive made by export_visit; see the module docstring."""
+    """Import an archive made by export_visit, merged like a pull (module docstring)."""
     manifest, blobs = _read_archive(path)
     visit_id, parsed = _parse(path, manifest)
+    bases = _parse_bases(path, manifest)
     for sha, data in blobs.items():
         if hashlib.sha256(data).hexdigest() != sha:
             raise _damaged(path, f"la pièce jointe {sha[:12]}… ne correspond pas à son empreinte")
@@ -217,22 +312,199 @@ def import_visit(svc: Services, path: Path) -> ImportResult:
             result.files_added += 1
     # History: what the archive overwrites is kept, marked as imported (store/history.py).
     with recorded_as(ORIGIN_IMPORT), svc.store.transaction() as session:
+        state = session.get(SyncState, STATE_ROW)
+        here = state.server_url if state is not None else None
+        there = manifest.get("server")
+        merger = _Importer(svc, session, path.name, same_server=not (here and there and here != there))
         _drop_dangling_links(session, parsed)
         for table in TABLE_ORDER:
-            model = MODELS_BY_TABLE[table]
             for fields in parsed[table]:
-                existing = session.get(model, fields["id"])
-                if existing is None:
-                    session.add(model(**fields))
-                    result.created += 1
-                elif existing.updated_at < fields["updated_at"]:
-                    for name, value in fields.items():
-                        setattr(existing, name, value)
-                    result.updated += 1
-                else:
-                    result.unchanged += 1
+                merger.merge(table, fields, bases.get((table, fields["id"])), result)
             session.flush()
+        merger.finish(result)
     return result
+
+
+class _Importer:
+    """Merges archived records into this laptop's, one at a time (see the docstring)."""
+
+    def __init__(self, svc: Services, session: Any, archive: str, *, same_server: bool) -> None:
+        self.svc = svc
+        self.session = session
+        self.archive = archive
+        self.same_server = same_server
+        self.now = svc.clock()
+        self.conflicts = OpenConflicts(session)
+        self.details = {"source": SOURCE_IMPORT, "archive": archive}
+        self.won: list[tuple[str, str, str | None, bool]] = []  # edit beat a deletion
+        self.alive: list[tuple[str, str]] = []  # written alive: no deleted parent may stay
+
+    def merge(
+        self, table: str, fields: dict[str, Any], archived_base: Base | None, result: ImportResult
+    ) -> None:
+        model = MODELS_BY_TABLE[table]
+        record_id = fields["id"]
+        version = fields["server_version"] if self.same_server else 0
+        theirs = Side(_wire(table, fields), fields["deleted_at"] is not None)
+        if archived_base is not None and not self.same_server and archived_base.version:
+            archived_base = None  # another server's versions mean nothing here
+        if archived_base is None and version and not fields["pending"]:
+            archived_base = Base(version, theirs.fields, theirs.deleted)  # clean: its own base
+        existing = self.session.get(model, record_id)
+        if existing is None:
+            self._insert(model, table, fields, version, archived_base, theirs)
+            result.created += 1
+            return
+        local_base = self.session.get(SyncBase, (table, record_id))
+        ours = Side(_wire(table, existing), existing.is_deleted)
+        base = self._common_base(version, archived_base, existing.server_version, local_base)
+        merged = merge_record(
+            base.side if base is not None else None,
+            ours,
+            theirs,
+            LONG_TEXT_FIELDS[table],
+            keep="local",
+        )
+        found = self.conflicts.add(
+            table, record_id, merged.conflicts, self.now, existing.server_version, self.details
+        )
+        result.conflicts += found
+        if any(c.kind == "delete" for c in merged.conflicts):
+            deletion = deletion_of(ours) if ours.deleted else deletion_of(theirs)
+            self.won.append((table, record_id, deletion, ours.deleted))
+        if merged.fields == ours.fields and merged.deleted == ours.deleted:
+            result.unchanged += 1
+            return
+        for name, value in to_columns(table, merged.fields).items():
+            setattr(existing, name, value)
+        if merged.deleted and not ours.deleted:
+            existing.deleted_at = fields["deleted_at"] or self.now
+        elif not merged.deleted:
+            existing.deleted_at = None
+            self.alive.append((table, record_id))
+        # A pending local change, stamped now (a push in flight must not mark it clean),
+        # by the archive's device (the history says who made the change).
+        existing.updated_at = self.svc.clock()
+        existing.updated_by = fields["updated_by"]
+        existing.pending = True
+        if existing.server_version == 0 and not found:
+            self._import_base(table, record_id, theirs)
+        result.updated += 1
+
+    def _common_base(
+        self, version: int, archived: Base | None, local_version: int, local: SyncBase | None
+    ) -> Base | None:
+        mine = Base(local.server_version, local.fields, local.deleted) if local else None
+        if version and local_version:  # both synced with this server: the older base
+            return archived if version <= local_version else mine
+        if not version and not local_version:  # never synced: the last imports
+            return mine if mine is not None and not mine.version else (
+                archived if archived is not None and not archived.version else None
+            )  # fmt: skip
+        return None
+
+    def _insert(
+        self,
+        model: Any,
+        table: str,
+        fields: dict[str, Any],
+        version: int,
+        base: Base | None,
+        theirs: Side,
+    ) -> None:
+        values = dict(fields, server_version=version, pending=True)
+        self.session.add(model(**values))
+        if base is not None and base.version == version:
+            self._base(table, fields["id"], base)
+        elif not version:
+            self._import_base(table, fields["id"], theirs)
+        if not theirs.deleted:
+            self.alive.append((table, fields["id"]))
+
+    def _import_base(self, table: str, record_id: str, theirs: Side) -> None:
+        self._base(table, record_id, Base(0, dict(theirs.fields), theirs.deleted))
+
+    def _base(self, table: str, record_id: str, base: Base) -> None:
+        row = self.session.get(SyncBase, (table, record_id))
+        if row is None:
+            self.session.add(
+                SyncBase(
+                    table_name=table,
+                    record_id=record_id,
+                    server_version=base.version,
+                    fields=base.fields,
+                    deleted=base.deleted,
+                )
+            )
+        elif row.server_version == 0:  # a server base is never replaced by an import
+            row.fields, row.deleted = base.fields, base.deleted
+
+    def finish(self, result: ImportResult) -> None:
+        """Undo the deletions an imported edit won over, whole, and any deletion of a
+        parent of a record the import left alive: no live record under a deleted one."""
+        self.session.flush()
+        deletions = {d for _t, _i, d, _here in self.won if d is not None}
+        revived = revive(
+            self.session,
+            self.svc.stamp,
+            deletions=deletions,
+            records=[(t, i) for t, i, _d, _here in self.won] + self.alive,
+        )
+        undone: dict[str | None, list[Revived]] = {}
+        for row in revived:
+            undone.setdefault(row.deletion_id, []).append(row)
+        for table, record_id, deletion, deleted_here in self.won:
+            undone.setdefault(deletion, [])
+            rows = undone.pop(deletion)
+            self._deletion_conflict(table, record_id, deletion, deleted_here, rows)
+            result.conflicts += 1
+        for deletion, rows in undone.items():  # parents of imported live records
+            top = min(rows, key=lambda r: TABLE_ORDER.index(r.table))
+            self._deletion_conflict(top.table, top.record_id, deletion, True, rows)
+            result.conflicts += 1
+
+    def _deletion_conflict(
+        self,
+        table: str,
+        record_id: str,
+        deletion: str | None,
+        deleted_here: bool,
+        rows: list[Revived],
+    ) -> None:
+        keys = {(r.table, r.record_id) for r in rows} | {(table, record_id)}
+        top = min(keys, key=lambda k: TABLE_ORDER.index(k[0]))
+        record = self.session.get(MODELS_BY_TABLE[top[0]], top[1])
+        when = next((r.deleted_at for r in rows if (r.table, r.record_id) == top), None)
+        self.conflicts.add_row(
+            SyncConflict(
+                table_name=top[0],
+                record_id=top[1],
+                field_name="",
+                kind="delete",
+                local_value=deleted_here,
+                remote_value=not deleted_here,
+                base_value=False,
+                created_at=self.now,
+                record_version=record.server_version if record is not None else None,
+                details={
+                    **self.details,
+                    "deletion_id": deletion,
+                    "deleted_here": deleted_here,
+                    "deleted_at": when.isoformat() if when is not None else None,
+                    "removed": len(keys),
+                    "kept_because": [
+                        {"table": table, "id": record_id, "here": not deleted_here, "by": ""}
+                    ],
+                },
+            ),
+            self.now,
+        )
+
+
+def _wire(table: str, record: Any) -> dict[str, Any]:
+    """A record's (or an archived record's) fields as on the sync wire."""
+    get = record.get if isinstance(record, dict) else lambda name: getattr(record, name)
+    return {name: plain(get(name)) for name in TABLES[table]}
 
 
 # Links to records that may not travel with the visit (the previous visit, the
