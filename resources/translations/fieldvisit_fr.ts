@@ -324,6 +324,22 @@
         <source>The server version was saved on {0}.</source>
         <translation>La version du serveur a été enregistrée le {0}.</translation>
     </message>
+    <message>
+        <source>Con&amp;firm the deletion</source>
+        <translation>Con&amp;firmer la suppression</translation>
+    </message>
+    <message>
+        <source>&amp;Keep what came back</source>
+        <translation>&amp;Garder ce qui est revenu</translation>
+    </message>
+    <message>
+        <source>Archive version</source>
+        <translation>Version de l&apos;archive</translation>
+    </message>
+    <message>
+        <source>Keep the &amp;archive version</source>
+        <translation>Garder la version de l&apos;&amp;archive</translation>
+    </message>
 </context>
 <context>
     <name>ContactChecklist</name>

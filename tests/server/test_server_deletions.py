@@ -14,7 +14,13 @@ from collections.abc import Callable
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from fieldvisit.server.testing import answer_fields, change, push_body, server_snapshot, visit_fields
+from fieldvisit.server.testing import (
+    answer_fields,
+    change,
+    push_body,
+    server_snapshot,
+    visit_fields,
+)
 from fieldvisit.sync.wire import RETRY_LATER_CODES
 
 Login = Callable[..., dict[str, str]]

@@ -63,7 +63,7 @@ def _setup(laptops: Make, tmp_path: Path) -> tuple[Any, Any, Any, Any, Any, Path
 def test_an_imported_archive_never_reverts_a_teammates_synced_change(
     laptops: Make, server: FastAPI, tmp_path: Path, b_pulled_first: bool
 ) -> None:
-    a, b, c, visit, answer, archive = _setup(laptops, tmp_path)
+    _a, b, c, visit, answer, archive = _setup(laptops, tmp_path)
     answer_item(c.svc, visit.id, FORM, "parcours", comment="C : éclairage refait en octobre")
     c.sync()
     if b_pulled_first:
@@ -91,7 +91,7 @@ def test_an_imported_archive_never_reverts_a_teammates_synced_change(
 def test_the_archived_value_can_still_be_chosen(
     laptops: Make, server: FastAPI, tmp_path: Path
 ) -> None:
-    a, b, c, visit, answer, archive = _setup(laptops, tmp_path)
+    _a, b, c, visit, answer, archive = _setup(laptops, tmp_path)
     answer_item(c.svc, visit.id, FORM, "parcours", comment="C : éclairage refait")
     c.sync()
     b.sync()
@@ -109,7 +109,7 @@ def test_the_archived_value_can_still_be_chosen(
 def test_an_archive_merges_fields_changed_on_different_sides(
     laptops: Make, server: FastAPI, tmp_path: Path
 ) -> None:
-    a, b, c, visit, answer, archive = _setup(laptops, tmp_path)
+    _a, b, c, visit, answer, archive = _setup(laptops, tmp_path)
     answer_item(c.svc, visit.id, FORM, "parcours", value="Place du marché")  # not the comment
     c.sync()
     b.sync()
@@ -129,7 +129,7 @@ def test_an_archive_merges_fields_changed_on_different_sides(
 def test_importing_the_same_archive_twice_changes_nothing_the_second_time(
     laptops: Make, server: FastAPI, tmp_path: Path
 ) -> None:
-    a, b, c, visit, answer, archive = _setup(laptops, tmp_path)
+    _a, b, _c, _visit, _answer, archive = _setup(laptops, tmp_path)
     import_visit(b.svc, archive)
     b.sync()
     again = import_visit(b.svc, archive)
@@ -141,7 +141,7 @@ def test_an_archive_of_the_first_format_is_merged_without_guessing(
     laptops: Make, server: FastAPI, tmp_path: Path
 ) -> None:
     """A format-1 archive has no merge bases: a field that differs becomes a conflict."""
-    a, b, c, visit, answer, archive = _setup(laptops, tmp_path)
+    _a, b, c, visit, answer, archive = _setup(laptops, tmp_path)
     old = tmp_path / "ancienne.zip"
     with zipfile.ZipFile(archive) as src, zipfile.ZipFile(old, "w") as dst:
         for info in src.infolist():
@@ -182,6 +182,4 @@ def test_an_imported_deletion_is_undone_whole_by_an_edit_made_here(
     a.sync()
     snapshot = _converged(server, a, b)
     assert not snapshot[("interviews", interview.id)][1]
-    assert not any(
-        deleted for (t, _), (f, deleted) in snapshot.items() if f.get("interview_id")
-    )
+    assert not any(deleted for (t, _), (f, deleted) in snapshot.items() if f.get("interview_id"))

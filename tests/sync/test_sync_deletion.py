@@ -42,7 +42,9 @@ GUIDE = "entretien-elu"
 Make = Callable[..., Any]
 Snapshot = dict[tuple[str, str], tuple[dict[str, Any], bool]]
 PARENT_LINKS = {
-    table: refs[0] for table, refs in REFERENCES.items() if refs and refs[0][0] != "previous_visit_id"
+    table: refs[0]
+    for table, refs in REFERENCES.items()
+    if refs and refs[0][0] != "previous_visit_id"
 }
 
 
@@ -106,9 +108,11 @@ class Visit:
         interviews = {k[1] for k, (f, _) in snapshot.items() if k[0] == "interviews"}
         out = {}
         for key, (fields, deleted) in snapshot.items():
-            if key == ("visits", vid) or fields.get("visit_id") == vid:
-                out[key] = deleted
-            elif fields.get("interview_id") in interviews:
+            if (
+                key == ("visits", vid)
+                or fields.get("visit_id") == vid
+                or fields.get("interview_id") in interviews
+            ):
                 out[key] = deleted
         return out
 

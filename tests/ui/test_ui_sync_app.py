@@ -408,6 +408,75 @@ def test_a_merged_text_typed_in_the_view_is_what_everyone_gets(
     assert get_visit(colleague, visit_id).summary == merged
 
 
+def test_a_conflict_that_changed_while_shown_refuses_the_choice_and_shows_it_again(
+    french: None,
+    qtbot: Any,
+    window: MainWindow,
+    live: LiveServer,
+    other_laptop: Callable[[str], Services],
+) -> None:
+    """The colleague edits again while the view shows their first text: keeping mine
+    is refused (it was decided on their old text), the view says so and shows the new."""
+    services = window.ctx.services
+    login(services, live.url, "agent", PASSWORD)
+    colleague = other_laptop(live.url)
+    visit_id = make_summary_conflict(qtbot, window, colleague, "Éclairage.", "Caméras.")
+    dialog = window.sync.show_conflicts()
+    qtbot.waitUntil(lambda: len(dialog.entries) == 1)
+    assert dialog.remote_view.toPlainText() == "Caméras."
+    update_visit(colleague, visit_id, summary="Caméras et éclairage de la mairie.")
+    sync_once(colleague)
+    sync_once(services)  # a round the view has not seen yet
+    shown = dialog.entries[0].id
+    qtbot.mouseClick(dialog.keep_local_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.entries and dialog.entries[0].id != shown)
+    assert dialog.error_label.isVisible() and "plus récente" in dialog.error_label.text()
+    assert dialog.remote_view.toPlainText() == "Caméras et éclairage de la mairie."
+    assert get_visit(services, visit_id).summary == "Caméras et éclairage de la mairie."
+    assert press_sync(qtbot, window).status.pending == 0
+    assert live.records()[("visits", visit_id)][0]["summary"] == (
+        "Caméras et éclairage de la mairie."
+    )
+
+
+def test_a_deletion_undone_by_an_edit_is_explained_and_can_be_confirmed(
+    french: None,
+    qtbot: Any,
+    window: MainWindow,
+    live: LiveServer,
+    other_laptop: Callable[[str], Services],
+) -> None:
+    from fieldvisit.services.actions import add_recommendation
+    from fieldvisit.services.deletion import soft_delete
+
+    services = window.ctx.services
+    login(services, live.url, "agent", PASSWORD)
+    colleague = other_laptop(live.url)
+    visit = plan_visit(services, "15187", date(2026, 3, 14))
+    add_recommendation(services, visit.id, "Éclairer le parking")
+    assert press_sync(qtbot, window).phase == SyncPhase.UP_TO_DATE
+    sync_once(colleague)
+    soft_delete(colleague, "visit", visit.id)
+    sync_once(colleague)
+    update_visit(services, visit.id, summary="Visite à garder.")
+    assert press_sync(qtbot, window).status.conflicts == 1
+    dialog = window.sync.show_conflicts()
+    qtbot.waitUntil(lambda: len(dialog.entries) == 1)
+    assert dialog.list.item(0).text().endswith("supprimé d'un côté")
+    text = dialog.explanation_label.text()
+    assert text.startswith("Suppression par agent sur un autre appareil")
+    assert "la visite « Saint-Flour, 14/03/2026 » et 1 enregistrement qu'elle contenait" in text
+    assert "annulée partout" in text and "Synthèse" in text
+    assert dialog.keep_remote_button.text() == "Con&firmer la suppression"
+    assert dialog.keep_local_button.text() == "&Garder ce qui est revenu"
+    qtbot.mouseClick(dialog.keep_remote_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.entries)
+    assert press_sync(qtbot, window).status.pending == 0
+    on_server = live.records()
+    assert on_server[("visits", visit.id)][1] is True
+    assert all(deleted for (t, _), (_f, deleted) in on_server.items() if t == "recommendations")
+
+
 def test_closing_the_window_during_a_round_does_not_wait_for_it(
     qtbot: Any, window: MainWindow, tmp_path: Path
 ) -> None:

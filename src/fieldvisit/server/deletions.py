@@ -75,15 +75,14 @@ def refusal(state: _Batch, change: Change, existing: Held | None) -> ChangeResul
             "serveur ; elle sera réexaminée après la prochaine réception",
         )
     if change.deleted:
-        if change.table in CHILDREN and (existing is None or existing.deleted_at is None):
-            if _alive_now(state, change.table, change.id):
-                return _refused(
-                    change,
-                    "children_changed",
-                    "suppression refusée : des enregistrements qu'elle contient sont encore "
-                    "présents sur le serveur ; elle sera réexaminée après la prochaine "
-                    "réception",
-                )
+        alive = existing is None or existing.deleted_at is None
+        if change.table in CHILDREN and alive and _alive_now(state, change.table, change.id):
+            return _refused(
+                change,
+                "children_changed",
+                "suppression refusée : des enregistrements qu'elle contient sont encore "
+                "présents sur le serveur ; elle sera réexaminée après la prochaine réception",
+            )
         return None
     link = PARENT.get(change.table)
     if link is None:

@@ -45,8 +45,8 @@ from fieldvisit import __version__
 from fieldvisit.core.errors import BadInput
 from fieldvisit.services.attachments import files
 from fieldvisit.services.context import Services
-from fieldvisit.services.records import get_live
 from fieldvisit.services.deletion import Revived, revive
+from fieldvisit.services.records import get_live
 from fieldvisit.store.history import ORIGIN_IMPORT, plain, recorded_as
 from fieldvisit.store.models import (
     Answer,
@@ -64,8 +64,6 @@ from fieldvisit.store.models import (
 )
 from fieldvisit.store.serialize import MODELS_BY_TABLE, dict_to_fields, record_to_dict
 from fieldvisit.store.sync_models import STATE_ROW, SyncBase, SyncConflict, SyncState
-
-# An import merges like a pull: the sync's pure merge and conflict bookkeeping.
 from fieldvisit.sync.conflict_log import SOURCE_IMPORT, OpenConflicts
 from fieldvisit.sync.local import to_columns
 from fieldvisit.sync.merge import Side, deletion_of, merge_record
@@ -315,7 +313,9 @@ def import_visit(svc: Services, path: Path) -> ImportResult:
         state = session.get(SyncState, STATE_ROW)
         here = state.server_url if state is not None else None
         there = manifest.get("server")
-        merger = _Importer(svc, session, path.name, same_server=not (here and there and here != there))
+        merger = _Importer(
+            svc, session, path.name, same_server=not (here and there and here != there)
+        )
         _drop_dangling_links(session, parsed)
         for table in TABLE_ORDER:
             for fields in parsed[table]:
@@ -349,7 +349,7 @@ class _Importer:
         if archived_base is not None and not self.same_server and archived_base.version:
             archived_base = None  # another server's versions mean nothing here
         if archived_base is None and version and not fields["pending"]:
-            archived_base = Base(version, theirs.fields, theirs.deleted)  # clean: its own base
+            archived_base = Base(version, dict(theirs.fields), theirs.deleted)  # its own base
         existing = self.session.get(model, record_id)
         if existing is None:
             self._insert(model, table, fields, version, archived_base, theirs)

@@ -110,9 +110,7 @@ class OpenConflicts:
             if older.kind == conflict.kind and older.field_name == conflict.field_name:
                 _close(older, now, REPLACED, conflict)
         self.session.add(conflict)
-        self.by_record.setdefault((conflict.table_name, conflict.record_id), []).append(
-            conflict
-        )
+        self.by_record.setdefault((conflict.table_name, conflict.record_id), []).append(conflict)
         return conflict
 
     def follow(

@@ -18,12 +18,12 @@ from fieldvisit.core.errors import BadInput, NotFound
 from fieldvisit.forms.enums import ItemType
 from fieldvisit.forms.schema import FormDefinition, FormItem
 from fieldvisit.services.context import Services
-from fieldvisit.store.models import Contact, Interview, Visit
-from fieldvisit.store.serialize import MODELS_BY_TABLE
-from fieldvisit.store.sync_models import SyncConflict
 from fieldvisit.services.deletion import delete_whole, revive
 from fieldvisit.services.history import FIELD_LABELS
 from fieldvisit.services.records import KIND_LABELS
+from fieldvisit.store.models import Contact, Interview, Visit
+from fieldvisit.store.serialize import MODELS_BY_TABLE
+from fieldvisit.store.sync_models import SyncConflict
 from fieldvisit.sync.conflict_log import (
     OUTDATED,
     REPLACED,
@@ -323,7 +323,9 @@ def _explain_deletion(
     what = _named(svc, session, conflict.table_name, record, visit)
     removed = details.get("removed")
     if isinstance(removed, int) and removed > 1:
-        what += f" et les {removed - 1} enregistrements qu'elle contenait"
+        held = removed - 1
+        pronoun = "il" if conflict.table_name == "interviews" else "elle"
+        what += f" et {held} enregistrement{'s' if held > 1 else ''} qu'{pronoun} contenait"
     user = details.get("deleted_by") or ""
     if details.get("deleted_here", conflict.local_value):
         who = "sur cet ordinateur" + (f" ({user})" if user else "")

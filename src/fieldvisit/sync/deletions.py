@@ -67,9 +67,7 @@ class Reason:
 def changed_fields(before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> tuple[str, ...]:
     if before is None:
         return ()
-    return tuple(
-        sorted(n for n in after if n not in NOT_EDITS and after.get(n) != before.get(n))
-    )
+    return tuple(sorted(n for n in after if n not in NOT_EDITS and after.get(n) != before.get(n)))
 
 
 @dataclass
@@ -208,10 +206,14 @@ class Undo:
             )
         if not pending:
             return Reason(table, record_id, False)
-        base = self.session.connection().exec_driver_sql(
-            "SELECT fields FROM sync_base WHERE table_name = ? AND record_id = ?",
-            (table, record_id),
-        ).scalar()
+        base = (
+            self.session.connection()
+            .exec_driver_sql(
+                "SELECT fields FROM sync_base WHERE table_name = ? AND record_id = ?",
+                (table, record_id),
+            )
+            .scalar()
+        )
         if base is None:
             return Reason(table, record_id, True, added=True)
         row = self.session.get(MODELS[table], record_id)
@@ -242,9 +244,13 @@ class Undo:
         if not self.deleters:
             return set()
         undone: set[str] = set()
-        for details in self.session.connection().exec_driver_sql(
-            "SELECT details FROM sync_conflicts WHERE kind = 'delete' AND details IS NOT NULL"
-        ).scalars():
+        for details in (
+            self.session.connection()
+            .exec_driver_sql(
+                "SELECT details FROM sync_conflicts WHERE kind = 'delete' AND details IS NOT NULL"
+            )
+            .scalars()
+        ):
             value = json.loads(details)
             if isinstance(value, dict) and not value.get("deleted_again"):
                 deletion = value.get("deletion_id")
@@ -289,8 +295,8 @@ class Undo:
             why = list(why_parent.get(key, ()))
             self._conflict(conflicts, key, None, 1, row.deleted_at, {None: why}, now)
             count += 1
-        for key, deletion in self.won_rows.items():
-            if deletion is None:  # a tombstone from before deletion ids, its edit won
+        for key, won_over in self.won_rows.items():
+            if won_over is None:  # a tombstone from before deletion ids, its edit won
                 reasons_here = [r for r in self.won[None] if (r.table, r.record_id) == key]
                 self._conflict(conflicts, key, None, 1, None, {None: reasons_here}, now)
                 count += 1

@@ -228,9 +228,7 @@ def apply_pulled(session: Session, records: Iterable[PulledRecord], now: datetim
             else:
                 before = row_fields(table, row)
                 if conflicts:
-                    conflicts.follow(
-                        table, record_id, fields, remote_deleted, record.version, now
-                    )
+                    conflicts.follow(table, record_id, fields, remote_deleted, record.version, now)
                 if not row.pending:
                     values = _remote_row(table, record, fields)
                     _write(session, table, record_id, values)
@@ -269,7 +267,9 @@ def apply_pulled(session: Session, records: Iterable[PulledRecord], now: datetim
     stats.conflicts += undone
     for row in revived:
         link = PARENT.get(row.table)
-        touched.add(row.table, row.record_id, {link[0]: row.parent[1]} if link and row.parent else {})
+        touched.add(
+            row.table, row.record_id, {link[0]: row.parent[1]} if link and row.parent else {}
+        )
     stats.visit_ids = touched.visit_ids(session)
     return stats
 
@@ -619,7 +619,9 @@ def _follow_own(session: Session, accepted: Sequence[tuple[Outgoing, int]]) -> N
         change = sent.change
         if conflicts.of(change.table, change.id):
             fields = remote_fields(change.table, change.fields)
-            conflicts.follow(change.table, change.id, fields, change.deleted, version, now, own=True)
+            conflicts.follow(
+                change.table, change.id, fields, change.deleted, version, now, own=True
+            )
 
 
 def _json(value: Any) -> str:

@@ -1,10 +1,14 @@
 """The conflict view: what two people changed differently, side by side, and a choice.
 
 A conflict is a field that was changed here and on the server since the last sync
-(or a record edited on one side and deleted on the other). The record already shows
-the server's value; the local one was kept in the conflict. The person keeps « Votre
-version », « Version du serveur », or types a merged text; the choice is an ordinary
-local change (`sync/conflicts.resolve_conflict`), sent at the next sync.
+(or a record edited on one side and deleted on the other: the deletion was undone
+whole, and the view says who deleted what and why it came back), or a field an archive
+import could not merge. The record already shows the server's value (for an import,
+this laptop's); the other one was kept in the conflict. The person keeps « Votre
+version », « Version du serveur » (« Version de l'archive »), or types a merged text;
+the choice is an ordinary local change (`sync/conflicts.resolve_conflict`), sent at the
+next sync. A conflict that changed since it was shown (a newer version arrived) refuses
+the choice, says so, and is shown again.
 """
 
 from __future__ import annotations
@@ -144,6 +148,8 @@ class ConflictsDialog(QDialog):
         self.setWindowIcon(icon("sync-conflict"))
         self.entries: list[ConflictEntry] = []
         self._working = False
+        # A refusal's message, shown again once the list has reloaded.
+        self._refusal = ""
 
         intro = QLabel(
             self.tr(
@@ -203,6 +209,11 @@ class ConflictsDialog(QDialog):
         self.when_label = QLabel(page)
         self.when_label.setObjectName("conflictWhenLabel")
         self.when_label.setWordWrap(True)
+        # What happened, from the sync layer (French): who deleted what and why it came
+        # back, or which archive the other value comes from.
+        self.explanation_label = QLabel(page)
+        self.explanation_label.setObjectName("conflictExplanationLabel")
+        self.explanation_label.setWordWrap(True)
 
         self.local_view, self.keep_local_button, self.local_box = self._side(
             page, self.tr("Your version"), self.tr("Keep &my version"), "local"
@@ -228,6 +239,7 @@ class ConflictsDialog(QDialog):
         layout = QVBoxLayout(page)
         layout.addWidget(self.where_label)
         layout.addWidget(self.when_label)
+        layout.addWidget(self.explanation_label)
         layout.addLayout(sides, 2)
         layout.addWidget(self.merged_box, 1)
         return page
@@ -276,6 +288,10 @@ class ConflictsDialog(QDialog):
             self._show_current(row)
         else:
             self.pages.setCurrentIndex(0)
+        if self._refusal:
+            self.error_label.setText(self._refusal)
+            self.error_label.show()
+            self._refusal = ""
         self.setWindowTitle(self.tr("Sync conflicts (%n)", "", len(entries)))
         self.conflicts_loaded.emit(len(entries))
 
@@ -338,11 +354,36 @@ class ConflictsDialog(QDialog):
             server_time = entry.remote_updated_at.astimezone().strftime("%d/%m/%Y %H:%M")
             when += " " + self.tr("The server version was saved on {0}.").format(server_time)
         self.when_label.setText(when)
+        self.explanation_label.setText(entry.explanation)
+        self.explanation_label.setVisible(bool(entry.explanation))
+        self._label_sides(entry)
         self.local_view.setPlainText(format_value(entry, entry.local))
         self.remote_view.setPlainText(format_value(entry, entry.remote))
         self.merged_box.setVisible(entry.editable)
         if entry.editable:
             self.merged_edit.setPlainText(entry.local if isinstance(entry.local, str) else "")
+
+    def _label_sides(self, entry: ConflictEntry) -> None:
+        """Where each value comes from, and what keeping it means."""
+        if entry.conflict_kind == "delete":
+            for value, button in (
+                (entry.local, self.keep_local_button),
+                (entry.remote, self.keep_remote_button),
+            ):
+                button.setText(
+                    self.tr("Con&firm the deletion") if value else self.tr("&Keep what came back")
+                )
+            self.local_box.setTitle(self.tr("Your version"))
+            self.remote_box.setTitle(self.tr("Server version"))
+            return
+        self.keep_local_button.setText(self.tr("Keep &my version"))
+        self.local_box.setTitle(self.tr("Your version"))
+        if entry.source == "import":
+            self.remote_box.setTitle(self.tr("Archive version"))
+            self.keep_remote_button.setText(self.tr("Keep the &archive version"))
+        else:
+            self.remote_box.setTitle(self.tr("Server version"))
+            self.keep_remote_button.setText(self.tr("Keep the &server version"))
 
     # --- choosing ----------------------------------------------------------------------
 
@@ -359,8 +400,16 @@ class ConflictsDialog(QDialog):
             self.ctx.call(resolve_conflict, entry.id, choice, value),
             lambda _result: self._resolved(entry),
             self,
-            on_failure=self._failed,
+            on_failure=self._refused,
         )
+
+    def _refused(self, err: BaseException) -> None:
+        """A decision refused: said, and the list reloaded (a conflict that changed
+        since it was shown is shown again, with the newer version)."""
+        self._failed(err)
+        if shiboken6.isValid(self):
+            self._refusal = str(err)
+            self.reload()
 
     def keep_merged(self) -> None:
         self.keep("value", self.merged_edit.toPlainText())
