@@ -15,12 +15,16 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 
+from fieldvisit.cli import main
 from fieldvisit.core.errors import BadInput
 from fieldvisit.server.testing import server_snapshot
 from fieldvisit.services.answers import answer_item
 from fieldvisit.services.interviews import record_interview, update_interview
 from fieldvisit.services.visits import plan_visit
+from fieldvisit.sync.client import SyncClient
 from fieldvisit.sync.conflicts import conflict_entries, resolve_conflict
+from fieldvisit.sync.engine import SyncEngine
+from fieldvisit.sync.session import configured_client
 
 FORM = "visite-centre-bourg"
 GUIDE = "entretien-elu"
@@ -163,3 +167,85 @@ def test_a_conflict_closes_when_the_other_side_comes_to_the_same_text(
         laptop.sync()
     _converged(server, a, b, c)
     assert field.on_server(server) == "Éclairage insuffisant rue Haute"
+
+
+class ColleagueSyncsFirst(SyncClient):
+    """Lets a colleague edit and sync just before this laptop's first push."""
+
+    def __init__(self, *args: Any, colleague: Callable[[], None], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.colleague = colleague
+        self.fired = 0
+
+    def push(self, batch):  # type: ignore[no-untyped-def]
+        if not self.fired:
+            self.fired += 1
+            self.colleague()
+        return super().push(batch)
+
+
+def test_a_newer_version_in_a_push_answer_refreshes_the_conflict(
+    laptops: Make, server: FastAPI
+) -> None:
+    a, b, c = laptops("a"), laptops("b"), laptops("c")
+    field = Field("notes", a, b, c)
+    field.edit(a, "A1")
+    field.edit(b, "B1")
+    a.sync()
+    b.sync()
+    [stale] = conflict_entries(b.svc)
+    update_interview(b.svc, field.id, title="Entretien avec le maire")  # pending on B
+
+    def colleague() -> None:
+        field.edit(a, "A2")
+        a.sync()
+
+    base = configured_client(b.svc, http=b.http)
+    client = ColleagueSyncsFirst(base.server_url, base.token, http=b.http, colleague=colleague)
+    SyncEngine(b.svc, client).run()  # B's push meets A2: a conflict answer
+    assert client.fired == 1
+    [shown] = conflict_entries(b.svc)
+    assert shown.id != stale.id and (shown.local, shown.remote) == ("B1", "A2")
+    with pytest.raises(BadInput, match="version plus récente"):
+        resolve_conflict(b.svc, stale.id, "local")
+    for laptop in (a, c):
+        laptop.sync()
+    _converged(server, a, b, c)
+    assert field.on_server(server) == "A2"
+
+
+def test_the_command_line_refuses_an_outdated_decision_and_names_the_new_conflict(
+    laptops: Make, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _a, b, _c, _field, stale = _stale_conflict(laptops, "notes")
+    root = str(b.svc.data_dir.root)
+    assert main(["--data-dir", root, "conflicts", "resolve", stale.id, "--keep", "local"]) == 2
+    [shown] = conflict_entries(b.svc)
+    err = capsys.readouterr().err
+    assert "version plus récente" in err and shown.id in err
+    code = main(["--data-dir", root, "conflicts", "resolve", shown.id, "--value", "B et A2"])
+    assert code == 0 and conflict_entries(b.svc) == []
+
+
+def test_a_conflicting_field_edited_here_and_pushed_refreshes_the_conflict(
+    laptops: Make, server: FastAPI
+) -> None:
+    """B types a new text straight into the field: the server now holds it, so keeping
+    « the server's version » decided on A1 must not put A1 back over it."""
+    a, b, c = laptops("a"), laptops("b"), laptops("c")
+    field = Field("notes", a, b, c)
+    field.edit(a, "A1")
+    field.edit(b, "B1")
+    a.sync()
+    b.sync()
+    [stale] = conflict_entries(b.svc)
+    field.edit(b, "B3, repris à la main")
+    b.sync()
+    with pytest.raises(BadInput, match="version plus récente"):
+        resolve_conflict(b.svc, stale.id, "remote")
+    [shown] = conflict_entries(b.svc)
+    assert (shown.local, shown.remote) == ("B1", "B3, repris à la main")
+    for laptop in (a, c):
+        laptop.sync()
+    _converged(server, a, b, c)
+    assert field.on_server(server) == "B3, repris à la main"

@@ -163,3 +163,20 @@ def test_text_merge_keeps_each_sides_change(base: str, local: str, remote: str) 
         assert merged == remote
     if remote == base:
         assert merged == local
+
+
+def test_the_deletion_id_follows_the_merged_deleted_state() -> None:
+    base = {"a": 1, "deletion_id": None}
+    gone = {"a": 1, "deletion_id": "d-1"}
+    deleted = merge_record(Side(base), Side(base), Side(gone, True))
+    assert deleted.deleted and deleted.fields["deletion_id"] == "d-1"
+    edited = merge_record(Side(base), Side({"a": 2, "deletion_id": None}), Side(gone, True))
+    assert not edited.deleted and edited.fields == {"a": 2, "deletion_id": None}
+    assert [c.kind for c in edited.conflicts] == ["delete"]
+
+
+def test_an_import_keeps_the_local_value_of_a_conflicting_field() -> None:
+    result = merge_record(Side({"a": 1}), Side({"a": 2}), Side({"a": 3}), keep="local")
+    assert result.fields == {"a": 2}
+    [conflict] = result.conflicts
+    assert (conflict.local, conflict.remote, conflict.base) == (2, 3, 1)
