@@ -83,6 +83,7 @@ class Undo:
     pulled: dict[tuple[str, str], PulledRecord] = field(default_factory=dict)
     changed: dict[tuple[str, str], tuple[str, ...] | None] = field(default_factory=dict)
     deleters: dict[str, PulledRecord] = field(default_factory=dict)
+    won_at: dict[str | None, datetime] = field(default_factory=dict)  # when it was deleted
 
     # --- what apply_pulled reports ------------------------------------------------------
 
@@ -123,6 +124,7 @@ class Undo:
         local: Side,
         remote: Side,
         record: PulledRecord,
+        local_deleted_at: datetime | None = None,
     ) -> None:
         """The merge kept a record alive against one side's deletion."""
         if local.deleted:
@@ -143,6 +145,9 @@ class Undo:
         )
         self.won.setdefault(deletion, []).append(reason)
         self.won_rows[(table, record_id)] = deletion
+        when = local_deleted_at if local.deleted else record.deleted_at
+        if when is not None:
+            self.won_at.setdefault(deletion, when)
 
     # --- at the end of the apply --------------------------------------------------------
 
@@ -288,6 +293,7 @@ class Undo:
             ]
             root = min(kept, key=lambda k: (TABLE_ORDER.index(k[0]), k[1]))
             when = next((r.deleted_at for r in rows if (r.table, r.record_id) == root), None)
+            when = when or self.won_at.get(deletion)
             self._conflict(conflicts, root, deletion, len(set(kept)), when, reasons, now)
             count += 1
         for row in singles:

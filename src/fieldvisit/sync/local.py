@@ -253,6 +253,7 @@ def apply_pulled(session: Session, records: Iterable[PulledRecord], now: datetim
                             Side(before, row.deleted_at is not None),
                             Side(fields, remote_deleted),
                             record,
+                            row.deleted_at,
                         )
             new_bases.append(_base_row(table, record_id, record.version, fields, record))
         if inserts:  # through the driver: 10,000 rows in a blink
