@@ -30,10 +30,9 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from fieldvisit.server import natural_keys, validation
+from fieldvisit.server import deletions, natural_keys, validation
 from fieldvisit.server.blobs import attachment_refusal
 from fieldvisit.server.epoch import current_epoch
-from fieldvisit.server import deletions
 from fieldvisit.server.history import keep_previous_versions, previous_version
 from fieldvisit.server.models import Counter, Grant, PublishedForm, PushBatchLog, Record
 from fieldvisit.server.scoping import Principal
