@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from fieldvisit.server.testing import (
     answer_fields,
     change,
+    natural,
     push_body,
     server_snapshot,
     visit_fields,
@@ -25,6 +26,9 @@ from fieldvisit.sync.wire import RETRY_LATER_CODES
 
 Login = Callable[..., dict[str, str]]
 DEVICE = "dev-agent15"
+# Answers carry their natural-key ids (the server refuses any other).
+ID = {f"a{n}": natural("answers", answer_fields("v1", f"item{n}")) for n in (1, 2, 3)}
+NAME = {record_id: name for name, record_id in ID.items()}
 
 
 def _push(client: TestClient, headers: dict[str, str], *changes: dict) -> list[dict]:
@@ -42,22 +46,27 @@ def _visit_with_answers(client: TestClient, h: dict[str, str]) -> None:
         client,
         h,
         change("visits", "v1", visit_fields()),
-        change("answers", "a1", answer_fields("v1", "item1")),
-        change("answers", "a2", answer_fields("v1", "item2")),
+        change("answers", ID["a1"], answer_fields("v1", "item1")),
+        change("answers", ID["a2"], answer_fields("v1", "item2")),
     )
 
 
 def _deletion(*, a1_base: int = 1, deletion: str = "d-1") -> list[dict]:
     """The deletion of v1 as a laptop sends it: children first, one deletion id."""
     return [
-        change("answers", "a1", _deleted(answer_fields("v1", "item1"), deletion), a1_base, True),
-        change("answers", "a2", _deleted(answer_fields("v1", "item2"), deletion), 1, True),
+        change(
+            "answers", ID["a1"], _deleted(answer_fields("v1", "item1"), deletion), a1_base, True
+        ),
+        change("answers", ID["a2"], _deleted(answer_fields("v1", "item2"), deletion), 1, True),
         change("visits", "v1", _deleted(visit_fields(), deletion), 1, True),
     ]
 
 
 def _state(app: FastAPI) -> dict[str, bool]:
-    return {k[1]: deleted for k, (_, deleted) in server_snapshot(app.state.ctx.db).items()}
+    return {
+        NAME.get(k[1], k[1]): deleted
+        for k, (_, deleted) in server_snapshot(app.state.ctx.db).items()
+    }
 
 
 def test_a_whole_deletion_at_the_versions_seen_is_applied(
@@ -78,8 +87,8 @@ def test_a_live_record_under_a_deleted_visit_is_refused_until_the_visit_comes_ba
     h = login_as("agent15")
     _visit_with_answers(client, h)
     _push(client, h, *_deletion())
-    [new] = _push(client, h, change("answers", "a3", answer_fields("v1", "item3")))
-    [edit] = _push(client, h, change("answers", "a1", answer_fields("v1", "item1"), base=2))
+    [new] = _push(client, h, change("answers", ID["a3"], answer_fields("v1", "item3")))
+    [edit] = _push(client, h, change("answers", ID["a1"], answer_fields("v1", "item1"), base=2))
     for refused in (new, edit):
         assert (refused["status"], refused["code"]) == ("rejected", "parent_deleted")
         assert refused["code"] in RETRY_LATER_CODES and "supprimé" in refused["reason"]
@@ -89,9 +98,9 @@ def test_a_live_record_under_a_deleted_visit_is_refused_until_the_visit_comes_ba
         client,
         h,
         change("visits", "v1", visit_fields(), base=2),
-        change("answers", "a1", answer_fields("v1", "item1"), base=2),
-        change("answers", "a2", answer_fields("v1", "item2"), base=2),
-        change("answers", "a3", answer_fields("v1", "item3")),
+        change("answers", ID["a1"], answer_fields("v1", "item1"), base=2),
+        change("answers", ID["a2"], answer_fields("v1", "item2"), base=2),
+        change("answers", ID["a3"], answer_fields("v1", "item3")),
     )
     assert [r["status"] for r in results] == ["accepted"] * 4
     assert not any(_state(app).values())
@@ -102,7 +111,7 @@ def test_deleting_a_visit_with_a_record_the_laptop_never_saw_is_refused_whole(
 ) -> None:
     h = login_as("agent15")
     _visit_with_answers(client, h)
-    _push(client, h, change("answers", "a3", answer_fields("v1", "item3")))  # another laptop
+    _push(client, h, change("answers", ID["a3"], answer_fields("v1", "item3")))  # another laptop
     results = _push(client, h, *_deletion())
     assert [(r["status"], r["code"]) for r in results] == [("rejected", "children_changed")] * 3
     assert not any(_state(app).values())  # nothing of it applied
@@ -113,7 +122,7 @@ def test_deleting_a_visit_whose_record_changed_meanwhile_is_refused_whole(
 ) -> None:
     h = login_as("agent15")
     _visit_with_answers(client, h)
-    _push(client, h, change("answers", "a1", answer_fields("v1", "item1", "non"), base=1))
+    _push(client, h, change("answers", ID["a1"], answer_fields("v1", "item1", "non"), base=1))
     first, *rest = _push(client, h, *_deletion(a1_base=1))
     assert first["status"] == "conflict" and first["current"]["fields"]["value"] == "non"
     assert [(r["status"], r["code"]) for r in rest] == [("rejected", "children_changed")] * 2
@@ -127,7 +136,7 @@ def test_a_deletion_split_over_batches_never_leaves_a_live_record_under_its_visi
     _visit_with_answers(client, h)
     a1, a2, visit = _deletion()
     assert [r["status"] for r in _push(client, h, a1, a2)] == ["accepted"] * 2
-    _push(client, h, change("answers", "a3", answer_fields("v1", "item3")))  # meanwhile
+    _push(client, h, change("answers", ID["a3"], answer_fields("v1", "item3")))  # meanwhile
     [refused] = _push(client, h, visit)
     assert (refused["status"], refused["code"]) == ("rejected", "children_changed")
     assert _state(app) == {"v1": False, "a1": True, "a2": True, "a3": False}
