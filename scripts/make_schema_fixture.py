@@ -19,7 +19,7 @@ from fieldvisit.store import open_store
 from fieldvisit.store.encryption import export_plain
 from fieldvisit.store.models import Answer, QuickNote, Recommendation, Visit, natural_id
 from fieldvisit.store.schema_version import HEAD_REVISION
-from fieldvisit.store.sync_models import STATE_ROW, SyncBase, SyncConflict, SyncState
+from fieldvisit.store.sync_models import STATE_ROW, SyncBase, SyncConflict, SyncRefused, SyncState
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "store" / "fixtures"
 
@@ -82,6 +82,8 @@ def main() -> int:
                     cursor=42,
                     last_sync_at=stamp,
                     server_epoch="0b5c1a0e-fixture-epoch",  # revision 0007
+                    role="agent",
+                    territories="15",
                 )
             )
             session.add(
@@ -89,6 +91,23 @@ def main() -> int:
                     table_name="visits",
                     record_id=visit.id,
                     server_version=3,
+                    fields={"summary": "Visite « fixture » : accents é è ç œ."},
+                    deleted=False,
+                )
+            )
+        # Revision 0008: a change the server refused for good.
+        with store.transaction() as session:
+            session.add(
+                SyncRefused(
+                    table_name="visits",
+                    record_id=visit.id,
+                    code="invalid",
+                    reason="champ « status » : valeur inconnue",
+                    refused_by="server",
+                    refused_at=stamp,
+                    stamp_updated_at=stamp.isoformat(),
+                    stamp_deleted_at=None,
+                    base_version=3,
                     fields={"summary": "Visite « fixture » : accents é è ç œ."},
                     deleted=False,
                 )

@@ -43,6 +43,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
+from fieldvisit.core.limits import LONG_TEXT_CHARS
 from fieldvisit.paths import DataDir
 from fieldvisit.server.models import Device
 from fieldvisit.server.testing import change, push_body, serve, server_snapshot, visit_fields
@@ -225,12 +226,14 @@ def test_pending_edits_larger_than_one_request_still_reach_the_server(
     try:
         svc.__dict__["communes"] = communes
         login(svc, "http://testserver", "agent15", PASSWORD, http=http)
-        notes = "Compte rendu détaillé de l'entretien, ligne après ligne.\n" * 3_500  # 205 KB
-        visits = [plan_visit(svc, "15187", date(2026, 3, 14)) for _ in range(180)]
+        # A summary at the length limit (core/limits.py), accents included: 61 KB.
+        line = "Élu réélu, préfet délégué : sécurité améliorée, éclairage réévalué, été agité.\n"
+        notes = line * (LONG_TEXT_CHARS // len(line))
+        visits = [plan_visit(svc, "15187", date(2026, 3, 14)) for _ in range(560)]
         for visit in visits:
             update_visit(svc, visit.id, summary=notes)
-        report = sync_once(svc, http=http)  # ≈ 37 MB of JSON in one request
-        assert report.pushed == 180 and report.rejected == []
+        report = sync_once(svc, http=http)  # ≈ 34 MB of JSON in one request
+        assert report.pushed == 560 and report.rejected == []
     finally:
         svc.close()
-    assert len(server_snapshot(app.state.ctx.db)) == 180
+    assert len(server_snapshot(app.state.ctx.db)) == 560

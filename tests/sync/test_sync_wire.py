@@ -6,6 +6,7 @@ import pytest
 from pydantic import ValidationError
 from sqlalchemy import Boolean, Date, Integer, Text, inspect
 
+from fieldvisit.core.limits import LONG_TEXT_CHARS
 from fieldvisit.store.models import USER_RECORD_MODELS
 from fieldvisit.store.types import JSONValue, UTCDateTime
 from fieldvisit.sync.local import SYNC_COLUMNS
@@ -37,6 +38,8 @@ def _kind(column) -> str:  # type: ignore[no-untyped-def]
         base = "str"
     nullable = "?" if column.nullable else ""
     length = f":{t.length}" if base == "str" and t.length else ""
+    if base == "text":  # every long text has the one limit people type against
+        length = f":{LONG_TEXT_CHARS}"
     return base + nullable + length
 
 

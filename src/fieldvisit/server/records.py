@@ -30,6 +30,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from fieldvisit.core.territories import contact_territory
 from fieldvisit.server import deletions, natural_keys, validation
 from fieldvisit.server.blobs import attachment_refusal
 from fieldvisit.server.epoch import current_epoch
@@ -47,7 +48,6 @@ from fieldvisit.sync.wire import (
     PushBatch,
     PushResult,
     RejectionCode,
-    departement_of_commune,
 )
 
 SEQ = "seq"
@@ -435,13 +435,11 @@ def _territory(
         return existing.territory, None
     if change.table == "contacts":
         code = fields.get("commune_code")
-        if isinstance(code, str) and code:
-            dep = departement_of_commune(code)
-            if dep is None:
-                return None, Refusal("invalid", f"code commune invalide « {code} »")
-            return dep, None
-        mine = sorted(state.who.territories)
-        return (mine[0] if mine else None), None
+        # core/territories.py: the rule laptops follow too.
+        territory, problem = contact_territory(
+            code if isinstance(code, str) else None, state.who.territories
+        )
+        return territory, (Refusal("invalid", problem) if problem else None)
     link, parent_table = REFERENCES[change.table][0]
     parent = state.records.get((parent_table, str(fields.get(link))))
     if parent is None:

@@ -13,11 +13,15 @@ without one, the first territory of the user who created it (none for an admin:
 then only admins see it until it is referenced). A contact is also visible in every
 territory where a participant or interviewee record refers to it (a `Grant`), so a
 device never receives a participant without its contact.
+
+The write rule is `core/territories.py`, which laptops follow too.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from fieldvisit.core import territories as rule
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,4 @@ class Principal:
         )
 
     def may_write(self, territory: str | None) -> bool:
-        if self.is_admin:
-            return True
-        return territory is not None and territory in self.territories
+        return rule.may_write(self.role, self.territories, territory)  # shared with laptops

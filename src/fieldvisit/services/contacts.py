@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from fieldvisit.core.domain import ContactRole
 from fieldvisit.core.errors import BadInput
+from fieldvisit.services.account import check_contact_writable
 from fieldvisit.services.context import Services
 from fieldvisit.services.records import get_live
 from fieldvisit.store.models import Contact
@@ -37,6 +38,7 @@ def add_contact(
         commune_code=commune_code,
     )
     with svc.store.transaction() as session:
+        check_contact_writable(session, commune_code)  # the server's rule (core/territories)
         svc.stamp(contact, new=True)
         session.add(contact)
     return contact
@@ -49,6 +51,12 @@ def update_contact(svc: Services, contact_id: str, **changes: str | None) -> Con
         raise BadInput(f"Champ(s) de contact inconnu(s) : {', '.join(sorted(unknown))}.")
     with svc.store.transaction() as session:
         contact = get_live(session, Contact, contact_id)
+        # A contact the server has keeps the territory of its first commune; one never
+        # sent is judged on the commune it will be sent with.
+        if contact.server_version > 0:
+            check_contact_writable(session, contact.commune_code, correcting=True)
+        else:
+            check_contact_writable(session, changes.get("commune_code", contact.commune_code))
         for field, value in changes.items():
             if field == "role" and value is not None:
                 value = ContactRole.parse(value)

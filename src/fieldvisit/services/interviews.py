@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from fieldvisit.core.errors import BadInput
 from fieldvisit.forms import FormKind
+from fieldvisit.services.account import check_contact_linkable
 from fieldvisit.services.context import Services
 from fieldvisit.services.records import UNSET, apply_answer, form_item, get_live, upsert_by_key
 from fieldvisit.store.models import (
@@ -83,7 +84,8 @@ def update_interview(
 def add_interviewee(svc: Services, interview_id: str, contact_id: str) -> Interviewee:
     with svc.store.transaction() as session:
         get_live(session, Interview, interview_id)
-        get_live(session, Contact, contact_id)
+        contact = get_live(session, Contact, contact_id)
+        check_contact_linkable(session, contact.server_version, contact.commune_code)
         return upsert_by_key(
             svc,
             session,

@@ -16,6 +16,7 @@ from fieldvisit.core.domain import VISIT_TRANSITIONS, VisitStatus, VisitType
 from fieldvisit.core.errors import BadInput, NotFound, RuleViolation
 from fieldvisit.core.ids import new_id
 from fieldvisit.forms import FormDefinition, FormKind
+from fieldvisit.services.account import check_contact_linkable
 from fieldvisit.services.context import Services
 from fieldvisit.services.listing import VisitFilter as VisitFilter
 from fieldvisit.services.listing import VisitPage as VisitPage
@@ -286,7 +287,8 @@ def mark_report_issued(svc: Services, visit_id: str) -> Visit:
 def add_participant(svc: Services, visit_id: str, contact_id: str) -> VisitParticipant:
     with svc.store.transaction() as session:
         get_live(session, Visit, visit_id)
-        get_live(session, Contact, contact_id)
+        contact = get_live(session, Contact, contact_id)
+        check_contact_linkable(session, contact.server_version, contact.commune_code)
         return upsert_by_key(
             svc,
             session,

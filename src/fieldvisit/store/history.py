@@ -123,6 +123,11 @@ def recorded_as(origin: str) -> Iterator[None]:
         _origin.reset(token)
 
 
+def current_origin() -> str:
+    """How the changes being written now came about (ORIGIN_EDIT unless marked)."""
+    return _origin.get() or ORIGIN_EDIT
+
+
 def plain(value: Any) -> Any:
     """A column value as the history (and the sync wire) keeps it."""
     if isinstance(value, datetime):

@@ -267,8 +267,9 @@ USER_RECORD_MODELS: tuple[type[SyncColumns], ...] = (
 
 # The sync bookkeeping tables (revision 0002) belong to the same schema: importing the
 # models always gives Alembic and the tests the whole metadata. Importing the history
-# module registers the session event that writes every change's history.
-from fieldvisit.store import history, sync_models  # noqa: E402, F401
+# module registers the session event that writes every change's history, the limits
+# module the one that refuses a text longer than the sync carries.
+from fieldvisit.store import history, limits, sync_models  # noqa: E402, F401
 
 # Resolve relationships and column mappings now, at import, rather than inside the
 # first query a person waits for (and so that a mapping mistake fails loudly at once).

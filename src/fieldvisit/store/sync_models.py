@@ -6,6 +6,12 @@
   three-way merge, ARCHITECTURE.md "Sync" rule 4).
 - `SyncConflict`: a field both sides changed differently (or an edit against a
   delete): both values kept until the person chooses in the conflict view.
+- `SyncRefused` (revision 0008): a local change the server refused for good (or that
+  this laptop's own checks kept from sending), with the reason: not sent again as it
+  is (sync/refusals.py).
+- `SyncSetAside` (revision 0008): a pulled record this laptop cannot apply (an unknown
+  value, a missing parent…), kept with the reason and tried again at each pull
+  (sync/vetting.py).
 """
 
 from __future__ import annotations
@@ -36,6 +42,10 @@ class SyncState(Base):
     scope: Mapped[str | None] = mapped_column(String(64))
     # The server's epoch when this data dir last pulled (revision 0007, sync/epoch.py).
     server_epoch: Mapped[str | None] = mapped_column(String(64))
+    # The account's role and territories ("15,43"), from the login and GET /me
+    # (revision 0008): the app offers only what the server will accept.
+    role: Mapped[str | None] = mapped_column(String(16))
+    territories: Mapped[str | None] = mapped_column(Text)
 
 
 class SyncBase(Base):
@@ -70,3 +80,40 @@ class SyncConflict(Base):
         Index("ix_sync_conflicts_record", "table_name", "record_id"),
         Index("ix_sync_conflicts_resolved_at", "resolved_at"),
     )
+
+
+class SyncRefused(Base):
+    """A local change refused for good, as it was sent (revision 0008).
+
+    `stamp_*` are the row's `updated_at`/`deleted_at` as stored when it was sent: while
+    the row still carries them, the change is held back; an edit stamps the row anew and
+    sends it again. `refused_by` is "server", or "local" when this laptop's own check
+    (sizes, kinds) kept it from going.
+    """
+
+    __tablename__ = "sync_refused"
+    table_name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    code: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(Text)
+    refused_by: Mapped[str] = mapped_column(String(16))
+    refused_at: Mapped[datetime]
+    stamp_updated_at: Mapped[str] = mapped_column(String(40))
+    stamp_deleted_at: Mapped[str | None] = mapped_column(String(40))
+    base_version: Mapped[int] = mapped_column(Integer)
+    fields: Mapped[Any] = mapped_column(JSONValue)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class SyncSetAside(Base):
+    """A pulled record not applied here, with why (revision 0008)."""
+
+    __tablename__ = "sync_set_aside"
+    table_name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    # The record as pulled (PulledRecord JSON), applied once it can be.
+    record: Mapped[Any] = mapped_column(JSONValue)
+    code: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(Text)
+    set_aside_at: Mapped[datetime]

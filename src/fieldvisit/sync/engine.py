@@ -44,13 +44,14 @@ from fieldvisit.core.ids import new_id
 from fieldvisit.services.context import Services
 from fieldvisit.store.database import translate_error
 from fieldvisit.store.models import Attachment
-from fieldvisit.sync import epoch, local
+from fieldvisit.sync import epoch, local, refusals, vetting
 from fieldvisit.sync.client import ConnectionLost, RequestRefused, SyncClient, SyncError
 from fieldvisit.sync.epoch import notice as restore_notice
 from fieldvisit.sync.wire import (
     MAX_BATCH_CHANGES,
     MAX_PAGE_RECORDS,
     LostVersionsQuery,
+    ChangeResult,
     PulledRecord,
     PushBatch,
     PushResult,
@@ -111,8 +112,17 @@ class SyncReport:
     pulled: int = 0
     pushed: int = 0
     conflicts: int = 0
+    # Changes refused for good this round (by the server, or by this laptop's own check
+    # before sending), one line each: kept and held back (sync/refusals.py).
     rejected: list[str] = field(default_factory=list)
+    # Refused at an earlier round and unchanged since: not sent again.
+    held: int = 0
+    # Refused for now (a parent or a file not on the server yet): sent again next round.
+    waiting: list[str] = field(default_factory=list)
+    # Pulled records this laptop cannot apply (sync/vetting.py): kept aside, with why.
+    set_aside: list[str] = field(default_factory=list)
     forms: int = 0
+    forms_rejected: list[str] = field(default_factory=list)
     missing_files: list[str] = field(default_factory=list)
     # Files that could not be sent this round, each "name : why" (their records stay
     # pending and go once the file does; the rest of the round went on).
@@ -139,6 +149,12 @@ class SyncReport:
             )
         return out
 
+    @property
+    def refused(self) -> int:
+        """Changes refused for good and not sent again as they are (this round's and
+        earlier ones): the person decides (keep a copy, discard, fix)."""
+        return len(self.rejected) + self.held
+
     def describe(self) -> str:
         parts = [f"{self.pulled} reçu(s)", f"{self.pushed} envoyé(s)"]
         if self.uploaded_files:
@@ -149,18 +165,26 @@ class SyncReport:
             parts.append(f"{self.forms} formulaire(s) reçu(s)")
         if self.conflicts:
             parts.append(f"{self.conflicts} conflit(s) à examiner")
-        if self.rejected:
-            parts.append(f"{len(self.rejected)} refusé(s) par le serveur")
+        if self.refused:
+            parts.append(f"{self.refused} modification(s) refusée(s), non renvoyée(s)")
+        if self.waiting:
+            parts.append(f"{len(self.waiting)} en attente d'un autre envoi")
+        if self.set_aside:
+            parts.append(f"{len(self.set_aside)} reçu(s) mis de côté")
+        if self.forms_rejected:
+            parts.append(f"{len(self.forms_rejected)} formulaire(s) refusé(s)")
         return "Synchronisation terminée : " + ", ".join(parts) + "."
 
 
 @dataclass
 class Sent:
     """The server's answer to a batch, and the ids it went under (two halves if it was
-    too large), whose locally kept copies go once the answer is recorded."""
+    too large), whose locally kept copies go once the answer is recorded. `here`: the
+    changes this laptop refused itself (never sent), answered in `result` too."""
 
     result: PushResult
     batch_ids: list[str]
+    here: set[tuple[str, str]] = field(default_factory=set)
 
 
 class SyncEngine:
@@ -391,12 +415,21 @@ class SyncEngine:
             self.progress("pull", len(records), len(records) + (1 if page.has_more else 0))
             if not page.has_more:
                 break
+        if scope != state.scope or not state.role:
+            self._remember_account()  # new role or territories: what the app offers
         unchanged = scope == state.scope and server_epoch == known_epoch
         if cursor == start and not records and unchanged:
             return digest
         self._check_cancelled()
         with self._sync_transaction() as session:
-            stats = local.apply_pulled(session, records, self.svc.clock())
+            now = self.svc.clock()
+            # Vetted first (sync/vetting.py): a record that cannot be applied here is set
+            # aside with why, the rest is applied and the cursor moves on. Records set
+            # aside earlier are tried again (their parent may have come).
+            good, aside = vetting.vet(session, [*vetting.kept_aside(session), *records])
+            stats = local.apply_pulled(session, good, now)
+            vetting.forget(session, good)
+            vetting.keep_aside(session, aside, now)
             state = local.sync_state(session)
             state.cursor = cursor
             state.scope = scope
@@ -404,6 +437,7 @@ class SyncEngine:
         report.pulled += stats.applied
         report.conflicts += stats.conflicts
         report.changed_visits |= stats.visit_ids
+        report.set_aside.extend(vetting.describe(aside))
         return digest
 
     def recover_from_restore(self, report: SyncReport, new_epoch: str) -> None:
@@ -423,10 +457,26 @@ class SyncEngine:
         if reoffered.tables.get("attachments"):
             self.upload_attachments(report)  # the restored server may lack their files
 
+    def _remember_account(self) -> None:
+        """The account's role and territories (GET /me), kept for the app's offers."""
+        from fieldvisit.sync.account import remember_user
+
+        user = self.client.me()
+        with self._sync_transaction() as session:
+            remember_user(session, user)
+
     # --- push --------------------------------------------------------------------------
 
     def push(self, report: SyncReport) -> None:
-        skip: set[tuple[str, str]] = set()
+        # Changes refused for good and unchanged since are not sent again (refusals.py).
+        with self.svc.store.reading() as session:
+            stale = refusals.has_stale(session)
+            held = refusals.held(session) if not stale else set()
+        if stale:
+            with self._sync_transaction() as session:
+                held = refusals.prune(session)
+        report.held = len(held)
+        skip: set[tuple[str, str]] = set(held)
         for _round in range(PUSH_ROUNDS):
             sent, conflicts = self._push_round(report, skip)
             if not sent or not conflicts:
@@ -466,7 +516,31 @@ class SyncEngine:
         return done, conflicts
 
     def _send(self, batch: list[local.Outgoing]) -> Sent:
-        """Send one batch (kept locally first, until its answer is recorded)."""
+        """Send one batch (kept locally first, until its answer is recorded).
+
+        A change the server would refuse for its size or kinds is not sent: this
+        laptop answers it itself (refusals.vet_outgoing), so one bad record never makes
+        the whole batch fail.
+        """
+        here: list[ChangeResult] = []
+        sendable: list[local.Outgoing] = []
+        for outgoing in batch:
+            problem = refusals.vet_outgoing(outgoing.change)
+            if problem is None:
+                sendable.append(outgoing)
+            else:
+                here.append(refusals.rejected_here(outgoing, *problem))
+        keys = {(r.table, r.id) for r in here}
+        if not sendable:
+            return Sent(PushResult.model_construct(batch_id="", results=here), [], keys)
+        sent = self._send_checked(sendable)
+        sent.result = PushResult.model_construct(
+            batch_id=sent.result.batch_id, results=[*here, *sent.result.results]
+        )
+        sent.here |= keys
+        return sent
+
+    def _send_checked(self, batch: list[local.Outgoing]) -> Sent:
         request = PushBatch.model_construct(
             batch_id=new_id(),
             device_id=self.svc.store.device_id,
@@ -477,14 +551,27 @@ class SyncEngine:
         try:
             return Sent(self._push_retrying(request), [request.batch_id])
         except RequestRefused as err:
-            if err.status != 413 or len(batch) < 2:
+            # Over the server's size limit (413), or a body it could not read (422): the
+            # server kept nothing. Only these are about the batch's content.
+            if err.status not in (413, 422):
                 raise
-        # Over the server's size limit (long notes): the server kept nothing; send it in
-        # two halves, in order, so that parents still go first.
+            refusal = err
         with self._sync_transaction() as session:
             local.forget_in_flight(session, [request.batch_id])
+        if len(batch) == 1:
+            # The one change the server cannot take: refused alone, the rest goes on. A
+            # smaller batch each time, so splitting always ends.
+            code = "too_large" if refusal.status == 413 else "invalid"
+            return Sent(
+                PushResult.model_construct(
+                    batch_id=request.batch_id,
+                    results=[refusals.rejected_here(batch[0], code, str(refusal))],
+                ),
+                [],
+            )
+        # Send it in two halves, in order, so that parents still go first.
         half = len(batch) // 2
-        first, second = self._send(batch[:half]), self._send(batch[half:])
+        first, second = self._send_checked(batch[:half]), self._send_checked(batch[half:])
         return Sent(
             PushResult.model_construct(
                 batch_id=first.result.batch_id,
@@ -541,6 +628,8 @@ class SyncEngine:
         sent = {o.key: o for o in batch}
         conflicts = 0
         accepted: list[tuple[local.Outgoing, int]] = []
+        refused: list[refusals.Refusal] = []
+        went_through: list[tuple[str, str]] = []
         with self._sync_transaction() as session:
             now = self.svc.clock()
             for answer in result.results:
@@ -549,15 +638,31 @@ class SyncEngine:
                     continue
                 if answer.status == "accepted" and answer.version is not None:
                     accepted.append((outgoing, answer.version))
+                    went_through.append(outgoing.key)
                 elif answer.status == "conflict" and answer.current is not None:
                     conflicts += 1
-                    stats = local.apply_pulled(session, [answer.current], now)
+                    went_through.append(outgoing.key)
+                    good, aside = vetting.vet(session, [answer.current])
+                    vetting.keep_aside(session, aside, now)
+                    report.set_aside.extend(vetting.describe(aside))
+                    stats = local.apply_pulled(session, good, now)
                     report.conflicts += stats.conflicts
                     report.changed_visits |= stats.visit_ids
                 else:
-                    skip.add(outgoing.key)
-                    report.rejected.append(f"{answer.table} {answer.id} : {answer.reason}")
+                    skip.add(outgoing.key)  # once per round, whatever the answer
+                    line = f"{answer.table} {answer.id} : {answer.reason}"
+                    if refusals.retry_later(answer):
+                        report.waiting.append(line)
+                        went_through.append(outgoing.key)
+                        continue
+                    by = refusals.BY_LAPTOP if outgoing.key in answer_to.here else refusals.BY_SERVER
+                    refused.append(
+                        refusals.Refusal(outgoing, answer.code or "refused", answer.reason or "", by)
+                    )
+                    report.rejected.append(line)
             local.acknowledge(session, accepted)
+            refusals.forget(session, went_through)
+            refusals.record(session, refused, now)
             local.forget_in_flight(session, answer_to.batch_ids)  # with its answer
             report.pushed += len(accepted)
         return conflicts
@@ -581,7 +686,7 @@ class SyncEngine:
                 candidate.write_bytes(raw)
                 problems = check_paths([candidate])
             if problems:
-                report.rejected.append(f"formulaire {target.name} : {problems[0]}")
+                report.forms_rejected.append(f"formulaire {target.name} : {problems[0]}")
                 continue
             folder.mkdir(parents=True, exist_ok=True)
             fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=".incoming-")

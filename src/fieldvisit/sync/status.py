@@ -1,4 +1,5 @@
-"""What the status bar shows: configured?, last sync, pending changes, open conflicts.
+"""What the status bar shows: configured?, last sync, pending changes, open conflicts,
+changes refused for good (held back) and pulled records set aside.
 
 Plain data for the UI (and `fieldvisit sync --status` later); cheap enough to call
 after every sync round and every few seconds.
@@ -12,7 +13,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from fieldvisit.services.context import Services
-from fieldvisit.store.sync_models import SyncConflict
+from fieldvisit.store.sync_models import SyncConflict, SyncSetAside
+from fieldvisit.sync import refusals
 from fieldvisit.sync.local import TABLE_OBJECTS, read_sync_state
 
 
@@ -22,8 +24,10 @@ class SyncStatus:
     username: str | None
     last_sync_at: datetime | None
     last_error: str | None
-    pending: int
+    pending: int  # waiting to be sent (refused ones not included)
     conflicts: int
+    refused: int = 0  # refused for good, held back until the person acts
+    set_aside: int = 0  # pulled records not applied here
 
     @property
     def configured(self) -> bool:
@@ -40,11 +44,15 @@ def sync_status(svc: Services) -> SyncStatus:
         conflicts = session.scalar(
             select(func.count()).select_from(SyncConflict).where(SyncConflict.resolved_at.is_(None))
         )
+        refused = refusals.count_held(session)
+        set_aside = session.scalar(select(func.count()).select_from(SyncSetAside))
         return SyncStatus(
             server_url=state.server_url,
             username=state.username,
             last_sync_at=state.last_sync_at,
             last_error=state.last_error,
-            pending=pending,
+            pending=pending - refused,
             conflicts=conflicts or 0,
+            refused=refused,
+            set_aside=set_aside or 0,
         )

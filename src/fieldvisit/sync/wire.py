@@ -52,6 +52,11 @@ from fieldvisit.core.domain import (
     VisitType,
 )
 from fieldvisit.core.ids import natural_id
+from fieldvisit.core.limits import LONG_TEXT_CHARS
+
+# The territory rules live in core/territories.py; the server finds them here too.
+from fieldvisit.core.territories import DEPARTEMENT_RE as DEPARTEMENT_RE
+from fieldvisit.core.territories import departement_of_commune as departement_of_commune
 
 PROTOCOL_VERSION = 1
 API_PREFIX = "/api/v1"
@@ -67,7 +72,6 @@ MAX_ATTACHMENT_BYTES = 256 * 1024 * 1024
 MAX_FORM_BYTES = 1024 * 1024
 
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
-DEPARTEMENT_RE = re.compile(r"^(\d{2}|2[AB]|9[78]\d)$")
 FORM_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 Role = Literal["agent", "coordinateur", "admin"]
@@ -85,6 +89,8 @@ FieldName = Annotated[
 
 # --- the synced tables -------------------------------------------------------------
 # kind: str | text | int | bool | date | datetime | json; "?" = nullable; ":N" = max length
+# Long texts (what people type at length) share one limit, core/limits.py says why.
+_TEXT = f"text:{LONG_TEXT_CHARS}"
 TABLES: dict[str, dict[str, str]] = {
     "contacts": {
         "name": "str:200",
@@ -103,7 +109,7 @@ TABLES: dict[str, dict[str, str]] = {
         "visit_type": "str:16",
         "status": "str:16",
         "author": "str:200",
-        "summary": "text",
+        "summary": _TEXT,
         "previous_visit_id": "str?:36",
         "checklist_form_id": "str?:64",
         "checklist_form_version": "int?",
@@ -117,7 +123,7 @@ TABLES: dict[str, dict[str, str]] = {
         "form_id": "str:64",
         "item_id": "str:64",
         "value": "json?",
-        "comment": "text",
+        "comment": _TEXT,
         "created_at": "datetime",
     },
     "interviews": {
@@ -126,7 +132,7 @@ TABLES: dict[str, dict[str, str]] = {
         "form_version": "int",
         "title": "str:200",
         "held_on": "date?",
-        "notes": "text",
+        "notes": _TEXT,
         "created_at": "datetime",
     },
     "interviewees": {"interview_id": "str:36", "contact_id": "str:36", "created_at": "datetime"},
@@ -134,19 +140,19 @@ TABLES: dict[str, dict[str, str]] = {
         "interview_id": "str:36",
         "item_id": "str:64",
         "value": "json?",
-        "comment": "text",
+        "comment": _TEXT,
         "created_at": "datetime",
     },
     "theme_ratings": {
         "visit_id": "str:36",
         "theme_id": "str:64",
         "level": "int?",
-        "observations": "text",
+        "observations": _TEXT,
         "created_at": "datetime",
     },
     "recommendations": {
         "visit_id": "str:36",
-        "text": "text",
+        "text": _TEXT,
         "theme_id": "str?:64",
         "priority": "int",
         "horizon": "str:16",
@@ -163,14 +169,14 @@ TABLES: dict[str, dict[str, str]] = {
         "filename": "str:255",
         "media_type": "str:100",
         "size": "int",
-        "caption": "text",
+        "caption": _TEXT,
         "form_id": "str?:64",
         "item_id": "str?:64",
         "created_at": "datetime",
     },
     "quick_notes": {
         "visit_id": "str:36",
-        "text": "text",
+        "text": _TEXT,
         "noted_at": "datetime",
         "moved_to": "str?:140",
         "created_at": "datetime",
@@ -233,7 +239,7 @@ CHILDREN: dict[str, tuple[str, ...]] = {
 
 # Long texts: the same field edited on both sides is merged line by line (diff3).
 LONG_TEXT_FIELDS: dict[str, frozenset[str]] = {
-    table: frozenset(name for name, kind in spec.items() if kind == "text")
+    table: frozenset(name for name, kind in spec.items() if kind.partition(":")[0] == "text")
     for table, spec in TABLES.items()
 }
 
@@ -398,15 +404,6 @@ def natural_record_id(table: str, fields: Mapping[str, Any]) -> str | None:
     return natural_id(prefix, *(str(part) for part in parts))
 
 
-def departement_of_commune(code: str) -> str | None:
-    """The département of an INSEE commune code ('2A004' -> '2A', '97411' -> '974')."""
-    code = code.strip().upper()
-    if len(code) != 5:
-        return None
-    dep = code[:3] if code.startswith(("97", "98")) else code[:2]
-    return dep if DEPARTEMENT_RE.match(dep) else None
-
-
 def _parse_kind(kind: str) -> tuple[str, bool, int | None]:
     base, _, length = kind.partition(":")
     return base.rstrip("?"), base.endswith("?"), int(length) if length else None
@@ -418,8 +415,11 @@ _CHECKS: dict[str, tuple[tuple[str, str, bool, int | None], ...]] = {
 }
 
 
-def check_fields(table: str, fields: dict[str, Any]) -> str | None:
-    """Why these fields are not a valid record of table (French), or None if valid."""
+def check_fields(table: str, fields: dict[str, Any], *, lengths: bool = True) -> str | None:
+    """Why these fields are not a valid record of table (French), or None if valid.
+
+    `lengths=False` leaves out the maximum lengths (a laptop vetting pulled records: a
+    text over today's limit, accepted by an older server, is still one it can hold)."""
     checks = _CHECKS.get(table)
     if checks is None:
         return f"table inconnue « {table} »"
@@ -434,7 +434,7 @@ def check_fields(table: str, fields: dict[str, Any]) -> str | None:
     rules = FIELD_RULES.get(table, {})
     for name, base, nullable, length in checks:
         value = fields[name]
-        problem = _check_value(base, nullable, length, value)
+        problem = _check_value(base, nullable, length if lengths else None, value)
         if problem is None and value is not None and name in rules:
             problem = rules[name].problem(value)
         if problem:
