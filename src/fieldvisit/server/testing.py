@@ -248,6 +248,41 @@ def server_snapshot(db: Database) -> dict[tuple[str, str], tuple[dict, bool]]:
         }
 
 
+def plant_record(
+    db: Database, table: str, record_id: str, fields: dict, territory: str = "15"
+) -> None:
+    """A record as an older (or faulty) server accepted it, unchecked: written straight
+    into the server's database with the next sequence number. Laptops must cope."""
+    import json
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from fieldvisit.server.models import Counter, Record
+
+    with db.transaction() as session:
+        counter = session.get(Counter, "seq")
+        assert counter is not None
+        counter.value += 1
+        row = session.scalars(
+            select(Record).where(Record.table_name == table, Record.record_id == record_id)
+        ).first()
+        if row is None:
+            row = Record(
+                table_name=table,
+                record_id=record_id,
+                version=0,
+                territory=territory,
+                updated_at=datetime(2026, 11, 26, 9, 0, tzinfo=UTC),
+                updated_by="ancien-serveur",
+                updated_by_user="agent15",
+            )
+            session.add(row)
+        row.version += 1
+        row.seq = counter.value
+        row.data = json.dumps(fields)
+
+
 @contextmanager
 def serve(app: Any) -> Iterator[str]:
     """Run app under a real uvicorn on 127.0.0.1 (a free port) in a thread; yields its URL.

@@ -25,7 +25,13 @@ from fieldvisit.sync.local import TABLE_OBJECTS, sync_state
 from fieldvisit.sync.wire import TABLE_ORDER, UserInfo
 
 # Bookkeeping that belongs to the account's records (sync_state is reset, not dropped).
-_ACCOUNT_TABLES = ("sync_base", "sync_conflicts", "sync_refused", "sync_set_aside", "record_history")
+_ACCOUNT_TABLES = (
+    "sync_base",
+    "sync_conflicts",
+    "sync_refused",
+    "sync_set_aside",
+    "record_history",
+)
 
 
 def remember_user(session: Session, user: UserInfo) -> None:

@@ -530,7 +530,7 @@ class SyncEngine:
                 sendable.append(outgoing)
             else:
                 here.append(refusals.rejected_here(outgoing, *problem))
-        keys = {(r.table, r.id) for r in here}
+        keys: set[tuple[str, str]] = {(str(r.table), r.id) for r in here}
         if not sendable:
             return Sent(PushResult.model_construct(batch_id="", results=here), [], keys)
         sent = self._send_checked(sendable)
@@ -655,10 +655,10 @@ class SyncEngine:
                         report.waiting.append(line)
                         went_through.append(outgoing.key)
                         continue
-                    by = refusals.BY_LAPTOP if outgoing.key in answer_to.here else refusals.BY_SERVER
-                    refused.append(
-                        refusals.Refusal(outgoing, answer.code or "refused", answer.reason or "", by)
-                    )
+                    here = outgoing.key in answer_to.here
+                    by = refusals.BY_LAPTOP if here else refusals.BY_SERVER
+                    code = answer.code or "refused"
+                    refused.append(refusals.Refusal(outgoing, code, answer.reason or "", by))
                     report.rejected.append(line)
             local.acknowledge(session, accepted)
             refusals.forget(session, went_through)

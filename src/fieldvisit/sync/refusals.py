@@ -141,8 +141,7 @@ def held(session: Session) -> set[tuple[str, str]]:
     """The refused changes still as they were refused: not sent again."""
     connection = session.connection()
     tables = [
-        row[0]
-        for row in connection.exec_driver_sql("SELECT DISTINCT table_name FROM sync_refused")
+        row[0] for row in connection.exec_driver_sql("SELECT DISTINCT table_name FROM sync_refused")
     ]
     found: set[tuple[str, str]] = set()
     for table in tables:
@@ -250,11 +249,15 @@ def _visit_of(session: Session, table: str, record_obj: Any) -> Visit | None:
     if table == "visits":
         return record_obj  # type: ignore[no-any-return]
     if table == "contacts":
-        visit_id = session.connection().exec_driver_sql(
-            "SELECT visit_id FROM visit_participants WHERE contact_id = ? "
-            "AND deleted_at IS NULL ORDER BY id LIMIT 1",
-            (record_obj.id,),
-        ).scalar()
+        visit_id = (
+            session.connection()
+            .exec_driver_sql(
+                "SELECT visit_id FROM visit_participants WHERE contact_id = ? "
+                "AND deleted_at IS NULL ORDER BY id LIMIT 1",
+                (record_obj.id,),
+            )
+            .scalar()
+        )
         return session.get(Visit, visit_id) if visit_id else None
     visit_id = getattr(record_obj, "visit_id", None)
     if visit_id is None and getattr(record_obj, "interview_id", None):
@@ -407,8 +410,10 @@ def export_copy(svc: Services, table: str, record_id: str, target: Path) -> Path
         raise BadInput(f"« {target} » est un dossier : indiquez un nom de fichier.")
     lines = [
         "Copie d'une modification refusée par le serveur fieldvisit",
-        f"Enregistrement : {table} {record_id}" + (f" — {change.record_label}" if change.record_label else ""),
+        f"Enregistrement : {table} {record_id}",
     ]
+    if change.record_label:
+        lines[-1] += f" — {change.record_label}"
     if change.visit_id:
         when = change.visit_date.strftime("%d/%m/%Y") if change.visit_date else ""
         lines.append(f"Visite : {change.commune_name} ({change.departement}) {when}".rstrip())

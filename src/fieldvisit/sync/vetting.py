@@ -351,4 +351,3 @@ def set_aside_entries(session: Session) -> list[SetAsideEntry]:
 
 def clear(session: Session) -> None:
     session.execute(delete(SyncSetAside))
-
