@@ -1600,6 +1600,142 @@
     </message>
 </context>
 <context>
+    <name>RefusedDialog</name>
+    <message>
+        <source>Refused changes</source>
+        <extracomment>the person wants to fix a record: (visit id, workspace section) a change was discarded or sent again: the visit it belongs to (&quot;&quot; if none) the lists were (re)loaded: (refused changes, set-aside records)</extracomment>
+        <translation>Modifications refusées</translation>
+    </message>
+    <message>
+        <source>The server refused these changes for good: they are not sent again as they are. Fix the record (any change sends it again), keep a copy, send it again as it is, or give it up.</source>
+        <translation>Le serveur a refusé ces modifications pour de bon : elles ne sont pas renvoyées telles quelles. Corrigez l&apos;enregistrement (toute modification le renvoie), gardez-en une copie, renvoyez-le tel quel ou abandonnez la modification.</translation>
+    </message>
+    <message>
+        <source>No refused change: everything can be sent.</source>
+        <translation>Aucune modification refusée : tout peut partir.</translation>
+    </message>
+    <message>
+        <source>The refused values</source>
+        <translation>Les valeurs refusées</translation>
+    </message>
+    <message>
+        <source>&amp;Fix…</source>
+        <translation>&amp;Corriger…</translation>
+    </message>
+    <message>
+        <source>Open the record: any change sends it again</source>
+        <translation>Ouvrir l&apos;enregistrement : toute modification le renvoie</translation>
+    </message>
+    <message>
+        <source>Keep a &amp;copy…</source>
+        <translation>Garder une &amp;copie…</translation>
+    </message>
+    <message>
+        <source>Send &amp;again as it is</source>
+        <translation>&amp;Renvoyer tel quel</translation>
+    </message>
+    <message>
+        <source>&amp;Give it up…</source>
+        <translation>&amp;Abandonner…</translation>
+    </message>
+    <message>
+        <source>Received from the server, set aside here</source>
+        <translation>Reçus du serveur, mis de côté ici</translation>
+    </message>
+    <message>
+        <source>Records set aside</source>
+        <translation>Enregistrements mis de côté</translation>
+    </message>
+    <message>
+        <source>This computer cannot apply these records (a value it does not know, a missing visit…); everything else was applied. They are tried again at each sync. Tell your administrator if they stay.</source>
+        <translation>Cet ordinateur ne peut pas appliquer ces enregistrements (une valeur qu&apos;il ne connaît pas, une visite absente…) ; tout le reste a été appliqué. Ils sont réessayés à chaque synchronisation. Prévenez votre administrateur s&apos;ils restent.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Refused changes (%n)</source>
+        <translation>
+            <numerusform>Modifications refusées (%n)</numerusform>
+            <numerusform>Modifications refusées (%n)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{0} ({1}), {2}</source>
+        <translation>{0} ({1}), {2}</translation>
+    </message>
+    <message>
+        <source>{0} {1} (version {2}): {3}</source>
+        <translation>{0} {1} (version {2}) : {3}</translation>
+    </message>
+    <message>
+        <source>— sent by {0}</source>
+        <translation>— envoyé par {0}</translation>
+    </message>
+    <message>
+        <source>Kept back by this computer on {0} (the server would refuse it):</source>
+        <translation>Retenue par cet ordinateur le {0} (le serveur la refuserait) :</translation>
+    </message>
+    <message>
+        <source>Refused by the server on {0}:</source>
+        <translation>Refusée par le serveur le {0} :</translation>
+    </message>
+    <message numerus="yes">
+        <source>This record never reached the server: it is removed from this computer, with %n record(s) that depend on it.</source>
+        <translation>
+            <numerusform>Le serveur n&apos;a jamais eu cet enregistrement : il est retiré de cet ordinateur, avec %n enregistrement qui en dépend.</numerusform>
+            <numerusform>Le serveur n&apos;a jamais eu cet enregistrement : il est retiré de cet ordinateur, avec %n enregistrements qui en dépendent.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Back to the server&apos;s version of the record</source>
+        <translation>Retour à la version du serveur de l&apos;enregistrement</translation>
+    </message>
+    <message>
+        <source>(deletion of the record)</source>
+        <translation>(suppression de l&apos;enregistrement)</translation>
+    </message>
+    <message numerus="yes">
+        <source>… (%n character(s) in all: keep a copy to have everything)</source>
+        <translation>
+            <numerusform>… (%n caractère en tout : gardez une copie pour tout avoir)</numerusform>
+            <numerusform>… (%n caractères en tout : gardez une copie pour tout avoir)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Copy written: {0}</source>
+        <translation>Copie écrite : {0}</translation>
+    </message>
+    <message>
+        <source>It will be sent again at the next sync.</source>
+        <translation>Elle sera renvoyée à la prochaine synchronisation.</translation>
+    </message>
+    <message numerus="yes">
+        <source>The server never had this record: giving the change up removes it from this computer, with %n record(s) that depend on it. Keep a copy first if you may need what it says.</source>
+        <translation>
+            <numerusform>Le serveur n&apos;a jamais eu cet enregistrement : abandonner la modification le retire de cet ordinateur, avec %n enregistrement qui en dépend. Gardez-en d&apos;abord une copie si son contenu peut servir.</numerusform>
+            <numerusform>Le serveur n&apos;a jamais eu cet enregistrement : abandonner la modification le retire de cet ordinateur, avec %n enregistrements qui en dépendent. Gardez-en d&apos;abord une copie si son contenu peut servir.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The record goes back to the server&apos;s version; your change is lost. Keep a copy first if you may need it.</source>
+        <translation>L&apos;enregistrement revient à la version du serveur ; votre modification est perdue. Gardez-en d&apos;abord une copie si elle peut servir.</translation>
+    </message>
+    <message>
+        <source>Give the change up?</source>
+        <translation>Abandonner la modification ?</translation>
+    </message>
+    <message>
+        <source>Change given up.</source>
+        <translation>Modification abandonnée.</translation>
+    </message>
+    <message>
+        <source>Keep a copy of the refused change</source>
+        <translation>Garder une copie de la modification refusée</translation>
+    </message>
+    <message>
+        <source>Text (*.txt)</source>
+        <translation>Texte (*.txt)</translation>
+    </message>
+</context>
+<context>
     <name>ReportPage</name>
     <message>
         <source>The PDF visit report (internal and shareable versions, preview and printing) arrives with a later version of the application. Everything entered in the other sections will be in it.</source>
@@ -1799,7 +1935,7 @@
     <name>ServerDialog</name>
     <message>
         <source>Sync server and account</source>
-        <extracomment>logged in: (user name, server URL) logged out (the token is forgotten)</extracomment>
+        <extracomment>logged in: (user name, server URL) logged out (the token is forgotten) the previous account&apos;s data was cleared from this data dir (then signed_in)</extracomment>
         <translation>Serveur de synchronisation et compte</translation>
     </message>
     <message>
@@ -1849,6 +1985,10 @@
     <message>
         <source>&amp;Password:</source>
         <translation>&amp;Mot de passe :</translation>
+    </message>
+    <message>
+        <source>Use a &amp;separate data folder…</source>
+        <translation>Utiliser un dossier de données &amp;séparé…</translation>
     </message>
     <message>
         <source>Sign &amp;in</source>
@@ -1911,6 +2051,10 @@
         <translation>Connecté en tant que {0} ({1} ; {2}). La première synchronisation commence.</translation>
     </message>
     <message>
+        <source>&amp;Clear {0}&apos;s data from this computer…</source>
+        <translation>&amp;Effacer les données de {0} de cet ordinateur…</translation>
+    </message>
+    <message>
         <source>The server&apos;s certificate is not recognised: the connection was refused to protect your password. Check the address; if your organisation uses its own certificate authority, choose its file (CA) above.</source>
         <translation>Le certificat du serveur n&apos;est pas reconnu : la connexion a été refusée pour protéger votre mot de passe. Vérifiez l&apos;adresse ; si votre organisation a sa propre autorité de certification, choisissez son fichier (CA) ci-dessus.</translation>
     </message>
@@ -1925,6 +2069,30 @@
     <message>
         <source>Signing in failed unexpectedly: {0}</source>
         <translation>La connexion a échoué de façon inattendue : {0}</translation>
+    </message>
+    <message>
+        <source>The visits, photos, history and backups of {0} will be removed from this computer (they stay on the server: everything was sent). Then {1} signs in and gets their own visits. Clear {0}&apos;s data?</source>
+        <translation>Les visites, photos, historiques et sauvegardes de {0} seront effacés de cet ordinateur (ils restent sur le serveur : tout a été envoyé). Puis {1} se connecte et reçoit ses propres visites. Effacer les données de {0} ?</translation>
+    </message>
+    <message>
+        <source>Clear the previous account&apos;s data?</source>
+        <translation>Effacer les données du compte précédent ?</translation>
+    </message>
+    <message>
+        <source>This is the data folder in use: choose another (new, empty) one.</source>
+        <translation>C&apos;est le dossier de données utilisé : choisissez-en un autre (nouveau, vide).</translation>
+    </message>
+    <message>
+        <source>fieldvisit could not be started on {0}.</source>
+        <translation>fieldvisit n&apos;a pas pu être lancé sur {0}.</translation>
+    </message>
+    <message>
+        <source>A new fieldvisit window opens on {0}: sign in there as {1}. Start fieldvisit with --data-dir {0} to use it again.</source>
+        <translation>Une nouvelle fenêtre fieldvisit s&apos;ouvre sur {0} : connectez-vous-y en tant que {1}. Lancez fieldvisit avec --data-dir {0} pour la retrouver.</translation>
+    </message>
+    <message>
+        <source>A separate data folder for this account</source>
+        <translation>Un dossier de données séparé pour ce compte</translation>
     </message>
     <message>
         <source>Signing out…</source>
@@ -2134,12 +2302,16 @@
     <name>SyncStatusWidget</name>
     <message>
         <source>Sync progress</source>
-        <extracomment>the person clicked the state: sync now (or sign in) the person clicked the conflicts count</extracomment>
+        <extracomment>the person clicked the state: sync now (or sign in) the person clicked the conflicts count the person clicked the refused changes count</extracomment>
         <translation>Avancement de la synchronisation</translation>
     </message>
     <message>
         <source>Both you and someone else changed the same thing: choose what to keep.</source>
         <translation>Vous et une autre personne avez modifié la même chose : choisissez ce qu&apos;il faut garder.</translation>
+    </message>
+    <message>
+        <source>The server refused these changes: they are not sent again as they are. Click to fix them, keep a copy or give them up.</source>
+        <translation>Le serveur a refusé ces modifications : elles ne sont pas renvoyées telles quelles. Cliquez pour les corriger, en garder une copie ou les abandonner.</translation>
     </message>
     <message>
         <source>{0}: {1}/{2}</source>
@@ -2226,6 +2398,20 @@
             <numerusform>%n conflits</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n refused change(s)</source>
+        <translation>
+            <numerusform>%n modification refusée</numerusform>
+            <numerusform>%n modifications refusées</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n received record(s) set aside</source>
+        <translation>
+            <numerusform>%n reçu mis de côté</numerusform>
+            <numerusform>%n reçus mis de côté</numerusform>
+        </translation>
+    </message>
     <message>
         <source>today at {0}</source>
         <translation>aujourd&apos;hui à {0}</translation>
@@ -2254,6 +2440,10 @@
         <translation>&amp;Conflits de synchronisation…</translation>
     </message>
     <message>
+        <source>&amp;Refused changes…</source>
+        <translation>&amp;Modifications refusées…</translation>
+    </message>
+    <message>
         <source>Server and &amp;account…</source>
         <translation>S&amp;erveur et compte…</translation>
     </message>
@@ -2275,6 +2465,25 @@
             <numerusform>&amp;Conflits de synchronisation (%n)…</numerusform>
             <numerusform>&amp;Conflits de synchronisation (%n)…</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>TextLimit</name>
+    <message>
+        <source>{0} / {1} characters</source>
+        <translation>{0} / {1} caractères</translation>
+    </message>
+    <message>
+        <source>Limit of {0} characters reached: nothing more is added. Shorten the text to add to it.</source>
+        <translation>Limite de {0} caractères atteinte : rien de plus n&apos;est ajouté. Raccourcissez le texte pour y ajouter.</translation>
+    </message>
+    <message>
+        <source>Paste refused: these {0} characters would take the text {1} characters over the limit of {2}. Nothing was pasted; it is still on the clipboard.</source>
+        <translation>Collage refusé : ces {0} caractères mettraient le texte {1} caractères au-delà de la limite de {2}. Rien n&apos;a été collé ; le texte reste dans le presse-papiers.</translation>
+    </message>
+    <message>
+        <source>This text has {0} characters, more than the limit of {1}: it cannot be synced until it is shortened. Nothing of it is lost.</source>
+        <translation>Ce texte compte {0} caractères, plus que la limite de {1} : il ne peut pas être synchronisé tant qu&apos;il n&apos;est pas raccourci. Rien n&apos;en est perdu.</translation>
     </message>
 </context>
 <context>

@@ -96,3 +96,14 @@ def check_contact_linkable(session: Session, server_version: int, commune_code: 
         f"par votre compte {account.username} ({account.where()}) : il ne peut donc pas "
         "être ajouté à une visite. Choisissez un autre contact."
     )
+
+
+def contact_refusal(svc: Services, commune_code: str | None) -> str | None:
+    """Why a new contact of this commune would be refused (French), or None: the contact
+    dialog says so before anything is typed."""
+    with svc.store.reading() as session:
+        try:
+            check_contact_writable(session, commune_code)
+        except BadInput as err:
+            return str(err)
+    return None

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from fieldvisit.core.domain import ContactRole
 from fieldvisit.core.errors import BadInput
-from fieldvisit.services.account import check_contact_writable
+from fieldvisit.services.account import account_in, check_contact_writable, linkable
 from fieldvisit.services.context import Services
 from fieldvisit.services.records import get_live
 from fieldvisit.store.models import Contact
@@ -71,3 +71,16 @@ def list_contacts(svc: Services, commune_code: str | None = None) -> list[Contac
         query = query.where(Contact.commune_code == commune_code)
     with svc.store.reading() as session:
         return list(session.scalars(query))
+
+
+def list_linkable_contacts(svc: Services) -> list[Contact]:
+    """The contacts that may be made participants or interviewees: those the server will
+    accept a link to (see `services/account.linkable`)."""
+    query = select(Contact).where(Contact.deleted_at.is_(None)).order_by(Contact.name)
+    with svc.store.reading() as session:
+        account = account_in(session)
+        return [
+            contact
+            for contact in session.scalars(query)
+            if linkable(account, contact.server_version, contact.commune_code)
+        ]

@@ -58,6 +58,7 @@ from fieldvisit.ui.errors import show_error
 from fieldvisit.ui.forms.form_view import HISTORY_SHORTCUT
 from fieldvisit.ui.icons import icon
 from fieldvisit.ui.pages import WorkspacePage
+from fieldvisit.ui.text_limit import LimitedPlainTextEdit
 from fieldvisit.ui.workspace_common import DATE_FORMAT, ask_confirmation, french_locale, to_qdate
 
 if TYPE_CHECKING:
@@ -194,7 +195,7 @@ class ActionTextDelegate(QStyledItemDelegate):
     def createEditor(
         self, parent: QWidget, option: QStyleOptionViewItem, index: AnyIndex
     ) -> QWidget:
-        editor = QPlainTextEdit(parent)
+        editor = LimitedPlainTextEdit(parent)  # the sync carries at most this much
         editor.setAccessibleName(
             str(index.model().headerData(index.column(), Qt.Orientation.Horizontal))
         )

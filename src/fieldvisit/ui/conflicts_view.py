@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from fieldvisit.ui.context import UiContext
 from fieldvisit.ui.icons import icon
+from fieldvisit.ui.text_limit import LimitedPlainTextEdit
 
 if TYPE_CHECKING:
     from fieldvisit.sync.conflicts import ConflictEntry
@@ -226,7 +227,7 @@ class ConflictsDialog(QDialog):
         sides.addWidget(self.remote_box)
 
         self.merged_box = QGroupBox(self.tr("Or write the text to keep"), page)
-        self.merged_edit = QPlainTextEdit(self.merged_box)
+        self.merged_edit = LimitedPlainTextEdit(self.merged_box)
         self.merged_edit.setObjectName("mergedEdit")
         self.merged_edit.setAccessibleName(self.tr("Text to keep"))
         self.keep_merged_button = QPushButton(self.tr("Keep &this text"), self.merged_box)

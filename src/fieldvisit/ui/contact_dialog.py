@@ -28,13 +28,21 @@ from PySide6.QtWidgets import (
 from fieldvisit.core.domain import ContactRole
 from fieldvisit.core.errors import FieldvisitError
 from fieldvisit.services import contacts as contact_service
+from fieldvisit.services.account import contact_refusal
 from fieldvisit.ui.context import UiContext
 from fieldvisit.ui.errors import show_error
+from fieldvisit.ui.text_limit import LimitedLineEdit
 
 if TYPE_CHECKING:
     from fieldvisit.store.models import Contact
 
 CONTACT_ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+def _limit(name: str) -> int:
+    from fieldvisit.store.limits import field_limit
+
+    return field_limit("contacts", name) or 200
 
 
 def contact_text(contact: Contact) -> str:
@@ -67,7 +75,7 @@ class ContactDialog(QDialog):
         self.setWindowTitle(self.tr("New contact"))
         layout = QVBoxLayout(self)
         form = QFormLayout()
-        self.name_edit = QLineEdit(self)
+        self.name_edit = LimitedLineEdit(parent=self, limit=_limit("name"))
         self.name_edit.setAccessibleName(self.tr("Name"))
         form.addRow(self.tr("&Name:"), self.name_edit)
         self.role_combo = QComboBox(self)
@@ -77,14 +85,14 @@ class ContactDialog(QDialog):
         if role is not None:
             self.role_combo.setCurrentIndex(self.role_combo.findData(role.value))
         form.addRow(self.tr("&Function:"), self.role_combo)
-        self.organisation_edit = QLineEdit(self)
+        self.organisation_edit = LimitedLineEdit(parent=self, limit=_limit("organisation"))
         self.organisation_edit.setAccessibleName(self.tr("Organisation"))
         self.organisation_edit.setPlaceholderText(self.tr("e.g. Mairie, Brigade de Saint-Flour"))
         form.addRow(self.tr("&Organisation:"), self.organisation_edit)
-        self.phone_edit = QLineEdit(self)
+        self.phone_edit = LimitedLineEdit(parent=self, limit=_limit("phone"))
         self.phone_edit.setAccessibleName(self.tr("Phone"))
         form.addRow(self.tr("&Phone:"), self.phone_edit)
-        self.email_edit = QLineEdit(self)
+        self.email_edit = LimitedLineEdit(parent=self, limit=_limit("email"))
         self.email_edit.setAccessibleName(self.tr("Email"))
         form.addRow(self.tr("&Email:"), self.email_edit)
         layout.addLayout(form)
@@ -102,9 +110,22 @@ class ContactDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+        self.refusal: str | None = None
+        if commune_code:  # the server's territory rule, said before anything is typed
+            self.ctx.run(self.ctx.call(contact_refusal, commune_code), self._on_refusal_read, self)
+
+    def _on_refusal_read(self, refusal: str | None) -> None:
+        self.refusal = refusal
+        if refusal is None:
+            return
+        self.message.setText(refusal)
+        self.message.show()
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
 
     def accept(self) -> None:
         """Create the contact on the worker; the dialog closes once it is saved."""
+        if self.refusal is not None:
+            return
         name = self.name_edit.text().strip()
         if not name:
             self.message.setText(self.tr("Enter the person's name."))
@@ -136,6 +157,7 @@ class ContactDialog(QDialog):
 
     def _on_failed(self, err: BaseException) -> None:
         self.buttons.setEnabled(True)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(self.refusal is None)
         if not isinstance(err, FieldvisitError):
             show_error(self, err)
             return
@@ -177,7 +199,8 @@ class ContactChecklist(QWidget):
         row.addWidget(self.new_button)
         layout.addLayout(row)
         self.contact_dialog: ContactDialog | None = None
-        self.ctx.run(self.ctx.call(contact_service.list_contacts), self._on_loaded, self)
+        # Only the contacts the server will accept a link to (services/account.py).
+        self.ctx.run(self.ctx.call(contact_service.list_linkable_contacts), self._on_loaded, self)
 
     def _on_loaded(self, contacts: list[Contact]) -> None:
         for contact in contacts:

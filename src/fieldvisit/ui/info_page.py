@@ -20,10 +20,8 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -33,6 +31,7 @@ from PySide6.QtWidgets import (
 from fieldvisit.core.domain import VISIT_TRANSITIONS, VisitStatus, VisitType
 from fieldvisit.core.errors import NotFound, RuleViolation
 from fieldvisit.services import Services, contacts, deletion, visits
+from fieldvisit.store.limits import field_limit
 from fieldvisit.store.models import Contact, Visit, natural_id
 from fieldvisit.ui.autosave import Debouncer
 from fieldvisit.ui.contact_dialog import ContactDialog, contact_text
@@ -40,6 +39,7 @@ from fieldvisit.ui.context import UiContext
 from fieldvisit.ui.errors import show_error
 from fieldvisit.ui.icons import icon
 from fieldvisit.ui.pages import WorkspacePage
+from fieldvisit.ui.text_limit import LimitedLineEdit, LimitedPlainTextEdit
 from fieldvisit.ui.workspace_common import (
     DATE_FORMAT,
     ChoiceDialog,
@@ -196,7 +196,8 @@ class InfoPage(WorkspacePage):
         self.date_edit.setMaximumWidth(180)
         self.date_edit.dateChanged.connect(self._date_edited)
         self.date_edit.editingFinished.connect(self.saver.flush)
-        self.author_edit = QLineEdit(content)
+        author_limit = field_limit("visits", "author") or 200
+        self.author_edit = LimitedLineEdit(parent=content, limit=author_limit)
         self.author_edit.setAccessibleName(self.tr("Author"))
         self.author_edit.textEdited.connect(self._author_edited)
         self.author_edit.editingFinished.connect(self.saver.flush)
@@ -232,7 +233,7 @@ class InfoPage(WorkspacePage):
 
         # Summary
         summary_label = QLabel(self.tr("&Summary of the visit:"), content)
-        self.summary_edit = QPlainTextEdit(content)
+        self.summary_edit = LimitedPlainTextEdit(content)
         self.summary_edit.setAccessibleName(self.tr("Summary of the visit"))
         self.summary_edit.setTabChangesFocus(True)
         self.summary_edit.setPlaceholderText(
@@ -423,8 +424,9 @@ class InfoPage(WorkspacePage):
             self.ctx.run(self.ctx.call(participants, self.visit_id), self._show_participants, self)
 
     def choose_participant(self) -> None:
-        """Pick an existing contact (the commune's first); none yet → a new contact."""
-        self.ctx.run(self.ctx.call(contacts.list_contacts), self._offer_contacts, self)
+        """Pick an existing contact (the commune's first); none yet → a new contact. Only
+        contacts the server accepts as participants are offered (services/account.py)."""
+        self.ctx.run(self.ctx.call(contacts.list_linkable_contacts), self._offer_contacts, self)
 
     def _offer_contacts(self, known: list[Contact]) -> None:
         if self.visit is None:

@@ -21,12 +21,10 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMenu,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -36,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from fieldvisit.services import deletion
 from fieldvisit.services import interviews as interview_service
+from fieldvisit.store.limits import field_limit
 from fieldvisit.ui.autosave import Debouncer
 from fieldvisit.ui.contact_dialog import ContactChecklist, ContactPickerDialog, contact_text
 from fieldvisit.ui.context import UiContext
@@ -51,6 +50,7 @@ from fieldvisit.ui.forms.loading import (
 )
 from fieldvisit.ui.forms.text_edits import guard_wheel
 from fieldvisit.ui.pages import WorkspacePage
+from fieldvisit.ui.text_limit import LimitedLineEdit, LimitedPlainTextEdit
 
 if TYPE_CHECKING:
     from fieldvisit.store.models import Contact, Interview
@@ -84,6 +84,9 @@ def _qdate(day: date) -> QDate:
     return QDate(day.year, day.month, day.day)
 
 
+TITLE_LIMIT = field_limit("interviews", "title") or 200
+
+
 class NewInterviewDialog(QDialog):
     """Which guide, which title and date, who is interviewed; then records it."""
 
@@ -112,7 +115,7 @@ class NewInterviewDialog(QDialog):
             self.guide_combo.addItem(title, form_id)
         self.guide_combo.currentIndexChanged.connect(self._on_guide_changed)
         form.addRow(self.tr("&Guide:"), self.guide_combo)
-        self.title_edit = QLineEdit(self)
+        self.title_edit = LimitedLineEdit(parent=self, limit=TITLE_LIMIT)
         self.title_edit.setAccessibleName(self.tr("Interview title"))
         form.addRow(self.tr("&Title:"), self.title_edit)
         self.date_edit = _date_edit(self, self.tr("Interview date"))
@@ -246,7 +249,7 @@ class InterviewsPage(WorkspacePage):
         layout = QVBoxLayout(detail)
         layout.setContentsMargins(8, 8, 8, 8)
         header = QFormLayout()
-        self.title_edit = QLineEdit(detail)
+        self.title_edit = LimitedLineEdit(parent=detail, limit=TITLE_LIMIT)
         self.title_edit.setAccessibleName(self.tr("Interview title"))
         self.title_edit.textEdited.connect(self._on_title_edited)
         self.title_edit.editingFinished.connect(self.flush)
@@ -290,7 +293,7 @@ class InterviewsPage(WorkspacePage):
         notes_layout.setContentsMargins(0, 4, 0, 0)
         notes_label = QLabel(self.tr("Free notes:"), notes_box)
         notes_layout.addWidget(notes_label)
-        self.notes_edit = QPlainTextEdit(notes_box)
+        self.notes_edit = LimitedPlainTextEdit(notes_box)
         self.notes_edit.setObjectName("interviewNotes")
         self.notes_edit.setAccessibleName(self.tr("Free notes of the interview"))
         self.notes_edit.setPlaceholderText(

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMenu,
@@ -34,6 +33,7 @@ from fieldvisit.store.models import Interview, QuickNote, Visit
 from fieldvisit.ui.context import UiContext
 from fieldvisit.ui.errors import show_error
 from fieldvisit.ui.icons import icon
+from fieldvisit.ui.text_limit import LimitedLineEdit
 from fieldvisit.ui.workspace_common import (
     ChoiceDialog,
     ItemChoice,
@@ -109,7 +109,7 @@ class NotesPad(QWidget):
         self.to_interview_button.setToolTip(self.tr("Move the note to an interview's notes"))
         self.to_interview_button.clicked.connect(self.choose_interview)
 
-        self.input = QLineEdit(self)
+        self.input = LimitedLineEdit(parent=self)
         self.input.setObjectName("quickNoteInput")
         self.input.setAccessibleName(self.tr("New quick note"))
         self.input.setPlaceholderText(self.tr("Type a note, then Enter (Ctrl+Shift+N)"))

@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListView,
     QProgressDialog,
     QPushButton,
@@ -55,6 +54,7 @@ from fieldvisit.ui.errors import describe, show_error
 from fieldvisit.ui.icons import icon
 from fieldvisit.ui.pages import WorkspacePage
 from fieldvisit.ui.report_thread import prepare_renditions_later
+from fieldvisit.ui.text_limit import LimitedLineEdit
 from fieldvisit.ui.thumbnails import ThumbnailLoader
 from fieldvisit.ui.workspace_common import ChoiceDialog, ItemChoice, ask_confirmation, item_choices
 
@@ -176,7 +176,7 @@ class PhotosPage(WorkspacePage):
         form = QFormLayout(details)
         self.filename_label = QLabel(details)
         self.filename_label.setWordWrap(True)
-        self.caption_edit = QLineEdit(details)
+        self.caption_edit = LimitedLineEdit(parent=details)
         self.caption_edit.setAccessibleName(self.tr("Caption"))
         self.caption_edit.setPlaceholderText(self.tr("What the photo shows"))
         self.caption_edit.textEdited.connect(self._caption_edited)

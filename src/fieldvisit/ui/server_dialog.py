@@ -5,12 +5,21 @@ Logging in runs off the UI thread (`sync/session.login`); what went wrong is sai
 the dialog itself, in French: wrong password, server down, certificate not recognised,
 address not valid. The token goes to the OS keyring (or the 0600 file) through the
 existing credentials code; the password is never stored.
+
+A data dir belongs to one account (sync/account.py): signing in as another one is
+refused while changes of the first are unsent (the dialog says how many and what to
+do); once everything is sent, it offers « Effacer les données de … » (after a
+confirmation) or « Dossier de données séparé… » (a new fieldvisit window on another
+folder, where the other account signs in).
 """
 
 from __future__ import annotations
 
 import logging
 import socket
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +32,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
@@ -36,11 +46,27 @@ from fieldvisit.ui.sync_tasks import run_in_background
 log = logging.getLogger(__name__)
 
 
+def launch_with_data_dir(folder: Path) -> bool:
+    """Start another fieldvisit window on `folder` (a new process); False if impossible."""
+    frozen = getattr(sys, "frozen", False)
+    command = [sys.executable] if frozen else [sys.executable, "-m", "fieldvisit"]
+    try:
+        subprocess.Popen(
+            [*command, "--data-dir", str(folder)], start_new_session=True, close_fds=True
+        )
+    except OSError:
+        log.exception("could not start fieldvisit on %s", folder)
+        return False
+    return True
+
+
 class ServerDialog(QDialog):
     #: logged in: (user name, server URL)
     signed_in = Signal(str, str)
     #: logged out (the token is forgotten)
     signed_out = Signal()
+    #: the previous account's data was cleared from this data dir (then signed_in)
+    account_cleared = Signal()
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -51,6 +77,12 @@ class ServerDialog(QDialog):
         self._busy = False
         self._bound_server: str | None = None
         self._signed_in = False
+        self._clearing = False
+        self.previous_account: str | None = None
+        # Asked of the person; tests answer instead (the real dialogs are modal).
+        self.confirm: Callable[[str, str], bool] = self._ask_confirmation
+        self.choose_folder: Callable[[], str] = self._ask_folder
+        self.launch: Callable[[Path], bool] = launch_with_data_dir
 
         intro = QLabel(
             self.tr(
@@ -91,7 +123,7 @@ class ServerDialog(QDialog):
         self.password_edit.setObjectName("passwordEdit")
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.password_edit.setAccessibleName(self.tr("Password"))
-        self.password_edit.returnPressed.connect(self.log_in)
+        self.password_edit.returnPressed.connect(self._sign_in_asked)
 
         form = QFormLayout()
         form.addRow(self.tr("&Server:"), self.server_edit)
@@ -108,6 +140,24 @@ class ServerDialog(QDialog):
         self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message_label.hide()
 
+        # Shown when another account's data is here and everything of it is sent.
+        self.account_box = QWidget(self)
+        self.account_box.setObjectName("accountChoice")
+        self.clear_button = QPushButton(icon("delete"), "", self.account_box)
+        self.clear_button.setObjectName("clearPreviousAccountButton")
+        self.clear_button.clicked.connect(self.clear_previous_account)
+        self.separate_button = QPushButton(
+            self.tr("Use a &separate data folder…"), self.account_box
+        )
+        self.separate_button.setObjectName("separateDataDirButton")
+        self.separate_button.clicked.connect(self.use_separate_data_dir)
+        account_row = QHBoxLayout(self.account_box)
+        account_row.setContentsMargins(0, 0, 0, 0)
+        account_row.addWidget(self.clear_button)
+        account_row.addWidget(self.separate_button)
+        account_row.addStretch(1)
+        self.account_box.hide()
+
         self.busy_bar = QProgressBar(self)
         self.busy_bar.setObjectName("serverBusy")
         self.busy_bar.setRange(0, 0)
@@ -118,7 +168,7 @@ class ServerDialog(QDialog):
         self.login_button = QPushButton(self.tr("Sign &in"), self)
         self.login_button.setObjectName("loginButton")
         self.login_button.setDefault(True)
-        self.login_button.clicked.connect(self.log_in)
+        self.login_button.clicked.connect(self._sign_in_asked)
         self.logout_button = QPushButton(self.tr("Sign &out"), self)
         self.logout_button.setObjectName("logoutButton")
         self.logout_button.clicked.connect(self.log_out)
@@ -132,6 +182,7 @@ class ServerDialog(QDialog):
         layout.addWidget(self.state_label)
         layout.addLayout(form)
         layout.addWidget(self.message_label)
+        layout.addWidget(self.account_box)
         layout.addWidget(self.busy_bar)
         layout.addWidget(buttons)
         self.setMinimumWidth(520)
@@ -210,9 +261,14 @@ class ServerDialog(QDialog):
         if path:
             self.ca_edit.setText(path)
 
-    def log_in(self) -> None:
+    def _sign_in_asked(self) -> None:
+        self.log_in()
+
+    def log_in(self, clear_previous_account: bool = False) -> None:
         if self._busy:
             return
+        self.account_box.hide()
+        self._clearing = clear_previous_account
         url = self.server_edit.text().strip()
         username = self.user_edit.text().strip()
         password = self.password_edit.text()
@@ -242,6 +298,7 @@ class ServerDialog(QDialog):
                 password,
                 device_name=socket.gethostname(),
                 ca_file=ca_file,
+                clear_previous_account=clear_previous_account,
             )
 
         self._set_busy(True)
@@ -252,6 +309,10 @@ class ServerDialog(QDialog):
         self._set_busy(False)
         self._signed_in = True
         self.password_edit.clear()
+        self.account_box.hide()
+        if self._clearing:
+            self._clearing = False
+            self.account_cleared.emit()
         url = self.server_edit.text().strip().rstrip("/")
         self._bound_server = url
         self.server_edit.setReadOnly(True)
@@ -269,8 +330,19 @@ class ServerDialog(QDialog):
         self.signed_in.emit(user.username, url)
 
     def _login_failed(self, err: BaseException) -> None:
+        from fieldvisit.sync.account import AccountInUse
+
         self._set_busy(False)
+        self._clearing = False
         self.show_message(self.describe_failure(err))
+        if isinstance(err, AccountInUse) and not err.unsent.total:
+            # Everything of the previous account is sent: offer the two ways on.
+            self.previous_account = err.previous
+            self.clear_button.setText(
+                self.tr("&Clear {0}'s data from this computer…").format(err.previous)
+            )
+            self.account_box.show()
+            return
         self.password_edit.selectAll()
         self.password_edit.setFocus()
 
@@ -307,6 +379,56 @@ class ServerDialog(QDialog):
             return str(err)  # already French: address not valid, CA file missing…
         log.error("login failed unexpectedly", exc_info=err)
         return self.tr("Signing in failed unexpectedly: {0}").format(err)
+
+    def clear_previous_account(self) -> None:
+        """After a confirmation: sign in again, clearing the previous account's data."""
+        previous = self.previous_account or ""
+        question = self.tr(
+            "The visits, photos, history and backups of {0} will be removed from this "
+            "computer (they stay on the server: everything was sent). Then {1} signs in "
+            "and gets their own visits. Clear {0}'s data?"
+        ).format(previous, self.user_edit.text().strip())
+        if not self.confirm(self.tr("Clear the previous account's data?"), question):
+            return
+        self.log_in(clear_previous_account=True)
+
+    def use_separate_data_dir(self) -> None:
+        """Start fieldvisit on another (new) data folder for the other account."""
+        chosen = self.choose_folder()
+        if not chosen:
+            return
+        folder = Path(chosen).expanduser().resolve()
+        if folder == self.services.data_dir.root.resolve():
+            self.show_message(
+                self.tr("This is the data folder in use: choose another (new, empty) one.")
+            )
+            return
+        if not self.launch(folder):
+            self.show_message(self.tr("fieldvisit could not be started on {0}.").format(folder))
+            return
+        self.account_box.hide()
+        self.show_message(
+            self.tr(
+                "A new fieldvisit window opens on {0}: sign in there as {1}. Start "
+                "fieldvisit with --data-dir {0} to use it again."
+            ).format(folder, self.user_edit.text().strip()),
+            error=False,
+        )
+
+    def _ask_confirmation(self, title: str, text: str) -> bool:
+        answer = QMessageBox.question(
+            self,
+            title,
+            text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _ask_folder(self) -> str:
+        return QFileDialog.getExistingDirectory(
+            self, self.tr("A separate data folder for this account"), str(Path.home())
+        )
 
     def log_out(self) -> None:
         if self._busy or not self._signed_in:

@@ -1,7 +1,9 @@
 """The sync part of the status bar: state, last sync, pending changes, conflicts, progress.
 
 « À jour · dernière synchronisation aujourd'hui à 10:42 · 3 modifications en attente »,
-a progress bar during a round, and a « 2 conflits » button when the merge left some.
+a progress bar during a round, a « 2 conflits » button when the merge left some, and a
+« 1 modification refusée » button when the server refused changes for good (or records
+received were set aside).
 Clicking the state syncs now (or opens the server settings when there is no session).
 """
 
@@ -33,6 +35,8 @@ class SyncStatusWidget(QWidget):
     state_clicked = Signal()
     #: the person clicked the conflicts count
     conflicts_clicked = Signal()
+    #: the person clicked the refused changes count
+    refused_clicked = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -73,6 +77,20 @@ class SyncStatusWidget(QWidget):
         self.conflicts_button.clicked.connect(self.conflicts_clicked)
         self.conflicts_button.hide()
 
+        self.refused_button = QToolButton(self)
+        self.refused_button.setObjectName("syncRefusedButton")
+        self.refused_button.setAutoRaise(True)
+        self.refused_button.setIcon(icon("sync-conflict"))
+        self.refused_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.refused_button.setToolTip(
+            self.tr(
+                "The server refused these changes: they are not sent again as they are. "
+                "Click to fix them, keep a copy or give them up."
+            )
+        )
+        self.refused_button.clicked.connect(self.refused_clicked)
+        self.refused_button.hide()
+
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
@@ -80,6 +98,7 @@ class SyncStatusWidget(QWidget):
         layout.addWidget(self.progress)
         layout.addWidget(self.detail_label)
         layout.addWidget(self.conflicts_button)
+        layout.addWidget(self.refused_button)
         self.state_button.hide()  # until the first round says where things stand
 
     # --- what is shown ---------------------------------------------------------------
@@ -175,6 +194,15 @@ class SyncStatusWidget(QWidget):
         conflicts = status.conflicts if status is not None else 0
         self.conflicts_button.setVisible(conflicts > 0)
         self.conflicts_button.setText(self.tr("%n conflict(s)", "", conflicts))
+        refused = status.refused if status is not None else 0
+        set_aside = status.set_aside if status is not None else 0
+        texts = []
+        if refused:
+            texts.append(self.tr("%n refused change(s)", "", refused))
+        if set_aside:
+            texts.append(self.tr("%n received record(s) set aside", "", set_aside))
+        self.refused_button.setVisible(bool(texts))
+        self.refused_button.setText(" · ".join(texts))
 
     def when(self, moment: datetime, today: date | None = None) -> str:
         """« aujourd'hui à 10:42 », « hier à 18:05 », « le 03/11/2026 à 09:12 »."""

@@ -1,6 +1,9 @@
 """Sync in the main window: the "Synchronisation" menu and toolbar, the status bar part,
 the server settings dialog and the conflict view, around one `SyncController`.
 
+The « Modifications refusées… » view (ui/refused_view.py) lists what the server refused
+for good and what was set aside; « Corriger » opens the record in its section.
+
 `install_sync(window)` is the only hook in ui/main_window.py. The controller (and the
 sync modules: httpx, pydantic) is created only once the window is shown, so a start is
 not slowed down; it stops when the window closes, without waiting on the network
@@ -31,6 +34,7 @@ if TYPE_CHECKING:
     from fieldvisit.sync.engine import SyncReport
     from fieldvisit.sync.status import SyncStatus
     from fieldvisit.ui.conflicts_view import ConflictsDialog
+    from fieldvisit.ui.refused_view import RefusedDialog
     from fieldvisit.ui.server_dialog import ServerDialog
 
 log = logging.getLogger(__name__)
@@ -49,6 +53,7 @@ class SyncUi(QObject):
         self.controller: SyncController | None = None
         self.server_dialog: ServerDialog | None = None
         self.conflicts_dialog: ConflictsDialog | None = None
+        self.refused_dialog: RefusedDialog | None = None
         self._closed = False
         self._refreshing = False
         self._asked = False  # the person pressed "Synchroniser": a missing session is shown
@@ -58,6 +63,7 @@ class SyncUi(QObject):
         self.status = SyncStatusWidget(window)
         self.status.state_clicked.connect(self._state_clicked)
         self.status.conflicts_clicked.connect(self.show_conflicts)
+        self.status.refused_clicked.connect(self.show_refused)
         window.statusBar().addPermanentWidget(self.status)
 
         self._start_timer = QTimer(self)
@@ -85,10 +91,18 @@ class SyncUi(QObject):
         self.action_conflicts = QAction(icon("sync-conflict"), self.tr("Sync &conflicts…"), window)
         self.action_conflicts.setObjectName("actionSyncConflicts")
         self.action_conflicts.triggered.connect(self.show_conflicts)
+        self.action_refused = QAction(icon("sync-conflict"), self.tr("&Refused changes…"), window)
+        self.action_refused.setObjectName("actionSyncRefused")
+        self.action_refused.triggered.connect(self.show_refused)
         self.action_server = QAction(icon("server"), self.tr("Server and &account…"), window)
         self.action_server.setObjectName("actionSyncServer")
         self.action_server.triggered.connect(self.show_server_dialog)
-        for action in (self.action_sync, self.action_conflicts, self.action_server):
+        for action in (
+            self.action_sync,
+            self.action_conflicts,
+            self.action_refused,
+            self.action_server,
+        ):
             window.addAction(action)  # shortcuts work even with the menu bar hidden
 
     def _build_menu_and_toolbar(self) -> None:
@@ -97,6 +111,7 @@ class SyncUi(QObject):
         self.menu.setObjectName("syncMenu")
         self.menu.addAction(self.action_sync)
         self.menu.addAction(self.action_conflicts)
+        self.menu.addAction(self.action_refused)
         self.menu.addSeparator()
         self.menu.addAction(self.action_server)
         menus = [action for action in bar.actions() if action.menu() is not None]
@@ -165,6 +180,7 @@ class SyncUi(QObject):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.signed_in.connect(self._signed_in)
         dialog.signed_out.connect(self._signed_out)
+        dialog.account_cleared.connect(self._account_cleared)
         dialog.destroyed.connect(self._server_dialog_closed)
         self.server_dialog = dialog
         dialog.open()
@@ -175,6 +191,14 @@ class SyncUi(QObject):
 
     def _signed_in(self, _username: str, _server_url: str) -> None:
         self.sync_now()
+
+    def _account_cleared(self) -> None:
+        """The previous account's data left this data dir: nothing of it stays shown."""
+        show_list = getattr(self.window, "show_list", None)
+        if show_list is not None and getattr(self.window, "showing_workspace", False):
+            show_list()
+        self.reload_views(set())
+        self.refresh_status()
 
     def _signed_out(self) -> None:
         if self.controller is not None:
@@ -196,6 +220,38 @@ class SyncUi(QObject):
         self.conflicts_dialog = dialog
         dialog.open()
         return dialog
+
+    def show_refused(self) -> RefusedDialog:
+        from fieldvisit.ui.refused_view import RefusedDialog
+
+        if self.refused_dialog is not None:
+            self.refused_dialog.raise_()
+            self.refused_dialog.activateWindow()
+            return self.refused_dialog
+        dialog = RefusedDialog(self.ctx, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.changed.connect(self._conflict_resolved)
+        dialog.record_requested.connect(self.open_record)
+        dialog.destroyed.connect(self._refused_dialog_closed)
+        self.refused_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _refused_dialog_closed(self) -> None:
+        self.refused_dialog = None
+        self.refresh_status()
+
+    def open_record(self, visit_id: str, section: str) -> None:
+        """Show a refused record where it is edited (its visit, the right section)."""
+        open_visit = getattr(self.window, "open_visit", None)
+        if open_visit is None:
+            return
+        open_visit(visit_id)
+        workspace = getattr(self.window, "workspace", None)
+        if workspace is not None and section:
+            workspace.show_section(section)
+        if self.refused_dialog is not None:
+            self.refused_dialog.close()
 
     def _conflicts_dialog_closed(self) -> None:
         self.conflicts_dialog = None
@@ -222,6 +278,8 @@ class SyncUi(QObject):
             self.reload_views(state.report.changed_visits)
             if self.conflicts_dialog is not None:
                 self.conflicts_dialog.reload()
+        if state.report is not None and self.refused_dialog is not None:
+            self.refused_dialog.reload()
 
     def refresh_status(self) -> None:
         """Fresh pending and conflict counts, read on the database worker."""

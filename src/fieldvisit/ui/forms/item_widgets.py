@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from fieldvisit.forms import FormItem, ItemType
 from fieldvisit.ui.forms.text_edits import GrowingTextEdit, guard_wheel
+from fieldvisit.ui.text_limit import LimitedLineEdit
 
 #: single_choice items with more choices than this get a combo box instead of radios
 MAX_RADIO_CHOICES = 5
@@ -326,7 +327,7 @@ class TextEditor(ItemEditor):
     def __init__(self, item: FormItem, parent: QWidget | None = None) -> None:
         super().__init__(item, parent)
         layout = _box(self, vertical=False)
-        self.edit = QLineEdit(self)
+        self.edit = LimitedLineEdit(parent=self)
         self.edit.setClearButtonEnabled(True)
         self._describe(self.edit)
         layout.addWidget(self.edit)

@@ -1,7 +1,8 @@
 """Small editing widgets shared by the form view and the pages.
 
 `GrowingTextEdit` is a plain-text editor that grows with its text (no inner scroll bar
-inside a scrolling form) and reports focus-out, when pending autosaves are flushed.
+inside a scrolling form), stops at the sync's length limit (`ui/text_limit.py`) and
+reports focus-out, when pending autosaves are flushed.
 `WheelGuard` stops combo boxes and date edits from changing value when the mouse wheel
 scrolls the page past them.
 """
@@ -10,13 +11,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QFocusEvent, QResizeEvent
-from PySide6.QtWidgets import QAbstractScrollArea, QFrame, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QFrame, QWidget
+
+from fieldvisit.ui.text_limit import LimitedPlainTextEdit
 
 MIN_LINES = 2
 MAX_LINES = 16
 
 
-class GrowingTextEdit(QPlainTextEdit):
+class GrowingTextEdit(LimitedPlainTextEdit):
     """Multi-line plain text whose height follows its content (between min and max lines)."""
 
     focus_left = Signal()
@@ -27,7 +30,7 @@ class GrowingTextEdit(QPlainTextEdit):
         super().__init__(parent)
         self._min_lines = min_lines
         self._max_lines = max_lines
-        self._lines = -1
+        self._lines: tuple[int, int] = (-1, 0)
         self.setTabChangesFocus(True)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
@@ -38,14 +41,17 @@ class GrowingTextEdit(QPlainTextEdit):
         # QPlainTextDocumentLayout measures its height in lines (wrapped lines included).
         lines = int(self.document().documentLayout().documentSize().height())
         lines = max(self._min_lines, min(self._max_lines, lines))
-        if lines == self._lines:
+        if (lines, self.notice_height) == self._lines:
             return
-        self._lines = lines
+        self._lines = (lines, self.notice_height)
         margins = self.contentsMargins()
         frame = 2 * self.frameWidth() + margins.top() + margins.bottom()
         document_margin = 2 * int(self.document().documentMargin())
         height = lines * self.fontMetrics().lineSpacing() + frame + document_margin + 2
-        self.setFixedHeight(height)
+        self.setFixedHeight(height + self.notice_height)
+
+    def notice_resized(self, height: int) -> None:
+        self._fit_height()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
