@@ -149,6 +149,7 @@ class RefusedDialog(QDialog):
         splitter.addWidget(detail)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 2)
+        splitter.setSizes([320, 580])
 
         self.aside_box = QGroupBox(self.tr("Received from the server, set aside here"), self)
         self.aside_list = QListWidget(self.aside_box)

@@ -176,7 +176,9 @@ class LimitedPlainTextEdit(QPlainTextEdit):
 
     def _place_notice(self) -> None:
         frame = self.frameWidth()
-        width = max(self.width() - 2 * frame, 10)
+        scroll_bar = self.verticalScrollBar()
+        beside = scroll_bar.width() if scroll_bar.isVisible() else 0
+        width = max(self.width() - 2 * frame - beside, 10)
         height = 0
         if self._shown:
             height = max(self._notice.heightForWidth(width), self._notice.sizeHint().height())
@@ -229,6 +231,9 @@ class LimitedLineEdit(QLineEdit):
         self.notice = ""
         self.textChanged.connect(self._text_changed)
         self.setValidator(self._validator)
+        # Qt's own cap (32,767 by default) would cut a longer text silently, typed or
+        # loaded: the validator is the only limit.
+        self.setMaxLength(2**31 - 1)
         if text:
             self.setText(text)
 
