@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import UniqueConstraint, delete, select
@@ -55,6 +55,11 @@ ENUMS: dict[tuple[str, str], frozenset[Any]] = {
 }
 
 
+_ENUMS_OF: dict[str, list[tuple[str, frozenset[Any]]]] = {}
+for (_table, _name), _allowed in ENUMS.items():
+    _ENUMS_OF.setdefault(_table, []).append((_name, _allowed))
+
+
 def _natural_keys() -> dict[str, tuple[str, ...]]:
     keys: dict[str, tuple[str, ...]] = {}
     for model in USER_RECORD_MODELS:
@@ -66,12 +71,8 @@ def _natural_keys() -> dict[str, tuple[str, ...]]:
 
 
 NATURAL_KEYS = _natural_keys()
-_TEMPORAL = {
-    table: tuple(
-        (name, kind.partition(":")[0].rstrip("?"))
-        for name, kind in spec.items()
-        if kind.startswith(("date", "datetime"))
-    )
+_DATETIMES = {
+    table: tuple(name for name, kind in spec.items() if kind.startswith("datetime"))
     for table, spec in TABLES.items()
 }
 _INTEGERS = {
@@ -97,22 +98,19 @@ def _field_problem(record: PulledRecord) -> str | None:
     problem = check_fields(table, fields, lengths=False)
     if problem:
         return problem
-    for (enum_table, name), allowed in ENUMS.items():
-        if enum_table == table and fields.get(name) not in allowed:
+    for name, allowed in _ENUMS_OF.get(table, ()):
+        if fields.get(name) not in allowed:
             return f"champ « {name} » : valeur inconnue « {fields.get(name)} »"
     for name in _INTEGERS[table]:
         value = fields.get(name)
         if isinstance(value, int) and not -INT64 <= value < INT64:
             return f"champ « {name} » : entier hors limites"
-    for name, kind in _TEMPORAL[table]:
+    for name in _DATETIMES[table]:  # dates were parsed by check_fields already
         value = fields.get(name)
         if not isinstance(value, str):
             continue
         try:
-            if kind == "datetime":
-                datetime.fromisoformat(value).astimezone(UTC)
-            else:
-                date.fromisoformat(value)
+            datetime.fromisoformat(value).astimezone(UTC)
         except (ValueError, OverflowError):
             return f"champ « {name} » : date hors limites"
     return None
