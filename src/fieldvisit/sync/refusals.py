@@ -121,11 +121,14 @@ def record(session: Session, refusals: Sequence[Refusal], now: datetime) -> None
 
 def forget(session: Session, keys: Iterable[tuple[str, str]]) -> None:
     """These changes went through (accepted, merged, waiting): no longer refused."""
+    rows = list(keys)
+    if not rows:
+        return
     connection = session.connection()
     if connection.exec_driver_sql("SELECT 1 FROM sync_refused LIMIT 1").first() is None:
         return  # the usual case: nothing was ever refused
     connection.exec_driver_sql(
-        "DELETE FROM sync_refused WHERE table_name = ? AND record_id = ?", list(keys)
+        "DELETE FROM sync_refused WHERE table_name = ? AND record_id = ?", rows
     )
 
 
