@@ -131,7 +131,7 @@ def test_records_set_aside_by_a_pull_are_reported_and_listed(
 
     assert code == 0
     assert "reçu mis de côté : visits 0190b0c0-0000-7000-8000-00000000dead" in err
-    assert "valeur inconnue « piratee »" in err
+    assert "« piratee » n'est pas une valeur possible" in err
     code, out, _err = run(capsys, data, "visits", "list")  # before: a traceback
     assert code == 0 and "piratee" not in out
     code, out, err = run(capsys, data, "conflicts", "set-aside")

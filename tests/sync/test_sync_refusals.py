@@ -254,7 +254,10 @@ def test_bad_pulled_records_are_set_aside_and_the_rest_is_applied(
     assert get_visit(b.svc, visit.id).summary == "Une synthèse que B doit recevoir."
     assert sorted(line.split(" ")[0] for line in report.set_aside) == ["answers", "visits"]
     entries = {e.table: e for e in _set_aside(b)}
-    assert entries["visits"].code == "invalid" and "piratee" in entries["visits"].reason
+    assert (
+        entries["visits"].code == "invalid"
+        and "« zzz » n'est pas une valeur possible" in entries["visits"].reason
+    )
     assert entries["answers"].code == "natural_key_taken"
     assert [v.id for v in list_visits(b.svc)] == [visit.id]  # the listing works
     with b.svc.store.reading() as session:

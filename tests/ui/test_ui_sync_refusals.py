@@ -330,7 +330,9 @@ def test_records_set_aside_by_a_pull_are_counted_and_listed(
     assert dialog.aside_box.isVisible() and not dialog.refused
     text = dialog.aside_list.item(0).text()
     assert text.startswith("Visite 0190b0c0-0000-7000-8000-00000000dead (version 1) : ")
-    assert "valeur inconnue « piratee »" in text and text.endswith("— envoyé par agent15")
+    assert "« piratee » n'est pas une valeur possible" in text and text.endswith(
+        "— envoyé par agent15"
+    )
     assert window.visit_list.shown_communes() == []  # not shown, nothing crashed
 
 

@@ -6,15 +6,16 @@ A record this laptop cannot apply would fail the pull's single transaction at ev
 round (« UNIQUE constraint failed », a foreign key at commit) or crash a screen later
 (an unknown status). Each pulled record is checked, in parents-first order, for:
 
-- its fields' kinds and nullability (`wire.check_fields`, lengths aside: a long text an
-  older server accepted is still one this laptop can hold) and the closed lists of the
-  domain (statuses, types, roles, priorities, levels);
+- its fields' kinds, nullability and values (`wire.check_fields` with `FIELD_RULES`:
+  statuses, types, roles, priorities, levels, codes…), lengths aside: a long text an
+  older server accepted is still one this laptop can hold;
 - values SQLite and Python can hold (64-bit integers, dates that stay dates in UTC);
 - its references: each parent or contact it names is here or arrives in the same pull
   (and is not set aside itself);
-- its parent: a record's visit or interview never changes;
-- its natural key (one answer per visit × form × item, one rating per theme…): no other
-  record here or in the pull holds it under another id.
+- its parent: the fields of `wire.PARENT_FIELDS` (its visit, interview, contact) never
+  change;
+- its natural key (`wire.NATURAL_KEYS`: one answer per visit × form × item, one rating
+  per theme…): no other record here or in the pull holds it under another id.
 
 A record that fails is *set aside* (`sync_set_aside`, with the reason) instead of
 applied; the rest is applied and the cursor moves on. Set-aside records are tried again
@@ -29,48 +30,28 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import UniqueConstraint, delete, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from fieldvisit.core import domain
-from fieldvisit.store.models import USER_RECORD_MODELS
 from fieldvisit.store.sync_models import SyncSetAside
 from fieldvisit.sync.local import CHUNK
-from fieldvisit.sync.wire import REFERENCES, TABLE_ORDER, TABLES, PulledRecord, check_fields
+from fieldvisit.sync.wire import (
+    NATURAL_KEYS,
+    PARENT_FIELDS,
+    REFERENCES,
+    TABLE_ORDER,
+    TABLES,
+    PulledRecord,
+    check_fields,
+)
 
 INT64 = 2**63
 
-# The closed lists a screen turns into labels (an unknown code would crash it).
-ENUMS: dict[tuple[str, str], frozenset[Any]] = {
-    ("contacts", "role"): frozenset(m.value for m in domain.ContactRole),
-    ("visits", "status"): frozenset(m.value for m in domain.VisitStatus),
-    ("visits", "visit_type"): frozenset(m.value for m in domain.VisitType),
-    ("recommendations", "horizon"): frozenset(m.value for m in domain.Horizon),
-    ("recommendations", "porteur"): frozenset(m.value for m in domain.Porteur),
-    ("recommendations", "dispositif"): frozenset(m.value for m in domain.Dispositif),
-    ("recommendations", "status"): frozenset(m.value for m in domain.ActionStatus),
-    ("recommendations", "priority"): frozenset(domain.PRIORITY_LABELS),
-    ("theme_ratings", "level"): frozenset(k for k in domain.CONCERN_LABELS if k is not None)
-    | {None},
+# The natural keys (one answer per visit × form × item…) and the fields that say what a
+# record belongs to: the shared rules of sync/wire.py, as the server checks them.
+NATURAL_KEY_FIELDS: dict[str, tuple[str, ...]] = {
+    table: names for table, (_prefix, names) in NATURAL_KEYS.items()
 }
-
-
-_ENUMS_OF: dict[str, list[tuple[str, frozenset[Any]]]] = {}
-for (_table, _name), _allowed in ENUMS.items():
-    _ENUMS_OF.setdefault(_table, []).append((_name, _allowed))
-
-
-def _natural_keys() -> dict[str, tuple[str, ...]]:
-    keys: dict[str, tuple[str, ...]] = {}
-    for model in USER_RECORD_MODELS:
-        table = model.__table__  # type: ignore[attr-defined]
-        for constraint in table.constraints:
-            if isinstance(constraint, UniqueConstraint):
-                keys[table.name] = tuple(c.key for c in constraint.columns)
-    return keys
-
-
-NATURAL_KEYS = _natural_keys()
 _DATETIMES = {
     table: tuple(name for name, kind in spec.items() if kind.startswith("datetime"))
     for table, spec in TABLES.items()
@@ -95,12 +76,9 @@ class SetAside:
 def _field_problem(record: PulledRecord) -> str | None:
     """Why the record's values cannot be held here (French), or None."""
     table, fields = record.table, record.fields
-    problem = check_fields(table, fields, lengths=False)
+    problem = check_fields(table, fields, lengths=False)  # kinds and FIELD_RULES
     if problem:
         return problem
-    for name, allowed in _ENUMS_OF.get(table, ()):
-        if fields.get(name) not in allowed:
-            return f"champ « {name} » : valeur inconnue « {fields.get(name)} »"
     for name in _INTEGERS[table]:
         value = fields.get(name)
         if isinstance(value, int) and not -INT64 <= value < INT64:
@@ -167,10 +145,9 @@ def vet(
         pulled = by_table.get(table)
         if not pulled:
             continue
-        refs = REFERENCES[table]
-        parent = refs[0][0] if refs and refs[0][0] in ("visit_id", "interview_id") else None
+        parents = PARENT_FIELDS.get(table, ())
         ids = sorted(pulled)
-        local_rows = _existing(session, table, ids, (parent,) if parent else ())
+        local_rows = _existing(session, table, ids, parents)
         ok: list[PulledRecord] = []
         for record_id in ids:
             record = pulled[record_id]
@@ -178,15 +155,23 @@ def vet(
             if problem:
                 aside.append(SetAside(record, "invalid", f"enregistrement invalide : {problem}"))
                 continue
-            if parent and record_id in local_rows:
-                before = local_rows[record_id][0]
-                if before != record.fields.get(parent):
+            if parents and record_id in local_rows:
+                moved = next(
+                    (
+                        (name, before)
+                        for name, before in zip(parents, local_rows[record_id], strict=True)
+                        if before != record.fields.get(name)
+                    ),
+                    None,
+                )
+                if moved is not None:
+                    name, before = moved
                     aside.append(
                         SetAside(
                             record,
                             "parent_changed",
-                            f"rattachement changé ({parent} « {before} » → "
-                            f"« {record.fields.get(parent)} ») : un enregistrement ne change "
+                            f"rattachement changé ({name} « {before} » → "
+                            f"« {record.fields.get(name)} ») : un enregistrement ne change "
                             "jamais de parent",
                         )
                     )
@@ -249,7 +234,7 @@ def _with_free_keys(
 ) -> list[PulledRecord]:
     """The records whose natural key no other record holds (here or earlier in the pull:
     the first one the server accepted keeps it)."""
-    key = NATURAL_KEYS.get(table)
+    key = NATURAL_KEY_FIELDS.get(table)
     if key is None:
         return records
     keys = {r.id: tuple(r.fields.get(name) for name in key) for r in records}
