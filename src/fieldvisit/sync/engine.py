@@ -50,8 +50,8 @@ from fieldvisit.sync.epoch import notice as restore_notice
 from fieldvisit.sync.wire import (
     MAX_BATCH_CHANGES,
     MAX_PAGE_RECORDS,
-    LostVersionsQuery,
     ChangeResult,
+    LostVersionsQuery,
     PulledRecord,
     PushBatch,
     PushResult,
