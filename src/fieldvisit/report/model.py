@@ -63,6 +63,7 @@ from fieldvisit.services import (
     visits,
 )
 from fieldvisit.services.context import Services
+from fieldvisit.services.visit_forms import interview_guide, visit_forms
 from fieldvisit.store.models import (
     Answer,
     Attachment,
@@ -295,8 +296,8 @@ def build_report(
     keep = _Filter(shareable)
     visit_attachments = attachments.list_attachments(svc, visit_id)
     photos_by_item = _photos_by_item(visit_attachments)
-    checklist_form = _pinned(svc, visit.checklist_form_id, visit.checklist_form_version)
-    diagnostic_form = _pinned(svc, visit.diagnostic_form_id, visit.diagnostic_form_version)
+    pinned = visit_forms(svc, visit, strict=True)
+    checklist_form, diagnostic_form = pinned.checklist, pinned.diagnostic
 
     checklist: tuple[SectionResult, ...] = ()
     if checklist_form is not None:
@@ -402,12 +403,6 @@ class _Filter:
             self.left_out += 1
             return False
         return True
-
-
-def _pinned(svc: Services, form_id: str | None, version: int | None) -> FormDefinition | None:
-    if form_id is None or version is None:
-        return None
-    return svc.forms.get(form_id, version)
 
 
 def _photos_by_item(items: Iterable[Attachment]) -> dict[tuple[str, str], int]:
@@ -543,7 +538,7 @@ def _diagnostic(
 
 
 def _interview(svc: Services, interview: Interview, keep: _Filter) -> InterviewReport:
-    form = svc.forms.get(interview.form_id, interview.form_version)
+    form = interview_guide(svc, interview)
     rows = interviews.interview_answers(svc, interview.id)
     sections = _form_sections(form, rows, {}, keep)
     withhold_notes = keep.shareable and bool(form.confidential_item_ids())

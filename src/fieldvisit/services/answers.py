@@ -4,23 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from fieldvisit.core.errors import BadInput
-from fieldvisit.forms import FormDefinition
 from fieldvisit.services.context import Services
 from fieldvisit.services.records import UNSET, apply_answer, form_item, get_live, upsert_by_key
+from fieldvisit.services.visit_forms import visit_form
 from fieldvisit.store.models import Answer, Visit, natural_id
-
-
-def visit_form(svc: Services, visit: Visit, form_id: str) -> FormDefinition:
-    """The pinned version of one of the visit's own forms."""
-    pinned = {
-        visit.checklist_form_id: visit.checklist_form_version,
-        visit.diagnostic_form_id: visit.diagnostic_form_version,
-    }
-    version = pinned.get(form_id)
-    if version is None:
-        raise BadInput(f"Le formulaire « {form_id} » n'est pas utilisé par cette visite.")
-    return svc.forms.get(form_id, version)
 
 
 def answer_item(

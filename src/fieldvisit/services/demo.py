@@ -38,6 +38,7 @@ from fieldvisit.services import (
 )
 from fieldvisit.services import notes as quick_notes
 from fieldvisit.services.context import Services
+from fieldvisit.services.visit_forms import visit_forms
 from fieldvisit.store.models import Visit, natural_id
 
 
@@ -461,11 +462,7 @@ def _seed_town(svc: Services, town: DemoTown, index: int, today: date) -> None:
     visits.start_visit(svc, visit_id)
     visits.update_visit(svc, visit_id, summary=town.summary)
     known = _known_answers(town, visit.commune_name, visit_date)
-    for form_id, version in (
-        (visit.checklist_form_id, visit.checklist_form_version),
-        (visit.diagnostic_form_id, visit.diagnostic_form_version),
-    ):
-        form = svc.forms.get(form_id or "", version or 0)
+    for form in visit_forms(svc, visit, strict=True).all:
         for item_id, value in _fill(form, rng, visit_date, known).items():
             comment = rng.choice(SHORT_TEXTS) if rng.random() < 0.2 else None
             answers.answer_item(svc, visit_id, form.id, item_id, value, comment=comment)
@@ -545,7 +542,8 @@ def _seed_interviews(
 
 
 def _seed_photo(svc: Services, visit: Visit, visit_id: str, index: int) -> None:
-    form = svc.forms.get(visit.checklist_form_id or "", visit.checklist_form_version or 0)
+    form = visit_forms(svc, visit, strict=True).checklist
+    assert form is not None  # every demo visit has the shipped checklist
     photo_item = next((i for i in form.iter_items() if i.type == ItemType.photo), None)
     with TemporaryDirectory() as tmp:
         path = Path(tmp) / f"centre-bourg-{visit.commune_code}.jpg"

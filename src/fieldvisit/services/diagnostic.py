@@ -8,6 +8,7 @@ from fieldvisit.core.domain import CONCERN_LABELS
 from fieldvisit.core.errors import BadInput
 from fieldvisit.services.context import Services
 from fieldvisit.services.records import UNSET, get_live, upsert_by_key
+from fieldvisit.services.visit_forms import pinned_keys
 from fieldvisit.store.models import ThemeRating, Visit, natural_id
 
 
@@ -25,9 +26,10 @@ def rate_theme(
         )
     with svc.store.transaction() as session:
         visit = get_live(session, Visit, visit_id)
-        if visit.diagnostic_form_id is None or visit.diagnostic_form_version is None:
+        pinned = pinned_keys(visit).diagnostic
+        if pinned is None:
             raise BadInput("Cette visite n'a pas de grille de diagnostic.")
-        form = svc.forms.get(visit.diagnostic_form_id, visit.diagnostic_form_version)
+        form = svc.forms.get(*pinned)
         if theme_id not in {theme.id for theme in form.iter_themes()}:
             raise BadInput(f"Thème « {theme_id} » inconnu dans « {form.title} ».")
         rating = upsert_by_key(

@@ -33,6 +33,7 @@ from fieldvisit.services import (
 )
 from fieldvisit.services import visits as visit_service
 from fieldvisit.services.context import Services
+from fieldvisit.services.visit_forms import pinned_keys
 from fieldvisit.store.history import ORIGIN_RESTORE, TRACKED, plain, recorded_as
 from fieldvisit.store.models import (
     HistoryEntry,
@@ -414,11 +415,7 @@ def _form(svc: Services, form_id: str | None, version: int | None) -> FormDefini
 def _visit_form(svc: Services, visit: Visit | None, form_id: str) -> FormDefinition | None:
     if visit is None:
         return None
-    pinned = {
-        visit.checklist_form_id: visit.checklist_form_version,
-        visit.diagnostic_form_id: visit.diagnostic_form_version,
-    }
-    return _form(svc, form_id, pinned.get(form_id))
+    return _form(svc, form_id, pinned_keys(visit).version_of(form_id))
 
 
 def _item_labels(item: FormItem | None) -> dict[str, str]:

@@ -12,6 +12,7 @@ from fieldvisit.forms import FormKind
 from fieldvisit.services.account import check_contact_linkable
 from fieldvisit.services.context import Services
 from fieldvisit.services.records import UNSET, apply_answer, form_item, get_live, upsert_by_key
+from fieldvisit.services.visit_forms import interview_guide
 from fieldvisit.store.models import (
     Contact,
     Interview,
@@ -105,7 +106,7 @@ def answer_interview_item(
 ) -> InterviewAnswer:
     with svc.store.transaction() as session:
         interview = get_live(session, Interview, interview_id)
-        form = svc.forms.get(interview.form_id, interview.form_version)
+        form = interview_guide(svc, interview)
         answer = upsert_by_key(
             svc,
             session,

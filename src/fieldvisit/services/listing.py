@@ -18,6 +18,7 @@ from sqlalchemy import Row, Select, func, or_, select
 
 from fieldvisit.core.domain import VisitStatus, VisitType
 from fieldvisit.services.context import Services
+from fieldvisit.services.visit_forms import PinnedKeys, pinned_keys
 from fieldvisit.store.core_tables import ANSWERS, VISITS
 
 #: What the list shows before the rest of the visits arrive (the newest ones).
@@ -109,8 +110,6 @@ _SUMMARY_COLUMNS = (
 )
 
 _GIVEN = (ANSWERS.c.deleted_at.is_(None), ANSWERS.c.value.is_not(None))
-#: a visit's (checklist id, version) and (diagnostic id, version)
-_Forms = tuple[tuple[str | None, int | None], tuple[str | None, int | None]]
 
 
 def list_visits(
@@ -163,13 +162,10 @@ def _given_answers(connection: Any, ids: Sequence[str]) -> dict[str, int]:
 def _summaries(
     svc: Services, rows: Sequence[Row[Any]], counts: dict[str, int]
 ) -> list[VisitSummary]:
-    totals: dict[_Forms, int] = {}
+    totals: dict[PinnedKeys, int] = {}
     summaries = []
     for visit in rows:
-        forms = (
-            (visit.checklist_form_id, visit.checklist_form_version),
-            (visit.diagnostic_form_id, visit.diagnostic_form_version),
-        )
+        forms = pinned_keys(visit)
         total = totals.get(forms)
         if total is None:
             total = totals[forms] = _form_size(svc, forms)
@@ -190,11 +186,7 @@ def _summaries(
     return summaries
 
 
-def _form_size(svc: Services, forms: _Forms) -> int:
+def _form_size(svc: Services, forms: PinnedKeys) -> int:
     """Items of the visit's checklist and diagnostic forms; a form that is no longer
     installed counts for nothing (the list still shows the visit)."""
-    total = 0
-    for form_id, version in forms:
-        if form_id is not None and version is not None:
-            total += svc.form_item_count(form_id, version) or 0
-    return total
+    return sum(svc.form_item_count(form_id, version) or 0 for form_id, version in forms)

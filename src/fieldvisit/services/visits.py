@@ -7,9 +7,8 @@ path); its names are re-exported here for the callers that know them from here.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fieldvisit.core.domain import VISIT_TRANSITIONS, VisitStatus, VisitType
@@ -25,6 +24,7 @@ from fieldvisit.services.listing import count_visits as count_visits
 from fieldvisit.services.listing import first_visits as first_visits
 from fieldvisit.services.listing import list_visits as list_visits
 from fieldvisit.services.records import get_live, upsert_by_key
+from fieldvisit.services.visit_forms import visit_forms
 from fieldvisit.store.models import (
     Answer,
     Attachment,
@@ -195,17 +195,6 @@ def update_visit(
     return visit
 
 
-def _checklist_forms(svc: Services, visit: Visit | Row[Any]) -> list[FormDefinition]:
-    forms = []
-    for form_id, version in (
-        (visit.checklist_form_id, visit.checklist_form_version),
-        (visit.diagnostic_form_id, visit.diagnostic_form_version),
-    ):
-        if form_id is not None and version is not None:
-            forms.append(svc.forms.get(form_id, version))
-    return forms
-
-
 def answers_by_form(session: Session, visit_id: str) -> dict[str, dict[str, object]]:
     """Live answers of a visit, {form_id: {item_id: value}}; photo items count as
     answered when a photo is linked to them."""
@@ -237,7 +226,7 @@ def missing_required_items(svc: Services, visit_id: str) -> list[str]:
         visit = get_live(session, Visit, visit_id)
         answers = answers_by_form(session, visit_id)
     missing = []
-    for form in _checklist_forms(svc, visit):
+    for form in visit_forms(svc, visit, strict=True).all:
         given = answers.get(form.id, {})
         missing_ids = {item.id for item in form.missing_required(given)}
         for section in form.sections:

@@ -21,6 +21,7 @@ from fieldvisit.services.context import Services
 from fieldvisit.services.deletion import delete_whole, revive
 from fieldvisit.services.history import FIELD_LABELS
 from fieldvisit.services.records import KIND_LABELS
+from fieldvisit.services.visit_forms import pinned_keys
 from fieldvisit.store.models import Contact, Interview, Visit
 from fieldvisit.store.serialize import MODELS_BY_TABLE
 from fieldvisit.store.sync_models import SyncConflict
@@ -389,11 +390,7 @@ def _form(svc: Services, form_id: str | None, version: int | None) -> FormDefini
 
 
 def _visit_form(svc: Services, visit: Visit | None, form_id: str) -> FormDefinition | None:
-    version = None
-    if visit is not None and form_id == visit.checklist_form_id:
-        version = visit.checklist_form_version
-    elif visit is not None and form_id == visit.diagnostic_form_id:
-        version = visit.diagnostic_form_version
+    version = pinned_keys(visit).version_of(form_id) if visit is not None else None
     return _form(svc, form_id, version)
 
 

@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
 from fieldvisit.core.domain import PRIORITY_LABELS
 from fieldvisit.core.errors import NotFound
 from fieldvisit.services import Services, actions, deletion, visits
+from fieldvisit.services.visit_forms import visit_forms
 from fieldvisit.store.models import Visit
 from fieldvisit.ui.actions_model import (
     ENUM_COLUMNS,
@@ -91,13 +92,9 @@ def load_action_plan(svc: Services, visit_id: str) -> ActionPlan:
     rows = [
         RecommendationRow.from_record(rec) for rec in actions.list_recommendations(svc, visit_id)
     ]
-    themes: list[tuple[str, str]] = []
-    if visit.diagnostic_form_id is not None and visit.diagnostic_form_version is not None:
-        try:
-            form = svc.forms.get(visit.diagnostic_form_id, visit.diagnostic_form_version)
-            themes = [(theme.id, theme.label) for theme in form.iter_themes()]
-        except NotFound:
-            themes = []  # the grid is not installed any more: the column stays free
+    # A grid that is not installed any more leaves the theme column free.
+    grid = visit_forms(svc, visit).diagnostic
+    themes = [(theme.id, theme.label) for theme in grid.iter_themes()] if grid else []
     previous_date = None
     if visit.previous_visit_id is not None:
         try:

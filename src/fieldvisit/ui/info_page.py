@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from fieldvisit.core.domain import VISIT_TRANSITIONS, VisitStatus, VisitType
 from fieldvisit.core.errors import NotFound, RuleViolation
 from fieldvisit.services import Services, contacts, deletion, visits
+from fieldvisit.services.visit_forms import pinned_keys
 from fieldvisit.store.limits import field_limit
 from fieldvisit.store.models import Contact, Visit, natural_id
 from fieldvisit.ui.autosave import Debouncer
@@ -60,9 +61,7 @@ class VisitInfo:
     forms: list[str]  # "Visite du centre-bourg (version 1)"
 
 
-def _form_title(svc: Services, form_id: str | None, version: int | None) -> str | None:
-    if form_id is None or version is None:
-        return None
+def _form_title(svc: Services, form_id: str, version: int) -> str:
     try:
         return f"{svc.forms.get(form_id, version).title} (v{version})"
     except NotFound:
@@ -76,14 +75,7 @@ def load_visit_info(svc: Services, visit_id: str) -> VisitInfo:
         visit,
         participants(svc, visit_id),
         _previous(svc, visit),
-        [
-            title
-            for title in (
-                _form_title(svc, visit.checklist_form_id, visit.checklist_form_version),
-                _form_title(svc, visit.diagnostic_form_id, visit.diagnostic_form_version),
-            )
-            if title
-        ],
+        [_form_title(svc, *key) for key in pinned_keys(visit)],
     )
 
 

@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldvisit.core.errors import NotFound
 from fieldvisit.services import Services, deletion, interviews, notes, visits
+from fieldvisit.services.visit_forms import visit_forms
 from fieldvisit.store.models import Interview, QuickNote, Visit
 from fieldvisit.ui.context import UiContext
 from fieldvisit.ui.errors import show_error
@@ -57,20 +57,10 @@ class NoteBook:
 def load_notes(svc: Services, visit_id: str, include_moved: bool) -> NoteBook:
     """Runs on the worker."""
     visit = visits.get_visit(svc, visit_id)
-    forms = []
-    for form_id, version in (
-        (visit.checklist_form_id, visit.checklist_form_version),
-        (visit.diagnostic_form_id, visit.diagnostic_form_version),
-    ):
-        if form_id is not None and version is not None:
-            try:
-                forms.append(svc.forms.get(form_id, version))
-            except NotFound:
-                continue
     return NoteBook(
         visit,
         notes.list_quick_notes(svc, visit_id, include_moved=include_moved),
-        item_choices(forms),
+        item_choices(visit_forms(svc, visit).all),
     )
 
 

@@ -44,9 +44,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldvisit.core.errors import BadInput, NotFound
+from fieldvisit.core.errors import BadInput
 from fieldvisit.services import Services, attachments, deletion, thumbnails, visits
 from fieldvisit.services.attachments import IMAGE_SUFFIXES
+from fieldvisit.services.visit_forms import visit_forms
 from fieldvisit.store.models import Attachment, Visit
 from fieldvisit.ui.autosave import Debouncer
 from fieldvisit.ui.context import UiContext
@@ -83,18 +84,11 @@ class PhotoAlbum:
 def load_album(svc: Services, visit_id: str) -> PhotoAlbum:
     """Runs on the worker."""
     visit = visits.get_visit(svc, visit_id)
-    forms = []
-    for form_id, version in (
-        (visit.checklist_form_id, visit.checklist_form_version),
-        (visit.diagnostic_form_id, visit.diagnostic_form_version),
-    ):
-        if form_id is not None and version is not None:
-            try:
-                forms.append(svc.forms.get(form_id, version))
-            except NotFound:
-                log.warning("form %s v%s of visit %s is not installed", form_id, version, visit_id)
-    checklist = [form for form in forms if form.id == visit.checklist_form_id]
-    labels = {link_key(c.form_id, c.item_id): c.label for c in item_choices(forms)}
+    forms = visit_forms(svc, visit)
+    for form_id, version in forms.missing:
+        log.warning("form %s v%s of visit %s is not installed", form_id, version, visit_id)
+    checklist = [forms.checklist] if forms.checklist is not None else []
+    labels = {link_key(c.form_id, c.item_id): c.label for c in item_choices(forms.all)}
     return PhotoAlbum(
         visit,
         attachments.list_photos(svc, visit_id),  # issued report PDFs: Rapport section

@@ -42,9 +42,9 @@ from PySide6.QtWidgets import (
 )
 
 from fieldvisit.core.domain import VisitStatus, VisitType
-from fieldvisit.core.errors import NotFound
 from fieldvisit.forms import is_answered
 from fieldvisit.services import Services, answers, visits
+from fieldvisit.services.visit_forms import pinned_keys, visit_forms
 from fieldvisit.store.models import Visit
 from fieldvisit.ui.context import UiContext
 from fieldvisit.ui.icons import icon
@@ -166,17 +166,8 @@ def load_header(svc: Services, visit_id: str) -> VisitHeader:
     """Runs on the worker: the visit and its progress (answered items / items)."""
     visit = visits.get_visit(svc, visit_id)
     answered = total = 0
-    for form_id, version in (
-        (visit.checklist_form_id, visit.checklist_form_version),
-        (visit.diagnostic_form_id, visit.diagnostic_form_version),
-    ):
-        if form_id is None or version is None:
-            continue
-        try:
-            form = svc.forms.get(form_id, version)
-        except NotFound:
-            continue
-        given = answers.visit_answers(svc, visit_id, form_id)
+    for form in visit_forms(svc, visit).all:
+        given = answers.visit_answers(svc, visit_id, form.id)
         for item in form.iter_items():
             total += 1
             answer = given.get(item.id)
@@ -535,9 +526,10 @@ class VisitWorkspace(QWidget):
         if visit is None:
             return ["checklist", "diagnostic"]
         keys = []
-        if form_id == visit.checklist_form_id:
+        pinned = pinned_keys(visit)
+        if pinned.checklist is not None and form_id == pinned.checklist[0]:
             keys.append("checklist")
-        if form_id == visit.diagnostic_form_id:
+        if pinned.diagnostic is not None and form_id == pinned.diagnostic[0]:
             keys.append("diagnostic")
         return keys or ["checklist", "diagnostic"]
 

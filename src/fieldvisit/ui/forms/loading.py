@@ -18,9 +18,10 @@ from fieldvisit.services import attachments as attachment_service
 from fieldvisit.services import diagnostic as diagnostic_service
 from fieldvisit.services import interviews as interview_service
 from fieldvisit.services import visits as visit_service
+from fieldvisit.services.visit_forms import interview_guide, interview_guide_or_none, pinned_keys
 
 if TYPE_CHECKING:
-    from fieldvisit.store.models import Contact
+    from fieldvisit.store.models import Contact, Interview
 
 
 @dataclass(frozen=True)
@@ -51,13 +52,11 @@ def photo_counts(svc: Services, visit_id: str, form_id: str) -> dict[str, int]:
 def load_visit_form(svc: Services, visit_id: str, which: str) -> VisitFormData:
     """`which` is "checklist" or "diagnostic": the visit's pinned form of that kind."""
     visit = visit_service.get_visit(svc, visit_id)
-    if which == "checklist":
-        form_id, version = visit.checklist_form_id, visit.checklist_form_version
-    else:
-        form_id, version = visit.diagnostic_form_id, visit.diagnostic_form_version
-    if form_id is None or version is None:
+    pinned = pinned_keys(visit)
+    key = pinned.checklist if which == "checklist" else pinned.diagnostic
+    if key is None:
         raise NotFound("Cette visite n'a pas de formulaire de ce type.")
-    form = svc.forms.get(form_id, version)
+    form = svc.forms.get(*key)
     stored = answer_service.visit_answers(svc, visit_id, form.id)
     ratings: dict[str, tuple[int | None, str]] = {}
     if which == "diagnostic":
@@ -109,11 +108,9 @@ class InterviewData:
     interviewees: list[Contact]
 
 
-def _guide_title(svc: Services, form_id: str, version: int) -> str:
-    try:
-        return svc.forms.get(form_id, version).title
-    except NotFound:
-        return form_id
+def _guide_title(svc: Services, interview: Interview) -> str:
+    guide = interview_guide_or_none(svc, interview)
+    return guide.title if guide is not None else interview.form_id
 
 
 def load_interview_list(svc: Services, visit_id: str) -> InterviewList:
@@ -126,7 +123,7 @@ def load_interview_list(svc: Services, visit_id: str) -> InterviewList:
             interviewees=tuple(
                 contact.name for contact in interview_service.interviewees(svc, interview.id)
             ),
-            guide_title=_guide_title(svc, interview.form_id, interview.form_version),
+            guide_title=_guide_title(svc, interview),
         )
         for interview in interview_service.list_interviews(svc, visit_id)
     ]
@@ -139,7 +136,7 @@ def load_interview(svc: Services, visit_id: str, interview_id: str) -> Interview
     if not found:
         raise NotFound("Cet entretien est introuvable : il a peut-être été supprimé.")
     interview = found[0]
-    form = svc.forms.get(interview.form_id, interview.form_version)
+    form = interview_guide(svc, interview)
     stored = interview_service.interview_answers(svc, interview_id)
     return InterviewData(
         id=interview.id,
