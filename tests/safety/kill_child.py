@@ -15,9 +15,15 @@ edits (visit summaries, checklist answers, quick notes added and deleted, photos
 visits) through the services, sync rounds against the real server (`sync_once`), and
 now and then the automatic backup. Before each write it prints `PID try KIND KEY
 VALUE`; once the service call returned (committed) it prints `PID ack KIND KEY VALUE`,
-then goes on. Before a sync round `PID phase sync`, after it `PID ack sync - CURSOR`.
-Lines are written with one `os.write` each (shorter than PIPE_BUF: never interleaved
-with the zygote's). A worker stops by itself after MAX_WORK_S (if nobody killed it).
+then goes on. Before a sync round `PID phase sync`, after it `PID ack sync - CURSOR`;
+`PID phase open`, `PID phase edit` and `PID phase backup` likewise. Lines are written
+with one `os.write` each (shorter than PIPE_BUF: never interleaved with the zygote's).
+
+A worker works until it is killed: the parent aims each kill at a moment these lines
+announce (the n-th sync round, a photo being written…), however long the machine takes
+to get there. MAX_WORK_S is only a backstop for a parent that died without killing it;
+it is well above the parent's own LINE_TIMEOUT_S, so a worker that never reaches its
+target fails the test with the parent's message, not by ending on its own.
 """
 
 from __future__ import annotations
@@ -43,7 +49,7 @@ from fieldvisit.sync.session import sync_once
 
 CHECKLIST = "visite-centre-bourg"
 TEXT_ITEMS = ("parcours", "angles_morts_lieux", "rassemblements_lieux")
-MAX_WORK_S = 5.0
+MAX_WORK_S = 180.0  # the parent gives up after LINE_TIMEOUT_S (60 s) and kills it
 
 
 def say(line: str) -> None:
@@ -55,6 +61,7 @@ class Worker:
         self.pid = os.getpid()
         self.rng = random.Random(seed)
         self.scratch = scratch
+        say(f"{self.pid} phase open")  # before: opening is what a kill here interrupts
         self.svc = Services.open(data_dir)
         self.counter = seed * 1000
 
@@ -126,7 +133,6 @@ class Worker:
         self.tell("ack", "backup", "-", outcome.kind)
 
     def run(self) -> None:
-        say(f"{self.pid} phase open")
         started = time.monotonic()
         while time.monotonic() - started < MAX_WORK_S:
             say(f"{self.pid} phase edit")
