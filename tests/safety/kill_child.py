@@ -4,10 +4,10 @@
 
 Starting Python and importing the app's services and sync costs about half a second;
 200 kills of fresh processes would spend most of their time there. So this process
-is a *zygote*: it imports everything once, then waits on stdin for `run SEED` lines and
-for each one forks a worker (a real separate process with its own SQLite connections,
-which is what SIGKILL hits). The zygote itself never opens the database and has no
-thread, so a fork is safe. It prints `forked PID` when a worker starts and `exited PID
+is a *zygote*: it imports everything once, then waits on stdin for `run SEED [SOON]`
+lines and for each one forks a worker (a real separate process with its own SQLite
+connections, which is what SIGKILL hits). The zygote itself never opens the database
+and has no thread, so a fork is safe. It prints `forked PID` when a worker starts and `exited PID
 STATUS` once the worker died (it reaps it with waitpid).
 
 A worker opens the data dir (`Services.open`) and works like a person and the app:
@@ -21,9 +21,12 @@ with one `os.write` each (shorter than PIPE_BUF: never interleaved with the zygo
 
 A worker works until it is killed: the parent aims each kill at a moment these lines
 announce (the n-th sync round, a photo being written…), however long the machine takes
-to get there. MAX_WORK_S is only a backstop for a parent that died without killing it;
-it is well above the parent's own LINE_TIMEOUT_S, so a worker that never reaches its
-target fails the test with the parent's message, not by ending on its own.
+to get there. SOON asks for a rare moment early: `photo` makes the first edit a photo,
+`backup` has a backup follow the first round (otherwise a photo is 7 % of the edits and
+a backup follows 15 % of the rounds: a kill aimed at them would wait many rounds).
+MAX_WORK_S is only a backstop for a parent that died without killing it; it is well
+above the parent's own LINE_TIMEOUT_S, so a worker that never reaches its target fails
+the test with the parent's message, not by ending on its own.
 """
 
 from __future__ import annotations
@@ -57,8 +60,9 @@ def say(line: str) -> None:
 
 
 class Worker:
-    def __init__(self, data_dir: DataDir, scratch: Path, seed: int) -> None:
+    def __init__(self, data_dir: DataDir, scratch: Path, seed: int, soon: str = "") -> None:
         self.pid = os.getpid()
+        self.soon = soon  # "photo" or "backup": see the module docstring
         self.rng = random.Random(seed)
         self.scratch = scratch
         say(f"{self.pid} phase open")  # before: opening is what a kill here interrupts
@@ -77,6 +81,8 @@ class Worker:
         stamp = f"{self.counter}"
         ids = self.visit_ids()
         choice = rng.random()
+        if self.soon == "photo":
+            choice, self.soon = 1.0, ""
         if not ids or choice < 0.04:
             self.tell("try", "visit", "-", stamp)
             visit = visits.plan_visit(svc, "15187", date(2026, 3, 12), author="Claire Martin")
@@ -139,13 +145,14 @@ class Worker:
             for _ in range(self.rng.randint(1, 4)):
                 self.edit()
             self.sync()
-            if self.rng.random() < 0.15:
+            if self.rng.random() < 0.15 or self.soon == "backup":
+                self.soon = ""
                 self.backup()
 
 
-def worker(data_root: str, scratch: str, seed: int) -> None:
+def worker(data_root: str, scratch: str, seed: int, soon: str) -> None:
     try:
-        Worker(DataDir(Path(data_root)), Path(scratch), seed).run()
+        Worker(DataDir(Path(data_root)), Path(scratch), seed, soon).run()
     except BaseException as err:  # reported: the parent fails the test with it
         say(f"{os.getpid()} error {type(err).__name__}: {err}".replace("\n", " "))
         os._exit(3)
@@ -163,7 +170,8 @@ def main(argv: list[str]) -> int:
             continue
         pid = os.fork()
         if pid == 0:
-            worker(data_root, scratch, int(arg))
+            seed, _, soon = arg.partition(" ")
+            worker(data_root, scratch, int(seed), soon)
         say(f"forked {pid}")
         _pid, status = os.waitpid(pid, 0)
         say(f"exited {pid} {status}")
