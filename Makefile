@@ -8,8 +8,9 @@ TEST_STAMP := $(VENV)/.installed-test
 .PHONY: all run test lint format bench clean translations package package-check
 .DEFAULT_GOAL := all
 
-# Translations: the .ts files are the source (committed); the .qm files are built here
-# and git-ignored. `make translations` adds new tr() strings of the UI to the .ts.
+# Translations: the .ts files are the source (committed); the .qm files are built by
+# every install of the package (hatch_build.py) and again here when a .ts changed;
+# they are git-ignored. `make translations` adds new tr() strings of the UI to the .ts.
 TS_FILES := $(wildcard resources/translations/*.ts)
 QM_FILES := $(TS_FILES:.ts=.qm)
 

@@ -51,6 +51,12 @@ class FrenchArgumentParser(argparse.ArgumentParser):
         if add_help:
             self.add_argument("-h", "--help", action="help", help="affiche cette aide et quitte")
 
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
+        # argparse's own help of --version is English ("show program's version number…").
+        if kwargs.get("action") == "version":
+            kwargs.setdefault("help", "affiche le numéro de version et quitte")
+        return super().add_argument(*args, **kwargs)
+
     def format_usage(self) -> str:
         return _french_usage(super().format_usage())
 

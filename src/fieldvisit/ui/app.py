@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QSettings
@@ -26,7 +27,14 @@ from fieldvisit.services import Services
 from fieldvisit.store import CorruptDatabase
 from fieldvisit.ui.context import UiContext
 from fieldvisit.ui.errors import describe
-from fieldvisit.ui.i18n import install_translators, language_setting, remove_translators
+from fieldvisit.ui.i18n import (
+    align_time_locale,
+    install_translators,
+    language_before_qt,
+    language_setting,
+    missing_app_catalogue,
+    remove_translators,
+)
 from fieldvisit.ui.icons import app_icon
 from fieldvisit.ui.main_thread_gc import MainThreadCollector
 from fieldvisit.ui.main_window import MainWindow
@@ -47,6 +55,7 @@ def make_application(argv: Sequence[str] | None = None) -> QApplication:
     """The QApplication (the existing one in tests), named and with the app icon."""
     app = QApplication.instance()
     if not isinstance(app, QApplication):
+        align_time_locale(language_before_qt())  # before any QSettings
         app = QApplication(list(argv if argv is not None else sys.argv))
     app.setOrganizationName(APP_NAME)
     app.setApplicationName(APP_NAME)
@@ -71,6 +80,45 @@ def startup_error_box(err: BaseException, parent: QWidget | None = None) -> QMes
     box.setObjectName("startupErrorBox")
     box.setInformativeText(QCoreApplication.translate("app", "Nothing was changed in your data."))
     return box
+
+
+def missing_translation_box(path: Path, parent: QWidget | None = None) -> QMessageBox:
+    """Said when French is asked for but its catalogue cannot be loaded.
+
+    Written in French here, not through tr(): the translation is what is missing.
+    """
+    box = QMessageBox(
+        QMessageBox.Icon.Critical,
+        "Traduction française introuvable",
+        "L'interface en français ne peut pas être chargée : le fichier de traduction "
+        f"{path} manque ou est illisible.",
+        QMessageBox.StandardButton.NoButton,
+        parent,
+    )
+    box.setObjectName("missingTranslationBox")
+    box.setInformativeText(
+        "Réinstallez fieldvisit (pip install . ou make dans une copie des sources "
+        "compile ce fichier). Vos données ne sont pas touchées."
+    )
+    quit_button = box.addButton("Quitter", QMessageBox.ButtonRole.RejectRole)
+    box.addButton("Continuer en anglais", QMessageBox.ButtonRole.AcceptRole)
+    box.setDefaultButton(quit_button)
+    box.setEscapeButton(quit_button)
+    return box
+
+
+def confirm_missing_translation(
+    path: Path, ask: Callable[[QMessageBox], object] | None = None
+) -> bool:
+    """True when the user chooses to go on in English; the box is shown by `ask`."""
+    box = missing_translation_box(path)
+    (ask or _ask_box)(box)
+    clicked = box.clickedButton()
+    return clicked is not None and box.buttonRole(clicked) == QMessageBox.ButtonRole.AcceptRole
+
+
+def _ask_box(box: QMessageBox) -> None:
+    box.exec()
 
 
 def _exec_box(box: QMessageBox) -> None:
@@ -171,7 +219,13 @@ def run_app(data_dir: DataDir, argv: Sequence[str] | None = None) -> int:
     log.info("starting fieldvisit on %s (log: %s)", data_dir.root, log_file)
     app = make_application(argv)
     settings = settings_for_app()
-    translators = install_translators(app, language_setting(settings))
+    language = language_setting(settings)
+    translators = install_translators(app, language)
+    missing = missing_app_catalogue(language)
+    if missing is not None and not confirm_missing_translation(missing):
+        remove_translators(app, translators)
+        close_logging()
+        return EXIT_FAILED
     try:
         return _run_window(app, data_dir, settings, keys)
     finally:

@@ -1,25 +1,33 @@
-"""French first: Qt translators for the app's strings and for Qt's own (standard buttons).
+"""French first: Qt translators for the app's strings and for Qt's own (dialogs, buttons).
 
 Source strings are English (`self.tr("New visit")`); French comes from
-resources/translations/fieldvisit_fr.ts, compiled to .qm by `make` with
-pyside6-lrelease. English needs no app translator. The language is read from the
-settings key `ui/language` and applies at the next start (widgets set their texts when
-they are built).
+resources/translations/fieldvisit_fr.ts, compiled to .qm by every build of the package
+(hatch_build.py: wheels and editable installs) and by `make`. Qt's own strings come from
+Qt's qtbase_fr.qm, completed by qt_complement_fr.ts where this Qt version's sources
+changed (the file dialog's « Voir dans : »). English needs no app translator. The
+language is read from the settings key `ui/language` and applies at the next start
+(widgets set their texts when they are built). A French catalogue that cannot be loaded
+is said at start-up (ui/app.py), never left to show English silently.
 """
 
 from __future__ import annotations
 
+import configparser
 import logging
+import os
 import shutil
 import subprocess
 import sys
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
+import platformdirs
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
 
 from fieldvisit.assets import asset_path
+from fieldvisit.paths import APP_NAME
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +36,10 @@ DEFAULT_LANGUAGE = "fr"
 #: language code -> name shown in the preferences, in its own language
 LANGUAGES: dict[str, str] = {"fr": "Français", "en": "English"}
 APP_CATALOGUE = "fieldvisit"
+#: Qt's own strings missing from Qt's French catalogue (see qt_complement_fr.ts)
+QT_COMPLEMENT_CATALOGUE = "qt_complement"
+#: the time locale Qt's own widgets use for dates (file dialog) when the app is French
+FRENCH_TIME_LOCALE = "fr_FR.UTF-8"
 
 
 def translations_dir() -> Path:
@@ -36,6 +48,10 @@ def translations_dir() -> Path:
 
 def app_translation_file(language: str, directory: Path | None = None) -> Path:
     return (directory or translations_dir()) / f"{APP_CATALOGUE}_{language}.qm"
+
+
+def qt_complement_file(language: str, directory: Path | None = None) -> Path:
+    return (directory or translations_dir()) / f"{QT_COMPLEMENT_CATALOGUE}_{language}.qm"
 
 
 def language_setting(settings: QSettings) -> str:
@@ -70,14 +86,63 @@ def install_translators(
         installed.append(qt_translator)
     else:
         log.warning("Qt's own %s translation not found in %s", language, qt_dir)
+    # Installed after Qt's own: the translator installed last is asked first.
+    complement = QTranslator(app)
+    if complement.load(str(qt_complement_file(language, directory))):
+        app.installTranslator(complement)
+        installed.append(complement)
     app_translator = QTranslator(app)
     path = app_translation_file(language, directory)
     if app_translator.load(str(path)):
         app.installTranslator(app_translator)
         installed.append(app_translator)
     else:
-        log.warning("translation %s not found or unreadable (run `make`)", path)
+        log.error("translation %s not found or unreadable", path)
     return installed
+
+
+def missing_app_catalogue(language: str, directory: Path | None = None) -> Path | None:
+    """The app's catalogue for language when it cannot be loaded (None: fine, or English)."""
+    if language == "en":
+        return None
+    path = app_translation_file(language, directory)
+    return None if QTranslator().load(str(path)) else path
+
+
+def language_before_qt() -> str:
+    """The language setting, read before Qt starts (see align_time_locale).
+
+    Creating a QSettings already fixes Qt's system locale, so on Linux the setting is
+    read from the file QSettings keeps it in (its native format there is this INI file);
+    elsewhere Qt's system locale is the user's, and French is assumed.
+    """
+    if not sys.platform.startswith("linux"):
+        return DEFAULT_LANGUAGE
+    path = Path(platformdirs.user_config_dir()) / APP_NAME / f"{APP_NAME}.conf"
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(path, encoding="utf-8")
+    except (OSError, UnicodeDecodeError, configparser.Error):
+        return DEFAULT_LANGUAGE
+    value = parser.get("ui", "language", fallback=DEFAULT_LANGUAGE)
+    return value if value in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def align_time_locale(language: str, environ: MutableMapping[str, str] | None = None) -> None:
+    """Make Qt's system locale give dates in the app's language (call before QApplication).
+
+    Qt's own widgets format some dates with the system locale, not the app's default
+    one: the file dialog's « Dernière modification » showed « 6 12 2026 » under the C
+    locale of Linux. Qt reads LC_TIME (unless LC_ALL is set, which is then left as the
+    user set it) once per process; its own locale data serve French even where the
+    system has no French locale installed.
+    """
+    env = os.environ if environ is None else environ
+    if language != "fr" or env.get("LC_ALL"):
+        return
+    current = env.get("LC_TIME") or env.get("LANG") or ""
+    if not current.startswith("fr"):
+        env["LC_TIME"] = FRENCH_TIME_LOCALE
 
 
 def remove_translators(app: QCoreApplication, translators: list[QTranslator]) -> None:
