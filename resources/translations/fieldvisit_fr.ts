@@ -1927,6 +1927,10 @@
         <translation>Avancement de la section {0}</translation>
     </message>
     <message>
+        <source>Repeatable group, entry to come. Questions of each occurrence: {0}.</source>
+        <translation>Groupe répétable, saisie à venir. Questions de chaque occurrence : {0}.</translation>
+    </message>
+    <message>
         <source>{0} of {1} items answered in this section</source>
         <translation>{0} éléments renseignés sur {1} dans cette section</translation>
     </message>

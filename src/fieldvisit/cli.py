@@ -60,6 +60,24 @@ def build_parser() -> argparse.ArgumentParser:
     forms_cmd.add_parser("list", help="liste les formulaires disponibles").set_defaults(
         handler=cmd_forms_list
     )
+    xlsform = forms_cmd.add_parser(
+        "import-xlsform", help="convertit un formulaire XLSForm (ODK, KoboToolbox) en TOML"
+    )
+    xlsform.add_argument("source", type=Path, metavar="FICHIER.xlsx")
+    xlsform.add_argument("-o", "--output", type=Path, required=True, metavar="FICHIER.toml")
+    xlsform.add_argument("--force", action="store_true", help="remplace un fichier existant")
+    xlsform.add_argument(
+        "--kind",
+        choices=["checklist", "interview"],
+        default="checklist",
+        help="nature du formulaire (défaut : checklist)",
+    )
+    xlsform.add_argument(
+        "--strict",
+        action="store_true",
+        help="n'écrit rien (code 2) si une ligne ne peut pas être reprise",
+    )
+    xlsform.set_defaults(handler=cmd_forms_import_xlsform)
 
     visits = commands.add_parser("visits", help="visites")
     visits_cmd = visits.add_subparsers(dest="visits_command", required=True, metavar="ACTION")
@@ -150,6 +168,34 @@ def cmd_forms_list(args: argparse.Namespace) -> int:
         print(f"{form.id}\tv{form.version}\t{form.kind}\t{form.title}")
     for problem in svc.forms.problems:
         print(f"ignoré : {problem}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_forms_import_xlsform(args: argparse.Namespace) -> int:
+    from fieldvisit.forms.enums import FormKind
+    from fieldvisit.forms.xlsform import import_xlsform
+
+    result = import_xlsform(
+        args.source, args.output, force=args.force, kind=FormKind(args.kind), strict=args.strict
+    )
+    conversion = result.conversion
+    for notice in conversion.notices:
+        print(notice, file=sys.stderr)
+    for remark in conversion.remarks:
+        print(f"{args.source} : {remark}", file=sys.stderr)
+    if conversion.notices:
+        print(
+            f"{len(conversion.notices)} ligne(s) non reprise(s) ou reprise(s) en partie "
+            "(détail ci-dessus et en tête du fichier).",
+            file=sys.stderr,
+        )
+    form = conversion.form
+    repeats = sum(1 for s in form["sections"] if s.get("repeat"))
+    print(
+        f"Formulaire « {form['title']} » ({form['id']}, version {form['version']}) écrit dans "
+        f"{result.output} : {len(form['sections'])} section(s) dont {repeats} répétable(s), "
+        f"{conversion.item_count} élément(s)."
+    )
     return EXIT_OK
 
 

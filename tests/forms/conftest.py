@@ -49,3 +49,33 @@ def line_of(path: Path, needle: str, occurrence: int = 1) -> int:
 @pytest.fixture
 def find_line() -> Callable[..., int]:
     return line_of
+
+
+Cells = list[object]
+
+
+@pytest.fixture
+def write_xlsform(tmp_path: Path) -> Callable[..., Path]:
+    """write_xlsform(survey, choices=None, settings=None, name=...): an .xlsx made with
+    openpyxl, each sheet given as rows (the header first), as ODK and Kobo lay them out."""
+    import openpyxl
+
+    def write(
+        survey: list[Cells] | None,
+        choices: list[Cells] | None = None,
+        settings: list[Cells] | None = None,
+        name: str = "formulaire.xlsx",
+    ) -> Path:
+        book = openpyxl.Workbook()
+        book.remove(book.active)
+        for title, rows in (("survey", survey), ("choices", choices), ("settings", settings)):
+            if rows is None:
+                continue
+            sheet = book.create_sheet(title)
+            for row in rows:
+                sheet.append(row)
+        path = tmp_path / name
+        book.save(path)
+        return path
+
+    return write

@@ -228,3 +228,51 @@ def test_focus_next_wraps_and_other_forms_rebuild(view: FormView, form: FormDefi
     assert view.set_form(None)
     assert view.progress() == (0, 0)
     assert not view.focus_next_unanswered_required()
+
+
+def test_a_repeatable_group_is_announced_not_answered(qtbot, ui_ctx: UiContext) -> None:  # type: ignore[no-untyped-def]
+    """Occurrences are not stored yet: the group shows what it will ask, offers no editor
+    and counts in no progress (nothing typed there could be saved)."""
+    from fieldvisit.ui.forms.form_view import ItemRow
+
+    data = dict(SMALL_FORM)
+    data["sections"] = [
+        *SMALL_FORM["sections"],  # type: ignore[misc]
+        {
+            "id": "points",
+            "title": "Points d'attention",
+            "repeat": True,
+            "visible_if": "agents >= 1",
+            "items": [
+                {
+                    "id": "categorie",
+                    "label": "Catégorie",
+                    "type": "single_choice",
+                    "choices": ["Éclairage", "Angle mort"],
+                    "required": True,
+                },
+                {"id": "lieu", "label": "Lieu", "type": "text"},
+            ],
+        },
+    ]
+    widget = FormView(ui_ctx)
+    qtbot.addWidget(widget)
+    widget.resize(700, 500)
+    widget.show()
+    widget.set_form(FormDefinition.model_validate(data), {"agents": 2}, {}, {})
+    box = widget.section_box("points")
+    notice = box.repeat_notice
+    assert notice is not None and notice.isVisible()
+    assert notice.text() == (
+        "Repeatable group, entry to come. Questions of each occurrence: Catégorie, Lieu."
+    )
+    assert box.findChildren(ItemRow) == []
+    assert box.progress_label.text() == ""
+    assert widget.progress() == (1, 3)  # 3 of the 5 single items shown; none of the group
+    assert [item.id for item in widget.missing_required()] == []
+    assert widget.section_box("general").repeat_notice is None
+    # Nor is an item of the group a place to attach a photo or a note to (yet).
+    from fieldvisit.ui.workspace_common import item_choices
+
+    offered = {choice.item_id for choice in item_choices([FormDefinition.model_validate(data)])}
+    assert offered == {"commerce", "agents", "coordination", "signature", "rythme"}

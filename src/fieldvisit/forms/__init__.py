@@ -25,6 +25,12 @@ TOML shape::
     id = "cambriolages"
     label = "Cambriolages"
 
+    [[sections]]                  # a repeatable group: its items are answered once
+    id = "points_attention"       # per occurrence (« Points d'attention » of the walk)
+    title = "Points d'attention"
+    repeat = true
+    visible_if = "angles_morts == 'oui'"   # repeatable groups only; outside items only
+
 `choices` may also be a plain list of labels, `choices = ["Très dégradé", "Correct"]`:
 each id is then the label's slug ("tres_degrade", "correct").
 
@@ -38,6 +44,13 @@ Answer values (stored as JSON, one per visit and item):
 - date: "YYYY-MM-DD"
 - rating: int from 1 to `scale`
 - photo: True when at least one photo is linked to the item (the caller says so)
+
+Items of a repeatable group (`repeat = true`) have no single answer: `iter_items()`,
+`item()`, `visible_items()` and `missing_required()` leave them out (so services refuse
+an answer to one, the report and progress ignore them), `iter_repeats()` lists the
+groups. Their ids are unique in the whole form; their `visible_if` may read the items of
+the same group (same occurrence) and single-answer items; nothing outside the group may
+read them. Storing occurrences (one row each) comes with the walk's observations.
 
 "No answer" is a missing key, None, a blank string, an empty list or False;
 `validate_answer` returns None for it. Answers of hidden items count as no answer

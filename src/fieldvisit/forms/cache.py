@@ -88,7 +88,11 @@ class ValidatedFormCache:
         data = self._form_data(file)
         try:
             form_id, version = data["id"], data["version"]
-            count = sum(len(section.get("items", ())) for section in data["sections"])
+            count = sum(
+                len(section.get("items", ()))
+                for section in data["sections"]
+                if section.get("repeat") is not True  # answered per occurrence, not counted
+            )
         except (KeyError, TypeError, AttributeError):
             return None
         if not isinstance(form_id, str) or not isinstance(version, int):

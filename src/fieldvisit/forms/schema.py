@@ -96,9 +96,20 @@ class Theme(_Frozen):
 
 
 class Section(_Frozen):
+    """A part of a form; with `repeat = true`, a repeatable group.
+
+    A repeatable group's items are answered once per occurrence (« Points d'attention »:
+    as many observations as the walk finds), not once per visit: they are left out of
+    `iter_items()`, `item()` and visibility, which are about single answers. Its
+    `visible_if` (repeatable groups only) says when occurrences may be added; its items'
+    conditions read the other items of the same occurrence and the single answers.
+    """
+
     id: Id
     title: Text
     description: StrictStr = ""
+    repeat: StrictBool = False
+    visible_if: Text | None = None
     items: tuple[FormItem, ...] = ()
     themes: tuple[Theme, ...] = ()
 
@@ -126,8 +137,10 @@ class FormDefinition(_Frozen):
     def model_post_init(self, context: Any, /) -> None:
         # Derived from the fields only, so equality between definitions is unaffected.
         self._items = {item.id: item for item in self.iter_items()}
-        for item in self._items.values():
-            if item.visible_if is not None:
+        for section in self.sections:  # repeatable groups' items too (ids are form-wide)
+            for item in section.items:
+                if item.visible_if is None:
+                    continue
                 # An invalid condition is reported by the form rules; compiled() re-raises.
                 with suppress(ExpressionError):
                     self._expressions[item.id] = compile_expression(item.visible_if)
@@ -137,15 +150,25 @@ class FormDefinition(_Frozen):
         return (self.id, self.version)
 
     def iter_items(self) -> Iterator[FormItem]:
+        """The items answered once per visit, in form order (not those of repeatable
+        groups, see `iter_repeats`)."""
         for section in self.sections:
-            yield from section.items
+            if not section.repeat:
+                yield from section.items
+
+    def iter_repeats(self) -> Iterator[Section]:
+        """The repeatable groups (sections with `repeat = true`), in form order."""
+        for section in self.sections:
+            if section.repeat:
+                yield section
 
     def iter_themes(self) -> Iterator[Theme]:
         for section in self.sections:
             yield from section.themes
 
     def item(self, item_id: str) -> FormItem:
-        """The item with this id; KeyError if the form has none."""
+        """The single-answer item with this id; KeyError if the form has none (an item of
+        a repeatable group has no answer of its own: services refuse it)."""
         return self._items[item_id]
 
     def section_of(self, item_id: str) -> Section:
@@ -155,10 +178,15 @@ class FormDefinition(_Frozen):
         raise KeyError(item_id)
 
     def confidential_item_ids(self) -> frozenset[str]:
-        return frozenset(item.id for item in self.iter_items() if item.confidential)
+        """Confidential items, those of repeatable groups included."""
+        return frozenset(
+            item.id for section in self.sections for item in section.items if item.confidential
+        )
 
     def compiled(self, item: FormItem | str) -> Expression | None:
-        """The item's compiled `visible_if` (compiled once), or None if it is always shown."""
+        """The item's compiled `visible_if` (compiled once), or None if it is always shown.
+
+        Items of repeatable groups are passed as FormItem (`item()` does not know them)."""
         item = self.item(item) if isinstance(item, str) else item
         if item.visible_if is None:
             return None

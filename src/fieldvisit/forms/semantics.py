@@ -66,6 +66,8 @@ class _Checker:
         self.items: dict[str, tuple[Loc, Mapping[str, object]]] = {}
         self.all_items: list[tuple[str, Loc, Mapping[str, object]]] = []
         self.expressions: dict[str, Expression] = {}
+        # item id -> index of its repeatable section (None: answered once per visit)
+        self.repeat_of: dict[str, int | None] = {}
 
     def add(self, loc: Loc, message: str) -> None:
         self.issues.append((loc, f"{subject(self.data, loc)} : {message}"))
@@ -79,6 +81,9 @@ class _Checker:
         for item_id, loc, raw in self.all_items:
             self.check_item(item_id, loc, raw)
             self.check_visible_if(item_id, loc, raw)
+        for i, section in enumerate(sections):
+            if isinstance(section, Mapping):
+                self.check_section_condition(i, section)
         self.check_cycles()
         return self.issues
 
@@ -105,6 +110,7 @@ class _Checker:
                     self.add((*loc, "id"), f"identifiant déjà utilisé (dans la {where})")
                 else:
                     self.items[item_id] = (loc, item)
+                    self.repeat_of[item_id] = i if child(section, "repeat") is True else None
 
     def check_themes(self, sections: Sequence[object]) -> None:
         is_diagnostic = self.data.get("kind") == FormKind.diagnostic
@@ -173,15 +179,66 @@ class _Checker:
             self.add((*loc, "max"), f"max ({high}) est inférieur à min ({low})")
 
     def check_visible_if(self, item_id: str, loc: Loc, raw: Mapping[str, object]) -> None:
+        expression = self.condition_of(raw, loc, item_id)
+        if expression is None:
+            return
+        key_loc: Loc = (*loc, "visible_if")
+        own_repeat = self.repeat_of.get(item_id) if self.items[item_id][0] == loc else None
+        for ref in sorted(expression.references):
+            if ref != item_id and ref in self.items:
+                self.check_repeat_reference(key_loc, ref, own_repeat)
+        if self.items[item_id][0] == loc:
+            self.expressions[item_id] = expression
+        self.check_literal_tests(key_loc, expression)
+
+    def check_section_condition(self, index: int, raw: Mapping[str, object]) -> None:
+        """A section's own `visible_if`: only repeatable groups have one."""
+        loc: Loc = ("sections", index)
+        if raw.get("repeat") is True:
+            if _seq(raw.get("themes")):
+                self.add(
+                    (*loc, "themes"),
+                    "une section répétable (repeat = true) ne peut pas porter de thèmes",
+                )
+        elif "visible_if" in raw:
+            self.add(
+                (*loc, "visible_if"),
+                "visible_if n'est permis sur une section que si elle est répétable "
+                "(repeat = true) ; mettez la condition sur ses éléments",
+            )
+            return
+        expression = self.condition_of(raw, loc)
+        if expression is None:
+            return
+        key_loc: Loc = (*loc, "visible_if")
+        for ref in sorted(expression.references):
+            if ref not in self.items:
+                continue
+            if self.repeat_of.get(ref) == index:
+                self.add(
+                    key_loc,
+                    f"visible_if cite « {ref} », un élément de cette section répétable : la "
+                    "condition d'une section répétable ne porte que sur des éléments hors "
+                    "de la section",
+                )
+            else:
+                self.check_repeat_reference(key_loc, ref, None)
+        self.check_literal_tests(key_loc, expression)
+
+    def condition_of(
+        self, raw: Mapping[str, object], loc: Loc, item_id: str | None = None
+    ) -> Expression | None:
+        """The compiled `visible_if` of an item (`item_id`) or a section; None if it has
+        none or it does not compile (reported). Unknown and self references are reported."""
         text = raw.get("visible_if")
         if not isinstance(text, str):
-            return
+            return None
         key_loc: Loc = (*loc, "visible_if")
         try:
             expression = compile_expression(text)
         except ExpressionError as exc:
             self.add(key_loc, f"visible_if invalide, colonne {exc.column} : {exc.message}")
-            return
+            return None
         known = list(self.items)
         for ref in sorted(expression.references):
             if ref == item_id:
@@ -192,8 +249,23 @@ class _Checker:
                     f"visible_if cite « {ref} », qui n'est pas un élément de ce formulaire"
                     + _suggest(ref, known),
                 )
-        if self.items[item_id][0] == loc:
-            self.expressions[item_id] = expression
+        return expression
+
+    def check_repeat_reference(self, key_loc: Loc, ref: str, own_repeat: int | None) -> None:
+        """An item of a repeatable group is seen only from its own group."""
+        ref_repeat = self.repeat_of.get(ref)
+        if ref_repeat is None or ref_repeat == own_repeat:
+            return
+        group = subject(self.data, ("sections", ref_repeat)).replace(
+            "section", "section répétable", 1
+        )
+        self.add(
+            key_loc,
+            f"visible_if cite « {ref} », un élément de la {group} (une réponse par "
+            "occurrence) : seuls les éléments de cette même section peuvent le citer",
+        )
+
+    def check_literal_tests(self, key_loc: Loc, expression: Expression) -> None:
         for test in expression.literal_tests():
             target = self.items.get(test.item_id)
             if target is None:

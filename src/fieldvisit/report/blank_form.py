@@ -133,6 +133,13 @@ def _story(form: FormDefinition) -> Iterator[Flowable]:
         if section.description:
             yield para(section.description, s.note)
             yield Spacer(1, 2 * mm)
+        if section.repeat:
+            yield para(
+                "Groupe répétable : remplissez ces questions pour chaque occurrence "
+                "(recopiez-les autant de fois que nécessaire).",
+                s.note,
+            )
+            yield Spacer(1, 2 * mm)
         for item in section.items:
             yield KeepTogether(_item(form, item, numbers))
         if section.themes:

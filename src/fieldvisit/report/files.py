@@ -6,17 +6,16 @@ failed or interrupted generation never leaves half a PDF under the final name.
 
 from __future__ import annotations
 
-import errno
-import os
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from sqlalchemy import select
 
 from fieldvisit.core.domain import VisitStatus
 from fieldvisit.core.errors import BadInput, NotFound
+from fieldvisit.core.files import atomic_output as _atomic_output
+from fieldvisit.core.files import os_reason as os_reason
 from fieldvisit.report.model import Progress, VisitReport, build_report, report_filename
 from fieldvisit.services.context import Services
 from fieldvisit.services.visits import VisitFilter, list_visits
@@ -59,54 +58,9 @@ def resolve_visit_id(svc: Services, text: str) -> str:
     return matches[0]
 
 
-_REASONS = {
-    errno.EACCES: "accès refusé",
-    errno.EPERM: "accès refusé",
-    errno.EROFS: "support en lecture seule",
-    errno.ENOSPC: "disque plein",
-    errno.EDQUOT: "quota de disque atteint",
-    errno.ENOENT: "dossier introuvable",
-    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
-    errno.ENAMETOOLONG: "nom de fichier trop long",
-    errno.EISDIR: "c'est un dossier",
-}
-
-
-def os_reason(err: OSError) -> str:
-    """Why a file operation failed, in French (the system's own words are English)."""
-    return _REASONS.get(err.errno or 0) or (err.strerror or str(err))
-
-
-@contextmanager
-def atomic_output(target: Path) -> Iterator[Path]:
+def atomic_output(target: Path) -> AbstractContextManager[Path]:
     """A temporary path beside `target`, renamed to it when the block succeeds."""
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        if folder.exists():
-            raise BadInput(f"{folder} n'est pas un dossier : choisissez un autre emplacement.")
-        raise BadInput(
-            f"Le dossier {folder} n'existe pas : créez-le ou choisissez un autre fichier."
-        )
-    if target.is_dir():
-        raise BadInput(f"{target} est un dossier : donnez un nom de fichier PDF.")
-    try:
-        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=".rapport-", suffix=".pdf")
-    except OSError as err:
-        raise BadInput(
-            f"Impossible d'écrire dans le dossier {folder} ({os_reason(err)}) : choisissez "
-            "un autre emplacement."
-        ) from err
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        yield tmp
-        os.replace(tmp, target)
-    except OSError as err:
-        raise BadInput(
-            f"Impossible d'écrire {target} ({os_reason(err)}) : choisissez un autre emplacement."
-        ) from err
-    finally:
-        tmp.unlink(missing_ok=True)
+    return _atomic_output(target, kind="PDF", prefix=".rapport-", suffix=".pdf")
 
 
 def write_visit_report(

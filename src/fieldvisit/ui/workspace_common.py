@@ -69,6 +69,8 @@ def item_choices(forms: Sequence[FormDefinition], photos_first: bool = False) ->
     choices = []
     for form in forms:
         for section in form.sections:
+            if section.repeat:
+                continue  # an occurrence's item is not a place to attach to (yet)
             for item in section.items:
                 prefix = f"{form.title} › " if several else ""
                 choices.append(

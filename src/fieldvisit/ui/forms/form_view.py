@@ -238,6 +238,19 @@ class SectionBox(QFrame):
             _small_grey(self.description)
             self.rows_layout.addWidget(self.description)
             self._fixed_rows += 1
+        self.repeat_notice: QLabel | None = None
+        if section.repeat:
+            # Occurrences are not stored yet: say so instead of offering single answers.
+            self.repeat_notice = QLabel(
+                self.tr(
+                    "Repeatable group, entry to come. Questions of each occurrence: {0}."
+                ).format(", ".join(item.label for item in section.items)),
+                self,
+            )
+            self.repeat_notice.setObjectName("repeatNotice")
+            _small_grey(self.repeat_notice)
+            self.rows_layout.addWidget(self.repeat_notice)
+            self._fixed_rows += 1
         self._extra_widgets = 0
 
     def add_extra_widget(self, widget: QWidget) -> None:
@@ -361,6 +374,9 @@ class FormView(QScrollArea):
         for section in form.sections:
             box = SectionBox(section, self._title_font, self._container)
             self._sections[section.id] = box
+            layout.insertWidget(layout.count() - 1, box)
+            if section.repeat:
+                continue  # no single answers: the box shows a notice (SectionBox)
             for item in section.items:
                 row = ItemRow(item, self._label_font, box)
                 row.value_changed.connect(self._on_value_changed)
@@ -371,7 +387,6 @@ class FormView(QScrollArea):
                 box.rows_layout.addWidget(row)
                 self._rows[item.id] = row
                 self._shown[item.id] = True
-            layout.insertWidget(layout.count() - 1, box)
 
     def add_section_widget(self, section_id: str, widget: QWidget) -> None:
         """Show a widget at the top of a section, above its items."""

@@ -25,9 +25,12 @@ def item_answered(item: FormItem, effective: Mapping[str, object]) -> bool:
 def section_progress(
     form: FormDefinition, effective: Mapping[str, object], shown: Collection[str]
 ) -> dict[str, tuple[int, int]]:
-    """{section id: (answered, visible)} counting only the items shown."""
+    """{section id: (answered, visible)} counting only the items shown; repeatable
+    groups are left out (their items are answered per occurrence)."""
     result: dict[str, tuple[int, int]] = {}
     for section in form.sections:
+        if section.repeat:
+            continue
         visible = [item for item in section.items if item.id in shown]
         answered = sum(1 for item in visible if item_answered(item, effective))
         result[section.id] = (answered, len(visible))

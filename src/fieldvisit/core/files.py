@@ -1,0 +1,72 @@
+"""Writing a file whole or not at all, with French reasons when the system refuses.
+
+What the app writes for people (reports, converted forms, exports) goes to a temporary
+file beside the target and is renamed at the end: a failure or an interruption never
+leaves half a file under the final name.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from fieldvisit.core.errors import BadInput
+
+_REASONS = {
+    errno.EACCES: "accès refusé",
+    errno.EPERM: "accès refusé",
+    errno.EROFS: "support en lecture seule",
+    errno.ENOSPC: "disque plein",
+    errno.EDQUOT: "quota de disque atteint",
+    errno.ENOENT: "dossier introuvable",
+    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
+    errno.ENAMETOOLONG: "nom de fichier trop long",
+    errno.EISDIR: "c'est un dossier",
+}
+
+
+def os_reason(err: OSError) -> str:
+    """Why a file operation failed, in French (the system's own words are English)."""
+    return _REASONS.get(err.errno or 0) or (err.strerror or str(err))
+
+
+@contextmanager
+def atomic_output(
+    target: Path, *, kind: str, prefix: str = ".tmp-", suffix: str = ""
+) -> Iterator[Path]:
+    """A temporary path beside `target`, renamed to it when the block succeeds.
+
+    `kind` names the file in messages (« donnez un nom de fichier PDF »). Every failure
+    to create, write or rename is a BadInput naming the place and the reason.
+    """
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        if folder.exists():
+            raise BadInput(f"{folder} n'est pas un dossier : choisissez un autre emplacement.")
+        raise BadInput(
+            f"Le dossier {folder} n'existe pas : créez-le ou choisissez un autre fichier."
+        )
+    if target.is_dir():
+        raise BadInput(f"{target} est un dossier : donnez un nom de fichier {kind}.")
+    try:
+        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=suffix)
+    except OSError as err:
+        raise BadInput(
+            f"Impossible d'écrire dans le dossier {folder} ({os_reason(err)}) : choisissez "
+            "un autre emplacement."
+        ) from err
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    except OSError as err:
+        raise BadInput(
+            f"Impossible d'écrire {target} ({os_reason(err)}) : choisissez un autre emplacement."
+        ) from err
+    finally:
+        tmp.unlink(missing_ok=True)

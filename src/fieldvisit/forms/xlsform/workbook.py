@@ -1,0 +1,245 @@
+"""Read the sheets of an XLSForm workbook into plain rows (openpyxl, read-only mode).
+
+Only what the converter needs: each row's number in the sheet (for `FILE:sheet:row`
+messages) and its cells by normalised column name. Column names follow pyxform's
+conventions: `label::Français (fr)` is the column `label` in the language
+`Français (fr)`; `bind::relevant` is `relevant`; headers are not case-sensitive.
+Anything that is not a readable .xlsx workbook with a `survey` sheet is a BadInput.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fieldvisit.core.errors import BadInput
+
+# An XLSForm has some hundreds of rows; far more is not a form (and would only be slow).
+MAX_ROWS = 20_000
+# Language-independent spellings of pyxform's columns (aliases and bind::/control::).
+_ALIASES = {
+    "list name": "list_name",
+    "bind::relevant": "relevant",
+    "bind::required": "required",
+    "bind::constraint": "constraint",
+    "bind::calculate": "calculation",
+    "calculate": "calculation",
+    "bind::readonly": "read_only",
+    "readonly": "read_only",
+    "control::appearance": "appearance",
+    "body::appearance": "appearance",
+    "control::jr:count": "repeat_count",
+    "count": "repeat_count",
+    "bind::jr:constraintmsg": "constraint_message",
+    "bind::jr:requiredmsg": "required_message",
+}
+# Columns that may come in several languages: `label::English (en)`.
+TRANSLATED = frozenset(
+    {"label", "hint", "guidance_hint", "constraint_message", "required_message", "image"}
+)
+_OLD_EXCEL = b"\xd0\xcf\x11\xe0"  # OLE2: .xls (Excel 97-2003), which openpyxl cannot read
+_ZIP = b"PK"
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column header: its name, and its language for translated columns (None: default)."""
+
+    name: str
+    language: str | None = None
+
+
+@dataclass
+class Row:
+    number: int  # 1-based, as the spreadsheet shows it
+    cells: dict[Column, str] = field(default_factory=dict)
+
+    def get(self, name: str) -> str:
+        return self.cells.get(Column(name), "")
+
+    def translations(self, name: str) -> dict[str | None, str]:
+        """{language: text} of a translated column, non-empty texts only."""
+        return {c.language: v for c, v in self.cells.items() if c.name == name and v}
+
+    @property
+    def is_blank(self) -> bool:
+        return not any(self.cells.values())
+
+
+@dataclass
+class Sheet:
+    name: str  # as in the workbook
+    columns: list[Column]
+    rows: list[Row]
+    header_row: int = 1
+
+    def languages(self, name: str) -> list[str | None]:
+        """Languages of a translated column, in column order (None: no language)."""
+        return [c.language for c in self.columns if c.name == name]
+
+
+@dataclass
+class Workbook:
+    path: Path
+    survey: Sheet
+    choices: Sheet | None
+    settings: Sheet | None
+
+
+def column_of(header: str) -> Column:
+    """`label::Français (fr)` -> Column("label", "Français (fr)"); `Bind::Relevant` -> relevant."""
+    text = " ".join(header.split())
+    lowered = text.lower()
+    if lowered in _ALIASES:
+        return Column(_ALIASES[lowered])
+    separator = "::" if "::" in text else ":" if ":" in text else None
+    if separator:
+        base, _, language = text.partition(separator)
+        base = base.strip().lower()
+        if base in TRANSLATED and language.strip():
+            return Column(base, language.strip())
+    return Column(lowered.replace(" ", "_") if lowered == "list name" else lowered)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _read_sheet(worksheet: Any, name: str, path: Path) -> Sheet:
+    """The sheet's header (first non-blank row) and its non-blank rows after it."""
+    worksheet.reset_dimensions()  # some writers record wrong dimensions: read everything
+    header: list[Column | None] | None = None
+    header_row = 1
+    rows: list[Row] = []
+    for number, values in enumerate(worksheet.iter_rows(min_row=1, values_only=True), start=1):
+        if number > MAX_ROWS:
+            raise BadInput(
+                f"{path}:{name}: plus de {MAX_ROWS} lignes ; ce n'est pas un formulaire "
+                "XLSForm (ou il est à découper)."
+            )
+        texts = [_text(v) for v in values]
+        if header is None:
+            if any(texts):
+                # Kobo's own columns ($kuid, $autoname…) are bookkeeping: left aside.
+                header = [column_of(t) if t and not t.startswith("$") else None for t in texts]
+                header_row = number
+            continue
+        row = Row(number)
+        for column, text in zip(header, texts, strict=False):
+            if column is not None and text and column not in row.cells:
+                row.cells[column] = text
+        if not row.is_blank:
+            rows.append(row)
+    columns = [c for c in header or () if c is not None]
+    return Sheet(name, columns, rows, header_row)
+
+
+def read_workbook(path: Path) -> Workbook:
+    """The survey, choices and settings sheets of the XLSForm at `path`; BadInput if it
+    is not a readable .xlsx workbook with a `survey` sheet."""
+    try:
+        with path.open("rb") as stream:
+            magic = stream.read(4)
+            stream.seek(0)
+            if magic.startswith(_OLD_EXCEL):
+                raise BadInput(
+                    f"{path} est un classeur Excel 97-2003 (.xls), qui n'est pas lu : "
+                    "enregistrez-le au format .xlsx puis recommencez."
+                )
+            if not magic.startswith(_ZIP):
+                raise BadInput(
+                    f"{path} n'est pas un classeur Excel (.xlsx) : donnez le fichier XLSForm "
+                    "tel qu'ODK ou KoboToolbox l'exportent (format .xlsx)."
+                )
+            return _read(path, stream)
+    except FileNotFoundError:
+        raise BadInput(f"{path} : fichier introuvable.") from None
+    except IsADirectoryError:
+        raise BadInput(f"{path} est un dossier : donnez un fichier .xlsx.") from None
+    except PermissionError:
+        raise BadInput(f"{path} : lecture refusée (droits du fichier).") from None
+
+
+def _read(path: Path, stream: Any) -> Workbook:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(stream, read_only=True, data_only=True)
+    except Exception as exc:  # damaged zips and XML raise many kinds of errors
+        raise BadInput(
+            f"{path} n'est pas un classeur .xlsx lisible ({_reason(exc)}) : ouvrez-le dans "
+            "un tableur et enregistrez-le au format .xlsx."
+        ) from exc
+    try:
+        by_name = {name.strip().lower(): name for name in book.sheetnames}
+        if "survey" not in by_name:
+            found = ", ".join(f"« {n} »" for n in book.sheetnames) or "aucune"
+            raise BadInput(
+                f"{path} : pas de feuille « survey », celle des questions d'un XLSForm "
+                f"(feuilles trouvées : {found})."
+            )
+        sheets: dict[str, Sheet | None] = {}
+        for key in ("survey", "choices", "settings"):
+            name = by_name.get(key)
+            sheets[key] = _read_sheet(book[name], name, path) if name is not None else None
+    except BadInput:
+        raise
+    except Exception as exc:  # a sheet's XML is parsed lazily, while iterating
+        raise BadInput(f"{path} : classeur illisible ({_reason(exc)}).") from exc
+    finally:
+        book.close()
+    survey = sheets["survey"]
+    assert survey is not None
+    if not survey.rows:
+        raise BadInput(f"{path}:{survey.name}: la feuille est vide, aucune question à convertir.")
+    names = {c.name for c in survey.columns}
+    for needed in ("type", "name"):
+        if needed not in names:
+            raise BadInput(
+                f"{path}:{survey.name}:{survey.header_row}: colonne « {needed} » absente "
+                f"(en-têtes trouvés : {', '.join(sorted(names))})."
+            )
+    if "label" not in names:
+        raise BadInput(
+            f"{path}:{survey.name}:{survey.header_row}: aucune colonne de libellés (« label » ou "
+            "« label::Français (fr) »)."
+        )
+    return Workbook(path, survey, sheets["choices"], sheets["settings"])
+
+
+def _reason(exc: Exception) -> str:
+    """Why openpyxl could not read the file, in French (its own words are English)."""
+    if isinstance(exc, zipfile.BadZipFile | zlib.error | EOFError):
+        return "fichier tronqué ou abîmé"
+    if isinstance(exc, KeyError):
+        return "il lui manque des parties d'un classeur .xlsx : un autre format ?"
+    return f"contenu abîmé : {type(exc).__name__}"
+
+
+LANGUAGE_CODE = re.compile(r"\(([A-Za-z-]+)\)\s*$")
+FRENCH_NAMES = frozenset({"fr", "french", "français", "francais", "fr-fr", "fr_fr"})
+
+
+def is_french(language: str | None) -> bool:
+    """`Français (fr)`, `French (fr)`, `fr`, `français`: the language to prefer."""
+    if language is None:
+        return False
+    code = LANGUAGE_CODE.search(language)
+    if code:
+        return code.group(1).lower().split("-")[0] == "fr"
+    return language.strip().lower() in FRENCH_NAMES
