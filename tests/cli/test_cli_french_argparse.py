@@ -18,7 +18,10 @@ from fieldvisit.server.cli import main as server_main
     [
         (["--bogus"], "arguments non reconnus : --bogus"),
         (["visits", "export"], "arguments obligatoires manquants : ID, -o/--output"),
-        (["forms", "nope"], "choix invalide : 'nope' (choisir parmi 'check', 'list', 'print')"),
+        (
+            ["forms", "nope"],
+            "choix invalide : 'nope' (choisir parmi 'check', 'list', 'import-xlsform', 'print')",
+        ),
         (["communes", "search", "--limit", "beaucoup", "Langres"], "valeur invalide : 'beaucoup'"),
         (["visits", "export", "ID", "-o"], "argument -o/--output : une valeur est attendue"),
     ],

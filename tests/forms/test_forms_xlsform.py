@@ -594,3 +594,73 @@ def test_force_replaces_a_form_and_strict_refuses_any_loss(
     assert code == 0
     assert load_form(output).id == "diag-centre-bourg"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["diag.toml", "formulaire.xlsx"]
+
+
+STRUCTURE = [
+    ["type", "name", "label", "relevant", "repeat_count"],  # 1
+    ["note", "intro", "Formulaire de repérage, à remplir sur place."],  # 2
+    ["begin group", "quartier", "Quartier de la gare"],  # 3
+    ["note", "vide", "Rien ne suit cette note dans son groupe."],  # 4
+    ["end group"],  # 5
+    ["begin group", "centre", "Centre-bourg"],  # 6
+    ["select_multiple usages or_other", "usages", "Usages de la place"],  # 7
+    ["begin repeat", "commerces", "Commerces", "selected(${usages}, 'marche')", "3"],  # 8
+    ["text", "enseigne", "Enseigne"],  # 9
+    ["begin group", "vitrine", "Vitrine", "${enseigne} != ''"],  # 10
+    ["select_one etat", "etat_vitrine", "État de la vitrine"],  # 11
+    ["end group"],  # 12
+    ["begin repeat", "salaries", "Salariés"],  # 13
+    ["integer", "age", "Âge"],  # 14
+    ["end repeat"],  # 15
+    ["end repeat"],  # 16
+    ["text", "usages", "Même nom qu'avant"],  # 17
+    ["end repeat"],  # 18: closes the group « centre »
+    ["end group"],  # 19: nothing left to close
+    ["begin group", "fin", "Fin"],  # 20
+    ["text", "signataire", "Signataire"],  # 21
+]
+STRUCTURE_CHOICES = [
+    ["list_name", "name", "label"],
+    ["usages", "marche", "Marché"],
+    ["usages", "parking", "Stationnement"],
+    ["etat", "bon", "Bon"],
+    ["etat", "mauvais", "Mauvais"],
+]
+
+
+def test_groups_repeats_and_notes_find_their_place(
+    write_xlsform, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = write_xlsform(STRUCTURE, STRUCTURE_CHOICES)
+    output = tmp_path / "reperage.toml"
+    code, _out, err = convert(capsys, source, output)
+    assert code == 0, err
+    assert check_paths([output]) == []
+    form = load_form(output)
+    assert form.description == "Formulaire de repérage, à remplir sur place."
+    assert [(s.id, s.title, s.repeat, s.visible_if) for s in form.sections] == [
+        ("centre", "Centre-bourg", False, None),
+        ("commerces", "Centre-bourg › Commerces", True, "'marche' in usages"),
+        ("centre_2", "Centre-bourg (suite)", False, None),
+        ("fin", "Fin", False, None),
+    ]
+    found = items_of(form)
+    assert found["usages"]["choices"] == ("marche", "parking", "other")
+    assert found["usages_other"]["visible_if"] == "'other' in usages"
+    # A group inside the repeat joins its items' conditions; the nested repeat is flattened.
+    assert [i.id for i in form.sections[1].items] == ["enseigne", "etat_vitrine", "age"]
+    assert found["etat_vitrine"]["visible_if"] == "answered(enseigne)"
+    assert [i.id for i in form.sections[2].items] == ["usages_2"]
+    notices = [line for line in err.splitlines() if line.startswith(f"{source}:")]
+    assert notices == [
+        f"{source}:survey:4: note sans question après elle dans son groupe : non reprise",
+        f"{source}:survey:8: nombre de répétitions (repeat_count « 3 ») non repris : autant "
+        "d'occurrences que voulu",
+        f"{source}:survey:13: groupe répétable dans un groupe répétable : ses questions sont "
+        "reprises dans le groupe répétable qui l'englobe (une fois par occurrence)",
+        f"{source}:survey:17: nom « usages » déjà pris ligne 7",
+        f"{source}:survey:18: « end repeat » ferme le « begin group » de la ligne 6 : lu comme "
+        "« end group »",
+        f"{source}:survey:19: « end group » sans « begin group » : ignoré",
+        f"{source}:survey:20: « begin group » jamais fermé (« end group » manquant)",
+    ]

@@ -227,3 +227,58 @@ def test_a_huge_sheet_is_refused(capsys, tmp_path: Path, out_dir: Path) -> None:
     assert code == 2
     assert f"{source}:survey: plus de 20000 lignes" in err
     assert_nothing_written(out_dir)
+
+
+def _rewrite_part(source: Path, target: Path, part: str, change: Callable[[str], str]) -> None:
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w") as copy:
+        for info in original.infolist():
+            data = original.read(info)
+            if info.filename == part:
+                data = change(data.decode("utf-8")).encode("utf-8")
+            copy.writestr(info, data)
+
+
+def test_xml_entities_in_a_workbook_are_refused_not_expanded(
+    capsys, write_xlsform, tmp_path: Path, out_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """A « billion laughs » survey sheet: defusedxml makes openpyxl refuse the entities."""
+    clean = write_xlsform(SURVEY, name="propre.xlsx")
+    laughs = '<!DOCTYPE r [<!ENTITY a "hahahahaha">' + "".join(
+        f'<!ENTITY {chr(98 + n)} "{("&" + chr(97 + n) + ";") * 10}">' for n in range(8)
+    )
+    source = tmp_path / "rires.xlsx"
+
+    def add_entities(xml: str) -> str:
+        assert not xml.startswith("<?xml")  # openpyxl writes none: the DOCTYPE goes first
+        return f"{laughs}]>{xml.replace('Commune', '&i;')}"
+
+    _rewrite_part(clean, source, "xl/worksheets/sheet1.xml", add_entities)
+    code, err = run(capsys, str(source), "-o", str(out_dir / "f.toml"))
+    assert code == 2
+    assert err == (
+        f"fieldvisit : {source} n'est pas un classeur .xlsx lisible (il déclare des entités "
+        "XML, refusées : elles peuvent saturer la mémoire) : ouvrez-le dans un tableur et "
+        "enregistrez-le au format .xlsx.\n"
+    )
+    assert_nothing_written(out_dir)
+
+
+def test_a_workbook_that_would_unzip_to_more_than_100_mb_is_refused(
+    capsys, write_xlsform, tmp_path: Path, out_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    clean = write_xlsform(SURVEY, name="propre.xlsx")
+    source = tmp_path / "bombe.xlsx"
+    with (
+        zipfile.ZipFile(clean) as original,
+        zipfile.ZipFile(source, "w", zipfile.ZIP_DEFLATED) as copy,
+    ):
+        for info in original.infolist():
+            copy.writestr(info.filename, original.read(info))
+        with copy.open("xl/media/zeros.bin", "w") as zeros:
+            for _ in range(101):
+                zeros.write(bytes(1_000_000))
+    assert source.stat().st_size < 1_000_000
+    code, err = run(capsys, str(source), "-o", str(out_dir / "f.toml"))
+    assert code == 2
+    assert f"{source} : décompressé, ce classeur dépasse 100 Mo" in err
+    assert_nothing_written(out_dir)

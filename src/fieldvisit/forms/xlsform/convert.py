@@ -273,6 +273,7 @@ class _Converter:
         self.current: _Section | None = None
         self.pending_notes: list[str] = []
         self.pending_rows: list[Row] = []
+        self.introduction: list[str] = []
         self.frames: list[_Frame] = []
         self.questions: list[_Question] = []
         self.names: dict[str, Row] = {}
@@ -356,9 +357,10 @@ class _Converter:
             self.notice(
                 frame.row, f"« begin {frame.kind} » jamais fermé (« end {frame.kind} » manquant)"
             )
-        for row in self.pending_rows:
-            self.notice(row, "note sans question après elle dans son groupe : non reprise")
+        self.drop_pending_notes()
         self.conditions()
+        if self.introduction:
+            head["description"] = "\n\n".join(self.introduction)
         form = {**head, "sections": [s.data for s in self.sections]}
         if not self.sections:
             raise BadInput(
@@ -418,6 +420,14 @@ class _Converter:
             )
         if frame.makes_section:
             self.current = None
+            self.drop_pending_notes()
+
+    def drop_pending_notes(self) -> None:
+        """Notes with no question after them in their group describe no section."""
+        for row in self.pending_rows:
+            self.notice(row, "note sans question après elle dans son groupe : non reprise")
+        self.pending_notes.clear()
+        self.pending_rows.clear()
 
     def note(self, row: Row) -> None:
         text = self.labels.pick(row, "label")
@@ -433,6 +443,8 @@ class _Converter:
         self.label_notice(row, text)
         if self.current is not None:
             _describe(self.current, text)
+        elif not self.frames and not self.sections:
+            self.introduction.append(text)  # before any question: about the whole form
         else:
             self.pending_notes.append(text)
             self.pending_rows.append(row)
@@ -633,13 +645,16 @@ class _Converter:
     def conditions(self) -> None:
         """Translate every `relevant` once the whole survey is known (a condition may
         cite a question further down)."""
-        targets = {
-            q.name: Target(
+        target_of = {
+            id(q): Target(
                 q.name, q.item["id"], ItemType(q.item["type"]), q.values, self.repeat_id(q.repeat)
             )
             for q in self.questions
-            if q.name
         }
+        targets: dict[str, Target] = {}
+        for q in self.questions:
+            if q.name:
+                targets.setdefault(q.name, target_of[id(q)])  # a name used twice: the first
         dropped = {r.get("name") for r in self.survey.rows} - set(targets)
 
         def lookup(name: str) -> Target:
@@ -663,8 +678,8 @@ class _Converter:
                     section.data["visible_if"] = visible.text
             for q in section.questions:
                 if q.other_of is not None:
-                    base = targets.get(q.other_of.name) if q.other_of.name else None
-                    chosen = when_chosen(base, base.values[OTHER]) if base else None
+                    base = target_of[id(q.other_of)]
+                    chosen = when_chosen(base, base.values[OTHER])
                     q.condition = all_of([q.other_of.condition, chosen])
                 else:
                     scope = {None, self.repeat_id(q.repeat)}

@@ -19,8 +19,10 @@ from typing import Any
 
 from fieldvisit.core.errors import BadInput
 
-# An XLSForm has some hundreds of rows; far more is not a form (and would only be slow).
+# An XLSForm has some hundreds of rows and weighs some hundreds of kB unzipped; far more
+# is not a form (and a zip bomb would only fill the memory).
 MAX_ROWS = 20_000
+MAX_UNZIPPED_BYTES = 100_000_000
 # Language-independent spellings of pyxform's columns (aliases and bind::/control::).
 _ALIASES = {
     "list name": "list_name",
@@ -175,9 +177,25 @@ def read_workbook(path: Path) -> Workbook:
         raise BadInput(f"{path} : lecture refusée (droits du fichier).") from None
 
 
+def _unzipped_size(stream: Any) -> int:
+    """What the workbook's parts weigh once decompressed (0 if it is not a zip)."""
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return 0  # openpyxl says what is wrong with it
+    finally:
+        stream.seek(0)
+
+
 def _read(path: Path, stream: Any) -> Workbook:
     import openpyxl
 
+    if _unzipped_size(stream) > MAX_UNZIPPED_BYTES:
+        raise BadInput(
+            f"{path} : décompressé, ce classeur dépasse {MAX_UNZIPPED_BYTES // 1_000_000} Mo ; "
+            "ce n'est pas un formulaire XLSForm."
+        )
     try:
         book = openpyxl.load_workbook(stream, read_only=True, data_only=True)
     except Exception as exc:  # damaged zips and XML raise many kinds of errors
@@ -222,8 +240,21 @@ def _read(path: Path, stream: Any) -> Workbook:
     return Workbook(path, survey, sheets["choices"], sheets["settings"])
 
 
+def _causes(exc: BaseException) -> list[BaseException]:
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain
+
+
 def _reason(exc: Exception) -> str:
     """Why openpyxl could not read the file, in French (its own words are English)."""
+    from defusedxml import DefusedXmlException
+
+    if any(isinstance(cause, DefusedXmlException) for cause in _causes(exc)):
+        return "il déclare des entités XML, refusées : elles peuvent saturer la mémoire"
     if isinstance(exc, zipfile.BadZipFile | zlib.error | EOFError):
         return "fichier tronqué ou abîmé"
     if isinstance(exc, KeyError):
