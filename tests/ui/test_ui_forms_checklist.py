@@ -386,3 +386,72 @@ def test_threaded_worker_loads_and_saves(qtbot, threaded_ctx: UiContext) -> None
     qtbot.waitUntil(
         lambda: stored(threaded_ctx, visit.id) == {"video_existante": "oui", "video_nb_cameras": 6}
     )
+
+
+REPEAT_CHECKLIST = """\
+id = "parcours-observations"
+version = 1
+title = "Parcours avec observations"
+kind = "checklist"
+
+[[sections]]
+id = "parcours"
+title = "Parcours"
+
+[[sections.items]]
+id = "angles_morts"
+label = "Angles morts ?"
+type = "yes_no_na"
+required = true
+
+[[sections]]
+id = "points_attention"
+title = "Points d'attention"
+repeat = true
+visible_if = "angles_morts == 'oui'"
+
+[[sections.items]]
+id = "categorie"
+label = "Catégorie"
+type = "single_choice"
+required = true
+choices = ["Éclairage", "Angle mort"]
+
+[[sections.items]]
+id = "lieu"
+label = "Lieu"
+type = "text"
+required = true
+"""
+
+
+def test_a_checklist_with_a_repeatable_group_is_answered_around_it(
+    qtbot, ui_ctx: UiContext, data_dir
+) -> None:  # type: ignore[no-untyped-def]
+    """A user's form with a repeatable group: the page loads, the group is announced, the
+    single items are answered and saved, and the group's required items never count as
+    missing (they cannot be answered yet)."""
+    data_dir.forms.mkdir(parents=True, exist_ok=True)
+    (data_dir.forms / "parcours-observations.v1.toml").write_text(
+        REPEAT_CHECKLIST, encoding="utf-8"
+    )
+    assert ui_ctx.services.forms.problems == []  # read now: the catalogue loads on first use
+    visit = visits.plan_visit(
+        ui_ctx.services, "15187", date(2024, 5, 14), checklist_form="parcours-observations"
+    )
+    page = ChecklistPage(ui_ctx)
+    qtbot.addWidget(page)
+    page.show()
+    page.load_visit(visit.id)
+    view = page.form_view
+    notice = view.section_box("points_attention").repeat_notice
+    assert notice is not None and "Catégorie, Lieu" in notice.text()
+    assert page.missing_label.text() == "Required items still missing: 1"
+    view.editor("angles_morts").button_for("oui").click()  # type: ignore[attr-defined]
+    page.flush()
+    assert stored(ui_ctx, visit.id, "parcours-observations") == {"angles_morts": "oui"}
+    assert page.progress_label.text() == "1/1 items answered"
+    assert page.missing_label.text() == "All required items are answered."
+    missing = visits.missing_required_items(ui_ctx.services, visit.id)
+    assert [m for m in missing if m.startswith("Parcours avec observations")] == []
+    assert missing  # the diagnostic's own are still there: the query did run

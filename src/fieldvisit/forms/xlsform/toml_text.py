@@ -52,8 +52,8 @@ def value(data: Any) -> str:
         return "true" if data else "false"
     if isinstance(data, int):
         return str(data)
-    if isinstance(data, float):
-        return str(int(data)) + ".0" if data.is_integer() else repr(data)
+    if isinstance(data, float):  # bounds: `min = 0` as the shipped forms write them
+        return str(int(data)) if data.is_integer() else repr(data)
     if isinstance(data, str):
         return string(data)
     raise TypeError(f"no TOML for {type(data).__name__}")
