@@ -378,18 +378,21 @@ def test_kobo_rows_left_out_are_listed_with_file_sheet_and_row(kobo) -> None:  #
         f"{source}:survey:{row}" for row in (2, 3, 4, 15, 16, 19, 27)
     ]
     reasons = dict(line.removeprefix(f"{source}:survey:").split(": ", 1) for line in lines)
-    assert reasons["2"] == "métadonnée automatique « start » non reprise"
+    # Each reason ends with the column at fault, as the spreadsheet shows it.
+    assert reasons["2"] == "métadonnée automatique « start » non reprise (colonne A « type »)"
     assert reasons["15"].startswith("calcul « score » (calculate) non repris")
     assert reasons["16"] == (
-        "type position GPS (geopoint) non pris en charge : « position » non reprise"
+        "type position GPS (geopoint) non pris en charge : « position » non reprise "
+        "(colonne A « type »)"
     )
     assert reasons["19"] == (
-        "filtre de choix « commune=${nom_commune} » non repris : tous les choix sont proposés"
+        "filtre de choix « commune=${nom_commune} » non repris : tous les choix sont proposés "
+        "(colonne M « choice_filter »)"
     )
     assert reasons["27"] == (
         "condition (relevant) « string-length(${lieu}) > 0 » non reprise : elle cite ${lieu}, "
         "une question d'un groupe répétable (une réponse par occurrence) ; question toujours "
-        "affichée"
+        "affichée (colonne H « relevant »)"
     )
     assert "7 ligne(s) non reprise(s) ou reprise(s) en partie" in err
     # The file says so too, for whoever edits it later; and reads like a shipped form.
@@ -496,8 +499,8 @@ def test_odk_form_with_nested_groups_and_plain_labels(
     assert code == 0, err
     assert check_paths([output]) == []
     form = load_form(output)
-    # No settings sheet: the id comes from the output's name.
-    assert (form.id, form.version, form.title) == ("enquete-menages", 1, "enquete-menages")
+    # No settings sheet: the id and the version come from the output's name.
+    assert (form.id, form.version, form.title) == ("enquete-menages", 2, "enquete-menages")
     assert [(s.id, s.title) for s in form.sections] == [
         ("menage", "Ménage"),
         ("detail", "Ménage › Détail de l'infraction"),
@@ -536,7 +539,9 @@ def test_odk_form_with_nested_groups_and_plain_labels(
         f"{source}:choices:6",
         *(f"{source}:survey:{row}" for row in (7, 8, 10, 11, 13, 14)),
     ]
-    assert lines[0].endswith("choix « degradation » sans libellé : son nom sert de libellé")
+    assert lines[0].endswith(
+        "choix « degradation » sans libellé : son nom sert de libellé (colonne C « label »)"
+    )
     assert "required « ${victime} = 1 »" in lines[1]
     assert "le texte cite ${infractions}" in lines[2]
     assert "valeur par défaut « sans objet » non reprise" in lines[3]
@@ -652,15 +657,16 @@ def test_groups_repeats_and_notes_find_their_place(
     assert found["etat_vitrine"]["visible_if"] == "answered(enseigne)"
     assert [i.id for i in form.sections[2].items] == ["usages_2"]
     notices = [line for line in err.splitlines() if line.startswith(f"{source}:")]
+    type_column = " (colonne A « type »)"
     assert notices == [
         f"{source}:survey:4: note sans question après elle dans son groupe : non reprise",
         f"{source}:survey:8: nombre de répétitions (repeat_count « 3 ») non repris : autant "
-        "d'occurrences que voulu",
+        "d'occurrences que voulu (colonne E « repeat_count »)",
         f"{source}:survey:13: groupe répétable dans un groupe répétable : ses questions sont "
-        "reprises dans le groupe répétable qui l'englobe (une fois par occurrence)",
-        f"{source}:survey:17: nom « usages » déjà pris ligne 7",
+        "reprises dans le groupe répétable qui l'englobe (une fois par occurrence)" + type_column,
+        f"{source}:survey:17: nom « usages » déjà pris ligne 7 (colonne B « name »)",
         f"{source}:survey:18: « end repeat » ferme le « begin group » de la ligne 6 : lu comme "
-        "« end group »",
-        f"{source}:survey:19: « end group » sans « begin group » : ignoré",
-        f"{source}:survey:20: « begin group » jamais fermé (« end group » manquant)",
+        "« end group »" + type_column,
+        f"{source}:survey:19: « end group » sans « begin group » : ignoré" + type_column,
+        f"{source}:survey:20: « begin group » jamais fermé (« end group » manquant)" + type_column,
     ]

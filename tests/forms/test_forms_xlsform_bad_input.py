@@ -65,7 +65,11 @@ def _truncated(write_xlsform: Callable[..., Path]) -> Callable[[Path], Path]:
     ("make", "message"),
     [
         (_text_file, "n'est pas un classeur Excel (.xlsx) : donnez le fichier XLSForm"),
-        (_old_excel, "est un classeur Excel 97-2003 (.xls), qui n'est pas lu : enregistrez-le"),
+        (
+            _old_excel,
+            "est un classeur Excel 97-2003 (.xls) ou un classeur protégé par un mot de passe, "
+            "qui ne sont pas lus : enregistrez-le au format .xlsx, sans mot de passe",
+        ),
         (_other_zip, "n'est pas un classeur .xlsx lisible"),
         ("truncated", "n'est pas un classeur .xlsx lisible"),
     ],
@@ -111,8 +115,24 @@ def test_a_file_that_is_not_a_workbook(
             },
             " : aucune question convertible ; rien n'est écrit.",
         ),
+        (
+            {
+                "survey": [["type", "name", "label"], ["select_one yn", "ok", "Conforme ?"]],
+                "choices": [["list", "name", "label"], ["yn", "yes", "Oui"]],
+            },
+            ":choices:1: colonne « list_name » absente (en-têtes trouvés : label, list, name) : "
+            "aucune liste de choix ne peut être lue.",
+        ),
     ],
-    ids=["sans-survey", "survey-vide", "en-tete-seul", "sans-type", "sans-label", "rien"],
+    ids=[
+        "sans-survey",
+        "survey-vide",
+        "en-tete-seul",
+        "sans-type",
+        "sans-label",
+        "rien",
+        "choices-sans-list-name",
+    ],
 )
 def test_a_workbook_without_a_usable_survey(
     capsys, write_xlsform, out_dir: Path, sheets: dict, message: str
@@ -130,7 +150,10 @@ def test_nothing_convertible_still_lists_each_row(capsys, write_xlsform, out_dir
         [["type", "name", "label"], ["start", "start"], ["geopoint", "gps", "Position"]]
     )
     _code, err = run(capsys, str(source), "-o", str(out_dir / "f.toml"))
-    assert f"\n{source}:survey:2: métadonnée automatique « start » non reprise\n" in err
+    assert (
+        f"\n{source}:survey:2: métadonnée automatique « start » non reprise (colonne A « type »)\n"
+        in err
+    )
     assert f"\n{source}:survey:3: type position GPS (geopoint) non pris en charge" in err
 
 

@@ -32,9 +32,19 @@ class ImportResult:
     text: str
 
 
+_VERSIONED = re.compile(r"^(?P<id>.*)\.v(?P<version>\d{1,7})$")
+
+
 def _fallback_id(output: Path) -> str:
     """The form id when the workbook's settings give none: the output's name."""
-    return re.sub(r"\.v\d+$", "", output.stem)
+    match = _VERSIONED.match(output.stem)
+    return match.group("id") if match else output.stem
+
+
+def _fallback_version(output: Path) -> int | None:
+    """The version an output named like the shipped forms gives (NAME.v3.toml: 3)."""
+    match = _VERSIONED.match(output.stem)
+    return int(match.group("version")) if match else None
 
 
 def check_output(output: Path, force: bool) -> None:
@@ -68,7 +78,7 @@ def import_xlsform(
     """
     check_output(output, force)
     book = read_workbook(source)
-    conversion = convert_workbook(book, _fallback_id(output), kind)
+    conversion = convert_workbook(book, _fallback_id(output), kind, _fallback_version(output))
     if strict and conversion.notices:
         raise BadInput(
             "\n".join(str(n) for n in conversion.notices)
@@ -81,7 +91,7 @@ def import_xlsform(
     ]
     if conversion.notices:
         comments.append("Non repris (feuille:ligne : raison) :")
-        comments += [f"  {n.sheet}:{n.row} : {n.reason}" for n in conversion.notices]
+        comments += [f"  {n.sheet}:{n.row} : {n.detail}" for n in conversion.notices]
     text = form_toml(conversion.form, comments)
     loaded = parse_form(text, output)
     if loaded.definition is None:  # a converter bug: never write a form the app refuses

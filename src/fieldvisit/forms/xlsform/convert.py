@@ -31,7 +31,7 @@ from fieldvisit.forms.xlsform.relevant import (
     translate_relevant,
     when_chosen,
 )
-from fieldvisit.forms.xlsform.workbook import Row, Sheet, Workbook, is_french
+from fieldvisit.forms.xlsform.workbook import Column, Row, Sheet, Workbook, is_french
 
 # Visits pin their form's version, which the sync wire bounds (wire.FIELD_RULES).
 MAX_FORM_VERSION = 1_000_000
@@ -52,6 +52,8 @@ _METADATA = frozenset(
         "audit",
         "start-geopoint",
         "background-audio",
+        "background-geopoint",
+        "imei",
         "instanceid",
     }
 )
@@ -71,6 +73,16 @@ _UNSUPPORTED = {
     "xml-external": "données externes (xml-external)",
     "csv-external": "données externes (csv-external)",
     "trigger": "déclencheur (trigger)",
+    # KoboToolbox's own question blocks (its form builder's « Notation », « Classement »
+    # and « Tableau »): a begin row, a row per line, an end row.
+    "begin_score": "grille de notation KoboToolbox (begin_score)",
+    "score__row": "ligne de grille de notation KoboToolbox (score__row)",
+    "end_score": "fin de grille de notation KoboToolbox (end_score)",
+    "begin_rank": "classement KoboToolbox (begin_rank)",
+    "rank__level": "niveau de classement KoboToolbox (rank__level)",
+    "end_rank": "fin de classement KoboToolbox (end_rank)",
+    "begin_kobomatrix": "tableau KoboToolbox (begin_kobomatrix)",
+    "end_kobomatrix": "fin de tableau KoboToolbox (end_kobomatrix)",
 }
 _TRUE = frozenset({"yes", "true", "true()", "1", "oui", "y", "vrai"})
 _FALSE = frozenset({"no", "false", "false()", "0", "non", "n", "faux", ""})
@@ -80,19 +92,27 @@ _NA = frozenset({"na", "n_a", "n/a", "not_applicable", "non_applicable", "sans_o
 _BOUND = re.compile(r"^\s*\.\s*(>=|<=|>|<)\s*(-?\d+(?:\.\d+)?)\s*$")
 _BOUND_REVERSED = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(>=|<=|>|<)\s*\.\s*$")
 _REFERENCE = re.compile(r"\$\{[^}]*\}")
+_MEDIA = ("image", "big-image", "audio", "video")  # media columns of labels
 
 
 @dataclass(frozen=True, order=True)
 class Notice:
-    """A row of the workbook not converted (or not entirely): `FILE:sheet:row: reason`."""
+    """A row of the workbook not converted (or not entirely): `FILE:sheet:row: reason`,
+    the reason ending with the cell's column when one column is at fault."""
 
     path: Path
     sheet: str
     row: int
     reason: str
+    column: str = ""  # `J « constraint »`: letter and header as the spreadsheet shows them
+
+    @property
+    def detail(self) -> str:
+        """The reason and, if any, the column: « … non reprise (colonne J « constraint ») »."""
+        return f"{self.reason} (colonne {self.column})" if self.column else self.reason
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.sheet}:{self.row}: {self.reason}"
+        return f"{self.path}:{self.sheet}:{self.row}: {self.detail}"
 
 
 @dataclass
@@ -181,6 +201,10 @@ class _Languages:
     def column(self, name: str) -> str:
         return f"{name}::{self.main}" if self.main else name
 
+    def main_column(self, name: str) -> Column:
+        """The column of `name` read first (where a missing text is missed)."""
+        return Column(name, self.main)
+
 
 # --- choice lists ---------------------------------------------------------------------
 
@@ -259,11 +283,15 @@ class _Section:
 
 
 class _Converter:
-    def __init__(self, book: Workbook, fallback_id: str, kind: FormKind) -> None:
+    def __init__(
+        self, book: Workbook, fallback_id: str, kind: FormKind, fallback_version: int | None
+    ) -> None:
         self.book = book
         self.survey = book.survey
         self.kind = kind
         self.fallback_id = fallback_id
+        usable = fallback_version is not None and 1 <= fallback_version <= MAX_FORM_VERSION
+        self.fallback_version = fallback_version if usable else None
         self.default_language = ""
         self.notices: list[Notice] = []
         self.remarks: list[str] = []
@@ -279,10 +307,21 @@ class _Converter:
         self.names: dict[str, Row] = {}
         self.titles: set[str] = set()
 
-    def notice(self, row: Row | int, reason: str, sheet: Sheet | None = None) -> None:
+    def notice(
+        self,
+        row: Row | int,
+        reason: str,
+        sheet: Sheet | None = None,
+        column: str | Column | None = None,
+    ) -> None:
+        """Note what row `row` of `sheet` (the survey by default) loses; `column` names
+        the cell at fault (a name of the survey's columns, or a language column)."""
         number = row if isinstance(row, int) else row.number
-        name = (sheet or self.survey).name
-        self.notices.append(Notice(self.book.path, name, number, reason))
+        where = sheet or self.survey
+        place = ""
+        if column is not None:
+            place = where.place(Column(column) if isinstance(column, str) else column)
+        self.notices.append(Notice(self.book.path, where.name, number, reason, place))
 
     # --- settings and lists -----------------------------------------------------------
 
@@ -292,17 +331,25 @@ class _Converter:
         values = row if row is not None else Row(0)
         form_id = _form_id(values.get("form_id") or self.fallback_id)
         title = values.get("form_title") or form_id
-        version = 1
+        # ODK's habit (2024031501, a date) and Kobo's (vKx3…) are not versions the sync
+        # wire takes: the output's name (NAME.v3.toml) says which one the user wants.
+        version = self.fallback_version or 1
         raw = values.get("version")
         if raw:
             if re.fullmatch(r"\d{1,7}", raw) and 1 <= int(raw) <= MAX_FORM_VERSION:
                 version = int(raw)
             else:
+                instead = (
+                    f"version {version} mise, celle du nom du fichier converti"
+                    if self.fallback_version
+                    else "version 1 mise (pour en choisir une : -o NOM.v2.toml)"
+                )
                 self.notice(
                     values,
                     f"version « {raw} » : une version fieldvisit est un entier de 1 à "
-                    "1 000 000 ; version 1 mise",
+                    f"1 000 000 ; {instead}",
                     sheet,
+                    "version",
                 )
         self.default_language = values.get("default_language")
         return {"id": form_id, "version": version, "title": title, "kind": str(self.kind)}
@@ -316,19 +363,29 @@ class _Converter:
         for row in sheet.rows:
             list_name, name = row.get("list_name"), row.get("name")
             if not list_name:
-                self.notice(row, "choix sans list_name : ignoré", sheet)
+                self.notice(row, "choix sans list_name : ignoré", sheet, "list_name")
                 continue
             if not name:
-                self.notice(row, f"choix de la liste « {list_name} » sans name : ignoré", sheet)
+                self.notice(
+                    row, f"choix de la liste « {list_name} » sans name : ignoré", sheet, "name"
+                )
                 continue
             entries = gathered.setdefault(list_name, [])
             if any(name == other for other, _ in entries):
-                self.notice(row, f"choix « {name} » en double dans « {list_name} » : ignoré", sheet)
+                self.notice(
+                    row, f"choix « {name} » en double dans « {list_name} » : ignoré", sheet, "name"
+                )
                 continue
             label = languages.pick(row, "label")
             if not label:
-                self.notice(row, f"choix « {name} » sans libellé : son nom sert de libellé", sheet)
+                self.notice(
+                    row,
+                    f"choix « {name} » sans libellé : son nom sert de libellé",
+                    sheet,
+                    languages.main_column("label"),
+                )
                 label = name
+            self.media_notice(row, sheet)
             entries.append((name, label))
         lists = {}
         for list_name, entries in gathered.items():
@@ -355,7 +412,9 @@ class _Converter:
             self.row(row)
         for frame in reversed(self.frames):
             self.notice(
-                frame.row, f"« begin {frame.kind} » jamais fermé (« end {frame.kind} » manquant)"
+                frame.row,
+                f"« begin {frame.kind} » jamais fermé (« end {frame.kind} » manquant)",
+                column="type",
             )
         self.drop_pending_notes()
         self.conditions()
@@ -374,7 +433,7 @@ class _Converter:
     def row(self, row: Row) -> None:
         raw_type = " ".join(row.get("type").split())
         if not raw_type:
-            self.notice(row, "ligne sans type : ignorée")
+            self.notice(row, "ligne sans type : ignorée", column="type")
             return
         words = raw_type.lower().replace("begin_", "begin ").replace("end_", "end ").split(" ")
         if words[0] in ("begin", "end") and len(words) >= 2 and words[1] in ("group", "repeat"):
@@ -396,12 +455,14 @@ class _Converter:
                 row,
                 "groupe répétable dans un groupe répétable : ses questions sont reprises "
                 "dans le groupe répétable qui l'englobe (une fois par occurrence)",
+                column="type",
             )
         if kind == "repeat" and row.get("repeat_count"):
             self.notice(
                 row,
                 f"nombre de répétitions (repeat_count « {row.get('repeat_count')} ») non "
                 "repris : autant d'occurrences que voulu",
+                column="repeat_count",
             )
         self.frames.append(frame)
         if frame.makes_section:
@@ -409,7 +470,7 @@ class _Converter:
 
     def end(self, row: Row, kind: str) -> None:
         if not self.frames:
-            self.notice(row, f"« end {kind} » sans « begin {kind} » : ignoré")
+            self.notice(row, f"« end {kind} » sans « begin {kind} » : ignoré", column="type")
             return
         frame = self.frames.pop()
         if frame.kind != kind:
@@ -417,6 +478,7 @@ class _Converter:
                 row,
                 f"« end {kind} » ferme le « begin {frame.kind} » de la ligne "
                 f"{frame.row.number} : lu comme « end {frame.kind} »",
+                column="type",
             )
         if frame.makes_section:
             self.current = None
@@ -432,15 +494,17 @@ class _Converter:
     def note(self, row: Row) -> None:
         text = self.labels.pick(row, "label")
         if not text:
-            self.notice(row, "note sans texte : ignorée")
+            self.notice(row, "note sans texte : ignorée", column=self.labels.main_column("label"))
             return
         if row.get("relevant"):
             self.notice(
                 row,
                 "condition (relevant) d'une note non reprise : son texte est dans la "
                 "description de la section, toujours affichée",
+                column="relevant",
             )
         self.label_notice(row, text)
+        self.media_notice(row)
         if self.current is not None:
             _describe(self.current, text)
         elif not self.frames and not self.sections:
@@ -454,15 +518,18 @@ class _Converter:
         name = row.get("name")
         if base == "calculate":
             self.notice(
-                row, f"calcul « {name} » (calculate) non repris : fieldvisit ne calcule rien"
+                row,
+                f"calcul « {name} » (calculate) non repris : fieldvisit ne calcule rien",
+                column="type",
             )
             return
         if base in _METADATA:
-            self.notice(row, f"métadonnée automatique « {base} » non reprise")
+            self.notice(row, f"métadonnée automatique « {base} » non reprise", column="type")
             return
         if base in _UNSUPPORTED:
+            lost = f"« {name} » non reprise" if name else "ligne non reprise"
             self.notice(
-                row, f"type {_UNSUPPORTED[base]} non pris en charge : « {name} » non reprise"
+                row, f"type {_UNSUPPORTED[base]} non pris en charge : {lost}", column="type"
             )
             return
         item: dict[str, Any] = {}
@@ -470,17 +537,22 @@ class _Converter:
         other = False
         if base in ("select_one", "select_multiple"):
             if len(words) < 2:
-                self.notice(row, f"« {base} » sans nom de liste : « {name} » non reprise")
+                self.notice(
+                    row, f"« {base} » sans nom de liste : « {name} » non reprise", column="type"
+                )
                 return
             extra = " ".join(words[2:]).lower()
             other = extra in ("or_other", "or specify other")
             if extra and not other:
-                self.notice(row, f"« {extra} » après le nom de la liste non compris : ignoré")
+                self.notice(
+                    row, f"« {extra} » après le nom de la liste non compris : ignoré", column="type"
+                )
             choice_list = self.lists.get(words[1])
             if choice_list is None or not choice_list.choices:
                 self.notice(
                     row,
                     f"liste « {words[1]} » absente de la feuille choices : « {name} » non reprise",
+                    column="type",
                 )
                 return
             item_type, values, choices = _choice_type(base, choice_list, other)
@@ -491,6 +563,7 @@ class _Converter:
             self.notice(
                 row,
                 f"choix lus dans un fichier ({base}) non pris en charge : « {name} » non reprise",
+                column="type",
             )
             return
         elif base == "text":
@@ -503,18 +576,30 @@ class _Converter:
         elif base in ("image", "photo"):
             item["type"] = str(ItemType.photo)
         else:
-            self.notice(row, f"type « {raw_type} » inconnu : « {name} » non reprise")
+            self.notice(row, f"type « {raw_type} » inconnu : « {name} » non reprise", column="type")
             return
         label = self.labels.pick(row, "label")
         if not label:
-            self.notice(row, f"question sans libellé : son nom « {name} » sert de libellé")
+            self.notice(
+                row,
+                f"question sans libellé : son nom « {name} » sert de libellé",
+                column=self.labels.main_column("label"),
+            )
             label = name or base
         self.label_notice(row, label)
         if name in self.names:
-            self.notice(row, f"nom « {name} » déjà pris ligne {self.names[name].number}")
+            self.notice(
+                row, f"nom « {name} » déjà pris ligne {self.names[name].number}", column="name"
+            )
         elif name:
             self.names[name] = row
         item = {"id": self.item_ids.make(name, label), "label": label, **item}
+        if not name:  # ODK and Kobo refuse it; a condition cannot cite it
+            self.notice(
+                row,
+                f"question sans nom : identifiant « {item['id']} » tiré de son libellé",
+                column="name",
+            )
         if self.required(row):
             item["required"] = True
         hint = self.hints.pick(row, "hint")
@@ -523,7 +608,9 @@ class _Converter:
         if item["type"] == ItemType.number:
             self.bounds(row, base, item)
         elif row.get("constraint"):
-            self.notice(row, f"contrainte « {row.get('constraint')} » non reprise")
+            self.notice(
+                row, f"contrainte « {row.get('constraint')} » non reprise", column="constraint"
+            )
         self.other_columns(row)
         question = self.add(row, name, item, row.get("relevant"), values)
         if other:
@@ -543,6 +630,7 @@ class _Converter:
                 row,
                 f"obligation sous condition (required « {row.get('required')} ») non reprise : "
                 "question facultative",
+                column="required",
             )
         return False
 
@@ -555,7 +643,9 @@ class _Converter:
                 item["min"] = float(parameters.get("start", "1"))
                 item["max"] = float(parameters.get("end", "10"))
             except ValueError:
-                self.notice(row, f"paramètres « {row.get('parameters')} » non compris")
+                self.notice(
+                    row, f"paramètres « {row.get('parameters')} » non compris", column="parameters"
+                )
                 item.pop("min", None)
                 item.pop("max", None)
         constraint = row.get("constraint")
@@ -569,28 +659,56 @@ class _Converter:
                     row,
                     f"contrainte « {constraint} » non reprise (seules les bornes « . >= N » "
                     "et « . <= N » le sont)",
+                    column="constraint",
                 )
                 return
             found[bound[0]] = bound[1]
         low, high = found.get("min", item.get("min")), found.get("max", item.get("max"))
         if low is not None and high is not None and low > high:
-            self.notice(row, f"contrainte « {constraint} » impossible : bornes non reprises")
+            self.notice(
+                row,
+                f"contrainte « {constraint} » impossible : bornes non reprises",
+                column="constraint",
+            )
             return
         item.update(found)
 
+    def media_notice(self, row: Row, sheet: Sheet | None = None) -> None:
+        """Pictures, sounds and videos of a label (`media::image`) are not carried."""
+        for column in _MEDIA:
+            files = row.translations(column)
+            if files:
+                language, first = next(iter(files.items()))
+                self.notice(
+                    row,
+                    f"média du libellé (« {first} ») non repris : seul le texte l'est",
+                    sheet,
+                    Column(column, language),
+                )
+
     def other_columns(self, row: Row) -> None:
+        self.media_notice(row)
         if row.get("calculation"):
-            self.notice(row, f"calcul « {row.get('calculation')} » non repris")
+            self.notice(
+                row, f"calcul « {row.get('calculation')} » non repris", column="calculation"
+            )
         if row.get("default"):
-            self.notice(row, f"valeur par défaut « {row.get('default')} » non reprise")
+            self.notice(
+                row, f"valeur par défaut « {row.get('default')} » non reprise", column="default"
+            )
         if row.get("choice_filter"):
             self.notice(
                 row,
                 f"filtre de choix « {row.get('choice_filter')} » non repris : tous les choix "
                 "sont proposés",
+                column="choice_filter",
             )
         if row.get("read_only").strip().lower() in _TRUE:
-            self.notice(row, "lecture seule (read_only) non reprise : la question se remplit")
+            self.notice(
+                row,
+                "lecture seule (read_only) non reprise : la question se remplit",
+                column="read_only",
+            )
 
     def label_notice(self, row: Row, text: str) -> None:
         cited = list(dict.fromkeys(_REFERENCE.findall(text)))
@@ -599,6 +717,7 @@ class _Converter:
                 row,
                 f"le texte cite {', '.join(cited)} (la réponse d'une autre question) : "
                 "recopié tel quel",
+                column=self.labels.main_column("label"),
             )
 
     # --- sections ---------------------------------------------------------------------
@@ -618,8 +737,10 @@ class _Converter:
         repeat = next((f for f in outer if f.kind == "repeat"), None)
         titles = [f.title for f in outer if f.title]
         title = " › ".join(titles) if titles else self.form_title
-        if title in self.titles:
-            title = f"{title} (suite)"
+        base, n = title, 1
+        while title in self.titles:
+            n += 1
+            title = f"{base} (suite)" if n == 2 else f"{base} (suite {n - 1})"
         self.titles.add(title)
         name = outer[-1].row.get("name") if outer else ""
         data: dict[str, Any] = {"id": self.section_ids.make(name, title), "title": title}
@@ -710,6 +831,7 @@ class _Converter:
                 row,
                 f"condition (relevant){subject} « {text} » non reprise : {exc.reason} ; "
                 + _shown_always(what),
+                column="relevant",
             )
             return None
         return condition
@@ -729,7 +851,7 @@ class _Converter:
                 break
             text = target.pop("visible_if")
             row = rows.get(id(target))
-            self.notice(row or 0, f"condition « {text} » abandonnée : {message}")
+            self.notice(row or 0, f"condition « {text} » abandonnée : {message}", column="relevant")
         raise FieldvisitError(
             "La conversion a donné un formulaire que fieldvisit refuse ("
             + " ; ".join(m for _, m in find_semantic_issues(form))
@@ -813,7 +935,13 @@ def _bound(part: str, integer: bool) -> tuple[str, float] | None:
 
 
 def convert_workbook(
-    book: Workbook, fallback_id: str, kind: FormKind = FormKind.checklist
+    book: Workbook,
+    fallback_id: str,
+    kind: FormKind = FormKind.checklist,
+    fallback_version: int | None = None,
 ) -> Conversion:
-    """The fieldvisit form of this XLSForm and the notices of what was left out."""
-    return _Converter(book, fallback_id, kind).run()
+    """The fieldvisit form of this XLSForm and the notices of what was left out.
+
+    `fallback_id` and `fallback_version` (from the output's name) serve when the settings
+    sheet gives no usable form id or version."""
+    return _Converter(book, fallback_id, kind, fallback_version).run()

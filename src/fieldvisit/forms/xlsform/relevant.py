@@ -76,7 +76,7 @@ def when_chosen(target: Target, choice_id: str) -> Condition:
 _TOKEN = re.compile(
     r"""
     (?P<space>\s+)
-  | (?P<ref>\$\{\s*(?P<refname>[^}\s]*)\s*\})
+  | (?P<ref>\$\{\s*(?P<refname>[^}]*?)\s*\})
   | (?P<string>'[^']*'|"[^"]*")
   | (?P<number>\d+(?:\.\d+)?|\.\d+)
   | (?P<op>!=|<=|>=|=|<|>|\(|\)|,|-|\+|\*|\||//?|\.\.|\.|\[|\]|@)

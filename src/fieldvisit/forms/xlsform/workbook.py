@@ -23,10 +23,12 @@ from fieldvisit.core.errors import BadInput
 # is not a form (and a zip bomb would only fill the memory).
 MAX_ROWS = 20_000
 MAX_UNZIPPED_BYTES = 100_000_000
-# Language-independent spellings of pyxform's columns (aliases and bind::/control::).
+# pyxform's other spellings of the columns the converter reads (after lower case and
+# spaces made underscores: `List name` is `list_name`); bind::/control::/media:: forms too.
 _ALIASES = {
-    "list name": "list_name",
+    "caption": "label",
     "bind::relevant": "relevant",
+    "relevance": "relevant",
     "bind::required": "required",
     "bind::constraint": "constraint",
     "bind::calculate": "calculation",
@@ -36,13 +38,30 @@ _ALIASES = {
     "control::appearance": "appearance",
     "body::appearance": "appearance",
     "control::jr:count": "repeat_count",
+    "jr:count": "repeat_count",
     "count": "repeat_count",
     "bind::jr:constraintmsg": "constraint_message",
+    "constraining_message": "constraint_message",
     "bind::jr:requiredmsg": "required_message",
+    "requiredmsg": "required_message",
+    # settings
+    "id_string": "form_id",
+    "set_form_id": "form_id",
+    "set_form_title": "form_title",
 }
 # Columns that may come in several languages: `label::English (en)`.
 TRANSLATED = frozenset(
-    {"label", "hint", "guidance_hint", "constraint_message", "required_message", "image"}
+    {
+        "label",
+        "hint",
+        "guidance_hint",
+        "constraint_message",
+        "required_message",
+        "image",
+        "big-image",
+        "audio",
+        "video",
+    }
 )
 _OLD_EXCEL = b"\xd0\xcf\x11\xe0"  # OLE2: .xls (Excel 97-2003), which openpyxl cannot read
 _ZIP = b"PK"
@@ -79,6 +98,12 @@ class Sheet:
     columns: list[Column]
     rows: list[Row]
     header_row: int = 1
+    # Where each column is, for messages: `J « constraint »` (letter, header as written).
+    places: dict[Column, str] = field(default_factory=dict)
+
+    def place(self, column: Column) -> str:
+        """`J « constraint »`, or the column's name if the sheet has no such column."""
+        return self.places.get(column) or f"« {column.name} »"
 
     def languages(self, name: str) -> list[str | None]:
         """Languages of a translated column, in column order (None: no language)."""
@@ -93,19 +118,24 @@ class Workbook:
     settings: Sheet | None
 
 
+def _canonical(name: str) -> str:
+    key = "_".join(name.lower().split())
+    return _ALIASES.get(key, key)
+
+
 def column_of(header: str) -> Column:
-    """`label::Français (fr)` -> Column("label", "Français (fr)"); `Bind::Relevant` -> relevant."""
+    """`label::Français (fr)` -> Column("label", "Français (fr)"); `Bind::Relevant` ->
+    relevant; `List name` -> list_name; `media::image::French (fr)` -> image in French."""
     text = " ".join(header.split())
-    lowered = text.lower()
-    if lowered in _ALIASES:
-        return Column(_ALIASES[lowered])
-    separator = "::" if "::" in text else ":" if ":" in text else None
-    if separator:
-        base, _, language = text.partition(separator)
-        base = base.strip().lower()
-        if base in TRANSLATED and language.strip():
-            return Column(base, language.strip())
-    return Column(lowered.replace(" ", "_") if lowered == "list name" else lowered)
+    if text.lower().startswith("media::"):
+        text = text[len("media::") :]
+    key = "_".join(text.lower().split())
+    if key in _ALIASES or ":" not in text:
+        return Column(_canonical(text))
+    base, _, language = text.partition("::" if "::" in text else ":")
+    if _canonical(base) in TRANSLATED and language.strip():
+        return Column(_canonical(base), language.strip())
+    return Column(key)
 
 
 def _text(value: Any) -> str:
@@ -124,9 +154,12 @@ def _text(value: Any) -> str:
 
 def _read_sheet(worksheet: Any, name: str, path: Path) -> Sheet:
     """The sheet's header (first non-blank row) and its non-blank rows after it."""
+    from openpyxl.utils import get_column_letter
+
     worksheet.reset_dimensions()  # some writers record wrong dimensions: read everything
     header: list[Column | None] | None = None
     header_row = 1
+    places: dict[Column, str] = {}
     rows: list[Row] = []
     for number, values in enumerate(worksheet.iter_rows(min_row=1, values_only=True), start=1):
         if number > MAX_ROWS:
@@ -140,6 +173,9 @@ def _read_sheet(worksheet: Any, name: str, path: Path) -> Sheet:
                 # Kobo's own columns ($kuid, $autoname…) are bookkeeping: left aside.
                 header = [column_of(t) if t and not t.startswith("$") else None for t in texts]
                 header_row = number
+                for index, (column, text) in enumerate(zip(header, texts, strict=True)):
+                    if column is not None and column not in places:
+                        places[column] = f"{get_column_letter(index + 1)} « {text} »"
             continue
         row = Row(number)
         for column, text in zip(header, texts, strict=False):
@@ -148,7 +184,7 @@ def _read_sheet(worksheet: Any, name: str, path: Path) -> Sheet:
         if not row.is_blank:
             rows.append(row)
     columns = [c for c in header or () if c is not None]
-    return Sheet(name, columns, rows, header_row)
+    return Sheet(name, columns, rows, header_row, places)
 
 
 def read_workbook(path: Path) -> Workbook:
@@ -159,9 +195,11 @@ def read_workbook(path: Path) -> Workbook:
             magic = stream.read(4)
             stream.seek(0)
             if magic.startswith(_OLD_EXCEL):
+                # Excel stores a password-protected .xlsx in the same OLE2 container.
                 raise BadInput(
-                    f"{path} est un classeur Excel 97-2003 (.xls), qui n'est pas lu : "
-                    "enregistrez-le au format .xlsx puis recommencez."
+                    f"{path} est un classeur Excel 97-2003 (.xls) ou un classeur protégé par "
+                    "un mot de passe, qui ne sont pas lus : enregistrez-le au format .xlsx, "
+                    "sans mot de passe, puis recommencez."
                 )
             if not magic.startswith(_ZIP):
                 raise BadInput(
@@ -237,7 +275,17 @@ def _read(path: Path, stream: Any) -> Workbook:
             f"{path}:{survey.name}:{survey.header_row}: aucune colonne de libellés (« label » ou "
             "« label::Français (fr) »)."
         )
-    return Workbook(path, survey, sheets["choices"], sheets["settings"])
+    choices = sheets["choices"]
+    if choices is not None and choices.rows:
+        headers = {c.name for c in choices.columns}
+        for needed in ("list_name", "name"):
+            if needed not in headers:
+                raise BadInput(
+                    f"{path}:{choices.name}:{choices.header_row}: colonne « {needed} » absente "
+                    f"(en-têtes trouvés : {', '.join(sorted(headers))}) : aucune liste de choix "
+                    "ne peut être lue."
+                )
+    return Workbook(path, survey, choices, sheets["settings"])
 
 
 def _causes(exc: BaseException) -> list[BaseException]:
