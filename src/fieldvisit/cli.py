@@ -77,6 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="n'écrit rien (code 2) si une ligne ne peut pas être reprise",
     )
+    xlsform.add_argument(
+        "--show-always",
+        action="store_true",
+        help="convertit même si une condition (relevant) n'a pas d'équivalent : ses questions "
+        "sont alors toujours affichées",
+    )
     xlsform.set_defaults(handler=cmd_forms_import_xlsform)
 
     visits = commands.add_parser("visits", help="visites")
@@ -176,7 +182,12 @@ def cmd_forms_import_xlsform(args: argparse.Namespace) -> int:
     from fieldvisit.forms.xlsform import import_xlsform
 
     result = import_xlsform(
-        args.source, args.output, force=args.force, kind=FormKind(args.kind), strict=args.strict
+        args.source,
+        args.output,
+        force=args.force,
+        kind=FormKind(args.kind),
+        strict=args.strict,
+        show_always=args.show_always,
     )
     conversion = result.conversion
     for notice in conversion.notices:

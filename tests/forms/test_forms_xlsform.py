@@ -231,7 +231,7 @@ def kobo(write_xlsform, tmp_path: Path, capsys: pytest.CaptureFixture[str]):  # 
     source = write_xlsform(KOBO_SURVEY, KOBO_CHOICES, KOBO_SETTINGS, name="kobo-diag.xlsx")
     output = tmp_path / "forms" / "diag-centre-bourg.v3.toml"
     output.parent.mkdir()
-    code, out, err = convert(capsys, source, output)
+    code, out, err = convert(capsys, source, output, "--show-always")
     return source, output, code, out, err
 
 
@@ -495,7 +495,7 @@ def test_odk_form_with_nested_groups_and_plain_labels(
 ) -> None:
     source = write_xlsform(ODK_SURVEY, ODK_CHOICES, name="enquete.xlsx")
     output = tmp_path / "enquete-menages.v2.toml"
-    code, _out, err = convert(capsys, source, output)
+    code, _out, err = convert(capsys, source, output, "--show-always")
     assert code == 0, err
     assert check_paths([output]) == []
     form = load_form(output)
@@ -595,7 +595,7 @@ def test_force_replaces_a_form_and_strict_refuses_any_loss(
     assert "7 ligne(s) non reprise(s) ; avec --strict rien n'est écrit." in err
     assert f"{source}:survey:16: type position GPS" in err
     assert output.read_bytes() == before
-    code, _out, _err = convert(capsys, source, output, "--force")
+    code, _out, _err = convert(capsys, source, output, "--force", "--show-always")
     assert code == 0
     assert load_form(output).id == "diag-centre-bourg"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["diag.toml", "formulaire.xlsx"]

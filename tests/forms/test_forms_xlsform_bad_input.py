@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from fieldvisit.cli import main
+from fieldvisit.forms import load_form
 
 SURVEY = [["type", "name", "label"], ["text", "commune", "Commune"]]
 
@@ -155,6 +156,44 @@ def test_nothing_convertible_still_lists_each_row(capsys, write_xlsform, out_dir
         in err
     )
     assert f"\n{source}:survey:3: type position GPS (geopoint) non pris en charge" in err
+
+
+def test_a_relevant_with_no_equivalent_writes_nothing_unless_show_always(
+    capsys, write_xlsform, out_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Dropping a condition would show a question the XLSForm hides: refused by default,
+    converted (the question always shown) only when asked."""
+    source = write_xlsform(
+        [
+            ["type", "name", "label", "relevant", "calculation"],  # 1
+            ["integer", "agents", "Nombre d'agents"],  # 2
+            ["calculate", "ratio", None, None, "${agents} div 1000"],  # 3
+            ["text", "renfort", "Renfort demandé", "${agents} * 2 > 10"],  # 4
+            ["begin group", "bilan", "Bilan", "today() > ${date}"],  # 5
+            ["text", "synthese", "Synthèse"],  # 6
+            ["end group"],  # 7
+        ]
+    )
+    target = out_dir / "effectifs.toml"
+    code, err = run(capsys, str(source), "-o", str(target))
+    assert code == 2
+    assert err.startswith(f"fieldvisit : {source}:survey:3: calcul « ratio » (calculate)")
+    assert (
+        f"\n{source}:survey:4: condition (relevant) « ${{agents}} * 2 > 10 » non reprise : le "
+        "calcul « * » n'a pas d'équivalent ; question toujours affichée (colonne D « relevant »)\n"
+        in err
+    )
+    assert f"\n{source}:survey:5: condition (relevant) du groupe « today() > ${{date}} »" in err
+    assert err.endswith(
+        f"\n{source} : 2 condition(s) (relevant) sans équivalent ; rien n'est écrit. Réécrivez-"
+        "les dans le classeur avec ce que fieldvisit comprend (${x} comparé à une valeur, "
+        "selected(), and, or, not(), count-selected() ou string-length() comparés à 0), ou "
+        "ajoutez --show-always pour convertir quand même, ces questions toujours affichées.\n"
+    )
+    assert_nothing_written(out_dir)
+    assert main(["forms", "import-xlsform", str(source), "-o", str(target), "--show-always"]) == 0
+    form = load_form(target)
+    assert [item.visible_if for item in form.iter_items()] == [None, None, None]
 
 
 def test_missing_source_and_a_folder_as_source(capsys, tmp_path: Path, out_dir: Path) -> None:  # type: ignore[no-untyped-def]

@@ -4,7 +4,9 @@
 equivalent (`convert.py`, conditions through `relevant.py`), checks the result with the
 forms loader and writes it as TOML (`toml_text.py`) through a temporary file, so that
 a refusal or a failure never leaves a file half-written. What was left out comes back
-as notices `FILE:sheet:row: reason`; the caller prints them.
+as notices `FILE:sheet:row: reason (colonne J « constraint »)`; the caller prints them.
+A `relevant` left out refuses the import unless asked (`show_always`): the form would
+show questions the XLSForm hides.
 """
 
 from __future__ import annotations
@@ -70,11 +72,14 @@ def import_xlsform(
     force: bool = False,
     kind: FormKind = FormKind.checklist,
     strict: bool = False,
+    show_always: bool = False,
 ) -> ImportResult:
     """Convert the XLSForm `source` into the fieldvisit form file `output`.
 
     BadInput (nothing written) for a file that is not an XLSForm workbook, an output that
-    exists (unless `force`) or cannot be written, and with `strict` for any row left out.
+    exists (unless `force`) or cannot be written, a `relevant` with no `visible_if`
+    equivalent (unless `show_always`: its questions are then always shown), and with
+    `strict` for any row left out.
     """
     check_output(output, force)
     book = read_workbook(source)
@@ -84,6 +89,16 @@ def import_xlsform(
             "\n".join(str(n) for n in conversion.notices)
             + f"\n{source} : {len(conversion.notices)} ligne(s) non reprise(s) ; avec --strict "
             "rien n'est écrit."
+        )
+    lost = conversion.lost_conditions
+    if lost and not show_always:
+        raise BadInput(
+            "\n".join(str(n) for n in conversion.notices)
+            + f"\n{source} : {len(lost)} condition(s) (relevant) sans équivalent ; rien n'est "
+            "écrit. Réécrivez-les dans le classeur avec ce que fieldvisit comprend (${x} "
+            "comparé à une valeur, selected(), and, or, not(), count-selected() ou "
+            "string-length() comparés à 0), ou ajoutez --show-always pour convertir quand même, "
+            "ces questions toujours affichées."
         )
     comments = [
         f"Converti depuis {source.name} par « fieldvisit forms import-xlsform ».",

@@ -105,6 +105,9 @@ class Notice:
     row: int
     reason: str
     column: str = ""  # `J « constraint »`: letter and header as the spreadsheet shows them
+    # A `relevant` left out: the converted form would show what the XLSForm hides, so the
+    # import refuses it unless asked (--show-always).
+    lost_condition: bool = False
 
     @property
     def detail(self) -> str:
@@ -126,6 +129,10 @@ class Conversion:
     @property
     def item_count(self) -> int:
         return sum(len(s["items"]) for s in self.form["sections"])
+
+    @property
+    def lost_conditions(self) -> list[Notice]:
+        return [n for n in self.notices if n.lost_condition]
 
 
 # --- identifiers ----------------------------------------------------------------------
@@ -313,6 +320,7 @@ class _Converter:
         reason: str,
         sheet: Sheet | None = None,
         column: str | Column | None = None,
+        lost_condition: bool = False,
     ) -> None:
         """Note what row `row` of `sheet` (the survey by default) loses; `column` names
         the cell at fault (a name of the survey's columns, or a language column)."""
@@ -321,7 +329,9 @@ class _Converter:
         place = ""
         if column is not None:
             place = where.place(Column(column) if isinstance(column, str) else column)
-        self.notices.append(Notice(self.book.path, where.name, number, reason, place))
+        self.notices.append(
+            Notice(self.book.path, where.name, number, reason, place, lost_condition)
+        )
 
     # --- settings and lists -----------------------------------------------------------
 
@@ -832,6 +842,7 @@ class _Converter:
                 f"condition (relevant){subject} « {text} » non reprise : {exc.reason} ; "
                 + _shown_always(what),
                 column="relevant",
+                lost_condition=True,
             )
             return None
         return condition
@@ -851,7 +862,12 @@ class _Converter:
                 break
             text = target.pop("visible_if")
             row = rows.get(id(target))
-            self.notice(row or 0, f"condition « {text} » abandonnée : {message}", column="relevant")
+            self.notice(
+                row or 0,
+                f"condition « {text} » abandonnée : {message}",
+                column="relevant",
+                lost_condition=True,
+            )
         raise FieldvisitError(
             "La conversion a donné un formulaire que fieldvisit refuse ("
             + " ; ".join(m for _, m in find_semantic_issues(form))
