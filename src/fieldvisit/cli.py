@@ -63,8 +63,21 @@ def build_parser() -> argparse.ArgumentParser:
     xlsform = forms_cmd.add_parser(
         "import-xlsform", help="convertit un formulaire XLSForm (ODK, KoboToolbox) en TOML"
     )
-    xlsform.add_argument("source", type=Path, metavar="FICHIER.xlsx")
-    xlsform.add_argument("-o", "--output", type=Path, required=True, metavar="FICHIER.toml")
+    xlsform.add_argument(
+        "source",
+        type=Path,
+        metavar="FICHIER.xlsx",
+        help="le classeur XLSForm (feuilles survey, choices, settings)",
+    )
+    xlsform.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        metavar="FICHIER.toml",
+        help="le formulaire à écrire ; NOM.v2.toml lui donne la version 2 si le classeur "
+        "n'en donne pas d'utilisable",
+    )
     xlsform.add_argument("--force", action="store_true", help="remplace un fichier existant")
     xlsform.add_argument(
         "--kind",
