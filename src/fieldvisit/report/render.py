@@ -21,7 +21,7 @@ from reportlab.platypus import (
     Flowable,
     Image,
     KeepTogether,
-    PageBreak,
+    PageBreakIfNotEmpty,
     Spacer,
     Table,
 )
@@ -529,7 +529,9 @@ def _action_row(action: ActionRow) -> list[object]:
 def _photo_annex(
     report: VisitReport, renditions: list[images.Rendition | None], n: str
 ) -> Iterator[Flowable]:
-    yield PageBreak()
+    # Not PageBreak: when the chapter's CondPageBreak has just begun a page, a plain
+    # PageBreak left that page empty but for its header and footer.
+    yield PageBreakIfNotEmpty()
     yield heading(f"{n}. Annexe photographique", 0, "photos")
     for photo, rendition in zip(report.photos, renditions, strict=True):
         yield KeepTogether([*_photo(photo, rendition), Spacer(1, 6 * mm)])

@@ -55,12 +55,13 @@ from fieldvisit.ui.actions_model import (
     RecommendationTableModel,
 )
 from fieldvisit.ui.context import UiContext
+from fieldvisit.ui.date_edit import FrenchDateEdit
 from fieldvisit.ui.errors import show_error
 from fieldvisit.ui.forms.form_view import HISTORY_SHORTCUT
 from fieldvisit.ui.icons import icon
 from fieldvisit.ui.pages import WorkspacePage
 from fieldvisit.ui.text_limit import LimitedPlainTextEdit
-from fieldvisit.ui.workspace_common import DATE_FORMAT, ask_confirmation, french_locale, to_qdate
+from fieldvisit.ui.workspace_common import ask_confirmation, to_qdate
 
 if TYPE_CHECKING:
     from fieldvisit.ui.history_dialog import HistoryDialog
@@ -159,13 +160,10 @@ class DueDateDelegate(QStyledItemDelegate):
     def createEditor(
         self, parent: QWidget, option: QStyleOptionViewItem, index: AnyIndex
     ) -> QWidget:
-        editor = QDateEdit(parent)
+        editor = FrenchDateEdit(parent)
         editor.setAccessibleName(
             str(index.model().headerData(index.column(), Qt.Orientation.Horizontal))
         )
-        editor.setLocale(french_locale())
-        editor.setDisplayFormat(DATE_FORMAT)
-        editor.setCalendarPopup(True)
         editor.setMinimumDate(NO_DATE)
         editor.setSpecialValueText(self.no_date_label)
         return editor

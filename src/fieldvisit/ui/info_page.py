@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -37,14 +36,13 @@ from fieldvisit.store.models import Contact, Visit, natural_id
 from fieldvisit.ui.autosave import Debouncer
 from fieldvisit.ui.contact_dialog import ContactDialog, contact_text
 from fieldvisit.ui.context import UiContext
+from fieldvisit.ui.date_edit import FrenchDateEdit
 from fieldvisit.ui.errors import show_error
 from fieldvisit.ui.icons import icon
 from fieldvisit.ui.pages import WorkspacePage
 from fieldvisit.ui.text_limit import LimitedLineEdit, LimitedPlainTextEdit
 from fieldvisit.ui.workspace_common import (
-    DATE_FORMAT,
     ChoiceDialog,
-    french_locale,
     from_qdate,
     short_date,
     to_qdate,
@@ -180,11 +178,8 @@ class InfoPage(WorkspacePage):
         self.previous_label.linkActivated.connect(self._previous_clicked)
         self.forms_label = QLabel(content)
         self.forms_label.setWordWrap(True)
-        self.date_edit = QDateEdit(content)
+        self.date_edit = FrenchDateEdit(content)
         self.date_edit.setAccessibleName(self.tr("Visit date"))
-        self.date_edit.setLocale(french_locale())
-        self.date_edit.setDisplayFormat(DATE_FORMAT)
-        self.date_edit.setCalendarPopup(True)
         self.date_edit.setMaximumWidth(180)
         self.date_edit.dateChanged.connect(self._date_edited)
         self.date_edit.editingFinished.connect(self.saver.flush)

@@ -38,9 +38,9 @@ from fieldvisit.store.limits import field_limit
 from fieldvisit.ui.autosave import Debouncer
 from fieldvisit.ui.contact_dialog import ContactChecklist, ContactPickerDialog, contact_text
 from fieldvisit.ui.context import UiContext
+from fieldvisit.ui.date_edit import FrenchDateEdit
 from fieldvisit.ui.errors import show_error
 from fieldvisit.ui.forms.form_view import HISTORY_SHORTCUT, FormView
-from fieldvisit.ui.forms.item_widgets import DATE_FORMAT, FRENCH
 from fieldvisit.ui.forms.loading import (
     InterviewData,
     InterviewList,
@@ -70,11 +70,7 @@ def _french_date(day: date | None) -> str:
 
 
 def _date_edit(parent: QWidget, accessible_name: str) -> QDateEdit:
-    edit = QDateEdit(parent)
-    edit.setLocale(FRENCH)
-    edit.setDisplayFormat(DATE_FORMAT)
-    edit.setCalendarPopup(True)
-    edit.calendarWidget().setLocale(FRENCH)
+    edit = FrenchDateEdit(parent)
     edit.setAccessibleName(accessible_name)
     guard_wheel(edit)
     return edit

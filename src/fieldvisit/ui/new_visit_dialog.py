@@ -14,7 +14,6 @@ from PySide6.QtCore import QDate, QModelIndex, QStringListModel, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -32,6 +31,7 @@ from fieldvisit.services import visits
 from fieldvisit.services.context import Services
 from fieldvisit.store.models import Visit
 from fieldvisit.ui.context import UiContext
+from fieldvisit.ui.date_edit import FrenchDateEdit
 from fieldvisit.ui.errors import describe
 from fieldvisit.ui.preferences import AUTHOR_KEY, author_setting
 
@@ -81,10 +81,8 @@ class NewVisitDialog(QDialog):
         self.commune_hint.setWordWrap(True)
         self.commune_hint.hide()
 
-        self.date_edit = QDateEdit(QDate.currentDate(), self)
+        self.date_edit = FrenchDateEdit(self, QDate.currentDate())
         self.date_edit.setAccessibleName(self.tr("Date of the visit"))
-        self.date_edit.setDisplayFormat(DATE_FORMAT)
-        self.date_edit.setCalendarPopup(True)
 
         self.type_combo = QComboBox(self)
         self.type_combo.setAccessibleName(self.tr("Type of visit"))

@@ -55,6 +55,7 @@ from fieldvisit.core.domain import VisitStatus
 from fieldvisit.services import listing
 from fieldvisit.services.listing import VisitFilter, VisitPage, VisitSummary
 from fieldvisit.ui.context import UiContext
+from fieldvisit.ui.date_edit import FrenchDateEdit
 from fieldvisit.ui.errors import show_error
 from fieldvisit.ui.icons import app_icon, icon
 from fieldvisit.ui.preferences import author_setting
@@ -357,9 +358,7 @@ class VisitListPage(QWidget):
         return panel
 
     def _date_edit(self, value: QDate, name: str, parent: QWidget) -> QDateEdit:
-        edit = QDateEdit(value, parent)
-        edit.setDisplayFormat(DATE_FORMAT)
-        edit.setCalendarPopup(True)
+        edit = FrenchDateEdit(parent, value)
         edit.setAccessibleName(name)
         edit.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         return edit

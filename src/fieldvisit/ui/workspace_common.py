@@ -25,14 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldvisit.forms import FormDefinition, ItemType
-
-#: the display format of every date edited in the workspace
-DATE_FORMAT = "dd/MM/yyyy"
-
-
-def french_locale() -> QLocale:
-    """Dates are always shown the French way, whatever the UI language."""
-    return QLocale(QLocale.Language.French, QLocale.Country.France)
+from fieldvisit.ui.date_edit import DATE_FORMAT, french_locale
 
 
 def to_qdate(value: date) -> QDate:

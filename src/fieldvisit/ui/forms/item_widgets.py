@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldvisit.forms import FormItem, ItemType
+from fieldvisit.ui.date_edit import FrenchDateEdit
 from fieldvisit.ui.forms.text_edits import GrowingTextEdit, guard_wheel
 from fieldvisit.ui.text_limit import LimitedLineEdit
 
@@ -512,15 +513,10 @@ class DateEditor(ItemEditor):
     def __init__(self, item: FormItem, parent: QWidget | None = None) -> None:
         super().__init__(item, parent)
         layout = _box(self, vertical=False)
-        self.edit = QDateEdit(self)
-        self.edit.setLocale(FRENCH)
-        self.edit.setDisplayFormat(DATE_FORMAT)
-        self.edit.setCalendarPopup(True)
+        self.edit = FrenchDateEdit(self)
         self.edit.setMinimumDate(_NO_DATE)
         self.edit.setSpecialValueText(self.tr("not set"))
         self.edit.setDate(_NO_DATE)
-        self.edit.calendarWidget().setLocale(FRENCH)
-        self.edit.calendarWidget().installEventFilter(self)
         self.edit.installEventFilter(self)
         guard_wheel(self.edit)
         self._describe(self.edit)
@@ -574,13 +570,13 @@ class DateEditor(ItemEditor):
         if not self._loading:
             self.value_changed.emit(self.value())
 
+    def set_calendar_fallback(self, day: date | None) -> None:
+        """Where the calendar opens while the item has no date: the visit's date."""
+        self.edit.set_calendar_fallback(day)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         empty = self.edit.date() == _NO_DATE
-        if watched is self.edit.calendarWidget():
-            if event.type() == QEvent.Type.Show and empty:
-                today = date.today()
-                self.edit.calendarWidget().setCurrentPage(today.year, today.month)
-        elif watched is self.edit and event.type() == QEvent.Type.KeyPress:
+        if watched is self.edit and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
             return self._on_key(event, empty)
         return super().eventFilter(watched, event)
