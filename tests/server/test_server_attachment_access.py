@@ -214,3 +214,43 @@ def test_partial_uploads_expire_after_a_day_without_progress(
         assert session.scalars(select(Upload).where(Upload.sha256 == sha)).all() == []
     late = _put(client, h43, sha, 50, len(photo), photo[50:])
     assert late.status_code == 409 and late.json()["code"] == "wrong_offset"
+
+
+def test_a_deleted_record_brought_back_names_its_file_only_with_the_bytes(
+    client: TestClient, login_as: Login, photo_of_43: dict[str, str]
+) -> None:
+    """The agent of 15 pushed a *deleted* attachment record naming the 43 photo's hash
+    (a tombstone needs no bytes: a laptop deletes photos it never sent), then brought
+    it back: a live record of 15 naming a file nobody of 15 ever had was accepted."""
+    h15 = login_as("agent15")
+    forged = attachment_fields("v15", SHA_43, len(PHOTO_43))
+    tombstone = change("attachments", "p15", forged, deleted=True)
+    results = _push(client, h15, "dev-agent15", change("visits", "v15", visit_fields()), tombstone)
+    assert [r["status"] for r in results] == ["accepted", "accepted"]
+    [revived] = _push(client, h15, "dev-agent15", change("attachments", "p15", forged, base=1))
+    assert (revived["status"], revived["code"]) == ("rejected", "file_not_received"), revived
+    assert client.get(f"/api/v1/attachments/{SHA_43}/content", headers=h15).status_code == 404
+    # A photo of 43 deleted and brought back by a colleague who never had its bytes:
+    # its territory had it, from one who had them.
+    coord = login_as("coord43")
+    photo = attachment_fields("v43", SHA_43, len(PHOTO_43))
+    [gone] = _push(client, coord, "dev-coord43", change("attachments", "p43", photo, 1, True))
+    [back] = _push(client, coord, "dev-coord43", change("attachments", "p43", photo, 2))
+    assert (gone["status"], back["status"]) == ("accepted", "accepted"), (gone, back)
+
+
+def test_an_upload_thrown_away_for_a_wrong_hash_reads_as_never_started(
+    client: TestClient, login_as: Login
+) -> None:
+    """A damaged upload (its bytes do not match the hash) is thrown away: the answer
+    says so, and the status said « size 999999 » afterwards, of a partial whose bytes
+    were deleted (the refusal rolled back the removal of its row)."""
+    photo = b"\xff\xd8 photo de la fontaine, Saint-Flour \xff\xd9" * 30
+    sha = hashlib.sha256(photo).hexdigest()
+    h = login_as("agent15")
+    assert _put(client, h, sha, 0, 999_999, b"x").json()["received"] == 1
+    damaged = _put(client, h, sha, 0, len(photo), b"z" * len(photo))
+    assert damaged.status_code == 422 and damaged.json()["code"] == "hash_mismatch"
+    status = client.get(f"/api/v1/attachments/{sha}", headers=h).json()
+    assert status == {"sha256": sha, "size": None, "received": 0, "complete": False}
+    assert _put(client, h, sha, 0, len(photo), photo).json()["complete"] is True

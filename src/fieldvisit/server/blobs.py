@@ -386,18 +386,28 @@ def attachment_refusal(
     fields: dict[str, object],
     existing_data: str | None,
     territory: str | None,
+    *,
+    reviving: bool = False,
 ) -> Refusal | None:
     """Why a live attachment record may not be accepted as pushed, or None.
 
-    A record that already names this file keeps it (whoever edits its caption); one
-    that names a file for the first time is accepted only from a holder of the file,
-    and the territory is then recorded as one where the file was proven.
+    A live record that already names this file keeps it (whoever edits its caption);
+    one that names a file for the first time is accepted only from a holder of the
+    file, and the territory is then recorded as one where the file was proven. A
+    deleted record brought back (`reviving`) names its file again: from a holder, or
+    where the file was proven already. Its tombstone needed no bytes (a laptop sends
+    the deletion of a photo it never uploaded), so it proves nothing: otherwise a
+    tombstone naming another territory's hash, then brought back, would be a live
+    record of a file its territory never had.
     """
     sha = fields.get("sha256")
     if existing_data is not None:
         if json.loads(existing_data).get("sha256") != sha:
             return FILE_CHANGED
-        return None
+        if not reviving:
+            return None
+        if territory is not None and session.get(BlobProof, (sha, territory)) is not None:
+            return None
     if not isinstance(sha, str):
         return FILE_NOT_RECEIVED
     if session.get(BlobHolder, (sha, user_id)) is None:

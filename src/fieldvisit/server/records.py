@@ -365,6 +365,7 @@ def _apply(state: _Batch, change: Change) -> ChangeResult:
             change.fields,
             existing.data if existing is not None else None,
             territory,
+            reviving=existing is not None and existing.deleted_at is not None,
         )
         if refusal is not None:
             return _refused(change, refusal)

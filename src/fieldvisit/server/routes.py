@@ -476,11 +476,21 @@ def _write_chunk(
     ctx: ServerContext, who: Principal, sha256: str, offset: int, size: int, data: bytes
 ) -> UploadStatus:
     now = ctx.clock()
+    refused: UploadProblem | None = None
     try:
         # The hash's lock is held until the transaction has committed: two devices
         # completing the same photo at the same moment never both create its row.
         with ctx.blobs.lock(sha256), ctx.db.transaction() as session:
-            status = ctx.blobs.write_chunk(session, who.user_id, sha256, offset, size, data, now)
+            try:
+                status = ctx.blobs.write_chunk(
+                    session, who.user_id, sha256, offset, size, data, now
+                )
+            except UploadProblem as problem:
+                # Committed all the same: what a refusal throws away (a damaged or
+                # expired upload, whose bytes are already deleted) stays thrown away.
+                refused = problem
+        if refused is not None:
+            raise refused
     except UploadProblem as problem:
         logs.audit(
             "upload_refused",
