@@ -180,9 +180,11 @@ LOGGED_QUERY = ("after", "limit", "offset", "size")
 
 
 def _logged_query(scope: Scope) -> dict[str, str]:
+    """The numeric parameters, when they are numbers: a value that is not (a token
+    pasted in the wrong place, say) is logged as « ? »."""
     raw = scope.get("query_string", b"").decode("latin-1")
     return {
-        key: value[:20]
+        key: value if value.isascii() and value.isdigit() and len(value) <= 20 else "?"
         for key, value in parse_qsl(raw, keep_blank_values=True)
         if key in LOGGED_QUERY
     }
