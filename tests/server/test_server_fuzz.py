@@ -7,18 +7,20 @@ text carrying its territory's marker. Schemathesis sends each operation its cove
 cases (boundary values, each constraint broken in turn, missing parameters, wrong
 content types) and `EXAMPLES` generated requests, valid and invalid, with the
 identity's real token. Half of the requests are aimed at the seeded data: the photo
-hashes of both territories in the path, the token's device, and valid changes to the
-other territory's records.
+hashes of both territories in the path, the token's device, valid changes to the other
+territory's records, its records' history (the visit's first version is marked too),
+and lost-versions queries naming its records under the server's real epoch. Every
+route of the server is fuzzed (`test_every_route_is_fuzzed`), `/api/v1/lost-versions`
+and the history included.
 
 Asserted on every answer: no 5xx, the status code, content type and body are those the
 schema documents, a request that breaks the schema is refused, and no body contains the
 marker of a territory the identity may not read.
 
 Examples: `EXAMPLES` = 40 per operation and identity. With the coverage cases that is
-about 700 requests per identity and database (12 operations), 2,800 per database; the
-whole file took 95 s for both databases on the 2-core development machine while other
-jobs ran (about 40 s per database on its own). Derandomized: CI runs the same requests
-every time.
+about 800 requests per identity and database (14 operations), 3,200 per database; the
+whole file took about 2 minutes for both databases on the 2-core development machine
+while other jobs ran. Derandomized: CI runs the same requests every time.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from fieldvisit.core.clock import utc_now
+from fieldvisit.server import epoch
 from fieldvisit.server.app import create_app, make_api
 from fieldvisit.server.auth import find_user, issue_token
 from fieldvisit.server.testing import (
@@ -137,6 +140,12 @@ def _seed(client: TestClient, admin: dict[str, str]) -> None:
         )
         results = client.post("/api/v1/push", headers=admin, json=body).json()["results"]
         assert {r["status"] for r in results} == {"accepted"}, results
+        # An edit: the visit's history holds its first, marked version.
+        edited = change("visits", f"v{dep}", {**visit, "summary": f"Revu {marker}"}, base=1)
+        results = client.post(
+            "/api/v1/push", headers=admin, json=push_body("fuzz-admin", edited)
+        ).json()["results"]
+        assert results[0]["status"] == "accepted", results
     form = b'id = "essai"\nversion = 1\ntitle = "Essai"\nkind = "checklist"\n'
     assert client.put("/api/v1/forms/essai/1", headers=admin, content=form).status_code == 201
 
@@ -173,6 +182,7 @@ class Target:
     identity: str
     url: str
     tokens: Tokens
+    epoch: str  # the server's: lost-versions queries aimed at the seeded data use it
 
 
 @pytest.fixture(
@@ -216,8 +226,10 @@ def target(
             tokens = Tokens(app)
             _seed(TestClient(app), tokens.header("admin"))
             tokens.forget("admin")
+            with ctx.db.reading() as session:
+                current = epoch.current_epoch(session)
             with serve(app) as server_url:
-                yield Target(identity, server_url, tokens)
+                yield Target(identity, server_url, tokens, current)
         finally:
             ctx.db.close()
 
@@ -239,7 +251,21 @@ def _seeded_change(rng: random.Random) -> dict[str, Any]:
     return change("attachments", f"fuzz-p{dep}", attachment_fields(f"v{dep}", SHAS[dep], 10))
 
 
-def _aim(case: Any, identity: str, tokens: Tokens) -> bool:
+# Seeded records of each territory, as (table, id): for history and lost versions.
+SEEDED = {
+    dep: [
+        ("visits", f"v{dep}"),
+        ("contacts", f"c{dep}"),
+        ("interviews", f"i{dep}"),
+        ("quick_notes", f"n{dep}"),
+        ("attachments", f"p{dep}"),
+        ("answers", keyed("answers", answer_fields(f"v{dep}"))["id"]),
+    ]
+    for dep in MARKERS
+}
+
+
+def _aim(case: Any, target: Target) -> bool:
     """Point half of the generated requests at the seeded data (hashes, device, records).
 
     The choices derive from the request itself: the run stays reproducible, and the
@@ -253,9 +279,21 @@ def _aim(case: Any, identity: str, tokens: Tokens) -> bool:
     if case.path_parameters and "sha256" in case.path_parameters:
         case.path_parameters["sha256"] = SHAS[rng.choice(sorted(SHAS))]
         aimed = True
+    if case.path_parameters and "record_id" in case.path_parameters:
+        table, record_id = rng.choice(SEEDED[rng.choice(sorted(SEEDED))])
+        case.path_parameters.update(table=table, record_id=record_id)
+        aimed = True
     if isinstance(case.body, dict) and "changes" in case.body:
-        case.body["device_id"] = tokens.device(identity)
+        case.body["device_id"] = target.tokens.device(target.identity)
         case.body["changes"] = [_seeded_change(rng) for _ in range(rng.randint(1, 4))]
+        aimed = True
+    if isinstance(case.body, dict) and "epoch" in case.body:
+        case.body["epoch"] = target.epoch
+        picked = rng.sample([r for dep in sorted(SEEDED) for r in SEEDED[dep]], k=4)
+        case.body["records"] = [
+            {"table": table, "id": record_id, "version": rng.randint(0, 3)}
+            for table, record_id in picked
+        ]
         aimed = True
     return aimed
 
@@ -303,7 +341,7 @@ def test_fuzzed_requests_never_fail_nor_leak(case: Any, target: Target) -> None:
 
 def _check(case: Any, target: Target) -> None:
     identity, tokens = target.identity, target.tokens
-    aimed = _aim(case, identity, tokens)
+    aimed = _aim(case, target)
     headers = tokens.header(identity)
     response = case.call(base_url=target.url, headers=headers)
     if case.path.endswith("/logout") and response.status_code == 204:
@@ -339,4 +377,35 @@ def test_the_markers_are_really_served_to_those_who_may_read_them(app: FastAPI) 
                 assert (photo.status_code == 200) == (dep in mine)
                 if dep in mine:
                     assert marker.encode() in photo.content
+                history = client.get(
+                    f"/api/v1/records/visits/v{dep}/history", headers=tokens.header(identity)
+                )
+                assert (f"Diagnostic {marker}" in history.text) == (dep in mine)
+                held = [{"table": t, "id": i, "version": 9} for t, i in SEEDED[dep]]
+                lost = client.post(
+                    "/api/v1/lost-versions",
+                    headers=tokens.header(identity),
+                    json={"epoch": _epoch(app), "records": held},
+                )
+                assert (marker in lost.text) == (dep in mine), (identity, dep)
         assert json.loads(client.get("/health").content)["status"] == "ok"
+
+
+def _epoch(app: FastAPI) -> str:
+    with app.state.ctx.db.reading() as session:
+        return epoch.current_epoch(session)
+
+
+def test_every_route_is_fuzzed(app: FastAPI) -> None:
+    """The fuzzed schema is the one the server serves, every route of it: a new
+    endpoint (lost versions, history…) is fuzzed without anyone adding it here."""
+    served = {
+        (method.upper(), path) for path, item in app.openapi()["paths"].items() for method in item
+    }
+    fuzzed = {
+        (operation.method.upper(), operation.path)
+        for operation in (result.ok() for result in schema.get_all_operations())
+    }
+    assert fuzzed == served
+    assert {("POST", "/api/v1/lost-versions"), ("POST", "/api/v1/push")} <= fuzzed
+    assert ("GET", "/api/v1/records/{table}/{record_id}/history") in fuzzed

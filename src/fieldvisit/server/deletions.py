@@ -23,7 +23,7 @@ parent's territory; deletions of parents are rare, and this needs no schema chan
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -39,13 +39,19 @@ _REFUSED = "fieldvisit.deletions.refused"  # in the push session's info: this ba
 _CHILDREN = "fieldvisit.deletions.children"  # parent key -> live children in the database
 
 
-def prepare(state: _Batch, changes: Iterable[Change]) -> None:
-    """Check each deletion of the batch whole, before anything is applied."""
+def prepare(state: _Batch, changes: Iterable[Change], foreign: Callable[[Change], bool]) -> None:
+    """Check each deletion of the batch whole, before anything is applied.
+
+    Its `foreign` rows (outside the user's territories: each is refused alone) take no
+    part: a tombstone of another territory's visit, slipped into a deletion of one's
+    own, would otherwise tell by the verdict on one's own rows whether that visit
+    exists, at which version, and whether it holds live records.
+    """
     state.session.info[_CHILDREN] = {}
     groups: dict[str, list[Change]] = {}
     for change in changes:
         deletion = change.fields.get(DELETION_FIELD)
-        if change.deleted and isinstance(deletion, str):
+        if change.deleted and isinstance(deletion, str) and not foreign(change):
             groups.setdefault(deletion, []).append(change)
     refused: set[tuple[str, str]] = set()
     for members in groups.values():

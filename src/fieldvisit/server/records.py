@@ -48,10 +48,15 @@ from fieldvisit.sync.wire import (
     PushBatch,
     PushResult,
     RejectionCode,
+    natural_record_id,
 )
 
 SEQ = "seq"
 RECORDS = Record.__table__
+# The refusal of a write outside the user's territories: one text, whatever the server
+# holds there (the record's version, its département, whether it exists at all), so
+# that a crafted push learns nothing from it (docs/SECURITY.md, "A hostile colleague").
+OUT_OF_TERRITORY = "vous n'avez pas accès à ce territoire"
 # References that make a contact visible in the referring record's territory.
 CONTACT_LINKS = {("visit_participants", "contact_id"), ("interviewees", "contact_id")}
 
@@ -266,7 +271,10 @@ def push(
         return stored.model_copy(update={"replayed": True})
     state = _Batch(session, who, batch.device_id, now, committed_seq(session))
     _load(state, batch.changes)
-    deletions.prepare(state, batch.changes)  # a deletion is checked whole
+    _forget_unreadable_misnamed(state, batch.changes)
+    # A deletion is checked whole, without its records outside the user's territories
+    # (refused alone below): their versions and children are not his to learn.
+    deletions.prepare(state, batch.changes, lambda change: _foreign(state, change))
     results = [_apply(state, change) for change in batch.changes]
     _save_records(state)
     keep_previous_versions(session, state.replaced)  # server/history.py
@@ -306,6 +314,30 @@ def _load(state: _Batch, changes: Iterable[Change]) -> None:
                 state.records[(table, held.record_id)] = held
 
 
+def _forget_unreadable_misnamed(state: _Batch, changes: Iterable[Change]) -> None:
+    """A change whose natural-key id is not the one its own fields give can never be
+    applied, whatever the server holds under that id: a record there that the user
+    may not read is left out of the batch, so that the refusal is the one of an id the
+    server never had. Otherwise the id of another territory's answer (anyone knowing
+    a visit's id computes them), pushed on an answer of one's own visit, told which
+    items of that visit were answered. A record under such an id can only be pushed
+    with its own parent, outside the user's territories: refused whatever it is."""
+    for change in changes:
+        expected = natural_record_id(change.table, change.fields)
+        if expected is None or expected == change.id:
+            continue
+        key = (change.table, change.id)
+        held = state.records.get(key)
+        if held is not None and not readable(state.session, state.who, held):
+            del state.records[key]
+
+
+def _foreign(state: _Batch, change: Change) -> bool:
+    """The change is outside the user's territories (refused for that whatever it is)."""
+    territory, refusal = _territory(state, change, state.records.get((change.table, change.id)))
+    return refusal is None and not state.who.may_write(territory)
+
+
 def _id_in(session: Session, ids: list[str]) -> ColumnElement[bool]:
     """record_id IN ids; on PostgreSQL as `= ANY(array)`: one parameter, planned fast."""
     if session.get_bind().dialect.name == "postgresql":
@@ -332,7 +364,7 @@ def _apply(state: _Batch, change: Change) -> ChangeResult:
     existing = state.records.get(key)
     if existing is not None and existing.version != change.base_version:
         if not readable(state.session, state.who, existing):
-            return _rejected(change, "out_of_territory", "enregistrement hors de vos territoires")
+            return _rejected(change, "out_of_territory", OUT_OF_TERRITORY)
         return ChangeResult(
             table=change.table, id=change.id, status="conflict", current=to_wire(existing)
         )
@@ -340,10 +372,7 @@ def _apply(state: _Batch, change: Change) -> ChangeResult:
     if refusal:
         return _refused(change, refusal)
     if not state.who.may_write(territory):
-        where = f"département {territory}" if territory else "hors territoire"
-        return _rejected(
-            change, "out_of_territory", f"vous n'avez pas accès à ce territoire ({where})"
-        )
+        return _rejected(change, "out_of_territory", OUT_OF_TERRITORY)
     if existing is not None:
         refusal = validation.parent_problem(change, existing.data)
         if refusal:
