@@ -57,3 +57,43 @@ def test_older_databases_get_the_index_of_given_answers(revision: str, data_dir:
         ).scalar()
     store.close()
     assert sql is not None and "WHERE deleted_at IS NULL AND value IS NOT NULL" in sql
+
+
+def _indexes(store) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    with store.connection() as connection:
+        rows = connection.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        ).all()
+    return {name: sql for name, sql in rows}
+
+
+@pytest.mark.parametrize("revision", ["new", "0001", "0008"])
+def test_every_synced_table_has_an_index_of_its_pending_rows(
+    revision: str, data_dir: DataDir
+) -> None:
+    """Revision 0009: a sync round reads the pending rows of every synced table from a
+    partial index of those rows, in a new database and in a migrated one."""
+    from fieldvisit.sync.wire import TABLES
+
+    if revision != "new":
+        data_dir.ensure()
+        shutil.copyfile(FIXTURES / f"rev_{revision}.sqlite3", data_dir.database)
+    store = open_store(data_dir)
+    indexes = _indexes(store)
+    store.close()
+    for table in TABLES:
+        sql = indexes.get(f"ix_{table}_pending", "")
+        assert f"ON {table} (pending) WHERE pending = 1" in sql, table
+
+
+@pytest.mark.parametrize("revision", ["new", "0008"])
+def test_the_visit_list_has_its_covering_index(revision: str, data_dir: DataDir) -> None:
+    """Revision 0009: the list's columns of the live visits, newest first."""
+    if revision != "new":
+        data_dir.ensure()
+        shutil.copyfile(FIXTURES / f"rev_{revision}.sqlite3", data_dir.database)
+    store = open_store(data_dir)
+    sql = _indexes(store).get("ix_visits_list", "")
+    store.close()
+    assert sql.startswith("CREATE INDEX ix_visits_list ON visits (visit_date, id, ")
+    assert sql.endswith("WHERE deleted_at IS NULL")

@@ -4,5 +4,14 @@ Kept here as plain data so that opening an up-to-date database never imports Ale
 (a test checks this list against the migration scripts).
 """
 
-KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0007", "0008")
+KNOWN_REVISIONS: tuple[str, ...] = (
+    "0001",
+    "0002",
+    "0003",
+    "0004",
+    "0005",
+    "0007",
+    "0008",
+    "0009",
+)
 HEAD_REVISION: str = KNOWN_REVISIONS[-1]

@@ -55,7 +55,7 @@ class Unsent:
 
 def unsent(session: Session) -> Unsent:
     changes = sum(
-        session.scalar(select(func.count()).select_from(t).where(t.c.pending.is_(True))) or 0
+        session.scalar(select(func.count()).select_from(t).where(t.c.pending)) or 0
         for t in TABLE_OBJECTS.values()
     )
     conflicts = session.scalar(

@@ -283,7 +283,7 @@ class SyncEngine:
             named: dict[str, str] = {}
             for sha, filename in session.execute(
                 select(Attachment.sha256, Attachment.filename).where(
-                    Attachment.pending.is_(True), Attachment.deleted_at.is_(None)
+                    Attachment.pending, Attachment.deleted_at.is_(None)
                 )
             ):
                 named.setdefault(sha, filename)

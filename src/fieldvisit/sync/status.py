@@ -38,7 +38,7 @@ def sync_status(svc: Services) -> SyncStatus:
     with svc.store.reading() as session:
         state = read_sync_state(session)
         pending = sum(
-            session.scalar(select(func.count()).select_from(t).where(t.c.pending.is_(True))) or 0
+            session.scalar(select(func.count()).select_from(t).where(t.c.pending)) or 0
             for t in TABLE_OBJECTS.values()
         )
         conflicts = session.scalar(
