@@ -19,7 +19,6 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 
 def status_mb(field: str) -> float:
@@ -31,17 +30,6 @@ def status_mb(field: str) -> float:
 
 def reset_peak() -> None:
     Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM (Linux)
-
-
-def jpeg_bytes(rendition: Any) -> bytes:
-    """The rendition's plain JPEG, whatever the app hands reportlab (a file's name, a
-    file-like object or bytes)."""
-    source = rendition.image_source()
-    if isinstance(source, bytes):
-        return source
-    if isinstance(source, str | Path):
-        return Path(source).read_bytes()
-    return bytes(source.read())
 
 
 def main(argv: list[str]) -> int:
@@ -67,7 +55,7 @@ def main(argv: list[str]) -> int:
         if rendition is None:
             raise SystemExit(f"no rendition for photo {n + 1}")
         path = out_dir / f"photo-{n:03d}.jpg"
-        path.write_bytes(jpeg_bytes(rendition))
+        path.write_bytes(rendition.jpeg_bytes())
         photos.append((path, rendition.width, rendition.height))
     caption = getSampleStyleSheet()["Normal"]
 

@@ -157,9 +157,8 @@ def _write_everything(svc: Services, tmp_path: Path) -> tuple[bytes, bytes, byte
     copy = thumbnails.viewable_copy(svc, stored.sha256, "place.jpg")
     assert copy.read_bytes() == photo.read_bytes() and not copy.is_relative_to(svc.data_dir.root)
     svc.store.backup("test")
-    drawn = rendition.image_source()  # the report's copy, decrypted for drawing
-    assert not isinstance(drawn, str)
-    return photo.read_bytes(), thumb, drawn.read()
+    drawn = rendition.jpeg_bytes()  # the report's copy, decrypted for drawing
+    return photo.read_bytes(), thumb, drawn
 
 
 def test_no_file_of_the_data_dir_holds_what_was_typed_or_photographed(
@@ -497,9 +496,7 @@ def test_the_report_rendition_reads_the_encrypted_photo(services: Services, tmp_
     source = attachments.attachment_path(services, stored)
     [rendition] = prepare_renditions([(source, stored.sha256)], services.data_dir.report_images)
     assert rendition is not None and is_encrypted(rendition.path)
-    drawn = rendition.image_source()
-    assert not isinstance(drawn, str)
-    with Image.open(io.BytesIO(drawn.read())) as image:
+    with Image.open(io.BytesIO(rendition.jpeg_bytes())) as image:
         assert image.size == (320, 240)
 
 

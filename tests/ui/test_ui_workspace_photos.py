@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from pathlib import Path
 
@@ -280,7 +281,7 @@ def test_an_imported_photo_gets_its_report_rendition(workspace, visit, pictures,
     upright = by_name(page)["ruelle.jpg"]
     made = report_rendition(Path("unused"), upright.sha256, cache)  # cached: encrypted
     assert made is not None
-    with Image.open(made.image_source()) as image:
+    with Image.open(io.BytesIO(made.jpeg_bytes())) as image:
         assert image.size == (480, 640)  # upright, as the report prints it
 
 

@@ -9,8 +9,8 @@
 - `files.py`: writing to files (atomically), batches, visit ids typed in a terminal.
 - `commands.py`: `fieldvisit report …` and `fieldvisit forms print …`.
 - `document.py`, `blocks.py`, `chart.py`, `styles.py`, `fonts.py`, `images.py`,
-  `text.py`: page frame, tables, chart, styles, DejaVu fonts, photo renditions, French
-  formatting.
+  `jpeg.py`, `text.py`: page frame, tables, chart, styles, DejaVu fonts, photo
+  renditions, photos embedded as their JPEG bytes, French formatting.
 
 Importing this package, `model`, `files` or `commands` imports no reportlab.
 """

@@ -9,7 +9,8 @@ size), a 4000×3000 photo comes out of the decoder at 1000×750 with nothing lef
 resize: about half the time of a 1280-px rendition.
 
 Renditions are cached as `<cache>/<sha256>-<size>.jpg`: the attachment's content hash
-names them, so they never go stale and are reused by every later report.
+names them, so they never go stale and are reused by every later report. Without a
+cache folder a rendition is made in memory only (nothing plain on disk).
 `services/thumbnails.py` does the same for small UI thumbnails with a square box.
 In a data dir's cache (the cache folder of an opened store, `security.vault.vault_for`)
 renditions are encrypted like the photos and named by a keyed hash; the photo itself
@@ -38,17 +39,26 @@ REPORT_IMAGE_QUALITY = 80
 
 @dataclass(frozen=True)
 class Rendition:
-    path: Path
+    """A report-size JPEG: its cache file (encrypted in a data dir's cache), or its bytes
+    when it was made without a cache folder. `key` names it: photo hash and size."""
+
+    path: Path | None
     width: int
     height: int
     vault: FileVault | None = field(default=None, compare=False, repr=False)
     context: bytes = field(default=b"", compare=False, repr=False)
+    key: str = ""
+    data: bytes | None = field(default=None, compare=False, repr=False)
 
-    def image_source(self) -> str | BinaryIO:
-        """What to draw: the file's name, or the decrypted JPEG of an encrypted one."""
+    def jpeg_bytes(self) -> bytes:
+        """The plain JPEG, decrypted in memory: what the PDF embeds as it is
+        (report/jpeg.py). Nothing plain is written to disk for it."""
+        if self.data is not None:
+            return self.data
+        assert self.path is not None, "a rendition is a file or bytes"
         if self.vault is None:
-            return str(self.path)
-        return io.BytesIO(self.vault.read_bytes(self.path, self.context))
+            return self.path.read_bytes()
+        return self.vault.read_bytes(self.path, self.context)
 
 
 def rendition_path(
@@ -72,21 +82,48 @@ def _photo_source(source: Path, sha256: str) -> Path | BinaryIO | None:
 
 
 def report_rendition(
-    source: Path, sha256: str, cache_dir: Path, size: int = REPORT_IMAGE_SIZE
+    source: Path, sha256: str, cache_dir: Path | None, size: int = REPORT_IMAGE_SIZE
 ) -> Rendition | None:
-    """The cached rendition of a photo, made on first request; None if unreadable."""
+    """The cached rendition of a photo, made on first request; None if unreadable.
+    Without a cache folder, it is made in memory and not kept."""
+    key = f"{sha256}:{size}"
+    if cache_dir is None:
+        made = _rendered(source, sha256, size)
+        return None if made is None else Rendition(None, *made.size, key=key, data=_jpeg(made))
     vault = vault_for(cache_dir)
     target = rendition_path(cache_dir, sha256, size, vault)
-    context = f"report-image:{sha256}:{size}".encode("ascii")
+    context = f"report-image:{key}".encode("ascii")
     if target.is_file():
         try:
             cached_source = (
                 target if vault is None else io.BytesIO(vault.read_bytes(target, context))
             )
             with Image.open(cached_source) as cached:  # reads the header only
-                return Rendition(target, *cached.size, vault, context)
+                if cached.format == "JPEG":
+                    return Rendition(target, *cached.size, vault, context, key)
         except (UnidentifiedImageError, OSError, DamagedFile):
-            target.unlink(missing_ok=True)  # a damaged cache file: make it again
+            pass
+        target.unlink(missing_ok=True)  # a damaged cache file: make it again
+    rgb = _rendered(source, sha256, size)
+    if rgb is None:
+        return None
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    if vault is not None:
+        vault.write_bytes(target, _jpeg(rgb), context)
+        return Rendition(target, *rgb.size, vault, context, key)
+    fd, tmp_name = tempfile.mkstemp(dir=cache_dir, prefix=".report-", suffix=".jpg")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            rgb.save(out, format="JPEG", quality=REPORT_IMAGE_QUALITY, optimize=False)
+        os.replace(tmp_name, target)  # never half a file under the final name
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    return Rendition(target, *rgb.size, key=key)
+
+
+def _rendered(source: Path, sha256: str, size: int) -> Image.Image | None:
+    """The photo upright, at most `size` px on its long side, in RGB; None if unreadable."""
     try:
         photo = _photo_source(source, sha256)
         if photo is None:
@@ -100,24 +137,15 @@ def report_rendition(
             if max(image.size) > size:
                 # Scale first, then turn: rotating the small image is the cheap way.
                 image.thumbnail((size, size), Image.Resampling.BICUBIC)
-            rgb = _flattened(ImageOps.exif_transpose(image))
+            return _flattened(ImageOps.exif_transpose(image))
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError, DamagedFile):
         return None
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    if vault is not None:
-        buffer = io.BytesIO()
-        rgb.save(buffer, format="JPEG", quality=REPORT_IMAGE_QUALITY, optimize=False)
-        vault.write_bytes(target, buffer.getvalue(), context)
-        return Rendition(target, *rgb.size, vault, context)
-    fd, tmp_name = tempfile.mkstemp(dir=cache_dir, prefix=".report-", suffix=".jpg")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            rgb.save(out, format="JPEG", quality=REPORT_IMAGE_QUALITY, optimize=False)
-        os.replace(tmp_name, target)  # never half a file under the final name
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
-    return Rendition(target, *rgb.size)
+
+
+def _jpeg(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=REPORT_IMAGE_QUALITY, optimize=False)
+    return buffer.getvalue()
 
 
 def _flattened(image: Image.Image) -> Image.Image:
@@ -132,7 +160,7 @@ def _flattened(image: Image.Image) -> Image.Image:
 
 def prepare_renditions(
     photos: Sequence[tuple[Path, str]],
-    cache_dir: Path,
+    cache_dir: Path | None,
     on_done: Callable[[int], None] | None = None,
     workers: int | None = None,
 ) -> list[Rendition | None]:

@@ -9,9 +9,7 @@ visa et signatures. Empty chapters are left out, and the numbering follows.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
@@ -19,7 +17,6 @@ from reportlab.lib.units import mm
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
-    Image,
     KeepTogether,
     PageBreakIfNotEmpty,
     Spacer,
@@ -44,6 +41,7 @@ from fieldvisit.report.document import (
     start_body,
     table_of_contents,
 )
+from fieldvisit.report.jpeg import JpegImage
 from fieldvisit.report.model import (
     PROGRAMME,
     ActionRow,
@@ -89,49 +87,39 @@ def render_report(
 
     `progress(done, total)` is called from this thread as photos are prepared and
     layout passes run. Photo renditions go to `image_cache_dir` (reused across runs;
-    see images.py), or to a temporary folder when None.
+    see images.py), or are made in memory when None. Their JPEG bytes go into the PDF
+    as they are (report/jpeg.py).
     """
     total = len(report.photos) + EXPECTED_PASSES + 1
     if progress is not None:
         progress(0, total)
-    with _image_cache(image_cache_dir) as cache:
-        renditions = images.prepare_renditions(
-            [(photo.source, photo.sha256) for photo in report.photos],
-            cache,
-            on_done=(lambda n: progress(n, total)) if progress is not None else None,
-        )
-        target = os.fspath(output) if isinstance(output, str | os.PathLike) else output
-        doc = ReportDocument(
-            target,
-            title=report.title,
-            author=report.author_line,
-            subject=report.subject,
-            keywords=["Petites Villes de demain", "sécurité du quotidien", report.commune_name],
-            decor=PageDecor(
-                header_left=f"Rapport de visite — {report.commune_label}",
-                header_right=long_date(report.visit_date),
-                footer_left=PROGRAMME,
-                cover_band=PROGRAMME.upper(),
-                marking=report.marking,
-            ),
-            progress=progress,
-            progress_offset=len(report.photos),
-            progress_total=total,
-        )
-        doc.build_story(list(_story(report, renditions)))
+    renditions = images.prepare_renditions(
+        [(photo.source, photo.sha256) for photo in report.photos],
+        image_cache_dir,
+        on_done=(lambda n: progress(n, total)) if progress is not None else None,
+    )
+    target = os.fspath(output) if isinstance(output, str | os.PathLike) else output
+    doc = ReportDocument(
+        target,
+        title=report.title,
+        author=report.author_line,
+        subject=report.subject,
+        keywords=["Petites Villes de demain", "sécurité du quotidien", report.commune_name],
+        decor=PageDecor(
+            header_left=f"Rapport de visite — {report.commune_label}",
+            header_right=long_date(report.visit_date),
+            footer_left=PROGRAMME,
+            cover_band=PROGRAMME.upper(),
+            marking=report.marking,
+        ),
+        progress=progress,
+        progress_offset=len(report.photos),
+        progress_total=total,
+    )
+    doc.build_story(list(_story(report, renditions)))
     if progress is not None:
         progress(total, total)
     return int(doc.page)
-
-
-@contextmanager
-def _image_cache(folder: Path | None) -> Iterator[Path]:
-    """The given cache folder, or a temporary one removed afterwards."""
-    if folder is not None:
-        yield folder
-        return
-    with tempfile.TemporaryDirectory(prefix="fieldvisit-report-") as tmp:
-        yield Path(tmp)
 
 
 def _story(report: VisitReport, renditions: list[images.Rendition | None]) -> Iterator[Flowable]:
@@ -548,12 +536,7 @@ def _photo(photo: PhotoEntry, rendition: images.Rendition | None) -> list[Flowab
             markup(caption, s.caption),
         ]
     scale = min(FRAME_WIDTH / rendition.width, PHOTO_MAX_HEIGHT / rendition.height)
-    image = Image(
-        rendition.image_source(),
-        width=rendition.width * scale,
-        height=rendition.height * scale,
-        hAlign="CENTER",
-    )
+    image = JpegImage(rendition, rendition.width * scale, rendition.height * scale)
     return [image, markup(caption, s.caption)]
 
 
