@@ -33,6 +33,7 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     monkeypatch.setenv("FIELDVISIT_DATA_DIR", str(tmp_path / "default-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("FIELDVISIT_LOG_DIR", str(tmp_path / "logs"))  # and crash traces
     monkeypatch.delenv("FIELDVISIT_PASSPHRASE", raising=False)
     monkeypatch.delenv("FIELDVISIT_NEW_PASSPHRASE", raising=False)
 

@@ -328,6 +328,9 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from fieldvisit.logs import enable_crash_traces  # after --version and --help
+
+    enable_crash_traces()  # a crash in a C library leaves a trace in the log folder
     handler = getattr(args, "handler", cmd_gui)
     try:
         return handler(args)

@@ -20,7 +20,12 @@ from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from fieldvisit.core.errors import FieldvisitError
-from fieldvisit.logs import close_logging, install_excepthook, setup_logging
+from fieldvisit.logs import (
+    close_logging,
+    enable_crash_traces,
+    install_excepthook,
+    setup_logging,
+)
 from fieldvisit.paths import APP_NAME, DataDir
 from fieldvisit.security.errors import UnlockCancelled
 from fieldvisit.services import Services
@@ -216,6 +221,7 @@ def run_app(data_dir: DataDir, argv: Sequence[str] | None = None) -> int:
     keys = app_key_source()
     keys.start_prefetch(data_dir.root)  # the keyring answers while Qt starts
     log_file = setup_logging()
+    enable_crash_traces()  # a crash in Qt or a driver leaves a trace in the log folder
     log.info("starting fieldvisit on %s (log: %s)", data_dir.root, log_file)
     app = make_application(argv)
     settings = settings_for_app()
