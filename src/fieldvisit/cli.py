@@ -16,6 +16,7 @@ from pathlib import Path
 from fieldvisit import __version__, backup_commands
 from fieldvisit.core.argparse_fr import FrenchArgumentParser
 from fieldvisit.core.errors import BadInput, FieldvisitError
+from fieldvisit.opendata import commands as opendata_commands
 from fieldvisit.paths import DataDir, resolve_data_dir
 from fieldvisit.report.commands import add_report_commands
 from fieldvisit.sync import commands as sync_commands
@@ -125,6 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_report_commands(commands, forms_cmd)
     sync_commands.register(commands)
     backup_commands.register(commands)
+    opendata_commands.register(commands, communes_cmd)
     return parser
 
 

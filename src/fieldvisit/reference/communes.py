@@ -129,6 +129,11 @@ class CommuneIndex:
         # Codes held by several entries -> their positions (584 codes in 2026).
         self._shared_codes: dict[str, list[int]] = {}
         self._postal: _PostalCodes | None = None
+        self._attached: dict[str, list[int]] | None = None
+        self._members: dict[str, list[int]] | None = None
+        source = document.get("source") or {}
+        # The geography year of the reference (its data vintage), when the package says.
+        self.millesime: str | None = source.get("millesime")
 
     @classmethod
     def load(cls, path: Path | None = None) -> CommuneIndex:
@@ -160,6 +165,32 @@ class CommuneIndex:
         """The entry with this INSEE code ("2a004" works too), the current commune first."""
         position = self._code_index().get(code.strip().upper())
         return self._commune(position) if position is not None else None
+
+    @property
+    def departements(self) -> dict[str, str]:
+        """Every département of the reference: code → name."""
+        return dict(self._departement_names)
+
+    def attached_to(self, code: str) -> list[Commune]:
+        """The communes déléguées or associées and the arrondissements of a commune
+        (those that were communes of their own before a merger, for the déléguées)."""
+        if self._attached is None:
+            attached: dict[str, list[int]] = {}
+            for position, parent in enumerate(self._chefs_lieux):
+                if parent is not None:
+                    attached.setdefault(parent, []).append(position)
+            self._attached = attached
+        return [self._commune(p) for p in self._attached.get(code.strip().upper(), [])]
+
+    def epci_members(self, siren: str) -> list[Commune]:
+        """The current communes of an EPCI, in rank order (largest first)."""
+        if self._members is None:
+            members: dict[str, list[int]] = {}
+            for position, epci in enumerate(self._epcis):
+                if epci is not None and self._types[position] == 0:
+                    members.setdefault(epci, []).append(position)
+            self._members = members
+        return [self._commune(p) for p in self._members.get(siren, [])]
 
     def search(self, text: str, limit: int = 20) -> list[Commune]:
         """Best matches for a name, a postal code (or its start) or an INSEE code.

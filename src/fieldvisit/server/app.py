@@ -460,7 +460,7 @@ def create_app(
 def make_api(lifespan: Any = None) -> FastAPI:
     """The routes, error handlers, middleware and OpenAPI document, without a database
     (`create_app` adds one; the fuzz test reads the schema from here)."""
-    from fieldvisit.server import routes
+    from fieldvisit.server import reference_routes, routes
 
     app = FastAPI(
         lifespan=lifespan,
@@ -475,6 +475,7 @@ def make_api(lifespan: Any = None) -> FastAPI:
     )
     _install_handlers(app)
     app.include_router(routes.router)
+    app.include_router(reference_routes.router)
     app.add_middleware(BodyLimit)
     app.add_middleware(Guard)  # added last: outermost
     generate = app.openapi

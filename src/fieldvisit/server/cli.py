@@ -10,6 +10,7 @@
     fieldvisit-server backup FILE | restore FILE     (SQLite; PostgreSQL: pg_dump/pg_restore)
     fieldvisit-server restored                       (after pg_restore: laptops re-send)
     fieldvisit-server files ref SHA256…              (the reference the logs give a file)
+    fieldvisit-server reference import FILE… | reference list   (public datasets for laptops)
 
 --db is a SQLAlchemy URL (sqlite+pysqlite:///path, postgresql+psycopg://…) or a plain
 path to a SQLite file; default FIELDVISIT_SERVER_DB, else ./fieldvisit-server.sqlite3.
@@ -126,7 +127,77 @@ def build_parser() -> argparse.ArgumentParser:
     fpub.add_argument("--as", dest="as_user", required=True, help="administrateur qui publie")
     fpub.set_defaults(handler=cmd_forms_publish)
     _restore_commands(commands)
+    _reference_commands(commands)
     return parser
+
+
+# --- public datasets (server/reference.py) ---------------------------------------------
+
+
+def _reference_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    reference = commands.add_parser(
+        "reference", help="données publiques distribuées aux ordinateurs de chaque territoire"
+    )
+    actions = reference.add_subparsers(dest="reference_command", required=True, metavar="ACTION")
+    do_import = actions.add_parser(
+        "import",
+        help="importe des fichiers tels que data.gouv.fr les publie ; chacun remplace son jeu "
+        "de données s'il est entier",
+    )
+    _db_option(do_import)
+    do_import.add_argument("paths", nargs="+", type=Path, metavar="FICHIER")
+    do_import.add_argument("--edition", metavar="TEXTE", help="nom de l'édition")
+    do_import.set_defaults(handler=cmd_reference_import)
+    listing = actions.add_parser("list", help="liste les jeux de données détenus")
+    _db_option(listing)
+    listing.set_defaults(handler=cmd_reference_list)
+
+
+def cmd_reference_import(args: argparse.Namespace) -> int:
+    from fieldvisit.reference.datasets import DatasetError
+    from fieldvisit.server import logs
+    from fieldvisit.server.reference import import_reference
+    from fieldvisit.server.validation import communes
+
+    territories = communes().departements
+    db = _open(args)
+    failed = 0
+    try:
+        for path in args.paths:
+            try:
+                done = import_reference(
+                    db, path, territories=territories, now=utc_now(), edition=args.edition
+                )
+            except DatasetError as err:
+                failed += 1
+                print(f"fieldvisit-server : {err} — jeu de données inchangé.", file=sys.stderr)
+                continue
+            logs.audit("reference_imported", dataset=done.dataset, rows=done.rows, parts=done.parts)
+            print(done.describe(), file=sys.stderr)
+    finally:
+        db.close()
+    return EXIT_BAD_INPUT if failed else EXIT_OK
+
+
+def cmd_reference_list(args: argparse.Namespace) -> int:
+    from fieldvisit.reference.datasets import DATASETS
+    from fieldvisit.server.reference import held_datasets
+
+    db = _open(args)
+    with db.reading() as session:
+        held = {row.dataset: row for row in held_datasets(session)}
+    db.close()
+    for key, info in DATASETS.items():
+        row = held.get(key)
+        if row is None:
+            print(f"{info.title}\tnon importé")
+            continue
+        count = f"{row.rows:,}".replace(",", " ")
+        print(
+            f"{info.title}\tédition « {row.edition} »\timporté le "
+            f"{row.imported_at:%Y-%m-%d %H:%M} UTC\t{row.source}\t{count} ligne(s)"
+        )
+    return EXIT_OK
 
 
 # --- backup and restore (server/backup.py) ---------------------------------------------

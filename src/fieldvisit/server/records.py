@@ -36,6 +36,7 @@ from fieldvisit.server.blobs import attachment_refusal
 from fieldvisit.server.epoch import current_epoch
 from fieldvisit.server.history import keep_previous_versions, previous_version
 from fieldvisit.server.models import Counter, Grant, PublishedForm, PushBatchLog, Record
+from fieldvisit.server.reference import reference_digest
 from fieldvisit.server.scoping import Principal
 from fieldvisit.server.validation import Refusal
 from fieldvisit.sync.wire import (
@@ -101,6 +102,7 @@ class Page:
     scope: str
     epoch: str = ""  # server/epoch.py: a restore changes it
     sequence: int = 0  # the committed sequence: a cursor beyond it means a restore
+    reference_digest: str = ""  # server/reference.py: public data of the territories
 
     def model(self) -> PullPage:
         return PullPage.model_construct(
@@ -111,6 +113,7 @@ class Page:
             scope=self.scope,
             epoch=self.epoch,
             sequence=self.sequence,
+            reference_digest=self.reference_digest,
         )
 
     def json(self) -> bytes:
@@ -139,6 +142,7 @@ class Page:
                 "scope": self.scope,
                 "epoch": self.epoch,
                 "sequence": self.sequence,
+                "reference_digest": self.reference_digest,
             }
         )
         return b'{"records":[' + b",".join(records) + b"]," + tail[1:]
@@ -172,6 +176,7 @@ def pull_page(session: Session, who: Principal, after: int, limit: int) -> Page:
         scope_digest(who),
         current_epoch(session),
         ceiling,
+        reference_digest(session, who),
     )
 
 

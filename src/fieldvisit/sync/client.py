@@ -29,6 +29,7 @@ from fieldvisit.sync.wire import (
     PullPage,
     PushBatch,
     PushResult,
+    ReferenceIndex,
     UploadStatus,
     UserInfo,
 )
@@ -310,3 +311,10 @@ class SyncClient:
 
     def form_text(self, form_id: str, version: int) -> bytes:
         return self.request("GET", f"{API_PREFIX}/forms/{form_id}/{version}").content
+
+    def reference_index(self) -> ReferenceIndex:
+        """The parts of public datasets the server holds for this account's territories."""
+        return self._parse(ReferenceIndex, self.request("GET", f"{API_PREFIX}/reference"))
+
+    def reference_part(self, dataset: str, territory: str) -> bytes:
+        return self.request("GET", f"{API_PREFIX}/reference/{dataset}/{territory}").content

@@ -173,6 +173,12 @@ def cmd_sync(args: argparse.Namespace) -> int:
         print(f"  reçu mis de côté : {line}", file=sys.stderr)
     for line in report.forms_rejected:
         print(f"  refusé : {line}", file=sys.stderr)
+    for line in report.reference:
+        print(f"  données publiques reçues : {line}", file=sys.stderr)
+    for line in report.reference_rejected:
+        print(
+            f"  données publiques refusées (reprises à la prochaine fois) : {line}", file=sys.stderr
+        )
     for sha in report.missing_files:
         print(f"  fichier joint absent de cet ordinateur : {sha}", file=sys.stderr)
     if report.refused:

@@ -123,6 +123,9 @@ class SyncReport:
     set_aside: list[str] = field(default_factory=list)
     forms: int = 0
     forms_rejected: list[str] = field(default_factory=list)
+    # Public data received (one « dataset (département) » per part) or refused, why.
+    reference: list[str] = field(default_factory=list)
+    reference_rejected: list[str] = field(default_factory=list)
     missing_files: list[str] = field(default_factory=list)
     # Files that could not be sent this round, each "name : why" (their records stay
     # pending and go once the file does; the rest of the round went on).
@@ -173,6 +176,10 @@ class SyncReport:
             parts.append(f"{len(self.set_aside)} reçu(s) mis de côté")
         if self.forms_rejected:
             parts.append(f"{len(self.forms_rejected)} formulaire(s) refusé(s)")
+        if self.reference:
+            parts.append(f"{len(self.reference)} donnée(s) publique(s) reçue(s)")
+        if self.reference_rejected:
+            parts.append(f"{len(self.reference_rejected)} donnée(s) publique(s) refusée(s)")
         return "Synchronisation terminée : " + ", ".join(parts) + "."
 
 
@@ -208,6 +215,7 @@ class SyncEngine:
         # Back-off between upload retries; closing the app cuts a wait short.
         self.wait = wait or self.cancel.wait
         self.files = svc.store.files  # encrypted on disk; read back in plain
+        self.reference_digest = ""  # the pull page's: public data of the territories
 
     def _check_cancelled(self) -> None:
         if self.cancel.is_set():
@@ -225,6 +233,7 @@ class SyncEngine:
             if forms_digest != self._forms_digest():
                 self.pull_forms(report)
                 self._save_forms_digest(forms_digest)
+            self.pull_reference(report)
         except SyncError as err:
             self._remember(error=str(err))
             raise
@@ -410,6 +419,7 @@ class SyncEngine:
                 continue
             scope = page.scope
             digest = page.forms_digest
+            self.reference_digest = page.reference_digest
             records.extend(page.records)
             cursor = page.next_cursor
             self.progress("pull", len(records), len(records) + (1 if page.has_more else 0))
@@ -666,6 +676,25 @@ class SyncEngine:
             local.forget_in_flight(session, answer_to.batch_ids)  # with its answer
             report.pushed += len(accepted)
         return conflicts
+
+    # --- public data -------------------------------------------------------------------
+
+    def pull_reference(self, report: SyncReport) -> None:
+        """The public datasets of the territories, when the server's changed
+        (opendata/distribution.py): no request at all otherwise."""
+        if not self.reference_digest:
+            return
+        self._check_cancelled()
+        from fieldvisit.opendata.distribution import pull_reference
+        from fieldvisit.opendata.store import PublicDataStore
+
+        store = PublicDataStore.of(self.svc.data_dir)
+        try:
+            got = pull_reference(store, self.client, self.reference_digest, self.svc.clock())
+        finally:
+            store.close()
+        report.reference.extend(got.parts)
+        report.reference_rejected.extend(got.rejected)
 
     # --- forms -------------------------------------------------------------------------
 

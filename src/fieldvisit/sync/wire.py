@@ -70,6 +70,9 @@ MAX_BODY_BYTES = 32 * 1024 * 1024
 MAX_CHUNK_BYTES = 8 * 1024 * 1024
 MAX_ATTACHMENT_BYTES = 256 * 1024 * 1024
 MAX_FORM_BYTES = 1024 * 1024
+# One département of a public dataset, gzipped (the SSMSI base of the largest
+# département is ~2 MB); server/reference.py refuses a file that would make more.
+MAX_REFERENCE_PART_BYTES = 32 * 1024 * 1024
 
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 FORM_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -581,6 +584,9 @@ class PullPage(WireModel):
     # server lost (POST /api/v1/lost-versions) and pulls from 0 (server/epoch.py).
     epoch: str = Field(default="", max_length=64)
     sequence: int | None = Field(default=None, ge=0)
+    # Changes whenever a part of a public dataset of the user's territories changes
+    # (server/reference.py): clients fetch the list of parts only then. "" for none.
+    reference_digest: str = Field(default="", max_length=64)
 
 
 class Change(WireModel):
@@ -695,6 +701,29 @@ class FormSummary(WireModel):
 
 class FormList(WireModel):
     forms: list[FormSummary]
+
+
+# Public datasets held by the server (fieldvisit.reference.datasets).
+REFERENCE_DATASETS: tuple[str, ...] = ("ssmsi", "pvd", "frr", "gendarmerie")
+REFERENCE_DATASET_RE = re.compile(r"^(ssmsi|pvd|frr|gendarmerie)$")
+
+
+class ReferencePart(WireModel):
+    """One département of a public dataset: GET /api/v1/reference/{dataset}/{territory}
+    gives its bytes (the published header and that département's rows, gzipped)."""
+
+    dataset: Literal["ssmsi", "pvd", "frr", "gendarmerie"]
+    territory: Departement
+    sha256: Sha256
+    size: int = Field(ge=0, le=MAX_REFERENCE_PART_BYTES)
+    rows: int = Field(ge=0)
+    edition: ShortText
+    source: str = Field(max_length=300)
+    imported_at: datetime
+
+
+class ReferenceIndex(WireModel):
+    parts: list[ReferencePart] = Field(max_length=4 * 200)
 
 
 class ErrorBody(WireModel):
