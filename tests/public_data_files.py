@@ -369,3 +369,40 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def ssmsi_row(
+    code: str,
+    year: int,
+    label: str = "Cambriolages de logement",
+    count: int | None = 12,
+    *,
+    unit: str | None = None,
+    pop: float = 2000,
+    dwellings: float = 1000.5,
+    rate: str | None = None,
+    state: str | None = None,
+    complement: tuple[str, str] = ("NA", "NA"),
+) -> list[str]:
+    """One row of a base communale, its rate computed as the SSMSI does (per 1,000
+    dwellings for burglaries); `count=None` makes a `ndiff` row."""
+    if unit is None:
+        unit = next((u for name, u, _r in INDICATORS if name == label), "Infraction")
+    denominator = dwellings if label.startswith("Cambriolages") else pop
+    if count is None:
+        figures = ["NA", "NA", state or "ndiff"]
+    else:
+        shown = rate if rate is not None else decimal(count / denominator * 1000)
+        figures = [str(count), shown, state or "diff"]
+    return [
+        code,
+        str(year),
+        label,
+        unit,
+        *figures,
+        decimal(pop),
+        "2021",
+        decimal(dwellings),
+        "2021",
+        *complement,
+    ]

@@ -426,17 +426,17 @@ def _comparison_text(used_file: bool, used_computed: bool) -> str:
     parts = []
     if used_file:
         parts.append(
-            "chiffre départemental donné par le fichier du SSMSI (colonnes complement_info), "
-            "qui n'est jamais celui de la commune"
+            "« fichier » : chiffre départemental donné par le fichier du SSMSI (colonnes "
+            "complement_info), qui n'est jamais celui de la commune"
         )
     if used_computed:
         parts.append(
-            "taux calculé par fieldvisit sur les communes du département dont les chiffres "
-            "sont diffusés dans la même édition (les autres n'y entrent pas)"
+            "« calcul » : taux calculé par fieldvisit sur les communes du département dont "
+            "les chiffres sont diffusés dans la même édition (les autres n'y entrent pas)"
         )
     if not parts:
-        return "pas de chiffre départemental dans cette édition"
-    return "Département : " + " ; ailleurs, ".join(parts) + "."
+        return "Département : pas de chiffre départemental dans cette édition."
+    return "Département : " + " ; ".join(parts) + "."
 
 
 def _geography_notes(

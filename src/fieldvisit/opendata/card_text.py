@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fieldvisit.opendata.card import CommuneCard, CrimeFigures, french_number
 
-YEAR_WIDTH = 18
+YEAR_WIDTH = 16
+LABEL_WIDTH = 20
 
 
 def _people(value: float | None, unit: str) -> str:
@@ -104,7 +105,7 @@ def _crime(card: CommuneCard) -> list[str]:
         f"  Rapportée à {_people(crime.population, 'habitants')} et "
         f"{_people(crime.dwellings, 'logements')} ({crime.years[-1]})"
     )
-    lines.append("  " + " " * 14 + "".join(f"{year:>{YEAR_WIDTH}}" for year in crime.years))
+    lines.append("    " + " " * LABEL_WIDTH + "".join(f"{y:>{YEAR_WIDTH}}" for y in crime.years))
     lines.extend(_series(crime))
     lines.append("  " + crime.comparison)
     lines.extend(f"  {note}" for note in crime.notes)
@@ -116,12 +117,14 @@ def _series(crime: CrimeFigures) -> list[str]:
     for series in crime.indicators:
         lines.append(f"  {series.label} ({series.unit.lower()}, taux {series.rate_unit})")
         commune = "".join(f"{cell.shown:>{YEAR_WIDTH}}" for cell in series.cells)
-        lines.append(f"    {'commune':<12}{commune}")
+        lines.append(f"    {'commune':<{LABEL_WIDTH}}{commune}")
+        sources = {cell.departement_source for cell in series.cells} - {None}
+        label = "dép. " + ("(" + "/".join(sorted(sources)) + ")" if sources else "")
         departement = "".join(
             f"{french_number(cell.departement_rate) + ' ‰':>{YEAR_WIDTH}}"
             if cell.departement_rate is not None
             else f"{'—':>{YEAR_WIDTH}}"
             for cell in series.cells
         )
-        lines.append(f"    {'département':<12}{departement}")
+        lines.append(f"    {label:<{LABEL_WIDTH}}{departement}")
     return lines

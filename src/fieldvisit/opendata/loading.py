@@ -70,6 +70,7 @@ def load_ssmsi(db: sqlite3.Connection, reader: DatasetReader, only: str | None) 
 
     def flush_commune() -> None:
         if current in written:  # an unsorted file: merge with what is stored
+            write()
             _merge_commune(db, current, series, people)
         else:
             written.add(current)

@@ -14,6 +14,7 @@ import codecs
 import csv
 import gzip
 import io
+import re
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,6 +30,8 @@ PARQUET_MAGIC = b"PAR1"
 # Enough of the start of the file to choose its encoding and separator.
 SNIFF_BYTES = 1 << 20
 SEPARATORS = (";", ",", "\t", "|")
+# A two-byte UTF-8 letter (é is C3 A9): in a Windows-1252 file, « Ã » before « © ».
+_UTF8_LETTER = re.compile(rb"[\xc2-\xdf][\x80-\xbf]")
 # Far beyond any field of these datasets (opening hours are the longest), so that a
 # damaged file (a quote never closed) fails at once instead of filling memory.
 FIELD_LIMIT = 64 * 1024
@@ -42,7 +45,7 @@ class DatasetError(BadInput):
         super().__init__(f"{where} : {problem}")
         self.source = source
         self.problem = problem
-        self.line = line
+        self.line = line or None  # 0: the file as a whole
 
 
 @dataclass
@@ -106,9 +109,13 @@ class PublishedTable:
         except csv.Error as err:
             raise self.error(f"ligne mal formée ({err})") from err
         except UnicodeDecodeError as err:
+            # The text is decoded a block ahead of the rows: the bad byte is on the line
+            # being read plus the line ends of its block before it.
+            ahead = bytes(err.object[: err.start]).count(b"\n")
             raise self.error(
                 f"caractère illisible en {self.encoding} : le fichier mélange des encodages "
-                "ou est endommagé"
+                "ou est endommagé",
+                self.line + 1 + ahead,
             ) from err
         except (EOFError, zlib.error, gzip.BadGzipFile) as err:
             raise self.error(
@@ -129,8 +136,16 @@ def _encoding_of(head: bytes, name: str) -> str:
     try:
         decoder.decode(head, final=False)  # a character cut at the end of the sample is fine
         return "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as err:
+        # Accented letters in UTF-8 before the first byte that is not: a file put
+        # together from two sources. Read as Windows-1252 it would give « Ã© ».
+        if _UTF8_LETTER.search(head, 0, err.start):
+            raise DatasetError(
+                name,
+                "encodages mélangés : du UTF-8 puis un caractère Windows-1252 (latin-1) ; "
+                "réenregistrez le fichier dans un seul encodage",
+                head.count(b"\n", 0, err.start) + 1,
+            ) from err
     try:
         head.decode("cp1252")
     except UnicodeDecodeError as err:
@@ -196,7 +211,9 @@ def _table(raw: IO[bytes], name: str) -> PublishedTable:
         head = binary.read(SNIFF_BYTES)
         binary.seek(0)
     except (EOFError, zlib.error, gzip.BadGzipFile) as err:
-        raise DatasetError(name, "fichier compressé endommagé ou incomplet") from err
+        raise DatasetError(
+            name, "fichier compressé incomplet ou endommagé (téléchargement interrompu ?)"
+        ) from err
     except OSError as err:
         raise DatasetError(name, f"lecture impossible ({err.strerror or err})") from err
     if not head.strip():
