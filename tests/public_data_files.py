@@ -123,16 +123,27 @@ def decimal(value: float) -> str:
     return text.replace(".", ",").removesuffix(",0")
 
 
-def _communes(departements: Iterable[str] | None, limit: int | None) -> list[tuple[str, str, int]]:
-    """(code, name, population) of current communes, in code order."""
+def _communes(
+    departements: Iterable[str] | None, limit: int | None, per_departement: int | None = None
+) -> list[tuple[str, str, int]]:
+    """(code, name, population) of current communes, in code order: at most `limit`, at
+    most `per_departement` of each département."""
     wanted = set(departements) if departements is not None else None
-    found = [
-        (c.code, c.nom, c.population or 0)
+    found = sorted(
+        (c.code, c.nom, c.population or 0, c.departement)
         for c in CommuneIndex.load()
         if c.is_current and (wanted is None or c.departement in wanted)
-    ]
-    found.sort()
-    return found[:limit] if limit is not None else found
+    )
+    if per_departement is not None:
+        taken: dict[str, int] = {}
+        kept = []
+        for row in found:
+            taken[row[3]] = taken.get(row[3], 0) + 1
+            if taken[row[3]] <= per_departement:
+                kept.append(row)
+        found = kept
+    chosen = [row[:3] for row in found]
+    return chosen[:limit] if limit is not None else chosen
 
 
 @contextmanager
@@ -217,6 +228,7 @@ def write_ssmsi(
     *,
     departements: Iterable[str] | None = None,
     communes: int | None = None,
+    per_departement: int | None = None,
     geography: int = 2025,
     years: Sequence[int] = YEARS,
     compress: bool | None = None,
@@ -226,7 +238,7 @@ def write_ssmsi(
     seed: int = 2025,
 ) -> Written:
     """A base communale (gzipped when the name ends with .gz)."""
-    chosen = _communes(departements, communes)
+    chosen = _communes(departements, communes, per_departement)
     compress = path.name.endswith(".gz") if compress is None else compress
     header = [f"CODGEO_{geography}", *SSMSI_COLUMNS]
     count = 0

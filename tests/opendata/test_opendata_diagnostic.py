@@ -53,8 +53,7 @@ def test_part_one_is_proposed_from_the_edition(
     assert "département 6,7 ‰" in burglaries
     # not published: named, never counted as 0
     assert (
-        "Non diffusés sur la période (moins de 6 faits trois années de suite, ce qui n'est "
-        in text
+        "Non diffusés sur la période (moins de 6 faits trois années de suite, ce qui n'est " in text
     )
     hidden = next(line for line in text.splitlines() if "Non diffusés" in line)
     assert ARMED in hidden and " 0 " not in hidden

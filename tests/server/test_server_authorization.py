@@ -25,12 +25,14 @@ from httpx import Response
 from sqlalchemy import select
 from starlette.routing import Match
 
+from fieldvisit.core.clock import utc_now
 from fieldvisit.server import epoch, logs
 from fieldvisit.server.auth import find_user, token_hash
 from fieldvisit.server.blobs import BlobHolder, BlobProof, Upload
 from fieldvisit.server.cli import main as server_main
 from fieldvisit.server.history import PreviousVersion
 from fieldvisit.server.models import Device, Grant, Record
+from fieldvisit.server.reference import import_reference
 from fieldvisit.server.testing import (
     add_user,
     answer_fields,
@@ -81,6 +83,8 @@ WALKED = {
     ("GET", "/api/v1/forms/{form_id}/{version}"),
     ("PUT", "/api/v1/forms/{form_id}/{version}"),
     ("GET", "/api/v1/records/{table}/{record_id}/history"),
+    ("GET", "/api/v1/reference"),
+    ("GET", "/api/v1/reference/{dataset}/{territory}"),
 }
 
 
@@ -121,8 +125,18 @@ def test_the_walk_covers_every_route(app: FastAPI) -> None:
     assert documented == WALKED - {("GET", "/openapi.json")}
 
 
+def _publish_pvd(app: FastAPI, folder: Path) -> None:
+    """The PVD list as published, split per département: 15, 43 and 63 (nobody's here)."""
+    pvd = folder / "pvd.csv"
+    pvd.write_text(
+        "insee_com,lib_com,date_signature\n15187,Saint-Flour,\n43157,Le Puy,\n63113,Clermont,\n"
+    )
+    import_reference(app.state.ctx.db, pvd, territories=("15", "43", "63"), now=utc_now())
+
+
 @pytest.fixture
-def seeded(client: TestClient, login_as: Login) -> TestClient:
+def seeded(app: FastAPI, client: TestClient, login_as: Login, tmp_path: Path) -> TestClient:
+    _publish_pvd(app, tmp_path)
     admin = login_as("admin")
     for dep, commune in (("15", "15187"), ("43", "43157")):
         data = PHOTO[dep]
@@ -175,6 +189,11 @@ def test_every_endpoint_for_every_role_and_territory(
         for table, record in (("visits", f"v{dep}"), ("answers", ANSWER[dep])):
             expect(200 if readable else 404, "GET", f"/api/v1/records/{table}/{record}/history")
     expect(404, "GET", "/api/v1/records/answers/absent/history")
+    # Public data: the parts of the user's territories (every part for an admin).
+    for dep in ("15", "43"):
+        expect(200 if dep in mine else 404, "GET", f"/api/v1/reference/pvd/{dep}")
+    expect(200 if is_admin else 404, "GET", "/api/v1/reference/pvd/63")
+    expect(200, "GET", "/api/v1/reference")
     own = b"une photo de plus"
     own_sha = hashlib.sha256(own).hexdigest()
     expect(200, "PUT", f"/api/v1/attachments/{own_sha}?offset=0&size={len(own)}", content=own)
@@ -186,6 +205,9 @@ def test_every_endpoint_for_every_role_and_territory(
         )
         expect(401, "POST", "/api/v1/logout")
         return
+
+    parts = client.get("/api/v1/reference", headers=h).json()["parts"]
+    assert {p["territory"] for p in parts} == (mine | {"63"} if is_admin else mine), user
 
     # Reading: exactly the records of the user's territories.
     records = client.get("/api/v1/changes", headers=h).json()["records"]
@@ -409,10 +431,13 @@ def _token(headers: dict[str, str]) -> str:
 
 
 @pytest.fixture
-def territories(app: FastAPI, client: TestClient, login_as: Login, log_dir: Path) -> Seeded:
-    """Both territories seeded by their owners (with logs written from the start), and
-    a published form."""
+def territories(
+    app: FastAPI, client: TestClient, login_as: Login, log_dir: Path, tmp_path: Path
+) -> Seeded:
+    """Both territories seeded by their owners (with logs written from the start), a
+    published form and the PVD list split per département."""
     ctx = app.state.ctx
+    _publish_pvd(app, tmp_path)
     seeded = Seeded({}, {}, [])
     for dep, owner in OWNER.items():
         add_user(ctx.db, ctx.passwords, owner, PASSWORD, "agent", (dep,))
@@ -1050,8 +1075,32 @@ def crafted_logout(w: Walker) -> None:
         assert (gone.status_code, gone.json()["code"]) == (401, "token_revoked")
 
 
+def crafted_reference(w: Walker) -> None:
+    """Public data: the list names only the user's territories' parts, and another
+    territory's part is answered as one that was never published (no oracle)."""
+    listed = w.request("GET", "/api/v1/reference", expect=(200, None))
+    if not w.shut_out:
+        territories = {part["territory"] for part in listed.json()["parts"]}
+        assert (w.dep in territories) == w.mine, (w.user, w.dep, territories)
+        assert "63" not in territories or w.user == "admin"
+    part = w.request(
+        "GET",
+        f"/api/v1/reference/pvd/{w.dep}",
+        expect=(200, None) if w.mine else (404, "not_found"),
+    )
+    if w.mine:
+        assert part.headers["content-type"] == "application/gzip"
+    elif not w.shut_out:
+        never = w.request("GET", "/api/v1/reference/pvd/974", expect=(404, "not_found"))
+        assert part.json()["code"] == never.json()["code"]
+        assert part.json()["detail"].replace(w.dep, "NN") == never.json()["detail"].replace(
+            "974", "NN"
+        )
+
+
 CRAFTED = (
     crafted_accounts,
+    crafted_reference,
     crafted_history,
     crafted_lost_versions,
     crafted_foreign_hashes,

@@ -270,7 +270,7 @@ def covering_part(db: sqlite3.Connection, dataset: str, departement: str) -> Par
     """A département's own part (received from the server), else the national file's."""
     row = db.execute(
         "SELECT * FROM parts WHERE dataset = ? AND departement IN (?, ?) "
-        "ORDER BY departement = ? DESC LIMIT 1",
+        "ORDER BY departement = ? LIMIT 1",  # its own part first
         (dataset, departement, WHOLE_FILE, WHOLE_FILE),
     ).fetchone()
     return part_of_row(row) if row is not None else None
