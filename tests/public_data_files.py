@@ -30,6 +30,10 @@ Every writer streams (the full SSMSI file is 5.2 M rows) and takes the variation
 files show: gzip or not, UTF-8 with or without BOM or Windows-1252, CRLF, column order.
 
     python tests/public_data_files.py DIR [--communes N] [--departements 15,43]
+        [--geography 2025] [--last-year 2024]
+
+Full size (the benchmark's): `--departements ''` and facts of 2016–2025, about
+35,000 communes × 15 indicators × 10 years = 5.2 M rows, ~2 min to write.
 """
 
 from __future__ import annotations
@@ -356,33 +360,6 @@ def gendarmerie_unit(code: str, name: str, number: int) -> dict[str, str]:
     }
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("directory", type=Path)
-    parser.add_argument("--communes", type=int, help="at most this many communes (SSMSI)")
-    parser.add_argument("--departements", default="15,43", help="'' for all of France")
-    args = parser.parse_args(argv)
-    departements = [d for d in args.departements.split(",") if d] or None
-    args.directory.mkdir(parents=True, exist_ok=True)
-    files = (
-        write_ssmsi(
-            args.directory / "donnee-comm-data.gouv-2024-geographie2025.csv.gz",
-            departements=departements,
-            communes=args.communes,
-        ),
-        write_pvd(args.directory / "liste-pvd.csv", departements=departements),
-        write_frr(args.directory / "communes-frr.csv", departements=departements),
-        write_gendarmerie(args.directory / "unites-gendarmerie.csv", departements=departements),
-    )
-    for written in files:
-        print(f"{written.path}: {written.rows} rows")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 def ssmsi_row(
     code: str,
     year: int,
@@ -418,3 +395,53 @@ def ssmsi_row(
         "2021",
         *complement,
     ]
+
+
+def write_all(
+    directory: Path,
+    *,
+    departements: Iterable[str] | None,
+    communes: int | None = None,
+    geography: int = 2025,
+    years: Sequence[int] = YEARS,
+) -> tuple[Written, ...]:
+    """One file of each dataset, named as data.gouv.fr names them, for these
+    départements (None: all of France)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    return (
+        write_ssmsi(
+            directory / f"donnee-comm-data.gouv-{years[-1]}-geographie{geography}.csv.gz",
+            departements=departements,
+            communes=communes,
+            geography=geography,
+            years=years,
+        ),
+        write_pvd(directory / "liste-pvd.csv", departements=departements),
+        write_frr(directory / "communes-frr.csv", departements=departements),
+        write_gendarmerie(directory / "unites-gendarmerie.csv", departements=departements),
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("directory", type=Path)
+    parser.add_argument("--communes", type=int, help="at most this many communes (SSMSI)")
+    parser.add_argument("--departements", default="15,43", help="'' for all of France")
+    parser.add_argument("--geography", type=int, default=2025, help="the CODGEO_ year")
+    parser.add_argument("--last-year", type=int, default=YEARS[-1], help="facts up to")
+    args = parser.parse_args(argv)
+    departements = [d for d in args.departements.split(",") if d] or None
+    files = write_all(
+        args.directory,
+        departements=departements,
+        communes=args.communes,
+        geography=args.geography,
+        years=range(YEARS[0], args.last_year + 1),
+    )
+    for written in files:
+        print(f"{written.path}: {written.rows} rows")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

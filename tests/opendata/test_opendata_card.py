@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
-from fieldvisit.cli import main
 from fieldvisit.core.errors import NotFound
 from fieldvisit.opendata.card import NOT_PUBLISHED, commune_card
 from fieldvisit.opendata.card_text import render_card
@@ -245,18 +243,3 @@ def test_what_is_not_imported_is_said_not_guessed(
     assert "Petites Villes de demain : inconnu (liste PVD non importée)" in text
     with pytest.raises(NotFound, match="Commune inconnue"):
         commune_card(communes, store, "99999")
-
-
-def test_communes_show_on_the_command_line(
-    imported: PublicDataStore, data_dir: DataDir, capsys: pytest.CaptureFixture[str]
-) -> None:
-    imported.close()
-    assert main(["--data-dir", str(data_dir.root), "communes", "show", "15187", "--json"]) == 0
-    document = json.loads(capsys.readouterr().out)
-    assert document["code"] == "15187" and document["crime"]["geography"] == 2025
-    assert document["crime"]["source_line"].startswith("SSMSI, base communale")
-    assert main(["--data-dir", str(data_dir.root), "communes", "show", "15187"]) == 0
-    assert "Saint-Flour (15187) — Cantal (15)" in capsys.readouterr().out
-    assert main(["--data-dir", str(data_dir.root), "communes", "show", "1518"]) == 2
-    assert "Commune inconnue : « 1518 »" in capsys.readouterr().err
-    assert not data_dir.database.exists()  # public data only: the store was never opened

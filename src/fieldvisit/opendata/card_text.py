@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fieldvisit.opendata.card import CommuneCard, CrimeFigures, french_number
+from fieldvisit.opendata.diagnostic import card_trends
 
 YEAR_WIDTH = 16
 LABEL_WIDTH = 20
@@ -108,6 +109,11 @@ def _crime(card: CommuneCard) -> list[str]:
     lines.append("    " + " " * LABEL_WIDTH + "".join(f"{y:>{YEAR_WIDTH}}" for y in crime.years))
     lines.extend(_series(crime))
     lines.append("  " + crime.comparison)
+    lines.append(
+        f"  Tendances {crime.years[0]}–{crime.years[-1]} (proposées pour le « Constat de la "
+        "délinquance » du diagnostic) :"
+    )
+    lines.extend(f"    - {trend.sentence}" for trend in card_trends(card))
     lines.extend(f"  {note}" for note in crime.notes)
     return lines
 
@@ -118,7 +124,7 @@ def _series(crime: CrimeFigures) -> list[str]:
         lines.append(f"  {series.label} ({series.unit.lower()}, taux {series.rate_unit})")
         commune = "".join(f"{cell.shown:>{YEAR_WIDTH}}" for cell in series.cells)
         lines.append(f"    {'commune':<{LABEL_WIDTH}}{commune}")
-        sources = {cell.departement_source for cell in series.cells} - {None}
+        sources = {cell.departement_source for cell in series.cells if cell.departement_source}
         label = "dép. " + ("(" + "/".join(sorted(sources)) + ")" if sources else "")
         departement = "".join(
             f"{french_number(cell.departement_rate) + ' ‰':>{YEAR_WIDTH}}"

@@ -146,8 +146,11 @@ def cmd_reference_list(args: argparse.Namespace) -> int:
 
 
 def cmd_communes_show(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
     from fieldvisit.opendata.card import commune_card
     from fieldvisit.opendata.card_text import render_card
+    from fieldvisit.opendata.diagnostic import card_trends, propose_constat
     from fieldvisit.reference import CommuneIndex
 
     store = _store(args)
@@ -156,7 +159,12 @@ def cmd_communes_show(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if args.json:
-        print(json.dumps(card.to_json(), ensure_ascii=False, indent=2))
+        document = card.to_json()
+        document["trends"] = [asdict(trend) for trend in card_trends(card)]
+        proposal = propose_constat(card)
+        # The answers of the diagnostic's part 1 the app proposes (item id → value).
+        document["constat_proposal"] = proposal.answers() if proposal else None
+        print(json.dumps(document, ensure_ascii=False, indent=2))
     else:
         print(render_card(card))
     return EXIT_OK

@@ -92,7 +92,8 @@ def _percent(change: float) -> str:
     return f"{change * 100:+.0f} %".replace("-", "−")
 
 
-def _trend(series: IndicatorSeries) -> IndicatorTrend:
+def indicator_trend(series: IndicatorSeries) -> IndicatorTrend:
+    """How one indicator went over the years the card shows, with its sentence."""
     cells = series.cells
     first, last = cells[0], cells[-1]
     published = [cell for cell in cells if cell.published]
@@ -176,12 +177,20 @@ def _ordered(trends: list[IndicatorTrend]) -> list[IndicatorTrend]:
     return sorted(trends, key=rank)
 
 
+def card_trends(card: CommuneCard) -> tuple[IndicatorTrend, ...]:
+    """The trend of each indicator of the card, in the order they are told in
+    (published ones first, by theme, then by count); () without figures."""
+    if card.crime is None:
+        return ()
+    return tuple(_ordered([indicator_trend(series) for series in card.crime.indicators]))
+
+
 def propose_constat(card: CommuneCard) -> ConstatProposal | None:
     """Part 1 proposed from the card's SSMSI figures; None without any."""
     crime = card.crime
     if crime is None or not crime.indicators:
         return None
-    trends = _ordered([_trend(series) for series in crime.indicators])
+    trends = card_trends(card)
     first, last = crime.years[0], crime.years[-1]
     told = [t for t in trends if t.published_years]
     hidden = [t.label for t in trends if not t.published_years]
@@ -247,7 +256,7 @@ def trend_series(
         by_label = {series.label: series for series in crime.indicators}
         chosen = [by_label[label] for label in labels if label in by_label]
     else:
-        ranked = _ordered([_trend(series) for series in crime.indicators])
+        ranked = _ordered([indicator_trend(series) for series in crime.indicators])
         wanted = [t.label for t in ranked if t.published_years >= 2][:limit]
         by_label = {series.label: series for series in crime.indicators}
         chosen = [by_label[label] for label in wanted]

@@ -194,6 +194,14 @@ def open_published(source: Path | IO[bytes], name: str | None = None) -> Iterato
             raw: IO[bytes] = source.open("rb")
         except FileNotFoundError as err:
             raise DatasetError(str(source), "fichier introuvable") from err
+        except IsADirectoryError as err:
+            raise DatasetError(
+                str(source), "c'est un dossier : donnez le fichier publié (.csv ou .csv.gz)"
+            ) from err
+        except PermissionError as err:
+            raise DatasetError(
+                str(source), "lecture refusée (droits du fichier) : ouvrez-le en lecture"
+            ) from err
         except OSError as err:
             raise DatasetError(str(source), f"lecture impossible ({err.strerror or err})") from err
     else:

@@ -1,0 +1,206 @@
+"""Benchmark: importing the public datasets and reading a commune card.
+
+    .venv/bin/python benchmarks/bench_reference.py [--communes N] [--cards 500] [--no-write]
+    .venv/bin/python benchmarks/bench_reference.py --file donnee-comm-….csv.gz  # a real one
+    .venv/bin/python benchmarks/bench_reference.py --tiny     # does it still run? (CI)
+
+Writes synthetic files in the formats data.gouv.fr publishes (`tests/public_data_files.py`;
+by default the full SSMSI base: every current commune × 15 indicators × facts of
+2016–2025, about 5.2 M rows, ~40 MB gzipped — writing it takes about two minutes and is
+not measured), then measures:
+
+1. `fieldvisit reference import FILE` as a user runs it, one process per file: wall
+   time from spawn to exit, and the peak memory of that process (its max RSS, from
+   `wait4`). The SSMSI base first (target < 60 s and < 300 MB), then the PVD list, the FRR
+   classification and the gendarmerie units.
+2. `fieldvisit-server reference import` of the same SSMSI file on a SQLite server
+   database: reading, checking and splitting it into one gzipped part per département.
+3. The commune card (`opendata.card.commune_card`, in process, the communes reference
+   already loaded): the first one (opens the public data file), then `--cards` communes
+   of the file drawn with a fixed seed, each card alone and with its diagnostic proposal
+   (`propose_constat`). Target: a card < 10 ms (p95).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+TESTS = HERE.parent / "tests"
+# The generator of synthetic published files lives with the tests that use it.
+if str(TESTS) not in sys.path:
+    sys.path.insert(0, str(TESTS))
+
+from perf_report import Load, bench_parser, machine_line, parse_args, write_section  # noqa: E402
+
+from fieldvisit.opendata.card import commune_card  # noqa: E402
+from fieldvisit.opendata.diagnostic import propose_constat  # noqa: E402
+from fieldvisit.opendata.store import PublicDataStore, default_path  # noqa: E402
+from fieldvisit.paths import DataDir  # noqa: E402
+from fieldvisit.reference import CommuneIndex  # noqa: E402
+from public_data_files import YEARS, write_all  # noqa: E402
+
+SECTION = "Public data (import and commune card)"
+TINY = {"communes": 40, "cards": 20}
+BIN = Path(sys.executable).parent
+TARGET_IMPORT_S = 60.0
+TARGET_IMPORT_MB = 300.0
+TARGET_CARD_MS = 10.0
+FULL_ROWS = 5_000_000  # the targets are set for the full base (about 5.2 M rows)
+GEOGRAPHY = 2026
+LAST_YEAR = 2025  # facts of 2016–2025: ten years, as the issue sizes the base
+
+
+def run_measured(command: list[str]) -> tuple[float, float]:
+    """(wall seconds, peak RSS in MB) of one process run to its end."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _pid, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    errors = process.stderr.read().decode() if process.stderr else ""
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{errors}")
+    return seconds, usage.ru_maxrss / 1024  # KiB on Linux
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def time_cards(store_path: Path, cards: int) -> dict[str, object]:
+    index = CommuneIndex.load()
+    store = PublicDataStore(store_path)
+    try:
+        with store.reading() as db:
+            codes = [code for (code,) in db.execute("SELECT code FROM ssmsi_communes")]
+        chooser = random.Random(20261207)
+        sample = chooser.sample(codes, min(cards, len(codes)))
+        fresh = PublicDataStore(store_path)
+        started = time.perf_counter()
+        commune_card(index, fresh, sample[0])  # opens the file, as a first card does
+        first_ms = (time.perf_counter() - started) * 1000
+        fresh.close()
+        alone, proposed = [], []
+        for code in sample:
+            before = time.perf_counter()
+            card = commune_card(index, store, code)
+            middle = time.perf_counter()
+            propose_constat(card)
+            alone.append((middle - before) * 1000)
+            proposed.append((time.perf_counter() - before) * 1000)
+    finally:
+        store.close()
+    return {"first": first_ms, "alone": alone, "proposed": proposed, "communes": len(codes)}
+
+
+def run(args: argparse.Namespace) -> str:
+    load = Load()
+    with tempfile.TemporaryDirectory(prefix="fieldvisit-bench-reference-") as tmp:
+        folder = Path(tmp)
+        started = time.perf_counter()
+        files = write_all(
+            folder / "publies",
+            departements=None,
+            communes=1 if args.file else args.communes,  # --file: that one is imported
+            geography=GEOGRAPHY,
+            years=range(YEARS[0], LAST_YEAR + 1),
+        )
+        written_s = time.perf_counter() - started
+        ssmsi = args.file or files[0].path
+        others = [written.path for written in files[1:]]
+        rows = files[0].rows if args.file is None else None
+        data_dir = DataDir(folder / "donnees")
+        laptop = [str(BIN / "fieldvisit"), "--data-dir", str(data_dir.root), "reference", "import"]
+        ssmsi_s, ssmsi_mb = run_measured([*laptop, str(ssmsi)])
+        other = [(path.name, *run_measured([*laptop, str(path)])) for path in others]
+        server_db = f"sqlite+pysqlite:///{folder / 'serveur.sqlite3'}"
+        server = [str(BIN / "fieldvisit-server"), "reference", "import", "--db", server_db]
+        server_s, server_mb = run_measured([*server, str(ssmsi)])
+        store_path = default_path(data_dir)
+        store_mb = store_path.stat().st_size / 2**20
+        cards = time_cards(store_path, args.cards)
+        size_mb = ssmsi.stat().st_size / 2**20
+    alone, proposed = cards["alone"], cards["proposed"]
+    assert isinstance(alone, list) and isinstance(proposed, list)
+    card_p95 = percentile(alone, 0.95)
+    met_import = ssmsi_s < TARGET_IMPORT_S and ssmsi_mb < TARGET_IMPORT_MB
+    met_card = card_p95 < TARGET_CARD_MS
+    described = (
+        f"synthetic base of {files[0].communes:,} communes × 15 indicators × facts of "
+        f"{YEARS[0]}–{LAST_YEAR}: {rows:,} rows"
+        if rows is not None
+        else f"the file `{ssmsi.name}`"
+    )
+    return "\n".join(
+        [
+            machine_line(),
+            "",
+            f"By `python benchmarks/bench_reference.py` ({load.text()}); "
+            f"SSMSI: {described}, {size_mb:.1f} MB gzipped (written in {written_s:.0f} s, "
+            "not measured). Each import is one `fieldvisit` process (spawn to exit; peak "
+            "memory = the process's max RSS).",
+            "",
+            "| import | wall | peak memory |",
+            "|---|---:|---:|",
+            f"| SSMSI base communale (laptop, `fieldvisit reference import`) | {ssmsi_s:.1f} s"
+            f" | {ssmsi_mb:.0f} MB |",
+            *(f"| {name} (laptop) | {sec:.2f} s | {mb:.0f} MB |" for name, sec, mb in other),
+            f"| SSMSI base communale (server, split per département, SQLite) | {server_s:.1f} s"
+            f" | {server_mb:.0f} MB |",
+            "",
+            f"Public data file of the laptop after the imports: {store_mb:.0f} MB. Commune card,"
+            f" in process (communes reference loaded), {len(alone)} communes of the file drawn"
+            f" with a fixed seed; first card after opening the file {cards['first']:.1f} ms:",
+            "",
+            "| read | p50 | p95 | max |",
+            "|---|---:|---:|---:|",
+            f"| card | {statistics.median(alone):.2f} ms | {card_p95:.2f} ms"
+            f" | {max(alone):.2f} ms |",
+            f"| card + diagnostic proposal | {statistics.median(proposed):.2f} ms"
+            f" | {percentile(proposed, 0.95):.2f} ms | {max(proposed):.2f} ms |",
+            "",
+            f"Targets: SSMSI import < {TARGET_IMPORT_S:.0f} s and < {TARGET_IMPORT_MB:.0f} MB"
+            f" — {'met' if met_import else 'NOT met'}; card < {TARGET_CARD_MS:.0f} ms (p95)"
+            f" — {'met' if met_card else 'NOT met'}."
+            + (
+                f" The import target is for the full base (~5.2 M rows); this run imported"
+                f" {rows:,}: run the benchmark without `--communes` to check it."
+                if rows is not None and rows < FULL_ROWS
+                else ""
+            ),
+        ]
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = bench_parser(__doc__.splitlines()[0])
+    parser.add_argument(
+        "--communes", type=int, default=None, help="communes of the base (default: all)"
+    )
+    parser.add_argument("--cards", type=int, default=500, help="commune cards timed")
+    parser.add_argument(
+        "--file", type=Path, default=None, help="import this SSMSI file instead (a real one)"
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(build_parser(), TINY, argv)
+    section = run(args)
+    print(section)
+    write_section(SECTION, section, args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
