@@ -18,7 +18,8 @@ not measured), then measures:
 3. The commune card (`opendata.card.commune_card`, in process, the communes reference
    already loaded): the first one (opens the public data file), then `--cards` communes
    of the file drawn with a fixed seed, each card alone and with its diagnostic proposal
-   (`propose_constat`). Target: a card < 10 ms (p95).
+   (`propose_constat`), each read 3 times (the first read, and the fastest, which leaves
+   out the other processes of a shared machine). Target: a card < 10 ms (p95).
 """
 
 from __future__ import annotations
@@ -54,6 +55,10 @@ BIN = Path(sys.executable).parent
 TARGET_IMPORT_S = 60.0
 TARGET_IMPORT_MB = 300.0
 TARGET_CARD_MS = 10.0
+# Each card is read this many times in a row: the first read is the one a person waits
+# for; the fastest shows the card's own cost without the other processes of a shared
+# machine taking the core away in the middle (compare the load average).
+READS = 3
 FULL_ROWS = 5_000_000  # the targets are set for the full base (about 5.2 M rows)
 GEOGRAPHY = 2026
 LAST_YEAR = 2025  # facts of 2016–2025: ten years, as the issue sizes the base
@@ -90,17 +95,21 @@ def time_cards(store_path: Path, cards: int) -> dict[str, object]:
         commune_card(index, fresh, sample[0])  # opens the file, as a first card does
         first_ms = (time.perf_counter() - started) * 1000
         fresh.close()
-        alone, proposed = [], []
+        alone, proposed, best = [], [], []
         for code in sample:
-            before = time.perf_counter()
-            card = commune_card(index, store, code)
-            middle = time.perf_counter()
-            propose_constat(card)
-            alone.append((middle - before) * 1000)
-            proposed.append((time.perf_counter() - before) * 1000)
+            reads = []
+            for _ in range(READS):
+                before = time.perf_counter()
+                card = commune_card(index, store, code)
+                middle = time.perf_counter()
+                propose_constat(card)
+                reads.append(((middle - before) * 1000, (time.perf_counter() - before) * 1000))
+            alone.append(reads[0][0])
+            proposed.append(reads[0][1])
+            best.append(min(read for read, _with in reads))
     finally:
         store.close()
-    return {"first": first_ms, "alone": alone, "proposed": proposed, "communes": len(codes)}
+    return {"first": first_ms, "alone": alone, "proposed": proposed, "best": best}
 
 
 def run(args: argparse.Namespace) -> str:
@@ -130,11 +139,13 @@ def run(args: argparse.Namespace) -> str:
         store_mb = store_path.stat().st_size / 2**20
         cards = time_cards(store_path, args.cards)
         size_mb = ssmsi.stat().st_size / 2**20
-    alone, proposed = cards["alone"], cards["proposed"]
-    assert isinstance(alone, list) and isinstance(proposed, list)
+    alone, proposed, best = cards["alone"], cards["proposed"], cards["best"]
+    assert isinstance(alone, list) and isinstance(proposed, list) and isinstance(best, list)
     card_p95 = percentile(alone, 0.95)
+    best_p95 = percentile(best, 0.95)
     met_import = ssmsi_s < TARGET_IMPORT_S and ssmsi_mb < TARGET_IMPORT_MB
     met_card = card_p95 < TARGET_CARD_MS
+    met_best = best_p95 < TARGET_CARD_MS
     described = (
         f"synthetic base of {files[0].communes:,} communes × 15 indicators × facts of "
         f"{YEARS[0]}–{LAST_YEAR}: {rows:,} rows"
@@ -160,18 +171,22 @@ def run(args: argparse.Namespace) -> str:
             "",
             f"Public data file of the laptop after the imports: {store_mb:.0f} MB. Commune card,"
             f" in process (communes reference loaded), {len(alone)} communes of the file drawn"
-            f" with a fixed seed; first card after opening the file {cards['first']:.1f} ms:",
+            f" with a fixed seed; the first card {cards['first']:.0f} ms (it opens the file and"
+            " builds the reference's code and EPCI look-ups, once per process):",
             "",
             "| read | p50 | p95 | max |",
             "|---|---:|---:|---:|",
-            f"| card | {statistics.median(alone):.2f} ms | {card_p95:.2f} ms"
-            f" | {max(alone):.2f} ms |",
-            f"| card + diagnostic proposal | {statistics.median(proposed):.2f} ms"
+            f"| card (first read of each commune) | {statistics.median(alone):.2f} ms"
+            f" | {card_p95:.2f} ms | {max(alone):.2f} ms |",
+            f"| card + diagnostic proposal (first read) | {statistics.median(proposed):.2f} ms"
             f" | {percentile(proposed, 0.95):.2f} ms | {max(proposed):.2f} ms |",
+            f"| card, fastest of {READS} reads of each commune | {statistics.median(best):.2f} ms"
+            f" | {best_p95:.2f} ms | {max(best):.2f} ms |",
             "",
             f"Targets: SSMSI import < {TARGET_IMPORT_S:.0f} s and < {TARGET_IMPORT_MB:.0f} MB"
             f" — {'met' if met_import else 'NOT met'}; card < {TARGET_CARD_MS:.0f} ms (p95)"
-            f" — {'met' if met_card else 'NOT met'}."
+            f" — {'met' if met_card else 'NOT met'} on first reads,"
+            f" {'met' if met_best else 'NOT met'} on the fastest of {READS}."
             + (
                 f" The import target is for the full base (~5.2 M rows); this run imported"
                 f" {rows:,}: run the benchmark without `--communes` to check it."

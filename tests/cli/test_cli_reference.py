@@ -122,6 +122,17 @@ def test_a_damaged_file_among_good_ones_leaves_only_its_own_dataset_unchanged(
     assert "pvd" in editions  # the good file of the same command went in
 
 
+def test_an_edition_name_is_for_one_file_only(
+    data_dir: DataDir, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pvd, frr = write_pvd(tmp_path / "pvd.csv").path, write_frr(tmp_path / "frr.csv").path
+    assert run(data_dir, "reference", "import", "--edition", "mars 2025", str(pvd), str(frr)) == 2
+    assert "--edition nomme l'édition d'un seul fichier" in capsys.readouterr().err
+    assert held(data_dir) == []
+    assert run(data_dir, "reference", "import", "--edition", "mars 2025", str(pvd)) == 0
+    assert [(d, e) for d, e, _n in held(data_dir)] == [("pvd", "mars 2025")]
+
+
 def test_a_folder_given_as_a_file_is_french(
     data_dir: DataDir, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

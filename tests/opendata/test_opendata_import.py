@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -163,3 +165,20 @@ def test_a_damaged_store_file_says_what_to_do(tmp_path: Path) -> None:
     path.write_bytes(b"ceci n'est pas une base SQLite" * 200)
     with pytest.raises(PublicDataError, match="supprimez-le, puis réimportez"):
         PublicDataStore(path).parts()
+
+
+def test_public_data_code_is_qt_free() -> None:
+    """The card, the diagnostic proposal, the search and the importer are read by the
+    UI later but import no Qt, no encrypted store and no service."""
+    probe = (
+        "import sys\n"
+        "import fieldvisit.opendata.card, fieldvisit.opendata.card_text, "
+        "fieldvisit.opendata.diagnostic, fieldvisit.opendata.search, "
+        "fieldvisit.opendata.importer, fieldvisit.opendata.commands, "
+        "fieldvisit.opendata.distribution\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', "
+        "'fieldvisit.ui', 'fieldvisit.store', 'fieldvisit.services'))))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

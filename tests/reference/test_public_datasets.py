@@ -104,6 +104,18 @@ def test_gendarmerie_hours_span_lines_and_gps_is_signed(tmp_path: Path) -> None:
     assert records[0][8].count("\n") == 3  # type: ignore[union-attr]
 
 
+def test_a_postal_code_that_lost_its_leading_zero_gets_it_back(tmp_path: Path) -> None:
+    bourg = {
+        "identifiant_public_unite": "9000003",
+        "service": "Brigade de Bourg-en-Bresse",
+        "code_commune_insee": "1053",
+        "code_postal": "1000",
+    }
+    written = write_gendarmerie(tmp_path / "g.csv", departements=[], extra=[bourg])
+    _k, (record,), _r = read(written.path)
+    assert (record[1], record[5]) == ("01053", "01000")
+
+
 def test_a_unit_without_commune_code_is_left_out_and_counted(tmp_path: Path) -> None:
     nowhere = {"identifiant_public_unite": "9000002", "service": "Escadron mobile"}
     written = write_gendarmerie(tmp_path / "g.csv", departements=["15"], extra=[nowhere])

@@ -7,6 +7,8 @@ import csv
 import gzip
 import hashlib
 import io
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -157,3 +159,20 @@ def test_a_damaged_file_changes_nothing_on_the_server(
         still = session.get(ReferenceDataset, "ssmsi")
         assert still is not None and still.imported_at == imported_at
         assert still.edition == "géographie 2025, faits 2016–2024"
+
+
+def test_the_server_reads_public_data_without_the_laptop_s_code() -> None:
+    """The server shares only `core`, `sync.wire` and the `reference` readers with the
+    laptop: importing its public-data code loads no store, service, UI or laptop
+    public-data module."""
+    probe = (
+        "import sys, fieldvisit.server.app, fieldvisit.server.cli, "
+        "fieldvisit.server.reference, fieldvisit.server.reference_routes\n"
+        "allowed = ('fieldvisit.server', 'fieldvisit.core', 'fieldvisit.sync.wire', "
+        "'fieldvisit.reference')\n"
+        "print(sorted(m for m in sys.modules if m.startswith('fieldvisit.') and "
+        "not m.startswith(allowed) and m not in ('fieldvisit.assets', 'fieldvisit.sync')))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -61,6 +61,11 @@ def _store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 def cmd_reference_import(args: argparse.Namespace) -> int:
     from fieldvisit.opendata.importer import import_file
 
+    if args.edition is not None and len(args.paths) > 1:
+        raise BadInput(
+            "--edition nomme l'édition d'un seul fichier : importez les fichiers un par un "
+            "pour nommer chacun."
+        )
     # Every header first: an unknown file, or two files of one dataset, change nothing.
     seen: dict[str, Path] = {}
     for path in args.paths:

@@ -82,7 +82,7 @@ class GendarmerieReader(DatasetReader):
                         values.text_or_none(row[c_service]),
                         values.text_or_none(cell(row, "adresse_geographique")),
                         values.text_or_none(cell(row, "telephone")),
-                        values.text_or_none(cell(row, "code_postal")),
+                        values.postal_code(cell(row, "code_postal")),
                         values.coordinate(cell(row, "geocodage_y_gps"), "geocodage_y_GPS", 90),
                         values.coordinate(cell(row, "geocodage_x_gps"), "geocodage_x_GPS", 180),
                         values.lines_or_none(cell(row, "horaires_accueil")),

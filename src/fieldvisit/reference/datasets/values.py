@@ -27,6 +27,16 @@ def commune_code(text: str) -> tuple[str, str]:
     return code, departement
 
 
+def postal_code(text: str) -> str | None:
+    """A postal code as published; one that lost its leading zero in a spreadsheet
+    ("1000" for 01000, Bourg-en-Bresse) gets it back. Kept as text otherwise (CEDEX
+    codes and the like are not checked: they are only shown)."""
+    code = " ".join(text.split())
+    if len(code) == 4 and code.isdigit():
+        return "0" + code
+    return code or None
+
+
 def number(text: str, what: str) -> float | None:
     """A non-negative number written with a decimal comma or point; None for NA."""
     if text in MISSING:
