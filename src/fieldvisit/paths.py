@@ -72,10 +72,6 @@ class DataDir:
     def logs(self) -> Path:
         return self.root / "logs"
 
-    @property
-    def device_file(self) -> Path:
-        return self.root / "device-id"
-
     def ensure(self) -> DataDir:
         """Create the folders; raise DataDirError with a clear message if impossible."""
         try:

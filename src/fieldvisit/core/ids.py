@@ -53,13 +53,6 @@ def new_id() -> str:
     return str(uuid7())
 
 
-def is_record_id(text: str) -> bool:
-    try:
-        return uuid.UUID(text).version == 7 and len(text) == 36
-    except (ValueError, AttributeError, TypeError):
-        return False
-
-
 def natural_id(*parts: str) -> str:
     """A stable id for a record identified by its natural key (UUIDv5)."""
     return str(uuid.uuid5(NATURAL_ID_NAMESPACE, "\x1f".join(parts)))

@@ -41,7 +41,6 @@ from pathlib import Path
 
 from fieldvisit.core.domain import (
     CONCERN_LABELS,
-    PRIORITY_LABELS,
     ActionStatus,
     ContactRole,
     Dispositif,
@@ -174,7 +173,6 @@ class InterviewReport:
 @dataclass(frozen=True)
 class ActionRow:
     priority: int
-    priority_label: str
     text: str
     theme: str
     horizon: str
@@ -557,7 +555,6 @@ def _action(rec: Recommendation, theme_labels: Mapping[str, str]) -> ActionRow:
     status = ActionStatus(rec.status)
     return ActionRow(
         priority=rec.priority,
-        priority_label=PRIORITY_LABELS.get(rec.priority, str(rec.priority)),
         text=rec.text.strip(),
         theme=theme_labels.get(rec.theme_id or "", ""),
         horizon=_label(Horizon, rec.horizon),

@@ -29,7 +29,6 @@ GREY_LINE = colors.HexColor("#BBBBBB")
 GREY_FILL = colors.HexColor("#F3F3F3")
 RED = colors.HexColor("#C9191E")  # "Diffusion restreinte", "non"
 GREEN = colors.HexColor("#18753C")
-ORANGE = colors.HexColor("#B34000")
 
 # Levels of concern 1–4 (None: non évalué), from calm to alarming.
 LEVEL_COLOURS = {

@@ -120,11 +120,6 @@ class FileVault:
         if source.read(1):
             raise OSError("the file changed while it was being encrypted")
 
-    def encrypt_bytes(self, data: bytes, context: bytes) -> bytes:
-        out = io.BytesIO()
-        self.encrypt_stream(io.BytesIO(data), len(data), out, context)
-        return out.getvalue()
-
     def write_bytes(self, target: Path, data: bytes, context: bytes) -> Path:
         """Encrypt data into target atomically (temporary file, fsync, rename)."""
         return self.write_file(target, io.BytesIO(data), len(data), context)

@@ -30,7 +30,6 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fieldvisit.core.clock import utc_now
 from fieldvisit.core.errors import BadInput
 from fieldvisit.server.models import Device, User
 from fieldvisit.sync.wire import DEPARTEMENT_RE, ROLES
@@ -207,7 +206,3 @@ class LoginLimiter:
     def succeeded(self, username: str, address: str) -> None:
         with self._lock:
             self._failures.pop((username, address), None)
-
-
-def now_utc() -> datetime:
-    return utc_now()

@@ -53,10 +53,6 @@ def open_conflicts(svc: Services) -> list[SyncConflict]:
         )
 
 
-def count_open_conflicts(svc: Services) -> int:
-    return len(open_conflicts(svc))
-
-
 class ConflictOutdated(BadInput):
     """The conflict changed since it was shown: a newer version reached this laptop."""
 

@@ -30,12 +30,11 @@ import json
 import os
 import tempfile
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
 
 from sqlalchemy import exc, select
 from sqlalchemy.orm import Session
@@ -60,7 +59,6 @@ from fieldvisit.sync.wire import (
 )
 
 Progress = Callable[[str, int, int], None]
-T = TypeVar("T")
 CHUNK_BYTES = 8 * 1024 * 1024
 UPLOAD_STREAMS = 6
 PUSH_ROUNDS = 4
@@ -75,17 +73,6 @@ RETRIED_UPLOAD_CODES = frozenset({"wrong_offset", "size_mismatch", "concurrent_w
 
 def _no_progress(_stage: str, _done: int, _total: int) -> None:
     pass
-
-
-def _batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    batch: list[T] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 class UploadFailed(Exception):
@@ -108,7 +95,6 @@ class SyncCancelled(Exception):
 @dataclass
 class SyncReport:
     uploaded_files: int = 0
-    uploaded_bytes: int = 0
     pulled: int = 0
     pushed: int = 0
     conflicts: int = 0
@@ -316,7 +302,6 @@ class SyncEngine:
                 else:
                     if sent:
                         report.uploaded_files += 1
-                        report.uploaded_bytes += sent
                 self.progress("upload", done, len(todo))
         finally:
             pool.shutdown(wait=True, cancel_futures=True)  # after a failure: no new file

@@ -545,10 +545,6 @@ def _pending_rows(
             yield Outgoing(change, (row[2], row[3]))
 
 
-def collect_pending(session: Session, skip: set[tuple[str, str]]) -> list[Outgoing]:
-    return list(iter_pending(session, skip))
-
-
 def count_pending(session: Session) -> int:
     connection = session.connection()
     return sum(

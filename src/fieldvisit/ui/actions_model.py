@@ -174,12 +174,6 @@ class RecommendationTableModel(QAbstractTableModel):
                 return number
         return -1
 
-    def row_of_id(self, rec_id: str) -> int:
-        for number, candidate in enumerate(self._rows):
-            if candidate.id == rec_id:
-                return number
-        return -1
-
     def append_draft(self, draft: RecommendationRow) -> int:
         """Add a new, unsaved row at the bottom (where its editor opens)."""
         number = len(self._rows)

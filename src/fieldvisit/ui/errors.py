@@ -12,12 +12,7 @@ from fieldvisit.core.errors import BadInput, FieldvisitError, RuleViolation
 log = logging.getLogger("fieldvisit.ui")
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("errors", text)
-
-
-# Called as translate("errors", "…") so that pyside6-lupdate finds the strings (it
-# cannot see through _tr(), whose argument is a variable).
+# Called as translate("errors", "…") so that pyside6-lupdate finds the strings.
 translate = QCoreApplication.translate
 
 

@@ -35,7 +35,6 @@ from fieldvisit.ui.errors import show_error
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
 CELL_TEXT = 60  # characters of a value shown in the list (the rest below, and in a tip)
-SHORTCUT = "Ctrl+Shift+H"
 
 
 class HistoryDialog(QDialog):

@@ -92,10 +92,6 @@ class LimitedPlainTextEdit(QPlainTextEdit):
     def limit(self) -> int:
         return self._limit
 
-    def set_limit(self, limit: int) -> None:
-        self._limit = limit
-        self._show_notice()
-
     @property
     def notice(self) -> str:
         return self._shown

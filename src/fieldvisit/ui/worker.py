@@ -15,14 +15,13 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
-SuccessCallback = Callable[[Any], None]
 FailureCallback = Callable[[BaseException], None]
 
 
