@@ -32,7 +32,7 @@ from fieldvisit.paths import DataDir
 from fieldvisit.security.testing import use_file_keyring
 from fieldvisit.services import backups
 from fieldvisit.store import open_store
-from fieldvisit.store.database import connect
+from fieldvisit.store.connection import connect
 from fieldvisit.store.recovery import integrity_problems, read_pending, restore_backup
 
 SECTION = "Backups and recovery"

@@ -131,8 +131,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def recovery_hint(err: BaseException, args: argparse.Namespace) -> str:
     """For a command that failed on a damaged database: what to restore and how ("")."""
-    database = sys.modules.get("fieldvisit.store.database")
-    if database is None or not isinstance(err, database.CorruptDatabase):
+    errors = sys.modules.get("fieldvisit.store.errors")
+    if errors is None or not isinstance(err, errors.CorruptDatabase):
         return ""
     from fieldvisit.store.recovery import backup_files
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from fieldvisit.services import Services, visits
-from fieldvisit.store.database import connect
+from fieldvisit.store.connection import connect
 
 PAGE_SIZE = 4096  # SQLCipher's default, and the app's
 

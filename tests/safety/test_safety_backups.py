@@ -21,7 +21,7 @@ from fieldvisit.store.backup_policy import (
     list_backups,
     parse_backup_name,
 )
-from fieldvisit.store.database import SQLITE_HEADER, connect
+from fieldvisit.store.connection import SQLITE_HEADER, connect
 from fieldvisit.sync.engine import SyncReport
 
 NOW = datetime(2026, 11, 25, 18, 30, tzinfo=UTC)

@@ -16,7 +16,7 @@ from fieldvisit.cli import main
 from fieldvisit.paths import DataDir
 from fieldvisit.services import Services, visits
 from fieldvisit.services.backups import list_backups
-from fieldvisit.store.database import SQLITE_HEADER
+from fieldvisit.store.connection import SQLITE_HEADER
 from fieldvisit.store.recovery import set_aside_folder
 
 

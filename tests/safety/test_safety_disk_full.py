@@ -22,7 +22,7 @@ from fieldvisit.server.app import create_app
 from fieldvisit.server.testing import add_user, fast_passwords, visit_fields
 from fieldvisit.services import Services, answers, attachments, backups, notes, visits
 from fieldvisit.services.deletion import soft_delete
-from fieldvisit.store.database import DiskFull
+from fieldvisit.store.errors import DiskFull
 from fieldvisit.store.recovery import integrity_problems
 from fieldvisit.sync.client import SyncClient
 from fieldvisit.sync.session import login, sync_once

@@ -77,7 +77,8 @@ import pytest
 from fieldvisit.paths import DataDir
 from fieldvisit.security.vault import FileVault
 from fieldvisit.services import Services, visits
-from fieldvisit.store.database import connect, unlock_data_dir
+from fieldvisit.store.connection import connect
+from fieldvisit.store.database import unlock_data_dir
 from fieldvisit.store.files import AttachmentFiles
 from fieldvisit.store.recovery import backup_files, inspect_backup
 from fieldvisit.sync.conflicts import open_conflicts

@@ -14,7 +14,8 @@ from fieldvisit.paths import DataDir
 from fieldvisit.services import Services, backups, notes, visits
 from fieldvisit.services.deletion import soft_delete
 from fieldvisit.store import CorruptDatabase, open_store
-from fieldvisit.store.database import connect, unlock_data_dir
+from fieldvisit.store.connection import connect
+from fieldvisit.store.database import unlock_data_dir
 from fieldvisit.store.recovery import (
     BadBackup,
     DatabaseInUse,

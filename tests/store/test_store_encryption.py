@@ -30,7 +30,8 @@ from fieldvisit.services import contacts as contacts_service
 from fieldvisit.services import visits as visits_service
 from fieldvisit.store import CorruptDatabase, open_store
 from fieldvisit.store import encryption as encryption_module
-from fieldvisit.store.database import SQLITE_HEADER, MigrationFailed, connect
+from fieldvisit.store.connection import SQLITE_HEADER, connect
+from fieldvisit.store.errors import MigrationFailed
 from fieldvisit.store.models import Answer, Recommendation, Visit
 
 FIXTURES = Path(__file__).with_name("fixtures")

@@ -23,7 +23,7 @@ from fieldvisit.store.backup_policy import (
     backups_to_remove,
     list_backups,
 )
-from fieldvisit.store.database import SQLITE_HEADER, connect
+from fieldvisit.store.connection import SQLITE_HEADER, connect
 from fieldvisit.store.files import AttachmentFiles
 
 FIXTURES = Path(__file__).with_name("fixtures")

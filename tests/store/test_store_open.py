@@ -13,7 +13,7 @@ from sqlalchemy import text
 from fieldvisit.paths import DataDir, DataDirError
 from fieldvisit.store import CorruptDatabase, DatabaseTooNew, open_store
 from fieldvisit.store import database as database_module
-from fieldvisit.store.database import MigrationFailed
+from fieldvisit.store.errors import MigrationFailed
 from fieldvisit.store.schema_version import HEAD_REVISION, KNOWN_REVISIONS
 
 

@@ -44,7 +44,8 @@ from PySide6.QtWidgets import QLabel
 from fieldvisit.paths import DataDir
 from fieldvisit.services import Services, visits
 from fieldvisit.store import open_store
-from fieldvisit.store.database import connect, unlock_data_dir
+from fieldvisit.store.connection import connect
+from fieldvisit.store.database import unlock_data_dir
 from fieldvisit.ui.autosave import Debouncer
 from fieldvisit.ui.context import UiContext
 

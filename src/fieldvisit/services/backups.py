@@ -104,7 +104,7 @@ def make_backup(
     """
     from fieldvisit.security.keyfile import fsync_folder
     from fieldvisit.store.backup import copy_database
-    from fieldvisit.store.database import remove_sidecars
+    from fieldvisit.store.connection import remove_sidecars
     from fieldvisit.store.recovery import DamagedDatabase, describe_problems, integrity_problems
 
     source = store.data_dir.database
@@ -165,7 +165,7 @@ def make_backup(
 def _single_file(path: Path, store: Store) -> None:
     """The copy carries the database's WAL mode: switch it to a rollback journal, so
     that the backup is one self-contained file (opening it leaves no -wal or -shm)."""
-    from fieldvisit.store.database import connect
+    from fieldvisit.store.connection import connect
 
     conn = connect(path, store.keys)
     try:

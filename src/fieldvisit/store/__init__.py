@@ -8,14 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from fieldvisit.store.database import (
-    CorruptDatabase,
-    DatabaseLocked,
-    DatabaseTooNew,
-    Store,
-    StoreError,
-    open_store,
-)
+from fieldvisit.store.database import Store, open_store
+from fieldvisit.store.errors import CorruptDatabase, DatabaseLocked, DatabaseTooNew, StoreError
 
 if TYPE_CHECKING:
     from fieldvisit.store.sync_models import SyncBase, SyncConflict, SyncState

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fieldvisit.core.clock import utc_now
+from fieldvisit.store.connection import connect
 
 if TYPE_CHECKING:
     from fieldvisit.security.keys import DataKeys
@@ -45,8 +46,6 @@ def backup_path(backups_dir: Path, reason: str, now: datetime | None = None) -> 
 def copy_database(source: Path, target: Path, keys: DataKeys) -> None:
     """Online backup of the encrypted database source into a new file target, which
     is encrypted with the same keys."""
-    from fieldvisit.store.database import connect
-
     src = connect(source, keys, readonly=True)
     try:
         dst = connect(target, keys)

@@ -1,34 +1,28 @@
-"""Opening a data dir's database: key, checks, migrations after a backup, engine.
+"""Opening a data dir's database: key, checks, migrations after a backup, the store.
 
-The database is encrypted with SQLCipher (`sqlcipher3`), keyed with a raw 256-bit key
-derived from the data dir's master key (security/), so that a connection costs no
-PBKDF2. Opening an up-to-date database reads `alembic_version` through one keyed
-connection and never imports Alembic; migrations run only when the file is behind, on
-a copy that replaces the original only once every step succeeded (the original stays
-untouched if a migration fails). A database written by a newer app is refused,
-untouched. A plain database (from before encryption) is encrypted in place first
-(store/encryption.py).
+Opening an up-to-date database reads `alembic_version` through one keyed connection
+(store/connection.py) and never imports Alembic; migrations run only when the file is
+behind, on a copy that replaces the original only once every step succeeded (the
+original stays untouched if a migration fails). A database written by a newer app is
+refused, untouched. A plain database (from before encryption) is encrypted in place
+first (store/encryption.py).
+
+`Store` is the opened database: one unit of work per `transaction()`.
 """
 
 from __future__ import annotations
 
 import os
-import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
+from typing import TYPE_CHECKING
 
-# The dialect is otherwise imported inside the first create_engine(), on the start-up
-# path that a person waits for; importing it here moves that cost to import time.
-import sqlalchemy.dialects.sqlite.pysqlite  # noqa: F401
 import sqlcipher3.dbapi2 as sqlcipher
-from sqlalchemy import Connection, Engine, create_engine, event, exc
+from sqlalchemy import Connection, Engine, exc
 
-from fieldvisit.core.errors import BadInput, FieldvisitError
 from fieldvisit.core.ids import new_id
 from fieldvisit.paths import DataDir
 from fieldvisit.security.errors import KeyUnavailable
@@ -37,6 +31,23 @@ from fieldvisit.security.keys import DataKeys
 from fieldvisit.security.vault import FileVault, register, unregister
 from fieldvisit.store.backup import backup_database, copy_database
 from fieldvisit.store.backup_policy import DEFAULT_POLICY, BackupPolicy, prune_backups
+from fieldvisit.store.connection import (
+    FileState,
+    checkpoint,
+    connect,
+    file_kind,
+    inspect_database,
+    inspect_plain_database,
+    keyed_engine,
+    make_engine,
+    remove_sidecars,
+)
+from fieldvisit.store.errors import (
+    CorruptDatabase,
+    DatabaseTooNew,
+    MigrationFailed,
+    translate_error,
+)
 from fieldvisit.store.schema_version import HEAD_REVISION, KNOWN_REVISIONS
 
 if TYPE_CHECKING:
@@ -44,171 +55,6 @@ if TYPE_CHECKING:
 
     from fieldvisit.security.keysource import KeySource
     from fieldvisit.store.files import AttachmentFiles
-
-SQLITE_HEADER = b"SQLite format 3\x00"
-# SQLCipher 4's defaults (AES-256-CBC, 4 KiB pages, a random IV and a MAC per page)
-# except the page MAC: HMAC-SHA256 instead of HMAC-SHA512, which reads the database a
-# third faster on CPUs with SHA extensions (docs/PERFORMANCE.md). Part of the file
-# format: every connection, backup and export must use the same settings.
-CIPHER_SETTINGS = (("cipher_hmac_algorithm", "HMAC_SHA256"),)
-BUSY_TIMEOUT_MS = 5000
-
-
-class StoreError(FieldvisitError):
-    """A problem with the database file that the person must know about."""
-
-
-class CorruptDatabase(StoreError, BadInput):
-    pass
-
-
-class DatabaseTooNew(StoreError, BadInput):
-    pass
-
-
-class DatabaseLocked(StoreError):
-    pass
-
-
-class DiskFull(StoreError):
-    pass
-
-
-class MigrationFailed(StoreError):
-    pass
-
-
-@dataclass(frozen=True)
-class FileState:
-    exists: bool
-    revision: str | None
-
-
-_quiet_lock = threading.Lock()
-_quiet_done = False
-
-
-def _quiet_sqlcipher() -> None:
-    """SQLCipher writes its own errors to stderr (a wrong key, a damaged page): the
-    French message says it better, and a CLI's stderr is the person's."""
-    global _quiet_done
-    with _quiet_lock:
-        if not _quiet_done:
-            conn = sqlcipher.connect(":memory:")
-            conn.execute("PRAGMA cipher_log_level = NONE")
-            conn.close()
-            _quiet_done = True
-
-
-def connect(
-    path: Path, keys: DataKeys, *, readonly: bool = False, timeout_s: float | None = None
-) -> sqlcipher.Connection:
-    """A DB-API connection to the encrypted database at path, keyed."""
-    _quiet_sqlcipher()
-    uri = f"file:{quote(os.fspath(path))}" + ("?mode=ro" if readonly else "")
-    conn = sqlcipher.connect(
-        uri,
-        uri=True,
-        timeout=BUSY_TIMEOUT_MS / 1000 if timeout_s is None else timeout_s,
-        check_same_thread=False,
-    )
-    conn.execute(f"PRAGMA key = {keys.sqlcipher_key}")
-    for name, value in CIPHER_SETTINGS:
-        conn.execute(f"PRAGMA {name} = {value}")
-    return conn
-
-
-def file_kind(path: Path) -> str:
-    """'missing' (absent or empty), 'plain' (an unencrypted SQLite file) or 'other'
-    (an encrypted database, or anything else), read from the header."""
-    if not path.exists() or path.stat().st_size == 0:
-        return "missing"
-    try:
-        with path.open("rb") as fh:
-            header = fh.read(len(SQLITE_HEADER))
-    except OSError as err:
-        raise CorruptDatabase(f"Impossible de lire la base {path} : {err.strerror}.") from err
-    return "plain" if header == SQLITE_HEADER else "other"
-
-
-def _read_revision(conn: Any, path: Path) -> FileState:
-    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    if "alembic_version" not in tables:
-        if tables:
-            raise CorruptDatabase(
-                f"La base {path} n'a pas été créée par fieldvisit (tables inconnues). "
-                "Elle n'a pas été modifiée ; choisissez un autre dossier de données."
-            )
-        return FileState(exists=False, revision=None)
-    row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-    return FileState(exists=True, revision=row[0] if row else None)
-
-
-def inspect_plain_database(path: Path) -> FileState:
-    """Read the schema revision of an unencrypted database file without modifying it."""
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
-        try:
-            return _read_revision(conn, path)
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as err:
-        raise CorruptDatabase(
-            f"La base {path} est illisible ou endommagée ({err}). Elle n'a pas été "
-            "modifiée ; restaurez une sauvegarde du dossier backups/."
-        ) from err
-
-
-def inspect_database(path: Path, keys: DataKeys) -> FileState:
-    """Read the schema revision of the encrypted database file without modifying it."""
-    if file_kind(path) == "missing":
-        return FileState(exists=False, revision=None)
-    try:
-        conn = connect(path, keys, readonly=True)
-        try:
-            return _read_revision(conn, path)
-        finally:
-            conn.close()
-    except sqlcipher.DatabaseError as err:
-        if "not a database" in str(err):
-            raise CorruptDatabase(
-                f"La base {path} ne s'ouvre pas avec la clé de ce dossier de données : elle "
-                "est endommagée, ou elle ne va pas avec le fichier de clé fieldvisit.key "
-                "qui est à côté. Elle n'a pas été modifiée ; restaurez une sauvegarde du "
-                "dossier backups/."
-            ) from err
-        raise CorruptDatabase(
-            f"La base {path} est illisible ou endommagée ({err}). Elle n'a pas été "
-            "modifiée ; restaurez une sauvegarde du dossier backups/."
-        ) from err
-
-
-def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    cursor.close()
-
-
-def _engine(path: Path, keys: DataKeys) -> Engine:
-    """An engine whose connections are keyed SQLCipher connections (the pysqlite
-    dialect over sqlcipher3's DB-API, which mirrors sqlite3's, errors included)."""
-    return create_engine(
-        f"sqlite+pysqlite:///{path}",
-        module=sqlcipher,
-        creator=lambda: connect(path, keys),
-        # An error's message (logged with its traceback) must not carry the values of
-        # the statement: they are what people typed, which the database keeps encrypted.
-        hide_parameters=True,
-    )
-
-
-def make_engine(path: Path, keys: DataKeys) -> Engine:
-    engine = _engine(path, keys)
-    event.listen(engine, "connect", _set_pragmas)
-    return engine
 
 
 def run_migrations(path: Path, keys: DataKeys) -> None:
@@ -218,27 +64,13 @@ def run_migrations(path: Path, keys: DataKeys) -> None:
 
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
-    engine = _engine(path, keys)
+    engine = keyed_engine(path, keys)
     try:
         with engine.begin() as connection:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
     finally:
         engine.dispose()
-
-
-def checkpoint(path: Path, keys: DataKeys) -> None:
-    """Fold the WAL into the main file so that a file copy is the whole database."""
-    conn = connect(path, keys)
-    try:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        conn.close()
-
-
-def remove_sidecars(path: Path) -> None:
-    for suffix in ("-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def _migrate(data_dir: DataDir, state: FileState, keys: DataKeys) -> None:
@@ -354,23 +186,32 @@ def _too_new(data_dir: DataDir, state: FileState) -> DatabaseTooNew:
     )
 
 
-def translate_error(err: exc.DBAPIError, path: Path) -> StoreError:
-    message = str(err.orig)
-    if "locked" in message or "busy" in message:
-        return DatabaseLocked(
-            f"La base {path} est occupée par un autre programme (peut-être fieldvisit "
-            "ouvert deux fois). Fermez l'autre fenêtre et réessayez."
+@dataclass(frozen=True)
+class _Options:
+    immediate: bool = False
+    durable: bool = False
+    defer_foreign_keys: bool = False
+
+    @property
+    def plain(self) -> bool:
+        return not (self.immediate or self.durable or self.defer_foreign_keys)
+
+    def __le__(self, other: _Options) -> bool:
+        """Whether a transaction with these options may join one with `other`'s."""
+        return all(
+            not mine or theirs
+            for mine, theirs in (
+                (self.immediate, other.immediate),
+                (self.durable, other.durable),
+                (self.defer_foreign_keys, other.defer_foreign_keys),
+            )
         )
-    if "disk is full" in message or "disk I/O" in message:
-        return DiskFull(
-            "Le disque est plein : la dernière modification n'a pas pu être enregistrée. "
-            "Libérez de la place puis réessayez ; rien d'autre n'a été perdu."
-        )
-    if "not a database" in message or "malformed" in message:
-        return CorruptDatabase(
-            f"La base {path} est endommagée ({message}). Restaurez une sauvegarde."
-        )
-    return StoreError(f"Erreur de la base de données : {message}")
+
+
+@dataclass(frozen=True)
+class _Unit:
+    session: Session
+    options: _Options
 
 
 class Store:
@@ -393,6 +234,7 @@ class Store:
         register(data_dir.root, self.vault)  # report renditions find it by path
         self.device_id = ""
         self._session_factory: sessionmaker[Session] | None = None
+        self._open = threading.local()  # the unit of work open on each thread
         self._files: AttachmentFiles | None = None
 
     @property
@@ -419,19 +261,90 @@ class Store:
         if self._session_factory is None:
             from sqlalchemy.orm import sessionmaker
 
+            # The session hooks: every change's history (store/history.py) and the
+            # limits of what a person types (store/limits.py), for every ORM write.
+            from fieldvisit.store import history, limits  # noqa: F401
+
             self._session_factory = sessionmaker(self.engine, expire_on_commit=False)
         return self._session_factory
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """A session whose work is committed at the end, or rolled back on error."""
+    def transaction(
+        self,
+        *,
+        immediate: bool = False,
+        durable: bool = False,
+        defer_foreign_keys: bool = False,
+    ) -> Iterator[Session]:
+        """One unit of work: a session committed at the end, or rolled back on error.
+
+        A transaction opened inside another one on the same thread joins it: a use case
+        made of other use cases (a conflict resolved through the edit services) is
+        committed, or refused, whole. The options are for a sync round's writes:
+
+        - `immediate`: BEGIN IMMEDIATE takes the write lock up front, so that the app
+          writing meanwhile waits (busy timeout) instead of failing the round half-way;
+        - `durable`: synchronous=FULL for this transaction (its commit survives a power
+          cut, not only a crash of the app);
+        - `defer_foreign_keys`: foreign keys checked at the commit (a pulled child may
+          come before its parent).
+        """
+        options = _Options(immediate, durable, defer_foreign_keys)
+        joined: _Unit | None = getattr(self._open, "unit", None)
+        if joined is not None:
+            if not options <= joined.options:
+                raise RuntimeError("a transaction with more options cannot join this one")
+            yield joined.session
+            return
         try:
-            with self._sessions.begin() as session:
-                yield session
-        except exc.OperationalError as err:
-            raise translate_error(err, self.data_dir.database) from err
+            if options.plain:
+                with self._sessions.begin() as session, self._opened(session, options):
+                    yield session
+            else:
+                with (
+                    self._connection_for(options) as conn,
+                    self._sessions(bind=conn) as session,
+                    self._opened(session, options),
+                ):
+                    try:
+                        yield session
+                        session.flush()
+                        conn.commit()
+                    except BaseException:
+                        conn.rollback()
+                        # A COMMIT refused (a foreign key checked at the end) leaves
+                        # SQLite's transaction open: end it, so that the refusal is
+                        # what the person is told.
+                        driver = conn.connection.driver_connection
+                        if driver is not None and driver.in_transaction:
+                            driver.rollback()
+                        raise
         except exc.DatabaseError as err:
             raise translate_error(err, self.data_dir.database) from err
+
+    @contextmanager
+    def _opened(self, session: Session, options: _Options) -> Iterator[None]:
+        """While the unit of work is open, transactions on this thread join it."""
+        self._open.unit = _Unit(session, options)
+        try:
+            yield
+        finally:
+            self._open.unit = None
+
+    @contextmanager
+    def _connection_for(self, options: _Options) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            if options.durable:
+                conn.exec_driver_sql("PRAGMA synchronous=FULL")
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE" if options.immediate else "BEGIN")
+                if options.defer_foreign_keys:
+                    conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
+                yield conn
+            finally:
+                if options.durable:  # the connection goes back to the pool as it came
+                    conn.exec_driver_sql("PRAGMA synchronous=NORMAL")
+                    conn.commit()
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

@@ -38,14 +38,14 @@ from fieldvisit.security.keyfile import fsync_folder
 from fieldvisit.security.keys import DataKeys
 from fieldvisit.security.vault import FileVault, is_encrypted, iter_files
 from fieldvisit.store.backup import BACKUP_SUFFIX, backup_path
-from fieldvisit.store.database import (
+from fieldvisit.store.connection import (
     CIPHER_SETTINGS,
     SQLITE_HEADER,
     FileState,
-    MigrationFailed,
     connect,
     remove_sidecars,
 )
+from fieldvisit.store.errors import MigrationFailed
 from fieldvisit.store.files import AttachmentFiles, attachment_context
 
 log = logging.getLogger(__name__)

@@ -22,35 +22,20 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Text,
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, configure_mappers, mapped_column
+from sqlalchemy.orm import Mapped, configure_mappers, mapped_column
 
 # natural_id lives in core (the server checks natural-key ids with it); importing it
 # from here keeps working.
 from fieldvisit.core.ids import NATURAL_ID_NAMESPACE as NATURAL_ID_NAMESPACE
 from fieldvisit.core.ids import natural_id as natural_id
 from fieldvisit.core.ids import new_id
-from fieldvisit.store.types import JSONValue, UTCDateTime
-
-NAMING = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {  # noqa: RUF012 - SQLAlchemy's documented class attribute
-        datetime: UTCDateTime(),
-        str: String(),
-    }
+from fieldvisit.store.base import Base
+from fieldvisit.store.types import JSONValue
 
 
 class LocalMeta(Base):
@@ -295,10 +280,9 @@ for _model in USER_RECORD_MODELS:
     Index(f"ix_{_table.name}_pending", _table.c.pending, sqlite_where=text("pending = 1"))
 
 # The sync bookkeeping tables (revision 0002) belong to the same schema: importing the
-# models always gives Alembic and the tests the whole metadata. Importing the history
-# module registers the session event that writes every change's history, the limits
-# module the one that refuses a text longer than the sync carries.
-from fieldvisit.store import history, limits, sync_models  # noqa: E402, F401
+# models always gives Alembic and the tests the whole metadata. (The session hooks,
+# store/history.py and store/limits.py, are installed by the store's first session.)
+from fieldvisit.store import sync_models  # noqa: E402, F401
 
 # Resolve relationships and column mappings now, at import, rather than inside the
 # first query a person waits for (and so that a mapping mistake fails loudly at once).

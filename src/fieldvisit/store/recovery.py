@@ -59,13 +59,8 @@ from fieldvisit.paths import DataDir
 from fieldvisit.security.keyfile import fsync_folder
 from fieldvisit.security.keys import DataKeys
 from fieldvisit.store.backup import BACKUP_PREFIX, BACKUP_SUFFIX, backup_time
-from fieldvisit.store.database import (
-    SQLITE_HEADER,
-    CorruptDatabase,
-    StoreError,
-    connect,
-    remove_sidecars,
-)
+from fieldvisit.store.connection import SQLITE_HEADER, connect, remove_sidecars
+from fieldvisit.store.errors import CorruptDatabase, StoreError
 from fieldvisit.store.schema_version import KNOWN_REVISIONS
 
 log = logging.getLogger(__name__)

@@ -23,7 +23,7 @@ from sqlalchemy import Boolean, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fieldvisit.core.ids import new_id
-from fieldvisit.store.models import Base
+from fieldvisit.store.base import Base
 from fieldvisit.store.types import JSONValue
 
 STATE_ROW = 1

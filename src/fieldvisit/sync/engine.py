@@ -30,18 +30,17 @@ import json
 import os
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import exc, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fieldvisit.core.ids import new_id
 from fieldvisit.services.context import Services
-from fieldvisit.store.database import translate_error
 from fieldvisit.store.models import Attachment
 from fieldvisit.sync import epoch, local, refusals, vetting
 from fieldvisit.sync.client import ConnectionLost, RequestRefused, SyncClient, SyncError
@@ -241,33 +240,12 @@ class SyncEngine:
             if error is None:
                 state.last_sync_at = self.svc.clock()
 
-    @contextmanager
-    def _sync_transaction(self) -> Iterator[Session]:
-        """One local write transaction, durable on commit, foreign keys checked at commit.
-
-        BEGIN IMMEDIATE takes the write lock up front, so the app writing meanwhile
-        waits (busy timeout) instead of failing the sync half-way.
+    def _sync_transaction(self) -> AbstractContextManager[Session]:
+        """One local write transaction of the round: the write lock taken up front (the
+        app writing meanwhile waits instead of failing the round half-way), durable on
+        commit, foreign keys checked at the commit (store/database.py: Store.transaction).
         """
-        store = self.svc.store
-        try:
-            with store.engine.connect() as conn:
-                conn.exec_driver_sql("PRAGMA synchronous=FULL")
-                conn.exec_driver_sql("BEGIN IMMEDIATE")
-                conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
-                session = Session(bind=conn, expire_on_commit=False)
-                try:
-                    yield session
-                    session.flush()
-                    conn.commit()
-                except BaseException:
-                    conn.rollback()
-                    raise
-                finally:
-                    session.close()
-                    conn.exec_driver_sql("PRAGMA synchronous=NORMAL")
-                    conn.commit()
-        except exc.DBAPIError as err:
-            raise translate_error(err, store.data_dir.database) from err
+        return self.svc.store.transaction(immediate=True, durable=True, defer_foreign_keys=True)
 
     # --- attachments -------------------------------------------------------------------
 

@@ -33,7 +33,7 @@ _BY_WORKER: weakref.WeakKeyDictionary[Any, SaveProblems] = weakref.WeakKeyDictio
 
 def is_retryable(err: BaseException) -> bool:
     """A failure that goes away by itself or once the person frees some space."""
-    from fieldvisit.store.database import DatabaseLocked, DiskFull
+    from fieldvisit.store.errors import DatabaseLocked, DiskFull
 
     if isinstance(err, DiskFull | DatabaseLocked):
         return True
@@ -41,7 +41,7 @@ def is_retryable(err: BaseException) -> bool:
 
 
 def _disk_full(err: BaseException) -> bool:
-    from fieldvisit.store.database import DatabaseLocked
+    from fieldvisit.store.errors import DatabaseLocked
 
     return not isinstance(err, DatabaseLocked)
 
