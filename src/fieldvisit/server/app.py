@@ -19,7 +19,6 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -39,6 +38,7 @@ from fieldvisit.core.clock import utc_now
 from fieldvisit.server import epoch, logs
 from fieldvisit.server.auth import LoginLimiter, Passwords
 from fieldvisit.server.blobs import BlobStore
+from fieldvisit.server.context import ApiError, ServerContext
 from fieldvisit.server.db import Database, make_server_engine, migrate
 from fieldvisit.server.validation import communes
 from fieldvisit.sync.wire import API_PREFIX, MAX_BODY_BYTES, MAX_CHUNK_BYTES, MAX_FORM_BYTES
@@ -47,32 +47,6 @@ from fieldvisit.sync.wire import API_PREFIX, MAX_BODY_BYTES, MAX_CHUNK_BYTES, MA
 MAX_SMALL_BODY = 16 * 1024
 # After a restore, a laptop lists the versions it holds, 1,000 at a time (~80 bytes each).
 MAX_LOST_VERSIONS_BODY = 256 * 1024
-
-
-class ApiError(Exception):
-    def __init__(
-        self, status: int, code: str, detail: str, headers: dict[str, str] | None = None
-    ) -> None:
-        super().__init__(detail)
-        self.status = status
-        self.code = code
-        self.detail = detail
-        self.headers = headers
-
-
-def _no_file_ref(_sha256: str) -> str:
-    return "…"
-
-
-@dataclass
-class ServerContext:
-    db: Database
-    blobs: BlobStore
-    passwords: Passwords
-    limiter: LoginLimiter
-    clock: Callable[[], datetime]
-    # What the logs say instead of an attachment's hash (server/epoch.py).
-    file_ref: Callable[[str], str] = _no_file_ref
 
 
 def error_response(
@@ -421,10 +395,10 @@ def create_app(
     if run_migrations:
         migrate(engine)
     if files_dir is None:
-        database = engine.url.database
-        if engine.dialect.name != "sqlite" or not database:
+        sqlite_file = engine.url.database
+        if engine.dialect.name != "sqlite" or not sqlite_file:
             raise ValueError("files_dir is required unless the database is a SQLite file")
-        files_dir = Path(database).with_name(Path(database).stem + "-files")
+        files_dir = Path(sqlite_file).with_name(Path(sqlite_file).stem + "-files")
     database = Database(engine)
     blobs = BlobStore(files_dir)
     # A backup put back, or a database behind the files folder's mark: a new epoch, so
@@ -490,8 +464,3 @@ def make_api(lifespan: Any = None) -> FastAPI:
 
     app.openapi = openapi  # type: ignore[method-assign]
     return app
-
-
-def context_of(request: Request) -> ServerContext:
-    ctx: Any = request.app.state.ctx
-    return ctx  # type: ignore[no-any-return]

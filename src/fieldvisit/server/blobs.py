@@ -40,12 +40,12 @@ from sqlalchemy import BigInteger, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from fieldvisit.server.models import Base, Blob, Record
+from fieldvisit.server.scoping import Principal, readable
 from fieldvisit.server.validation import Refusal
 from fieldvisit.sync.wire import MAX_ATTACHMENT_BYTES, UploadStatus
 
 if TYPE_CHECKING:
     from fieldvisit.server.db import Database
-    from fieldvisit.server.scoping import Principal
 
 READ_CHUNK = 1024 * 1024
 PARTIAL_TTL = timedelta(hours=24)
@@ -127,8 +127,6 @@ class BlobStore:
     def may_read(self, session: Session, who: Principal, sha256: str) -> bool:
         """Served to its holders, and through an attachment record the user may read,
         in a territory where a holder attached it."""
-        from fieldvisit.server.records import readable
-
         if self.holds(session, who.user_id, sha256):
             return True
         if not self.object_path(sha256).is_file():
@@ -149,8 +147,6 @@ class BlobStore:
 
     def attached_through(self, session: Session, who: Principal, sha256: str) -> list[str]:
         """The ids of the readable attachment records naming the file (for the audit)."""
-        from fieldvisit.server.records import readable
-
         records = session.scalars(
             select(Record).where(Record.table_name == "attachments", Record.sha256 == sha256)
         )

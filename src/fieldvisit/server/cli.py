@@ -203,7 +203,7 @@ def cmd_reference_list(args: argparse.Namespace) -> int:
 # --- backup and restore (server/backup.py) ---------------------------------------------
 
 
-def _restore_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _restore_commands(commands: argparse._SubParsersAction[FrenchArgumentParser]) -> None:
     backup = commands.add_parser(
         "backup", help="sauvegarde la base SQLite (PostgreSQL : pg_dump, voir le README)"
     )

@@ -32,14 +32,14 @@ from fieldvisit.server.models import Record
 from fieldvisit.sync.wire import CHILDREN, DELETION_FIELD, PARENT, Change, ChangeResult
 
 if TYPE_CHECKING:
-    from fieldvisit.server.records import Held, _Batch
+    from fieldvisit.server.push_state import Held, PushState
 
 RECORDS = Record.__table__
 _REFUSED = "fieldvisit.deletions.refused"  # in the push session's info: this batch's verdicts
 _CHILDREN = "fieldvisit.deletions.children"  # parent key -> live children in the database
 
 
-def prepare(state: _Batch, changes: Iterable[Change], foreign: Callable[[Change], bool]) -> None:
+def prepare(state: PushState, changes: Iterable[Change], foreign: Callable[[Change], bool]) -> None:
     """Check each deletion of the batch whole, before anything is applied.
 
     Its `foreign` rows (outside the user's territories: each is refused alone) take no
@@ -66,12 +66,12 @@ def prepare(state: _Batch, changes: Iterable[Change], foreign: Callable[[Change]
     state.session.info[_REFUSED] = refused
 
 
-def _at_version(state: _Batch, change: Change) -> bool:
+def _at_version(state: PushState, change: Change) -> bool:
     existing = state.records.get((change.table, change.id))
     return (existing.version if existing is not None else 0) == change.base_version
 
 
-def refusal(state: _Batch, change: Change, existing: Held | None) -> ChangeResult | None:
+def refusal(state: PushState, change: Change, existing: Held | None) -> ChangeResult | None:
     """Why this change may not be applied now (a retry-later code), or None."""
     if (change.table, change.id) in state.session.info.get(_REFUSED, ()):
         return _refused(
@@ -110,7 +110,7 @@ def _refused(change: Change, code: Any, reason: str) -> ChangeResult:
     )
 
 
-def _live_children(state: _Batch, table: str, record_id: str) -> set[tuple[str, str]]:
+def _live_children(state: PushState, table: str, record_id: str) -> set[tuple[str, str]]:
     """The records under this parent alive in the database (as the batch began),
     children of its children included."""
     cache: dict[tuple[str, str], set[tuple[str, str]]] = state.session.info.setdefault(
@@ -138,7 +138,7 @@ def _live_children(state: _Batch, table: str, record_id: str) -> set[tuple[str, 
     return found
 
 
-def _alive_now(state: _Batch, table: str, record_id: str) -> bool:
+def _alive_now(state: PushState, table: str, record_id: str) -> bool:
     """Whether a record under this parent is alive, counting this batch's changes."""
     for key in _live_children(state, table, record_id):
         held = state.records.get(key)

@@ -41,6 +41,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from fieldvisit.core.clock import utc_now
 from fieldvisit.server.db import Database
 from fieldvisit.server.models import Base, Record
+from fieldvisit.server.scoping import readable
+from fieldvisit.server.sequence import committed_seq
 from fieldvisit.sync.wire import HeldVersion, RestoredBase
 
 STATE_ROW = 1
@@ -145,8 +147,6 @@ def write_mark(files_dir: Path, mark: Mark) -> None:
 
 def on_start(db: Database, files_dir: Path, now: datetime) -> str | None:
     """Renew the epoch if this database is a backup put back; the reason, or None."""
-    from fieldvisit.server.records import committed_seq
-
     reason = None
     with db.transaction() as session:
         row = state(session)
@@ -165,8 +165,6 @@ def on_start(db: Database, files_dir: Path, now: datetime) -> str | None:
 
 def mark_stop(db: Database, files_dir: Path) -> None:
     """At a clean stop: the sequence reached, for the next start to compare with."""
-    from fieldvisit.server.records import committed_seq
-
     with db.reading() as session:
         mark = Mark(current_epoch(session), committed_seq(session))
     write_mark(files_dir, mark)
@@ -194,7 +192,6 @@ def lost_versions(session: Session, who: Any, held: list[HeldVersion]) -> list[R
     it); the re-offer is then refused by the push like any write outside a territory.
     """
     from fieldvisit.server.history import PreviousVersion
-    from fieldvisit.server.records import readable
 
     row = state(session)
     records: dict[tuple[str, str], Record] = {}
@@ -203,10 +200,10 @@ def lost_versions(session: Session, who: Any, held: list[HeldVersion]) -> list[R
     for item in held:
         by_table.setdefault(item.table, []).append(item.id)
     for table, ids in by_table.items():
-        for record in session.scalars(
+        for stored in session.scalars(
             select(Record).where(Record.table_name == table, Record.record_id.in_(ids))
         ):
-            records[(table, record.record_id)] = record
+            records[(table, stored.record_id)] = stored
         if row.restored_at is not None:
             for record_id, version in session.execute(
                 select(EpochVersion.record_id, EpochVersion.version).where(

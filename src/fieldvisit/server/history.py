@@ -14,17 +14,15 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import BigInteger, Index, Integer, String, Table, Text, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from fieldvisit.server.models import Base, Record
+from fieldvisit.server.scoping import Principal, readable
 from fieldvisit.sync.wire import RecordId, TableName
-
-if TYPE_CHECKING:
-    from fieldvisit.server.scoping import Principal
 
 MAX_VERSIONS = 1000
 
@@ -110,8 +108,6 @@ def read_history(
     session: Session, who: Principal, table: str, record_id: str, limit: int
 ) -> RecordHistory | None:
     """The previous versions of a record, newest first; None if unknown or not readable."""
-    from fieldvisit.server.records import readable
-
     record = session.get(Record, (table, record_id))
     if record is None or not readable(session, who, record):
         return None

@@ -11,14 +11,15 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from pydantic_core import to_json
 from sqlalchemy import (
     ColumnElement,
     String,
+    Table,
     any_,
     bindparam,
     exists,
@@ -31,13 +32,14 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from fieldvisit.core.territories import contact_territory
-from fieldvisit.server import deletions, natural_keys, validation
+from fieldvisit.server import deletions, natural_keys, sequence, validation
 from fieldvisit.server.blobs import attachment_refusal
 from fieldvisit.server.epoch import current_epoch
 from fieldvisit.server.history import keep_previous_versions, previous_version
-from fieldvisit.server.models import Counter, Grant, PublishedForm, PushBatchLog, Record
+from fieldvisit.server.models import Grant, PublishedForm, PushBatchLog, Record
+from fieldvisit.server.push_state import Held, PushState
 from fieldvisit.server.reference import reference_digest
-from fieldvisit.server.scoping import Principal
+from fieldvisit.server.scoping import Principal, grants_of, readable
 from fieldvisit.server.validation import Refusal
 from fieldvisit.sync.wire import (
     DEPARTEMENT_RE,
@@ -52,8 +54,7 @@ from fieldvisit.sync.wire import (
     natural_record_id,
 )
 
-SEQ = "seq"
-RECORDS = Record.__table__
+RECORDS = cast(Table, Record.__table__)
 # The refusal of a write outside the user's territories: one text, whatever the server
 # holds there (the record's version, its département, whether it exists at all), so
 # that a crafted push learns nothing from it (docs/SECURITY.md, "A hostile colleague").
@@ -87,10 +88,6 @@ def to_wire(record: Any) -> PulledRecord:
 
 
 # --- pull ----------------------------------------------------------------------------
-
-
-def committed_seq(session: Session) -> int:
-    return int(session.scalar(select(Counter.value).where(Counter.name == SEQ)) or 0)
 
 
 @dataclass
@@ -149,7 +146,7 @@ class Page:
 
 
 def pull_page(session: Session, who: Principal, after: int, limit: int) -> Page:
-    ceiling = committed_seq(session)  # first: see the module docstring
+    ceiling = sequence.committed_seq(session)  # first: see the module docstring
     query = (
         select(RECORDS)
         .where(RECORDS.c.seq > after, RECORDS.c.seq <= ceiling)
@@ -199,62 +196,11 @@ def forms_digest(session: Session) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def readable(session: Session, who: Principal, record: Record | Held) -> bool:
-    if who.may_read(record.territory):
-        return True
-    return who.may_read(None, grants_of(session, record.table_name, record.record_id))
-
-
-def grants_of(session: Session, table: str, record_id: str) -> frozenset[str]:
-    return frozenset(
-        session.scalars(
-            select(Grant.territory).where(Grant.table_name == table, Grant.record_id == record_id)
-        )
-    )
-
-
 # --- push ----------------------------------------------------------------------------
 
 
 def request_hash(batch: PushBatch) -> str:
     return hashlib.sha256(batch.model_dump_json().encode("utf-8")).hexdigest()
-
-
-@dataclass
-class Held:
-    """A record row held in memory during a push (plain Core rows: no ORM overhead)."""
-
-    table_name: str
-    record_id: str
-    version: int
-    seq: int
-    territory: str | None
-    data: str
-    deleted_at: datetime | None
-    updated_at: datetime
-    updated_by: str
-    sha256: str | None
-    updated_by_user: str = ""
-    new: bool = False
-    dirty: bool = False
-
-
-@dataclass
-class _Batch:
-    """What one push needs to know, loaded up front in a few queries."""
-
-    session: Session
-    who: Principal
-    device_id: str
-    now: datetime
-    seq: int
-    records: dict[tuple[str, str], Held] = field(default_factory=dict)
-    new_grants: set[tuple[str, str, str]] = field(default_factory=set)
-    replaced: list[dict[str, Any]] = field(default_factory=list)  # versions overwritten
-
-    def next_seq(self) -> int:
-        self.seq += 1
-        return self.seq
 
 
 def push(
@@ -265,8 +211,7 @@ def push(
     digest: str | None = None,
 ) -> PushResult:
     """Apply a batch; `digest` identifies the request (by default a hash of the batch)."""
-    # Lock first: every push waits here for the one before it to commit.
-    session.execute(update(Counter).where(Counter.name == SEQ).values(value=Counter.value))
+    sequence.lock(session)  # first: every push waits here for the one before it to commit
     digest = digest or request_hash(batch)
     logged = session.get(PushBatchLog, batch.batch_id)
     if logged is not None:
@@ -274,7 +219,7 @@ def push(
             raise BatchIdReused(batch.batch_id)
         stored = PushResult.model_validate_json(logged.result)
         return stored.model_copy(update={"replayed": True})
-    state = _Batch(session, who, batch.device_id, now, committed_seq(session))
+    state = PushState(session, who, batch.device_id, now, sequence.committed_seq(session))
     _load(state, batch.changes)
     _forget_unreadable_misnamed(state, batch.changes)
     # A deletion is checked whole, without its records outside the user's territories
@@ -284,7 +229,7 @@ def push(
     _save_records(state)
     keep_previous_versions(session, state.replaced)  # server/history.py
     _save_grants(state)
-    session.execute(update(Counter).where(Counter.name == SEQ).values(value=state.seq))
+    sequence.store(session, state.seq)
     result = PushResult(batch_id=batch.batch_id, results=results)
     session.add(
         PushBatchLog(
@@ -298,7 +243,7 @@ def push(
     return result
 
 
-def _load(state: _Batch, changes: Iterable[Change]) -> None:
+def _load(state: PushState, changes: Iterable[Change]) -> None:
     """The records of the batch and every record they refer to, in one query per table."""
     changes = list(changes)
     wanted = natural_keys.wanted_ids(changes)  # the ids duplicates would collide with
@@ -319,7 +264,7 @@ def _load(state: _Batch, changes: Iterable[Change]) -> None:
                 state.records[(table, held.record_id)] = held
 
 
-def _forget_unreadable_misnamed(state: _Batch, changes: Iterable[Change]) -> None:
+def _forget_unreadable_misnamed(state: PushState, changes: Iterable[Change]) -> None:
     """A change whose natural-key id is not the one its own fields give can never be
     applied, whatever the server holds under that id: a record there that the user
     may not read is left out of the batch, so that the refusal is the one of an id the
@@ -337,7 +282,7 @@ def _forget_unreadable_misnamed(state: _Batch, changes: Iterable[Change]) -> Non
             del state.records[key]
 
 
-def _foreign(state: _Batch, change: Change) -> bool:
+def _foreign(state: PushState, change: Change) -> bool:
     """The change is outside the user's territories (refused for that whatever it is)."""
     territory, refusal = _territory(state, change, state.records.get((change.table, change.id)))
     return refusal is None and not state.who.may_write(territory)
@@ -361,7 +306,7 @@ def _refused(change: Change, refusal: Refusal) -> ChangeResult:
     return _rejected(change, refusal.code, refusal.reason)
 
 
-def _apply(state: _Batch, change: Change) -> ChangeResult:
+def _apply(state: PushState, change: Change) -> ChangeResult:
     refusal = validation.record_problem(change)  # size, kinds, values (server/validation.py)
     if refusal:
         return _refused(change, refusal)
@@ -442,7 +387,7 @@ def _apply(state: _Batch, change: Change) -> ChangeResult:
 
 
 def _territory(
-    state: _Batch, change: Change, existing: Held | None
+    state: PushState, change: Change, existing: Held | None
 ) -> tuple[str | None, Refusal | None]:
     """(territory, refusal): fixed at creation, derived from the record or its parent.
 
@@ -486,7 +431,7 @@ def _territory(
     return parent.territory, None
 
 
-def _check_references(state: _Batch, change: Change, territory: str | None) -> Refusal | None:
+def _check_references(state: PushState, change: Change, territory: str | None) -> Refusal | None:
     for name, target in REFERENCES[change.table]:
         value = change.fields.get(name)
         if value is None:
@@ -508,7 +453,7 @@ def _check_references(state: _Batch, change: Change, territory: str | None) -> R
     return None
 
 
-def _grant(state: _Batch, contact: Held, territory: str) -> None:
+def _grant(state: PushState, contact: Held, territory: str) -> None:
     key = (contact.table_name, contact.record_id, territory)
     if key in state.new_grants:
         return
@@ -528,6 +473,7 @@ def _copy_many(connection: Connection, rows: list[Held]) -> None:
     """PostgreSQL: COPY … FROM STDIN, the fastest way in, inside the same transaction."""
     names = [c.name for c in RECORDS.columns]
     raw = connection.connection.driver_connection
+    assert raw is not None  # a live connection of the push's transaction
     with (
         raw.cursor() as cursor,
         cursor.copy(f"COPY records ({', '.join(names)}) FROM STDIN") as copy,
@@ -557,7 +503,7 @@ def _insert_many(session: Session, rows: list[Held]) -> None:
     )
 
 
-def _save_records(state: _Batch) -> None:
+def _save_records(state: PushState) -> None:
     """Write the batch's new and changed records: one executemany each."""
     new = [r for r in state.records.values() if r.new]
     changed = [r for r in state.records.values() if r.dirty and not r.new]
@@ -586,6 +532,6 @@ def _save_records(state: _Batch) -> None:
         )
 
 
-def _save_grants(state: _Batch) -> None:
+def _save_grants(state: PushState) -> None:
     for table, record_id, territory in sorted(state.new_grants):
         state.session.add(Grant(table_name=table, record_id=record_id, territory=territory))

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Path
 from fastapi.responses import Response
 
 from fieldvisit.server import logs
-from fieldvisit.server.app import ApiError
+from fieldvisit.server.context import ApiError
 from fieldvisit.server.reference import part_content, reference_index
 from fieldvisit.server.routes import Ctx, Who, binary, errors, strict_query
 from fieldvisit.sync.wire import API_PREFIX, DEPARTEMENT_RE, REFERENCE_DATASET_RE, ReferenceIndex

@@ -16,9 +16,9 @@ from sqlalchemy import select, update
 
 from fieldvisit import __version__
 from fieldvisit.server import epoch, logs
-from fieldvisit.server.app import ApiError, ServerContext, context_of
 from fieldvisit.server.auth import find_user, issue_token, token_hash
 from fieldvisit.server.blobs import UploadProblem
+from fieldvisit.server.context import ApiError, ServerContext, context_of
 from fieldvisit.server.forms import FormRejected, list_forms, publish_form
 from fieldvisit.server.history import MAX_VERSIONS, RecordHistory, read_history
 from fieldvisit.server.models import Device, PublishedForm, User
