@@ -23,6 +23,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from fieldvisit.core.dates import moment_text
 from fieldvisit.core.errors import BadInput
 
 EXIT_OK = 0
@@ -65,10 +66,6 @@ def _size(size: int) -> str:
     return f"{size / 2**20:.1f} Mo".replace(".", ",")
 
 
-def _when(taken_at: Any) -> str:
-    return str(taken_at.astimezone().strftime("%d/%m/%Y %H:%M"))
-
-
 def cmd_backup(args: argparse.Namespace) -> int:
     from fieldvisit.services import backups
 
@@ -80,7 +77,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
         if not found:
             print(f"Aucune sauvegarde dans {data_dir.backups}.", file=sys.stderr)
         for backup in found:
-            print(f"{_when(backup.taken_at)}\t{backup.reason}\t{_size(backup.size)}\t{backup.path}")
+            print(
+                f"{moment_text(backup.taken_at)}\t{backup.reason}\t{_size(backup.size)}\t{backup.path}"
+            )
         return EXIT_OK
     target: Path | None = None
     if args.output is not None:
@@ -144,7 +143,7 @@ def recovery_hint(err: BaseException, args: argparse.Namespace) -> str:
 
     newest = found[0]
     taken = backup_time(newest)
-    when = f" du {_when(taken)}" if taken is not None else ""
+    when = f" du {moment_text(taken)}" if taken is not None else ""
     option = f" --data-dir {data_dir.root}" if args.data_dir else ""
     return (
         f"Dernière sauvegarde{when} : {newest}\n"

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from fieldvisit import __version__, backup_commands
 from fieldvisit.core.argparse_fr import FrenchArgumentParser
+from fieldvisit.core.dates import day_text
 from fieldvisit.core.errors import BadInput, FieldvisitError
 from fieldvisit.opendata import commands as opendata_commands
 from fieldvisit.paths import DataDir, resolve_data_dir
@@ -258,7 +259,7 @@ def cmd_visits_list(args: argparse.Namespace) -> int:
         return EXIT_OK
     for r in rows:
         print(
-            f"{r.id}\t{r.visit_date:%d/%m/%Y}\t{r.commune_name} ({r.departement})\t"
+            f"{r.id}\t{day_text(r.visit_date)}\t{r.commune_name} ({r.departement})\t"
             f"{r.visit_type.label}\t{r.status.label}\t{r.answered}/{r.total}"
         )
     return EXIT_OK

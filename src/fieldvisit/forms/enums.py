@@ -27,6 +27,7 @@ class FormKind(StrEnum):
 
 CHOICE_TYPES = frozenset({ItemType.single_choice, ItemType.multi_choice})
 YES_NO_NA_VALUES = ("oui", "non", "na")
+YES_NO_NA_LABELS = {"oui": "Oui", "non": "Non", "na": "Sans objet"}
 
 # Item, section and theme ids: referenced from visible_if and stored with answers.
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"

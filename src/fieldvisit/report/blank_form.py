@@ -19,6 +19,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 
 from fieldvisit.forms import FormDefinition, FormItem, FormKind, ItemType, Theme
+from fieldvisit.forms.enums import YES_NO_NA_LABELS
 from fieldvisit.report.blocks import boxed, confidential_tag
 from fieldvisit.report.document import PageDecor, ReportDocument, heading
 from fieldvisit.report.model import PROGRAMME, Progress
@@ -33,7 +34,6 @@ from fieldvisit.report.styles import (
     table_style,
     text,
 )
-from fieldvisit.report.text import YES_NO_NA_LABELS
 
 BOX, CIRCLE = "☐", "○"
 LINE_GAP = 7.5 * mm

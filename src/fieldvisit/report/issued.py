@@ -19,11 +19,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from fieldvisit.core.dates import day_text
 from fieldvisit.core.domain import VisitStatus
 from fieldvisit.core.errors import RuleViolation
 from fieldvisit.report.files import report_image_cache
 from fieldvisit.report.model import Progress, VisitReport, build_report, report_filename
-from fieldvisit.report.text import long_date, short_date
+from fieldvisit.report.text import long_date
 from fieldvisit.services import attachments, visits
 from fieldvisit.services.context import Services
 from fieldvisit.services.deletion import soft_delete
@@ -107,7 +108,7 @@ def issue_report(svc: Services, visit_id: str, progress: Progress | None = None)
 def _check_issuable(svc: Services, visit_id: str, status: VisitStatus) -> None:
     if status == VisitStatus.RAPPORT_EMIS:
         previous = issued_report(svc, visit_id)
-        when = f" le {short_date(previous.created_at.astimezone().date())}" if previous else ""
+        when = f" le {day_text(previous.created_at.astimezone().date())}" if previous else ""
         raise RuleViolation(f"Le rapport de cette visite a déjà été émis{when}.")
     if status != VisitStatus.TERMINEE:
         raise RuleViolation(

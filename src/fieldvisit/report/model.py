@@ -39,6 +39,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 
+from fieldvisit.core.dates import day_text, moment_text
 from fieldvisit.core.domain import (
     CONCERN_LABELS,
     ActionStatus,
@@ -50,7 +51,7 @@ from fieldvisit.core.domain import (
     VisitType,
 )
 from fieldvisit.forms import FormDefinition, FormItem, ItemType, Section
-from fieldvisit.report.text import NOT_ANSWERED, answer_text, short_date, slug
+from fieldvisit.report.text import NOT_ANSWERED, answer_text, slug
 from fieldvisit.services import (
     actions,
     answers,
@@ -264,7 +265,7 @@ class VisitReport:
     @property
     def subject(self) -> str:
         return (
-            f"Visite « sécurité du quotidien » du {short_date(self.visit_date)}, "
+            f"Visite « sécurité du quotidien » du {day_text(self.visit_date)}, "
             f"{self.commune_label} — {self.variant_label.lower()}"
         )
 
@@ -317,7 +318,7 @@ def build_report(
     field_notes: tuple[str, ...] = ()
     if not shareable:
         field_notes = tuple(
-            f"{note.noted_at.astimezone():%d/%m/%Y %H:%M} — {note.text}"
+            f"{moment_text(note.noted_at)} — {note.text}"
             for note in notes.list_quick_notes(svc, visit_id)
         )
     commune = svc.communes.get(visit.commune_code)

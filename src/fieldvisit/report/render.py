@@ -23,6 +23,7 @@ from reportlab.platypus import (
     Table,
 )
 
+from fieldvisit.core.dates import day_text
 from fieldvisit.report import images
 from fieldvisit.report.blocks import (
     LEGEND,
@@ -67,7 +68,7 @@ from fieldvisit.report.styles import (
     table_style,
     text,
 )
-from fieldvisit.report.text import long_date, population_text, short_date, timestamp_text
+from fieldvisit.report.text import long_date, population_text, timestamp_text
 
 PHOTO_MAX_HEIGHT = 105 * mm
 # Room a section needs at the foot of a page for its heading, its description and the
@@ -197,7 +198,7 @@ def _cover(report: VisitReport) -> Iterator[Flowable]:
 def _cover_rows(report: VisitReport) -> list[tuple[str, str]]:
     visit_type = report.visit_type
     if report.previous_visit_date is not None:
-        visit_type += f" (visite précédente du {short_date(report.previous_visit_date)})"
+        visit_type += f" (visite précédente du {day_text(report.previous_visit_date)})"
     participants = "\n".join(
         f"{p.name} — {p.description}" if p.description else p.name for p in report.participants
     )
@@ -498,7 +499,7 @@ def _action_row(action: ActionRow) -> list[object]:
     detail = action.horizon
     if action.theme:
         detail = f"{action.theme} · {detail}"
-    due = short_date(action.due_date) if action.due_date else "—"
+    due = day_text(action.due_date) if action.due_date else "—"
     priority_colour = RED.hexval() if action.priority == 1 else BLUE.hexval()
     return [
         markup(f'<font color="{priority_colour}"><b>P{action.priority}</b></font>', s.cell),

@@ -6,7 +6,9 @@ import re
 import unicodedata
 from datetime import date, datetime
 
+from fieldvisit.core.dates import day_text, moment_text
 from fieldvisit.forms import FormItem, ItemType
+from fieldvisit.forms.enums import YES_NO_NA_LABELS
 
 MONTHS = (
     "janvier",
@@ -23,7 +25,6 @@ MONTHS = (
     "décembre",
 )
 NOT_ANSWERED = "Non renseigné"
-YES_NO_NA_LABELS = {"oui": "Oui", "non": "Non", "na": "Sans objet"}
 NBSP = "\u00a0"  # reportlab never breaks a line there (it does at U+202F)
 
 
@@ -31,10 +32,6 @@ def long_date(day: date) -> str:
     """« 1er mars 2026 », « 12 mars 2026 »."""
     number = "1er" if day.day == 1 else str(day.day)
     return f"{number} {MONTHS[day.month - 1]} {day.year}"
-
-
-def short_date(day: date) -> str:
-    return f"{day:%d/%m/%Y}"
 
 
 def parse_iso_date(text: str) -> date | None:
@@ -78,7 +75,7 @@ def answer_text(item: FormItem, value: object, photo_count: int = 0) -> str:
         return f"{french_number(value)}{unit}"
     if item.type == ItemType.date:
         day = parse_iso_date(str(value))
-        return short_date(day) if day else str(value)
+        return day_text(day) if day else str(value)
     if item.type == ItemType.rating:
         return f"{value}{NBSP}/{NBSP}{item.scale}"
     return str(value).strip()
@@ -109,5 +106,4 @@ def slug(text: str) -> str:
 
 
 def timestamp_text(moment: datetime) -> str:
-    local = moment.astimezone()
-    return f"{short_date(local.date())} à {local:%H:%M}"
+    return moment_text(moment, " à ")

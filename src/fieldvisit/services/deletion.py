@@ -55,10 +55,7 @@ DELETABLE: dict[str, type[SyncColumns]] = {
     "attachment": Attachment,
     "note": QuickNote,
 }
-MODELS: dict[str, type[SyncColumns]] = {
-    m.__tablename__: m  # type: ignore[attr-defined]
-    for m in USER_RECORD_MODELS
-}
+MODELS: dict[str, type[SyncColumns]] = {m.__tablename__: m for m in USER_RECORD_MODELS}
 
 # Records that belong to a visit, deleted with it.
 _VISIT_CHILDREN: tuple[type[SyncColumns], ...] = (
@@ -72,7 +69,7 @@ _VISIT_CHILDREN: tuple[type[SyncColumns], ...] = (
 )
 # The record each kind belongs to: (column, parent table). Same as sync.wire.PARENT.
 PARENT_OF: dict[str, tuple[str, str]] = {
-    **{m.__tablename__: ("visit_id", "visits") for m in _VISIT_CHILDREN},  # type: ignore[attr-defined]
+    **{m.__tablename__: ("visit_id", "visits") for m in _VISIT_CHILDREN},
     "interviewees": ("interview_id", "interviews"),
     "interview_answers": ("interview_id", "interviews"),
 }

@@ -11,87 +11,21 @@ never folded into the edits around it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Boolean, Date, Integer, String, Text, inspect, select
-from sqlalchemy.orm import Session
 
-from fieldvisit.core import domain
 from fieldvisit.core.errors import BadInput, NotFound
-from fieldvisit.forms import FormDefinition, FormItem, ItemType
-from fieldvisit.services import (
-    actions,
-    answers,
-    attachments,
-    contacts,
-    deletion,
-    diagnostic,
-    interviews,
-)
-from fieldvisit.services import visits as visit_service
+from fieldvisit.services import deletion
 from fieldvisit.services.context import Services
-from fieldvisit.services.visit_forms import pinned_keys
+from fieldvisit.services.describe import describe, field_name
+from fieldvisit.services.edits import EDITORS, column_value, set_field
 from fieldvisit.store.history import ORIGIN_RESTORE, TRACKED, plain, recorded_as
-from fieldvisit.store.models import (
-    HistoryEntry,
-    Interview,
-    SyncColumns,
-    Visit,
-    natural_id,
-)
+from fieldvisit.store.models import HistoryEntry, SyncColumns, natural_id
 from fieldvisit.store.serialize import MODELS_BY_TABLE
 from fieldvisit.store.types import JSONValue, UTCDateTime
-
-#: French names of the fields, for the messages of this module (the app has its own)
-FIELD_LABELS: dict[str, str] = {
-    "value": "Réponse",
-    "comment": "Commentaire",
-    "deleted_at": "Suppression",
-    "name": "Nom",
-    "role": "Fonction",
-    "organisation": "Organisme",
-    "phone": "Téléphone",
-    "email": "Courriel",
-    "commune_code": "Code commune",
-    "commune_name": "Commune",
-    "departement": "Département",
-    "visit_date": "Date de la visite",
-    "visit_type": "Type de visite",
-    "status": "Statut",
-    "author": "Auteur",
-    "summary": "Synthèse",
-    "title": "Titre",
-    "held_on": "Date de l'entretien",
-    "notes": "Notes libres",
-    "level": "Niveau de préoccupation",
-    "observations": "Observations",
-    "text": "Texte",
-    "theme_id": "Thème",
-    "priority": "Priorité",
-    "horizon": "Horizon",
-    "porteur": "Porteur",
-    "dispositif": "Dispositif",
-    "due_date": "Échéance",
-    "caption": "Légende",
-    "filename": "Fichier",
-    "moved_to": "Déplacée vers",
-    "item_id": "Élément",
-    "form_id": "Formulaire",
-}
-
-_ENUMS: dict[tuple[str, str], type[domain.LabelledEnum]] = {
-    ("contacts", "role"): domain.ContactRole,
-    ("visits", "status"): domain.VisitStatus,
-    ("visits", "visit_type"): domain.VisitType,
-    ("recommendations", "horizon"): domain.Horizon,
-    ("recommendations", "porteur"): domain.Porteur,
-    ("recommendations", "dispositif"): domain.Dispositif,
-    ("recommendations", "status"): domain.ActionStatus,
-}
-YES_NO_NA = {"oui": "Oui", "non": "Non", "na": "Sans objet"}
 
 
 def answer_record_id(visit_id: str, form_id: str, item_id: str) -> str:
@@ -104,106 +38,6 @@ def interview_answer_record_id(interview_id: str, item_id: str) -> str:
 
 
 # --- restoring ---------------------------------------------------------------------------
-
-Restorer = Callable[[Services, Any, str, Any], object]
-
-
-def _restore_answer(svc: Services, record: Any, name: str, value: Any) -> object:
-    if name == "value":
-        return answers.answer_item(
-            svc, record.visit_id, record.form_id, record.item_id, value=value
-        )
-    return answers.answer_item(
-        svc, record.visit_id, record.form_id, record.item_id, comment=value or ""
-    )
-
-
-def _restore_interview_answer(svc: Services, record: Any, name: str, value: Any) -> object:
-    if name == "value":
-        return interviews.answer_interview_item(svc, record.interview_id, record.item_id, value)
-    return interviews.answer_interview_item(
-        svc, record.interview_id, record.item_id, comment=value or ""
-    )
-
-
-def _restore_interview(svc: Services, record: Any, name: str, value: Any) -> object:
-    if value is None or value == "":
-        raise BadInput(
-            f"« {FIELD_LABELS[name]} » ne peut pas être vidé : saisissez une valeur à la place."
-        )
-    return interviews.update_interview(svc, record.id, **{name: value})
-
-
-def _restore_rating(svc: Services, record: Any, name: str, value: Any) -> object:
-    if name == "level":
-        return diagnostic.rate_theme(svc, record.visit_id, record.theme_id, level=value)
-    return diagnostic.rate_theme(svc, record.visit_id, record.theme_id, observations=value or "")
-
-
-def _restore_recommendation(svc: Services, record: Any, name: str, value: Any) -> object:
-    return actions.update_recommendation(svc, record.id, **{name: value})
-
-
-def _restore_caption(svc: Services, record: Any, _name: str, value: Any) -> object:
-    return attachments.update_attachment(svc, record.id, caption=value or "")
-
-
-def _restore_contact(svc: Services, record: Any, name: str, value: Any) -> object:
-    if name in ("name", "role") and not value:
-        raise BadInput(f"« {FIELD_LABELS[name]} » du contact ne peut pas être vide.")
-    return contacts.update_contact(svc, record.id, **{name: value})
-
-
-def _restore_visit(svc: Services, record: Any, name: str, value: Any) -> object:
-    if value is None:
-        raise BadInput(f"« {FIELD_LABELS[name]} » ne peut pas être vide.")
-    return visit_service.update_visit(svc, record.id, **{name: value})
-
-
-#: (table, field) -> how its old value is written back: the service a person's edit uses
-RESTORERS: dict[tuple[str, str], Restorer] = {
-    **{("answers", name): _restore_answer for name in ("value", "comment")},
-    **{("interview_answers", name): _restore_interview_answer for name in ("value", "comment")},
-    **{("interviews", name): _restore_interview for name in ("title", "held_on", "notes")},
-    **{("theme_ratings", name): _restore_rating for name in ("level", "observations")},
-    **{
-        ("recommendations", name): _restore_recommendation
-        for name in (
-            "text",
-            "theme_id",
-            "priority",
-            "horizon",
-            "porteur",
-            "dispositif",
-            "due_date",
-            "status",
-        )
-    },
-    ("attachments", "caption"): _restore_caption,
-    **{
-        ("contacts", name): _restore_contact
-        for name in ("name", "role", "organisation", "phone", "email", "commune_code")
-    },
-    **{("visits", name): _restore_visit for name in ("visit_date", "author", "summary")},
-}
-
-
-def _column_value(model: type[SyncColumns], name: str, value: Any) -> Any:
-    """A history value (wire form) as the column's Python value.
-
-    None for a text column that cannot be empty (a record created with it) is "": the
-    service then says in French whether it may be empty.
-    """
-    column = inspect(model).columns[name]
-    kind = column.type
-    if value is None:
-        text = isinstance(kind, String | Text) and not isinstance(kind, JSONValue)
-        return "" if text and not column.nullable else None
-    if isinstance(kind, Date):
-        return date.fromisoformat(str(value))
-    if isinstance(kind, UTCDateTime):
-        return datetime.fromisoformat(str(value))
-    return value
 
 
 def restore(svc: Services, entry_id: int) -> HistoryItem:
@@ -228,15 +62,14 @@ def restore(svc: Services, entry_id: int) -> HistoryItem:
             raise BadInput(
                 "Cet enregistrement a été supprimé : sa valeur ne peut pas être restaurée."
             )
-    label = FIELD_LABELS.get(entry.field_name, entry.field_name)
-    restorer = RESTORERS.get((entry.table_name, entry.field_name))
-    if restorer is None:
+    label = field_name(entry.table_name, entry.field_name)
+    if (entry.table_name, entry.field_name) not in EDITORS:
         raise BadInput(f"« {label} » ne se restaure pas depuis l'historique.")
     if plain(getattr(record, entry.field_name)) == entry.old_value:
         raise BadInput(f"« {label} » a déjà cette valeur : rien à restaurer.")
     with recorded_as(ORIGIN_RESTORE):
-        restorer(
-            svc, record, entry.field_name, _column_value(model, entry.field_name, entry.old_value)
+        set_field(
+            svc, record, entry.field_name, column_value(model, entry.field_name, entry.old_value)
         )
     return _newest(svc, entry)
 
@@ -349,16 +182,16 @@ def _history(svc: Services, table: str, record_id: str, field_name: str | None) 
         entries = [_item(svc, e) for e in session.scalars(query.order_by(HistoryEntry.id.desc()))]
         record = session.get(model, record_id)
         current = {name: plain(getattr(record, name)) for name in TRACKED[table]} if record else {}
-        label, labels = _describe(svc, session, table, record)
+        described = describe(svc, session, table, record)
     return RecordHistory(
         table=table,
         record_id=record_id,
         field_name=field_name,
-        record_label=label,
+        record_label=described.label,
         entries=entries,
         current=current,
         kinds={name: _kind(model, name) for name in TRACKED[table]},
-        value_labels=labels,
+        value_labels=described.value_labels,
         exists=record is not None,
     )
 
@@ -376,7 +209,7 @@ def _item(svc: Services, entry: HistoryEntry) -> HistoryItem:
         device_id=entry.device_id,
         this_device=entry.device_id == svc.store.device_id,
         origin=entry.origin,
-        restorable=(entry.table_name, entry.field_name) in RESTORERS
+        restorable=(entry.table_name, entry.field_name) in EDITORS
         or _is_deletion(entry.table_name, entry.field_name, entry.old_value, entry.new_value),
     )
 
@@ -398,87 +231,3 @@ def _kind(model: type[SyncColumns], name: str) -> str:
     if isinstance(kind, String):
         return "str"
     return "str"
-
-
-# --- labels ------------------------------------------------------------------------------
-
-
-def _form(svc: Services, form_id: str | None, version: int | None) -> FormDefinition | None:
-    if not form_id or not version:
-        return None
-    try:
-        return svc.forms.get(form_id, version)
-    except NotFound:
-        return None
-
-
-def _visit_form(svc: Services, visit: Visit | None, form_id: str) -> FormDefinition | None:
-    if visit is None:
-        return None
-    return _form(svc, form_id, pinned_keys(visit).version_of(form_id))
-
-
-def _item_labels(item: FormItem | None) -> dict[str, str]:
-    if item is None:
-        return {}
-    if item.type == ItemType.yes_no_na:
-        return dict(YES_NO_NA)
-    return {choice.id: choice.label for choice in item.choices}
-
-
-def _form_item(form: FormDefinition | None, item_id: str) -> FormItem | None:
-    if form is None:
-        return None
-    try:
-        return form.item(item_id)
-    except KeyError:
-        return None
-
-
-def _short(text: str | None, length: int = 80) -> str:
-    lines = (text or "").strip().splitlines()
-    first = lines[0] if lines else ""
-    return first if len(first) <= length else first[: length - 1] + "…"
-
-
-def _describe(
-    svc: Services, session: Session, table: str, record: Any
-) -> tuple[str, dict[str, dict[str, str]]]:
-    """A short French name of the record and, per field, the labels of stored codes."""
-    labels: dict[str, dict[str, str]] = {
-        name: {member.value: member.label for member in enum}
-        for (enum_table, name), enum in _ENUMS.items()
-        if enum_table == table
-    }
-    if table == "recommendations":
-        labels["priority"] = {str(k): v for k, v in domain.PRIORITY_LABELS.items()}
-    if table == "theme_ratings":
-        labels["level"] = {str(k): v for k, v in domain.CONCERN_LABELS.items() if k is not None}
-    if record is None:
-        return "", labels
-    if table == "answers":
-        visit = session.get(Visit, record.visit_id)
-        item = _form_item(_visit_form(svc, visit, record.form_id), record.item_id)
-        labels["value"] = _item_labels(item)
-        return (item.label if item else record.item_id), labels
-    if table == "interview_answers":
-        interview = session.get(Interview, record.interview_id)
-        form = _form(svc, interview.form_id, interview.form_version) if interview else None
-        item = _form_item(form, record.item_id)
-        labels["value"] = _item_labels(item)
-        return (item.label if item else record.item_id), labels
-    if table in ("theme_ratings", "recommendations"):
-        visit = session.get(Visit, record.visit_id)
-        form = _visit_form(svc, visit, visit.diagnostic_form_id or "") if visit else None
-        themes = {theme.id: theme.label for theme in form.iter_themes()} if form else {}
-        if table == "theme_ratings":
-            return themes.get(record.theme_id, record.theme_id), labels
-        labels["theme_id"] = themes
-        return _short(record.text), labels
-    if table == "visits":
-        return f"{record.commune_name}, {record.visit_date.strftime('%d/%m/%Y')}", labels
-    for attribute in ("title", "name", "filename", "text"):
-        value = getattr(record, attribute, None)
-        if isinstance(value, str) and value.strip():
-            return _short(value), labels
-    return "", labels

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from fieldvisit.core.dates import moment_text
 from fieldvisit.core.errors import BadInput
 from fieldvisit.services.answers import answer_item, visit_answers
 from fieldvisit.services.context import Services
@@ -32,7 +33,7 @@ def list_quick_notes(svc: Services, visit_id: str, include_moved: bool = False) 
 
 
 def _appended(existing: str, note: QuickNote) -> str:
-    stamp = note.noted_at.astimezone().strftime("%d/%m/%Y %H:%M")
+    stamp = moment_text(note.noted_at)
     addition = f"[{stamp}] {note.text}"
     return f"{existing.rstrip()}\n{addition}" if existing.strip() else addition
 

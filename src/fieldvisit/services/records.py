@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from fieldvisit.core.errors import BadInput, NotFound
 from fieldvisit.forms import FormDefinition, FormItem, validate_answer
+from fieldvisit.services.describe import table_name
 from fieldvisit.store.models import Answer, InterviewAnswer, SyncColumns
 
 if TYPE_CHECKING:
@@ -15,26 +16,12 @@ if TYPE_CHECKING:
 
 R = TypeVar("R", bound=SyncColumns)
 
-KIND_LABELS = {
-    "Contact": "contact",
-    "Visit": "visite",
-    "VisitParticipant": "participant",
-    "Answer": "réponse",
-    "Interview": "entretien",
-    "Interviewee": "personne interrogée",
-    "InterviewAnswer": "réponse d'entretien",
-    "ThemeRating": "évaluation de thème",
-    "Recommendation": "recommandation",
-    "Attachment": "pièce jointe",
-    "QuickNote": "note rapide",
-}
-
 
 def get_live(session: Session, model: type[R], record_id: str) -> R:
     """The record with this id, unless it does not exist or was deleted."""
     record = session.get(model, record_id)
     if record is None or record.deleted_at is not None:
-        kind = KIND_LABELS.get(model.__name__, model.__name__)
+        kind = table_name(model.__tablename__).lower()
         raise NotFound(f"Introuvable : {kind} « {record_id} » (inexistant ou supprimé).")
     return record
 

@@ -49,6 +49,8 @@ class LocalMeta(Base):
 class SyncColumns:
     """The columns of ARCHITECTURE.md "Data" carried by every user record."""
 
+    __tablename__: str  # each model's own (typed here for code that takes any)
+
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

@@ -54,6 +54,7 @@ from typing import Any
 import sqlcipher3.dbapi2 as sqlcipher
 
 from fieldvisit.core.clock import utc_now
+from fieldvisit.core.dates import moment_text
 from fieldvisit.core.errors import BadInput
 from fieldvisit.paths import DataDir
 from fieldvisit.security.keyfile import fsync_folder
@@ -635,7 +636,7 @@ class RestoreResult:
     salvage: Salvage | None
 
     def describe(self) -> str:
-        when = self.backup.taken_at.astimezone().strftime("%d/%m/%Y à %H:%M")
+        when = moment_text(self.backup.taken_at, " à ")
         lines = [f"Sauvegarde du {when} restaurée ({self.backup.path.name})."]
         if self.salvage is not None:
             lines.append(self.reapplied.describe())

@@ -10,10 +10,7 @@ from sqlalchemy import Boolean, Date, Integer, inspect
 from fieldvisit.store.models import USER_RECORD_MODELS, SyncColumns
 from fieldvisit.store.types import JSONValue, UTCDateTime
 
-MODELS_BY_TABLE: dict[str, type[SyncColumns]] = {
-    m.__tablename__: m  # type: ignore[attr-defined]
-    for m in USER_RECORD_MODELS
-}
+MODELS_BY_TABLE: dict[str, type[SyncColumns]] = {m.__tablename__: m for m in USER_RECORD_MODELS}
 
 
 # Nullable columns added after the first archive format: missing from older archives.

@@ -1,7 +1,9 @@
 """Conflicts left by the merge: list them, and resolve one by choosing or editing.
 
-Resolving is a local edit like any other: the chosen value is written to the record,
-stamped and pushed at the next sync; the conflict row keeps what was decided.
+Resolving is a local edit like any other: the chosen value is written through the
+service of a person's edit of that field (services/edits.py), stamped and pushed at the
+next sync; the conflict row keeps what was decided, in the same transaction. What the
+view shows of a record (its name, the labels of its codes) is services/describe.py's.
 """
 
 from __future__ import annotations
@@ -13,16 +15,19 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fieldvisit.core import domain
+from fieldvisit.core.dates import moment_text
 from fieldvisit.core.errors import BadInput, NotFound
 from fieldvisit.forms.enums import ItemType
-from fieldvisit.forms.schema import FormDefinition, FormItem
 from fieldvisit.services.context import Services
 from fieldvisit.services.deletion import delete_whole, revive
-from fieldvisit.services.history import FIELD_LABELS
-from fieldvisit.services.records import KIND_LABELS
-from fieldvisit.services.visit_forms import pinned_keys
-from fieldvisit.store.models import Contact, Interview, Visit
+from fieldvisit.services.describe import (
+    describe,
+    field_name,
+    label_beside_visit,
+    named,
+    visit_of,
+)
+from fieldvisit.services.edits import column_value, set_field
 from fieldvisit.store.serialize import MODELS_BY_TABLE
 from fieldvisit.store.sync_models import SyncConflict
 from fieldvisit.sync.conflict_log import (
@@ -34,12 +39,10 @@ from fieldvisit.sync.conflict_log import (
     replacement,
     source_of,
 )
-from fieldvisit.sync.local import to_columns, wire_value
+from fieldvisit.sync.local import wire_value
 from fieldvisit.sync.wire import TABLES, check_field
 
 Choice = Literal["local", "remote", "value"]
-LABEL_LENGTH = 80
-YES_NO_NA_LABELS = {"oui": "Oui", "non": "Non", "na": "Sans objet"}
 
 
 def open_conflicts(svc: Services) -> list[SyncConflict]:
@@ -113,9 +116,10 @@ def resolve_conflict(svc: Services, conflict_id: str, choice: Choice, value: Any
                         "L'enregistrement de ce conflit a été supprimé : restaurez-le "
                         "d'abord (historique) pour choisir sa valeur."
                     )
-                converted = to_columns(conflict.table_name, {conflict.field_name: chosen})
-                setattr(record, conflict.field_name, converted[conflict.field_name])
-                svc.stamp(record)
+                # Through the service of a person's edit of the field, in this
+                # transaction: the decision and the value are committed together.
+                value = column_value(type(record), conflict.field_name, chosen)
+                set_field(svc, record, conflict.field_name, value)
         conflict.resolved_at = svc.clock()
         conflict.resolution = choice
 
@@ -198,15 +202,6 @@ _CODE_FIELDS = frozenset(
 )  # fmt: skip
 _FREE_TEXT_ITEMS = frozenset({ItemType.text, ItemType.long_text})
 
-_ENUM_FIELDS: dict[str, type[domain.LabelledEnum]] = {
-    "status": domain.VisitStatus,
-    "visit_type": domain.VisitType,
-    "horizon": domain.Horizon,
-    "porteur": domain.Porteur,
-    "dispositif": domain.Dispositif,
-    "role": domain.ContactRole,
-}
-
 
 def conflict_entries(svc: Services) -> list[ConflictEntry]:
     """The open conflicts, oldest first, described for the conflict view."""
@@ -224,8 +219,11 @@ def conflict_entries(svc: Services) -> list[ConflictEntry]:
 def _describe(svc: Services, session: Session, conflict: SyncConflict) -> ConflictEntry:
     model = MODELS_BY_TABLE.get(conflict.table_name)
     record = session.get(model, conflict.record_id) if model is not None else None
-    visit = _visit_of(session, conflict.table_name, record)
-    label, labels, item_type = _record_label(svc, session, conflict, record, visit)
+    visit = visit_of(session, conflict.table_name, record)
+    described = describe(svc, session, conflict.table_name, record)
+    labels = described.value_labels.get(conflict.field_name, {})
+    item_type = described.item_type if conflict.field_name == "value" else None
+    label = label_beside_visit(svc, session, conflict.table_name, record)
     remote_at = None
     if record is not None and record.updated_by != svc.store.device_id and not record.pending:
         remote_at = record.updated_at
@@ -258,7 +256,7 @@ def _describe(svc: Services, session: Session, conflict: SyncConflict) -> Confli
         remote_updated_at=remote_at,
         free_text=free_text,
         source=source_of(conflict),
-        explanation=_explain(svc, session, conflict, record, visit, label),
+        explanation=_explain(svc, session, conflict, record),
         record_version=conflict.record_version,
     )
 
@@ -266,13 +264,10 @@ def _describe(svc: Services, session: Session, conflict: SyncConflict) -> Confli
 # --- explanations ------------------------------------------------------------------------
 
 
-def _explain(
-    svc: Services, session: Session, conflict: SyncConflict, record: Any, visit: Visit | None,
-    label: str,
-) -> str:  # fmt: skip
+def _explain(svc: Services, session: Session, conflict: SyncConflict, record: Any) -> str:
     details = conflict.details if isinstance(conflict.details, dict) else {}
     if conflict.kind == "delete":
-        return _explain_deletion(svc, session, conflict, record, visit, label, details)
+        return _explain_deletion(svc, session, conflict, record, details)
     if source_of(conflict) == SOURCE_IMPORT:
         archive = details.get("archive") or "une archive"
         return (
@@ -282,29 +277,14 @@ def _explain(
     return ""
 
 
-def _kind(table: str) -> str:
-    model = MODELS_BY_TABLE.get(table)
-    return KIND_LABELS.get(model.__name__, table) if model is not None else table
-
-
-def _named(svc: Services, session: Session, table: str, record: Any, visit: Visit | None) -> str:
-    """« la visite « Saint-Flour, 14/03/2026 » », « la réponse « Le parcours… » »…"""
-    if table == "visits" and record is not None:
-        return f"la visite « {record.commune_name}, {record.visit_date.strftime('%d/%m/%Y')} »"
-    probe = SyncConflict(table_name=table, field_name="")
-    label, _labels, _type = _record_label(svc, session, probe, record, visit)
-    what = _kind(table)
-    return f"{what} « {label} »" if label else what
-
-
 def _when(text: Any) -> str:
     if not isinstance(text, str):
         return ""
     try:
-        moment = datetime.fromisoformat(text).astimezone()
+        moment = datetime.fromisoformat(text)
     except ValueError:
         return ""
-    return f" le {moment.strftime('%d/%m/%Y à %H:%M')}"
+    return f" le {moment_text(moment, ' à ')}"
 
 
 def _explain_deletion(
@@ -312,12 +292,10 @@ def _explain_deletion(
     session: Session,
     conflict: SyncConflict,
     record: Any,
-    visit: Visit | None,
-    label: str,
     details: dict[str, Any],
 ) -> str:
     """Who deleted what, when, and the edits that brought it back (French)."""
-    what = _named(svc, session, conflict.table_name, record, visit)
+    what = named(svc, session, conflict.table_name, record)
     removed = details.get("removed")
     if isinstance(removed, int) and removed > 1:
         held = removed - 1
@@ -335,11 +313,11 @@ def _explain_deletion(
         table = str(reason.get("table", ""))
         model = MODELS_BY_TABLE.get(table)
         kept = session.get(model, reason.get("id")) if model is not None else None
-        name = _named(svc, session, table, kept, _visit_of(session, table, kept) or visit)
+        name = named(svc, session, table, kept)
         where = "sur cet ordinateur" if reason.get("here") else (
             f"par {reason['by']}" if reason.get("by") else "sur un autre appareil"
         )  # fmt: skip
-        fields = [FIELD_LABELS.get(f, f) for f in reason.get("fields", [])]
+        fields = [field_name(table, f) for f in reason.get("fields", [])]
         if reason.get("added"):
             reasons.append(f"{name} a été ajouté(e) {where}")
         elif fields:
@@ -357,96 +335,3 @@ def _explain_deletion(
         else " Gardez l'enregistrement, ou confirmez la suppression."
     )
     return text
-
-
-def _visit_of(session: Session, table: str, record: Any) -> Visit | None:
-    if record is None:
-        return None
-    if table == "visits":
-        return record  # type: ignore[no-any-return]
-    visit_id = getattr(record, "visit_id", None)
-    if visit_id is None and getattr(record, "interview_id", None):
-        interview = session.get(Interview, record.interview_id)
-        visit_id = interview.visit_id if interview is not None else None
-    return session.get(Visit, visit_id) if visit_id else None
-
-
-def _short(text: str | None) -> str:
-    first = (text or "").strip().splitlines()[0] if (text or "").strip() else ""
-    return first if len(first) <= LABEL_LENGTH else first[: LABEL_LENGTH - 1] + "…"
-
-
-def _form(svc: Services, form_id: str | None, version: int | None) -> FormDefinition | None:
-    if not form_id:
-        return None
-    try:
-        return svc.forms.get(form_id, version) if version else svc.forms.latest(form_id)
-    except NotFound:
-        return None
-
-
-def _visit_form(svc: Services, visit: Visit | None, form_id: str) -> FormDefinition | None:
-    version = pinned_keys(visit).version_of(form_id) if visit is not None else None
-    return _form(svc, form_id, version)
-
-
-def _item(form: FormDefinition | None, item_id: str) -> FormItem | None:
-    if form is None:
-        return None
-    try:
-        return form.item(item_id)
-    except KeyError:
-        return None
-
-
-def _answer_description(
-    item: FormItem | None, item_id: str, name: str, labels: dict[str, str]
-) -> tuple[str, dict[str, str], ItemType | None]:
-    """(item label, value labels, item type) of an answer's field."""
-    if item is None:
-        return item_id, labels, None
-    if name != "value":
-        return item.label, labels, None
-    choices = {choice.id: choice.label for choice in item.choices}
-    if item.type == ItemType.yes_no_na:
-        choices = dict(YES_NO_NA_LABELS)
-    return item.label, choices, item.type
-
-
-def _record_label(
-    svc: Services, session: Session, conflict: SyncConflict, record: Any, visit: Visit | None
-) -> tuple[str, dict[str, str], ItemType | None]:
-    """A short French name of the record, the labels of the field's stored codes, and
-    for an answer's value the form item's type."""
-    table, name = conflict.table_name, conflict.field_name
-    labels: dict[str, str] = {}
-    enum = _ENUM_FIELDS.get(name)
-    if enum is not None and not (table == "recommendations" and name == "status"):
-        labels = {member.value: member.label for member in enum}
-    if table == "recommendations" and name == "status":
-        labels = {member.value: member.label for member in domain.ActionStatus}
-    if name == "priority":
-        labels = {str(k): v for k, v in domain.PRIORITY_LABELS.items()}
-    if name == "level":
-        labels = {str(k): v for k, v in domain.CONCERN_LABELS.items() if k is not None}
-    if record is None:
-        return "", labels, None
-    if table == "answers":
-        item = _item(_visit_form(svc, visit, record.form_id), record.item_id)
-        return _answer_description(item, record.item_id, name, labels)
-    if table == "interview_answers":
-        interview = session.get(Interview, record.interview_id)
-        form = _form(svc, interview.form_id, interview.form_version) if interview else None
-        return _answer_description(_item(form, record.item_id), record.item_id, name, labels)
-    if table == "theme_ratings":
-        form = _visit_form(svc, visit, visit.diagnostic_form_id or "") if visit else None
-        themes = {theme.id: theme.label for theme in form.iter_themes()} if form else {}
-        return themes.get(record.theme_id, record.theme_id), labels, None
-    if table in ("visit_participants", "interviewees"):
-        contact = session.get(Contact, record.contact_id)
-        return (contact.name if contact is not None else ""), labels, None
-    for attribute in ("title", "name", "filename", "text"):
-        value = getattr(record, attribute, None)
-        if isinstance(value, str) and value.strip():
-            return _short(value), labels, None
-    return "", labels, None

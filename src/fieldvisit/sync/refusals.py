@@ -33,9 +33,11 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from fieldvisit.core.dates import day_text, moment_text
 from fieldvisit.core.errors import BadInput, NotFound
 from fieldvisit.services.context import Services
-from fieldvisit.store.models import Interview, Visit
+from fieldvisit.services.describe import label_beside_visit, visit_of
+from fieldvisit.store.models import Visit
 from fieldvisit.store.serialize import MODELS_BY_TABLE
 from fieldvisit.store.sync_models import SyncBase, SyncRefused
 from fieldvisit.sync.local import TABLE_OBJECTS, Outgoing, to_columns
@@ -218,10 +220,12 @@ def refused_changes(svc: Services) -> list[RefusedChange]:
         rows = session.scalars(
             select(SyncRefused).order_by(SyncRefused.refused_at, SyncRefused.record_id)
         ).all()
-        return [_describe(session, row) for row in rows if (row.table_name, row.record_id) in kept]
+        return [
+            _describe(svc, session, row) for row in rows if (row.table_name, row.record_id) in kept
+        ]
 
 
-def _describe(session: Session, row: SyncRefused) -> RefusedChange:
+def _describe(svc: Services, session: Session, row: SyncRefused) -> RefusedChange:
     model = MODELS_BY_TABLE[row.table_name]
     record_obj = session.get(model, row.record_id)
     visit = _visit_of(session, row.table_name, record_obj)
@@ -236,7 +240,7 @@ def _describe(session: Session, row: SyncRefused) -> RefusedChange:
         fields=dict(row.fields or {}),
         deleted=row.deleted,
         never_sent=never_sent,
-        record_label=_label(row.table_name, record_obj),
+        record_label=label_beside_visit(svc, session, row.table_name, record_obj),
         visit_id=visit.id if visit is not None else None,
         commune_name=visit.commune_name if visit is not None else "",
         departement=visit.departement if visit is not None else "",
@@ -247,11 +251,8 @@ def _describe(session: Session, row: SyncRefused) -> RefusedChange:
 
 
 def _visit_of(session: Session, table: str, record_obj: Any) -> Visit | None:
-    if record_obj is None:
-        return None
-    if table == "visits":
-        return record_obj  # type: ignore[no-any-return]
-    if table == "contacts":
+    """The visit to open to fix the change: a contact's is one it takes part in."""
+    if record_obj is not None and table == "contacts":
         visit_id = (
             session.connection()
             .exec_driver_sql(
@@ -262,11 +263,7 @@ def _visit_of(session: Session, table: str, record_obj: Any) -> Visit | None:
             .scalar()
         )
         return session.get(Visit, visit_id) if visit_id else None
-    visit_id = getattr(record_obj, "visit_id", None)
-    if visit_id is None and getattr(record_obj, "interview_id", None):
-        interview = session.get(Interview, record_obj.interview_id)
-        visit_id = interview.visit_id if interview is not None else None
-    return session.get(Visit, visit_id) if visit_id else None
+    return visit_of(session, table, record_obj)
 
 
 _SECTIONS = {
@@ -290,19 +287,6 @@ def _section(table: str, record_obj: Any, visit: Visit | None) -> str:
         form_id = getattr(record_obj, "form_id", None)
         return "diagnostic" if form_id == visit.diagnostic_form_id else "checklist"
     return _SECTIONS.get(table, "info")
-
-
-def _label(table: str, record_obj: Any) -> str:
-    if record_obj is None:
-        return ""
-    if table in ("answers", "interview_answers"):
-        return str(record_obj.item_id)
-    for attribute in ("title", "name", "filename", "text", "summary", "commune_name"):
-        value = getattr(record_obj, attribute, None)
-        if isinstance(value, str) and value.strip():
-            first = value.strip().splitlines()[0]
-            return first if len(first) <= 80 else first[:79] + "…"
-    return ""
 
 
 def _base(session: Session, table: str, record_id: str) -> SyncBase | None:
@@ -418,10 +402,10 @@ def export_copy(svc: Services, table: str, record_id: str, target: Path) -> Path
     if change.record_label:
         lines[-1] += f" — {change.record_label}"
     if change.visit_id:
-        when = change.visit_date.strftime("%d/%m/%Y") if change.visit_date else ""
+        when = day_text(change.visit_date) if change.visit_date else ""
         lines.append(f"Visite : {change.commune_name} ({change.departement}) {when}".rstrip())
     lines.append(f"Raison : {change.reason}")
-    lines.append(f"Refusée le : {change.refused_at.astimezone().strftime('%d/%m/%Y %H:%M')}")
+    lines.append(f"Refusée le : {moment_text(change.refused_at)}")
     if change.deleted:
         lines.append("(suppression de l'enregistrement)")
     lines.append("")

@@ -23,10 +23,11 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from fieldvisit.core.dates import day_text
 from fieldvisit.core.domain import PRIORITY_LABELS, ActionStatus, Dispositif, Horizon, Porteur
 from fieldvisit.store.models import Recommendation
 from fieldvisit.ui.icons import icon
-from fieldvisit.ui.workspace_common import from_qdate, short_date
+from fieldvisit.ui.workspace_common import from_qdate
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -265,7 +266,7 @@ class RecommendationTableModel(QAbstractTableModel):
         if column == Column.THEME:
             return self._themes.get(value, value or "") if value else ""
         if column == Column.DUE_DATE:
-            return short_date(value) if value else ""
+            return day_text(value) if value else ""
         if column in ENUM_COLUMNS:
             return _enum_label(ENUM_COLUMNS[column], value)
         return str(value)
@@ -275,7 +276,7 @@ class RecommendationTableModel(QAbstractTableModel):
             return None
         if self._previous_visit_date is not None:
             return self.tr("Carried over from the visit of {0}").format(
-                short_date(self._previous_visit_date)
+                day_text(self._previous_visit_date)
             )
         return self.tr("Carried over from a previous visit")
 

@@ -14,7 +14,6 @@ the choice, says so, and is shown again.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
@@ -35,7 +34,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldvisit.core.dates import day_text, moment_text, stored_text
+from fieldvisit.services.describe import field_name, table_name
 from fieldvisit.ui.context import UiContext
+from fieldvisit.ui.i18n import shown_language
 from fieldvisit.ui.icons import icon
 from fieldvisit.ui.text_limit import LimitedPlainTextEdit
 
@@ -44,65 +46,6 @@ if TYPE_CHECKING:
 
 translate = QCoreApplication.translate
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-def table_label(table: str) -> str:
-    """What kind of record it is, in French."""
-    labels = {
-        "visits": translate("SyncConflicts", "Visit"),
-        "answers": translate("SyncConflicts", "Question"),
-        "interviews": translate("SyncConflicts", "Interview"),
-        "interview_answers": translate("SyncConflicts", "Interview question"),
-        "visit_participants": translate("SyncConflicts", "Participant"),
-        "interviewees": translate("SyncConflicts", "Person interviewed"),
-        "theme_ratings": translate("SyncConflicts", "Diagnostic theme"),
-        "recommendations": translate("SyncConflicts", "Recommendation"),
-        "attachments": translate("SyncConflicts", "Photo or attached file"),
-        "quick_notes": translate("SyncConflicts", "Quick note"),
-        "contacts": translate("SyncConflicts", "Contact"),
-    }
-    return labels.get(table, table)
-
-
-def field_label(table: str, name: str) -> str:
-    """The field's name as the app shows it."""
-    if table == "recommendations" and name == "text":
-        return translate("SyncConflicts", "Recommendation text")
-    if table == "quick_notes" and name == "text":
-        return translate("SyncConflicts", "Note text")
-    labels = {
-        "value": translate("SyncConflicts", "Answer"),
-        "comment": translate("SyncConflicts", "Comment"),
-        "summary": translate("SyncConflicts", "Summary"),
-        "status": translate("SyncConflicts", "Status"),
-        "visit_date": translate("SyncConflicts", "Visit date"),
-        "visit_type": translate("SyncConflicts", "Visit type"),
-        "author": translate("SyncConflicts", "Author"),
-        "commune_code": translate("SyncConflicts", "Commune code"),
-        "commune_name": translate("SyncConflicts", "Commune"),
-        "departement": translate("SyncConflicts", "Département"),
-        "title": translate("SyncConflicts", "Title"),
-        "held_on": translate("SyncConflicts", "Interview date"),
-        "notes": translate("SyncConflicts", "Notes"),
-        "level": translate("SyncConflicts", "Level of concern"),
-        "observations": translate("SyncConflicts", "Observations"),
-        "priority": translate("SyncConflicts", "Priority"),
-        "horizon": translate("SyncConflicts", "Time frame"),
-        "porteur": translate("SyncConflicts", "Lead"),
-        "dispositif": translate("SyncConflicts", "Scheme"),
-        "due_date": translate("SyncConflicts", "Due date"),
-        "theme_id": translate("SyncConflicts", "Theme"),
-        "caption": translate("SyncConflicts", "Caption"),
-        "filename": translate("SyncConflicts", "File name"),
-        "name": translate("SyncConflicts", "Name"),
-        "role": translate("SyncConflicts", "Role"),
-        "organisation": translate("SyncConflicts", "Organisation"),
-        "phone": translate("SyncConflicts", "Phone"),
-        "email": translate("SyncConflicts", "Email"),
-        "moved_to": translate("SyncConflicts", "Filed under"),
-        "noted_at": translate("SyncConflicts", "Noted at"),
-    }
-    return labels.get(name, name)
 
 
 def format_value(entry: ConflictEntry, value: Any) -> str:
@@ -122,17 +65,8 @@ def format_value(entry: ConflictEntry, value: Any) -> str:
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False, indent=1)
     if isinstance(value, str) and entry.field_kind.startswith(("date", "datetime")):
-        return _french_date(value)
+        return stored_text(value)
     return str(value)
-
-
-def _french_date(text: str) -> str:
-    try:
-        if len(text) <= 10:
-            return date.fromisoformat(text).strftime("%d/%m/%Y")
-        return datetime.fromisoformat(text).astimezone().strftime("%d/%m/%Y %H:%M")
-    except ValueError:
-        return text
 
 
 class ConflictsDialog(QDialog):
@@ -306,18 +240,18 @@ class ConflictsDialog(QDialog):
 
     def _entry_title(self, entry: ConflictEntry) -> str:
         parts = [self._visit_text(entry)] if entry.visit_id else []
-        what = table_label(entry.table)
+        what = table_name(entry.table, shown_language())
         if entry.record_label:
             what = f"{what} « {entry.record_label} »"
         parts.append(what)
         if entry.conflict_kind == "delete":
             parts.append(self.tr("deleted on one side"))
         else:
-            parts.append(field_label(entry.table, entry.field_name))
+            parts.append(field_name(entry.table, entry.field_name, shown_language()))
         return " — ".join(parts)
 
     def _visit_text(self, entry: ConflictEntry) -> str:
-        when = entry.visit_date.strftime("%d/%m/%Y") if entry.visit_date else ""
+        when = day_text(entry.visit_date) if entry.visit_date else ""
         return self.tr("{0} ({1}), {2}").format(entry.commune_name, entry.departement, when)
 
     # --- the conflict shown ------------------------------------------------------------
@@ -336,7 +270,7 @@ class ConflictsDialog(QDialog):
         lines = []
         if entry.visit_id:
             lines.append(self.tr("<b>Visit:</b> {0}").format(_html(self._visit_text(entry))))
-        what = table_label(entry.table)
+        what = table_name(entry.table, shown_language())
         if entry.record_label:
             what = f"{what} « {entry.record_label} »"
         lines.append(self.tr("<b>Record:</b> {0}").format(_html(what)))
@@ -345,14 +279,14 @@ class ConflictsDialog(QDialog):
         else:
             lines.append(
                 self.tr("<b>Field:</b> {0}").format(
-                    _html(field_label(entry.table, entry.field_name))
+                    _html(field_name(entry.table, entry.field_name, shown_language()))
                 )
             )
         self.where_label.setText("<br>".join(lines))
-        found = entry.created_at.astimezone().strftime("%d/%m/%Y %H:%M")
+        found = moment_text(entry.created_at)
         when = self.tr("Conflict found on {0}.").format(found)
         if entry.remote_updated_at is not None:
-            server_time = entry.remote_updated_at.astimezone().strftime("%d/%m/%Y %H:%M")
+            server_time = moment_text(entry.remote_updated_at)
             when += " " + self.tr("The server version was saved on {0}.").format(server_time)
         self.when_label.setText(when)
         self.explanation_label.setText(entry.explanation)

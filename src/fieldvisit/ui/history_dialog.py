@@ -10,7 +10,6 @@ cette valeur » writes the selected change's *previous* value back through the s
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -28,10 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldvisit.core.dates import moment_text, stored_text
 from fieldvisit.services import history
-from fieldvisit.ui.conflicts_view import field_label, table_label
+from fieldvisit.services.describe import field_name, table_name
 from fieldvisit.ui.context import UiContext
 from fieldvisit.ui.errors import show_error
+from fieldvisit.ui.i18n import shown_language
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
 CELL_TEXT = 60  # characters of a value shown in the list (the rest below, and in a tip)
@@ -148,20 +149,20 @@ class HistoryDialog(QDialog):
 
     def _loaded(self, data: history.RecordHistory) -> None:
         self.data = data
-        what = self._title or data.record_label or table_label(data.table)
+        what = self._title or data.record_label or table_name(data.table, shown_language())
         if self.field is not None:
-            what = f"{what} — {field_label(data.table, self.field)}"
+            what = f"{what} — {field_name(data.table, self.field, shown_language())}"
         self.title_label.setText(self.tr("History of: {0}").format(what))
         self.entries.clear()
         for entry in data.entries:
             row = QTreeWidgetItem(
                 [
-                    entry.changed_at.astimezone().strftime("%d/%m/%Y %H:%M"),
+                    moment_text(entry.changed_at),
                     entry.user_name or "—",
                     self.tr("this computer")
                     if entry.this_device
                     else self.tr("device {0}").format(entry.device_id[:8]),
-                    field_label(data.table, entry.field),
+                    field_name(data.table, entry.field, shown_language()),
                     _cell(self.describe(entry.field, entry.old)),
                     _cell(self.describe(entry.field, entry.new)),
                     self.origin_text(entry.origin),
@@ -201,7 +202,7 @@ class HistoryDialog(QDialog):
         if name == "deleted_at":
             if value is None:
                 return self.tr("(not deleted)")
-            return self.tr("Deleted on {0}").format(_french_date(str(value)))
+            return self.tr("Deleted on {0}").format(stored_text(str(value)))
         if value is None or value == "" or value == []:
             return self.tr("(empty)")
         if isinstance(value, bool):
@@ -215,7 +216,7 @@ class HistoryDialog(QDialog):
         if isinstance(value, float):
             return format(value, ".12g").replace(".", ",")
         if isinstance(value, str) and kind in ("date", "datetime"):
-            return _french_date(value)
+            return stored_text(value)
         return str(value)
 
     def current_entry(self) -> history.HistoryItem | None:
@@ -273,15 +274,6 @@ def _cell(text: str) -> str:
     if len(first) > CELL_TEXT or first != text:
         return first[: CELL_TEXT - 1].rstrip() + "…"
     return first
-
-
-def _french_date(text: str) -> str:
-    try:
-        if len(text) <= 10:
-            return date.fromisoformat(text).strftime("%d/%m/%Y")
-        return datetime.fromisoformat(text).astimezone().strftime("%d/%m/%Y %H:%M")
-    except ValueError:
-        return text
 
 
 def open_history(

@@ -21,6 +21,7 @@ import sys
 from collections.abc import MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.etree import ElementTree
 
 import platformdirs
@@ -28,6 +29,9 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, Q
 
 from fieldvisit.assets import asset_path
 from fieldvisit.paths import APP_NAME
+
+if TYPE_CHECKING:
+    from fieldvisit.services.describe import Language
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +44,16 @@ APP_CATALOGUE = "fieldvisit"
 QT_COMPLEMENT_CATALOGUE = "qt_complement"
 #: the time locale Qt's own widgets use for dates (file dialog) when the app is French
 FRENCH_TIME_LOCALE = "fr_FR.UTF-8"
+
+# The language the app's strings are shown in now: that of the app translator installed,
+# English without one. The words of the domain outside Qt (services/describe.py: the
+# names of records and fields) follow it.
+_shown_language: Language = "en"
+
+
+def shown_language() -> Language:
+    """The language of the app's strings as installed: "fr" or "en"."""
+    return _shown_language
 
 
 def translations_dir() -> Path:
@@ -96,6 +110,7 @@ def install_translators(
     if app_translator.load(str(path)):
         app.installTranslator(app_translator)
         installed.append(app_translator)
+        _show(app_translator, "fr")
     else:
         log.error("translation %s not found or unreadable", path)
     return installed
@@ -148,6 +163,16 @@ def align_time_locale(language: str, environ: MutableMapping[str, str] | None = 
 def remove_translators(app: QCoreApplication, translators: list[QTranslator]) -> None:
     for translator in translators:
         app.removeTranslator(translator)
+        if translator is _shown_by:
+            _show(None, "en")
+
+
+_shown_by: QTranslator | None = None  # the app translator that makes the app French
+
+
+def _show(translator: QTranslator | None, language: Language) -> None:
+    global _shown_language, _shown_by
+    _shown_by, _shown_language = translator, language
 
 
 # -- the .ts catalogue (used by scripts/update_translations.py and the tests) ----------

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldvisit.core.dates import day_text
 from fieldvisit.core.domain import VISIT_TRANSITIONS, VisitStatus, VisitType
 from fieldvisit.core.errors import NotFound, RuleViolation
 from fieldvisit.services import Services, contacts, deletion, visits
@@ -44,7 +45,6 @@ from fieldvisit.ui.text_limit import LimitedLineEdit, LimitedPlainTextEdit
 from fieldvisit.ui.workspace_common import (
     ChoiceDialog,
     from_qdate,
-    short_date,
     to_qdate,
 )
 
@@ -270,7 +270,7 @@ class InfoPage(WorkspacePage):
                 self.previous_label.setText(
                     '<a href="{}">{}</a>'.format(
                         info.previous.id,
-                        self.tr("the visit of {0}").format(short_date(info.previous.visit_date)),
+                        self.tr("the visit of {0}").format(day_text(info.previous.visit_date)),
                     )
                 )
             self._form.setRowVisible(self.previous_label, info.previous is not None)

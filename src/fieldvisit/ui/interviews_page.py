@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldvisit.core.dates import day_text
 from fieldvisit.services import deletion
 from fieldvisit.services import interviews as interview_service
 from fieldvisit.store.limits import field_limit
@@ -63,10 +64,6 @@ PARTS_KEY = "interviews/parts"
 #: at first, the guide gets this many times the height of the free notes
 GUIDE_TO_NOTES = 4
 NOTES_MIN_LINES = 4
-
-
-def _french_date(day: date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day is not None else ""
 
 
 def _date_edit(parent: QWidget, accessible_name: str) -> QDateEdit:
@@ -363,7 +360,7 @@ class InterviewsPage(WorkspacePage):
         self._show_interview(ids[row])
 
     def _summary_text(self, summary: InterviewSummary) -> str:
-        second = _french_date(summary.held_on)
+        second = day_text(summary.held_on) if summary.held_on is not None else ""
         if summary.interviewees:
             second = f"{second} — {', '.join(summary.interviewees)}"
         return f"{summary.title}\n{second}"

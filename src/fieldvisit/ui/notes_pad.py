@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldvisit.core.dates import day_text
 from fieldvisit.services import Services, deletion, interviews, notes, visits
 from fieldvisit.services.visit_forms import visit_forms
 from fieldvisit.store.models import Interview, QuickNote, Visit
@@ -40,7 +41,6 @@ from fieldvisit.ui.workspace_common import (
     ask_confirmation,
     item_choices,
     long_date,
-    short_date,
 )
 
 NOTE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -259,7 +259,7 @@ class NotesPad(QWidget):
             return
         options = []
         for interview in found:
-            when = f" ({short_date(interview.held_on)})" if interview.held_on else ""
+            when = f" ({day_text(interview.held_on)})" if interview.held_on else ""
             options.append((interview.id, f"{interview.title}{when}"))
         dialog = ChoiceDialog(
             self.tr("Move the note to an interview"),

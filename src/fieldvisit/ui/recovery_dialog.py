@@ -22,13 +22,13 @@ import logging
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from fieldvisit.core.dates import moment_text
 from fieldvisit.core.errors import FieldvisitError
 from fieldvisit.paths import DataDir
 
@@ -47,11 +47,6 @@ Show = Callable[[QMessageBox], None]
 
 # Called as translate("recovery", "…") so that pyside6-lupdate finds the strings.
 translate = QCoreApplication.translate
-
-
-def when_text(moment: datetime) -> str:
-    """« 25/11/2026 10:42 » in local time."""
-    return moment.astimezone().strftime("%d/%m/%Y %H:%M")
 
 
 class RecoveryDialog(QMessageBox):
@@ -77,7 +72,7 @@ class RecoveryDialog(QMessageBox):
         )
         self.restore_button = None
         if plan.backup is not None:
-            when = when_text(plan.backup.taken_at)
+            when = moment_text(plan.backup.taken_at)
             self.setInformativeText(
                 self.tr("The newest good backup was made on {0}.").format(when)
                 + " "

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,9 +36,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldvisit.core.dates import day_text, moment_text
 from fieldvisit.services.context import Services
-from fieldvisit.ui.conflicts_view import field_label, table_label
+from fieldvisit.services.describe import field_name, table_name
 from fieldvisit.ui.context import UiContext
+from fieldvisit.ui.i18n import shown_language
 from fieldvisit.ui.icons import icon
 
 if TYPE_CHECKING:
@@ -65,10 +66,6 @@ def load_refused_view(svc: Services) -> RefusedView:
     with svc.store.reading() as session:
         aside = set_aside_entries(session)
     return RefusedView(refused, aside)
-
-
-def _when(moment: datetime) -> str:
-    return moment.astimezone().strftime("%d/%m/%Y %H:%M")
 
 
 class RefusedDialog(QDialog):
@@ -238,11 +235,11 @@ class RefusedDialog(QDialog):
     def entry_title(self, change: RefusedChange) -> str:
         parts = []
         if change.visit_id:
-            when = change.visit_date.strftime("%d/%m/%Y") if change.visit_date else ""
+            when = day_text(change.visit_date) if change.visit_date else ""
             parts.append(
                 self.tr("{0} ({1}), {2}").format(change.commune_name, change.departement, when)
             )
-        what = table_label(change.table)
+        what = table_name(change.table, shown_language())
         if change.record_label:
             what = f"{what} « {change.record_label} »"
         parts.append(what)
@@ -250,7 +247,7 @@ class RefusedDialog(QDialog):
 
     def aside_title(self, entry: SetAsideEntry) -> str:
         text = self.tr("{0} {1} (version {2}): {3}").format(
-            table_label(entry.table), entry.record_id, entry.version, entry.reason
+            table_name(entry.table, shown_language()), entry.record_id, entry.version, entry.reason
         )
         if entry.updated_by_user:
             text += " " + self.tr("— sent by {0}").format(entry.updated_by_user)
@@ -271,7 +268,7 @@ class RefusedDialog(QDialog):
             who = self.tr("Kept back by this computer on {0} (the server would refuse it):")
         else:
             who = self.tr("Refused by the server on {0}:")
-        self.reason_label.setText(who.format(_when(change.refused_at)) + "\n" + change.reason)
+        self.reason_label.setText(who.format(moment_text(change.refused_at)) + "\n" + change.reason)
         self.values_view.setPlainText(self.values_text(change))
         self.fix_button.setEnabled(bool(change.visit_id and change.section) and not change.deleted)
         self.discard_button.setToolTip(
@@ -301,7 +298,7 @@ class RefusedDialog(QDialog):
                         "… (%n character(s) in all: keep a copy to have everything)", "", len(value)
                     )
                 )
-            lines.append(f"{field_label(change.table, name)} : {shown}")
+            lines.append(f"{field_name(change.table, name, shown_language())} : {shown}")
         return "\n".join(lines)
 
     # --- the ways out ------------------------------------------------------------------

@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldvisit.core.dates import day_text
 from fieldvisit.core.domain import VisitStatus
 from fieldvisit.core.errors import BadInput
 from fieldvisit.forms import FormKind
@@ -391,13 +392,13 @@ class ReportView(QWidget):
         self.reprint_menu.clear()
         self.reprint_button.setMenu(None)  # type: ignore[arg-type]
         if state.issued:
-            dates = ", ".join(f"{entry.issued_on:%d/%m/%Y}" for entry in state.issued)
+            dates = ", ".join(day_text(entry.issued_on) for entry in state.issued)
             self.issued_label.setText(self.tr("Report issued on {0}.").format(dates))
             if len(state.issued) > 1:  # issued on two devices while offline
                 for entry in state.issued:
                     action = self.reprint_menu.addAction(
                         self.tr("Report issued on {0} ({1})").format(
-                            f"{entry.issued_on:%d/%m/%Y}", entry.filename
+                            day_text(entry.issued_on), entry.filename
                         )
                     )
                     action.triggered.connect(partial(self.show_issued, entry, True))
@@ -712,7 +713,7 @@ class ReportView(QWidget):
         if self._busy:
             return
         svc = self.ctx.services
-        title = self.tr("Issued report of {0}").format(f"{entry.issued_on:%d/%m/%Y}")
+        title = self.tr("Issued report of {0}").format(day_text(entry.issued_on))
 
         def copy() -> GeneratedPdf:
             return GeneratedPdf(thumbnails.viewable_copy(svc, entry.sha256, entry.filename), title)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
 
+from fieldvisit.core.dates import day_text
 from fieldvisit.ui.icons import icon
 from fieldvisit.ui.sync_controller import SyncPhase, SyncUiState
 
@@ -213,4 +214,4 @@ class SyncStatusWidget(QWidget):
             return self.tr("today at {0}").format(clock)
         if local.date() == today - timedelta(days=1):
             return self.tr("yesterday at {0}").format(clock)
-        return self.tr("on {0} at {1}").format(local.strftime("%d/%m/%Y"), clock)
+        return self.tr("on {0} at {1}").format(day_text(local.date()), clock)

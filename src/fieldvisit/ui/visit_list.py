@@ -51,6 +51,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldvisit.core.dates import day_text
 from fieldvisit.core.domain import VisitStatus
 from fieldvisit.services import listing
 from fieldvisit.services.listing import VisitFilter, VisitPage, VisitSummary
@@ -619,7 +620,7 @@ class VisitListPage(QWidget):
             self.tr(
                 "Delete the visit of {0} on {1}, with its answers, interviews, action plan "
                 "and photos?"
-            ).format(summary.commune_name, summary.visit_date.strftime("%d/%m/%Y")),
+            ).format(summary.commune_name, day_text(summary.visit_date)),
             QMessageBox.StandardButton.NoButton,
             self,
         )

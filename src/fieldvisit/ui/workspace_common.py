@@ -41,11 +41,6 @@ def long_date(value: date) -> str:
     return french_locale().toString(to_qdate(value), QLocale.FormatType.LongFormat)
 
 
-def short_date(value: date) -> str:
-    """Like « 12/03/2026 »."""
-    return french_locale().toString(to_qdate(value), DATE_FORMAT)
-
-
 @dataclass(frozen=True)
 class ItemChoice:
     """A form item a photo or a note can be attached to."""
