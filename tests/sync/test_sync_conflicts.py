@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from fieldvisit.core.errors import BadInput
 from fieldvisit.server.testing import server_snapshot
 from fieldvisit.services.actions import add_recommendation, update_recommendation
-from fieldvisit.services.answers import answer_item
+from fieldvisit.services.answers import answer_item, visit_answers
 from fieldvisit.services.deletion import soft_delete
 from fieldvisit.services.visits import get_visit, plan_visit, update_visit
 from fieldvisit.sync.conflicts import conflict_entries, resolve_conflict
@@ -72,6 +72,31 @@ def test_a_free_text_conflict_can_be_typed_within_the_field_limits(laptops: Make
     b.sync()
     assert a.sync().changed_visits == {visit.id}
     assert get_visit(a.svc, visit.id).author == "Claire Martin et l'adjudant Morel"
+
+
+def test_a_choice_is_checked_by_the_answer_service_like_any_answer(laptops: Make) -> None:
+    """Resolving goes through the edit of the answer: a value that is not one of the
+    item's choices is refused in French, nothing written, the conflict still open; a
+    choice of the item is an ordinary answer, sent at the next sync."""
+    a, b = laptops("a"), laptops("b")
+    visit = plan_visit(a.svc, "15187", date(2026, 3, 14))
+    a.sync()
+    b.sync()
+    answer_item(a.svc, visit.id, FORM, "eclairage_extinction", value="partielle")
+    answer_item(b.svc, visit.id, FORM, "eclairage_extinction", value="totale")
+    a.sync()
+    b.sync()
+    [entry] = conflict_entries(b.svc)
+    assert entry.value_labels["aucune"] == "Aucune extinction"
+    with pytest.raises(BadInput, match="eteinte-le-dimanche"):
+        resolve_conflict(b.svc, entry.id, "value", "eteinte-le-dimanche")
+    assert [e.id for e in conflict_entries(b.svc)] == [entry.id]
+    assert visit_answers(b.svc, visit.id, FORM)["eclairage_extinction"].value == "partielle"
+    resolve_conflict(b.svc, entry.id, "value", "aucune")
+    assert conflict_entries(b.svc) == []
+    b.sync()
+    a.sync()
+    assert visit_answers(a.svc, visit.id, FORM)["eclairage_extinction"].value == "aucune"
 
 
 def test_an_edit_against_a_delete_names_the_record(laptops: Make, server: FastAPI) -> None:
