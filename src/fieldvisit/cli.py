@@ -285,18 +285,15 @@ def cmd_visits_import(args: argparse.Namespace) -> int:
 
 def cmd_passphrase_change(args: argparse.Namespace) -> int:
     from fieldvisit.security.keysource import default_key_source
-    from fieldvisit.security.passphrase import change_passphrase
     from fieldvisit.store import open_store
 
-    data_dir = _data_dir(args)
     source = default_key_source()
-    store = open_store(data_dir, keys=source)
+    store = open_store(_data_dir(args), keys=source)
     try:
-        had_passphrase = store.key_file.passphrase is not None
-        store.key_file = change_passphrase(data_dir, store.keys, source=source)
+        replaced = store.change_passphrase(source=source)
     finally:
         store.close()
-    if had_passphrase:
+    if replaced:
         print(
             "Phrase de passe changée : l'ancienne n'ouvre plus ce dossier de données.",
             file=sys.stderr,

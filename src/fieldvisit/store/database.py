@@ -53,6 +53,7 @@ from fieldvisit.store.schema_version import HEAD_REVISION, KNOWN_REVISIONS
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
+    from fieldvisit.security.keyfile import KdfParams
     from fieldvisit.security.keysource import KeySource
     from fieldvisit.store.files import AttachmentFiles
 
@@ -245,6 +246,28 @@ class Store:
 
             self._files = AttachmentFiles(self.data_dir.attachments, self.vault)
         return self._files
+
+    def change_passphrase(
+        self,
+        *,
+        new: str | None = None,
+        current: str | None = None,
+        source: KeySource | None = None,
+        kdf: KdfParams | None = None,
+    ) -> bool:
+        """Set a new passphrase for the data dir's key (security/passphrase.py); whether
+        it replaced one (False: the first passphrase was set, beside the keyring).
+
+        The app's dialog gives `current` and `new`; the command line gives a `source`
+        that asks for them. The store then holds the new key file.
+        """
+        from fieldvisit.security.passphrase import change_passphrase
+
+        replaced = self.key_file.passphrase is not None
+        self.key_file = change_passphrase(
+            self.data_dir, self.keys, new=new, current=current, source=source, kdf=kdf
+        )
+        return replaced
 
     def backup(self, reason: str) -> Path:
         """An encrypted online backup of the database in the data dir's backups/."""

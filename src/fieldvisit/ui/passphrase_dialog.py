@@ -188,16 +188,12 @@ class ChangePassphraseDialog(QDialog):
         except PassphraseRefused as err:
             self.show_error(str(err))
             return
-        from fieldvisit.security.passphrase import change_passphrase
-
-        svc = self.ctx.services
+        store = self.ctx.services.store
         current = self.current_edit.text() if self.has_passphrase else None
         kdf = self.kdf
 
-        def change() -> object:
-            return change_passphrase(
-                svc.data_dir, svc.store.keys, new=new, current=current, kdf=kdf
-            )
+        def change() -> bool:
+            return store.change_passphrase(new=new, current=current, kdf=kdf)
 
         self.buttons.setEnabled(False)
         self.busy = True
@@ -207,8 +203,7 @@ class ChangePassphraseDialog(QDialog):
         if not self.busy:  # the worker answers this dialog: it stays until then
             super().reject()
 
-    def _changed(self, key_file: object) -> None:
-        self.ctx.services.store.key_file = key_file  # type: ignore[assignment]
+    def _changed(self, _replaced: bool) -> None:
         self.busy = False
         self.buttons.setEnabled(True)
         message = (
