@@ -33,9 +33,9 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
+from fieldvisit.demo.seed import seed_demo
 from fieldvisit.paths import DataDir
 from fieldvisit.services import Services, visits
-from fieldvisit.services.demo import seed_demo
 from fieldvisit.ui.app import build_main_window, make_application
 from fieldvisit.ui.context import UiContext
 from fieldvisit.ui.i18n import LANGUAGE_KEY, app_translation_file, install_translators

@@ -308,7 +308,7 @@ def cmd_passphrase_change(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from fieldvisit.services.demo import seed_demo
+    from fieldvisit.demo.seed import seed_demo
 
     svc = _open_services(args)
     created = seed_demo(svc)

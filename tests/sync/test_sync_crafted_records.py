@@ -18,7 +18,7 @@ from fieldvisit.core.ids import new_id
 from fieldvisit.server.testing import change, push_body
 from fieldvisit.services import Services
 from fieldvisit.services.answers import answer_item
-from fieldvisit.services.demo import seed_demo
+from fieldvisit.demo.seed import seed_demo
 from fieldvisit.services.interviews import list_interviews
 from fieldvisit.services.notes import add_quick_note, move_note_to_interview, move_note_to_item
 from fieldvisit.services.visits import list_visits, plan_visit

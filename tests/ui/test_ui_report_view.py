@@ -17,11 +17,11 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton
 
 from fieldvisit.core.domain import VisitStatus
+from fieldvisit.demo.seed import seed_demo
 from fieldvisit.report.files import report_image_cache
 from fieldvisit.report.images import rendition_path
 from fieldvisit.report.issued import issued_report
 from fieldvisit.services import answers, attachments, visits
-from fieldvisit.services.demo import seed_demo
 from fieldvisit.ui.pdf_document import PdfDocument
 from fieldvisit.ui.report_thread import ReportThread, report_thread
 from fieldvisit.ui.report_view import ReportView, print_pdf_document

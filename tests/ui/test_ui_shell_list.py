@@ -12,9 +12,9 @@ from PySide6.QtCore import QDate, QSettings, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from fieldvisit.core.domain import VisitStatus, VisitType
+from fieldvisit.demo.seed import seed_demo
 from fieldvisit.paths import DataDir
 from fieldvisit.services import Services, visits
-from fieldvisit.services.demo import seed_demo
 from fieldvisit.ui.context import UiContext
 from fieldvisit.ui.main_window import MainWindow
 from fieldvisit.ui.new_visit_dialog import NewVisitDialog

@@ -93,7 +93,7 @@ def test_the_first_window_imports_only_what_it_shows(data_dir: DataDir, tmp_path
         print(window.visit_list.model.total_count)
         heavy = ("sqlalchemy.orm", "pydantic", "fieldvisit.store.models",
                  "fieldvisit.ui.workspace", "fieldvisit.ui.new_visit_dialog",
-                 "fieldvisit.services.demo", "fieldvisit.services.deletion")
+                 "fieldvisit.demo.seed", "fieldvisit.services.deletion")
         print(sorted(name for name in heavy if name in sys.modules))
         window.close()
         ctx.worker.shutdown()

@@ -13,9 +13,9 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
+from fieldvisit.demo.seed import seed_demo
 from fieldvisit.paths import DataDir
 from fieldvisit.services import Services, visits
-from fieldvisit.services.demo import seed_demo
 from fieldvisit.ui.context import UiContext
 from fieldvisit.ui.main_window import LAST_VISIT_KEY, MainWindow
 from fieldvisit.ui.worker import DatabaseWorker

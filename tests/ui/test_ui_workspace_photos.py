@@ -233,8 +233,8 @@ def test_the_issued_report_is_in_the_rapport_section_not_among_the_photos(
     workspace, ui_ctx
 ) -> None:  # type: ignore[no-untyped-def]
     from fieldvisit.core.domain import VisitStatus
+    from fieldvisit.demo.seed import seed_demo
     from fieldvisit.report.issued import issued_report
-    from fieldvisit.services.demo import seed_demo
 
     seed_demo(ui_ctx.services)
     [issued] = visits.list_visits(

@@ -670,7 +670,7 @@ class VisitListPage(QWidget):
         self._demo_running = True
         self.welcome.set_loading(True)
         self.status_message.emit(self.tr("Loading the demonstration data…"))
-        from fieldvisit.services.demo import seed_demo
+        from fieldvisit.demo.seed import seed_demo
 
         self.ctx.run(
             self.ctx.call(seed_demo),

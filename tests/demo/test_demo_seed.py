@@ -10,16 +10,18 @@ import pytest
 from pypdf import PdfReader
 
 from fieldvisit.core.domain import VisitStatus
+from fieldvisit.demo import seed as demo
+from fieldvisit.demo.content import TOWNS
 from fieldvisit.report.issued import issued_report, issued_reports
-from fieldvisit.services import attachments, demo, visits
+from fieldvisit.services import attachments, visits
 from fieldvisit.store.models import natural_id
 
-ISSUED_TOWN = next(town for town in demo.TOWNS if town.status == "rapport_emis")
+ISSUED_TOWN = next(town for town in TOWNS if town.status == "rapport_emis")
 ISSUED_VISIT = natural_id("demo-visit", ISSUED_TOWN.code)
 
 
 def test_the_issued_demo_visit_keeps_its_issued_pdf(services) -> None:  # type: ignore[no-untyped-def]
-    assert demo.seed_demo(services, today=date(2026, 11, 25)) == len(demo.TOWNS)
+    assert demo.seed_demo(services, today=date(2026, 11, 25)) == len(TOWNS)
     visit = visits.get_visit(services, ISSUED_VISIT)
     assert visit.status == VisitStatus.RAPPORT_EMIS
     issued = issued_report(services, ISSUED_VISIT)
@@ -38,7 +40,7 @@ def test_the_issued_demo_visit_keeps_its_issued_pdf(services) -> None:  # type: 
     # The PDF is a document of the visit, not one of its photos.
     assert [p.media_type for p in attachments.list_photos(services, ISSUED_VISIT)] == ["image/jpeg"]
     # The other completed visits are left for the person to issue.
-    for town in demo.TOWNS:
+    for town in TOWNS:
         if town.status == "terminee":
             assert issued_report(services, natural_id("demo-visit", town.code)) is None
 

@@ -1,0 +1,280 @@
+"""Seeding the demo visits (demo/content.py) with answers, interviews, a diagnostic,
+an action plan and a photo, through the services. Seeding twice adds nothing (demo
+records have fixed ids).
+
+The visit whose report is issued gets it the way the app issues one
+(`report.issued.issue_report`: the internal PDF kept as an attachment, its hash and
+date recorded, then the status « rapport émis »), so « réimprimer » works on it.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+from datetime import date, timedelta
+from pathlib import Path
+from tempfile import TemporaryDirectory
+
+from fieldvisit.core.domain import ContactRole, VisitStatus
+from fieldvisit.demo.content import (
+    ITEM_TEXTS,
+    LONG_TEXTS,
+    RECOMMENDATIONS,
+    SHORT_TEXTS,
+    THEME_NOTES,
+    TOWNS,
+    DemoTown,
+)
+from fieldvisit.forms import FormDefinition, FormItem, ItemType
+from fieldvisit.services import (
+    actions,
+    answers,
+    attachments,
+    contacts,
+    diagnostic,
+    interviews,
+    visits,
+)
+from fieldvisit.services import notes as quick_notes
+from fieldvisit.services.context import Services
+from fieldvisit.services.visit_forms import visit_forms
+from fieldvisit.store.models import Visit, natural_id
+
+
+def _value_for(item: FormItem, rng: random.Random, visit_date: date) -> object:
+    kind = item.type
+    if kind == ItemType.yes_no_na:
+        return rng.choices(["oui", "non", "na"], weights=[5, 4, 1])[0]
+    if kind == ItemType.single_choice:
+        return rng.choice(item.choices).id
+    if kind == ItemType.multi_choice:
+        picked = rng.sample(list(item.choices), k=min(len(item.choices), rng.randint(1, 2)))
+        return [c.id for c in item.choices if c in picked]
+    if kind == ItemType.text:
+        return rng.choice(SHORT_TEXTS)
+    if kind == ItemType.long_text:
+        return ITEM_TEXTS.get(item.id) or rng.choice(LONG_TEXTS)
+    if kind == ItemType.number:
+        low = int(item.min) if item.min is not None else 0
+        high = int(item.max) if item.max is not None else max(low + 6, 6)
+        return rng.randint(low, min(high, low + 8))
+    if kind == ItemType.date:
+        return (visit_date - timedelta(days=rng.randint(30, 400))).isoformat()
+    if kind == ItemType.rating:
+        return rng.randint(1, item.scale)
+    return None  # photo items are answered by linking a photo
+
+
+def _known_answers(town: DemoTown, commune: str, visit_date: date) -> dict[str, object]:
+    """Answers that must agree with the visit (its date, the people met), by item id."""
+    day = visit_date.isoformat()
+    return {
+        "date_visite": day,
+        "date_entretien": day,
+        "marche_exploratoire_date": day,
+        "interlocuteurs_noms": (
+            f"{town.mayor}, maire ; M. Olivier Garnier, adjoint chargé de la sécurité"
+        ),
+        "gendarme_referent_nom": (
+            f"Maréchal des logis-chef Julie Perret, brigade de {commune} (via Gend'élus)"
+        ),
+        "unite": f"Brigade territoriale autonome de {commune}",
+        "eclairage_extinction_horaires": "De 23 h à 5 h, sauf la place de la mairie",
+        "rodeos_lieux": "Parking de la gare et chemins autour du stade",
+        "periode_analysee": "Les trois dernières années complètes",
+    }
+
+
+def _fill(
+    form: FormDefinition,
+    rng: random.Random,
+    visit_date: date,
+    known: dict[str, object] | None = None,
+) -> dict[str, object]:
+    """Plausible answers for every item visible once earlier answers are given."""
+    given: dict[str, object] = {}
+    known = known or {}
+    for item in form.iter_items():
+        if item.type == ItemType.photo or not form.is_visible(item, given):
+            continue
+        value = known.get(item.id) or _value_for(item, rng, visit_date)
+        if value is not None:
+            given[item.id] = value
+    return given
+
+
+def demo_photo_bytes(seed: int) -> bytes:
+    """A generated street-like picture (no real photo ships with the app)."""
+    from PIL import Image, ImageDraw
+
+    rng = random.Random(seed)
+    image = Image.new("RGB", (1600, 1200), (150, 190, 225))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 800, 1600, 1200), fill=(95, 95, 100))
+    x = 0
+    while x < 1600:
+        width = rng.randint(180, 320)
+        height = rng.randint(350, 650)
+        shade = rng.randint(170, 230)
+        draw.rectangle((x, 800 - height, x + width, 800), fill=(shade, shade - 15, shade - 40))
+        for wx in range(x + 25, x + width - 40, 70):
+            for wy in range(800 - height + 40, 760, 110):
+                draw.rectangle((wx, wy, wx + 35, wy + 60), fill=(60, 80, 110))
+        x += width + rng.randint(0, 20)
+    draw.rectangle((700, 430, 712, 800), fill=(40, 40, 40))
+    draw.ellipse((680, 400, 732, 450), fill=(250, 230, 150))
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=80)
+    return out.getvalue()
+
+
+def seed_demo(svc: Services, today: date | None = None) -> int:
+    """Add the demo visits that are not there yet; return how many were added."""
+    today = today or date.today()
+    created = 0
+    for index, town in enumerate(TOWNS):
+        visit_id = natural_id("demo-visit", town.code)
+        existing = _status(svc, visit_id)
+        if existing is None:
+            _seed_town(svc, town, index, today)
+            created += 1
+        elif town.status == "rapport_emis" and existing == VisitStatus.TERMINEE:
+            _issue(svc, visit_id)  # an earlier run stopped before issuing
+    return created
+
+
+def _status(svc: Services, visit_id: str) -> VisitStatus | None:
+    with svc.store.reading() as session:
+        visit = session.get(Visit, visit_id)
+        return VisitStatus(visit.status) if visit is not None else None
+
+
+def _issue(svc: Services, visit_id: str) -> None:
+    """Issue the report as the app does (reportlab is imported only here)."""
+    from fieldvisit.report.issued import issue_report
+
+    issue_report(svc, visit_id)
+
+
+def _seed_town(svc: Services, town: DemoTown, index: int, today: date) -> None:
+    rng = random.Random(int(town.code.replace("A", "0").replace("B", "1")))
+    visit_date = today - timedelta(days=town.days_ago)
+    visit_id = natural_id("demo-visit", town.code)
+    visit = visits.plan_visit(
+        svc, town.code, visit_date, author="Claire Martin (ANCT)", visit_id=visit_id
+    )
+    mayor = contacts.add_contact(
+        svc,
+        town.mayor,
+        ContactRole.MAIRE,
+        f"Mairie de {visit.commune_name}",
+        commune_code=town.code,
+    )
+    commander = contacts.add_contact(
+        svc,
+        town.commander,
+        ContactRole.COMMANDANT_BRIGADE,
+        f"Brigade de gendarmerie de {visit.commune_name}",
+        commune_code=town.code,
+    )
+    visits.add_participant(svc, visit_id, mayor.id)
+    visits.add_participant(svc, visit_id, commander.id)
+    if town.status == "planifiee":
+        return
+    visits.start_visit(svc, visit_id)
+    visits.update_visit(svc, visit_id, summary=town.summary)
+    known = _known_answers(town, visit.commune_name, visit_date)
+    for form in visit_forms(svc, visit, strict=True).all:
+        for item_id, value in _fill(form, rng, visit_date, known).items():
+            comment = rng.choice(SHORT_TEXTS) if rng.random() < 0.2 else None
+            answers.answer_item(svc, visit_id, form.id, item_id, value, comment=comment)
+        for theme in form.iter_themes():
+            diagnostic.rate_theme(
+                svc,
+                visit_id,
+                theme.id,
+                level=rng.choice([None, 1, 2, 2, 3, 3, 4]),
+                observations=THEME_NOTES.get(theme.id, "") if rng.random() < 0.6 else "",
+            )
+    _seed_interviews(svc, visit_id, visit_date, mayor.id, commander.id, rng, known)
+    for text, prio, horizon, porteur, dispositif, status, theme_id in RECOMMENDATIONS[
+        : 3 + index % 3
+    ]:
+        actions.add_recommendation(
+            svc,
+            visit_id,
+            text,
+            theme_id=theme_id,
+            priority=prio,
+            horizon=horizon,
+            porteur=porteur,
+            dispositif=dispositif,
+            status=status,
+            due_date=visit_date + timedelta(days=90 * prio),
+        )
+    _seed_photo(svc, visit, visit_id, index)
+    if town.status == "en_cours":  # once a visit is done, its quick notes are sorted
+        quick_notes.add_quick_note(
+            svc, visit_id, "Rappeler la DGS pour le plan de l'éclairage public."
+        )
+    if town.status in ("terminee", "rapport_emis"):
+        visits.complete_visit(svc, visit_id)
+    if town.status == "rapport_emis":
+        _issue(svc, visit_id)
+
+
+def _seed_interviews(
+    svc: Services,
+    visit_id: str,
+    visit_date: date,
+    mayor_id: str,
+    commander_id: str,
+    rng: random.Random,
+    known: dict[str, object],
+) -> None:
+    guides = (
+        (
+            "entretien-elu",
+            "Entretien avec le maire",
+            mayor_id,
+            "Le maire souhaite un contact plus régulier avec la brigade et connaît son "
+            "gendarme référent. Il s'interroge sur le coût d'une vidéoprotection.",
+        ),
+        (
+            "entretien-gendarmerie",
+            "Entretien avec la brigade",
+            commander_id,
+            "La brigade couvre un large secteur rural ; pics saisonniers l'été. Relation "
+            "correcte avec la police municipale intercommunale.",
+        ),
+    )
+    for form_id, title, contact_id, notes in guides:
+        form = svc.forms.latest(form_id)
+        interview = interviews.record_interview(
+            svc,
+            visit_id,
+            form_id,
+            title=title,
+            held_on=visit_date,
+            interviewee_ids=[contact_id],
+            notes=notes,
+        )
+        for item_id, value in _fill(form, rng, visit_date, known).items():
+            interviews.answer_interview_item(svc, interview.id, item_id, value)
+
+
+def _seed_photo(svc: Services, visit: Visit, visit_id: str, index: int) -> None:
+    form = visit_forms(svc, visit, strict=True).checklist
+    assert form is not None  # every demo visit has the shipped checklist
+    photo_item = next((i for i in form.iter_items() if i.type == ItemType.photo), None)
+    with TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"centre-bourg-{visit.commune_code}.jpg"
+        path.write_bytes(demo_photo_bytes(index))
+        attachments.attach_file(
+            svc,
+            visit_id,
+            path,
+            caption=f"Rue commerçante du centre-bourg de {visit.commune_name}",
+            form_id=form.id if photo_item else None,
+            item_id=photo_item.id if photo_item else None,
+        )
