@@ -18,8 +18,8 @@ from fieldvisit.paths import DataDir
 from fieldvisit.server.app import create_app
 from fieldvisit.server.testing import ENV_TEST_PG_URL, add_user, fast_passwords, postgres_schema
 from fieldvisit.services import Services
+from fieldvisit.sync.codec import TABLE_OBJECTS, row_fields
 from fieldvisit.sync.engine import SyncReport
-from fieldvisit.sync.local import TABLE_OBJECTS, row_fields
 from fieldvisit.sync.session import login, sync_once
 
 PASSWORD = "mot-de-passe-solide"

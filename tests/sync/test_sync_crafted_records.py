@@ -15,14 +15,14 @@ from fastapi.testclient import TestClient
 
 from fieldvisit.cli import main
 from fieldvisit.core.ids import new_id
+from fieldvisit.demo.seed import seed_demo
 from fieldvisit.server.testing import change, push_body
 from fieldvisit.services import Services
 from fieldvisit.services.answers import answer_item
-from fieldvisit.demo.seed import seed_demo
 from fieldvisit.services.interviews import list_interviews
 from fieldvisit.services.notes import add_quick_note, move_note_to_interview, move_note_to_item
 from fieldvisit.services.visits import list_visits, plan_visit
-from fieldvisit.sync.local import TABLE_OBJECTS
+from fieldvisit.sync.codec import TABLE_OBJECTS
 
 PASSWORD = "mot-de-passe-solide"
 FORM = "visite-centre-bourg"

@@ -43,8 +43,8 @@ from fieldvisit.store import open_store
 from fieldvisit.store.models import Answer, LocalMeta, Recommendation, Visit, natural_id
 from fieldvisit.store.sync_models import SyncConflict
 from fieldvisit.sync.client import ConnectionLost, SyncClient, SyncError
+from fieldvisit.sync.codec import TABLE_OBJECTS, row_fields
 from fieldvisit.sync.engine import SyncEngine
-from fieldvisit.sync.local import TABLE_OBJECTS, row_fields
 from fieldvisit.sync.session import configured_client, login
 
 PASSWORD = "mot-de-passe-solide"

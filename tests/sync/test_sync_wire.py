@@ -137,7 +137,7 @@ def test_the_apps_natural_key_records_have_the_ids_the_server_requires(
 
     from fieldvisit.core.domain import ContactRole
     from fieldvisit.services import answers, contacts, diagnostic, interviews, visits
-    from fieldvisit.sync.local import TABLE_OBJECTS, row_fields
+    from fieldvisit.sync.codec import TABLE_OBJECTS, row_fields
     from fieldvisit.sync.wire import NATURAL_KEYS, natural_record_id
 
     visit = visits.plan_visit(services, "15187", date(2026, 3, 12))

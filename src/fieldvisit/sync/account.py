@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 from fieldvisit.core.errors import BadInput
 from fieldvisit.services.context import Services
 from fieldvisit.store.sync_models import SyncConflict
-from fieldvisit.sync.local import TABLE_OBJECTS, sync_state
+from fieldvisit.sync.codec import TABLE_OBJECTS
+from fieldvisit.sync.local import sync_state
 from fieldvisit.sync.wire import TABLE_ORDER, UserInfo
 
 # Bookkeeping that belongs to the account's records (sync_state is reset, not dropped).

@@ -28,6 +28,7 @@ from fieldvisit.services.describe import (
     visit_of,
 )
 from fieldvisit.services.edits import column_value, set_field
+from fieldvisit.store.history import plain
 from fieldvisit.store.serialize import MODELS_BY_TABLE
 from fieldvisit.store.sync_models import SyncConflict
 from fieldvisit.sync.conflict_log import (
@@ -39,7 +40,6 @@ from fieldvisit.sync.conflict_log import (
     replacement,
     source_of,
 )
-from fieldvisit.sync.local import wire_value
 from fieldvisit.sync.wire import TABLES, check_field
 
 Choice = Literal["local", "remote", "value"]
@@ -109,7 +109,7 @@ def resolve_conflict(svc: Services, conflict_id: str, choice: Choice, value: Any
             problem = check_field(conflict.table_name, conflict.field_name, chosen)
             if choice == "value" and problem:
                 raise BadInput(f"Valeur refusée : {problem}.")
-            current = wire_value(getattr(record, conflict.field_name))
+            current = plain(getattr(record, conflict.field_name))
             if chosen != current:
                 if record.is_deleted:
                     raise BadInput(

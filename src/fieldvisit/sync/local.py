@@ -1,27 +1,26 @@
-"""The local side of a sync round: records as wire fields and back, pulled records
-applied with the three-way merge, pending changes collected, acknowledgements recorded.
+"""The local side of a sync round: pulled records applied with the three-way merge,
+pending changes collected, acknowledgements recorded.
 
-Works with SQLAlchemy Core on the model tables (10,000 records must apply in well
-under a second); the caller owns the transaction.
+Works through the driver on the model tables, each through its codec (sync/codec.py:
+records as wire fields and as stored rows; 10,000 records must apply in well under a
+second); the caller owns the transaction.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from pydantic_core import to_json
-from sqlalchemy import Date, Table, select, update
+from sqlalchemy import Connection, Table, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from fieldvisit.store.history import ORIGIN_MERGE, ORIGIN_PULLED, ChangeLog
-from fieldvisit.store.models import USER_RECORD_MODELS
+from fieldvisit.store.history import ORIGIN_MERGE, ORIGIN_PULLED, ChangeLog, plain
 from fieldvisit.store.sync_models import STATE_ROW, SyncBase, SyncState
-from fieldvisit.store.types import JSONValue, UTCDateTime
+from fieldvisit.sync.codec import CHUNK, CODECS, StoredRow, TableCodec, json_text
 from fieldvisit.sync.conflict_log import OpenConflicts
 from fieldvisit.sync.deletions import Undo
 from fieldvisit.sync.merge import MergeResult, Side, merge_record
@@ -38,106 +37,12 @@ from fieldvisit.sync.wire import (
 )
 
 SYNC_COLUMNS = ("id", "updated_at", "updated_by", "server_version", "pending", "deleted_at")
-CHUNK = 500
 SYNC_BASE: Table = SyncBase.__table__  # type: ignore[assignment]
-
-TABLE_OBJECTS: dict[str, Table] = {
-    m.__tablename__: m.__table__  # type: ignore[attr-defined]
-    for m in USER_RECORD_MODELS
-}
-
-
-# Bulk reads and writes go through the driver directly: the stored text of dates and
-# datetimes is the wire's canonical form (store/types.py, wire_value); only JSON
-# columns need encoding and decoding.
-_JSON_COLUMNS = {
-    name: frozenset(c.key for c in table.columns if isinstance(c.type, JSONValue))
-    for name, table in TABLE_OBJECTS.items()
-}
-
-
-def _converters(table: Table) -> dict[str, Callable[[Any], Any]]:
-    """Per column: wire value -> Python value for the column type."""
-    out: dict[str, Callable[[Any], Any]] = {}
-    for column in table.columns:
-        if isinstance(column.type, UTCDateTime):
-            out[column.key] = _parse_datetime
-        elif isinstance(column.type, Date):
-            out[column.key] = _parse_date
-    return out
-
-
-def _parse_datetime(value: Any) -> Any:
-    return datetime.fromisoformat(value) if isinstance(value, str) else value
-
-
-def _parse_date(value: Any) -> Any:
-    return date.fromisoformat(value) if isinstance(value, str) else value
-
-
-CONVERTERS = {name: _converters(table) for name, table in TABLE_OBJECTS.items()}
-
-
-def wire_value(value: Any) -> Any:
-    """A column value as JSON: aware datetimes in canonical UTC text, dates ISO."""
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat(timespec="microseconds")
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
-def canonical(value: Any) -> Any:
-    """A wire datetime string in the same canonical form as wire_value (for comparing)."""
-    if isinstance(value, str) and len(value) > 10:
-        try:
-            return wire_value(datetime.fromisoformat(value))
-        except ValueError:
-            return value
-    return value
-
-
-# Per table: the field names, and those whose values need converting to JSON text.
-_FIELD_NAMES = {table: tuple(spec) for table, spec in TABLES.items()}
-_TEMPORAL = {
-    table: tuple(name for name, kind in spec.items() if kind.startswith(("date", "datetime")))
-    for table, spec in TABLES.items()
-}
-
-
-def row_fields(table: str, row: Any) -> dict[str, Any]:
-    mapping = row._mapping
-    fields = {name: mapping[name] for name in _FIELD_NAMES[table]}
-    for name in _TEMPORAL[table]:
-        value = fields[name]
-        if value is not None:
-            fields[name] = wire_value(value)
-    return fields
 
 
 def remote_fields(table: str, fields: dict[str, Any]) -> dict[str, Any]:
     """Pulled fields normalised like local ones (dates and datetimes canonical)."""
-    out = {name: fields.get(name) for name in _FIELD_NAMES[table]}
-    for name in _TEMPORAL[table]:
-        value = out[name]
-        if isinstance(value, str):
-            out[name] = canonical(value) if len(value) > 10 else _canonical_date(value)
-    return out
-
-
-def _canonical_date(value: str) -> str:
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        return value
-
-
-def to_columns(table: str, fields: dict[str, Any]) -> dict[str, Any]:
-    converters = CONVERTERS[table]
-    return {
-        name: converters[name](value) if name in converters else value
-        for name, value in fields.items()
-    }
+    return CODECS[table].decode(fields)
 
 
 # --- state -----------------------------------------------------------------------------
@@ -170,16 +75,6 @@ class ApplyStats:
     visit_ids: set[str] = field(default_factory=set)  # visits whose records changed
 
 
-def _fetch(session: Session, table: str, ids: Sequence[str]) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    t = TABLE_OBJECTS[table]
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        for row in session.execute(select(t).where(t.c.id.in_(chunk))):
-            found[row.id] = row
-    return found
-
-
 def _fetch_bases(session: Session, table: str, ids: Sequence[str]) -> dict[str, SyncBase]:
     found: dict[str, SyncBase] = {}
     for start in range(0, len(ids), CHUNK):
@@ -197,6 +92,7 @@ def apply_pulled(session: Session, records: Iterable[PulledRecord], now: datetim
     Open conflicts follow their records (sync/conflict_log.py); deletions that an edit
     wins over are undone whole at the end (sync/deletions.py)."""
     stats = ApplyStats()
+    connection = session.connection()
     touched = _Touched()
     history = ChangeLog()  # what pulled and merged records overwrite (store/history.py)
     conflicts = OpenConflicts(session)
@@ -208,37 +104,38 @@ def apply_pulled(session: Session, records: Iterable[PulledRecord], now: datetim
         pulled = by_table.get(table)
         if not pulled:
             continue
+        codec = CODECS[table]
         ids = sorted(pulled)
-        current = _fetch(session, table, ids)
+        current = codec.read(connection, ids)
         bases = _fetch_bases(session, table, ids)
-        inserts: list[tuple[Any, ...]] = []
+        inserts: list[dict[str, Any]] = []
         new_bases: list[dict[str, Any]] = []
         for record_id in ids:
             record = pulled[record_id]
             row = current.get(record_id)
-            fields = remote_fields(table, record.fields)
+            fields = codec.decode(record.fields)  # the one parse of the record's fields
             if row is not None and record.version <= row.server_version:
                 continue  # already have it (our own push coming back, or a re-send)
             stats.applied += 1
             touched.add(table, record_id, fields)
             remote_deleted = record.deleted_at is not None
             if row is None:
-                inserts.append(_raw_row(table, record, fields))
+                inserts.append(_pulled_row(codec, record, fields))
                 undo.applied(table, record_id, record, fields, remote_deleted, None)
             else:
-                before = row_fields(table, row)
+                before = row.fields
                 if conflicts:
                     conflicts.follow(table, record_id, fields, remote_deleted, record.version, now)
                 if not row.pending:
-                    values = _remote_row(table, record, fields)
-                    _write(session, table, record_id, values)
+                    values = {**fields, **_stamp_of(record), "pending": False}
+                    codec.update(connection, record_id, codec.stored(values))
                     history.add(
-                        table, record_id, row._mapping, values, **_by(record, ORIGIN_PULLED)
+                        table, record_id, row.as_history(), values, **_by(record, ORIGIN_PULLED)
                     )
                     undo.applied(table, record_id, record, fields, remote_deleted, before)
                 else:
                     result = _merge_into(
-                        session, table, row, bases.get(record_id), record, fields, now, history
+                        connection, codec, row, bases.get(record_id), record, fields, now, history
                     )
                     stats.conflicts += conflicts.add(
                         table, record_id, result.conflicts, now, record.version
@@ -250,26 +147,21 @@ def apply_pulled(session: Session, records: Iterable[PulledRecord], now: datetim
                             table,
                             record_id,
                             Side(base.fields, base.deleted) if base is not None else None,
-                            Side(before, row.deleted_at is not None),
+                            Side(before, row.deleted),
                             Side(fields, remote_deleted),
                             record,
-                            row.deleted_at,
+                            _moment(row.deleted_at),
                         )
             new_bases.append(_base_row(table, record_id, record.version, fields, record))
-        if inserts:  # through the driver: 10,000 rows in a blink
-            names = _COLUMN_NAMES[table]
-            session.connection().exec_driver_sql(
-                f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
-                inserts,
-            )
+        codec.insert(connection, inserts)  # through the driver: 10,000 rows in a blink
         upsert_bases(session, new_bases)
     history.write(session.connection())
     undone, revived = undo.finish(conflicts, now)
     stats.conflicts += undone
-    for row in revived:
-        link = PARENT.get(row.table)
+    for back in revived:
+        link = PARENT.get(back.table)
         touched.add(
-            row.table, row.record_id, {link[0]: row.parent[1]} if link and row.parent else {}
+            back.table, back.record_id, {link[0]: back.parent[1]} if link and back.parent else {}
         )
     stats.visit_ids = touched.visit_ids(session)
     return stats
@@ -341,50 +233,30 @@ def _base_row(
     }
 
 
-_COLUMN_NAMES = {name: tuple(c.key for c in t.columns) for name, t in TABLE_OBJECTS.items()}
-
-
-def _raw_row(table: str, record: PulledRecord, fields: dict[str, Any]) -> tuple[Any, ...]:
-    """A pulled record as stored text, in column order (fields already canonical)."""
-    json_names = _JSON_COLUMNS[table]
-    values = {
-        name: (_json(value) if name in json_names and value is not None else value)
-        for name, value in fields.items()
+def _stamp_of(record: PulledRecord) -> dict[str, Any]:
+    """The server's stamp of a pulled record, as stored."""
+    return {
+        "id": record.id,
+        "updated_at": plain(record.updated_at),
+        "updated_by": record.updated_by[:64],
+        "server_version": record.version,
+        "deleted_at": plain(record.deleted_at),
     }
-    values.update(
-        id=record.id,
-        updated_at=wire_value(record.updated_at),
-        updated_by=record.updated_by[:64],
-        server_version=record.version,
-        pending=0,
-        deleted_at=wire_value(record.deleted_at) if record.deleted_at is not None else None,
-    )
-    return tuple(values[name] for name in _COLUMN_NAMES[table])
 
 
-def _remote_row(table: str, record: PulledRecord, fields: dict[str, Any]) -> dict[str, Any]:
-    values = to_columns(table, fields)
-    values.update(
-        id=record.id,
-        updated_at=record.updated_at,
-        updated_by=record.updated_by[:64],
-        server_version=record.version,
-        pending=False,
-        deleted_at=record.deleted_at,
-    )
-    return values
+def _pulled_row(codec: TableCodec, record: PulledRecord, fields: dict[str, Any]) -> dict[str, Any]:
+    """A record new here, every column as stored (its fields already canonical)."""
+    return codec.stored({**fields, **_stamp_of(record), "pending": 0})
 
 
-def _write(session: Session, table: str, record_id: str, values: dict[str, Any]) -> None:
-    t = TABLE_OBJECTS[table]
-    values = {k: v for k, v in values.items() if k != "id"}
-    session.execute(update(t).where(t.c.id == record_id).values(**values))
+def _moment(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text is not None else None
 
 
 def _merge_into(
-    session: Session,
-    table: str,
-    row: Any,
+    connection: Connection,
+    codec: TableCodec,
+    row: StoredRow,
     base: SyncBase | None,
     record: PulledRecord,
     fields: dict[str, Any],
@@ -393,21 +265,21 @@ def _merge_into(
 ) -> MergeResult:
     """Three-way merge of a pending local row with a newer server record (the caller
     records the conflicts)."""
-    local = Side(row_fields(table, row), row.deleted_at is not None)
+    local = Side(row.fields, row.deleted)
     remote = Side(fields, record.deleted_at is not None)
     base_side = Side(base.fields, base.deleted) if base is not None else None
-    result = merge_record(base_side, local, remote, LONG_TEXT_FIELDS[table])
+    result = merge_record(base_side, local, remote, LONG_TEXT_FIELDS[codec.name])
     still_pending = result.fields != fields or result.deleted != remote.deleted
-    values = to_columns(table, result.fields)
-    values.update(
-        server_version=record.version,
-        pending=still_pending,
-        deleted_at=_deleted_at(result, row, record, now),
-    )
+    values: dict[str, Any] = {
+        **result.fields,
+        "server_version": record.version,
+        "pending": still_pending,
+        "deleted_at": _deleted_at(result, row, record, now),
+    }
     if not still_pending:
-        values.update(updated_at=record.updated_at, updated_by=record.updated_by[:64])
-    _write(session, table, row.id, values)
-    history.add(table, row.id, row._mapping, values, **_by(record, ORIGIN_MERGE))
+        values.update(updated_at=plain(record.updated_at), updated_by=record.updated_by[:64])
+    codec.update(connection, row.id, codec.stored(values))
+    history.add(codec.name, row.id, row.as_history(), values, **_by(record, ORIGIN_MERGE))
     return result
 
 
@@ -421,10 +293,11 @@ def _by(record: PulledRecord, origin: str) -> dict[str, Any]:
     }
 
 
-def _deleted_at(result: MergeResult, row: Any, record: PulledRecord, now: datetime) -> Any:
+def _deleted_at(result: MergeResult, row: StoredRow, record: PulledRecord, now: datetime) -> Any:
+    """When the merged record was deleted, as stored (None: alive)."""
     if not result.deleted:
         return None
-    return row.deleted_at or record.deleted_at or now
+    return row.deleted_at or plain(record.deleted_at or now)
 
 
 # --- pending changes -------------------------------------------------------------------
@@ -521,8 +394,8 @@ def _pending_rows(
     connection = session.connection()
     state = "IS NOT NULL" if deleted else "IS NULL"
     for table in TABLE_ORDER:
-        names = _FIELD_NAMES[table]
-        json_names = _JSON_COLUMNS[table]
+        codec = CODECS[table]
+        names, json_names = codec.names, codec.json_names
         columns = ", ".join(("id", "server_version", "updated_at", "deleted_at", *names))
         rows = connection.exec_driver_sql(
             f"SELECT {columns} FROM {table} WHERE pending = 1 AND deleted_at {state} "
@@ -586,7 +459,7 @@ def acknowledge(session: Session, accepted: Sequence[tuple[Outgoing, int]]) -> i
             clean_count += clean
             updates.append((version, 0 if clean else 1, sent.change.id))
             bases.append(
-                (table, sent.change.id, version, _json(sent.change.fields), sent.change.deleted)
+                (table, sent.change.id, version, json_text(sent.change.fields), sent.change.deleted)
             )
         if updates:
             connection.exec_driver_sql(
@@ -619,12 +492,6 @@ def _follow_own(session: Session, accepted: Sequence[tuple[Outgoing, int]]) -> N
             conflicts.follow(
                 change.table, change.id, fields, change.deleted, version, now, own=True
             )
-
-
-def _json(value: Any) -> str:
-    """As JSONValue stores it (compact, UTF-8 unescaped): pydantic-core's encoder,
-    several times faster than json.dumps on 10,000 acknowledged records."""
-    return to_json(value, inf_nan_mode="constants").decode("utf-8")
 
 
 def upsert_bases(session: Session, rows: list[dict[str, Any]]) -> None:
@@ -673,7 +540,7 @@ def save_in_flight(session: Session, batch_id: str, body: str, batch: Sequence[O
     session.connection().exec_driver_sql(
         "INSERT INTO sync_base (table_name, record_id, server_version, fields, deleted) "
         "VALUES (?, ?, 0, ?, 0)",
-        (IN_FLIGHT, batch_id, _json({"body": body, "stamps": stamps})),
+        (IN_FLIGHT, batch_id, json_text({"body": body, "stamps": stamps})),
     )
 
 

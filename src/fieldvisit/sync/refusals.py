@@ -40,7 +40,8 @@ from fieldvisit.services.describe import label_beside_visit, visit_of
 from fieldvisit.store.models import Visit
 from fieldvisit.store.serialize import MODELS_BY_TABLE
 from fieldvisit.store.sync_models import SyncBase, SyncRefused
-from fieldvisit.sync.local import TABLE_OBJECTS, Outgoing, to_columns
+from fieldvisit.sync.codec import CODECS, TABLE_OBJECTS
+from fieldvisit.sync.local import Outgoing
 from fieldvisit.sync.wire import (
     REFERENCES,
     RETRY_LATER_CODES,
@@ -359,7 +360,7 @@ def discard(svc: Services, table: str, record_id: str) -> int:
         base = _base(session, table, record_id)
         now = svc.clock()
         if base is not None:
-            for name, value in to_columns(table, dict(base.fields)).items():
+            for name, value in CODECS[table].to_columns(base.fields).items():
                 if hasattr(target, name):
                     setattr(target, name, value)
             target.deleted_at = (target.deleted_at or now) if base.deleted else None

@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 from fieldvisit.services.context import Services
 from fieldvisit.store.sync_models import SyncConflict, SyncSetAside
 from fieldvisit.sync import refusals
-from fieldvisit.sync.local import TABLE_OBJECTS, read_sync_state
+from fieldvisit.sync.codec import TABLE_OBJECTS
+from fieldvisit.sync.local import read_sync_state
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from fieldvisit.store.sync_models import SyncSetAside
-from fieldvisit.sync.local import CHUNK
+from fieldvisit.sync.codec import CHUNK
 from fieldvisit.sync.wire import (
     NATURAL_KEYS,
     PARENT_FIELDS,
