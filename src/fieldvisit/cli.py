@@ -266,7 +266,7 @@ def cmd_visits_list(args: argparse.Namespace) -> int:
 
 
 def cmd_visits_export(args: argparse.Namespace) -> int:
-    from fieldvisit.services.archive import export_visit
+    from fieldvisit.sync.archive import export_visit
 
     svc = _open_services(args)
     path = export_visit(svc, args.visit_id, args.output)
@@ -275,7 +275,7 @@ def cmd_visits_export(args: argparse.Namespace) -> int:
 
 
 def cmd_visits_import(args: argparse.Namespace) -> int:
-    from fieldvisit.services.archive import import_visit
+    from fieldvisit.sync.archive import import_visit
 
     svc = _open_services(args)
     result = import_visit(svc, args.archive)

@@ -15,8 +15,9 @@ from sqlalchemy import select
 
 from fieldvisit.core.errors import BadInput
 from fieldvisit.paths import DataDir
-from fieldvisit.services import Services, actions, answers, archive, deletion, history, visits
+from fieldvisit.services import Services, actions, answers, deletion, history, visits
 from fieldvisit.store.models import Answer, HistoryEntry
+from fieldvisit.sync import archive
 from fieldvisit.sync.local import sync_state
 
 START = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)

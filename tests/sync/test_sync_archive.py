@@ -21,7 +21,7 @@ from fieldvisit.services import (
     interviews,
     visits,
 )
-from fieldvisit.services.archive import FORMAT_VERSION, export_visit, import_visit
+from fieldvisit.sync.archive import FORMAT_VERSION, export_visit, import_visit
 
 
 @pytest.fixture

@@ -21,11 +21,11 @@ from sqlalchemy import select
 
 from fieldvisit.server.testing import server_snapshot
 from fieldvisit.services.answers import answer_item
-from fieldvisit.services.archive import export_visit, import_visit
 from fieldvisit.services.deletion import soft_delete
 from fieldvisit.services.interviews import answer_interview_item, record_interview
 from fieldvisit.services.visits import plan_visit, update_visit
 from fieldvisit.store.models import Answer
+from fieldvisit.sync.archive import export_visit, import_visit
 from fieldvisit.sync.conflicts import conflict_entries, resolve_conflict
 
 FORM = "visite-centre-bourg"

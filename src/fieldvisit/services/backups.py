@@ -36,7 +36,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from fieldvisit.core.clock import utc_now
 from fieldvisit.core.errors import FieldvisitError
@@ -56,7 +56,6 @@ from fieldvisit.store.backup_policy import (  # the one retention policy of ever
 if TYPE_CHECKING:
     from fieldvisit.services.context import Services
     from fieldvisit.store.database import Store
-    from fieldvisit.sync.engine import SyncReport
 
 log = logging.getLogger(__name__)
 
@@ -240,14 +239,24 @@ def backup_at_start(svc: Services, policy: BackupPolicy = DEFAULT_POLICY) -> Bac
     return automatic_backup(svc.store, REASON_START, policy=policy, now=svc.clock())
 
 
-def exchanged_anything(report: SyncReport) -> bool:
+class RoundCounts(Protocol):
+    """What a sync round exchanged (sync/engine.py: SyncReport)."""
+
+    pulled: int
+    pushed: int
+    conflicts: int
+    uploaded_files: int
+    forms: int
+
+
+def exchanged_anything(report: RoundCounts) -> bool:
     return bool(
         report.pulled or report.pushed or report.conflicts or report.uploaded_files or report.forms
     )
 
 
 def backup_after_sync(
-    svc: Services, report: SyncReport, policy: BackupPolicy = DEFAULT_POLICY
+    svc: Services, report: RoundCounts, policy: BackupPolicy = DEFAULT_POLICY
 ) -> BackupOutcome:
     """The backup after a sync round, if the round exchanged anything."""
     if not exchanged_anything(report):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import threading
 from collections.abc import Iterable, Sequence
 from functools import cached_property
@@ -127,7 +128,9 @@ class Services:
         record.pending = True
 
     def close(self) -> None:
+        """Close the store; the plain copies made for the system's viewer go with it
+        (services/thumbnails.py: viewable_copy)."""
         self.store.close()
-        from fieldvisit.services.thumbnails import remove_viewer_copies
-
-        remove_viewer_copies(self)
+        folder, self.viewer_folder = self.viewer_folder, None
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)

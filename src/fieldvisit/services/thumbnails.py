@@ -161,12 +161,6 @@ def _remove_stale_viewer_folders() -> None:
             continue
 
 
-def remove_viewer_copies(svc: Services) -> None:
-    folder, svc.viewer_folder = svc.viewer_folder, None
-    if folder is not None:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
 def viewable_copy(svc: Services, sha256: str, filename: str) -> Path:
     """A plain copy of an attachment under its original name, for the system's viewer.
 

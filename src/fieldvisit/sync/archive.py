@@ -64,8 +64,8 @@ from fieldvisit.store.models import (
 )
 from fieldvisit.store.serialize import MODELS_BY_TABLE, dict_to_fields, record_to_dict
 from fieldvisit.store.sync_models import STATE_ROW, SyncBase, SyncConflict, SyncState
+from fieldvisit.sync.codec import CODECS
 from fieldvisit.sync.conflict_log import SOURCE_IMPORT, OpenConflicts
-from fieldvisit.sync.local import to_columns
 from fieldvisit.sync.merge import Side, deletion_of, merge_record
 from fieldvisit.sync.wire import LONG_TEXT_FIELDS, TABLES
 
@@ -375,7 +375,7 @@ class _Importer:
         if merged.fields == ours.fields and merged.deleted == ours.deleted:
             result.unchanged += 1
             return
-        for name, value in to_columns(table, merged.fields).items():
+        for name, value in CODECS[table].to_columns(merged.fields).items():
             setattr(existing, name, value)
         if merged.deleted and not ours.deleted:
             existing.deleted_at = fields["deleted_at"] or self.now

@@ -19,7 +19,7 @@ Pure functions, no I/O. The policy (ARCHITECTURE.md "Sync" rule 4):
   of the deletion that removed the record, None once it is alive).
 - An archive import merges the same way with `keep="local"`: a conflicting field keeps
   the laptop's value (what the server and the team already have), the archive's value
-  waits in the conflict (services/archive.py).
+  waits in the conflict (sync/archive.py).
 """
 
 from __future__ import annotations
