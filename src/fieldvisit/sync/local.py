@@ -330,13 +330,6 @@ _PUSH_ORDER = {
 }
 
 
-def iter_pending(session: Session, skip: set[tuple[str, str]]) -> Iterator[Outgoing]:
-    """Pending changes in push order, read as they are consumed (the engine sends the
-    first batch while it reads the next): see `pending_groups`."""
-    for group in pending_groups(session, skip):
-        yield from group
-
-
 def pending_groups(session: Session, skip: set[tuple[str, str]]) -> Iterator[list[Outgoing]]:
     """Pending changes in push order, in groups that should travel in one batch.
 
