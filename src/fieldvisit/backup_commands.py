@@ -23,13 +23,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from fieldvisit.core.argparse_fr import Commands
 from fieldvisit.core.dates import moment_text
 from fieldvisit.core.errors import BadInput
 
 EXIT_OK = 0
 
 
-def register(commands: Any) -> None:
+def register(commands: Commands) -> None:
     backup = commands.add_parser(
         "backup", help="sauvegarde chiffrée et vérifiée de la base (dans backups/ ou -o)"
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeAlias
 
 EXIT_BAD_INPUT = 2
 
@@ -66,6 +66,10 @@ class FrenchArgumentParser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(EXIT_BAD_INPUT, f"{self.prog} : erreur : {french_message(message)}\n")
+
+
+# The sub-commands of a French parser, as the packages that add theirs receive them.
+Commands: TypeAlias = "argparse._SubParsersAction[FrenchArgumentParser]"
 
 
 def _french_usage(text: str) -> str:

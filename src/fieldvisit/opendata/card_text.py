@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fieldvisit.core.dates import day_text
 from fieldvisit.opendata.card import CommuneCard, CrimeFigures, french_number
 from fieldvisit.opendata.diagnostic import card_trends
 
@@ -45,7 +46,7 @@ def _pvd(card: CommuneCard) -> str:
     if not pvd.listed:
         return "non, la commune n'est pas dans la liste" + source
     signed = (
-        f", convention signée le {pvd.date_signature:%d/%m/%Y}"
+        f", convention signée le {day_text(pvd.date_signature)}"
         if pvd.date_signature
         else ", convention pas encore signée d'après la liste"
     )

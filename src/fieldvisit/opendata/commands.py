@@ -13,6 +13,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from fieldvisit.core.argparse_fr import Commands
 from fieldvisit.core.clock import utc_now
 from fieldvisit.core.errors import BadInput
 from fieldvisit.paths import resolve_data_dir
@@ -22,8 +23,8 @@ EXIT_OK, EXIT_BAD_INPUT = 0, 2
 
 
 def register(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser],
-    communes_cmd: argparse._SubParsersAction[argparse.ArgumentParser],
+    commands: Commands,
+    communes_cmd: Commands,
 ) -> None:
     reference = commands.add_parser(
         "reference", help="données publiques (SSMSI, Petites Villes de demain, FRR, gendarmerie)"

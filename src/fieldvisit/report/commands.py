@@ -14,12 +14,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from fieldvisit.core.argparse_fr import Commands
 from fieldvisit.core.errors import BadInput
 
 EXIT_OK = 0
 
 
-def add_report_commands(commands: Any, forms_cmd: Any) -> None:
+def add_report_commands(commands: Commands, forms_cmd: Commands) -> None:
     """Add `report` to the top-level sub-parsers and `print` to those of `forms`."""
     report = commands.add_parser(
         "report",

@@ -31,7 +31,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
-from fieldvisit.core.argparse_fr import FrenchArgumentParser
+from fieldvisit.core.argparse_fr import Commands, FrenchArgumentParser
 from fieldvisit.core.clock import utc_now
 from fieldvisit.core.errors import BadInput, FieldvisitError
 from fieldvisit.server.auth import (
@@ -134,7 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
 # --- public datasets (server/reference.py) ---------------------------------------------
 
 
-def _reference_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _reference_commands(commands: Commands) -> None:
     reference = commands.add_parser(
         "reference", help="données publiques distribuées aux ordinateurs de chaque territoire"
     )
@@ -203,7 +203,7 @@ def cmd_reference_list(args: argparse.Namespace) -> int:
 # --- backup and restore (server/backup.py) ---------------------------------------------
 
 
-def _restore_commands(commands: argparse._SubParsersAction[FrenchArgumentParser]) -> None:
+def _restore_commands(commands: Commands) -> None:
     backup = commands.add_parser(
         "backup", help="sauvegarde la base SQLite (PostgreSQL : pg_dump, voir le README)"
     )

@@ -16,12 +16,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from fieldvisit.core.argparse_fr import Commands
 from fieldvisit.core.errors import BadInput
 
 ENV_PASSWORD = "FIELDVISIT_PASSWORD"
 
 
-def register(commands: Any) -> None:
+def register(commands: Commands) -> None:
     login = commands.add_parser("login", help="se connecte à un serveur de synchronisation")
     login.add_argument("--server", required=True, metavar="URL", help="https://…")
     login.add_argument("--user", required=True, metavar="NOM")

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldvisit.forms import FormDefinition, ItemType
-from fieldvisit.ui.date_edit import DATE_FORMAT, french_locale
+from fieldvisit.ui.date_edit import french_locale
 
 
 def to_qdate(value: date) -> QDate:
