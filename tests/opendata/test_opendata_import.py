@@ -175,7 +175,7 @@ def test_public_data_code_is_qt_free() -> None:
         "import fieldvisit.opendata.card, fieldvisit.opendata.card_text, "
         "fieldvisit.opendata.diagnostic, fieldvisit.opendata.search, "
         "fieldvisit.opendata.importer, fieldvisit.opendata.commands, "
-        "fieldvisit.opendata.distribution\n"
+        "fieldvisit.sync.public_data\n"
         "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', "
         "'fieldvisit.ui', 'fieldvisit.store', 'fieldvisit.services'))))"
     )

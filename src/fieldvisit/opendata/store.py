@@ -6,7 +6,7 @@ and rebuilt from a published file or the server at any time, so keeping it out o
 store keeps the store's backups, its encryption work and its migrations
 small. It holds, per dataset and département (a *part*), what was imported from where
 (`parts`), and what the sync server last sent of each part (`received`, `digests`), so
-that a sync downloads a part only when it changed there (`opendata/distribution.py`).
+that a sync downloads a part only when it changed there (`sync/public_data.py`).
 
 Replacing a dataset, or one département of it, is one transaction: a file or a part
 that turns out damaged half-way leaves the data as it was.

@@ -644,11 +644,11 @@ class SyncEngine:
 
     def pull_reference(self, report: SyncReport) -> None:
         """The public datasets of the territories, when the server's changed
-        (opendata/distribution.py): no request at all otherwise."""
+        (sync/public_data.py): no request at all otherwise."""
         if not self.reference_digest:
             return
         self._check_cancelled()
-        from fieldvisit.opendata.distribution import pull_reference
+        from fieldvisit.sync.public_data import pull_reference
         from fieldvisit.opendata.store import PublicDataStore
 
         store = PublicDataStore.of(self.svc.data_dir)
