@@ -72,7 +72,7 @@ def test_pending_rows_are_counted_and_read_from_their_index(services: Services) 
     visit_id = _some_work(services)
     with recorded_selects(services) as statements, services.store.reading() as session:
         assert local.count_pending(session) >= 2
-        sent = list(local.iter_pending(session, set()))
+        sent = [o for group in local.pending_groups(session, set()) for o in group]
     assert {("visits", visit_id)} <= {o.key for o in sent}
     pending_reads = [(s, p) for s, p in statements if "pending = 1" in s]
     assert len(pending_reads) >= 2 * len(TABLES)  # counted, then read (live, tombstones)

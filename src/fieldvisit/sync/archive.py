@@ -63,31 +63,16 @@ from fieldvisit.store.models import (
     VisitParticipant,
 )
 from fieldvisit.store.serialize import MODELS_BY_TABLE, dict_to_fields, record_to_dict
-from fieldvisit.store.sync_models import STATE_ROW, SyncBase, SyncConflict, SyncState
+from fieldvisit.store.sync_models import STATE_ROW, SyncBase, SyncState
 from fieldvisit.sync.codec import CODECS
 from fieldvisit.sync.conflict_log import SOURCE_IMPORT, OpenConflicts
 from fieldvisit.sync.merge import Side, deletion_of, merge_record
-from fieldvisit.sync.wire import LONG_TEXT_FIELDS, TABLES
+from fieldvisit.sync.wire import LONG_TEXT_FIELDS, TABLE_ORDER, TABLES
 
 FORMAT = "fieldvisit-visit-archive"
 FORMAT_VERSION = 2  # 2: the exporting laptop's server and merge bases
 MANIFEST = "manifest.json"
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
-
-# Order matters on import: parents before children (foreign keys).
-TABLE_ORDER = [
-    "contacts",
-    "visits",
-    "visit_participants",
-    "answers",
-    "interviews",
-    "interviewees",
-    "interview_answers",
-    "theme_ratings",
-    "recommendations",
-    "attachments",
-    "quick_notes",
-]
 
 
 def _collect(session: Any, visit: Visit) -> dict[str, list[SyncColumns]]:
@@ -475,30 +460,16 @@ class _Importer:
         top = min(keys, key=lambda k: TABLE_ORDER.index(k[0]))
         record = self.session.get(MODELS_BY_TABLE[top[0]], top[1])
         when = next((r.deleted_at for r in rows if (r.table, r.record_id) == top), None)
-        self.conflicts.add_row(
-            SyncConflict(
-                table_name=top[0],
-                record_id=top[1],
-                field_name="",
-                kind="delete",
-                local_value=deleted_here,
-                remote_value=not deleted_here,
-                base_value=False,
-                created_at=self.now,
-                record_version=record.server_version if record is not None else None,
-                details={
-                    **self.details,
-                    "deletion_id": deletion,
-                    "deleted_here": deleted_here,
-                    "deleted_at": when.isoformat() if when is not None else None,
-                    "removed": len(keys),
-                    "kept_because": [
-                        {"table": table, "id": record_id, "here": not deleted_here, "by": ""}
-                    ],
-                },
-            ),
-            self.now,
-        )
+        version = record.server_version if record is not None else None
+        details = {
+            **self.details,
+            "deletion_id": deletion,
+            "deleted_here": deleted_here,
+            "deleted_at": when.isoformat() if when is not None else None,
+            "removed": len(keys),
+            "kept_because": [{"table": table, "id": record_id, "here": not deleted_here, "by": ""}],
+        }
+        self.conflicts.add_deletion(top[0], top[1], deleted_here, self.now, version, details)
 
 
 def _wire(table: str, record: Any) -> dict[str, Any]:

@@ -79,7 +79,7 @@ class OpenConflicts:
         version: int,
         details: Mapping[str, Any] | None = None,
     ) -> int:
-        """Record the field conflicts of a merge (delete ones go through `add_row`)."""
+        """Record the field conflicts of a merge (delete ones go through `add_deletion`)."""
         count = 0
         for found in conflicts:
             if found.kind != "field":
@@ -101,6 +101,33 @@ class OpenConflicts:
             )
             count += 1
         return count
+
+    def add_deletion(
+        self,
+        table: str,
+        record_id: str,
+        deleted_here: bool,
+        now: datetime,
+        version: int | None,
+        details: Mapping[str, Any],
+    ) -> SyncConflict:
+        """Record that a deletion and a change of the same records met: the values say
+        which side deleted (`local_value` is True when this laptop did)."""
+        return self.add_row(
+            SyncConflict(
+                table_name=table,
+                record_id=record_id,
+                field_name="",
+                kind="delete",
+                local_value=deleted_here,
+                remote_value=not deleted_here,
+                base_value=False,
+                created_at=now,
+                record_version=version,
+                details=dict(details),
+            ),
+            now,
+        )
 
     def add_row(self, conflict: SyncConflict, now: datetime) -> SyncConflict:
         """Add a conflict; an open one on the same field (or deletion) is replaced."""

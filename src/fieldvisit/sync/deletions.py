@@ -33,7 +33,6 @@ from sqlalchemy.orm import Session
 from fieldvisit.services.deletion import MODELS, Revived, revive
 from fieldvisit.store.history import ORIGIN_MERGE, local_user, plain, recorded_as
 from fieldvisit.store.models import SyncColumns
-from fieldvisit.store.sync_models import SyncConflict
 from fieldvisit.sync.conflict_log import OpenConflicts
 from fieldvisit.sync.merge import NOT_EDITS, Side, deletion_of
 from fieldvisit.sync.wire import CHILDREN, PARENT, TABLE_ORDER, TABLES, PulledRecord
@@ -341,21 +340,8 @@ class Undo:
             "removed": removed,
             "kept_because": [r.as_json() for r in reasons.get(deletion, ())[:MAX_REASONS]],
         }
-        conflicts.add_row(
-            SyncConflict(
-                table_name=root[0],
-                record_id=root[1],
-                field_name="",
-                kind="delete",
-                local_value=here,
-                remote_value=not here,
-                base_value=False,
-                created_at=now,
-                record_version=row.server_version if row is not None else None,
-                details=details,
-            ),
-            now,
-        )
+        version = row.server_version if row is not None else None
+        conflicts.add_deletion(root[0], root[1], here, now, version, details)
 
 
 def _chunks(ids: list[str]) -> Iterable[list[str]]:

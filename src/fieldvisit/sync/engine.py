@@ -648,8 +648,8 @@ class SyncEngine:
         if not self.reference_digest:
             return
         self._check_cancelled()
-        from fieldvisit.sync.public_data import pull_reference
         from fieldvisit.opendata.store import PublicDataStore
+        from fieldvisit.sync.public_data import pull_reference
 
         store = PublicDataStore.of(self.svc.data_dir)
         try:
