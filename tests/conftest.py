@@ -14,6 +14,8 @@ import pytest
 from fieldvisit.paths import DataDir
 from fieldvisit.security.testing import use_file_keyring
 
+pytest_plugins = ["service_fixtures"]  # test_forms, open_services, svc, photo
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _session_keyring(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:

@@ -1,4 +1,6 @@
-"""Services on a fresh data dir, with two small forms written for these tests."""
+"""Services on a fresh data dir, with two small forms written for these tests: for the
+services' tests and the others that exercise them (a visit archive, in tests/sync).
+A plugin of tests/conftest.py, so that every folder of tests may ask for them."""
 
 from __future__ import annotations
 
