@@ -162,3 +162,34 @@ def test_manifest_is_readable_json(svc: Services, full_visit, tmp_path: Path) ->
     assert manifest["format"] == "fieldvisit-visit-archive"
     assert manifest["visit_id"] == visit.id
     assert len(manifest["records"]["answers"]) == 1
+
+
+def test_an_export_to_a_folder_or_a_missing_folder_says_so_and_writes_nothing(
+    svc: Services,
+    full_visit,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    visit, _ = full_visit
+    folder = tmp_path / "clé-usb"
+    folder.mkdir()
+    with pytest.raises(BadInput, match="clé-usb est un dossier"):
+        export_visit(svc, visit.id, folder)
+    with pytest.raises(BadInput, match=r"absent.* n'existe pas"):
+        export_visit(svc, visit.id, tmp_path / "absent" / "visite.zip")
+    assert list(folder.iterdir()) == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".export-")] == []
+
+
+def test_an_export_that_cannot_be_written_leaves_no_half_file(
+    svc: Services,
+    full_visit,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    visit, _ = full_visit
+    target = tmp_path / "visite.zip"
+    sha = attachments.list_attachments(svc, visit.id)[0].sha256
+    attachments.files(svc).path_for(sha).unlink()  # a photo lost from the data dir
+    with pytest.raises(BadInput, match="Pièce jointe manquante"):
+        export_visit(svc, visit.id, target)
+    assert not target.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".export-")] == []

@@ -31,9 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +41,7 @@ from sqlalchemy import select
 
 from fieldvisit import __version__
 from fieldvisit.core.errors import BadInput
+from fieldvisit.core.files import atomic_output
 from fieldvisit.services.attachments import files
 from fieldvisit.services.context import Services
 from fieldvisit.services.deletion import Revived, revive
@@ -116,25 +115,18 @@ def export_visit(svc: Services, visit_id: str, output: Path) -> Path:
     attachments = {a.sha256 for a in records["attachments"]}  # type: ignore[attr-defined]
     store = files(svc)
     output = output.expanduser()
-    if output.is_dir():
-        raise BadInput(f"{output} est un dossier : indiquez un nom de fichier (-o visite.zip).")
-    if not output.parent.is_dir():
-        raise BadInput(f"Le dossier {output.parent} n'existe pas.")
-    fd, tmp_name = tempfile.mkstemp(dir=output.parent, prefix=".export-", suffix=".zip")
-    os.close(fd)
-    try:
-        with zipfile.ZipFile(tmp_name, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
-            for sha in sorted(attachments):
-                if not store.has(sha):
-                    raise BadInput(f"Pièce jointe manquante dans le dossier de données : {sha}.")
-                entry = zipfile.ZipInfo(f"attachments/{sha}")  # plain: the archive is shared
-                with store.open(sha) as source, archive.open(entry, "w", force_zip64=True) as out:
-                    shutil.copyfileobj(source, out, 1024 * 1024)
-        os.replace(tmp_name, output)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    # Whole or not at all, with the reason in French (core/files.py).
+    with (
+        atomic_output(output, kind="ZIP", prefix=".export-", suffix=".zip") as tmp,
+        zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+    ):
+        archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
+        for sha in sorted(attachments):
+            if not store.has(sha):
+                raise BadInput(f"Pièce jointe manquante dans le dossier de données : {sha}.")
+            entry = zipfile.ZipInfo(f"attachments/{sha}")  # plain: the archive is shared
+            with store.open(sha) as source, archive.open(entry, "w", force_zip64=True) as out:
+                shutil.copyfileobj(source, out, 1024 * 1024)
     return output
 
 
