@@ -38,7 +38,6 @@ from fieldvisit.ui.preferences import AUTHOR_KEY, author_setting
 log = logging.getLogger(__name__)
 
 SUGGESTIONS = 12
-DATE_FORMAT = "dd/MM/yyyy"
 
 
 def load_communes(svc: Services) -> CommuneIndex:

@@ -72,8 +72,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DATE_FORMAT = "dd/MM/yyyy"
-
 
 class _PaintWatcher(QObject):
     """Calls back when the widget it watches has been painted."""

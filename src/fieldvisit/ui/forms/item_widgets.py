@@ -42,7 +42,6 @@ from fieldvisit.ui.text_limit import LimitedLineEdit
 #: single_choice items with more choices than this get a combo box instead of radios
 MAX_RADIO_CHOICES = 5
 FRENCH = QLocale("fr_FR")
-DATE_FORMAT = "dd/MM/yyyy"
 _NO_DATE = QDate(1900, 1, 1)
 _PARTIAL_NUMBER = re.compile(r"^[+-]?\d*([.,]\d*)?$")
 
