@@ -9,7 +9,6 @@ in and syncing three laptops takes half a second, a copy a few milliseconds.
 from __future__ import annotations
 
 import shutil
-import sqlite3
 import tempfile
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -22,9 +21,11 @@ from fastapi.testclient import TestClient
 from hostile_account import HostileAccount
 
 from fieldvisit.assets import shipped_forms_dir
+from fieldvisit.core.clock import utc_now
 from fieldvisit.forms import FormCatalogue
 from fieldvisit.paths import DataDir
 from fieldvisit.server.app import create_app
+from fieldvisit.server.backup import backup_sqlite, restore_sqlite
 from fieldvisit.server.testing import add_user, fast_passwords
 from fieldvisit.services import Services
 from fieldvisit.services.visits import plan_visit
@@ -155,12 +156,12 @@ class TestServer:
     def __init__(self, root: Path) -> None:
         self.database = root / "server.sqlite3"
         self.files = root / "server-files"
-        self.backup_dir = root / "server-backup"
+        self.backup_dir = root / "server-backups"
         self.app, self.http = self._start()
 
     def _start(self) -> tuple[FastAPI, TestClient]:
         app = create_app(
-            f"sqlite+pysqlite:///{self.database}",
+            self.url,
             self.files,
             passwords=fast_passwords(),
             run_migrations=False,  # the world's database is migrated already
@@ -182,32 +183,30 @@ class TestServer:
         self.app, self.http = self._start()
 
     @property
-    def has_backup(self) -> bool:
-        return self.backup_dir.is_dir()
+    def url(self) -> str:
+        return f"sqlite+pysqlite:///{self.database}"
+
+    @property
+    def backup(self) -> Path:
+        return self.backup_dir / "server-backup.sqlite3"
 
     def back_up(self) -> None:
-        """What the operator's backup takes: the database (online backup) and the files."""
+        """`fieldvisit-server backup`: the live database copied (server/backup.py); the
+        attachments folder is not part of it (it only grows, README "Server backups")."""
         shutil.rmtree(self.backup_dir, ignore_errors=True)
         self.backup_dir.mkdir()
-        source = sqlite3.connect(self.database)
-        target = sqlite3.connect(self.backup_dir / self.database.name)
-        try:
-            source.backup(target)
-        finally:
-            target.close()
-            source.close()
-        if self.files.is_dir():
-            shutil.copytree(self.files, self.backup_dir / "files")
+        backup_sqlite(self.url, self.backup)
 
-    def restore(self) -> None:
-        """The server stopped, its database and files put back from the backup, started."""
+    def restore(self, by_hand: bool) -> None:
+        """The server stopped, the backup put back (`fieldvisit-server restore`, or the
+        file copied over the database by hand), the server started again."""
         self.stop()
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{self.database}{suffix}").unlink(missing_ok=True)
-        shutil.copyfile(self.backup_dir / self.database.name, self.database)
-        shutil.rmtree(self.files, ignore_errors=True)
-        if (self.backup_dir / "files").is_dir():
-            shutil.copytree(self.backup_dir / "files", self.files)
+        if by_hand:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{self.database}{suffix}").unlink(missing_ok=True)
+            shutil.copyfile(self.backup, self.database)
+        else:
+            restore_sqlite(self.url, self.backup, utc_now())
         self.app, self.http = self._start()
 
 

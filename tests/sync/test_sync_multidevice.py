@@ -311,7 +311,7 @@ class MultiDeviceSync(RuleBasedStateMachine):
         if recs:
             rec = recs[pick % len(recs)]
             soft_delete(self.devices[device], "recommendation", rec.id)
-            self.deleted_alone.add(("recommendations", rec.id))
+            self._deleted("recommendations", rec.id, frozenset())
 
     @rule(device=laptops)
     def plan_another_visit(self, device: int) -> None:
@@ -352,9 +352,16 @@ class MultiDeviceSync(RuleBasedStateMachine):
         visit = self._visit(device, pick)
         if visit is None:
             return
-        removed = frozenset(_live_children(_snapshot(svc), visit.id))
+        removed = _live_children(_snapshot(svc), visit.id)
         soft_delete(svc, "visit", visit.id)
-        self.deletions.append((visit.id, removed))
+        self._deleted("visits", visit.id, removed)
+
+    def _deleted(self, table: str, record_id: str, removed: frozenset[tuple[str, str]]) -> None:
+        """A person deleted a record: a visit with all it held, or one record alone."""
+        if table == "visits":
+            self.deletions.append((record_id, removed))
+        else:
+            self.deleted_alone.add((table, record_id))
 
     @rule(device=laptops, item=st.sampled_from(ITEMS))
     def edit_under_a_visit_deleted_elsewhere(self, device: int, item: str) -> None:
@@ -412,6 +419,7 @@ class MultiDeviceSync(RuleBasedStateMachine):
             return
         entry = entries[pick % len(entries)]
         key = (entry.table, entry.record_id, entry.field_name)
+        removed = _live_children(_snapshot(svc), entry.record_id)
         shown = words(entry.local) | words(entry.remote)
         if choice == "merge" and entry.editable:
             chosen: Any = _merged(entry.local, entry.remote, self._word())
@@ -426,6 +434,8 @@ class MultiDeviceSync(RuleBasedStateMachine):
         if entry.conflict_kind != "delete":
             self.typed[key] |= words(chosen) - shown
             self.replaced[key] |= shown - words(chosen)
+        elif chosen:  # deleted again, as one new deletion of all it holds
+            self._deleted(entry.table, entry.record_id, removed)
 
     # --- archives between laptops --------------------------------------------------------
 
@@ -475,12 +485,13 @@ class MultiDeviceSync(RuleBasedStateMachine):
         self.pushed_at_backup = {key: set(found) for key, found in self.pushed.items()}
 
     @precondition(lambda self: self.pushed_at_backup is not None)
-    @rule()
-    def restore_the_server_from_its_backup(self) -> None:
-        """The operator puts back yesterday's backup (issue 11.4): the server's versions
-        since are gone from its history; the laptops still hold them."""
+    @rule(by_hand=st.booleans())
+    def restore_the_server_from_its_backup(self, by_hand: bool) -> None:
+        """The operator puts back yesterday's backup (issue 11.4), with `fieldvisit-server
+        restore` or by copying the file: the server's versions since are gone from its
+        history; the laptops still hold them."""
         assert self.pushed_at_backup is not None
-        self.server.restore()
+        self.server.restore(by_hand)
         self.hostile.http = self.server.http
         for key, found in self.pushed.items():
             self.history_restored_away[key] |= found - self.pushed_at_backup.get(key, set())
@@ -827,8 +838,12 @@ def _pending(svc: Services) -> list[tuple[str, str]]:
         )
 
 
-def _live_children(records: Snapshot, visit_id: str) -> Iterable[tuple[str, str]]:
+def _live_children(records: Snapshot, visit_id: str) -> frozenset[tuple[str, str]]:
     """The live records that belong to a visit, and the parts of its interviews."""
+    return frozenset(_children(records, visit_id))
+
+
+def _children(records: Snapshot, visit_id: str) -> Iterable[tuple[str, str]]:
     owned = {visit_id}
     for table, (field, parent_table) in OWNERS.items():
         for (t, record_id), (fields, deleted) in records.items():
