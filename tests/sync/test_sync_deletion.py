@@ -258,3 +258,31 @@ def test_restoring_one_record_of_a_deletion_restores_the_whole_deletion(
     history.restore(b.svc, deletion.id)
     _sync(server, b, a)
     _all_alive(visit, _converged(server, a, b))
+
+
+@pytest.mark.parametrize("who_edits", ["agent15", "coord"])
+def test_a_photo_deleted_before_it_was_sent_comes_back_with_its_file(
+    laptops: Make, server: FastAPI, tmp_path: Path, who_edits: str
+) -> None:
+    """A attaches a photo, then deletes the visit before any sync: the photo's file was
+    never sent. B answers in the visit meanwhile: the deletion is undone, the photo
+    comes back on every laptop, and its file must be on the server for them (found by
+    test_sync_multidevice.py: the file of a deleted attachment stayed on A, and every
+    other laptop got « Fichier joint introuvable sur le serveur »)."""
+    from fieldvisit.sync.engine import SyncEngine
+    from fieldvisit.sync.session import configured_client
+
+    a, b = laptops("a"), laptops("b", user=who_edits)
+    visit = Visit(a, tmp_path)
+    _sync(server, a, b)
+    path = tmp_path / "marche.jpg"
+    path.write_bytes(_photo(tmp_path).read_bytes() + b"-le-marche-du-samedi")
+    photo = attach_file(a.svc, visit.visit.id, path, caption="Le marché")
+    soft_delete(a.svc, "visit", visit.visit.id)
+    answer_item(b.svc, visit.visit.id, FORM, "parcours", comment="Trottoirs étroits")
+    _sync(server, a, b, a, b)
+    snapshot = _converged(server, a, b)
+    assert not snapshot[("attachments", photo.id)][1]  # back with its visit
+    engine = SyncEngine(b.svc, configured_client(b.svc, http=b.http))
+    engine.download_attachment(photo.sha256)  # what opening the photo on B does
+    assert b.svc.store.files.read_bytes(photo.sha256) == path.read_bytes()
