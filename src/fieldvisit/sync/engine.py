@@ -494,6 +494,9 @@ class SyncEngine:
         if stale:
             with self._sync_transaction() as session:
                 held = refusals.prune(session)
+        if held:  # what cannot go without a held record waits with it
+            with self.svc.store.reading() as session:
+                held = refusals.held_with_dependents(session, held)
         report.held = len(held)
         skip: set[tuple[str, str]] = set(held)
         for _round in range(PUSH_ROUNDS):
