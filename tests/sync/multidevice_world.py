@@ -2,14 +2,28 @@
 hostile account, built once per test process and copied for each example; the server
 as the test drives it (restart, back up, restore); the laptops' network as it fails.
 
-Copying the world (a few small files) is what keeps an example cheap: opening, logging
-in and syncing three laptops takes half a second, a copy a few milliseconds.
+What keeps an example cheap (CI runs a thousand of them):
+
+- copying the world (a few small files) instead of building it: opening, logging in
+  and syncing three laptops takes half a second, a copy a few milliseconds;
+- every example in the same folder (`World.example_root`), so that each laptop's and
+  the server's database engine is made once per process and reused (`reused_engines`):
+  an engine compiles each SQL statement once, and a new engine per example spent more
+  time compiling than running them. Between examples the engines are disposed (no
+  connection left open) before the files are replaced;
+- one HTTP app and test client for the whole process (`World.http`), each server
+  start putting its own context in it (`TestServer`): FastAPI prepares each route of
+  an app on its first request, which cost a new app 30 ms per example.
 """
 
 from __future__ import annotations
 
+import asyncio
+import atexit
 import shutil
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -24,17 +38,21 @@ from fieldvisit.assets import shipped_forms_dir
 from fieldvisit.core.clock import utc_now
 from fieldvisit.forms import FormCatalogue
 from fieldvisit.paths import DataDir
-from fieldvisit.server.app import create_app
+from fieldvisit.server import app as server_app
+from fieldvisit.server.app import create_app, make_api
 from fieldvisit.server.backup import backup_sqlite, restore_sqlite
 from fieldvisit.server.testing import add_user, fast_passwords
 from fieldvisit.services import Services
+from fieldvisit.services.interviews import record_interview
 from fieldvisit.services.visits import plan_visit
+from fieldvisit.store import database as store_database
 from fieldvisit.store import open_store
 from fieldvisit.sync.client import ConnectionLost, SyncClient
-from fieldvisit.sync.session import login, sync_once
+from fieldvisit.sync.session import configured_client, login, sync_once
 from fieldvisit.sync.wire import PushBatch, PushResult, UploadStatus
 
 PASSWORD = "mot-de-passe-solide"
+GUIDE = "entretien-elu"  # an interview guide shipped with the app
 SERVER = "http://testserver"
 # Two laptops of one agent of Cantal, and a coordinator of Cantal and Haute-Loire.
 USERS = ("agent15", "coord", "agent15")
@@ -71,6 +89,8 @@ def laptop_offset(n: int) -> timedelta:
 @dataclass(frozen=True)
 class WorldFacts:
     visit_id: str  # the visit of Cantal every laptop has at the start
+    interview_id: str  # an interview of that visit, every laptop has it too
+    sessions: tuple[tuple[str, str], ...]  # each laptop's (server URL, token)
     hostile_token: str
     hostile_visits: list[str]
     hostile_versions: list[tuple[str, str, int]]  # (table, id, version) it pushed
@@ -86,7 +106,11 @@ class World:
     def __init__(self, communes: Any) -> None:
         self.communes = communes
         self.forms = FormCatalogue.load([shipped_forms_dir()])  # no form is published
-        self.root = Path(tempfile.mkdtemp(prefix="fv-world-", dir=scratch_root()))
+        scratch = Path(tempfile.mkdtemp(prefix="fv-world-", dir=scratch_root()))
+        atexit.register(shutil.rmtree, scratch, ignore_errors=True)
+        self.root = scratch / "world"
+        self.example_root = scratch / "example"
+        self.engines: dict[str, Any] = {}  # database path or URL -> its engine
         app = create_app(
             f"sqlite+pysqlite:///{self.root / 'server.sqlite3'}",
             self.root / "server-files",
@@ -103,6 +127,7 @@ class World:
                 login(svc, SERVER, user, PASSWORD, http=http)
                 laptops.append(svc)
             visit_id = plan_visit(laptops[0], "15187", date(2026, 3, 14)).id
+            interview_id = record_interview(laptops[0], visit_id, GUIDE, title="Le maire").id
             hostile = HostileAccount.log_in(http, PASSWORD)
             hostile.plant_a_visit()
             hostile.plant_a_visit()
@@ -111,10 +136,29 @@ class World:
                     sync_once(svc, http=http)
             with ctx.db.engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            sessions = []
+            for svc in laptops:  # read once: every example's copy holds the same tokens
+                client = configured_client(svc, http=http)
+                assert client.token is not None
+                sessions.append((client.server_url, client.token))
         for svc in laptops:
             svc.close()  # the last connection folds the WAL into the file
         versions = [(table, record_id, v) for (table, record_id), v in hostile.versions.items()]
-        self.facts = WorldFacts(visit_id, hostile.token, hostile.visits, versions)
+        self.facts = WorldFacts(
+            visit_id, interview_id, tuple(sessions), hostile.token, hostile.visits, versions
+        )
+        # The server's HTTP side for every example: routes prepared once (module doc).
+        self.front = make_api()
+        self.http = TestClient(self.front, base_url=SERVER)
+        self.http.__enter__()  # one event loop for the process, not one per request
+        atexit.register(self.http.__exit__, None, None, None)
+
+    def new_example(self) -> Path:
+        """The example folder, a fresh copy of the world (the previous example closed
+        every laptop and stopped its server: no connection is open on these files)."""
+        shutil.rmtree(self.example_root, ignore_errors=True)
+        shutil.copytree(self.root, self.example_root)
+        return self.example_root
 
     def laptop_dir(self, root: Path, n: int) -> DataDir:
         return DataDir(root / f"laptop{n}")
@@ -122,16 +166,34 @@ class World:
     def open_laptop(self, root: Path, n: int, start: datetime) -> Services:
         """A laptop's services, sharing the communes and forms loaded once (read-only)."""
         data_dir = self.laptop_dir(root, n)
+        with reused_engines(self.engines, store_database, "make_engine"):
+            store = open_store(data_dir)
         return Services(
-            open_store(data_dir),
+            store,
             self.forms,
             LaptopClock(start, laptop_offset(n)),
             self.communes,
             form_dirs=[shipped_forms_dir(), data_dir.forms],
         )
 
-    def copy_to(self, target: Path) -> None:
-        shutil.copytree(self.root, target)
+
+@contextmanager
+def reused_engines(engines: dict[str, Any], module: Any, name: str) -> Iterator[None]:
+    """`module.name(path or url, ...)` gives the engine it made for that path before,
+    if any (disposed since: it opens new connections on the files now there)."""
+    make: Callable[..., Any] = getattr(module, name)
+
+    def reused(where: Any, *args: Any) -> Any:
+        key = str(where)
+        if key not in engines:
+            engines[key] = make(where, *args)
+        return engines[key]
+
+    setattr(module, name, reused)
+    try:
+        yield
+    finally:
+        setattr(module, name, make)
 
 
 _world: World | None = None
@@ -149,38 +211,47 @@ def the_world() -> World:
 
 class TestServer:
     """The server of one example: a SQLite file and its attachment files, which the
-    test restarts, backs up and restores as an operator would."""
+    test restarts, backs up and restores as an operator would.
+
+    Each start is `create_app` on the files (the epoch check included); its context is
+    put in the process's HTTP app (`World.front`), and a stop runs the app's lifespan
+    end (the stop mark, the database closed), as uvicorn would."""
 
     __test__ = False  # not a test class, whatever its name
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, world: World, root: Path) -> None:
+        self.world = world
+        self.http = world.http
         self.database = root / "server.sqlite3"
         self.files = root / "server-files"
         self.backup_dir = root / "server-backups"
-        self.app, self.http = self._start()
+        self.app = self._start()
 
-    def _start(self) -> tuple[FastAPI, TestClient]:
-        app = create_app(
-            self.url,
-            self.files,
-            passwords=fast_passwords(),
-            run_migrations=False,  # the world's database is migrated already
-        )
-        http = TestClient(app, base_url=SERVER)
-        http.__enter__()  # one event loop for the example, not one per request
-        return app, http
+    def _start(self) -> FastAPI:
+        with reused_engines(self.world.engines, server_app, "make_server_engine"):
+            app = create_app(
+                self.url,
+                self.files,
+                passwords=fast_passwords(),
+                run_migrations=False,  # the world's database is migrated already
+            )
+        self.world.front.state.ctx = app.state.ctx
+        return app
 
     @property
     def db(self) -> Any:
         return self.app.state.ctx.db
 
     def stop(self) -> None:
-        self.http.__exit__(None, None, None)  # the lifespan closes the database
-        self.app.state.ctx.db.close()
+        async def lifespan() -> None:  # what a server's shutdown runs
+            async with self.app.router.lifespan_context(self.app):
+                pass
+
+        asyncio.run(lifespan())
 
     def restart(self) -> None:
         self.stop()
-        self.app, self.http = self._start()
+        self.app = self._start()
 
     @property
     def url(self) -> str:
@@ -207,7 +278,7 @@ class TestServer:
             shutil.copyfile(self.backup, self.database)
         else:
             restore_sqlite(self.url, self.backup, utc_now())
-        self.app, self.http = self._start()
+        self.app = self._start()
 
 
 # --- the laptops' network ------------------------------------------------------------
