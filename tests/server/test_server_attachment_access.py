@@ -138,6 +138,37 @@ def test_an_attachment_record_never_changes_its_file(
     assert edited["status"] == "accepted"
 
 
+def test_a_deleted_attachment_record_keeps_its_file_and_proves_it_from_a_holder(
+    client: TestClient, login_as: Login, photo_of_43: dict[str, str]
+) -> None:
+    """A photo attached and deleted before any sync reaches the server as a tombstone
+    of its holder: its file is proven for the territory then, so that a colleague who
+    undoes the deletion (server/deletions.py) brings back a photo they can download;
+    and deleting a record does not change its file either."""
+    h15 = login_as("agent15")
+    own = b"\xff\xd8 photo du lavoir de Saint-Flour \xff\xd9"
+    own_sha = hashlib.sha256(own).hexdigest()
+    assert _put(client, h15, own_sha, 0, len(own), own).json()["complete"]
+    mine = attachment_fields("v15", own_sha, len(own))
+    results = _push(
+        client,
+        h15,
+        "dev-agent15",
+        change("visits", "v15", visit_fields("15", "15187")),
+        change("attachments", "p15", mine, deleted=True),
+    )
+    assert [r["status"] for r in results] == ["accepted", "accepted"], results
+    coord = login_as("coord15")  # never had the bytes
+    [back] = _push(client, coord, "dev-coord15", change("attachments", "p15", mine, base=1))
+    assert back["status"] == "accepted", back
+    download = client.get(f"/api/v1/attachments/{own_sha}/content", headers=coord)
+    assert download.status_code == 200 and download.content == own
+    forged = attachment_fields("v15", SHA_43, len(PHOTO_43))
+    swapped = change("attachments", "p15", forged, base=2, deleted=True)
+    [result] = _push(client, h15, "dev-agent15", swapped)
+    assert result["status"] == "rejected" and result["code"] == "invalid"
+
+
 def test_another_account_cannot_jam_an_upload(
     client: TestClient, login_as: Login, app: FastAPI
 ) -> None:

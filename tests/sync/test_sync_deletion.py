@@ -258,3 +258,66 @@ def test_restoring_one_record_of_a_deletion_restores_the_whole_deletion(
     history.restore(b.svc, deletion.id)
     _sync(server, b, a)
     _all_alive(visit, _converged(server, a, b))
+
+
+@pytest.mark.parametrize("who_edits", ["agent15", "coord"])
+def test_a_photo_deleted_before_it_was_sent_comes_back_with_its_file(
+    laptops: Make, server: FastAPI, tmp_path: Path, who_edits: str
+) -> None:
+    """A attaches a photo, then deletes the visit before any sync: the photo's file was
+    never sent. B answers in the visit meanwhile: the deletion is undone, the photo
+    comes back on every laptop, and its file must be on the server for them (found by
+    test_sync_multidevice.py: the file of a deleted attachment stayed on A, and every
+    other laptop got « Fichier joint introuvable sur le serveur »)."""
+    from fieldvisit.sync.engine import SyncEngine
+    from fieldvisit.sync.session import configured_client
+
+    a, b = laptops("a"), laptops("b", user=who_edits)
+    visit = Visit(a, tmp_path)
+    _sync(server, a, b)
+    path = tmp_path / "marche.jpg"
+    path.write_bytes(_photo(tmp_path).read_bytes() + b"-le-marche-du-samedi")
+    photo = attach_file(a.svc, visit.visit.id, path, caption="Le marché")
+    soft_delete(a.svc, "visit", visit.visit.id)
+    answer_item(b.svc, visit.visit.id, FORM, "parcours", comment="Trottoirs étroits")
+    _sync(server, a, b, a, b)
+    snapshot = _converged(server, a, b)
+    assert not snapshot[("attachments", photo.id)][1]  # back with its visit
+    engine = SyncEngine(b.svc, configured_client(b.svc, http=b.http))
+    engine.download_attachment(photo.sha256)  # what opening the photo on B does
+    assert b.svc.store.files.read_bytes(photo.sha256) == path.read_bytes()
+
+
+@pytest.mark.parametrize("order", ["c_then_b", "b_then_c", "b_pulls_then_c"])
+def test_a_visit_deleted_on_two_laptops_comes_back_with_all_either_removed(
+    laptops: Make, server: FastAPI, tmp_path: Path, order: str
+) -> None:
+    """A and B both delete the visit; B had recorded an interview in it that nobody else
+    saw; C edits the visit before hearing of either deletion: the visit comes back with
+    B's interview too, whichever reaches the server first, B's round or C's, and when
+    B's round is cut after its pull (found by test_sync_multidevice.py: the two
+    deletions stayed two, C's edit undid the first to arrive, and B's interview stayed
+    deleted in a live visit)."""
+    from fieldvisit.sync.engine import SyncEngine, SyncReport
+    from fieldvisit.sync.session import configured_client
+
+    a, b, c = laptops("a"), laptops("b"), laptops("c")
+    visit = Visit(a, tmp_path)
+    _sync(server, a, b, c)
+    second = record_interview(b.svc, visit.visit.id, GUIDE, notes="Entretien au café")
+    soft_delete(a.svc, "visit", visit.visit.id)
+    soft_delete(b.svc, "visit", visit.visit.id)
+    update_visit(c.svc, visit.visit.id, summary="Une commune bien tenue.")
+    _sync(server, a)
+    if order == "c_then_b":
+        _sync(server, c, b)
+    elif order == "b_then_c":
+        _sync(server, b, c)
+    else:  # B's round cut after its pull: its deletion reaches the server after C's edit
+        SyncEngine(b.svc, configured_client(b.svc, http=b.http)).pull(SyncReport())
+        _sync(server, c, b)
+    _sync(server, a, b, c, a, b, c)
+    snapshot = _converged(server, a, b, c)
+    records = visit.records(snapshot)
+    assert len(records) == 11 and ("interviews", second.id) in records
+    assert not any(records.values()), records

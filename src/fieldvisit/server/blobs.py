@@ -383,32 +383,39 @@ def attachment_refusal(
     existing_data: str | None,
     territory: str | None,
     *,
+    deleted: bool = False,
     reviving: bool = False,
 ) -> Refusal | None:
-    """Why a live attachment record may not be accepted as pushed, or None.
+    """Why an attachment record may not be accepted as pushed, or None.
 
-    A live record that already names this file keeps it (whoever edits its caption);
-    one that names a file for the first time is accepted only from a holder of the
-    file, and the territory is then recorded as one where the file was proven. A
-    deleted record brought back (`reviving`) names its file again: from a holder, or
-    where the file was proven already. Its tombstone needed no bytes (a laptop sends
-    the deletion of a photo it never uploaded), so it proves nothing: otherwise a
-    tombstone naming another territory's hash, then brought back, would be a live
-    record of a file its territory never had.
+    A record never changes its file. One that names a file for the first time is
+    accepted live only from a holder of the file; a record that already names it keeps
+    it (whoever edits its caption), and a deleted one needs no file (a laptop sends the
+    deletion of a photo it never uploaded). A deleted record brought back (`reviving`)
+    names its file again: from a holder, or where the file was proven already. A
+    tombstone proves nothing: otherwise a tombstone naming another territory's hash,
+    then brought back, would be a live record of a file its territory never had.
+
+    Whenever a holder pushes the record, deleted or not, the territory is recorded as
+    one where the file was proven: a deletion can be undone (server/deletions.py), and
+    the attachment's file must then be served to the territory as if it had never been
+    deleted.
     """
     sha = fields.get("sha256")
-    if existing_data is not None:
-        if json.loads(existing_data).get("sha256") != sha:
-            return FILE_CHANGED
-        if not reviving:
-            return None
-        if territory is not None and session.get(BlobProof, (sha, territory)) is not None:
-            return None
-    if not isinstance(sha, str):
-        return FILE_NOT_RECEIVED
-    if session.get(BlobHolder, (sha, user_id)) is None:
-        return FILE_NOT_RECEIVED
-    if territory is not None and session.get(BlobProof, (sha, territory)) is None:
+    if existing_data is not None and json.loads(existing_data).get("sha256") != sha:
+        return FILE_CHANGED
+    holder = isinstance(sha, str) and session.get(BlobHolder, (sha, user_id)) is not None
+    if not holder:
+        if existing_data is None and not deleted:
+            return FILE_NOT_RECEIVED
+        proven_here = (
+            isinstance(sha, str)
+            and territory is not None
+            and session.get(BlobProof, (sha, territory)) is not None
+        )
+        if reviving and not proven_here:
+            return FILE_NOT_RECEIVED
+    if holder and territory is not None and session.get(BlobProof, (sha, territory)) is None:
         session.add(BlobProof(sha256=sha, territory=territory))
         session.flush()
     return None

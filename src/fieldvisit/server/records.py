@@ -336,7 +336,7 @@ def _apply(state: PushState, change: Change) -> ChangeResult:
     if refusal:
         return _refused(change, refusal)
     sha = change.fields.get("sha256")
-    if change.table == "attachments" and not change.deleted:
+    if change.table == "attachments":
         # Proof of possession (server/blobs.py): only a holder of the bytes names them.
         refusal = attachment_refusal(
             state.session,
@@ -344,7 +344,10 @@ def _apply(state: PushState, change: Change) -> ChangeResult:
             change.fields,
             existing.data if existing is not None else None,
             territory,
-            reviving=existing is not None and existing.deleted_at is not None,
+            deleted=change.deleted,
+            reviving=not change.deleted
+            and existing is not None
+            and existing.deleted_at is not None,
         )
         if refusal is not None:
             return _refused(change, refusal)

@@ -13,7 +13,11 @@ accepted), an open conflict is brought up to date:
   A decision is taken on a conflict id, so one taken on what the conflict showed before
   is refused (sync/conflicts.py: ConflictOutdated) and the new one is shown instead;
 - a field gets one open conflict: a newer conflict on the same field replaces the
-  older one (the newer local value is the person's latest).
+  older one (the newer local value is the person's latest);
+- a field edited here since the conflict was shown (the record holds a value of
+  neither side): a decision is refused the same way, and the conflict replaced by one
+  whose local side is that value (`edited_here`), so that a choice between two older
+  values never erases the person's latest one unseen.
 
 `record_version` is the server version of the record a conflict was brought up to date
 with; the resolution is an ordinary pending edit based on that version, so a change
@@ -193,7 +197,21 @@ class OpenConflicts:
         self.by_record.setdefault((newer.table_name, newer.record_id), []).append(newer)
 
 
-def _copy(conflict: SyncConflict, now: datetime, version: int) -> SyncConflict:
+def edited_here(
+    session: Session, conflict: SyncConflict, value: Any, now: datetime
+) -> SyncConflict | None:
+    """The conflict that replaces this open field conflict if its record now holds
+    `value`, a value of neither side (edited here since); None if it holds one."""
+    if conflict.kind != "field" or value in (conflict.local_value, conflict.remote_value):
+        return None
+    newer = _copy(conflict, now, conflict.record_version)
+    newer.local_value = value
+    session.add(newer)
+    _close(conflict, now, OUTDATED, newer)
+    return newer
+
+
+def _copy(conflict: SyncConflict, now: datetime, version: int | None) -> SyncConflict:
     return SyncConflict(
         id=new_id(),
         table_name=conflict.table_name,

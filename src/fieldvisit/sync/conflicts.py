@@ -37,6 +37,7 @@ from fieldvisit.sync.conflict_log import (
     SAME,
     SOURCE_IMPORT,
     SOURCE_SYNC,
+    edited_here,
     replacement,
     source_of,
 )
@@ -70,15 +71,20 @@ def resolve_conflict(svc: Services, conflict_id: str, choice: Choice, value: Any
     The decision is taken on the conflict as it was shown: if a newer version of the
     record arrived since, the conflict was replaced by one showing it
     (sync/conflict_log.py) and this decision is refused (`ConflictOutdated`), nothing
-    written. Otherwise the chosen value is an ordinary pending edit, based on the
-    version the conflict showed: a change reaching the server meanwhile is merged
-    against it at the next sync, never overwritten.
+    written; the same if the field was edited here since (the record holds a value of
+    neither side): the conflict is replaced by one whose local side is that value, so
+    that the person's latest value is never erased unseen. Otherwise the chosen value
+    is an ordinary pending edit, based on the version the conflict showed: a change
+    reaching the server meanwhile is merged against it at the next sync, never
+    overwritten.
 
     For a deletion conflict, "local"/"remote" pick a side's state: deleted (the record
     and all it holds are deleted again, as one new deletion) or kept.
     """
     if choice not in ("local", "remote", "value"):
         raise BadInput(f"Choix inconnu « {choice} » : local, remote ou value.")
+    outdated: ConflictOutdated | None = None
+    now = svc.clock()
     with svc.store.transaction() as session:
         conflict = session.get(SyncConflict, conflict_id)
         if conflict is None:
@@ -110,7 +116,16 @@ def resolve_conflict(svc: Services, conflict_id: str, choice: Choice, value: Any
             if choice == "value" and problem:
                 raise BadInput(f"Valeur refusée : {problem}.")
             current = plain(getattr(record, conflict.field_name))
-            if chosen != current:
+            newer = None if record.is_deleted else edited_here(session, conflict, current, now)
+            if newer is not None:
+                outdated = ConflictOutdated(
+                    "Ce conflit a changé depuis qu'il a été affiché : la valeur a été "
+                    "modifiée sur cet ordinateur, rien n'a été choisi. Il est affiché à "
+                    f"nouveau avec cette valeur (conflit « {newer.id} ») : choisissez de "
+                    "nouveau.",
+                    newer.id,
+                )
+            elif chosen != current:
                 if record.is_deleted:
                     raise BadInput(
                         "L'enregistrement de ce conflit a été supprimé : restaurez-le "
@@ -120,8 +135,11 @@ def resolve_conflict(svc: Services, conflict_id: str, choice: Choice, value: Any
                 # transaction: the decision and the value are committed together.
                 value = column_value(type(record), conflict.field_name, chosen)
                 set_field(svc, record, conflict.field_name, value)
-        conflict.resolved_at = svc.clock()
-        conflict.resolution = choice
+        if outdated is None:
+            conflict.resolved_at = now
+            conflict.resolution = choice
+    if outdated is not None:
+        raise outdated  # the replacement is kept: the view shows it
 
 
 def _closed(session: Session, conflict: SyncConflict) -> BadInput:

@@ -12,7 +12,14 @@ laptop that applies a pull (or a push answer):
   records (edited or added here, which the deleting laptop never saw);
 - a pulled live record under a visit or interview deleted here;
 - a pulled tombstone of a deletion this laptop already undid (a long deletion that
-  reached the server in several batches): undone again, without a second conflict.
+  reached the server in several batches, or rows of it sent later by a laptop that
+  joined it): undone again, without a second conflict.
+
+Two laptops that delete the same record (the same visit) make one deletion: when a
+pulled tombstone meets this laptop's own of another deletion, this laptop's deletion
+joins the server's (its rows take its id, and are sent again). Otherwise an edit that
+wins over the server's deletion would leave this laptop's rows deleted (an interview
+only it had, deleted with the visit) in a visit alive again.
 
 After it, no live record is under a deleted parent on this laptop. The conflict, on the
 deletion's top record (the visit, the interview, or the single record deleted), says
@@ -23,14 +30,14 @@ sync/conflicts.py); the person may still agree with the deletion (delete again).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from fieldvisit.services.deletion import MODELS, Revived, revive
+from fieldvisit.services.deletion import MODELS, Revived, revive, rows_of_deletion
 from fieldvisit.store.history import ORIGIN_MERGE, local_user, plain, recorded_as
 from fieldvisit.store.models import SyncColumns
 from fieldvisit.sync.conflict_log import OpenConflicts
@@ -83,6 +90,7 @@ class Undo:
     changed: dict[tuple[str, str], tuple[str, ...] | None] = field(default_factory=dict)
     deleters: dict[str, PulledRecord] = field(default_factory=dict)
     won_at: dict[str | None, datetime] = field(default_factory=dict)  # when it was deleted
+    joined: dict[str, str] = field(default_factory=dict)  # a deletion here -> the server's
 
     # --- what apply_pulled reports ------------------------------------------------------
 
@@ -114,6 +122,12 @@ class Undo:
         if link is not None and isinstance(parent_id, str):
             self.live_children[key] = (link[1], parent_id)
             self.changed[key] = None if before is None else changed_fields(before, fields)
+
+    def deleted_on_both_sides(self, here: str | None, pulled: Any) -> None:
+        """A pulled tombstone (deletion `pulled`) of a record this laptop deleted too
+        (deletion `here`, not sent yet): the two are one deletion from now on."""
+        if isinstance(here, str) and isinstance(pulled, str) and here != pulled:
+            self.joined.setdefault(here, pulled)
 
     def edit_won(
         self,
@@ -152,6 +166,13 @@ class Undo:
 
     def finish(self, conflicts: OpenConflicts, now: datetime) -> tuple[int, list[Revived]]:
         """Undo what must be undone; (conflicts recorded, rows revived)."""
+
+        def stamp(row: SyncColumns) -> None:
+            row.updated_at = now
+            row.updated_by = self.device
+            row.pending = True
+
+        self._join(stamp)
         why_parent: dict[tuple[str, str], list[Reason]] = {}
         records: list[tuple[str, str]] = list(self.won_rows)
         for parent, reasons in self._live_under_pulled_tombstones().items():
@@ -164,15 +185,28 @@ class Undo:
         deletions = {d for d in self.won if d is not None} | again
         if not records and not deletions:
             return 0, []
-
-        def stamp(row: SyncColumns) -> None:
-            row.updated_at = now
-            row.updated_by = self.device
-            row.pending = True
-
         with recorded_as(ORIGIN_MERGE):
             revived = revive(self.session, stamp, deletions=deletions, records=records)
         return self._record(conflicts, revived, why_parent, again, now), revived
+
+    def _joined(self, deletion: str) -> str:
+        """The deletion this one joined, through any chain of joins (never a loop)."""
+        seen = {deletion}
+        while deletion in self.joined and self.joined[deletion] not in seen:
+            deletion = self.joined[deletion]
+            seen.add(deletion)
+        return deletion
+
+    def _join(self, stamp: Callable[[SyncColumns], None]) -> None:
+        """This laptop's deletions that met the server's of the same records take its id
+        (still deleted rows: a revived one belongs to no deletion any more)."""
+        for here in self.joined:
+            target = self._joined(here)
+            for row in rows_of_deletion(self.session, here):
+                row.deletion_id = target
+                stamp(row)
+        if self.joined:
+            self.session.flush()
 
     def _live_under_pulled_tombstones(self) -> dict[tuple[str, str], list[Reason]]:
         """Live records here under a visit or interview the pull deleted."""

@@ -251,21 +251,30 @@ class SyncEngine:
 
     def upload_attachments(self, report: SyncReport) -> None:
         """Send the file of every pending attachment; one that cannot go is reported
-        (`report.unsent_files`) and the round goes on: its record stays pending."""
+        (`report.unsent_files`) and the round goes on: its record stays pending.
+
+        A deleted attachment's file goes too when it is here: a deletion can be undone
+        (an edit elsewhere wins over it, sync/deletions.py; a history restore), and the
+        attachment then comes back on every laptop, which can only download its file
+        from the server. One deleted here before its file was sent and whose file is
+        gone is not reported: nothing waits for it."""
         with self.svc.store.reading() as session:
             named: dict[str, str] = {}
-            for sha, filename in session.execute(
-                select(Attachment.sha256, Attachment.filename).where(
-                    Attachment.pending, Attachment.deleted_at.is_(None)
+            live: set[str] = set()
+            for sha, filename, deleted_at in session.execute(
+                select(Attachment.sha256, Attachment.filename, Attachment.deleted_at).where(
+                    Attachment.pending
                 )
             ):
                 named.setdefault(sha, filename)
+                if deleted_at is None:
+                    live.add(sha)
         todo = []
         for sha in sorted(named):
             path = self.files.path_for(sha)
             if path.is_file():
                 todo.append((sha, path))
-            else:
+            elif sha in live:
                 report.missing_files.append(sha)
         # A few files at a time: each upload waits on the network, the disk and the
         # server's database in turn, so parallel streams keep the link busy.
@@ -448,6 +457,9 @@ class SyncEngine:
         if stale:
             with self._sync_transaction() as session:
                 held = refusals.prune(session)
+        if held:  # what cannot go without a held record waits with it
+            with self.svc.store.reading() as session:
+                held = refusals.held_with_dependents(session, held)
         report.held = len(held)
         skip: set[tuple[str, str]] = set(held)
         for _round in range(PUSH_ROUNDS):

@@ -134,6 +134,10 @@ def apply_pulled(session: Session, records: Iterable[PulledRecord], now: datetim
                     )
                     undo.applied(table, record_id, record, fields, remote_deleted, before)
                 else:
+                    if row.deleted_at is not None and remote_deleted:
+                        undo.deleted_on_both_sides(
+                            row.fields.get(DELETION_FIELD), record.fields.get(DELETION_FIELD)
+                        )
                     result = _merge_into(
                         connection, codec, row, bases.get(record_id), record, fields, now, history
                     )

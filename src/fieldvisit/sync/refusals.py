@@ -171,6 +171,19 @@ def prune(session: Session) -> set[tuple[str, str]]:
     return kept
 
 
+def held_with_dependents(session: Session, keys: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """These held changes and the records that wait with them: never sent, referring
+    (directly or not) to a held record the server never had. They cannot reach the
+    server without it, so they are not sent either (sending them would only bring back
+    « parent inconnu, sera renvoyé » at every round); fixing or retrying the record
+    sends them with it, discarding it discards them (`discard`)."""
+    found = set(keys)
+    for table, record_id in keys:
+        if _base(session, table, record_id) is None:
+            found.update(_dependents(session, table, record_id))
+    return found
+
+
 def has_stale(session: Session) -> bool:
     """Whether some refusal no longer matches its record (read only)."""
     total = session.connection().exec_driver_sql("SELECT count(*) FROM sync_refused").scalar()
@@ -178,7 +191,9 @@ def has_stale(session: Session) -> bool:
 
 
 def count_held(session: Session) -> int:
-    return len(held(session))
+    """The changes held back: refused ones and those waiting with them."""
+    kept = held(session)
+    return len(held_with_dependents(session, kept)) if kept else 0
 
 
 # --- what the person sees -------------------------------------------------------------
