@@ -171,7 +171,7 @@ def test_all_completed_on_an_empty_data_dir(capsys, tmp_path) -> None:  # type: 
 
 
 @pytest.mark.parametrize(
-    "form_id", sorted(p.name.split(".v")[0] for p in shipped_forms_dir().glob("*.toml"))
+    "form_id", sorted({p.name.split(".v")[0] for p in shipped_forms_dir().glob("*.toml")})
 )
 def test_forms_print_makes_a_blank_form_of_each_shipped_form(
     capsys, tmp_path, form_id, kit
