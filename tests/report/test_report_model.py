@@ -11,7 +11,6 @@ from fieldvisit.forms import FormItem, ItemType
 from fieldvisit.report.model import (
     MARKING_INTERNAL,
     ItemResult,
-    Mark,
     VisitReport,
     build_report,
     report_filename,

@@ -43,7 +43,7 @@ from fieldvisit.report.blocks import (
     item_table,
     withheld_tag,
 )
-from fieldvisit.report.chart import concern_chart
+from fieldvisit.report.chart import LEVEL_NAMES, concern_chart
 from fieldvisit.report.document import (
     DRAFT_FOOTER,
     Bookmark,
@@ -390,7 +390,7 @@ def _findings(report: VisitReport, n: str) -> Iterator[Flowable]:
                 observation = _cut(theme.observations, SUMMARY_THEME_CHARS)
                 lines.append(
                     markup(
-                        f"<b>{text(theme.label)}</b> — {text(theme.level_label.lower())}"
+                        f"<b>{text(theme.label)}</b> — {LEVEL_NAMES[theme.level or 1].lower()}"
                         + (f" : {text(observation)}" if observation else ""),
                         s.bullet,
                         bulletText="•",
