@@ -253,3 +253,21 @@ def test_forms_print_unknown_form_or_version_exits_2(capsys, tmp_path) -> None: 
     code, _, err = run(capsys, *data, "forms", "print", "entretien-elu", "-o", str(tmp_path))
     assert code == 2 and "est un dossier" in err
     assert list(tmp_path.glob("*.pdf")) == []
+
+
+def test_report_with_a_logo_and_a_bad_logo(capsys, demo_dir, demo_visits, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from PIL import Image
+
+    visit = _done(demo_visits)
+    logo = tmp_path / "logo.jpg"
+    Image.new("RGB", (300, 120), (0, 0, 145)).save(logo)
+    target = tmp_path / "avec-logo.pdf"
+    data = ["--data-dir", str(demo_dir), "report", visit["id"]]
+    code, _, err = run(capsys, *data, "--logo", str(logo), "-o", str(target))
+    assert code == 0, err
+    assert [i.image.size for i in PdfReader(target).pages[0].images if i.image] == [(300, 120)]
+    not_an_image = tmp_path / "logo.png"
+    not_an_image.write_bytes(b"\x89PNG\r\n\x1a\n tronque")
+    code, _, err = run(capsys, *data, "--logo", str(not_an_image), "-o", str(tmp_path / "x.pdf"))
+    assert code == 2 and f"Le fichier {not_an_image} n'est pas une image lisible" in err
+    assert not (tmp_path / "x.pdf").exists()

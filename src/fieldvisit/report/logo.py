@@ -28,7 +28,7 @@ class Logo:
 
 def load_logo(path: Path) -> Logo:
     """The image at `path` as a small PNG (transparency kept); BadInput if unusable."""
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image
 
     try:
         size = path.stat().st_size
@@ -36,21 +36,21 @@ def load_logo(path: Path) -> Logo:
             raise BadInput(
                 f"Le logo {path} est trop lourd ({size // 1_000_000} Mo ; 20 Mo au plus)."
             )
-        with Image.open(path) as image:
-            image.load()
-            picture = image.convert("RGBA")
-    except BadInput:
-        raise
+        data = path.read_bytes()
     except IsADirectoryError:
         raise BadInput(
             f"Le logo {path} est un dossier : choisissez une image PNG ou JPEG."
         ) from None
-    except (UnidentifiedImageError, Image.DecompressionBombError, SyntaxError, ValueError):
+    except OSError as exc:
+        raise BadInput(f"Le logo {path} ne peut pas être lu ({os_reason(exc)}).") from None
+    try:  # the bytes are in hand: any failure now is the file's content
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            picture = image.convert("RGBA")
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
         raise BadInput(
             f"Le fichier {path} n'est pas une image lisible : choisissez un logo PNG ou JPEG."
         ) from None
-    except OSError as exc:
-        raise BadInput(f"Le logo {path} ne peut pas être lu ({os_reason(exc)}).") from None
     picture.thumbnail((MAX_PIXELS, MAX_PIXELS))
     out = io.BytesIO()
     picture.save(out, format="PNG")
