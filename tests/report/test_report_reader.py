@@ -96,7 +96,8 @@ def test_unanswered_items_are_counted_not_listed_and_the_chart_shows_rated_theme
     assert report.diagnostic is not None
     themes = report.diagnostic.themes
     not_rated = sum(1 for t in themes if t.level is None)
-    assert f"{not_rated} thème(s) sur {len(themes)} non évalué(s), absent(s) du graphique" in text
+    assert not_rated > 1
+    assert f"{not_rated} thèmes sur {len(themes)} non évalués, absents du graphique" in text
     start = text.rindex("2.1 Niveaux de préoccupation")  # the heading, not the contents line
     chart = text[start : text.index("Échelle propre", start)]
     assert "Cambriolages" in chart and "Rodéos motorisés" in chart
@@ -168,10 +169,14 @@ def test_the_shareable_variant_leaves_out_what_is_not_for_sharing(
     cover = kit.page_texts(shared_pdf)[0]
     assert "Parties non reproduites dans cette version" in cover
     assert (
-        "Entretien avec le maire et les adjoints › Atteintes aux élus et attentes "
-        "(questions réservées au rapport interne)"
+        "Entretien avec le maire et les adjoints : Atteintes aux élus et attentes, notes libres "
+        "de l'entretien"
     ) in cover
-    assert "Entretien avec la gendarmerie › notes libres de l'entretien" in cover
+    assert (
+        "Entretien avec la gendarmerie : Délinquance enregistrée et tendances, Violences "
+        "intrafamiliales, Présence sur le terrain et dispositifs, Partenariats et "
+        "vidéoprotection, notes libres de l'entretien"
+    ) in cover
     assert "Notes de terrain non classées" in cover
 
 

@@ -468,14 +468,16 @@ def _recipients(
 def _left_out_parts(
     forms: Iterable[FormDefinition | None], interview_reports: Iterable[InterviewReport]
 ) -> tuple[str, ...]:
+    """One line per form: « Form : section, section ; notes libres de l'entretien »."""
     parts: list[str] = []
     for form in forms:
         if form is None:
             continue
-        for section in form.withheld_sections():
-            parts.append(f"{form.title} › {section.title} (questions réservées au rapport interne)")
+        pieces = [section.title for section in form.withheld_sections()]
         if form.kind == FormKind.interview and form.withheld_item_ids():
-            parts.append(f"{form.title} › notes libres de l'entretien")
+            pieces.append("notes libres de l'entretien")
+        if pieces:
+            parts.append(f"{form.title} : {', '.join(pieces)}")
     parts.append("Notes de terrain non classées")
     return tuple(dict.fromkeys(parts))
 

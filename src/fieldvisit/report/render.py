@@ -265,7 +265,9 @@ def _cover(report: VisitReport, logo: Logo | None) -> Iterator[Flowable]:
         if report.left_out_parts:
             left_out.append(
                 para(
-                    "Parties non reproduites dans cette version (réservées aux services) :", s.small
+                    "Parties non reproduites dans cette version (questions réservées aux "
+                    "services) :",
+                    s.small,
                 )
             )
             left_out += [
@@ -383,7 +385,8 @@ def _findings(report: VisitReport, n: str) -> Iterator[Flowable]:
         elif not rated:
             lines.append(para("Aucun thème n'a encore été évalué.", s.note))
         else:
-            lines.append(para(f"{len(rated)} thème(s) évalué(s) sur {len(part.themes)}.", s.note))
+            rated_words = _plural(len(rated), "thème évalué", "thèmes évalués")
+            lines.append(para(f"{rated_words} sur {len(part.themes)}.", s.note))
             for theme in rated:
                 if (theme.level or 0) < 3:
                     continue
@@ -416,15 +419,16 @@ def _findings(report: VisitReport, n: str) -> Iterator[Flowable]:
         else:
             lines.append(
                 para(
-                    f"{len(concerns)} point(s) de vigilance parmi les {answered} constats du "
-                    "parcours :",
+                    _plural(len(concerns), "point de vigilance", "points de vigilance")
+                    + f" parmi les {answered} constats du parcours :",
                     s.note,
                 )
             )
             lines += [_concern_line(item) for _, item in concerns[:SUMMARY_CONCERNS]]
             if len(concerns) > SUMMARY_CONCERNS:
                 rest = len(concerns) - SUMMARY_CONCERNS
-                lines.append(para(f"… et {rest} autre(s), voir l'annexe A.", s.note))
+                others = _plural(rest, "autre", "autres")
+                lines.append(para(f"… et {others} : voir l'annexe A.", s.note))
         blocks.append((report.checklist_title or "Parcours", lines))
     if not blocks:
         yield KeepWithFirst([title], para("Aucun constat n'a encore été saisi.", s.note))
@@ -477,6 +481,10 @@ def _priority_actions(report: VisitReport) -> Flowable:
         hAlign="LEFT",
         spaceAfter=4,
     )
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
 
 
 def _cut(value: str, limit: int) -> str:
@@ -625,10 +633,10 @@ def _diagnostic(report: VisitReport, diagnostic: DiagnosticReport, n: str) -> It
             "2 modéré, 3 préoccupant, 4 très préoccupant."
         )
         if not_rated:
-            scale += (
-                f" {len(not_rated)} thème(s) sur {len(themes)} non évalué(s), absent(s) du "
-                "graphique."
-            )
+            words = "thème", "non évalué, absent"
+            if len(not_rated) > 1:
+                words = "thèmes", "non évalués, absents"
+            scale += f" {len(not_rated)} {words[0]} sur {len(themes)} {words[1]} du graphique."
         yield para(scale, s.note)
     elif themes:
         yield KeepWithFirst(head, para("Aucun thème n'a encore été évalué.", s.note))
