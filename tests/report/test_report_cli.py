@@ -201,6 +201,8 @@ def test_forms_print_makes_a_blank_form_of_each_shipped_form(
         assert "☐" in text
     if form.confidential_item_ids():
         assert "[CONFIDENTIEL]" in text and "DIFFUSION RESTREINTE UNE FOIS REMPLIE" in text
+    if form.withheld_item_ids() - form.confidential_item_ids():  # the élu guide's attacks
+        assert "[INTERNE]" in text and "réponse réservée aux services" in text
     if any(i.required for i in form.iter_items()):
         assert "*" in text
     if any(s.themes for s in form.sections):
