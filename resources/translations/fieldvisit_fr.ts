@@ -1466,12 +1466,36 @@
         <translation>Proposé comme auteur des visites que vous planifiez.</translation>
     </message>
     <message>
+        <source>Organisation logo</source>
+        <translation>Logo de l&apos;organisation</translation>
+    </message>
+    <message>
+        <source>No logo</source>
+        <translation>Aucun logo</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>&amp;Parcourir…</translation>
+    </message>
+    <message>
+        <source>PNG or JPEG image printed on the cover of the reports.</source>
+        <translation>Image PNG ou JPEG imprimée sur la couverture des rapports.</translation>
+    </message>
+    <message>
         <source>&amp;Language:</source>
         <translation>&amp;Langue&#xa0;:</translation>
     </message>
     <message>
         <source>&amp;Author:</source>
         <translation>&amp;Auteur&#xa0;:</translation>
+    </message>
+    <message>
+        <source>&amp;Logo:</source>
+        <translation>&amp;Logo&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Images (*.png *.jpg *.jpeg)</source>
+        <translation>Images (*.png *.jpg *.jpeg)</translation>
     </message>
 </context>
 <context>

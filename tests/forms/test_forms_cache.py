@@ -9,6 +9,8 @@ from pathlib import Path
 from fieldvisit.assets import shipped_forms_dir
 from fieldvisit.forms import FormCatalogue
 
+SHIPPED = len(list(shipped_forms_dir().glob("*.toml")))
+
 FORM = """
 id = "mini"
 version = 1
@@ -67,11 +69,11 @@ def test_a_changed_file_is_validated_again(tmp_path: Path) -> None:
 def test_a_damaged_cache_is_ignored(tmp_path: Path) -> None:
     cache = tmp_path / "forms.json"
     cache.write_text("{not json", encoding="utf-8")
-    assert len(FormCatalogue.load([shipped_forms_dir()], cache_file=cache)) == 4
+    assert len(FormCatalogue.load([shipped_forms_dir()], cache_file=cache)) == SHIPPED
     cache.write_text(json.dumps({"format": 1, "app": "x", "entries": 3}), encoding="utf-8")
-    assert len(FormCatalogue.load([shipped_forms_dir()], cache_file=cache)) == 4
+    assert len(FormCatalogue.load([shipped_forms_dir()], cache_file=cache)) == SHIPPED
     data = json.loads(cache.read_text(encoding="utf-8"))
     for entry in data["entries"].values():
         entry["form"] = {"id": "garbage"}
     cache.write_text(json.dumps(data), encoding="utf-8")
-    assert len(FormCatalogue.load([shipped_forms_dir()], cache_file=cache)) == 4
+    assert len(FormCatalogue.load([shipped_forms_dir()], cache_file=cache)) == SHIPPED

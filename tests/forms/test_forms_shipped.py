@@ -17,26 +17,26 @@ def catalogue() -> FormCatalogue:
     return FormCatalogue.load([shipped_forms_dir()])
 
 
-def test_shipped_folder_has_the_four_forms() -> None:
-    assert {p.name for p in FILES} == {
-        "visite-centre-bourg.v1.toml",
-        "entretien-elu.v1.toml",
-        "entretien-gendarmerie.v1.toml",
-        "diagnostic-securite.v1.toml",
-    }
+FORM_IDS = ("visite-centre-bourg", "entretien-elu", "entretien-gendarmerie", "diagnostic-securite")
+
+
+def test_shipped_folder_has_the_four_forms_in_two_versions() -> None:
+    # Version 1 stays: visits pinned to it keep their form.
+    assert {p.name for p in FILES} == {f"{f}.v{v}.toml" for f in FORM_IDS for v in (1, 2)}
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
 def test_each_shipped_form_loads_and_matches_its_file_name(path) -> None:
     form = load_form(path)
     assert path.name == f"{form.id}.v{form.version}.toml"
-    assert form.version == 1
+    assert form.version in (1, 2)
     assert re.fullmatch(r"[a-z][a-z0-9-]*", form.id)
 
 
 def test_catalogue_of_shipped_forms_has_no_problem(catalogue: FormCatalogue) -> None:
     assert [str(p) for p in catalogue.problems] == []
-    assert len(catalogue) == 4
+    assert len(catalogue) == 8
+    assert {form.version for form in map(catalogue.latest, FORM_IDS)} == {2}
 
 
 def test_centre_bourg_walk(catalogue: FormCatalogue) -> None:

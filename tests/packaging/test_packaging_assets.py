@@ -37,10 +37,14 @@ def test_every_kind_of_asset_is_found() -> None:
     assert gzip.decompress(communes.read_bytes()).startswith(b"{")
     assert asset_path("resources", "translations", "fieldvisit_fr.qm").is_file()  # `make`
     assert sorted(path.name for path in shipped_forms_dir().glob("*.toml")) == [
-        "diagnostic-securite.v1.toml",
-        "entretien-elu.v1.toml",
-        "entretien-gendarmerie.v1.toml",
-        "visite-centre-bourg.v1.toml",
+        f"{form}.v{version}.toml"
+        for form in (
+            "diagnostic-securite",
+            "entretien-elu",
+            "entretien-gendarmerie",
+            "visite-centre-bourg",
+        )
+        for version in (1, 2)
     ]
 
 

@@ -171,7 +171,7 @@ def test_all_completed_on_an_empty_data_dir(capsys, tmp_path) -> None:  # type: 
 
 
 @pytest.mark.parametrize(
-    "form_id", sorted(p.name.split(".v")[0] for p in shipped_forms_dir().glob("*.toml"))
+    "form_id", sorted({p.name.split(".v")[0] for p in shipped_forms_dir().glob("*.toml")})
 )
 def test_forms_print_makes_a_blank_form_of_each_shipped_form(
     capsys, tmp_path, form_id, kit
@@ -201,6 +201,8 @@ def test_forms_print_makes_a_blank_form_of_each_shipped_form(
         assert "☐" in text
     if form.confidential_item_ids():
         assert "[CONFIDENTIEL]" in text and "DIFFUSION RESTREINTE UNE FOIS REMPLIE" in text
+    if form.withheld_item_ids() - form.confidential_item_ids():  # the élu guide's attacks
+        assert "[INTERNE]" in text and "réponse réservée aux services" in text
     if any(i.required for i in form.iter_items()):
         assert "*" in text
     if any(s.themes for s in form.sections):
@@ -253,3 +255,21 @@ def test_forms_print_unknown_form_or_version_exits_2(capsys, tmp_path) -> None: 
     code, _, err = run(capsys, *data, "forms", "print", "entretien-elu", "-o", str(tmp_path))
     assert code == 2 and "est un dossier" in err
     assert list(tmp_path.glob("*.pdf")) == []
+
+
+def test_report_with_a_logo_and_a_bad_logo(capsys, demo_dir, demo_visits, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from PIL import Image
+
+    visit = _done(demo_visits)
+    logo = tmp_path / "logo.jpg"
+    Image.new("RGB", (300, 120), (0, 0, 145)).save(logo)
+    target = tmp_path / "avec-logo.pdf"
+    data = ["--data-dir", str(demo_dir), "report", visit["id"]]
+    code, _, err = run(capsys, *data, "--logo", str(logo), "-o", str(target))
+    assert code == 0, err
+    assert [i.image.size for i in PdfReader(target).pages[0].images if i.image] == [(300, 120)]
+    not_an_image = tmp_path / "logo.png"
+    not_an_image.write_bytes(b"\x89PNG\r\n\x1a\n tronque")
+    code, _, err = run(capsys, *data, "--logo", str(not_an_image), "-o", str(tmp_path / "x.pdf"))
+    assert code == 2 and f"Le fichier {not_an_image} n'est pas une image lisible" in err
+    assert not (tmp_path / "x.pdf").exists()

@@ -11,7 +11,6 @@ from fieldvisit.forms import FormItem, ItemType
 from fieldvisit.report.model import (
     MARKING_INTERNAL,
     ItemResult,
-    Mark,
     VisitReport,
     build_report,
     report_filename,
@@ -74,10 +73,11 @@ def test_shareable_report_leaves_out_every_confidential_text(services, secret_vi
     dump = repr(report)
     for name, secret in kit.SECRETS.items():
         assert secret not in dump, name
-    confidential_labels = {
-        item.label for form in services.forms for item in form.iter_items() if item.confidential
+    withheld_labels = {
+        item.label for form in services.forms for item in form.iter_items() if item.withheld
     }
-    for label in confidential_labels:
+    assert "Une plainte a-t-elle été déposée ?" in withheld_labels  # not for sharing
+    for label in withheld_labels:
         assert label not in dump, label
     assert report.marking == ""
     assert report.field_notes == ()
@@ -89,19 +89,22 @@ def test_shareable_report_leaves_out_every_confidential_text(services, secret_vi
     assert [p.caption for p in report.photos] == [kit.PUBLIC["photo_caption"]]
 
 
-def test_only_visible_items_are_listed_and_unanswered_ones_say_so(services, secret_visit) -> None:  # type: ignore[no-untyped-def]
+def test_only_visible_answered_items_are_listed_and_the_others_counted(
+    services, secret_visit
+) -> None:  # type: ignore[no-untyped-def]
     report = build_report(services, secret_visit.visit_id)
     # eclairage_zones_sombres == 'non' hides the "where" question.
     assert _item(report, "eclairage_zones_sombres_lieux") is None
-    # pm_presente == 'oui' and nb_agents_pm >= 3 show the convention question, unanswered.
-    convention = _item(report, "convention_coordination")
-    assert convention is not None
-    assert (convention.answer, convention.mark, convention.answered) == (
-        "Non renseigné",
-        Mark.MISSING,
-        False,
-    )
-    assert _item(report, "eclairage_zones_sombres").mark == Mark.NO  # type: ignore[union-attr]
+    # pm_presente == 'oui' and nb_agents_pm >= 3 show the convention question: unanswered,
+    # it is counted in its part, not listed.
+    assert _item(report, "convention_coordination") is None
+    assert report.diagnostic is not None
+    part = {p.section_id: p for p in report.diagnostic.parts}["adequation_reponses"]
+    assert [i.item_id for i in part.items] == ["pm_presente", "nb_agents_pm"]
+    assert part.unanswered >= 1  # convention_coordination at least
+    assert all(item.answered for section in report.checklist for item in section.items)
+    lighting = {s.section_id: s for s in report.checklist}["eclairage"]
+    assert lighting.unanswered >= 1
     assert _item(report, "moment_visite").answer == "Matin ; Soirée / tombée de la nuit"  # type: ignore[union-attr]
     quality = _item(report, "eclairage_qualite")
     assert quality is not None and quality.answer == "2\u00a0/\u00a05"
@@ -112,11 +115,11 @@ def test_only_visible_items_are_listed_and_unanswered_ones_say_so(services, secr
 def test_key_figures_count_what_is_shown(services, secret_visit) -> None:  # type: ignore[no-untyped-def]
     report = build_report(services, secret_visit.visit_id)
     figures = report.key_figures
-    shown = [item for section in report.checklist for item in section.items] + [
-        item for part in report.diagnostic.parts for item in part.items
-    ]  # type: ignore[union-attr]
-    assert figures.items_visible == len(shown)
-    assert figures.items_answered == sum(1 for item in shown if item.answered)
+    assert report.diagnostic is not None
+    sections = [*report.checklist, *report.diagnostic.parts]
+    shown = [item for section in sections for item in section.items]
+    assert figures.items_visible == len(shown) + sum(section.unanswered for section in sections)
+    assert figures.items_answered == len(shown)
     assert 0 < figures.items_answered < figures.items_visible
     levels = dict(figures.concerns_by_level)
     assert levels["4 – Très préoccupant"] == 1

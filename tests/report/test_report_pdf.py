@@ -15,11 +15,13 @@ from fieldvisit.report.render import render_report
 
 CHAPTERS = [
     "1. Synthèse",
-    "2. Visite du centre-bourg",
-    "3. Entretiens",
-    "4. Diagnostic local de sécurité",
-    "5. Plan d'actions",
-    "6. Annexe photographique",
+    "2. Diagnostic local de sécurité",
+    "3. Plan d'actions",
+    "4. Visa et signatures",
+    "Annexe A. Visite du centre-bourg : réponses",
+    "Annexe B. Diagnostic local de sécurité : réponses",
+    "Annexe C. Entretiens",
+    "Annexe D. Photographies",
 ]
 
 
@@ -55,7 +57,7 @@ def _outline_titles(reader: PdfReader) -> list[str]:
 
 def test_sections_texts_and_accents_are_extracted(internal_pdf: Path, kit) -> None:  # type: ignore[no-untyped-def]
     text = kit.pdf_text(internal_pdf)
-    for title in [*CHAPTERS, "7. Notes de terrain non classées", "8. Visa et signatures"]:
+    for title in [*CHAPTERS, "Annexe E. Notes de terrain non classées"]:
         assert title in text, title
     for expected in (
         "Saint-Flour",
@@ -64,7 +66,9 @@ def test_sections_texts_and_accents_are_extracted(internal_pdf: Path, kit) -> No
         "Première visite",
         "Élodie Crançon (ANCT)",
         "Mme Hélène Vidal — Maire",
-        "Chiffres clés",
+        "Ce que la visite a constaté",
+        "Actions prioritaires",
+        "Prochaine étape",
         "Entretien avec la brigade",
         "Entretien avec le maire",
         "Constat de la délinquance",
@@ -72,7 +76,7 @@ def test_sections_texts_and_accents_are_extracted(internal_pdf: Path, kit) -> No
         "Adéquation des réponses",
         "Niveaux de préoccupation par thème",
         "Très préoccupant",
-        "Non renseigné",
+        "sans réponse, non repris dans le tableau",
         "Porteur",
         "Échéance",
         kit.PUBLIC["action"],
@@ -105,10 +109,11 @@ def test_fonts_are_embedded_truetype(internal_pdf: Path) -> None:
 def test_outline_metadata_and_page_numbers(internal_pdf: Path, kit) -> None:  # type: ignore[no-untyped-def]
     reader = PdfReader(internal_pdf)
     titles = _outline_titles(reader)
-    assert titles[:2] == ["Couverture", "Sommaire"]
+    assert titles[:2] == ["Couverture", "1. Synthèse"]  # the summary first, then contents
+    assert "Sommaire" in titles
     for title in CHAPTERS:
         assert title in titles
-    assert "3.1 Entretien avec la brigade" in titles
+    assert "C.1 Entretien avec la brigade" in titles
     meta = reader.metadata
     assert meta is not None
     assert meta.title == "Rapport de visite — Saint-Flour"
@@ -122,7 +127,12 @@ def test_outline_metadata_and_page_numbers(internal_pdf: Path, kit) -> None:  # 
         assert "DIFFUSION RESTREINTE" in page
 
 
-def _toc_numbers(reader: PdfReader) -> dict[str, int]:
+def _contents_page(pages: list[str]) -> int:
+    """Index of the (first) table of contents page."""
+    return next(i for i, page in enumerate(pages) if "Sommaire" in page and ". . . ." in page)
+
+
+def _toc_numbers(reader: PdfReader, index: int) -> dict[str, int]:
     """Title -> page number printed on the same line of the table of contents."""
     fragments: list[tuple[str, float]] = []
 
@@ -130,7 +140,7 @@ def _toc_numbers(reader: PdfReader) -> dict[str, int]:
         if text.strip():
             fragments.append((text.strip(), round(tm[5] + cm[5])))
 
-    reader.pages[1].extract_text(visitor_text=visit)
+    reader.pages[index].extract_text(visitor_text=visit)
     numbers: dict[str, int] = {}
     for title, y in fragments:
         for other, y2 in fragments:
@@ -143,8 +153,8 @@ def _toc_numbers(reader: PdfReader) -> dict[str, int]:
 def test_table_of_contents_points_at_the_right_pages(internal_pdf: Path, kit) -> None:  # type: ignore[no-untyped-def]
     reader = PdfReader(internal_pdf)
     pages = kit.page_texts(internal_pdf)
-    assert "Sommaire" in pages[1]
-    printed = _toc_numbers(reader)
+    assert "1. Synthèse" in pages[1]  # the summary opens the report, on page 2
+    printed = _toc_numbers(reader, _contents_page(pages))
     checked = 0
     for entry in reader.outline:
         if isinstance(entry, list) or entry.title not in CHAPTERS:
@@ -187,8 +197,10 @@ def test_no_confidential_text_reaches_the_shareable_pdf(services, shareable_pdf:
 def test_photo_annex_has_captions_and_upright_images(internal_pdf: Path, kit) -> None:  # type: ignore[no-untyped-def]
     reader = PdfReader(internal_pdf)
     pages = kit.page_texts(internal_pdf)
-    annex = next(i for i, page in enumerate(pages) if i > 1 and "6. Annexe photo" in page)
-    assert f"Photo 1 — {kit.PUBLIC['photo_caption']}" in pages[annex]
+    annex = next(
+        i for i, page in enumerate(pages) if f"Photo 1 — {kit.PUBLIC['photo_caption']}" in page
+    )
+    assert "Annexe D. Photographies" in pages[annex]
     images = [image for page in reader.pages[annex:] for image in page.images]
     # The church photo was stored 400×200 with EXIF orientation 6: upright, 200×400.
     assert sorted(image.image.size for image in images if image.image) == [(200, 400), (300, 200)]
@@ -200,7 +212,7 @@ def test_long_answers_split_over_pages_and_headers_repeat(
     from fieldvisit.services import answers, visits
 
     sentence = "Le secteur de la gare se vide après la fermeture des commerces. "
-    long_text = sentence * 150  # about 9,500 characters, several pages
+    long_text = sentence * 250  # about 16,000 characters, several pages
     visit = visits.get_visit(services, secret_visit.visit_id)
     answers.answer_item(
         services, secret_visit.visit_id, visit.checklist_form_id or "", "parcours", long_text
@@ -208,7 +220,7 @@ def test_long_answers_split_over_pages_and_headers_repeat(
     target = tmp_path / "long.pdf"
     render_report(build_report(services, secret_visit.visit_id), target)
     text = kit.pdf_text(target)
-    assert text.count("Le secteur de la gare se vide") == 150
+    assert text.count("Le secteur de la gare se vide") == 250
     pages = kit.page_texts(target)
     with_rows = [p for p in pages if "Le secteur de la gare" in p]
     assert len(with_rows) >= 3
@@ -271,11 +283,12 @@ def test_a_table_of_contents_over_two_pages_still_points_right(
     assert passes == [1, 2]  # the first pass already laid the contents out in full
     reader = PdfReader(target)
     pages = kit.page_texts(target)
-    assert "Sommaire" in pages[1] and "8. Visa et signatures" in pages[2]  # contents go on
-    assert "2.40 Rue n° 40 & abords <nord>" in kit.pdf_text(target)
+    contents = _contents_page(pages)
+    assert "Annexe C. Entretiens" in pages[contents + 1]  # the contents go on
+    assert "A.40 Rue n° 40 & abords <nord>" in kit.pdf_text(target)
     titles = [e for e in reader.outline if not isinstance(e, list)]
-    synthese = next(e for e in titles if e.title == "1. Synthèse")
-    assert reader.get_destination_page_number(synthese) == 3  # 4th page: after 2 of contents
+    annex = next(e for e in titles if e.title.startswith("Annexe A."))
+    assert reader.get_destination_page_number(annex) > contents + 1  # after both pages
     for entry in titles:
         if entry.title in ("Couverture", "Sommaire"):
             continue

@@ -66,6 +66,12 @@ class FormItem(_Frozen):
     required: StrictBool = False
     visible_if: Text | None = None
     confidential: StrictBool = False
+    # False: left out of the shareable report although not confidential (an answer that
+    # would let the commune guess a withheld one, or that is for the services only).
+    shareable: StrictBool = True
+    # A yes/no item: which answer is a concern (« oui » for « Des dépôts sauvages ? »,
+    # « non » for « L'éclairage est-il suffisant ? »); the report's marks follow it.
+    concern_if: StrictStr | None = None
     min: StrictFloat | None = None
     max: StrictFloat | None = None
     scale: Annotated[StrictInt, Field(ge=2, le=10)] = 5
@@ -78,6 +84,11 @@ class FormItem(_Frozen):
         if isinstance(value, list | tuple):
             return [{"id": slugify(v), "label": v} if isinstance(v, str) else v for v in value]
         return value
+
+    @property
+    def withheld(self) -> bool:
+        """Left out of the shareable report: confidential, or marked not for sharing."""
+        return self.confidential or not self.shareable
 
     def choice_ids(self) -> tuple[str, ...]:
         return tuple(c.id for c in self.choices)
@@ -182,6 +193,18 @@ class FormDefinition(_Frozen):
         return frozenset(
             item.id for section in self.sections for item in section.items if item.confidential
         )
+
+    def withheld_item_ids(self) -> frozenset[str]:
+        """Items left out of the shareable report (confidential or `shareable = false`),
+        those of repeatable groups included."""
+        return frozenset(
+            item.id for section in self.sections for item in section.items if item.withheld
+        )
+
+    def withheld_sections(self) -> tuple[Section, ...]:
+        """Sections with an item left out of the shareable report, in form order: what
+        its cover names, from the form alone (the answers would tell what was said)."""
+        return tuple(s for s in self.sections if any(item.withheld for item in s.items))
 
     def compiled(self, item: FormItem | str) -> Expression | None:
         """The item's compiled `visible_if` (compiled once), or None if it is always shown.

@@ -81,6 +81,7 @@ class _Checker:
         for item_id, loc, raw in self.all_items:
             self.check_item(item_id, loc, raw)
             self.check_visible_if(item_id, loc, raw)
+            self.check_sharing(item_id, loc, raw)
         for i, section in enumerate(sections):
             if isinstance(section, Mapping):
                 self.check_section_condition(i, section)
@@ -168,6 +169,19 @@ class _Checker:
         for key in _NUMBER_ONLY_KEYS:
             if key in raw and item_type != ItemType.number:
                 self.add((*loc, key), f"{key} ne s'applique qu'au type number, pas {item_type}")
+        if "concern_if" in raw:
+            concern = raw.get("concern_if")
+            if item_type != ItemType.yes_no_na:
+                self.add(
+                    (*loc, "concern_if"),
+                    f"concern_if ne s'applique qu'au type yes_no_na, pas {item_type}",
+                )
+            elif concern not in ("oui", "non"):
+                self.add(
+                    (*loc, "concern_if"),
+                    f"concern_if vaut {_literal(concern)} : indiquez 'oui' ou 'non', la "
+                    "réponse qui signale un problème",
+                )
         low, high = raw.get("min"), raw.get("max")
         if (
             isinstance(low, int | float)
@@ -190,6 +204,28 @@ class _Checker:
         if self.items[item_id][0] == loc:
             self.expressions[item_id] = expression
         self.check_literal_tests(key_loc, expression)
+
+    def check_sharing(self, item_id: str, loc: Loc, raw: Mapping[str, object]) -> None:
+        """A shared item shown only after some answer of a withheld one would tell that
+        answer by being in the shareable report (« Une plainte a-t-elle été déposée ? »
+        is there only if the élus were attacked)."""
+        if _withheld(raw) or self.items[item_id][0] != loc:
+            return
+        expression = self.expressions.get(item_id)
+        if expression is None:
+            return
+        own_repeat = self.repeat_of.get(item_id)
+        for ref in sorted(expression.references):
+            target = self.items.get(ref)
+            if self.repeat_of.get(ref) not in (None, own_repeat):
+                continue  # refused already: another repeatable group's item
+            if ref != item_id and target is not None and _withheld(target[1]):
+                self.add(
+                    (*loc, "visible_if"),
+                    f"visible_if cite « {ref} », absent du rapport partageable : cet élément "
+                    "y trahirait sa réponse ; marquez-le aussi shareable = false (ou "
+                    "confidential = true)",
+                )
 
     def check_section_condition(self, index: int, raw: Mapping[str, object]) -> None:
         """A section's own `visible_if`: only repeatable groups have one."""
@@ -293,6 +329,10 @@ class _Checker:
                 (*loc, "visible_if"),
                 "visible_if forme un cycle : " + " → ".join([*path, path[0]]),
             )
+
+
+def _withheld(raw_item: Mapping[str, object]) -> bool:
+    return raw_item.get("confidential") is True or raw_item.get("shareable") is False
 
 
 def _strongly_connected(graph: Mapping[str, list[str]]) -> list[set[str]]:

@@ -20,7 +20,7 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 
 from fieldvisit.forms import FormDefinition, FormItem, FormKind, ItemType, Theme
 from fieldvisit.forms.enums import YES_NO_NA_LABELS
-from fieldvisit.report.blocks import boxed, confidential_tag
+from fieldvisit.report.blocks import boxed, confidential_tag, withheld_tag
 from fieldvisit.report.document import PageDecor, ReportDocument, heading
 from fieldvisit.report.model import PROGRAMME, Progress
 from fieldvisit.report.styles import (
@@ -84,7 +84,7 @@ def render_blank_form(
     progress: Progress | None = None,
 ) -> int:
     """Write the blank form as PDF; return its number of pages."""
-    has_confidential = bool(form.confidential_item_ids())
+    has_confidential = bool(form.withheld_item_ids())
     doc = ReportDocument(
         os.fspath(output) if isinstance(output, str | os.PathLike) else output,
         title=f"{form.title} — grille vierge",
@@ -126,6 +126,11 @@ def _story(form: FormDefinition) -> Iterator[Flowable]:
         legend += (
             f" — {confidential_tag()} information confidentielle : ne figure pas dans le "
             "rapport partageable avec la commune"
+        )
+    if form.withheld_item_ids() - form.confidential_item_ids():
+        legend += (
+            f" — {withheld_tag()} réponse réservée aux services : ne figure pas non plus "
+            "dans le rapport partageable"
         )
     yield boxed([markup(legend + ".", s.small)])
     for index, section in enumerate(form.sections, start=1):
@@ -180,6 +185,8 @@ def _item(form: FormDefinition, item: FormItem, numbers: dict[str, str]) -> list
         title += f' <font color="{RED.hexval()}">*</font>'
     if item.confidential:
         title += confidential_tag()
+    elif item.withheld:
+        title += withheld_tag()
     flowables: list[Flowable] = [Spacer(1, 2.5 * mm), markup(title, s.body)]
     if item.help:
         flowables.append(para(item.help, s.note))

@@ -33,14 +33,16 @@ from fieldvisit.report.styles import (
 )
 from fieldvisit.report.text import french_spacing
 
+# Concern or not, as the form's `concern_if` says; other answers are neutral.
 MARKS = {
-    Mark.YES: ("✔", GREEN),
-    Mark.NO: ("✘", RED),
+    Mark.NO_CONCERN: ("✔", GREEN),
+    Mark.CONCERN: ("✘", RED),
     Mark.NOT_APPLICABLE: ("–", GREY),
     Mark.ANSWERED: ("•", BLUE),
     Mark.MISSING: ("○", GREY),
 }
-LEGEND = "✔ oui   ✘ non   – sans objet   • renseigné   ○ non renseigné"
+LEGEND = "✔ pas de problème relevé   ✘ point de vigilance   – sans objet   • constat"
+WITHHELD_TAG = "Interne"
 MAX_CHUNK = 1200  # characters of one answer per table row
 
 MARK_WIDTH = 8 * mm
@@ -51,6 +53,13 @@ def confidential_tag() -> str:
     return (
         f' <font name="{BOLD}" size="6.5" color="{RED.hexval()}">'
         f"[{CONFIDENTIAL_TAG.upper()}]</font>"
+    )
+
+
+def withheld_tag() -> str:
+    """The tag of an item left out of the shareable variant that is not confidential."""
+    return (
+        f' <font name="{BOLD}" size="6.5" color="{GREY.hexval()}">[{WITHHELD_TAG.upper()}]</font>'
     )
 
 
@@ -122,7 +131,7 @@ def item_table(items: Sequence[ItemResult], show_confidential: bool) -> Table:
     commands: list[tuple[object, ...]] = []
     for item in items:
         first = len(data)
-        tagged = show_confidential and item.confidential
+        tagged = show_confidential and item.withheld
         label: object = (
             None
             if tagged
@@ -133,7 +142,8 @@ def item_table(items: Sequence[ItemResult], show_confidential: bool) -> Table:
             )
         )
         if label is None:
-            markup_label = text(item.label) + (confidential_tag() if tagged else "")
+            tag = (confidential_tag() if item.confidential else withheld_tag()) if tagged else ""
+            markup_label = text(item.label) + tag
             label = Para(markup_label, s.cell_bold if item.long else s.cell)
         elif item.long:
             commands.append(("FONT", (1, first), (1, first), BOLD, PLAIN_SIZE, 10.5))

@@ -1,7 +1,7 @@
 """`fieldvisit report …` and `fieldvisit forms print …`, registered by cli.py.
 
-    fieldvisit report ID -o FICHIER.pdf [--shareable]
-    fieldvisit report --all-completed -o DOSSIER [--shareable]
+    fieldvisit report ID -o FICHIER.pdf [--shareable] [--logo IMAGE]
+    fieldvisit report --all-completed -o DOSSIER [--shareable] [--logo IMAGE]
     fieldvisit forms print FORM_ID [--version N] -o FICHIER.pdf
 
 Nothing heavy is imported to build the parser: reportlab loads when a command runs.
@@ -27,7 +27,8 @@ def add_report_commands(commands: Commands, forms_cmd: Commands) -> None:
         help="produit le rapport PDF d'une visite (ou de toutes les visites terminées)",
         description=(
             "Produit le rapport de visite en PDF. Version interne par défaut (diffusion "
-            "restreinte) ; --shareable retire les informations confidentielles."
+            "restreinte) ; --shareable retire les informations confidentielles et celles "
+            "réservées aux services."
         ),
     )
     report.add_argument(
@@ -47,6 +48,12 @@ def add_report_commands(commands: Commands, forms_cmd: Commands) -> None:
         "--shareable",
         action="store_true",
         help="version partageable, sans les éléments confidentiels",
+    )
+    report.add_argument(
+        "--logo",
+        type=Path,
+        metavar="IMAGE",
+        help="logo de l'organisation (PNG ou JPEG) sur la couverture",
     )
     report.add_argument(
         "--all-completed",
@@ -102,6 +109,10 @@ def cmd_report(args: argparse.Namespace) -> int:
             "Indiquez où écrire avec -o : un fichier PDF (fieldvisit report ID -o "
             "rapport.pdf), ou un dossier avec --all-completed."
         )
+    if args.logo is not None:  # refused before anything is opened or written
+        from fieldvisit.report.logo import load_logo
+
+        load_logo(args.logo)
     svc = _services(args)
     try:
         if args.all_completed:
@@ -115,6 +126,7 @@ def cmd_report(args: argparse.Namespace) -> int:
                 args.output,
                 shareable=args.shareable,
                 on_written=lambda path: print(f"Rapport écrit : {path}", file=sys.stderr),
+                logo=args.logo,
             )
             if not written:
                 print("Aucune visite terminée : aucun rapport écrit.", file=sys.stderr)
@@ -123,7 +135,9 @@ def cmd_report(args: argparse.Namespace) -> int:
             return EXIT_OK
         visit_id = files.resolve_visit_id(svc, args.visit_id)
         output = _pdf_path(args.output)
-        report = files.write_visit_report(svc, visit_id, output, shareable=args.shareable)
+        report = files.write_visit_report(
+            svc, visit_id, output, shareable=args.shareable, logo=args.logo
+        )
         print(
             f"Rapport {report.variant_label.lower()} de {report.commune_label} écrit : {output}",
             file=sys.stderr,

@@ -16,10 +16,11 @@ from typing import IO, Any
 from xml.sax.saxutils import escape
 
 from reportlab import rl_config
-from reportlab.lib.colors import white
+from reportlab.lib.colors import Color, white
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
+    ActionFlowable,
     BaseDocTemplate,
     Flowable,
     Frame,
@@ -51,6 +52,7 @@ from fieldvisit.report.styles import (
 rl_config.useA85 = 0
 
 COVER, BODY = "cover", "body"
+DRAFT_GREY = Color(0.55, 0.55, 0.55, alpha=0.22)
 FOOTER_Y = 11 * mm
 HEADER_Y = PAGE_HEIGHT - 13 * mm
 
@@ -64,6 +66,12 @@ class PageDecor:
     footer_left: str
     marking: str = ""  # e.g. "Diffusion restreinte", on every page when set
     cover_band: str = ""  # white on the blue band across the top of the cover
+    draft: bool = False  # « PROJET » across every page, and a line in the footer
+    reference: str = ""  # « Réf. … · version n », in the footer of every page
+
+
+DRAFT_WATERMARK = "PROJET"
+DRAFT_FOOTER = "PROJET — document de travail, non validé"
 
 
 class Heading(Para):
@@ -78,6 +86,49 @@ def heading(title: str, level: int, key: str, in_toc: bool = True) -> Heading:
     s = styles()
     style = (s.h1, s.h2, s.h3)[min(level, 2)]
     return Heading(title, style, level, key, in_toc)
+
+
+class KeepWithFirst(Flowable):
+    """Headings (and a short note) kept with the start of what follows them.
+
+    reportlab's keepWithNext and KeepTogether move a heading *and the whole of* a long
+    table to the next page; this moves them only when not even the table's first row
+    (or the chart, whole) fits under the heading, so that no heading is ever left alone
+    at the foot of a page. It never fits as one piece: the frame asks it to split,
+    and the split either gives its parts back (the heading fits with the start of the
+    body) or nothing (the frame goes on to the next page, where it gives them back).
+    """
+
+    def __init__(self, head: list[Flowable], body: Flowable) -> None:
+        super().__init__()
+        self._content = [*head, body]  # `toc_entries` reads the headings in it
+        self._head = head
+        self._body = body
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return availWidth, availHeight + 1  # never placed whole: always split
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        frame = getattr(self, "_frame", None)
+        if frame is None or getattr(frame, "_atTop", False):
+            return list(self._content)
+        room = availHeight
+        for flowable in self._head:
+            _, height = flowable.wrap(availWidth, room)
+            room -= height + flowable.getSpaceBefore() + flowable.getSpaceAfter()
+        room -= self._body.getSpaceBefore()
+        if room <= 0:
+            return []
+        _, height = self._body.wrap(availWidth, room)
+        if height <= room:
+            return list(self._content)
+        first = self._body.split(availWidth, room)
+        if first and not isinstance(first[0], ActionFlowable):
+            return list(self._content)
+        return []
+
+    def draw(self) -> None:
+        pass
 
 
 class Bookmark(Flowable):
@@ -280,6 +331,7 @@ class ReportDocument(BaseDocTemplate):
             canvas.drawString(MARGIN_X, PAGE_HEIGHT - band + 4.5 * mm, self.decor.cover_band)
         self._footer(canvas)
         canvas.restoreState()
+        self._watermark(canvas)
 
     def _decorate_body(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         if self._pass_state.layout_only:
@@ -299,6 +351,19 @@ class ReportDocument(BaseDocTemplate):
         canvas.line(MARGIN_X, HEADER_Y - 4, PAGE_WIDTH - MARGIN_X, HEADER_Y - 4)
         self._footer(canvas)
         canvas.restoreState()
+        self._watermark(canvas)
+
+    def _watermark(self, canvas: Canvas) -> None:
+        """« PROJET » across the page of a draft, drawn under the page's content."""
+        if not self.decor.draft:
+            return
+        canvas.saveState()
+        canvas.setFillColor(DRAFT_GREY)
+        canvas.setFont(BOLD, 96)
+        canvas.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
+        canvas.rotate(45)
+        canvas.drawCentredString(0, -34, DRAFT_WATERMARK)
+        canvas.restoreState()
 
     def _footer(self, canvas: Canvas) -> None:
         decor = self.decor
@@ -312,10 +377,17 @@ class ReportDocument(BaseDocTemplate):
         canvas.drawRightString(
             PAGE_WIDTH - MARGIN_X, FOOTER_Y, f"Page {canvas.getPageNumber()} / {total}"
         )
-        if decor.marking:
+        if decor.reference:
+            canvas.setFont(REGULAR, 7)
+            canvas.drawRightString(PAGE_WIDTH - MARGIN_X, FOOTER_Y - 10, decor.reference)
+        # The marking and the draft line share the line under the footer.
+        lines = [
+            line for line in (decor.marking.upper(), DRAFT_FOOTER if decor.draft else "") if line
+        ]
+        if lines:
             canvas.setFont(BOLD, 8)
             canvas.setFillColor(RED)
-            canvas.drawCentredString(PAGE_WIDTH / 2, FOOTER_Y - 10, decor.marking.upper())
+            canvas.drawString(MARGIN_X, FOOTER_Y - 10, " · ".join(lines))
 
     def build_story(self, story: list[Flowable]) -> None:
         self._page_total = PageTotal()

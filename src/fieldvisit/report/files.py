@@ -69,13 +69,16 @@ def write_visit_report(
     target: Path,
     shareable: bool = False,
     progress: Progress | None = None,
+    logo: Path | None = None,
 ) -> VisitReport:
     """Build and render one visit's report into `target`; return the report model."""
     from fieldvisit.report.render import render_report
 
     report = build_report(svc, visit_id, shareable)
     with atomic_output(target) as tmp:
-        render_report(report, tmp, progress=progress, image_cache_dir=report_image_cache(svc))
+        render_report(
+            report, tmp, progress=progress, image_cache_dir=report_image_cache(svc), logo=logo
+        )
     return report
 
 
@@ -95,6 +98,7 @@ def write_all_completed(
     folder: Path,
     shareable: bool = False,
     on_written: Callable[[Path], None] | None = None,
+    logo: Path | None = None,
 ) -> list[Path]:
     """One report per completed visit into `folder` (created if missing)."""
     from fieldvisit.report.render import render_report
@@ -115,7 +119,7 @@ def write_all_completed(
         report = build_report(svc, visit_id, shareable)
         target = folder / report_filename(report)
         with atomic_output(target) as tmp:
-            render_report(report, tmp, image_cache_dir=report_image_cache(svc))
+            render_report(report, tmp, image_cache_dir=report_image_cache(svc), logo=logo)
         written.append(target)
         if on_written is not None:
             on_written(target)

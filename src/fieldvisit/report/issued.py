@@ -23,7 +23,13 @@ from fieldvisit.core.dates import day_text
 from fieldvisit.core.domain import VisitStatus
 from fieldvisit.core.errors import RuleViolation
 from fieldvisit.report.files import report_image_cache
-from fieldvisit.report.model import Progress, VisitReport, build_report, report_filename
+from fieldvisit.report.model import (
+    Progress,
+    VisitReport,
+    build_report,
+    is_issued_report,
+    report_filename,
+)
 from fieldvisit.report.text import long_date
 from fieldvisit.services import attachments, visits
 from fieldvisit.services.context import Services
@@ -115,10 +121,6 @@ def _check_issuable(svc: Services, visit_id: str, status: VisitStatus) -> None:
             f"Le rapport ne peut être émis que pour une visite terminée (celle-ci est "
             f"« {status.label} ») : terminez d'abord la visite."
         )
-
-
-def is_issued_report(attachment: Attachment) -> bool:
-    return attachment.media_type == PDF and attachment.filename.startswith(ISSUED_PREFIX)
 
 
 def issued_reports(svc: Services, visit_id: str) -> list[Attachment]:

@@ -8,27 +8,40 @@ What each variant holds
 -----------------------
 
 Internal (`shareable=False`): everything, confidential items marked (« Confidentiel »),
-and the "Diffusion restreinte" marking on the cover, header and footer.
+items not for sharing marked (« Interne »), and the "Diffusion restreinte" marking on
+the cover, header and footer.
 
 Shareable (`shareable=True`), for the commune and partners:
 
-- Items marked `confidential` in their form (label, answer and comment) are left out,
-  in the checklist, the diagnostic and the interviews; so are the photos linked to a
-  confidential item (their captions describe it). Key figures count only what is shown,
-  so they do not reveal how many confidential items exist.
+- Items *withheld* — marked `confidential` or `shareable = false` in their form (label,
+  answer and comment) — are left out, in the checklist, the diagnostic and the
+  interviews; so are the photos linked to such an item (their captions describe it).
+  Key figures count only what is shown, so they do not reveal how many withheld items
+  exist. The cover names the parts left out (`left_out_parts`) from the forms alone —
+  every section that has a withheld item, whatever was answered — so the list tells
+  nothing of the answers.
 - Interview free notes (`Interview.notes`) are left out when the interview's guide has
-  any confidential item: notes are free text typed during the interview, where a
+  any withheld item: notes are free text typed during the interview, where a
   gendarme's confidential remark cannot be told apart from the rest (both shipped
-  guides have confidential items, so their notes are internal only). Notes of a guide
-  without confidential items are kept.
+  guides have such items, so their notes are internal only). Notes of a guide
+  without withheld items are kept.
 - Quick notes not yet moved onto an item or interview are never in the shareable
   report (they are unreviewed jottings); the internal report lists them in a
   "Notes de terrain non classées" section. Moved notes already are in comments or
   interview notes and are not repeated.
 - Contacts' phone numbers and e-mail addresses are in neither variant.
 
-Only items visible (per `visible_if`, evaluated on the visit's answers) are listed;
-a visible item without an answer reads « Non renseigné ».
+Only items visible (per `visible_if`, evaluated on the visit's answers) and answered
+are listed; each section counts its visible items left unanswered (`unanswered`).
+
+Marks say concern or not: a yes/no item whose form declares `concern_if` gets
+`Mark.CONCERN` for that answer and `Mark.NO_CONCERN` for the other; any other answer
+is neutral (`Mark.ANSWERED`, or `Mark.NOT_APPLICABLE` for « sans objet »).
+
+A visit not yet terminée is a draft (`is_draft`: « PROJET » on every page). Every
+report has a `reference` (stable for the visit) and a `version` (the issued reports
+so far, plus one unless this is the reprint of an issued visit), and its distribution
+list (`recipients`).
 """
 
 from __future__ import annotations
@@ -50,7 +63,7 @@ from fieldvisit.core.domain import (
     VisitStatus,
     VisitType,
 )
-from fieldvisit.forms import FormDefinition, FormItem, ItemType, Section
+from fieldvisit.forms import FormDefinition, FormItem, FormKind, ItemType, Section
 from fieldvisit.report.text import NOT_ANSWERED, answer_text, slug
 from fieldvisit.services import (
     actions,
@@ -83,8 +96,8 @@ PROGRAMME = "Petites Villes de demain · Sécurité du quotidien"
 class Mark(StrEnum):
     """How an item's status is shown at a glance."""
 
-    YES = "yes"
-    NO = "no"
+    NO_CONCERN = "no_concern"
+    CONCERN = "concern"
     NOT_APPLICABLE = "na"
     ANSWERED = "answered"
     MISSING = "missing"
@@ -111,6 +124,7 @@ class ItemResult:
     long: bool = False  # a long_text answer: drawn across the full width
     confidential: bool = False
     required: bool = False
+    withheld: bool = False  # left out of the shareable variant (confidential or not shared)
 
     @property
     def answered(self) -> bool:
@@ -122,11 +136,16 @@ class SectionResult:
     section_id: str
     title: str
     description: str
-    items: tuple[ItemResult, ...]
+    items: tuple[ItemResult, ...]  # answered ones only
+    unanswered: int = 0  # visible items without an answer, left out of `items`
 
     @property
     def answered(self) -> int:
         return sum(1 for item in self.items if item.answered)
+
+    @property
+    def concerns(self) -> tuple[ItemResult, ...]:
+        return tuple(item for item in self.items if item.mark == Mark.CONCERN)
 
 
 @dataclass(frozen=True)
@@ -145,8 +164,19 @@ class DiagnosticPart:
     section_id: str
     title: str
     description: str
-    items: tuple[ItemResult, ...]
+    items: tuple[ItemResult, ...]  # answered ones only
     themes: tuple[ThemeResult, ...]
+    unanswered: int = 0
+
+    @property
+    def rated(self) -> tuple[ThemeResult, ...]:
+        """Rated themes, the most worrying first (form order among equals)."""
+        rated = [theme for theme in self.themes if theme.level is not None]
+        return tuple(sorted(rated, key=lambda theme: -(theme.level or 0)))
+
+    @property
+    def concerns(self) -> tuple[ItemResult, ...]:
+        return tuple(item for item in self.items if item.mark == Mark.CONCERN)
 
 
 @dataclass(frozen=True)
@@ -187,6 +217,11 @@ class ActionRow:
     @property
     def origin(self) -> str:
         return "Reportée" if self.carried_over else "Nouvelle"
+
+    @property
+    def when(self) -> str:
+        """The due date, else the horizon: « when » in the summary's priority actions."""
+        return day_text(self.due_date) if self.due_date else (self.horizon or "—")
 
 
 @dataclass(frozen=True)
@@ -245,10 +280,29 @@ class VisitReport:
     generated_at: datetime
     issued_on: date | None = None
     confidential_left_out: int = 0  # items withheld from the shareable variant
+    reference: str = ""
+    version: int = 1
+    is_draft: bool = False  # not terminée yet: « PROJET » on every page
+    recipients: tuple[str, ...] = ()  # « Destinataires »
+    left_out_parts: tuple[str, ...] = ()  # shareable variant: what its cover says is left out
+    next_step: str = ""
 
     @property
     def marking(self) -> str:
         return "" if self.shareable else MARKING_INTERNAL
+
+    @property
+    def reference_line(self) -> str:
+        return f"Réf. {self.reference} · version {self.version}"
+
+    @property
+    def priority_actions(self) -> tuple[ActionRow, ...]:
+        """Open actions of priority 1, else the open ones of the best priority there is."""
+        open_actions = [a for a in self.actions if a.is_open]
+        if not open_actions:
+            return ()
+        best = min(a.priority for a in open_actions)
+        return tuple(a for a in open_actions if a.priority == best)
 
     @property
     def variant_label(self) -> str:
@@ -299,6 +353,7 @@ def build_report(
     checklist_form, diagnostic_form = pinned.checklist, pinned.diagnostic
 
     checklist: tuple[SectionResult, ...] = ()
+    status = VisitStatus(visit.status)
     if checklist_form is not None:
         rows = answers.visit_answers(svc, visit_id, checklist_form.id)
         checklist = _form_sections(checklist_form, rows, photos_by_item, keep)
@@ -307,9 +362,9 @@ def build_report(
         rows = answers.visit_answers(svc, visit_id, diagnostic_form.id)
         ratings = diagnostic.theme_ratings(svc, visit_id)
         diagnostic_report = _diagnostic(diagnostic_form, rows, ratings, photos_by_item, keep)
-    interview_reports = tuple(
-        _interview(svc, interview, keep) for interview in interviews.list_interviews(svc, visit_id)
-    )
+    visit_interviews = interviews.list_interviews(svc, visit_id)
+    interview_reports = tuple(_interview(svc, interview, keep) for interview in visit_interviews)
+    guides = {(i.form_id, i.form_version): interview_guide(svc, i) for i in visit_interviews}
     theme_labels = {t.id: t.label for t in diagnostic_form.iter_themes()} if diagnostic_form else {}
     action_rows = tuple(
         _action(rec, theme_labels) for rec in actions.list_recommendations(svc, visit_id)
@@ -326,6 +381,9 @@ def build_report(
     if visit.previous_visit_id:
         previous_date = _visit_date_or_none(svc, visit.previous_visit_id)
     figures = _key_figures(checklist, diagnostic_report, action_rows, interview_reports, photos)
+    issued_before = sum(1 for a in visit_attachments if is_issued_report(a))
+    reprint = status == VisitStatus.RAPPORT_EMIS and issued_on is None
+    participants = _participants(svc, visit_id)
     return VisitReport(
         shareable=shareable,
         visit_id=visit.id,
@@ -340,7 +398,7 @@ def build_report(
         previous_visit_date=previous_date,
         status=VisitStatus(visit.status).label,
         authors=_authors(visit.author),
-        participants=_participants(svc, visit_id),
+        participants=participants,
         summary=visit.summary.strip(),
         key_figures=figures,
         checklist_title=checklist_form.title if checklist_form else "",
@@ -353,6 +411,105 @@ def build_report(
         generated_at=svc.clock(),
         issued_on=issued_on,
         confidential_left_out=keep.left_out,
+        reference=_reference(visit.commune_code, visit.visit_date, visit.id),
+        version=max(1, issued_before if reprint else issued_before + 1),
+        is_draft=status in (VisitStatus.PLANIFIEE, VisitStatus.EN_COURS),
+        recipients=_recipients(
+            shareable,
+            visit.commune_name,
+            commune.departement_nom if commune else visit.departement,
+            (commune.epci_nom or "") if commune else "",
+            participants,
+        ),
+        left_out_parts=(
+            _left_out_parts([checklist_form, diagnostic_form, *guides.values()], interview_reports)
+            if shareable
+            else ()
+        ),
+        next_step=_next_step(action_rows, status),
+    )
+
+
+def is_issued_report(attachment: Attachment) -> bool:
+    """An issued report PDF kept with the visit (see issued.py)."""
+    return attachment.media_type == "application/pdf" and attachment.filename.startswith("rapport-")
+
+
+def _reference(commune_code: str, visit_date: date, visit_id: str) -> str:
+    """`SQ-<INSEE>-<AAAAMMJJ>-<4 hex>`: the same for every print of one visit; the last
+    characters of its id (random in a UUIDv7) tell two visits of one day apart."""
+    return f"SQ-{commune_code}-{visit_date:%Y%m%d}-{visit_id.replace('-', '')[-4:].upper()}"
+
+
+def _recipients(
+    shareable: bool,
+    commune: str,
+    departement_name: str,
+    epci: str,
+    participants: Iterable[Person],
+) -> tuple[str, ...]:
+    """The distribution list: the shareable variant goes to the commune and its
+    partners; the internal one stays with the State's services and the programme.
+    A design choice (no official list): named after the visit's participants where
+    they are known."""
+    mayors = [p.name for p in participants if p.role == ContactRole.MAIRE.label]
+    mayor = f"{', '.join(mayors)}, maire de {commune}" if mayors else f"Maire de {commune}"
+    state = [
+        f"Préfecture de {departement_name} (sous-préfet d'arrondissement)",
+        f"Groupement de gendarmerie départementale ({departement_name})",
+    ]
+    programme = "ANCT — programme Petites Villes de demain (chef de projet)"
+    if not shareable:
+        return (*state, programme)
+    partners = [f"Président(e) de {epci}"] if epci else []
+    return (mayor, *state, *partners, programme)
+
+
+def _left_out_parts(
+    forms: Iterable[FormDefinition | None], interview_reports: Iterable[InterviewReport]
+) -> tuple[str, ...]:
+    """One line per form: « Form : section, section ; notes libres de l'entretien »."""
+    parts: list[str] = []
+    for form in forms:
+        if form is None:
+            continue
+        pieces = [section.title for section in form.withheld_sections()]
+        if form.kind == FormKind.interview and form.withheld_item_ids():
+            pieces.append("notes libres de l'entretien")
+        if pieces:
+            parts.append(f"{form.title} : {', '.join(pieces)}")
+    parts.append("Notes de terrain non classées")
+    return tuple(dict.fromkeys(parts))
+
+
+def _next_step(action_rows: tuple[ActionRow, ...], status: VisitStatus) -> str:
+    """What comes next, from the action plan: its first due date and the follow-up."""
+    if status in (VisitStatus.PLANIFIEE, VisitStatus.EN_COURS):
+        return (
+            "Compléter les constats et le plan d'actions, puis terminer la visite : "
+            "ce document est un projet."
+        )
+    open_actions = [a for a in action_rows if a.is_open]
+    if not open_actions:
+        return (
+            "Aucune action n'est ouverte : une visite de suivi pourra vérifier que les "
+            "constats restent d'actualité."
+        )
+    dated = sorted(
+        ((a.due_date, a) for a in open_actions if a.due_date is not None), key=lambda d: d[0]
+    )
+    first = ""
+    if dated:
+        due, action = dated[0]
+        first = (
+            f"Première échéance le {day_text(due)} : « {action.text} » "
+            f"({action.porteur or 'porteur à désigner'}). "
+        )
+    count = len(open_actions)
+    plural = "actions ouvertes" if count > 1 else "action ouverte"
+    return (
+        f"{first}Une visite de suivi fera le point sur les {count} {plural} du plan, "
+        "qui peut fonder un contrat de sécurité du quotidien avec l'État."
     )
 
 
@@ -369,7 +526,10 @@ def _key_figures(
     themes = diagnostic_report.themes if diagnostic_report else ()
     return KeyFigures(
         items_answered=sum(1 for i in items if i.answered),
-        items_visible=len(items),
+        # the tables list answered items only; the unanswered ones are counted apart
+        items_visible=len(items)
+        + sum(section.unanswered for section in checklist)
+        + sum(part.unanswered for part in parts),
         themes_rated=sum(1 for t in themes if t.level is not None),
         themes_total=len(themes),
         concerns_by_level=tuple(
@@ -398,7 +558,7 @@ class _Filter:
         self.left_out = 0
 
     def keeps(self, item: FormItem) -> bool:
-        if self.shareable and item.confidential:
+        if self.shareable and item.withheld:
             self.left_out += 1
             return False
         return True
@@ -439,6 +599,8 @@ def _item_results(
             continue
         value = given.values.get(item.id)
         text = answer_text(item, value, photos_by_item.get((form.id, item.id), 0))
+        if not text:
+            continue  # counted by the caller (`_unanswered`)
         results.append(
             ItemResult(
                 item_id=item.id,
@@ -449,16 +611,39 @@ def _item_results(
                 long=item.type == ItemType.long_text,
                 confidential=item.confidential,
                 required=item.required,
+                withheld=item.withheld,
             )
         )
     return tuple(results)
+
+
+def _unanswered(
+    form: FormDefinition,
+    section: Section,
+    given: _Given,
+    photos_by_item: Mapping[tuple[str, str], int],
+    keep: _Filter,
+) -> int:
+    """Visible items of the section the variant would show, without an answer."""
+    return sum(
+        1
+        for item in section.items
+        if item.id in given.visible
+        and not (keep.shareable and item.withheld)
+        and not answer_text(
+            item, given.values.get(item.id), photos_by_item.get((form.id, item.id), 0)
+        )
+    )
 
 
 def _mark(item: FormItem, value: object, has_text: bool) -> Mark:
     if not has_text:
         return Mark.MISSING
     if item.type == ItemType.yes_no_na:
-        return {"oui": Mark.YES, "non": Mark.NO}.get(str(value), Mark.NOT_APPLICABLE)
+        if value == "na":
+            return Mark.NOT_APPLICABLE
+        if item.concern_if in ("oui", "non") and value in ("oui", "non"):
+            return Mark.CONCERN if value == item.concern_if else Mark.NO_CONCERN
     return Mark.ANSWERED
 
 
@@ -500,8 +685,11 @@ def _form_sections(
     sections = []
     for section in form.sections:
         items = _item_results(form, section, given, photos_by_item, keep)
-        if items:
-            sections.append(SectionResult(section.id, section.title, section.description, items))
+        unanswered = _unanswered(form, section, given, photos_by_item, keep)
+        if items or unanswered:
+            sections.append(
+                SectionResult(section.id, section.title, section.description, items, unanswered)
+            )
     return tuple(sections)
 
 
@@ -516,6 +704,7 @@ def _diagnostic(
     parts = []
     for section in form.sections:
         items = _item_results(form, section, given, photos_by_item, keep)
+        unanswered = _unanswered(form, section, given, photos_by_item, keep)
         themes = []
         for theme in section.themes:
             rating = ratings.get(theme.id)
@@ -529,9 +718,11 @@ def _diagnostic(
                     observations=(rating.observations or "").strip() if rating else "",
                 )
             )
-        if items or themes:
+        if items or themes or unanswered:
             parts.append(
-                DiagnosticPart(section.id, section.title, section.description, items, tuple(themes))
+                DiagnosticPart(
+                    section.id, section.title, section.description, items, tuple(themes), unanswered
+                )
             )
     return DiagnosticReport(form.title, form.description.strip(), tuple(parts))
 
@@ -540,7 +731,7 @@ def _interview(svc: Services, interview: Interview, keep: _Filter) -> InterviewR
     form = interview_guide(svc, interview)
     rows = interviews.interview_answers(svc, interview.id)
     sections = _form_sections(form, rows, {}, keep)
-    withhold_notes = keep.shareable and bool(form.confidential_item_ids())
+    withhold_notes = keep.shareable and bool(form.withheld_item_ids())
     return InterviewReport(
         title=interview.title or form.title,
         guide_title=form.title,
@@ -594,8 +785,8 @@ def _photo_entries(
             except KeyError:
                 item = None
             if item is not None:
-                if keep.shareable and item.confidential:
-                    continue  # the caption describes a confidential item
+                if keep.shareable and item.withheld:
+                    continue  # the caption describes a withheld item
                 linked_to = f"{form.section_of(item.id).title} › {item.label}"
         entries.append(
             PhotoEntry(

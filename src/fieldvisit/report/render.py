@@ -1,13 +1,20 @@
 """Draw a VisitReport as an A4 PDF with reportlab platypus.
 
 Only drawing happens here: what the report contains was decided by `model.py`.
-Chapters, in order: cover, table of contents, synthèse, checklist, entretiens,
-diagnostic, plan d'actions, annexe photographique, (internal only) notes de terrain,
-visa et signatures. Empty chapters are left out, and the numbering follows.
+In order: the cover; the synthèse, written for the maire (one to two pages: what the
+visit found in each part of the diagnostic and on the walk, the priority actions with
+who and when, the next step); the table of contents; the diagnostic (chart and themes),
+the plan d'actions, visa et signatures; then the annexes with the raw answers
+(checklist, diagnostic items, entretiens), the photos and (internal only) the notes de
+terrain. Empty chapters are left out, and the numbering follows.
+
+No heading is left alone at the foot of a page: each goes with the start of what
+follows it (`KeepWithFirst`). A draft prints « PROJET » on every page.
 """
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,6 +24,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
+    Image,
     KeepTogether,
     PageBreakIfNotEmpty,
     Spacer,
@@ -27,15 +35,20 @@ from fieldvisit.core.dates import day_text
 from fieldvisit.report import images
 from fieldvisit.report.blocks import (
     LEGEND,
+    MARKS,
     boxed,
     chunks,
     confidential_tag,
     info_table,
     item_table,
+    withheld_tag,
 )
-from fieldvisit.report.chart import concern_chart
+from fieldvisit.report.chart import LEVEL_NAMES, concern_chart
 from fieldvisit.report.document import (
+    DRAFT_FOOTER,
     Bookmark,
+    Heading,
+    KeepWithFirst,
     PageDecor,
     ReportDocument,
     heading,
@@ -43,11 +56,14 @@ from fieldvisit.report.document import (
     table_of_contents,
 )
 from fieldvisit.report.jpeg import JpegImage
+from fieldvisit.report.logo import Logo, load_logo
 from fieldvisit.report.model import (
     PROGRAMME,
     ActionRow,
     DiagnosticReport,
     InterviewReport,
+    ItemResult,
+    Mark,
     PhotoEntry,
     Progress,
     ThemeResult,
@@ -71,6 +87,7 @@ from fieldvisit.report.styles import (
 from fieldvisit.report.text import long_date, population_text, timestamp_text
 
 PHOTO_MAX_HEIGHT = 105 * mm
+LOGO_WIDTH, LOGO_HEIGHT = 45 * mm, 22 * mm  # the box the cover's logo fits in
 # Room a section needs at the foot of a page for its heading, its description and the
 # first rows of its table; with less, it starts on the next page.
 SECTION_START = 32 * mm
@@ -83,14 +100,17 @@ def render_report(
     *,
     progress: Progress | None = None,
     image_cache_dir: Path | None = None,
+    logo: Path | None = None,
 ) -> int:
     """Write the report as PDF to a path or binary file; return its number of pages.
 
     `progress(done, total)` is called from this thread as photos are prepared and
     layout passes run. Photo renditions go to `image_cache_dir` (reused across runs;
     see images.py), or are made in memory when None. Their JPEG bytes go into the PDF
-    as they are (report/jpeg.py).
+    as they are (report/jpeg.py). `logo`: an image file for the cover (BadInput if it
+    is not one).
     """
+    cover_logo = load_logo(logo) if logo is not None else None
     total = len(report.photos) + EXPECTED_PASSES + 1
     if progress is not None:
         progress(0, total)
@@ -112,49 +132,88 @@ def render_report(
             footer_left=PROGRAMME,
             cover_band=PROGRAMME.upper(),
             marking=report.marking,
+            draft=report.is_draft,
+            reference=report.reference_line,
         ),
         progress=progress,
         progress_offset=len(report.photos),
         progress_total=total,
     )
-    doc.build_story(list(_story(report, renditions)))
+    doc.build_story(list(_story(report, renditions, cover_logo)))
     if progress is not None:
         progress(total, total)
     return int(doc.page)
 
 
-def _story(report: VisitReport, renditions: list[images.Rendition | None]) -> Iterator[Flowable]:
-    yield from _cover(report)
+def _story(
+    report: VisitReport, renditions: list[images.Rendition | None], logo: Logo | None
+) -> Iterator[Flowable]:
+    yield from _cover(report, logo)
     yield from start_body()
+    yield from _synthese(report, "1")  # what the maire reads first: one to two pages
+    yield PageBreakIfNotEmpty()
     yield from table_of_contents()
-    chapters: list[Callable[[str], Iterator[Flowable]]] = [lambda n: _synthese(report, n)]
-    if report.checklist:
-        chapters.append(lambda n: _checklist(report, n))
-    if report.interviews:
-        chapters.append(lambda n: _interviews(report, n))
+    chapters: list[Callable[[str], Iterator[Flowable]]] = []
     if report.diagnostic is not None and report.diagnostic.parts:
         diagnostic = report.diagnostic
         chapters.append(lambda n: _diagnostic(report, diagnostic, n))
     chapters.append(lambda n: _action_plan(report, n))
-    if report.photos:
-        chapters.append(lambda n: _photo_annex(report, renditions, n))
-    if report.field_notes:
-        chapters.append(lambda n: _field_notes(report, n))
     chapters.append(lambda n: _signatures(report, n))
-    for number, chapter in enumerate(chapters, start=1):
-        if number > 1:
-            yield CondPageBreak(80 * mm)
+    for number, chapter in enumerate(chapters, start=2):
+        if number > 2:
+            yield CondPageBreak(60 * mm)
         yield from chapter(str(number))
+    # The raw answers, for whoever wants the detail.
+    annexes: list[Callable[[str], Iterator[Flowable]]] = []
+    if report.checklist:
+        annexes.append(lambda n: _checklist(report, n))
+    if report.diagnostic is not None and any(
+        part.items or part.unanswered for part in report.diagnostic.parts
+    ):
+        diagnostic_answers = report.diagnostic
+        annexes.append(lambda n: _diagnostic_answers(report, diagnostic_answers, n))
+    if report.interviews:
+        annexes.append(lambda n: _interviews(report, n))
+    if report.photos:
+        annexes.append(lambda n: _photo_annex(report, renditions, n))
+    if report.field_notes:
+        annexes.append(lambda n: _field_notes(report, n))
+    for letter, annex in zip(ANNEX_LETTERS, annexes, strict=False):
+        yield PageBreakIfNotEmpty()
+        yield from annex(letter)
+
+
+ANNEX_LETTERS = "ABCDEFGH"
 
 
 # -- cover -------------------------------------------------------------------------
 
 
-def _cover(report: VisitReport) -> Iterator[Flowable]:
+def _cover(report: VisitReport, logo: Logo | None) -> Iterator[Flowable]:
     s = styles()
     yield Bookmark("Couverture", "couverture")
-    yield para("Offre de service « sécurité du quotidien » — ANCT · Gendarmerie nationale", s.small)
-    yield Spacer(1, 26 * mm)
+    offer = para(
+        "Offre de service « sécurité du quotidien » — ANCT · Gendarmerie nationale", s.small
+    )
+    if logo is not None:
+        scale = min(LOGO_WIDTH / logo.width, LOGO_HEIGHT / logo.height)
+        picture = Image(io.BytesIO(logo.png), logo.width * scale, logo.height * scale)
+        picture.hAlign = "RIGHT"
+        yield Table(
+            [[offer, picture]],
+            colWidths=[FRAME_WIDTH - LOGO_WIDTH, LOGO_WIDTH],
+            style=table_style(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ]
+            ),
+        )
+        yield Spacer(1, 6 * mm)
+    else:
+        yield offer
+        yield Spacer(1, 20 * mm)
     yield para("Rapport de visite", s.subtitle)
     yield Spacer(1, 2 * mm)
     yield Para(text(report.commune_name), s.title)
@@ -166,17 +225,33 @@ def _cover(report: VisitReport) -> Iterator[Flowable]:
         ),
         s.subtitle,
     )
-    yield Spacer(1, 6 * mm)
+    yield Spacer(1, 5 * mm)
     yield Para(text(f"{report.visit_type} du {long_date(report.visit_date)}"), s.h2)
-    yield Spacer(1, 8 * mm)
+    yield para(report.reference_line, s.cover_label)
+    yield Spacer(1, 5 * mm)
+    if report.is_draft:
+        yield boxed(
+            [
+                para(DRAFT_FOOTER, s.marking),
+                para(
+                    f"La visite est « {report.status.lower()} » : constats et actions peuvent "
+                    "encore changer. Ne pas diffuser comme rapport définitif.",
+                    s.small,
+                ),
+            ],
+            colour=RED,
+            fill=None,
+        )
+        yield Spacer(1, 4 * mm)
     if report.marking:
         yield boxed(
             [
                 para(report.marking.upper(), s.marking),
                 para(
                     "Version interne : contient des informations confidentielles de la "
-                    "gendarmerie, marquées « Confidentiel ». Ne pas diffuser hors des "
-                    "services destinataires ; une version partageable existe pour la commune.",
+                    "gendarmerie, marquées « Confidentiel », et des réponses réservées aux "
+                    "services, marquées « Interne ». Ne pas diffuser hors des services "
+                    "destinataires ; une version partageable existe pour la commune.",
                     s.small,
                 ),
             ],
@@ -184,10 +259,24 @@ def _cover(report: VisitReport) -> Iterator[Flowable]:
             fill=None,
         )
     else:
-        yield para("Version partageable, destinée à la commune et aux partenaires.", s.small)
-    yield Spacer(1, 8 * mm)
+        left_out: list[Flowable] = [
+            para("Version partageable, destinée à la commune et aux partenaires.", s.small)
+        ]
+        if report.left_out_parts:
+            left_out.append(
+                para(
+                    "Parties non reproduites dans cette version (questions réservées aux "
+                    "services) :",
+                    s.small,
+                )
+            )
+            left_out += [
+                para(part, s.bullet_small, bulletText="•") for part in report.left_out_parts
+            ]
+        yield boxed(left_out)
+    yield Spacer(1, 6 * mm)
     yield info_table(_cover_rows(report))
-    yield Spacer(1, 10 * mm)
+    yield Spacer(1, 6 * mm)
     issued = f"Rapport émis le {long_date(report.issued_on)}. " if report.issued_on else ""
     yield para(
         f"{issued}Document établi le {timestamp_text(report.generated_at)} avec fieldvisit.",
@@ -211,6 +300,7 @@ def _cover_rows(report: VisitReport) -> list[tuple[str, str]]:
         ("Type de visite", visit_type),
         ("Rédaction", "\n".join(report.authors) or "—"),
         ("Participants", participants or "—"),
+        ("Destinataires", "\n".join(report.recipients) or "—"),
     ]
     if report.issued_on is not None:
         rows.append(("Émission du rapport", long_date(report.issued_on)))
@@ -218,6 +308,9 @@ def _cover_rows(report: VisitReport) -> list[tuple[str, str]]:
 
 
 # -- synthèse ------------------------------------------------------------------------
+
+SUMMARY_THEME_CHARS = 220  # a theme's observations, cut in the summary (whole in chapter 2)
+SUMMARY_CONCERNS = 6  # concerns of the walk named in the summary; the rest in the annex
 
 
 def _synthese(report: VisitReport, n: str) -> Iterator[Flowable]:
@@ -229,7 +322,6 @@ def _synthese(report: VisitReport, n: str) -> Iterator[Flowable]:
             yield Para(text(piece), s.body)
     else:
         yield para("Aucune synthèse n'a été rédigée pour cette visite.", s.note)
-    yield heading(f"{n}.1 Chiffres clés", 1, "chiffres-cles")
     serious = figures.serious_concerns
     boxes = [
         (f"{figures.items_answered} / {figures.items_visible}", "éléments renseignés"),
@@ -256,59 +348,155 @@ def _synthese(report: VisitReport, n: str) -> Iterator[Flowable]:
         style=table_style(
             [
                 ("BACKGROUND", (0, 0), (-1, -1), BLUE_LIGHT),
+                ("LINEAFTER", (0, 0), (-1, -2), 2, "white"),
                 ("LINEAFTER", (0, 0), (-2, -1), 2, "white"),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("TOPPADDING", (0, 0), (-1, 0), 8),
-                ("BOTTOMPADDING", (0, -1), (-1, -1), 8),
+                ("TOPPADDING", (0, 0), (-1, 0), 6),
+                ("BOTTOMPADDING", (0, -1), (-1, -1), 6),
             ]
         ),
-        spaceAfter=8,
+        spaceBefore=4,
+        spaceAfter=4,
     )
-    if figures.themes_total:
-        yield markup(
-            f"<b>Préoccupations par niveau</b> ({figures.themes_rated} thèmes évalués "
-            f"sur {figures.themes_total}) :",
-            s.body,
-        )
-        yield _levels_table(figures.concerns_by_level)
-    urgent = [a for a in report.actions if a.is_open and a.priority == 1]
-    if urgent:
-        yield markup("<b>Actions prioritaires</b> (priorité 1, ouvertes) :", s.body)
-        for action in urgent:
-            yield para(
-                f"{action.text} — {action.porteur}, {action.horizon.lower()}",
-                s.bullet,
-                bulletText="•",
-            )
+    yield from _findings(report, n)
+    yield KeepWithFirst(
+        [heading(f"{n}.2 Actions prioritaires", 1, "actions-prioritaires")],
+        _priority_actions(report),
+    )
+    yield KeepWithFirst(
+        [heading(f"{n}.3 Prochaine étape", 1, "prochaine-etape")],
+        para(report.next_step, s.body),
+    )
+    annex = "Le détail des réponses (parcours, diagnostic, entretiens) figure en annexe."
+    yield para(annex, s.note)
 
 
-def _levels_table(levels: tuple[tuple[str, int], ...]) -> Table:
+def _findings(report: VisitReport, n: str) -> Iterator[Flowable]:
+    """What the visit found, in the three parts of the diagnostic, then on the walk."""
     s = styles()
-    order = (4, 3, 2, 1, None)
-    data = [
-        ["", Para(text(label), s.cell), Para(str(count), s.cell_bold)] for label, count in levels
+    title = heading(f"{n}.1 Ce que la visite a constaté", 1, "constats")
+    parts = report.diagnostic.parts if report.diagnostic is not None else ()
+    blocks: list[tuple[str, list[Flowable]]] = []
+    for part in parts:
+        lines: list[Flowable] = []
+        rated = part.rated
+        if not part.themes:
+            pass
+        elif not rated:
+            lines.append(para("Aucun thème n'a encore été évalué.", s.note))
+        else:
+            rated_words = _plural(len(rated), "thème évalué", "thèmes évalués")
+            lines.append(para(f"{rated_words} sur {len(part.themes)}.", s.note))
+            for theme in rated:
+                if (theme.level or 0) < 3:
+                    continue
+                observation = _cut(theme.observations, SUMMARY_THEME_CHARS)
+                lines.append(
+                    markup(
+                        f"<b>{text(theme.label)}</b> — {LEVEL_NAMES[theme.level or 1].lower()}"
+                        + (f" : {text(observation)}" if observation else ""),
+                        s.bullet,
+                        bulletText="•",
+                    )
+                )
+            calm = [theme.label for theme in rated if (theme.level or 0) < 3]
+            if calm:
+                lines.append(
+                    para("Faible ou modéré : " + ", ".join(calm) + ".", s.bullet, bulletText="•")
+                )
+        for item in part.concerns:
+            lines.append(_concern_line(item))
+        if lines:
+            blocks.append((part.title, lines))
+    concerns = [(section.title, item) for section in report.checklist for item in section.concerns]
+    answered = sum(section.answered for section in report.checklist)
+    if report.checklist:
+        lines = []
+        if not concerns:
+            lines.append(
+                para(f"Aucun point de vigilance parmi les {answered} constats du parcours.", s.note)
+            )
+        else:
+            lines.append(
+                para(
+                    _plural(len(concerns), "point de vigilance", "points de vigilance")
+                    + f" parmi les {answered} constats du parcours :",
+                    s.note,
+                )
+            )
+            lines += [_concern_line(item) for _, item in concerns[:SUMMARY_CONCERNS]]
+            if len(concerns) > SUMMARY_CONCERNS:
+                rest = len(concerns) - SUMMARY_CONCERNS
+                others = _plural(rest, "autre", "autres")
+                lines.append(para(f"… et {others} : voir l'annexe A.", s.note))
+        blocks.append((report.checklist_title or "Parcours", lines))
+    if not blocks:
+        yield KeepWithFirst([title], para("Aucun constat n'a encore été saisi.", s.note))
+        return
+    for index, (part_title, lines) in enumerate(blocks):
+        head: list[Flowable] = [heading(part_title, 2, f"constats-{index}", in_toc=False)]
+        if index == 0:
+            head.insert(0, title)
+        yield KeepWithFirst(head, lines[0])
+        yield from lines[1:]
+
+
+def _concern_line(item: ItemResult) -> Para:
+    s = styles()
+    return markup(
+        f"{text(item.label)} <b>{text(_cut(item.answer, 80))}</b>",
+        s.bullet_concern,
+        bulletText=MARKS[Mark.CONCERN][0],
+    )
+
+
+def _priority_actions(report: VisitReport) -> Flowable:
+    s = styles()
+    actions = report.priority_actions
+    if not actions:
+        return para("Aucune action ouverte dans le plan d'actions.", s.note)
+    data: list[list[object]] = [
+        [Para("Action", s.header_cell), Para("Qui", s.header_cell), Para("Quand", s.header_cell)]
     ]
-    commands: list[tuple[object, ...]] = [
-        ("BACKGROUND", (0, row), (0, row), LEVEL_COLOURS[level]) for row, level in enumerate(order)
-    ]
+    for action in actions:
+        data.append(
+            [
+                Para(text(action.text), s.cell),
+                Para(text(action.porteur or "À désigner"), s.cell_small),
+                Para(text(action.when), s.cell_small),
+            ]
+        )
     return Table(
         data,
-        colWidths=[6 * mm, 50 * mm, 12 * mm],
+        colWidths=[FRAME_WIDTH - 70 * mm, 42 * mm, 28 * mm],
+        repeatRows=1,
         style=table_style(
             [
-                ("LINEBELOW", (0, 0), (-1, -1), 0.3, GREY_LINE),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-                *commands,
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BACKGROUND", (0, 0), (-1, 0), BLUE_LIGHT),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.6, BLUE),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.3, GREY_LINE),
             ]
         ),
         hAlign="LEFT",
-        spaceAfter=8,
+        spaceAfter=4,
     )
 
 
-# -- checklist, interviews -------------------------------------------------------------
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def _cut(value: str, limit: int) -> str:
+    """At most `limit` characters, cut at a word, « … » when cut."""
+    value = " ".join(value.split())
+    if len(value) <= limit:
+        return value
+    cut = value.rfind(" ", 0, limit)
+    return value[: cut if cut > limit // 2 else limit].rstrip(" ,;:.") + "…"
+
+
+# -- annexes of raw answers: checklist, diagnostic items, interviews --------------------
 
 
 def _legend(report: VisitReport) -> Para:
@@ -316,28 +504,75 @@ def _legend(report: VisitReport) -> Para:
     extra = ""
     if not report.shareable:
         extra = (
-            f" — {confidential_tag()} : information confidentielle, absente de la version "
-            "partageable"
+            f" — {confidential_tag()} information confidentielle, {withheld_tag()} réponse "
+            "réservée aux services : absentes de la version partageable"
         )
     return markup(f"Légende : {LEGEND}{extra}.", s.note)
 
 
-def _checklist(report: VisitReport, n: str) -> Iterator[Flowable]:
+def _section(
+    report: VisitReport,
+    title: Heading,
+    description: str,
+    items: tuple[ItemResult, ...],
+    unanswered: int,
+    lead: list[Flowable] | None = None,
+) -> Iterator[Flowable]:
+    """A heading, its description, the answered items' table and how many were not
+    (`lead`: what goes before the heading, kept with it)."""
     s = styles()
-    yield heading(f"{n}. {report.checklist_title}", 0, "checklist")
-    yield _legend(report)
-    yield Spacer(1, 2 * mm)
+    head: list[Flowable] = [*(lead or []), title]
+    if description:
+        head.append(Para(text(description), s.note))
+    counted = _unanswered_note(unanswered, bool(items))
+    if not items:
+        yield KeepWithFirst(head, para(counted, s.note))
+        return
+    if counted:
+        head.append(para(counted, s.note))
+    yield KeepWithFirst(head, item_table(items, show_confidential=not report.shareable))
+
+
+def _unanswered_note(count: int, any_answered: bool) -> str:
+    if not any_answered:
+        return f"Aucun élément renseigné ({count} sans réponse)." if count else ""
+    if not count:
+        return ""
+    if count == 1:
+        return "1 élément sans réponse, non repris dans le tableau."
+    return f"{count} éléments sans réponse, non repris dans le tableau."
+
+
+def _checklist(report: VisitReport, n: str) -> Iterator[Flowable]:
+    # The annex's heading and legend go with its first section.
+    lead: list[Flowable] = [
+        heading(f"Annexe {n}. {report.checklist_title} : réponses", 0, "checklist"),
+        _legend(report),
+    ]
     for index, section in enumerate(report.checklist, start=1):
-        yield CondPageBreak(SECTION_START)  # never a heading alone at the foot of a page
-        yield heading(f"{n}.{index} {section.title}", 1, f"checklist-{section.section_id}")
-        if section.description:
-            yield Para(text(section.description), s.note)
-            yield Spacer(1, 1.5 * mm)
-        yield item_table(section.items, show_confidential=not report.shareable)
+        title = heading(f"{n}.{index} {section.title}", 1, f"checklist-{section.section_id}")
+        yield from _section(
+            report, title, section.description, section.items, section.unanswered, lead
+        )
+        lead = []
+
+
+def _diagnostic_answers(
+    report: VisitReport, diagnostic: DiagnosticReport, n: str
+) -> Iterator[Flowable]:
+    yield heading(f"Annexe {n}. {diagnostic.title} : réponses", 0, "diagnostic-reponses")
+    yield _legend(report)
+    index = 0
+    for part in diagnostic.parts:
+        if not part.items and not part.unanswered:
+            continue
+        index += 1
+        title = heading(f"{n}.{index} {part.title}", 1, f"diagnostic-reponses-{part.section_id}")
+        yield from _section(report, title, "", part.items, part.unanswered)
 
 
 def _interviews(report: VisitReport, n: str) -> Iterator[Flowable]:
-    yield heading(f"{n}. Entretiens", 0, "entretiens")
+    yield heading(f"Annexe {n}. Entretiens", 0, "entretiens")
     yield _legend(report)
     for index, interview in enumerate(report.interviews, start=1):
         if index > 1:
@@ -349,26 +584,30 @@ def _interview(
     report: VisitReport, interview: InterviewReport, n: str, key: str
 ) -> Iterator[Flowable]:
     s = styles()
-    yield heading(f"{n} {interview.title}", 1, key)
     people = "\n".join(
         f"{p.name} — {p.description}" if p.description else p.name for p in interview.interviewees
     )
-    yield info_table(
-        [
-            ("Date", long_date(interview.held_on) if interview.held_on else "—"),
-            ("Guide d'entretien", interview.guide_title),
-            ("Personnes rencontrées", people or "—"),
-        ]
+    yield KeepWithFirst(
+        [heading(f"{n} {interview.title}", 1, key)],
+        info_table(
+            [
+                ("Date", long_date(interview.held_on) if interview.held_on else "—"),
+                ("Guide d'entretien", interview.guide_title),
+                ("Personnes rencontrées", people or "—"),
+            ]
+        ),
     )
     yield Spacer(1, 3 * mm)
     for section in interview.sections:
-        yield CondPageBreak(SECTION_START)
-        yield heading(section.title, 2, f"{key}-{section.section_id}", in_toc=False)
-        yield item_table(section.items, show_confidential=not report.shareable)
+        title = heading(section.title, 2, f"{key}-{section.section_id}", in_toc=False)
+        yield from _section(report, title, "", section.items, section.unanswered)
     if interview.notes:
-        yield CondPageBreak(25 * mm)
-        yield heading("Notes libres", 2, f"{key}-notes", in_toc=False)
-        for piece in chunks(interview.notes):
+        pieces = chunks(interview.notes)
+        yield KeepWithFirst(
+            [heading("Notes libres", 2, f"{key}-notes", in_toc=False)],
+            Para(text(pieces[0]), s.body),
+        )
+        for piece in pieces[1:]:
             yield Para(text(piece), s.body)
 
 
@@ -377,31 +616,47 @@ def _interview(
 
 def _diagnostic(report: VisitReport, diagnostic: DiagnosticReport, n: str) -> Iterator[Flowable]:
     s = styles()
-    yield heading(f"{n}. {diagnostic.title}", 0, "diagnostic")
+    head: list[Flowable] = [heading(f"{n}. {diagnostic.title}", 0, "diagnostic")]
     if diagnostic.description:
-        yield Para(text(diagnostic.description), s.note)
+        head.append(Para(text(diagnostic.description), s.note))
     themes = diagnostic.themes
-    if themes:
-        yield heading(f"{n}.1 Niveaux de préoccupation par thème", 1, "diagnostic-graphique")
-        yield concern_chart([(part.title, part.themes) for part in diagnostic.parts], FRAME_WIDTH)
+    rated = [(part.title, part.rated) for part in diagnostic.parts]
+    not_rated = [theme.label for theme in themes if theme.level is None]
+    offset = 1
+    if any(group for _, group in rated):
+        offset = 2
+        head.append(heading(f"{n}.1 Niveaux de préoccupation par thème", 1, "diagnostic-graphique"))
+        yield KeepWithFirst(head, concern_chart(rated, FRAME_WIDTH))
         yield Spacer(1, 2 * mm)
-        yield para(
+        scale = (
             "Échelle propre à l'application (aucune échelle officielle) : 1 faible, "
-            "2 modéré, 3 préoccupant, 4 très préoccupant.",
-            s.note,
+            "2 modéré, 3 préoccupant, 4 très préoccupant."
         )
-    offset = 2 if themes else 1
-    for index, part in enumerate(diagnostic.parts, start=offset):
-        yield CondPageBreak(SECTION_START)
-        yield heading(f"{n}.{index} {part.title}", 1, f"diagnostic-{part.section_id}")
+        if not_rated:
+            words = "thème", "non évalué, absent"
+            if len(not_rated) > 1:
+                words = "thèmes", "non évalués, absents"
+            scale += f" {len(not_rated)} {words[0]} sur {len(themes)} {words[1]} du graphique."
+        yield para(scale, s.note)
+    elif themes:
+        yield KeepWithFirst(head, para("Aucun thème n'a encore été évalué.", s.note))
+    else:
+        yield from head
+    for index, part in enumerate((p for p in diagnostic.parts if p.themes), start=offset):
+        part_head: list[Flowable] = [
+            heading(f"{n}.{index} {part.title}", 1, f"diagnostic-{part.section_id}")
+        ]
         if part.description:
-            yield Para(text(part.description), s.note)
-            yield Spacer(1, 1.5 * mm)
-        if part.items:
-            yield item_table(part.items, show_confidential=not report.shareable)
-        if part.themes:
-            yield CondPageBreak(25 * mm)  # the header row and a theme or two together
-            yield _themes_table(part.themes)
+            part_head.append(Para(text(part.description), s.note))
+        missing = [theme.label for theme in part.themes if theme.level is None]
+        if part.rated:
+            yield KeepWithFirst(part_head, _themes_table(part.rated))
+            if missing:
+                yield para("Non évalués : " + ", ".join(missing) + ".", s.note)
+        else:
+            yield KeepWithFirst(
+                part_head, para("Aucun thème évalué (" + ", ".join(missing) + ").", s.note)
+            )
 
 
 def _themes_table(themes: tuple[ThemeResult, ...]) -> Table:
@@ -459,23 +714,24 @@ ACTION_COLUMNS = (  # widths in mm, 170 in all; the action's text gets the most
 
 def _action_plan(report: VisitReport, n: str) -> Iterator[Flowable]:
     s = styles()
-    yield heading(f"{n}. Plan d'actions", 0, "plan-actions")
+    title = heading(f"{n}. Plan d'actions", 0, "plan-actions")
     if not report.actions:
-        yield para("Aucune recommandation n'a été retenue lors de cette visite.", s.note)
+        yield KeepWithFirst(
+            [title], para("Aucune recommandation n'a été retenue lors de cette visite.", s.note)
+        )
         return
-    yield para(
+    note = para(
         "Recommandations classées par priorité (1 : haute). « Reportée » : action ouverte "
         "reprise de la visite précédente ; « Nouvelle » : retenue lors de cette visite.",
         s.note,
     )
-    yield Spacer(1, 2 * mm)
     data: list[list[object]] = [[Para(title, s.header_cell) for title, _ in ACTION_COLUMNS]]
     commands: list[tuple[object, ...]] = []
     for row, action in enumerate(report.actions, start=1):
         data.append(_action_row(action))
         if action.priority == 1:
             commands.append(("TEXTCOLOR", (0, row), (0, row), RED))
-    yield Table(
+    table = Table(
         data,
         colWidths=[width * mm for _, width in ACTION_COLUMNS],
         repeatRows=1,
@@ -491,7 +747,9 @@ def _action_plan(report: VisitReport, n: str) -> Iterator[Flowable]:
             ]
         ),
         hAlign="LEFT",
+        spaceBefore=4,
     )
+    yield KeepWithFirst([title, note], table)
 
 
 def _action_row(action: ActionRow) -> list[object]:
@@ -518,12 +776,10 @@ def _action_row(action: ActionRow) -> list[object]:
 def _photo_annex(
     report: VisitReport, renditions: list[images.Rendition | None], n: str
 ) -> Iterator[Flowable]:
-    # Not PageBreak: when the chapter's CondPageBreak has just begun a page, a plain
-    # PageBreak left that page empty but for its header and footer.
-    yield PageBreakIfNotEmpty()
-    yield heading(f"{n}. Annexe photographique", 0, "photos")
-    for photo, rendition in zip(report.photos, renditions, strict=True):
-        yield KeepTogether([*_photo(photo, rendition), Spacer(1, 6 * mm)])
+    title = heading(f"Annexe {n}. Photographies", 0, "photos")
+    for index, (photo, rendition) in enumerate(zip(report.photos, renditions, strict=True)):
+        block = KeepTogether([*_photo(photo, rendition), Spacer(1, 6 * mm)])
+        yield KeepWithFirst([title], block) if index == 0 else block
 
 
 def _photo(photo: PhotoEntry, rendition: images.Rendition | None) -> list[Flowable]:
@@ -543,7 +799,7 @@ def _photo(photo: PhotoEntry, rendition: images.Rendition | None) -> list[Flowab
 
 def _field_notes(report: VisitReport, n: str) -> Iterator[Flowable]:
     s = styles()
-    yield heading(f"{n}. Notes de terrain non classées", 0, "notes-terrain")
+    yield heading(f"Annexe {n}. Notes de terrain non classées", 0, "notes-terrain")
     yield para(
         "Notes rapides prises pendant la visite et pas encore rattachées à un élément ; "
         "elles ne figurent que dans la version interne.",

@@ -66,6 +66,8 @@ class Para(Paragraph):
 class Styles:
     body: ParagraphStyle
     bullet: ParagraphStyle
+    bullet_small: ParagraphStyle
+    bullet_concern: ParagraphStyle  # a red ✘ bullet: a point of concern
     small: ParagraphStyle
     note: ParagraphStyle  # comments, help text
     cell: ParagraphStyle
@@ -105,6 +107,17 @@ def styles() -> Styles:
     return Styles(
         body=style("body", spaceAfter=5),
         bullet=style("bullet", spaceAfter=3, leftIndent=11, bulletIndent=2),
+        bullet_concern=style(
+            "bullet_concern",
+            spaceAfter=3,
+            leftIndent=11,
+            bulletIndent=2,
+            bulletColor=RED,
+            bulletFontName=REGULAR,
+        ),
+        bullet_small=style(
+            "bullet_small", fontSize=8, leading=10, spaceAfter=1, leftIndent=11, bulletIndent=2
+        ),
         small=style("small", fontSize=8, leading=10),
         note=style("note", fontName=OBLIQUE, fontSize=8, leading=10, textColor=GREY),
         cell=style("cell", fontSize=8.5, leading=10.5),

@@ -55,6 +55,7 @@ from fieldvisit.services import Services, attachments, thumbnails, visits
 from fieldvisit.ui.context import UiContext
 from fieldvisit.ui.errors import show_error
 from fieldvisit.ui.pdf_document import PdfDocument, PdfPreview
+from fieldvisit.ui.preferences import logo_setting
 from fieldvisit.ui.report_thread import Deliverer, RenditionPrefetcher, report_thread
 
 if TYPE_CHECKING:
@@ -488,6 +489,7 @@ class ReportView(QWidget):
 
         path = self._next_folder() / report_filename(report)
         cache = report_image_cache(self.ctx.services)
+        logo = logo_setting(self.ctx.settings)
         relay, deliver = self._relay, self._deliver
 
         def progress(done: int, total: int) -> None:  # on the report thread
@@ -497,7 +499,9 @@ class ReportView(QWidget):
             from fieldvisit.report.render import render_report
 
             with atomic_output(path) as tmp:
-                pages = render_report(report, tmp, progress=progress, image_cache_dir=cache)
+                pages = render_report(
+                    report, tmp, progress=progress, image_cache_dir=cache, logo=logo
+                )
             return GeneratedPdf(path, report.variant_label), pages
 
         future = self._thread.submit(draw, urgent=True)
