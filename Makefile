@@ -37,8 +37,11 @@ translations: $(STAMP)
 run: $(STAMP) $(QM_FILES)
 	$(BIN)/fieldvisit $(ARGS)
 
+# One pytest worker per core (pytest-xdist); each test has its own data dir, server port
+# and PostgreSQL schema. `make test PYTEST_JOBS=0` runs in one process (easier to debug).
+PYTEST_JOBS ?= auto
 test: $(TEST_STAMP) $(QM_FILES)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_JOBS) --dist worksteal $(PYTEST_ARGS)
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts
