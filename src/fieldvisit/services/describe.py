@@ -76,7 +76,7 @@ FIELD_NAMES: dict[str, Name] = {
     "departement": Name("Département", "Département"),
     "title": Name("Titre", "Title"),
     "held_on": Name("Date de l'entretien", "Interview date"),
-    "notes": Name("Notes libres", "Free notes"),
+    "notes": Name("Notes libres", "Notes"),
     "level": Name("Niveau de préoccupation", "Level of concern"),
     "observations": Name("Observations", "Observations"),
     "text": Name("Texte", "Text"),
