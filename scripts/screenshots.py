@@ -54,10 +54,10 @@ ON_REQUEST = {"interviews"}
 REPORT_PAGES = {
     "report-cover": ("Couverture", 0),
     "report-synthesis": ("Synthèse", 0),
-    "report-checklist": ("Visite du centre-bourg", 1),
+    "report-checklist": ("Visite du centre-bourg : réponses", 1),
     "report-diagnostic": ("Niveaux de préoccupation par thème", 0),
     "report-action-plan": ("Plan d'actions", 0),
-    "report-photos": ("Annexe photographique", 0),
+    "report-photos": ("Photographies", 0),
 }
 REPORT_DPI = 100
 
@@ -123,6 +123,8 @@ def outline_pages(pdf: Path) -> dict[str, int]:
             title = entry.get_title()
             head, _, rest = title.partition(" ")
             plain = rest if head.rstrip(".").replace(".", "").isdigit() else title
+            if head == "Annexe":  # "Annexe D. Photographies" -> "Photographies"
+                plain = rest.partition(" ")[2]
             if entry.get_dest() is not None:
                 pages.setdefault(plain, entry.get_dest().get_index())
         return pages
