@@ -371,9 +371,16 @@ class Store:
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        """A session for reads only; nothing is committed."""
+        """A session for reads only, on one snapshot of the database; nothing is
+        committed.
+
+        The session's statements run in one read transaction (the DB-API driver would
+        run each SELECT on its own otherwise): a screen read in one `reading()` shows
+        one consistent state, never half of a sync round committed between two of its
+        statements (screens/). In WAL mode a reader blocks no writer."""
         try:
             with self._sessions() as session:
+                session.connection().exec_driver_sql("BEGIN")
                 yield session
         except exc.DatabaseError as err:
             raise translate_error(err, self.data_dir.database) from err

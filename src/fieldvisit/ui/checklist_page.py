@@ -5,10 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from fieldvisit.screens.visit_form import VisitFormData, load_photo_counts, load_visit_form
 from fieldvisit.ui.context import UiContext
 from fieldvisit.ui.errors import show_error
 from fieldvisit.ui.forms.form_view import FormView
-from fieldvisit.ui.forms.loading import VisitFormData, load_visit_form, photo_counts
 from fieldvisit.ui.forms.visit_form_page import VisitFormPage
 
 
@@ -84,7 +84,7 @@ class ChecklistPage(VisitFormPage):
         if self.visit_id is None or self.form_id is None:
             return
         self.ctx.run(
-            self.ctx.call(photo_counts, self.visit_id, self.form_id),
+            self.ctx.call(load_photo_counts, self.visit_id, self.form_id),
             self._on_photo_counts,
             self,
         )

@@ -7,6 +7,7 @@ autosaved; "Nouvel entretien…" asks for the guide and the people met.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -33,6 +34,14 @@ from PySide6.QtWidgets import (
 )
 
 from fieldvisit.core.dates import day_text
+from fieldvisit.screens.interviews import (
+    InterviewData,
+    InterviewList,
+    InterviewSummary,
+    load_interview,
+    load_interview_list,
+    load_interviewees,
+)
 from fieldvisit.services import deletion
 from fieldvisit.services import interviews as interview_service
 from fieldvisit.store.limits import field_limit
@@ -42,18 +51,12 @@ from fieldvisit.ui.context import UiContext
 from fieldvisit.ui.date_edit import FrenchDateEdit
 from fieldvisit.ui.errors import show_error
 from fieldvisit.ui.forms.form_view import HISTORY_SHORTCUT, FormView
-from fieldvisit.ui.forms.loading import (
-    InterviewData,
-    InterviewList,
-    InterviewSummary,
-    load_interview,
-    load_interview_list,
-)
 from fieldvisit.ui.forms.text_edits import guard_wheel
 from fieldvisit.ui.pages import WorkspacePage
 from fieldvisit.ui.text_limit import LimitedLineEdit, LimitedPlainTextEdit
 
 if TYPE_CHECKING:
+    from fieldvisit.screens.common import Person
     from fieldvisit.store.models import Contact, Interview
     from fieldvisit.ui.history_dialog import HistoryDialog
 
@@ -170,7 +173,7 @@ class InterviewsPage(WorkspacePage):
         self.setObjectName("interviewsPage")
         self.current_id: str | None = None
         self._list_data: InterviewList | None = None
-        self._interviewees: list[Contact] = []
+        self._interviewees: list[Person] = []
         self._loading = False
         self._select_after_load: str | None = None
         self._refreshing_for: str | None = None
@@ -414,7 +417,7 @@ class InterviewsPage(WorkspacePage):
         self.detail.setEnabled(True)
         self.stack.setCurrentWidget(self.detail)
 
-    def _show_interviewees(self, contacts: list[Contact]) -> None:
+    def _show_interviewees(self, contacts: Sequence[Person]) -> None:
         self._interviewees = list(contacts)
         self.interviewee_list.clear()
         for contact in contacts:
@@ -645,11 +648,11 @@ class InterviewsPage(WorkspacePage):
     def _refresh_interviewees(self, interview_id: str) -> None:
         self._refreshing_for = interview_id
         self.ctx.run(
-            self.ctx.call(interview_service.interviewees, interview_id),
+            self.ctx.call(load_interviewees, interview_id),
             self._on_interviewees_loaded,
             self,
         )
 
-    def _on_interviewees_loaded(self, contacts: list[Contact]) -> None:
+    def _on_interviewees_loaded(self, contacts: Sequence[Person]) -> None:
         if self._refreshing_for == self.current_id:
             self._show_interviewees(contacts)

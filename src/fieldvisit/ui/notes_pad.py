@@ -9,7 +9,7 @@ input line.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import replace
 
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QPalette
@@ -28,40 +28,16 @@ from PySide6.QtWidgets import (
 )
 
 from fieldvisit.core.dates import day_text
-from fieldvisit.services import Services, deletion, interviews, notes, visits
-from fieldvisit.services.visit_forms import visit_forms
-from fieldvisit.store.models import Interview, QuickNote, Visit
+from fieldvisit.screens.notes import Note, NoteBook, load_notes
+from fieldvisit.services import deletion, interviews, notes
+from fieldvisit.store.models import Interview, QuickNote
 from fieldvisit.ui.context import UiContext
 from fieldvisit.ui.errors import show_error
 from fieldvisit.ui.icons import icon
 from fieldvisit.ui.text_limit import LimitedLineEdit
-from fieldvisit.ui.workspace_common import (
-    ChoiceDialog,
-    ItemChoice,
-    ask_confirmation,
-    item_choices,
-    long_date,
-)
+from fieldvisit.ui.workspace_common import ChoiceDialog, ask_confirmation, long_date
 
 NOTE_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-@dataclass(frozen=True)
-class NoteBook:
-    visit: Visit
-    notes: list[QuickNote]
-    #: the items a note can be moved to: the checklist's, then the diagnostic grid's
-    choices: list[ItemChoice]
-
-
-def load_notes(svc: Services, visit_id: str, include_moved: bool) -> NoteBook:
-    """Runs on the worker."""
-    visit = visits.get_visit(svc, visit_id)
-    return NoteBook(
-        visit,
-        notes.list_quick_notes(svc, visit_id, include_moved=include_moved),
-        item_choices(visit_forms(svc, visit).all),
-    )
 
 
 class NotesPad(QWidget):
@@ -148,7 +124,7 @@ class NotesPad(QWidget):
         self.list.scrollToBottom()
         self._update_buttons()
 
-    def _entry(self, note: QuickNote) -> QListWidgetItem:
+    def _entry(self, note: Note) -> QListWidgetItem:
         local = note.noted_at.astimezone()
         entry = QListWidgetItem(f"{local:%H:%M}  {note.text}")
         entry.setData(NOTE_ROLE, note.id)
@@ -180,11 +156,12 @@ class NotesPad(QWidget):
             on_failure=lambda err: self._note_failed(text, err),
         )
 
-    def _note_added(self, note: QuickNote) -> None:
-        if note.visit_id != self.visit_id:
+    def _note_added(self, record: QuickNote) -> None:
+        if record.visit_id != self.visit_id:
             return
+        note = Note.of(record)
         if self.book is not None:
-            self.book.notes.append(note)
+            self.book = replace(self.book, notes=(*self.book.notes, note))
         self.list.addItem(self._entry(note))
         self.list.scrollToBottom()
 
@@ -195,7 +172,7 @@ class NotesPad(QWidget):
 
     # --- moving ----------------------------------------------------------------------
 
-    def selected_note(self) -> QuickNote | None:
+    def selected_note(self) -> Note | None:
         entry = self.list.currentItem()
         if entry is None or self.book is None:
             return None
@@ -241,7 +218,7 @@ class NotesPad(QWidget):
             parent=self,
         )
 
-    def _offer_interviews(self, note: QuickNote, found: list[Interview]) -> None:
+    def _offer_interviews(self, note: Note, found: list[Interview]) -> None:
         if not found:
             box = QMessageBox(
                 QMessageBox.Icon.Information,

@@ -42,10 +42,8 @@ from PySide6.QtWidgets import (
 )
 
 from fieldvisit.core.domain import VisitStatus, VisitType
-from fieldvisit.forms import is_answered
-from fieldvisit.services import Services, answers, visits
-from fieldvisit.services.visit_forms import pinned_keys, visit_forms
-from fieldvisit.store.models import Visit
+from fieldvisit.screens.header import VisitHeader, load_header
+from fieldvisit.services.visit_forms import pinned_keys
 from fieldvisit.ui.context import UiContext
 from fieldvisit.ui.icons import icon
 from fieldvisit.ui.notes_pad import NotesPad
@@ -153,27 +151,6 @@ def build_page(spec: SectionSpec, ctx: UiContext, title: str, parent: QWidget) -
         log.warning("section %s: %r is not a WorkspacePage", spec.key, page)
         return UnavailablePage(ctx, title, parent)
     return page
-
-
-@dataclass(frozen=True)
-class VisitHeader:
-    visit: Visit
-    answered: int
-    total: int
-
-
-def load_header(svc: Services, visit_id: str) -> VisitHeader:
-    """Runs on the worker: the visit and its progress (answered items / items)."""
-    visit = visits.get_visit(svc, visit_id)
-    answered = total = 0
-    for form in visit_forms(svc, visit).all:
-        given = answers.visit_answers(svc, visit_id, form.id)
-        for item in form.iter_items():
-            total += 1
-            answer = given.get(item.id)
-            if answer is not None and is_answered(answer.value):
-                answered += 1
-    return VisitHeader(visit, answered, total)
 
 
 def _label(enum: type[VisitType] | type[VisitStatus], value: str) -> str:
@@ -425,11 +402,13 @@ class VisitWorkspace(QWidget):
         self.progress.setRange(0, max(header.total, 1))
         self.progress.setValue(header.answered)
         self.progress.setFormat(self.tr("{0}/{1} answered").format(header.answered, header.total))
-        self.progress.setToolTip(
-            self.tr("{0} of the {1} items of the checklist and diagnostic are answered").format(
-                header.answered, header.total
+        tip = self.tr("{0} of the {1} items shown in the checklist and diagnostic are answered")
+        tip = tip.format(header.answered, header.total)
+        if header.progress.themes:
+            tip += "\n" + self.tr("{0} of the {1} themes of the diagnostic are rated").format(
+                header.progress.themes_rated, header.progress.themes
             )
-        )
+        self.progress.setToolTip(tip)
 
     def _page_changed_visit(self, source: str, visit_id: str) -> None:
         """A page saved something the header, the list and the status shown elsewhere
