@@ -1139,7 +1139,7 @@
     <name>NotesPad</name>
     <message>
         <source>Notes typed on the spot, to be moved onto an item or an interview later</source>
-        <extracomment>a note was moved: &quot;item:&lt;form&gt;/&lt;item&gt;&quot; or &quot;interview:&lt;id&gt;&quot; (that page must reload)</extracomment>
+        <extracomment>what the pad shows (ui/pages.py: the workspace refreshes it as it does its pages); a note moved onto an item or an interview reaches that page by the change signal</extracomment>
         <translation>Notes prises sur le vif, à déplacer plus tard vers un élément ou un entretien</translation>
     </message>
     <message>
@@ -1327,7 +1327,6 @@
     <name>PhotosPage</name>
     <message>
         <source>Import photos…</source>
-        <extracomment>photos were added, linked, unlinked or deleted (the checklist shows photo items)</extracomment>
         <translation>Importer des photos…</translation>
     </message>
     <message>
@@ -1763,6 +1762,7 @@
     <name>ReportPage</name>
     <message>
         <source>The PDF visit report (internal and shareable versions, preview and printing) arrives with a later version of the application. Everything entered in the other sections will be in it.</source>
+        <extracomment>the visit&apos;s status (what can be issued) and its issued reports and photos</extracomment>
         <translation>Le rapport de visite en PDF (versions interne et partageable, aperçu et impression) arrive avec une prochaine version de l&apos;application. Tout ce qui est saisi dans les autres sections y figurera.</translation>
     </message>
     <message>
@@ -1774,7 +1774,6 @@
     <name>ReportView</name>
     <message>
         <source>Internal (restricted distribution)</source>
-        <extracomment>emitted after the visit&apos;s status changed (report issued)</extracomment>
         <translation>Interne (diffusion restreinte)</translation>
     </message>
     <message>
@@ -2369,7 +2368,7 @@
     <name>UnavailablePage</name>
     <message>
         <source>This section is not available yet in this version.</source>
-        <extracomment>pages that show the visit&apos;s status, reloaded when another page changed the visit</extracomment>
+        <extracomment>what the header shows: the visit&apos;s facts and its progress (screens/header.py)</extracomment>
         <translation>Cette section n&apos;est pas encore disponible dans cette version.</translation>
     </message>
 </context>
@@ -2546,7 +2545,7 @@
     <name>VisitWorkspace</name>
     <message>
         <source>Visits</source>
-        <extracomment>the person asked to go back to the visit list something about the visit changed (progress, status, date…): refresh the list a visit was opened (also from inside: the link to a follow-up&apos;s previous visit)</extracomment>
+        <extracomment>the person asked to go back to the visit list a visit was opened (also from inside: the link to a follow-up&apos;s previous visit) pages to refresh when next shown, with what changed meanwhile pages (or the notes) being typed in, refreshed once the focus leaves them</extracomment>
         <translation>Visites</translation>
     </message>
     <message>

@@ -199,6 +199,8 @@ class ActionTextDelegate(QStyledItemDelegate):
 
 
 class ActionsPage(WorkspacePage):
+    shows = frozenset({"recommendations"})
+
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.model = RecommendationTableModel(self)
@@ -379,6 +381,7 @@ class ActionsPage(WorkspacePage):
         self.ctx.run(
             self.ctx.call(actions.update_recommendation, rec.id, **{field: getattr(rec, field)}),
             on_failure=self._save_failed,
+            origin=self,
         )
 
     def _create(self, rec: RecommendationRow) -> None:
@@ -389,6 +392,7 @@ class ActionsPage(WorkspacePage):
             self.ctx.call(actions.add_recommendation, self.visit_id, **sent),
             on_success=lambda saved: self._created(rec, sent, saved),
             on_failure=self._save_failed,
+            origin=self,
         )
 
     def _created(self, rec: RecommendationRow, sent: dict[str, Any], saved: Any) -> None:
@@ -401,6 +405,7 @@ class ActionsPage(WorkspacePage):
             self.ctx.run(
                 self.ctx.call(actions.update_recommendation, rec.id, **changed),
                 on_failure=self._save_failed,
+                origin=self,
             )
         self._update_buttons()
 

@@ -15,6 +15,7 @@ from fieldvisit.ui.forms.visit_form_page import VisitFormPage
 class ChecklistPage(VisitFormPage):
     #: the person asked to attach a photo to an item: (form id, item id)
     photo_requested = Signal(str, str)
+    shows = frozenset({"answers", "attachments"})
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)

@@ -135,6 +135,7 @@ class ThemeRow(QFrame):
 
 class DiagnosticPage(VisitFormPage):
     photo_requested = Signal(str, str)
+    shows = frozenset({"answers", "attachments", "theme_ratings"})
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)

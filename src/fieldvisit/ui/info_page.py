@@ -91,6 +91,7 @@ class InfoPage(WorkspacePage):
     jump_to_missing_requested = Signal()
     #: the person clicked the link to the previous visit
     open_visit_requested = Signal(str)
+    shows = frozenset({"visits", "visit_participants", "contacts"})
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -98,7 +99,6 @@ class InfoPage(WorkspacePage):
         self._participants: tuple[Person, ...] = ()
         self._loading = False
         self.saver = Debouncer(ctx, self)
-        self.saver.saved.connect(self._saved)
 
         content = QWidget(self)
         scroll = QScrollArea(self)
@@ -274,10 +274,6 @@ class InfoPage(WorkspacePage):
             ),
         )
 
-    def _saved(self, key: object) -> None:
-        if isinstance(key, tuple) and key[0] in ("date", "author"):
-            self.visit_changed.emit(str(key[1]))
-
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.summary_edit and event.type() == QEvent.Type.FocusOut:
             self.saver.flush()
@@ -321,6 +317,7 @@ class InfoPage(WorkspacePage):
             self.ctx.call(transition, self.visit_id),  # type: ignore[arg-type]
             on_success=self._status_changed,
             on_failure=self._status_failed,
+            origin=self,
         )
 
     def _status_changed(self, visit: Visit) -> None:
@@ -329,7 +326,6 @@ class InfoPage(WorkspacePage):
         if self.visit is not None:
             self.visit = replace(self.visit, status=visit.status)  # only the status moved
         self._update_status(visit)
-        self.visit_changed.emit(visit.id)
 
     def _status_failed(self, err: BaseException) -> None:
         if isinstance(err, RuleViolation) and err.details:

@@ -168,6 +168,8 @@ class NewInterviewDialog(QDialog):
 
 
 class InterviewsPage(WorkspacePage):
+    shows = frozenset({"interviews", "interviewees", "interview_answers", "contacts"})
+
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.setObjectName("interviewsPage")
@@ -182,7 +184,6 @@ class InterviewsPage(WorkspacePage):
         self.picker: ContactPickerDialog | None = None
         self.confirm_box: QMessageBox | None = None
         self._debouncer = Debouncer(ctx, self)
-        self._debouncer.saved.connect(self._on_saved)
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -480,10 +481,6 @@ class InterviewsPage(WorkspacePage):
     def _on_editing_finished(self, _item_id: str) -> None:
         self.flush()
 
-    def _on_saved(self, _key: object) -> None:
-        if self.visit_id is not None:
-            self.visit_changed.emit(self.visit_id)
-
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.notes_edit and event.type() == QEvent.Type.FocusOut:
             self.flush()
@@ -536,8 +533,6 @@ class InterviewsPage(WorkspacePage):
 
     def _on_history_restored(self, _table: str, _record_id: str) -> None:
         self._reload_list(self.current_id)
-        if self.visit_id is not None:
-            self.visit_changed.emit(self.visit_id)
 
     # --- new, delete ------------------------------------------------------------------
 
@@ -559,8 +554,6 @@ class InterviewsPage(WorkspacePage):
     def _on_interview_created(self, interview_id: str) -> None:
         self.current_id = interview_id
         self._reload_list(interview_id)
-        if self.visit_id is not None:
-            self.visit_changed.emit(self.visit_id)
 
     def delete_current_interview(self) -> QMessageBox | None:
         """Ask for confirmation, then delete the selected interview."""
@@ -602,8 +595,6 @@ class InterviewsPage(WorkspacePage):
 
     def _on_deleted(self, _result: object) -> None:
         self._reload_list(None)
-        if self.visit_id is not None:
-            self.visit_changed.emit(self.visit_id)
 
     # --- interviewees -----------------------------------------------------------------
 
@@ -630,7 +621,10 @@ class InterviewsPage(WorkspacePage):
         if interview_id is None or not contacts:
             return
         for contact in contacts:
-            self.ctx.run(self.ctx.call(interview_service.add_interviewee, interview_id, contact.id))
+            self.ctx.run(
+                self.ctx.call(interview_service.add_interviewee, interview_id, contact.id),
+                origin=self,
+            )
         self._refresh_interviewees(interview_id)
 
     def remove_selected_interviewee(self) -> None:
@@ -641,7 +635,8 @@ class InterviewsPage(WorkspacePage):
             return
         interview_id = self.current_id
         self.ctx.run(
-            self.ctx.call(interview_service.remove_interviewee, interview_id, item.data(ID_ROLE))
+            self.ctx.call(interview_service.remove_interviewee, interview_id, item.data(ID_ROLE)),
+            origin=self,
         )
         self._refresh_interviewees(interview_id)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from fieldvisit.core.dates import day_text
 from fieldvisit.screens.notes import Note, NoteBook, load_notes
 from fieldvisit.services import deletion, interviews, notes
+from fieldvisit.store.changes import Changes
 from fieldvisit.store.models import Interview, QuickNote
 from fieldvisit.ui.context import UiContext
 from fieldvisit.ui.errors import show_error
@@ -41,8 +42,9 @@ NOTE_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class NotesPad(QWidget):
-    #: a note was moved: "item:<form>/<item>" or "interview:<id>" (that page must reload)
-    note_moved = Signal(str)
+    #: what the pad shows (ui/pages.py: the workspace refreshes it as it does its pages);
+    #: a note moved onto an item or an interview reaches that page by the change signal
+    shows = frozenset({"quick_notes"})
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -105,6 +107,10 @@ class NotesPad(QWidget):
         self.visit_id = visit_id
         self.reload()
 
+    def refresh(self, _changes: Changes) -> None:
+        """Show what changed elsewhere (a sync round)."""
+        self.reload()
+
     def reload(self) -> None:
         if self.visit_id is None:
             return
@@ -154,6 +160,7 @@ class NotesPad(QWidget):
             self.ctx.call(notes.add_quick_note, self.visit_id, text),
             on_success=self._note_added,
             on_failure=lambda err: self._note_failed(text, err),
+            origin=self,
         )
 
     def _note_added(self, record: QuickNote) -> None:
@@ -204,7 +211,7 @@ class NotesPad(QWidget):
         form_id, _sep, item_id = key.partition("/")
         self.ctx.run(
             self.ctx.call(notes.move_note_to_item, note_id, form_id, item_id),
-            on_success=lambda _result: self._moved(f"item:{key}"),
+            on_success=lambda _result: self.reload(),
             parent=self,
         )
 
@@ -251,13 +258,9 @@ class NotesPad(QWidget):
     def move_to_interview(self, note_id: str, interview_id: str) -> None:
         self.ctx.run(
             self.ctx.call(notes.move_note_to_interview, note_id, interview_id),
-            on_success=lambda _result: self._moved(f"interview:{interview_id}"),
+            on_success=lambda _result: self.reload(),
             parent=self,
         )
-
-    def _moved(self, target: str) -> None:
-        self.reload()
-        self.note_moved.emit(target)
 
     # --- context menu ----------------------------------------------------------------
 

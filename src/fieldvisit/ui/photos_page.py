@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QModelIndex, QSize, Qt, QUrl
 from PySide6.QtGui import (
     QDesktopServices,
     QDragEnterEvent,
@@ -93,8 +93,7 @@ def attach_unless_cancelled(svc: Services, job: ImportJob, path: Path) -> Attach
 
 
 class PhotosPage(WorkspacePage):
-    #: photos were added, linked, unlinked or deleted (the checklist shows photo items)
-    photos_changed = Signal(str)
+    shows = frozenset({"attachments"})
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -337,6 +336,7 @@ class PhotosPage(WorkspacePage):
                 self.ctx.call(attach_unless_cancelled, job, path),
                 on_success=partial(self._one_imported, job, path),
                 on_failure=partial(self._one_failed, job, path),
+                origin=self,
             )
         return job
 
@@ -369,10 +369,6 @@ class PhotosPage(WorkspacePage):
             self.reload()
             if job.imported:
                 self.select(job.imported[-1].id)
-        if job.imported:
-            self.photos_changed.emit(job.visit_id)
-            if job.item_id:
-                self.visit_changed.emit(job.visit_id)
         self._report_errors(job.errors)
 
     def _report_errors(self, errors: list[tuple[Path, BaseException]]) -> None:
@@ -434,10 +430,8 @@ class PhotosPage(WorkspacePage):
             parent=self,
         )
 
-    def _links_changed(self, photo: Attachment | Photo) -> None:
+    def _links_changed(self, _photo: Attachment | Photo) -> None:
         self.reload()
-        self.photos_changed.emit(photo.visit_id)
-        self.visit_changed.emit(photo.visit_id)
 
     def _activated(self, index: QModelIndex) -> None:
         self.open_selected()

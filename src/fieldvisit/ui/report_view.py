@@ -216,9 +216,6 @@ class _ProgressRelay(QObject):
 
 
 class ReportView(QWidget):
-    #: emitted after the visit's status changed (report issued)
-    visit_changed = Signal(str)
-
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -643,7 +640,6 @@ class ReportView(QWidget):
                 shown = self.visit_id == visit_id
                 self._on_state(state)  # ignored if another visit is shown now
                 self._on_generated(GeneratedPdf(drawn.path, title) if shown else None)
-                self.visit_changed.emit(visit_id)
 
             self.ctx.run(kept, done, parent=self, on_failure=self._on_failed)
 
