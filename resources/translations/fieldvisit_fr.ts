@@ -1139,7 +1139,6 @@
     <name>NotesPad</name>
     <message>
         <source>Notes typed on the spot, to be moved onto an item or an interview later</source>
-        <extracomment>what the pad shows (ui/pages.py: the workspace refreshes it as it does its pages); a note moved onto an item or an interview reaches that page by the change signal</extracomment>
         <translation>Notes prises sur le vif, à déplacer plus tard vers un élément ou un entretien</translation>
     </message>
     <message>
@@ -1762,7 +1761,6 @@
     <name>ReportPage</name>
     <message>
         <source>The PDF visit report (internal and shareable versions, preview and printing) arrives with a later version of the application. Everything entered in the other sections will be in it.</source>
-        <extracomment>the visit&apos;s status (what can be issued) and its issued reports and photos</extracomment>
         <translation>Le rapport de visite en PDF (versions interne et partageable, aperçu et impression) arrive avec une prochaine version de l&apos;application. Tout ce qui est saisi dans les autres sections y figurera.</translation>
     </message>
     <message>

@@ -42,8 +42,8 @@ NOTE_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class NotesPad(QWidget):
-    #: what the pad shows (ui/pages.py: the workspace refreshes it as it does its pages);
-    #: a note moved onto an item or an interview reaches that page by the change signal
+    # What the pad shows (ui/pages.py: the workspace refreshes it as it does its pages);
+    # a note moved onto an item or an interview reaches that page by the change signal.
     shows = frozenset({"quick_notes"})
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:

@@ -29,7 +29,7 @@ def build_report_view(ctx: UiContext, parent: QWidget) -> QWidget | None:
 
 
 class ReportPage(WorkspacePage):
-    #: the visit's status (what can be issued) and its issued reports and photos
+    # The visit's status (what can be issued), its issued reports and photos.
     shows = frozenset({"visits", "attachments"})
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
