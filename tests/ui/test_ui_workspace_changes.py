@@ -155,11 +155,12 @@ def test_a_change_to_another_visit_leaves_the_open_one_alone(
     window.workspace.show_section("report")
     assert refreshed == [] and headers == []
     # The same change to the open visit: the header, then Informations and Rapport
-    # (they show the status), each once, when shown.
+    # (they show the status) and the Checklist (its empty dates' calendars open on the
+    # visit's date), each once, when shown.
     ui_ctx.run(ui_ctx.call(visits.start_visit, visit_id))
     assert len(headers) == 1
     window.workspace.show_section("info")
     window.workspace.show_section("checklist")
     window.workspace.show_section("report")
     window.workspace.show_section("info")
-    assert sorted(refreshed) == ["info", "report"]
+    assert sorted(refreshed) == ["checklist", "info", "report"]

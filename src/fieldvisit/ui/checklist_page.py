@@ -15,7 +15,8 @@ from fieldvisit.ui.forms.visit_form_page import VisitFormPage
 class ChecklistPage(VisitFormPage):
     #: the person asked to attach a photo to an item: (form id, item id)
     photo_requested = Signal(str, str)
-    shows = frozenset({"answers", "attachments"})
+    # visits: an empty date item's calendar opens on the visit's date
+    shows = frozenset({"answers", "attachments", "visits"})
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -69,7 +70,12 @@ class ChecklistPage(VisitFormPage):
         self._shown_visit = data.visit_id
         self.form_id = data.form.id
         self.form_view.set_form(
-            data.form, data.answers, data.comments, data.photo_counts, keep_focused=same_visit
+            data.form,
+            data.answers,
+            data.comments,
+            data.photo_counts,
+            keep_focused=same_visit,
+            visit_date=data.visit_date,
         )
 
     def _on_load_failed(self, err: BaseException) -> None:

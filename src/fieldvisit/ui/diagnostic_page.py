@@ -135,7 +135,8 @@ class ThemeRow(QFrame):
 
 class DiagnosticPage(VisitFormPage):
     photo_requested = Signal(str, str)
-    shows = frozenset({"answers", "attachments", "theme_ratings"})
+    # visits: an empty date item's calendar opens on the visit's date
+    shows = frozenset({"answers", "attachments", "theme_ratings", "visits"})
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -188,6 +189,7 @@ class DiagnosticPage(VisitFormPage):
             data.photo_counts,
             keep_focused=same_visit,
             rated_themes=rated,
+            visit_date=data.visit_date,
         )
         if rebuilt:
             self._build_themes()

@@ -168,7 +168,8 @@ class NewInterviewDialog(QDialog):
 
 
 class InterviewsPage(WorkspacePage):
-    shows = frozenset({"interviews", "interviewees", "interview_answers", "contacts"})
+    # visits: an empty date item's calendar opens on the visit's date
+    shows = frozenset({"interviews", "interviewees", "interview_answers", "contacts", "visits"})
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -409,7 +410,15 @@ class InterviewsPage(WorkspacePage):
             self.guide_label.setText(data.form.title)
             same = self._shown_interview == data.id
             self._shown_interview = data.id
-            self.form_view.set_form(data.form, data.answers, data.comments, {}, keep_focused=same)
+            visit_date = self._list_data.visit_date if self._list_data is not None else None
+            self.form_view.set_form(
+                data.form,
+                data.answers,
+                data.comments,
+                {},
+                keep_focused=same,
+                visit_date=visit_date,
+            )
             if self.notes_edit.toPlainText() != data.notes:
                 self.notes_edit.setPlainText(data.notes)
             self._show_interviewees(data.interviewees)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Collection, Mapping
+from datetime import date
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QFont, QKeySequence, QPalette, QShortcut
@@ -28,7 +29,7 @@ from PySide6.QtWidgets import (
 from fieldvisit.forms import FormDefinition, FormItem, Section
 from fieldvisit.forms.progress import FormProgress, Progress, form_progress
 from fieldvisit.ui.context import UiContext
-from fieldvisit.ui.forms.item_widgets import ItemEditor, PhotoEditor, make_editor
+from fieldvisit.ui.forms.item_widgets import DateEditor, ItemEditor, PhotoEditor, make_editor
 from fieldvisit.ui.forms.text_edits import GrowingTextEdit
 
 REQUIRED_COLOUR = "#e53935"  # reads on light and dark backgrounds
@@ -334,13 +335,15 @@ class FormView(QScrollArea):
         photo_counts: Mapping[str, int] | None = None,
         keep_focused: bool = False,
         rated_themes: Collection[str] = (),
+        visit_date: date | None = None,
     ) -> bool:
         """Show a form with these answers; True if the widgets were (re)built.
 
         The same form version as before keeps its widgets and only refreshes values.
         `keep_focused` (a reload of the same record) leaves the row being typed in as
         it is, so its text and cursor do not jump. `rated_themes`: the diagnostic's
-        themes that have a level (they count in the sections' progress).
+        themes that have a level (they count in the sections' progress). `visit_date`:
+        where an empty date item's calendar opens (else today).
         """
         rebuilt = form is None or self._form is None or form.key != self._form.key
         if rebuilt:
@@ -352,6 +355,8 @@ class FormView(QScrollArea):
         # On a reload, the row being typed in keeps its text (and its cursor).
         focused = QApplication.focusWidget() if keep_focused and not rebuilt else None
         for item_id, row in self._rows.items():
+            if isinstance(row.editor, DateEditor):
+                row.editor.set_calendar_fallback(visit_date)  # the visit's date may change
             if focused is not None and row.isAncestorOf(focused):
                 self._answers[item_id] = row.editor.value()
                 continue
