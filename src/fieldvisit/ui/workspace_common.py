@@ -39,8 +39,6 @@ def long_date(value: date) -> str:
     return french_locale().toString(to_qdate(value), QLocale.FormatType.LongFormat)
 
 
-
-
 class ChoiceDialog(QDialog):
     """Pick one option from a list; type to filter (the list can be long).
 
