@@ -11,8 +11,8 @@ from pypdf import PdfReader
 from PySide6.QtWidgets import QMessageBox
 
 from fieldvisit.core.domain import VisitStatus
+from fieldvisit.demo.seed import seed_demo
 from fieldvisit.services import visits
-from fieldvisit.services.demo import seed_demo
 from fieldvisit.ui.preferences import LOGO_KEY, PreferencesDialog, logo_setting
 from fieldvisit.ui.report_view import ReportView
 
