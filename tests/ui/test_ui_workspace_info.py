@@ -253,7 +253,7 @@ def test_follow_up_shows_a_link_to_the_previous_visit(workspace, visit, qtbot, u
     assert "Visite de suivi" in workspace.type_label.text()
     assert page.previous_label.isVisible()
     assert "12/03/2026" in page.previous_label.text()
-    assert "Visite du centre-bourg (v1)" in page.forms_label.text()
+    assert "Visite du centre-bourg (v2)" in page.forms_label.text()
 
     with qtbot.waitSignal(workspace.visit_opened, timeout=1000) as opened:
         page.previous_label.linkActivated.emit(visit.id)
