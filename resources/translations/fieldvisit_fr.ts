@@ -1139,7 +1139,6 @@
     <name>NotesPad</name>
     <message>
         <source>Notes typed on the spot, to be moved onto an item or an interview later</source>
-        <extracomment>the items a note can be moved to: the checklist&apos;s, then the diagnostic grid&apos;s a note was moved: &quot;item:&lt;form&gt;/&lt;item&gt;&quot; or &quot;interview:&lt;id&gt;&quot; (that page must reload)</extracomment>
         <translation>Notes prises sur le vif, à déplacer plus tard vers un élément ou un entretien</translation>
     </message>
     <message>
@@ -1327,7 +1326,6 @@
     <name>PhotosPage</name>
     <message>
         <source>Import photos…</source>
-        <extracomment>the checklist items a photo can be linked to (photo items first) &quot;form/item&quot; -&gt; &quot;Section › Item&quot;, for every item of the visit&apos;s forms photos were added, linked, unlinked or deleted (the checklist shows photo items)</extracomment>
         <translation>Importer des photos…</translation>
     </message>
     <message>
@@ -1774,7 +1772,6 @@
     <name>ReportView</name>
     <message>
         <source>Internal (restricted distribution)</source>
-        <extracomment>emitted after the visit&apos;s status changed (report issued)</extracomment>
         <translation>Interne (diffusion restreinte)</translation>
     </message>
     <message>
@@ -1957,6 +1954,14 @@
     <message>
         <source>{0} of {1} items answered in this section</source>
         <translation>{0} éléments renseignés sur {1} dans cette section</translation>
+    </message>
+    <message>
+        <source>{0} · themes {1}/{2}</source>
+        <translation>{0} · thèmes {1}/{2}</translation>
+    </message>
+    <message>
+        <source>{0}; {1} of {2} themes rated</source>
+        <translation>{0} ; {1} thèmes évalués sur {2}</translation>
     </message>
 </context>
 <context>
@@ -2361,7 +2366,7 @@
     <name>UnavailablePage</name>
     <message>
         <source>This section is not available yet in this version.</source>
-        <extracomment>pages that show the visit&apos;s status, reloaded when another page changed the visit</extracomment>
+        <extracomment>what the header shows: the visit&apos;s facts and its progress (screens/header.py)</extracomment>
         <translation>Cette section n&apos;est pas encore disponible dans cette version.</translation>
     </message>
 </context>
@@ -2538,7 +2543,7 @@
     <name>VisitWorkspace</name>
     <message>
         <source>Visits</source>
-        <extracomment>the person asked to go back to the visit list something about the visit changed (progress, status, date…): refresh the list a visit was opened (also from inside: the link to a follow-up&apos;s previous visit)</extracomment>
+        <extracomment>the person asked to go back to the visit list a visit was opened (also from inside: the link to a follow-up&apos;s previous visit) pages to refresh when next shown, with what changed meanwhile pages (or the notes) being typed in, refreshed once the focus leaves them</extracomment>
         <translation>Visites</translation>
     </message>
     <message>
@@ -2594,12 +2599,16 @@
         <translation>Rapport</translation>
     </message>
     <message>
-        <source>{0}/{1} answered</source>
-        <translation>{0}/{1} renseignés</translation>
+        <source>{0} of the {1} items shown in the checklist and diagnostic are answered</source>
+        <translation>{0} des {1} éléments affichés de la checklist et du diagnostic sont renseignés</translation>
     </message>
     <message>
-        <source>{0} of the {1} items of the checklist and diagnostic are answered</source>
-        <translation>{0} des {1} éléments de la checklist et du diagnostic sont renseignés</translation>
+        <source>{0} of the {1} themes of the diagnostic are rated</source>
+        <translation>{0} des {1} thèmes du diagnostic sont évalués</translation>
+    </message>
+    <message>
+        <source>{0}/{1} answered</source>
+        <translation>{0}/{1} renseignés</translation>
     </message>
 </context>
 <context>

@@ -429,7 +429,8 @@ def test_the_app_loads_a_converted_form_with_its_repeat(kobo, data_dir, communes
         report = build_report(svc, visit.id)
         titles = [section.title for section in report.checklist]
         assert "Constats" in titles and "Points d'attention" not in titles
-        assert svc.form_item_count("diag-centre-bourg", 3) == 11  # single answers only
+        shape = svc.form_shape("diag-centre-bourg", 3)
+        assert shape is not None and shape.item_count == 11  # single answers only
         pdf = io.BytesIO()
         render_report(report, pdf)
         assert "Points d'attention" not in _pdf_text(pdf.getvalue())

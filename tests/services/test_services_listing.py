@@ -9,9 +9,11 @@ from datetime import date, timedelta
 
 import pytest
 
+from fieldvisit.forms.progress import visit_progress
 from fieldvisit.paths import DataDir
-from fieldvisit.services import Services, answers, listing, visits
+from fieldvisit.services import Services, answers, listing, progress, visits
 from fieldvisit.services.deletion import soft_delete
+from fieldvisit.services.visit_forms import visit_forms
 
 SAINT_FLOUR, LANGRES = "15187", "52269"
 
@@ -53,8 +55,9 @@ def test_progress_counts_the_given_answers_of_live_visits_only(svc: Services) ->
     soft_delete(svc, "visit", gone)
     [row] = listing.list_visits(svc)
     # pm_presente only: a cleared value, an empty text and a deleted answer do not count;
-    # the total is the checklist's 5 items and the diagnostic's 1.
-    assert (row.id, row.answered, row.total) == (kept, 1, 6)
+    # the total is the items visible (forms/progress.py): 4 of the checklist's 5 (the
+    # convention shows once pm_agents >= 3) and the diagnostic's 1.
+    assert (row.id, row.answered, row.total) == (kept, 1, 5)
     assert listing.count_visits(svc) == 1
     assert listing.first_visits(svc).total == 1
 
@@ -68,7 +71,7 @@ def test_counting_in_one_pass_gives_the_counts_of_a_list_of_ids(
     answers.answer_item(svc, second, "test-checklist", "pm_presente", "non")
     answers.answer_item(svc, second, "test-checklist", "remarques", "Calme")
     by_ids = [(row.id, row.answered) for row in listing.list_visits(svc)]
-    monkeypatch.setattr(listing, "_COUNT_BY_IDS_MAX", 1)  # as with 10,000 visits
+    monkeypatch.setattr(progress, "_COUNT_BY_IDS_MAX", 1)  # as with 10,000 visits
     in_one_pass = [(row.id, row.answered) for row in listing.list_visits(svc)]
     assert in_one_pass == by_ids == [(second, 2), (first, 1)]
     page = listing.list_visits(svc, limit=1)  # one visit asked: one visit counted
@@ -94,13 +97,18 @@ def test_listing_at_start_imports_neither_the_orm_nor_pydantic(
     (written here when planning the visit loaded the forms)."""
     visit = visits.plan_visit(svc, SAINT_FLOUR, date(2026, 6, 1))  # the shipped forms
     answers.answer_item(svc, visit.id, visit.checklist_form_id or "", "parcours", "Place")
-    items = sum(
-        len(list(svc.forms.get(form_id or "", version or 0).iter_items()))
-        for form_id, version in (
-            (visit.checklist_form_id, visit.checklist_form_version),
-            (visit.diagnostic_form_id, visit.diagnostic_form_version),
-        )
-    )
+    # What the catalogue's forms (pydantic) say of this visit, by the one progress function.
+    forms = visit_forms(svc, visit).all
+    given = {form.id: answers.visit_answers(svc, visit.id, form.id) for form in forms}
+    expected = visit_progress(
+        [form.shape for form in forms],
+        {
+            form_id: {item: row.value for item, row in rows.items()}
+            for form_id, rows in given.items()
+        },
+    ).total
+    assert expected.answered == 1
+    items = expected.visible
     code = textwrap.dedent(
         f"""
         import sys

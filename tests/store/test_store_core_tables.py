@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.sql.expression import TableClause
 
-from fieldvisit.store.core_tables import ANSWERS, VISITS
+from fieldvisit.store.core_tables import ANSWERS, ATTACHMENTS, THEME_RATINGS, VISITS
 from fieldvisit.store.models import Base
 
 
-@pytest.mark.parametrize("light", [VISITS, ANSWERS], ids=lambda t: t.name)
+@pytest.mark.parametrize(
+    "light", [VISITS, ANSWERS, ATTACHMENTS, THEME_RATINGS], ids=lambda t: t.name
+)
 def test_core_table_columns_are_columns_of_the_model(light: TableClause) -> None:
     mapped = Base.metadata.tables[light.name]
     for column in light.columns:

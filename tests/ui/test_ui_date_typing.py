@@ -11,16 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QDate, QPoint, Qt
 from PySide6.QtWidgets import QDateEdit
 
-from fieldvisit.services import answers, visits
+from fieldvisit.services import answers, interviews, visits
+from fieldvisit.ui.checklist_page import ChecklistPage
 from fieldvisit.ui.context import UiContext
 from fieldvisit.ui.date_edit import FrenchDateEdit
 from fieldvisit.ui.diagnostic_page import DiagnosticPage
 from fieldvisit.ui.forms.item_widgets import DateEditor
+from fieldvisit.ui.interviews_page import InterviewsPage
 from fieldvisit.ui.main_window import MainWindow
 
 TYPED = {
@@ -141,3 +144,43 @@ def test_every_date_field_of_the_window_is_a_french_date_edit(ui_ctx: UiContext,
     fields = window.findChildren(QDateEdit)
     assert len(fields) >= 3
     assert [type(f).__name__ for f in fields if not isinstance(f, FrenchDateEdit)] == []
+
+
+def test_a_form_dates_calendar_opens_on_its_date_else_the_visits_date(
+    ui_ctx: UiContext, qtbot: Any
+) -> None:
+    """An empty date item of a form opens its calendar on the visit's date (not today,
+    which is often weeks after the visit when the form is filled in)."""
+    visit_id = visits.plan_visit(ui_ctx.services, "15187", date(2025, 6, 20)).id
+    window = MainWindow(ui_ctx)
+    qtbot.addWidget(window)
+    window.resize(1300, 850)
+    window.show()
+    window.open_visit(visit_id)
+    window.workspace.show_section("checklist")
+    page = window.workspace.pages["checklist"]
+    assert isinstance(page, ChecklistPage)
+    editor = page.form_view.editor("date_visite")
+    assert isinstance(editor, DateEditor) and editor.value() is None
+    editor.edit.setFocus()
+    assert _opened_on(editor.edit, qtbot) == (2025, 6)
+    # The visit's date changed elsewhere (the Informations page, a sync round).
+    ui_ctx.run(ui_ctx.call(visits.update_visit, visit_id, visit_date=date(2025, 4, 3)))
+    assert _opened_on(editor.edit, qtbot) == (2025, 4)
+    editor.set_date(date(2024, 11, 8))
+    assert _opened_on(editor.edit, qtbot) == (2024, 11)
+
+
+def test_an_interview_dates_calendar_opens_on_the_visits_date(ui_ctx: UiContext, qtbot) -> None:  # type: ignore[no-untyped-def]
+    visit_id = visits.plan_visit(ui_ctx.services, "15187", date(2025, 6, 20)).id
+    interviews.record_interview(ui_ctx.services, visit_id, "entretien-elu", title="Maire")
+    page = InterviewsPage(ui_ctx)
+    qtbot.addWidget(page)
+    page.resize(1200, 800)
+    page.show()
+    page.load_visit(visit_id)
+    editor = page.form_view.editor("date_entretien")
+    assert isinstance(editor, DateEditor) and editor.value() is None
+    editor.edit.setFocus()
+    assert _opened_on(editor.edit, qtbot) == (2025, 6)
+    page.flush()

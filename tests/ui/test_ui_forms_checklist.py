@@ -258,9 +258,9 @@ def test_autosave_after_the_debounce_and_at_once_on_flush(
     strong = page.form_view.editor("points_forts")
     qtbot.keyClicks(strong.focus_target(), "Centre anime")
     assert "points_forts" not in stored(ui_ctx, visit_id)  # not yet: debounced
-    with qtbot.waitSignal(page.visit_changed, timeout=3000) as saved:
+    with qtbot.waitSignal(ui_ctx.changes.changed, timeout=3000) as saved:
         pass
-    assert saved.args == [visit_id]
+    assert saved.args[0].visits == {visit_id}
     qtbot.waitUntil(lambda: stored(ui_ctx, visit_id).get("points_forts") == "Centre anime")
 
     strong.focus_target().insertPlainText(", marché le samedi")  # type: ignore[attr-defined]
@@ -380,7 +380,7 @@ def test_threaded_worker_loads_and_saves(qtbot, threaded_ctx: UiContext) -> None
     checklist.form_view.editor("video_existante").buttons[0].click()  # type: ignore[attr-defined]
     cameras = checklist.form_view.editor("video_nb_cameras")
     qtbot.keyClicks(cameras.focus_target(), "6")
-    with qtbot.waitSignal(checklist.visit_changed, timeout=3000):
+    with qtbot.waitSignal(threaded_ctx.changes.changed, timeout=3000):
         checklist.flush()
     threaded_ctx.worker.wait_idle()
     qtbot.waitUntil(

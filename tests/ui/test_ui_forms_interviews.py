@@ -230,7 +230,7 @@ def test_interviews_on_the_real_worker_thread(qtbot, threaded_ctx: UiContext) ->
     click_ok(dialog.buttons, qtbot)
     qtbot.waitUntil(lambda: widget.stack.currentIndex() == 1 and widget.form_view.form is not None)
     qtbot.keyClicks(widget.notes_edit, "Notes prises sur le vif")
-    with qtbot.waitSignal(widget.visit_changed, timeout=3000):
+    with qtbot.waitSignal(threaded_ctx.changes.changed, timeout=3000):
         widget.flush()
     qtbot.waitUntil(
         lambda: (

@@ -272,7 +272,7 @@ def test_a_repeatable_group_is_announced_not_answered(qtbot, ui_ctx: UiContext) 
     assert [item.id for item in widget.missing_required()] == []
     assert widget.section_box("general").repeat_notice is None
     # Nor is an item of the group a place to attach a photo or a note to (yet).
-    from fieldvisit.ui.workspace_common import item_choices
+    from fieldvisit.screens.common import item_choices
 
     offered = {choice.item_id for choice in item_choices([FormDefinition.model_validate(data)])}
     assert offered == {"commerce", "agents", "coordination", "signature", "rythme"}

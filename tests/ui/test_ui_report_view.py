@@ -22,6 +22,7 @@ from fieldvisit.report.files import report_image_cache
 from fieldvisit.report.images import rendition_path
 from fieldvisit.report.issued import issued_report
 from fieldvisit.services import answers, attachments, visits
+from fieldvisit.store.changes import Changes
 from fieldvisit.ui.pdf_document import PdfDocument
 from fieldvisit.ui.report_thread import ReportThread, report_thread
 from fieldvisit.ui.report_view import ReportView, print_pdf_document
@@ -130,10 +131,13 @@ def test_issue_then_reprint_the_issued_report(
     view.load_visit(demo_visit)
     assert view.issue_button.isEnabled() and not view.reprint_button.isEnabled()
     monkeypatch.setattr(view, "confirm_issue", lambda: True)
-    changed: list[str] = []
-    view.visit_changed.connect(changed.append)
+    changed: list[Changes] = []
+    view.ctx.changes.changed.connect(lambda changes, _origin: changed.append(changes))
     view.issue()
-    assert changed == [demo_visit]
+    # Reported on the change signal: the visit's status and its issued PDF, of this visit.
+    assert {visit for changes in changed for visit in changes.visits} == {demo_visit}
+    assert any(changes.touches(demo_visit, {"visits"}) for changes in changed)
+    assert any(changes.touches(demo_visit, {"attachments"}) for changes in changed)
     assert visits.get_visit(view.ctx.services, demo_visit).status == "rapport_emis"
     assert view.issued_label.text().startswith("Report issued on")
     assert not view.issue_button.isEnabled() and view.reprint_button.isEnabled()

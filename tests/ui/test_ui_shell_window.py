@@ -119,8 +119,9 @@ def test_back_to_the_list_flushes_and_reloads(demo_ctx: UiContext, qtbot, monkey
         original_flush()
 
     monkeypatch.setattr(window.workspace, "flush", spy_flush)
-    visits.plan_visit(demo_ctx.services, "12208", date.today())  # as if made elsewhere
-    window.workspace.visit_changed.emit(visit_id)  # the list must reload when shown
+    # A visit planned by an operation of the app, not from the list: the list must
+    # reload when shown.
+    demo_ctx.run(demo_ctx.call(visits.plan_visit, "12208", date.today()))
     window.action_back.trigger()
     assert flushed
     assert not window.showing_workspace

@@ -24,9 +24,13 @@ from fieldvisit.paths import DataDir
 from fieldvisit.server.app import create_app
 from fieldvisit.server.testing import add_user, fast_passwords, server_snapshot
 from fieldvisit.services import Services
+from fieldvisit.services.answers import answer_item
+from fieldvisit.services.diagnostic import rate_theme
 from fieldvisit.services.visits import get_visit, plan_visit, update_visit
 from fieldvisit.sync.session import login, sync_once
+from fieldvisit.ui.checklist_page import ChecklistPage
 from fieldvisit.ui.context import UiContext
+from fieldvisit.ui.diagnostic_page import DiagnosticPage
 from fieldvisit.ui.i18n import (
     TS_FILE_NAME,
     app_translation_file,
@@ -319,6 +323,53 @@ def test_changes_from_a_colleague_show_in_the_list_and_the_open_visit(
     )
     window.show_list()
     qtbot.waitUntil(lambda: "Aurillac" in window.visit_list.shown_communes())
+
+
+def test_a_round_that_changes_the_open_visit_refreshes_its_pages_and_figures(
+    qtbot: Any,
+    window: MainWindow,
+    live: LiveServer,
+    other_laptop: Callable[[str], Services],
+) -> None:
+    """The round's changes come by the one change signal, as an edit's do: the page
+    shown, the header's figure, a page shown later and the visit list all follow."""
+    services = window.ctx.services
+    login(services, live.url, "agent", PASSWORD)
+    visit = plan_visit(services, "15187", date(2026, 3, 14))
+    assert press_sync(qtbot, window).phase == SyncPhase.UP_TO_DATE
+    colleague = other_laptop(live.url)
+    sync_once(colleague)
+    window.open_visit(visit.id)
+    workspace = window.workspace
+    workspace.show_section("checklist")
+    checklist = workspace.pages["checklist"]
+    assert isinstance(checklist, ChecklistPage)
+    qtbot.waitUntil(lambda: workspace.header is not None and checklist.form_view.form is not None)
+    assert workspace.header is not None
+    answered, total = workspace.header.answered, workspace.header.total
+
+    answer_item(colleague, visit.id, "visite-centre-bourg", "video_existante", "oui")
+    rate_theme(colleague, visit.id, "cambriolages", 2)
+    sync_once(colleague)
+    assert press_sync(qtbot, window).phase == SyncPhase.UP_TO_DATE
+    video = checklist.form_view.editor("video_existante")
+    qtbot.waitUntil(lambda: video.value() == "oui")
+    assert checklist.form_view.is_item_shown("video_nb_cameras")
+    qtbot.waitUntil(
+        lambda: (
+            workspace.header is not None
+            and (workspace.header.answered, workspace.header.total) == (answered + 1, total + 3)
+        )
+    )
+    assert workspace.header is not None and workspace.header.progress.themes_rated == 1
+    workspace.show_section("diagnostic")
+    grid = workspace.pages["diagnostic"]
+    assert isinstance(grid, DiagnosticPage)
+    qtbot.waitUntil(lambda: grid.theme_rows["cambriolages"].level() == 2)
+    window.show_list()
+    qtbot.waitUntil(lambda: window.visit_list.model.row_of(visit.id) is not None)
+    row = window.visit_list.model.visit_at(window.visit_list.model.row_of(visit.id) or 0)
+    assert (row.answered, row.total) == (answered + 1, total + 3)
 
 
 # --- conflicts ------------------------------------------------------------------------

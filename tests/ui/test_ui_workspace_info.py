@@ -12,8 +12,10 @@ from PySide6.QtWidgets import QApplication, QMainWindow
 from fieldvisit.core.domain import ContactRole
 from fieldvisit.forms import ItemType
 from fieldvisit.services import answers, contacts, visits
+from fieldvisit.sync.engine import SyncReport
 from fieldvisit.ui.contact_dialog import ContactDialog
 from fieldvisit.ui.info_page import InfoPage, MissingItemsDialog
+from fieldvisit.ui.sync_ui import changes_of_round
 from fieldvisit.ui.workspace import (
     SECTIONS,
     SectionSpec,
@@ -118,9 +120,9 @@ def test_date_and_author_are_saved_and_the_header_follows(workspace, visit, qtbo
     page = info_page(workspace)
     assert page.date_edit.text() == "12/03/2026"
     assert page.author_edit.text() == "Claire Martin"
-    with qtbot.waitSignal(workspace.visit_changed, timeout=3000) as changed:
+    with qtbot.waitSignal(ui_ctx.changes.changed, timeout=3000) as changed:
         page.date_edit.setDate(QDate(2026, 3, 19))
-    assert changed.args == [visit.id]
+    assert changed.args[0].visits == {visit.id}
     assert visits.get_visit(ui_ctx.services, visit.id).visit_date == date(2026, 3, 19)
     assert workspace.date_label.text() == "jeudi 19 mars 2026"
 
@@ -215,7 +217,7 @@ def test_start_complete_with_missing_items_then_complete_and_reopen(
     page = info_page(workspace)
     assert page.start_button.isVisible() and not page.complete_button.isVisible()
 
-    with qtbot.waitSignal(workspace.visit_changed, timeout=1000):
+    with qtbot.waitSignal(ui_ctx.changes.changed, timeout=1000):
         qtbot.mouseClick(page.start_button, Qt.MouseButton.LeftButton)
     assert visits.get_visit(svc, visit.id).status == "en_cours"
     assert "En cours" in workspace.status_label.text()
@@ -234,7 +236,7 @@ def test_start_complete_with_missing_items_then_complete_and_reopen(
 
     answer_every_required_item(svc, visit.id)
     workspace.show_section("info")
-    with qtbot.waitSignal(workspace.visit_changed, timeout=1000):
+    with qtbot.waitSignal(ui_ctx.changes.changed, timeout=1000):
         qtbot.mouseClick(page.complete_button, Qt.MouseButton.LeftButton)
     assert visits.get_visit(svc, visit.id).status == "terminee"
     assert "Terminée" in workspace.status_label.text()
@@ -309,9 +311,9 @@ def test_status_shown_elsewhere_follows_a_change_made_by_another_page(
 ) -> None:
     workspace.open_visit(visit.id)
     workspace.show_section("checklist")
-    visits.start_visit(ui_ctx.services, visit.id)  # as the Rapport section would, say
-    with qtbot.waitSignal(workspace.visit_changed, timeout=1000):
-        workspace.pages["checklist"].visit_changed.emit(visit.id)
+    # An operation of another page (as the Rapport section's, say) moves the status.
+    with qtbot.waitSignal(ui_ctx.changes.changed, timeout=1000):
+        ui_ctx.run(ui_ctx.call(visits.start_visit, visit.id), origin=workspace.pages["checklist"])
     assert "En cours" in workspace.status_label.text()
     workspace.show_section("info")  # reloaded when shown
     assert "En cours" in info_page(workspace).status_label.text()
@@ -346,7 +348,7 @@ def test_a_sync_reload_never_pulls_the_page_being_typed_in(workspace, visit, ui_
     qtbot.waitUntil(lambda: page.summary_edit.hasFocus())
     # A colleague's summary arrives by sync while the cursor is in the summary.
     visits.update_visit(ui_ctx.services, visit.id, summary="Résumé venu d'un collègue")
-    workspace.reload_visit()
+    ui_ctx.changes.announce(changes_of_round(SyncReport(changed_visits={visit.id})))
     ui_ctx.worker.wait_idle()  # (inline worker: the loads have run)
     assert page.summary_edit.toPlainText() == ""  # nothing replaced under the cursor
     assert workspace.current_section() == "info"
@@ -364,6 +366,6 @@ def test_a_sync_reload_refreshes_the_header_and_pages_not_being_typed_in(
     workspace.back_button.setFocus()
     visits.update_visit(ui_ctx.services, visit.id, summary="Synthèse reçue")
     visits.start_visit(ui_ctx.services, visit.id)
-    workspace.reload_visit()
+    ui_ctx.changes.announce(changes_of_round(SyncReport(changed_visits={visit.id})))
     qtbot.waitUntil(lambda: page.summary_edit.toPlainText() == "Synthèse reçue")
     qtbot.waitUntil(lambda: "En cours" in workspace.status_label.text())

@@ -6,9 +6,10 @@ modification time as when it was validated is rebuilt from this JSON cache inste
 A missing, stale or unreadable cache is simply rebuilt: it is never a source of truth.
 
 Reading the cache needs no pydantic: `cached_outlines()` gives what the visit list
-needs of each form (its number of items) straight from the JSON, so a cold start
-paints the list before the form models are even imported (`ValidatedFormCache.get`
-imports them when a whole definition is wanted).
+needs of each form (its shape, forms/progress.py: the sections, items, conditions and
+themes its progress column counts) straight from the JSON, so a cold start paints the
+list before the form models are even imported (`ValidatedFormCache.get` imports them
+when a whole definition is wanted).
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fieldvisit import __version__
+from fieldvisit.forms.expressions import ExpressionError
 from fieldvisit.forms.files import form_files
+from fieldvisit.forms.progress import FormShape
 
 if TYPE_CHECKING:
     from fieldvisit.forms.schema import FormDefinition
@@ -42,13 +45,23 @@ def _stamp(path: Path) -> list[int] | None:
 class FormOutline:
     """What the visit list needs of a form, read from the cache without validating it."""
 
-    id: str
-    version: int
-    item_count: int
+    shape: FormShape
+
+    @property
+    def id(self) -> str:
+        return self.shape.id
+
+    @property
+    def version(self) -> int:
+        return self.shape.version
+
+    @property
+    def item_count(self) -> int:
+        return self.shape.item_count
 
     @property
     def key(self) -> tuple[str, int]:
-        return (self.id, self.version)
+        return self.shape.key
 
 
 class ValidatedFormCache:
@@ -87,17 +100,11 @@ class ValidatedFormCache:
         """This file's form outline from the cache; None if the file is not cached as is."""
         data = self._form_data(file)
         try:
-            form_id, version = data["id"], data["version"]
-            count = sum(
-                len(section.get("items", ()))
-                for section in data["sections"]
-                if section.get("repeat") is not True  # answered per occurrence, not counted
-            )
-        except (KeyError, TypeError, AttributeError):
+            if not isinstance(data["id"], str) or not isinstance(data["version"], int):
+                return None
+            return FormOutline(FormShape.from_data(data))
+        except (KeyError, TypeError, AttributeError, ValueError, ExpressionError):
             return None
-        if not isinstance(form_id, str) or not isinstance(version, int):
-            return None
-        return FormOutline(form_id, version, count)
 
     def put(self, file: Path, definition: FormDefinition) -> None:
         stamp = _stamp(file)

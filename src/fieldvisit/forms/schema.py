@@ -39,6 +39,7 @@ from fieldvisit.forms.expressions import (
     compile_expression,
     is_answered,
 )
+from fieldvisit.forms.progress import FormShape
 from fieldvisit.forms.semantics import find_semantic_issues
 
 # Validation context key: the loader reports whole-form rules itself, with line numbers.
@@ -135,6 +136,7 @@ class FormDefinition(_Frozen):
 
     _items: dict[str, FormItem] = PrivateAttr(default_factory=dict)
     _expressions: dict[str, Expression] = PrivateAttr(default_factory=dict)
+    _shape: FormShape | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _check_form_rules(self, info: ValidationInfo) -> FormDefinition:
@@ -155,6 +157,8 @@ class FormDefinition(_Frozen):
                 # An invalid condition is reported by the form rules; compiled() re-raises.
                 with suppress(ExpressionError):
                     self._expressions[item.id] = compile_expression(item.visible_if)
+        with suppress(ExpressionError):  # made on first use then, which re-raises
+            self._shape = FormShape.of(self)
 
     @property
     def key(self) -> tuple[str, int]:
@@ -236,22 +240,12 @@ class FormDefinition(_Frozen):
             if item.required and not is_answered(answers.get(item.id))
         ]
 
+    @property
+    def shape(self) -> FormShape:
+        """What progress and visibility need of this form (forms/progress.py)."""
+        if self._shape is None:
+            self._shape = FormShape.of(self)
+        return self._shape
+
     def _visibility(self, answers: Mapping[str, object]) -> dict[str, bool]:
-        shown: dict[str, bool] = {}
-
-        def visible(item_id: str) -> bool:
-            if item_id not in shown:
-                shown[item_id] = True  # guards against cycles in unchecked definitions
-                expression = self.compiled(item_id)
-                if expression is not None:
-                    effective = {
-                        ref: answers.get(ref)
-                        for ref in expression.references
-                        if ref in self._items and visible(ref)
-                    }
-                    shown[item_id] = expression.evaluate(effective)
-            return shown[item_id]
-
-        for item_id in self._items:
-            visible(item_id)
-        return shown
+        return self.shape.visibility(answers)

@@ -63,8 +63,9 @@ from fieldvisit.core.domain import (
     VisitStatus,
     VisitType,
 )
-from fieldvisit.forms import FormDefinition, FormItem, FormKind, ItemType, Section
-from fieldvisit.report.text import NOT_ANSWERED, answer_text, slug
+from fieldvisit.forms import FormDefinition, FormItem, FormKind, ItemType, Section, is_answered
+from fieldvisit.forms.progress import effective_answers, form_progress
+from fieldvisit.report.text import answer_text, slug
 from fieldvisit.services import (
     actions,
     answers,
@@ -90,6 +91,7 @@ from fieldvisit.store.models import (
 Progress = Callable[[int, int], None]  # (steps done, steps in all), for progress bars
 MARKING_INTERNAL = "Diffusion restreinte"
 CONFIDENTIAL_TAG = "Confidentiel"
+ANSWERED_WITHOUT_TEXT = "Renseigné"
 PROGRAMME = "Petites Villes de demain · Sécurité du quotidien"
 
 
@@ -579,7 +581,9 @@ def _is_photo(attachment: Attachment) -> bool:
 
 @dataclass(frozen=True)
 class _Given:
-    """One form's answers: values, comments, and which items they make visible."""
+    """One form's answers: values (a linked photo answers its item), comments, and the
+    form's progress over them (forms/progress.py: which items show, which count as
+    answered)."""
 
     values: Mapping[str, object]
     comments: Mapping[str, str]
@@ -598,15 +602,18 @@ def _item_results(
         if item.id not in given.visible or not keep.keeps(item):
             continue
         value = given.values.get(item.id)
+        answered = is_answered(value)
         text = answer_text(item, value, photos_by_item.get((form.id, item.id), 0))
-        if not text:
+        if not answered:
             continue  # counted by the caller (`_unanswered`)
+        if not text:  # a photo item said answered, its photo not linked
+            text = ANSWERED_WITHOUT_TEXT
         results.append(
             ItemResult(
                 item_id=item.id,
                 label=item.label,
-                answer=text or NOT_ANSWERED,
-                mark=_mark(item, value, bool(text)),
+                answer=text,
+                mark=_mark(item, value, answered),
                 comment=given.comments.get(item.id, "").strip(),
                 long=item.type == ItemType.long_text,
                 confidential=item.confidential,
@@ -617,27 +624,20 @@ def _item_results(
     return tuple(results)
 
 
-def _unanswered(
-    form: FormDefinition,
-    section: Section,
-    given: _Given,
-    photos_by_item: Mapping[tuple[str, str], int],
-    keep: _Filter,
-) -> int:
-    """Visible items of the section the variant would show, without an answer."""
+def _unanswered(section: Section, given: _Given, keep: _Filter) -> int:
+    """Visible items of the section the variant would show, without an answer (as
+    progress counts them: forms/progress.py)."""
     return sum(
         1
         for item in section.items
         if item.id in given.visible
         and not (keep.shareable and item.withheld)
-        and not answer_text(
-            item, given.values.get(item.id), photos_by_item.get((form.id, item.id), 0)
-        )
+        and not is_answered(given.values.get(item.id))
     )
 
 
-def _mark(item: FormItem, value: object, has_text: bool) -> Mark:
-    if not has_text:
+def _mark(item: FormItem, value: object, answered: bool) -> Mark:
+    if not answered:
         return Mark.MISSING
     if item.type == ItemType.yes_no_na:
         if value == "na":
@@ -659,20 +659,11 @@ def _given(
     for item_id, row in rows.items():
         values[item_id] = row.value
         comments[item_id] = row.comment or ""
-    for form_id, item_id in photos_by_item:
-        # A photo answers a photo item; linked to another item it only illustrates it.
-        if form_id == form.id and _is_photo_item(form, item_id):
-            values[item_id] = True
-    # Visibility of every item at once: per item, it would evaluate the whole form again.
-    visible = frozenset(item.id for item in form.visible_items(values))
+    # A photo answers a photo item; linked to another item it only illustrates it.
+    linked = {item_id for form_id, item_id in photos_by_item if form_id == form.id}
+    values = effective_answers(form.shape, values, linked)
+    visible = form_progress(form.shape, values).visible_items
     return _Given(values, comments, visible)
-
-
-def _is_photo_item(form: FormDefinition, item_id: str) -> bool:
-    try:
-        return form.item(item_id).type == ItemType.photo
-    except KeyError:
-        return False
 
 
 def _form_sections(
@@ -685,7 +676,7 @@ def _form_sections(
     sections = []
     for section in form.sections:
         items = _item_results(form, section, given, photos_by_item, keep)
-        unanswered = _unanswered(form, section, given, photos_by_item, keep)
+        unanswered = _unanswered(section, given, keep)
         if items or unanswered:
             sections.append(
                 SectionResult(section.id, section.title, section.description, items, unanswered)
@@ -704,7 +695,7 @@ def _diagnostic(
     parts = []
     for section in form.sections:
         items = _item_results(form, section, given, photos_by_item, keep)
-        unanswered = _unanswered(form, section, given, photos_by_item, keep)
+        unanswered = _unanswered(section, given, keep)
         themes = []
         for theme in section.themes:
             rating = ratings.get(theme.id)

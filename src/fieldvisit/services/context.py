@@ -17,6 +17,7 @@ from fieldvisit.store import Store, open_store
 
 if TYPE_CHECKING:
     from fieldvisit.forms import FormCatalogue
+    from fieldvisit.forms.progress import FormShape
     from fieldvisit.reference import CommuneIndex
     from fieldvisit.security.keysource import KeySource
     from fieldvisit.store.models import SyncColumns
@@ -27,8 +28,8 @@ class Services:
 
     Loaded on first use, so that a cold start paints the visit list sooner: the
     communes index, and the forms catalogue (pydantic models; the list's progress
-    column reads the forms' sizes from the validated-forms cache instead, see
-    `form_item_count`).
+    column reads the forms' shapes from the validated-forms cache instead, see
+    `form_shape`).
     """
 
     def __init__(
@@ -82,8 +83,8 @@ class Services:
                 self._forms = FormCatalogue.load(self._form_dirs, cache_file=self._forms_cache)
             return self._forms
 
-    def form_item_count(self, form_id: str, version: int) -> int | None:
-        """How many items the form (id, version) has; None if it is not installed.
+    def form_shape(self, form_id: str, version: int) -> FormShape | None:
+        """What progress needs of the form (id, version); None if it is not installed.
 
         Answered from the loaded catalogue, or else from the validated-forms cache
         without loading the catalogue (when every form file is cached unchanged).
@@ -95,11 +96,11 @@ class Services:
                     self._outlines = cached_outlines(self._form_dirs, self._forms_cache)
                 if self._outlines is not None:
                     outline = self._outlines.get((form_id, version))
-                    return outline.item_count if outline is not None else None
+                    return outline.shape if outline is not None else None
         forms = catalogue if catalogue is not None else self.forms
         if (form_id, version) not in forms:
             return None
-        return sum(1 for _ in forms.get(form_id, version).iter_items())
+        return forms.get(form_id, version).shape
 
     def warm_up(self) -> None:
         """Load what the first opened visit needs (forms, ORM models) ahead of time."""

@@ -1,10 +1,12 @@
-"""The visit list: one summary row per visit, newest first, with its checklist progress.
+"""The visit list: one summary row per visit, newest first, with its progress.
 
 Read with Core statements on the light table clauses of store/core_tables.py, not
 through the ORM: the list is what a cold start shows first, and it is painted before
 `sqlalchemy.orm`, the mapped models or the forms' pydantic models are imported
-(benchmarks/bench_ui_start.py). The progress count reads the partial index of given
-answers (revision 0003).
+(benchmarks/bench_ui_start.py). The progress column is the one progress function of
+forms/progress.py, applied to the same stored data, read the same way, as every other
+screen (services/progress.py), and to the forms' shapes read from the validated-forms
+cache.
 """
 
 from __future__ import annotations
@@ -17,15 +19,17 @@ from typing import Any
 from sqlalchemy import Row, Select, func, or_, select
 
 from fieldvisit.core.domain import VisitStatus, VisitType
+from fieldvisit.forms.progress import FormShape
 from fieldvisit.services.context import Services
+from fieldvisit.services.progress import StoredProgress, pinned_shapes, read_stored_progress
 from fieldvisit.services.visit_forms import PinnedKeys, pinned_keys
-from fieldvisit.store.core_tables import ANSWERS, VISITS
+from fieldvisit.store.core_tables import VISITS
 
 #: What the list shows before the rest of the visits arrive (the newest ones).
 FIRST_PAGE = 100
-#: Above this many visits, answers are counted in one pass over the index rather than
-#: for a list of ids (SQLite limits the variables of a statement).
-_COUNT_BY_IDS_MAX = 500
+#: The tables whose records the rows show (a visit's facts, its progress): a change to
+#: one of them refreshes the list (store/changes.py, ui/main_window.py)
+LIST_SHOWS = frozenset({"visits", "answers", "attachments", "theme_ratings"})
 
 
 @dataclass(frozen=True)
@@ -109,15 +113,13 @@ _SUMMARY_COLUMNS = (
     _v.diagnostic_form_version,
 )
 
-_GIVEN = (ANSWERS.c.deleted_at.is_(None), ANSWERS.c.value.is_not(None))
-
 
 def list_visits(
     svc: Services, flt: VisitFilter | None = None, limit: int | None = None, offset: int = 0
 ) -> list[VisitSummary]:
-    """Visits newest first, with the checklist progress (answered / items).
+    """Visits newest first, with their progress (answered / visible, forms/progress.py).
 
-    Answers are counted for the returned rows only, so a first page stays fast
+    What progress reads is read for the returned rows only, so a first page stays fast
     however many visits and answers the database holds.
     """
     return _read(svc, flt or VisitFilter(), limit, offset)
@@ -136,8 +138,8 @@ def _read(svc: Services, flt: VisitFilter, limit: int | None, offset: int) -> li
         query = query.limit(limit).offset(offset)
     with svc.store.connection() as connection:
         rows = connection.execute(query).all()
-        counts = _given_answers(connection, [row.id for row in rows])
-    return _summaries(svc, rows, counts)
+        stored = read_stored_progress(connection, [row.id for row in rows])
+    return _summaries(svc, rows, stored)
 
 
 def count_visits(svc: Services, flt: VisitFilter | None = None) -> int:
@@ -146,29 +148,18 @@ def count_visits(svc: Services, flt: VisitFilter | None = None) -> int:
         return int(connection.execute(query).scalar() or 0)
 
 
-def _given_answers(connection: Any, ids: Sequence[str]) -> dict[str, int]:
-    """{visit id: number of answers given} for these visits (absent: none given)."""
-    count = select(ANSWERS.c.visit_id, func.count()).where(*_GIVEN).group_by(ANSWERS.c.visit_id)
-    if len(ids) > _COUNT_BY_IDS_MAX:
-        # One pass over the partial index; counts of visits not asked for are dropped.
-        wanted = set(ids)
-        return {vid: int(n) for vid, n in connection.execute(count) if vid in wanted}
-    if not ids:
-        return {}
-    rows = connection.execute(count.where(ANSWERS.c.visit_id.in_(ids)))
-    return {vid: int(n) for vid, n in rows}
-
-
 def _summaries(
-    svc: Services, rows: Sequence[Row[Any]], counts: dict[str, int]
+    svc: Services, rows: Sequence[Row[Any]], stored: dict[str, StoredProgress]
 ) -> list[VisitSummary]:
-    totals: dict[PinnedKeys, int] = {}
+    shapes: dict[PinnedKeys, list[FormShape]] = {}
+    nothing = StoredProgress()
     summaries = []
     for visit in rows:
-        forms = pinned_keys(visit)
-        total = totals.get(forms)
-        if total is None:
-            total = totals[forms] = _form_size(svc, forms)
+        pinned = pinned_keys(visit)
+        forms = shapes.get(pinned)
+        if forms is None:
+            forms = shapes[pinned] = pinned_shapes(svc, pinned)
+        progress = stored.get(visit.id, nothing).progress(forms).total
         summaries.append(
             VisitSummary(
                 id=visit.id,
@@ -179,14 +170,8 @@ def _summaries(
                 visit_type=VisitType(visit.visit_type),
                 status=VisitStatus(visit.status),
                 author=visit.author,
-                answered=counts.get(visit.id, 0),
-                total=total,
+                answered=progress.answered,
+                total=progress.visible,
             )
         )
     return summaries
-
-
-def _form_size(svc: Services, forms: PinnedKeys) -> int:
-    """Items of the visit's checklist and diagnostic forms; a form that is no longer
-    installed counts for nothing (the list still shows the visit)."""
-    return sum(svc.form_item_count(form_id, version) or 0 for form_id, version in forms)

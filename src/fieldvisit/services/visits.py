@@ -23,11 +23,10 @@ from fieldvisit.services.listing import VisitSummary as VisitSummary
 from fieldvisit.services.listing import count_visits as count_visits
 from fieldvisit.services.listing import first_visits as first_visits
 from fieldvisit.services.listing import list_visits as list_visits
+from fieldvisit.services.progress import StoredProgress, read_stored_progress
 from fieldvisit.services.records import get_live, upsert_by_key
 from fieldvisit.services.visit_forms import visit_forms
 from fieldvisit.store.models import (
-    Answer,
-    Attachment,
     Contact,
     Recommendation,
     Visit,
@@ -195,40 +194,18 @@ def update_visit(
     return visit
 
 
-def answers_by_form(session: Session, visit_id: str) -> dict[str, dict[str, object]]:
-    """Live answers of a visit, {form_id: {item_id: value}}; photo items count as
-    answered when a photo is linked to them."""
-    result: dict[str, dict[str, object]] = {}
-    rows = session.execute(
-        select(Answer.form_id, Answer.item_id, Answer.value).where(
-            Answer.visit_id == visit_id, Answer.deleted_at.is_(None)
-        )
-    )
-    for form_id, item_id, value in rows:
-        result.setdefault(form_id, {})[item_id] = value
-    linked = session.execute(
-        select(Attachment.form_id, Attachment.item_id).where(
-            Attachment.visit_id == visit_id,
-            Attachment.deleted_at.is_(None),
-            Attachment.item_id.is_not(None),
-        )
-    )
-    for form_id, item_id in linked:
-        if form_id is not None and item_id is not None:
-            # A photo answers a photo item; it never replaces another item's answer.
-            result.setdefault(form_id, {}).setdefault(item_id, True)
-    return result
-
-
 def missing_required_items(svc: Services, visit_id: str) -> list[str]:
-    """Labels "Section › Item" of the required visible items still unanswered."""
+    """Labels "Form › Section › Item" of the required visible items still unanswered
+    (the one progress function, forms/progress.py, over what is stored)."""
     with svc.store.reading() as session:
         visit = get_live(session, Visit, visit_id)
-        answers = answers_by_form(session, visit_id)
+        stored = read_stored_progress(session.connection(), [visit_id]).get(visit_id)
+    forms = visit_forms(svc, visit, strict=True).all
+    progress = (stored or StoredProgress()).progress([form.shape for form in forms])
     missing = []
-    for form in visit_forms(svc, visit, strict=True).all:
-        given = answers.get(form.id, {})
-        missing_ids = {item.id for item in form.missing_required(given)}
+    for form in forms:
+        form_progress = progress.form(form.id)
+        missing_ids = set(form_progress.missing_required) if form_progress else set()
         for section in form.sections:
             for item in section.items:
                 if item.id in missing_ids:

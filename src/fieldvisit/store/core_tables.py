@@ -27,10 +27,31 @@ VISITS = table(
     column("deleted_at", String),
 )
 
-#: Only what counting the given answers of a visit needs (value is JSON text there).
+#: What the progress of a visit reads of its answers (value is JSON text there).
 ANSWERS = table(
     "answers",
     column("visit_id", String),
+    column("form_id", String),
+    column("item_id", String),
     column("value", String),
+    column("deleted_at", String),
+)
+
+#: The photos linked to items (a photo answers a photo item).
+ATTACHMENTS = table(
+    "attachments",
+    column("visit_id", String),
+    column("form_id", String),
+    column("item_id", String),
+    column("media_type", String),
+    column("deleted_at", String),
+)
+
+#: The rated themes of the diagnostic.
+THEME_RATINGS = table(
+    "theme_ratings",
+    column("visit_id", String),
+    column("theme_id", String),
+    column("level", Integer),
     column("deleted_at", String),
 )

@@ -31,6 +31,7 @@ from fieldvisit.security.keys import DataKeys
 from fieldvisit.security.vault import FileVault, register, unregister
 from fieldvisit.store.backup import backup_database, copy_database
 from fieldvisit.store.backup_policy import DEFAULT_POLICY, BackupPolicy, prune_backups
+from fieldvisit.store.changes import ChangeRecorder
 from fieldvisit.store.connection import (
     FileState,
     checkpoint,
@@ -236,6 +237,8 @@ class Store:
         self.device_id = ""
         self._session_factory: sessionmaker[Session] | None = None
         self._open = threading.local()  # the unit of work open on each thread
+        #: what the operations' sessions change, for the screens (store/changes.py)
+        self.changes = ChangeRecorder()
         self._files: AttachmentFiles | None = None
 
     @property
@@ -289,6 +292,7 @@ class Store:
             from fieldvisit.store import history, limits  # noqa: F401
 
             self._session_factory = sessionmaker(self.engine, expire_on_commit=False)
+            self.changes.watch(self._session_factory)
         return self._session_factory
 
     @contextmanager
@@ -371,9 +375,16 @@ class Store:
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        """A session for reads only; nothing is committed."""
+        """A session for reads only, on one snapshot of the database; nothing is
+        committed.
+
+        The session's statements run in one read transaction (the DB-API driver would
+        run each SELECT on its own otherwise): a screen read in one `reading()` shows
+        one consistent state, never half of a sync round committed between two of its
+        statements (screens/). In WAL mode a reader blocks no writer."""
         try:
             with self._sessions() as session:
+                session.connection().exec_driver_sql("BEGIN")
                 yield session
         except exc.DatabaseError as err:
             raise translate_error(err, self.data_dir.database) from err

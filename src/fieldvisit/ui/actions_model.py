@@ -25,6 +25,7 @@ from PySide6.QtCore import (
 
 from fieldvisit.core.dates import day_text
 from fieldvisit.core.domain import PRIORITY_LABELS, ActionStatus, Dispositif, Horizon, Porteur
+from fieldvisit.screens.actions import RecommendationFacts
 from fieldvisit.store.models import Recommendation
 from fieldvisit.ui.icons import icon
 from fieldvisit.ui.workspace_common import from_qdate
@@ -91,7 +92,7 @@ class RecommendationRow:
     saving: bool = field(default=False, compare=False)
 
     @classmethod
-    def from_record(cls, rec: Recommendation) -> RecommendationRow:
+    def from_record(cls, rec: Recommendation | RecommendationFacts) -> RecommendationRow:
         return cls(
             id=rec.id,
             text=rec.text,

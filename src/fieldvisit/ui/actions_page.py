@@ -10,7 +10,6 @@ a "Carried over" tag in the row header and a tooltip with the previous visit's d
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -44,10 +43,8 @@ from PySide6.QtWidgets import (
 )
 
 from fieldvisit.core.domain import PRIORITY_LABELS
-from fieldvisit.core.errors import NotFound
-from fieldvisit.services import Services, actions, deletion, visits
-from fieldvisit.services.visit_forms import visit_forms
-from fieldvisit.store.models import Visit
+from fieldvisit.screens.actions import ActionPlan, load_action_plan
+from fieldvisit.services import actions, deletion
 from fieldvisit.ui.actions_model import (
     ENUM_COLUMNS,
     Column,
@@ -77,32 +74,6 @@ CELL_PADDING = 14  # the cell's margins and focus frame, in pixels
 
 #: the "no due date" value of the date editor, shown with a special text
 NO_DATE = QDate(2000, 1, 1)
-
-
-@dataclass(frozen=True)
-class ActionPlan:
-    visit: Visit
-    rows: list[RecommendationRow]
-    themes: list[tuple[str, str]]
-    previous_visit_date: date | None
-
-
-def load_action_plan(svc: Services, visit_id: str) -> ActionPlan:
-    """Runs on the worker: the recommendations and what the table needs to show them."""
-    visit = visits.get_visit(svc, visit_id)
-    rows = [
-        RecommendationRow.from_record(rec) for rec in actions.list_recommendations(svc, visit_id)
-    ]
-    # A grid that is not installed any more leaves the theme column free.
-    grid = visit_forms(svc, visit).diagnostic
-    themes = [(theme.id, theme.label) for theme in grid.iter_themes()] if grid else []
-    previous_date = None
-    if visit.previous_visit_id is not None:
-        try:
-            previous_date = visits.get_visit(svc, visit.previous_visit_id).visit_date
-        except NotFound:
-            previous_date = None
-    return ActionPlan(visit, rows, themes, previous_date)
 
 
 class ChoiceDelegate(QStyledItemDelegate):
@@ -228,6 +199,8 @@ class ActionTextDelegate(QStyledItemDelegate):
 
 
 class ActionsPage(WorkspacePage):
+    shows = frozenset({"recommendations"})
+
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.model = RecommendationTableModel(self)
@@ -350,10 +323,12 @@ class ActionsPage(WorkspacePage):
     def _loaded(self, plan: ActionPlan) -> None:
         if plan.visit.id != self.visit_id:
             return  # another visit was opened meanwhile
-        self.model.set_rows(plan.rows, plan.themes, plan.previous_visit_date)
-        if plan.themes != self._fitted_themes:  # another grid: its own theme labels
-            self._fitted_themes = plan.themes
-            self._fit_column(Column.THEME, [w for _id, label in plan.themes for w in label.split()])
+        rows = [RecommendationRow.from_record(rec) for rec in plan.recommendations]
+        themes = list(plan.themes)
+        self.model.set_rows(rows, themes, plan.previous_visit_date)
+        if themes != self._fitted_themes:  # another grid: its own theme labels
+            self._fitted_themes = themes
+            self._fit_column(Column.THEME, [w for _id, label in themes for w in label.split()])
         self._update_buttons()
 
     # --- editing ---------------------------------------------------------------------
@@ -406,6 +381,7 @@ class ActionsPage(WorkspacePage):
         self.ctx.run(
             self.ctx.call(actions.update_recommendation, rec.id, **{field: getattr(rec, field)}),
             on_failure=self._save_failed,
+            origin=self,
         )
 
     def _create(self, rec: RecommendationRow) -> None:
@@ -416,6 +392,7 @@ class ActionsPage(WorkspacePage):
             self.ctx.call(actions.add_recommendation, self.visit_id, **sent),
             on_success=lambda saved: self._created(rec, sent, saved),
             on_failure=self._save_failed,
+            origin=self,
         )
 
     def _created(self, rec: RecommendationRow, sent: dict[str, Any], saved: Any) -> None:
@@ -428,6 +405,7 @@ class ActionsPage(WorkspacePage):
             self.ctx.run(
                 self.ctx.call(actions.update_recommendation, rec.id, **changed),
                 on_failure=self._save_failed,
+                origin=self,
             )
         self._update_buttons()
 

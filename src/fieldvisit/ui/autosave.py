@@ -87,6 +87,7 @@ class Debouncer(QObject):
                 save,
                 partial(self._announce, key),
                 on_failure=partial(self._failed, key, save),
+                origin=self,  # its page's: the page shows the edit already (ui/changes.py)
             )
 
     def _announce(self, key: Hashable, _result: Any = None) -> None:

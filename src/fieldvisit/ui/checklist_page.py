@@ -5,16 +5,18 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from fieldvisit.screens.visit_form import VisitFormData, load_photo_counts, load_visit_form
 from fieldvisit.ui.context import UiContext
 from fieldvisit.ui.errors import show_error
 from fieldvisit.ui.forms.form_view import FormView
-from fieldvisit.ui.forms.loading import VisitFormData, load_visit_form, photo_counts
 from fieldvisit.ui.forms.visit_form_page import VisitFormPage
 
 
 class ChecklistPage(VisitFormPage):
     #: the person asked to attach a photo to an item: (form id, item id)
     photo_requested = Signal(str, str)
+    # visits: an empty date item's calendar opens on the visit's date
+    shows = frozenset({"answers", "attachments", "visits"})
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -68,7 +70,12 @@ class ChecklistPage(VisitFormPage):
         self._shown_visit = data.visit_id
         self.form_id = data.form.id
         self.form_view.set_form(
-            data.form, data.answers, data.comments, data.photo_counts, keep_focused=same_visit
+            data.form,
+            data.answers,
+            data.comments,
+            data.photo_counts,
+            keep_focused=same_visit,
+            visit_date=data.visit_date,
         )
 
     def _on_load_failed(self, err: BaseException) -> None:
@@ -84,7 +91,7 @@ class ChecklistPage(VisitFormPage):
         if self.visit_id is None or self.form_id is None:
             return
         self.ctx.run(
-            self.ctx.call(photo_counts, self.visit_id, self.form_id),
+            self.ctx.call(load_photo_counts, self.visit_id, self.form_id),
             self._on_photo_counts,
             self,
         )

@@ -7,7 +7,7 @@ with `open()` (never a blocking `exec()`): results come back by signal.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -45,7 +45,18 @@ def _limit(name: str) -> int:
     return field_limit("contacts", name) or 200
 
 
-def contact_text(contact: Contact) -> str:
+class Described(Protocol):
+    """A contact as a record, or as a screen shows it (screens/common.py: Person)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def organisation(self) -> str: ...
+
+
+def contact_text(contact: Described) -> str:
     """« Nom — Fonction, organisation » as shown in lists."""
     try:
         role = ContactRole(contact.role).label

@@ -1,19 +1,22 @@
 """What every widget of the app is given: the services, the worker and the settings.
 
 Widgets read data by asking the worker to run a service function and get the result
-back by callback; they never open a database session themselves.
+back by callback; they never open a database session themselves. What an operation
+changed is announced on `changes` once its callbacks ran (ui/changes.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QObject, QSettings
 from PySide6.QtWidgets import QWidget
 
 from fieldvisit.services import Services
+from fieldvisit.store.changes import Changes
+from fieldvisit.ui.changes import ChangeHub
 from fieldvisit.ui.errors import show_error
 from fieldvisit.ui.worker import DatabaseWorker
 
@@ -25,6 +28,8 @@ class UiContext:
     services: Services
     worker: DatabaseWorker
     settings: QSettings
+    #: the one change signal of the window (ui/changes.py)
+    changes: ChangeHub = field(default_factory=ChangeHub)
 
     def run(
         self,
@@ -32,16 +37,43 @@ class UiContext:
         on_success: Callable[[T], None] | None = None,
         parent: QWidget | None = None,
         on_failure: Callable[[BaseException], None] | None = None,
+        origin: QObject | None = None,
     ) -> None:
-        """Run operation on the worker; a failure is shown to the person by default."""
+        """Run operation on the worker; a failure is shown to the person by default.
+
+        What it committed (even if it failed later) is announced on `changes` after the
+        callbacks, as made by `origin` (default: `parent`), which shows it already."""
+        recorder = self.services.store.changes
+        made: list[Changes] = []
+
+        def recorded() -> T:
+            with recorder.recording() as sink:
+                try:
+                    return operation()
+                finally:
+                    made.append(sink.changes)
+
+        def announce() -> None:
+            if made:
+                self.changes.announce(made[0], origin if origin is not None else parent)
+
+        def succeeded(result: T) -> None:
+            try:
+                if on_success is not None:
+                    on_success(result)
+            finally:
+                announce()
 
         def failed(err: BaseException) -> None:
-            if on_failure is not None:
-                on_failure(err)
-            else:
-                show_error(parent, err)
+            try:
+                if on_failure is not None:
+                    on_failure(err)
+                else:
+                    show_error(parent, err)
+            finally:
+                announce()
 
-        self.worker.run(operation, on_success, failed)
+        self.worker.run(recorded, succeeded, failed)
 
     def call(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> Callable[[], T]:
         """`ctx.run(ctx.call(visits.get_visit, vid), ...)`: bind the services as 1st arg."""

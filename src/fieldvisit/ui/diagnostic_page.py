@@ -19,11 +19,11 @@ from PySide6.QtWidgets import (
 
 from fieldvisit.core.domain import CONCERN_LABELS
 from fieldvisit.forms import Theme
+from fieldvisit.screens.visit_form import VisitFormData, load_photo_counts, load_visit_form
 from fieldvisit.services import diagnostic as diagnostic_service
 from fieldvisit.ui.context import UiContext
 from fieldvisit.ui.errors import show_error
 from fieldvisit.ui.forms.form_view import FormView
-from fieldvisit.ui.forms.loading import VisitFormData, load_visit_form, photo_counts
 from fieldvisit.ui.forms.text_edits import GrowingTextEdit, guard_wheel
 from fieldvisit.ui.forms.visit_form_page import VisitFormPage
 
@@ -135,6 +135,8 @@ class ThemeRow(QFrame):
 
 class DiagnosticPage(VisitFormPage):
     photo_requested = Signal(str, str)
+    # visits: an empty date item's calendar opens on the visit's date
+    shows = frozenset({"answers", "attachments", "theme_ratings", "visits"})
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -179,8 +181,15 @@ class DiagnosticPage(VisitFormPage):
         same_visit = self._shown_visit == data.visit_id
         self._shown_visit = data.visit_id
         self.form_id = data.form.id
+        rated = {theme for theme, (level, _notes) in data.ratings.items() if level is not None}
         rebuilt = self.form_view.set_form(
-            data.form, data.answers, data.comments, data.photo_counts, keep_focused=same_visit
+            data.form,
+            data.answers,
+            data.comments,
+            data.photo_counts,
+            keep_focused=same_visit,
+            rated_themes=rated,
+            visit_date=data.visit_date,
         )
         if rebuilt:
             self._build_themes()
@@ -202,7 +211,7 @@ class DiagnosticPage(VisitFormPage):
         if self.visit_id is None or self.form_id is None:
             return
         self.ctx.run(
-            self.ctx.call(photo_counts, self.visit_id, self.form_id),
+            self.ctx.call(load_photo_counts, self.visit_id, self.form_id),
             self.form_view.set_photo_counts,
             self,
         )
@@ -243,6 +252,7 @@ class DiagnosticPage(VisitFormPage):
             return
         save = self.ctx.call(diagnostic_service.rate_theme, self.visit_id, theme_id, level)
         self._debouncer.schedule(("level", self.visit_id, theme_id), save)
+        self.form_view.set_rated_themes(self.rated_themes())
         self._update_summary()
 
     def _on_observations_changed(self, theme_id: str, text: str) -> None:
@@ -254,6 +264,10 @@ class DiagnosticPage(VisitFormPage):
         self._debouncer.schedule(("observations", self.visit_id, theme_id), save)
 
     # --- summary ----------------------------------------------------------------------
+
+    def rated_themes(self) -> set[str]:
+        """The themes shown with a level of concern."""
+        return {theme_id for theme_id, row in self.theme_rows.items() if row.level() is not None}
 
     def level_counts(self) -> dict[int | None, int]:
         counts: dict[int | None, int] = dict.fromkeys(CONCERN_LABELS, 0)

@@ -9,7 +9,7 @@ jumps to the first one (`jump_to_missing_requested`).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
@@ -29,9 +29,10 @@ from PySide6.QtWidgets import (
 
 from fieldvisit.core.dates import day_text
 from fieldvisit.core.domain import VISIT_TRANSITIONS, VisitStatus, VisitType
-from fieldvisit.core.errors import NotFound, RuleViolation
-from fieldvisit.services import Services, contacts, deletion, visits
-from fieldvisit.services.visit_forms import pinned_keys
+from fieldvisit.core.errors import RuleViolation
+from fieldvisit.screens.common import Person, VisitFacts
+from fieldvisit.screens.info import VisitInfo, load_participants, load_visit_info
+from fieldvisit.services import contacts, deletion, visits
 from fieldvisit.store.limits import field_limit
 from fieldvisit.store.models import Contact, Visit, natural_id
 from fieldvisit.ui.autosave import Debouncer
@@ -49,47 +50,6 @@ from fieldvisit.ui.workspace_common import (
 )
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class VisitInfo:
-    visit: Visit
-    participants: list[Contact]
-    previous: Visit | None
-    forms: list[str]  # "Visite du centre-bourg (version 1)"
-
-
-def _form_title(svc: Services, form_id: str, version: int) -> str:
-    try:
-        return f"{svc.forms.get(form_id, version).title} (v{version})"
-    except NotFound:
-        return f"{form_id} (v{version})"
-
-
-def load_visit_info(svc: Services, visit_id: str) -> VisitInfo:
-    """Runs on the worker."""
-    visit = visits.get_visit(svc, visit_id)
-    return VisitInfo(
-        visit,
-        participants(svc, visit_id),
-        _previous(svc, visit),
-        [_form_title(svc, *key) for key in pinned_keys(visit)],
-    )
-
-
-def _previous(svc: Services, visit: Visit) -> Visit | None:
-    if visit.previous_visit_id is None:
-        return None
-    try:
-        return visits.get_visit(svc, visit.previous_visit_id)
-    except NotFound:
-        return None
-
-
-def participants(svc: Services, visit_id: str) -> list[Contact]:
-    """Runs on the worker: the visit's participants, by name."""
-    wanted = set(visits.participant_ids(svc, visit_id))
-    return [contact for contact in contacts.list_contacts(svc) if contact.id in wanted]
 
 
 class MissingItemsDialog(QDialog):
@@ -131,14 +91,14 @@ class InfoPage(WorkspacePage):
     jump_to_missing_requested = Signal()
     #: the person clicked the link to the previous visit
     open_visit_requested = Signal(str)
+    shows = frozenset({"visits", "visit_participants", "contacts"})
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.visit: Visit | None = None
-        self._participants: list[Contact] = []
+        self.visit: VisitFacts | None = None
+        self._participants: tuple[Person, ...] = ()
         self._loading = False
         self.saver = Debouncer(ctx, self)
-        self.saver.saved.connect(self._saved)
 
         content = QWidget(self)
         scroll = QScrollArea(self)
@@ -314,10 +274,6 @@ class InfoPage(WorkspacePage):
             ),
         )
 
-    def _saved(self, key: object) -> None:
-        if isinstance(key, tuple) and key[0] in ("date", "author"):
-            self.visit_changed.emit(str(key[1]))
-
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.summary_edit and event.type() == QEvent.Type.FocusOut:
             self.saver.flush()
@@ -328,7 +284,7 @@ class InfoPage(WorkspacePage):
 
     # --- status ----------------------------------------------------------------------
 
-    def _update_status(self, visit: Visit | None) -> None:
+    def _update_status(self, visit: VisitFacts | Visit | None) -> None:
         allowed: frozenset[VisitStatus] = frozenset()
         if visit is not None:
             status = VisitStatus(visit.status)
@@ -361,15 +317,15 @@ class InfoPage(WorkspacePage):
             self.ctx.call(transition, self.visit_id),  # type: ignore[arg-type]
             on_success=self._status_changed,
             on_failure=self._status_failed,
+            origin=self,
         )
 
     def _status_changed(self, visit: Visit) -> None:
         if visit.id != self.visit_id:
             return
         if self.visit is not None:
-            self.visit.status = visit.status  # keep the loaded fields, only status moved
+            self.visit = replace(self.visit, status=visit.status)  # only the status moved
         self._update_status(visit)
-        self.visit_changed.emit(visit.id)
 
     def _status_failed(self, err: BaseException) -> None:
         if isinstance(err, RuleViolation) and err.details:
@@ -384,7 +340,7 @@ class InfoPage(WorkspacePage):
 
     # --- participants ----------------------------------------------------------------
 
-    def _show_participants(self, people: list[Contact]) -> None:
+    def _show_participants(self, people: tuple[Person, ...]) -> None:
         self._participants = people
         self.participants_list.clear()
         for contact in people:
@@ -408,7 +364,9 @@ class InfoPage(WorkspacePage):
 
     def _reload_participants(self, _result: object = None) -> None:
         if self.visit_id is not None:
-            self.ctx.run(self.ctx.call(participants, self.visit_id), self._show_participants, self)
+            self.ctx.run(
+                self.ctx.call(load_participants, self.visit_id), self._show_participants, self
+            )
 
     def choose_participant(self) -> None:
         """Pick an existing contact (the commune's first); none yet → a new contact. Only

@@ -7,6 +7,7 @@ autosaved; "Nouvel entretien…" asks for the guide and the people met.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -33,6 +34,14 @@ from PySide6.QtWidgets import (
 )
 
 from fieldvisit.core.dates import day_text
+from fieldvisit.screens.interviews import (
+    InterviewData,
+    InterviewList,
+    InterviewSummary,
+    load_interview,
+    load_interview_list,
+    load_interviewees,
+)
 from fieldvisit.services import deletion
 from fieldvisit.services import interviews as interview_service
 from fieldvisit.store.limits import field_limit
@@ -42,18 +51,12 @@ from fieldvisit.ui.context import UiContext
 from fieldvisit.ui.date_edit import FrenchDateEdit
 from fieldvisit.ui.errors import show_error
 from fieldvisit.ui.forms.form_view import HISTORY_SHORTCUT, FormView
-from fieldvisit.ui.forms.loading import (
-    InterviewData,
-    InterviewList,
-    InterviewSummary,
-    load_interview,
-    load_interview_list,
-)
 from fieldvisit.ui.forms.text_edits import guard_wheel
 from fieldvisit.ui.pages import WorkspacePage
 from fieldvisit.ui.text_limit import LimitedLineEdit, LimitedPlainTextEdit
 
 if TYPE_CHECKING:
+    from fieldvisit.screens.common import Person
     from fieldvisit.store.models import Contact, Interview
     from fieldvisit.ui.history_dialog import HistoryDialog
 
@@ -165,12 +168,15 @@ class NewInterviewDialog(QDialog):
 
 
 class InterviewsPage(WorkspacePage):
+    # visits: an empty date item's calendar opens on the visit's date
+    shows = frozenset({"interviews", "interviewees", "interview_answers", "contacts", "visits"})
+
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.setObjectName("interviewsPage")
         self.current_id: str | None = None
         self._list_data: InterviewList | None = None
-        self._interviewees: list[Contact] = []
+        self._interviewees: list[Person] = []
         self._loading = False
         self._select_after_load: str | None = None
         self._refreshing_for: str | None = None
@@ -179,7 +185,6 @@ class InterviewsPage(WorkspacePage):
         self.picker: ContactPickerDialog | None = None
         self.confirm_box: QMessageBox | None = None
         self._debouncer = Debouncer(ctx, self)
-        self._debouncer.saved.connect(self._on_saved)
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -405,7 +410,15 @@ class InterviewsPage(WorkspacePage):
             self.guide_label.setText(data.form.title)
             same = self._shown_interview == data.id
             self._shown_interview = data.id
-            self.form_view.set_form(data.form, data.answers, data.comments, {}, keep_focused=same)
+            visit_date = self._list_data.visit_date if self._list_data is not None else None
+            self.form_view.set_form(
+                data.form,
+                data.answers,
+                data.comments,
+                {},
+                keep_focused=same,
+                visit_date=visit_date,
+            )
             if self.notes_edit.toPlainText() != data.notes:
                 self.notes_edit.setPlainText(data.notes)
             self._show_interviewees(data.interviewees)
@@ -414,7 +427,7 @@ class InterviewsPage(WorkspacePage):
         self.detail.setEnabled(True)
         self.stack.setCurrentWidget(self.detail)
 
-    def _show_interviewees(self, contacts: list[Contact]) -> None:
+    def _show_interviewees(self, contacts: Sequence[Person]) -> None:
         self._interviewees = list(contacts)
         self.interviewee_list.clear()
         for contact in contacts:
@@ -477,10 +490,6 @@ class InterviewsPage(WorkspacePage):
     def _on_editing_finished(self, _item_id: str) -> None:
         self.flush()
 
-    def _on_saved(self, _key: object) -> None:
-        if self.visit_id is not None:
-            self.visit_changed.emit(self.visit_id)
-
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.notes_edit and event.type() == QEvent.Type.FocusOut:
             self.flush()
@@ -533,8 +542,6 @@ class InterviewsPage(WorkspacePage):
 
     def _on_history_restored(self, _table: str, _record_id: str) -> None:
         self._reload_list(self.current_id)
-        if self.visit_id is not None:
-            self.visit_changed.emit(self.visit_id)
 
     # --- new, delete ------------------------------------------------------------------
 
@@ -556,8 +563,6 @@ class InterviewsPage(WorkspacePage):
     def _on_interview_created(self, interview_id: str) -> None:
         self.current_id = interview_id
         self._reload_list(interview_id)
-        if self.visit_id is not None:
-            self.visit_changed.emit(self.visit_id)
 
     def delete_current_interview(self) -> QMessageBox | None:
         """Ask for confirmation, then delete the selected interview."""
@@ -599,8 +604,6 @@ class InterviewsPage(WorkspacePage):
 
     def _on_deleted(self, _result: object) -> None:
         self._reload_list(None)
-        if self.visit_id is not None:
-            self.visit_changed.emit(self.visit_id)
 
     # --- interviewees -----------------------------------------------------------------
 
@@ -627,7 +630,10 @@ class InterviewsPage(WorkspacePage):
         if interview_id is None or not contacts:
             return
         for contact in contacts:
-            self.ctx.run(self.ctx.call(interview_service.add_interviewee, interview_id, contact.id))
+            self.ctx.run(
+                self.ctx.call(interview_service.add_interviewee, interview_id, contact.id),
+                origin=self,
+            )
         self._refresh_interviewees(interview_id)
 
     def remove_selected_interviewee(self) -> None:
@@ -638,18 +644,19 @@ class InterviewsPage(WorkspacePage):
             return
         interview_id = self.current_id
         self.ctx.run(
-            self.ctx.call(interview_service.remove_interviewee, interview_id, item.data(ID_ROLE))
+            self.ctx.call(interview_service.remove_interviewee, interview_id, item.data(ID_ROLE)),
+            origin=self,
         )
         self._refresh_interviewees(interview_id)
 
     def _refresh_interviewees(self, interview_id: str) -> None:
         self._refreshing_for = interview_id
         self.ctx.run(
-            self.ctx.call(interview_service.interviewees, interview_id),
+            self.ctx.call(load_interviewees, interview_id),
             self._on_interviewees_loaded,
             self,
         )
 
-    def _on_interviewees_loaded(self, contacts: list[Contact]) -> None:
+    def _on_interviewees_loaded(self, contacts: Sequence[Person]) -> None:
         if self._refreshing_for == self.current_id:
             self._show_interviewees(contacts)

@@ -3,6 +3,11 @@
 Closing the window writes every pending edit (the workspace's autosaves), waits for
 the worker to finish them and remembers the geometry and the open visit: there is no
 "save changes?" question, ever.
+
+The visit list follows the one change signal (ui/changes.py): a change to what its rows
+show (a visit's facts, its progress) reloads it at once if it is shown, else when it is
+shown again; changes made by the list itself (a follow-up, the demonstration data) it
+shows already.
 """
 
 from __future__ import annotations
@@ -24,6 +29,9 @@ from PySide6.QtWidgets import (
 )
 
 from fieldvisit.logs import current_log_file
+from fieldvisit.services.listing import LIST_SHOWS
+from fieldvisit.store.changes import Changes
+from fieldvisit.ui.changes import made_by
 from fieldvisit.ui.context import UiContext
 from fieldvisit.ui.data_safety import install_data_safety
 from fieldvisit.ui.icons import app_icon, icon
@@ -81,6 +89,7 @@ class MainWindow(QMainWindow):
         self.visit_list.open_visit_requested.connect(self.open_visit)
         self.visit_list.new_visit_requested.connect(self.new_visit)
         self.visit_list.current_visit_changed.connect(self._update_actions)
+        ctx.changes.changed.connect(self._on_changes)
 
         self._restore_settings()
         self._update_actions()
@@ -210,7 +219,6 @@ class MainWindow(QMainWindow):
             workspace = VisitWorkspace(self.ctx, self)
             self.stack.addWidget(workspace)
             workspace.back_requested.connect(self.show_list)
-            workspace.visit_changed.connect(self._visit_changed)
             workspace.visit_opened.connect(self._visit_opened)
             self._workspace = workspace
         return self._workspace
@@ -271,9 +279,14 @@ class MainWindow(QMainWindow):
         self.visit_list.table.setFocus(Qt.FocusReason.OtherFocusReason)
         self._update_actions()
 
-    def _visit_changed(self, _visit_id: str) -> None:
-        # Progress or status changed: the list reloads when it is shown again.
-        self._list_stale = True
+    def _on_changes(self, changes: Changes, origin: object) -> None:
+        """Something the visit list shows changed (ui/changes.py)."""
+        if not changes.touches(None, LIST_SHOWS) or made_by(self.visit_list, origin):
+            return
+        if self.stack.currentWidget() is self.visit_list:
+            self.visit_list.reload()
+        else:
+            self._list_stale = True
 
     def _update_actions(self) -> None:
         in_workspace = self.showing_workspace

@@ -9,9 +9,9 @@ input line.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import replace
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,45 +28,23 @@ from PySide6.QtWidgets import (
 )
 
 from fieldvisit.core.dates import day_text
-from fieldvisit.services import Services, deletion, interviews, notes, visits
-from fieldvisit.services.visit_forms import visit_forms
-from fieldvisit.store.models import Interview, QuickNote, Visit
+from fieldvisit.screens.notes import Note, NoteBook, load_notes
+from fieldvisit.services import deletion, interviews, notes
+from fieldvisit.store.changes import Changes
+from fieldvisit.store.models import Interview, QuickNote
 from fieldvisit.ui.context import UiContext
 from fieldvisit.ui.errors import show_error
 from fieldvisit.ui.icons import icon
 from fieldvisit.ui.text_limit import LimitedLineEdit
-from fieldvisit.ui.workspace_common import (
-    ChoiceDialog,
-    ItemChoice,
-    ask_confirmation,
-    item_choices,
-    long_date,
-)
+from fieldvisit.ui.workspace_common import ChoiceDialog, ask_confirmation, long_date
 
 NOTE_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-@dataclass(frozen=True)
-class NoteBook:
-    visit: Visit
-    notes: list[QuickNote]
-    #: the items a note can be moved to: the checklist's, then the diagnostic grid's
-    choices: list[ItemChoice]
-
-
-def load_notes(svc: Services, visit_id: str, include_moved: bool) -> NoteBook:
-    """Runs on the worker."""
-    visit = visits.get_visit(svc, visit_id)
-    return NoteBook(
-        visit,
-        notes.list_quick_notes(svc, visit_id, include_moved=include_moved),
-        item_choices(visit_forms(svc, visit).all),
-    )
-
-
 class NotesPad(QWidget):
-    #: a note was moved: "item:<form>/<item>" or "interview:<id>" (that page must reload)
-    note_moved = Signal(str)
+    # What the pad shows (ui/pages.py: the workspace refreshes it as it does its pages);
+    # a note moved onto an item or an interview reaches that page by the change signal.
+    shows = frozenset({"quick_notes"})
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -129,6 +107,10 @@ class NotesPad(QWidget):
         self.visit_id = visit_id
         self.reload()
 
+    def refresh(self, _changes: Changes) -> None:
+        """Show what changed elsewhere (a sync round)."""
+        self.reload()
+
     def reload(self) -> None:
         if self.visit_id is None:
             return
@@ -148,7 +130,7 @@ class NotesPad(QWidget):
         self.list.scrollToBottom()
         self._update_buttons()
 
-    def _entry(self, note: QuickNote) -> QListWidgetItem:
+    def _entry(self, note: Note) -> QListWidgetItem:
         local = note.noted_at.astimezone()
         entry = QListWidgetItem(f"{local:%H:%M}  {note.text}")
         entry.setData(NOTE_ROLE, note.id)
@@ -178,13 +160,15 @@ class NotesPad(QWidget):
             self.ctx.call(notes.add_quick_note, self.visit_id, text),
             on_success=self._note_added,
             on_failure=lambda err: self._note_failed(text, err),
+            origin=self,
         )
 
-    def _note_added(self, note: QuickNote) -> None:
-        if note.visit_id != self.visit_id:
+    def _note_added(self, record: QuickNote) -> None:
+        if record.visit_id != self.visit_id:
             return
+        note = Note.of(record)
         if self.book is not None:
-            self.book.notes.append(note)
+            self.book = replace(self.book, notes=(*self.book.notes, note))
         self.list.addItem(self._entry(note))
         self.list.scrollToBottom()
 
@@ -195,7 +179,7 @@ class NotesPad(QWidget):
 
     # --- moving ----------------------------------------------------------------------
 
-    def selected_note(self) -> QuickNote | None:
+    def selected_note(self) -> Note | None:
         entry = self.list.currentItem()
         if entry is None or self.book is None:
             return None
@@ -227,7 +211,7 @@ class NotesPad(QWidget):
         form_id, _sep, item_id = key.partition("/")
         self.ctx.run(
             self.ctx.call(notes.move_note_to_item, note_id, form_id, item_id),
-            on_success=lambda _result: self._moved(f"item:{key}"),
+            on_success=lambda _result: self.reload(),
             parent=self,
         )
 
@@ -241,7 +225,7 @@ class NotesPad(QWidget):
             parent=self,
         )
 
-    def _offer_interviews(self, note: QuickNote, found: list[Interview]) -> None:
+    def _offer_interviews(self, note: Note, found: list[Interview]) -> None:
         if not found:
             box = QMessageBox(
                 QMessageBox.Icon.Information,
@@ -274,13 +258,9 @@ class NotesPad(QWidget):
     def move_to_interview(self, note_id: str, interview_id: str) -> None:
         self.ctx.run(
             self.ctx.call(notes.move_note_to_interview, note_id, interview_id),
-            on_success=lambda _result: self._moved(f"interview:{interview_id}"),
+            on_success=lambda _result: self.reload(),
             parent=self,
         )
-
-    def _moved(self, target: str) -> None:
-        self.reload()
-        self.note_moved.emit(target)
 
     # --- context menu ----------------------------------------------------------------
 

@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from typing import ClassVar
+
 from PySide6.QtWidgets import QWidget
 
+from fieldvisit.store.changes import Changes
 from fieldvisit.ui.context import UiContext
 
 
 class WorkspacePage(QWidget):
     """A section of the visit workspace (Informations, Checklist, Entretiens…).
 
-    The workspace calls `load_visit()` when a visit is opened (or reloaded after an
-    outside change) and `flush()` before leaving the page, switching visit or closing
-    the window: a page writes its pending edits then (see ui/autosave.py).
+    The workspace calls `load_visit()` when a visit is opened and `flush()` before
+    leaving the page, switching visit or closing the window: a page writes its pending
+    edits then (see ui/autosave.py).
+
+    Changes made elsewhere (another page, the quick notes, a sync round) come through
+    the one change signal (ui/changes.py): when one touches a table in `shows` for the
+    visit shown, the workspace calls `refresh()`, at once if the page is shown and not
+    being typed in, else when it is next shown or left. A page is never refreshed by its
+    own operations: it shows them already.
     """
 
-    #: emitted after the page saved something that changes the visit's progress or
-    #: status, so the workspace header and the visit list can refresh.
-    visit_changed = Signal(str)
+    #: the tables whose records the page shows (those its screen loader reads)
+    shows: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -31,6 +38,11 @@ class WorkspacePage(QWidget):
 
     def load_visit(self, visit_id: str) -> None:
         self.visit_id = visit_id
+
+    def refresh(self, changes: Changes) -> None:
+        """Show what changed elsewhere; default: read the visit again."""
+        if self.visit_id is not None:
+            self.load_visit(self.visit_id)
 
     def flush(self) -> None:
         """Persist pending edits now; default: nothing pending."""

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QModelIndex, QSize, Qt, QUrl
 from PySide6.QtGui import (
     QDesktopServices,
     QDragEnterEvent,
@@ -45,10 +45,10 @@ from PySide6.QtWidgets import (
 )
 
 from fieldvisit.core.errors import BadInput
-from fieldvisit.services import Services, attachments, deletion, thumbnails, visits
+from fieldvisit.screens.photos import Photo, PhotoAlbum, link_key, load_album
+from fieldvisit.services import Services, attachments, deletion, thumbnails
 from fieldvisit.services.attachments import IMAGE_SUFFIXES
-from fieldvisit.services.visit_forms import visit_forms
-from fieldvisit.store.models import Attachment, Visit
+from fieldvisit.store.models import Attachment
 from fieldvisit.ui.autosave import Debouncer
 from fieldvisit.ui.context import UiContext
 from fieldvisit.ui.errors import describe, show_error
@@ -57,7 +57,7 @@ from fieldvisit.ui.pages import WorkspacePage
 from fieldvisit.ui.report_thread import prepare_renditions_later
 from fieldvisit.ui.text_limit import LimitedLineEdit
 from fieldvisit.ui.thumbnails import ThumbnailLoader
-from fieldvisit.ui.workspace_common import ChoiceDialog, ItemChoice, ask_confirmation, item_choices
+from fieldvisit.ui.workspace_common import ChoiceDialog, ask_confirmation
 
 log = logging.getLogger(__name__)
 
@@ -65,36 +65,6 @@ ATTACHMENT_ROLE = Qt.ItemDataRole.UserRole + 1
 SHA_ROLE = Qt.ItemDataRole.UserRole + 2
 LAST_DIR_KEY = "photos/last_dir"
 ICON_SIZE = 160
-
-
-def link_key(form_id: str, item_id: str) -> str:
-    return f"{form_id}/{item_id}"
-
-
-@dataclass(frozen=True)
-class PhotoAlbum:
-    visit: Visit
-    photos: list[Attachment]
-    #: the checklist items a photo can be linked to (photo items first)
-    choices: list[ItemChoice]
-    #: "form/item" -> "Section › Item", for every item of the visit's forms
-    item_labels: dict[str, str]
-
-
-def load_album(svc: Services, visit_id: str) -> PhotoAlbum:
-    """Runs on the worker."""
-    visit = visits.get_visit(svc, visit_id)
-    forms = visit_forms(svc, visit)
-    for form_id, version in forms.missing:
-        log.warning("form %s v%s of visit %s is not installed", form_id, version, visit_id)
-    checklist = [forms.checklist] if forms.checklist is not None else []
-    labels = {link_key(c.form_id, c.item_id): c.label for c in item_choices(forms.all)}
-    return PhotoAlbum(
-        visit,
-        attachments.list_photos(svc, visit_id),  # issued report PDFs: Rapport section
-        item_choices(checklist, photos_first=True),
-        labels,
-    )
 
 
 @dataclass
@@ -123,13 +93,12 @@ def attach_unless_cancelled(svc: Services, job: ImportJob, path: Path) -> Attach
 
 
 class PhotosPage(WorkspacePage):
-    #: photos were added, linked, unlinked or deleted (the checklist shows photo items)
-    photos_changed = Signal(str)
+    shows = frozenset({"attachments"})
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.album: PhotoAlbum | None = None
-        self._photos: dict[str, Attachment] = {}
+        self._photos: dict[str, Photo] = {}
         self.saver = Debouncer(ctx, self)
         self.thumbnails = ThumbnailLoader(ctx, parent=self)
         self.thumbnails.ready.connect(self._thumbnail_ready)
@@ -241,8 +210,7 @@ class PhotosPage(WorkspacePage):
             pixmap = self.thumbnails.pixmap(photo.sha256)
             entry.setIcon(QIcon(pixmap) if pixmap is not None else placeholder)
             self.model.appendRow(entry)
-            if attachments.is_photo(photo):
-                self.thumbnails.request(photo.sha256)
+            self.thumbnails.request(photo.sha256)  # the album holds images only
         self.empty_label.setVisible(not album.photos)
         if selected is not None and selected.id in self._photos:
             self.select(selected.id)
@@ -261,14 +229,14 @@ class PhotosPage(WorkspacePage):
             if entry.data(SHA_ROLE) == sha256:
                 entry.setIcon(QIcon(pixmap))
 
-    def _tooltip(self, photo: Attachment) -> str:
+    def _tooltip(self, photo: Photo) -> str:
         lines = [photo.filename]
         linked = self.link_text(photo)
         if photo.item_id:
             lines.append(self.tr("Linked to: {0}").format(linked))
         return "\n".join(lines)
 
-    def link_text(self, photo: Attachment) -> str:
+    def link_text(self, photo: Photo) -> str:
         if not photo.item_id or not photo.form_id:
             return self.tr("no item")
         labels = self.album.item_labels if self.album is not None else {}
@@ -276,7 +244,7 @@ class PhotosPage(WorkspacePage):
 
     # --- selection -------------------------------------------------------------------
 
-    def photos(self) -> list[Attachment]:
+    def photos(self) -> list[Photo]:
         """The photos shown, in order."""
         return list(self._photos.values())
 
@@ -286,7 +254,7 @@ class PhotosPage(WorkspacePage):
                 self.view.setCurrentIndex(self.model.index(row, 0))
                 return
 
-    def selected_photo(self) -> Attachment | None:
+    def selected_photo(self) -> Photo | None:
         index = self.view.currentIndex()
         if not index.isValid():
             return None
@@ -296,7 +264,7 @@ class PhotosPage(WorkspacePage):
         self.saver.flush()
         self._show_selected(self._photos.get(str(current.data(ATTACHMENT_ROLE))))
 
-    def _show_selected(self, photo: Attachment | None) -> None:
+    def _show_selected(self, photo: Photo | None) -> None:
         for widget in (self.caption_edit, self.link_button, self.open_button, self.delete_button):
             widget.setEnabled(photo is not None)
         self.filename_label.setText(photo.filename if photo is not None else "")
@@ -310,7 +278,8 @@ class PhotosPage(WorkspacePage):
         photo = self.selected_photo()
         if photo is None:
             return
-        photo.caption = text  # the shown copy; the worker writes the database
+        # The shown copy; the worker writes the database.
+        self._photos[photo.id] = replace(photo, caption=text)
         entry = self.model.itemFromIndex(self.view.currentIndex())
         if entry is not None:
             entry.setText(text or photo.filename)
@@ -367,6 +336,7 @@ class PhotosPage(WorkspacePage):
                 self.ctx.call(attach_unless_cancelled, job, path),
                 on_success=partial(self._one_imported, job, path),
                 on_failure=partial(self._one_failed, job, path),
+                origin=self,
             )
         return job
 
@@ -399,10 +369,6 @@ class PhotosPage(WorkspacePage):
             self.reload()
             if job.imported:
                 self.select(job.imported[-1].id)
-        if job.imported:
-            self.photos_changed.emit(job.visit_id)
-            if job.item_id:
-                self.visit_changed.emit(job.visit_id)
         self._report_errors(job.errors)
 
     def _report_errors(self, errors: list[tuple[Path, BaseException]]) -> None:
@@ -441,7 +407,7 @@ class PhotosPage(WorkspacePage):
             return
         options: list[tuple[str, str]] = [("", self.tr("(not linked to an item)"))]
         options += [(link_key(c.form_id, c.item_id), c.label) for c in self.album.choices]
-        current = link_key(photo.form_id, photo.item_id) if photo.form_id and photo.item_id else ""
+        current = photo.link
         dialog = ChoiceDialog(
             self.tr("Link the photo to an item"),
             self.tr("Checklist item the photo illustrates:"),
@@ -464,10 +430,8 @@ class PhotosPage(WorkspacePage):
             parent=self,
         )
 
-    def _links_changed(self, photo: Attachment) -> None:
+    def _links_changed(self, _photo: Attachment | Photo) -> None:
         self.reload()
-        self.photos_changed.emit(photo.visit_id)
-        self.visit_changed.emit(photo.visit_id)
 
     def _activated(self, index: QModelIndex) -> None:
         self.open_selected()
@@ -507,7 +471,7 @@ class PhotosPage(WorkspacePage):
             lambda: self._delete(photo),
         )
 
-    def _delete(self, photo: Attachment) -> None:
+    def _delete(self, photo: Photo) -> None:
         self.ctx.run(
             self.ctx.call(deletion.soft_delete, "attachment", photo.id),
             on_success=lambda _result: self._links_changed(photo),

@@ -29,6 +29,9 @@ def build_report_view(ctx: UiContext, parent: QWidget) -> QWidget | None:
 
 
 class ReportPage(WorkspacePage):
+    # The visit's status (what can be issued), its issued reports and photos.
+    shows = frozenset({"visits", "attachments"})
+
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         layout = QVBoxLayout(self)
@@ -36,9 +39,6 @@ class ReportPage(WorkspacePage):
         self.view = build_report_view(ctx, self)
         self.message: QLabel | None = None
         if self.view is not None:
-            visit_changed = getattr(self.view, "visit_changed", None)
-            if visit_changed is not None:
-                visit_changed.connect(self.visit_changed)
             layout.addWidget(self.view, 1)
             return
         self.message = QLabel(

@@ -24,7 +24,6 @@ import shutil
 import tempfile
 import weakref
 from dataclasses import dataclass
-from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -51,7 +50,8 @@ from fieldvisit.core.dates import day_text
 from fieldvisit.core.domain import VisitStatus
 from fieldvisit.core.errors import BadInput
 from fieldvisit.forms import FormKind
-from fieldvisit.services import Services, attachments, thumbnails, visits
+from fieldvisit.screens.report import IssuedEntry, ReportState, load_report_state
+from fieldvisit.services import thumbnails
 from fieldvisit.ui.context import UiContext
 from fieldvisit.ui.errors import show_error
 from fieldvisit.ui.pdf_document import PdfDocument, PdfPreview
@@ -65,61 +65,9 @@ MAX_PRINT_DPI = 300  # a page image at 600 dpi would take ~140 MB of memory
 
 
 @dataclass(frozen=True)
-class IssuedEntry:
-    sha256: str
-    filename: str
-    issued_on: date
-
-
-@dataclass(frozen=True)
-class ReportState:
-    """What the buttons depend on, read on the worker."""
-
-    visit_id: str
-    commune: str
-    visit_date: date
-    status: VisitStatus
-    issued: tuple[IssuedEntry, ...]  # newest first
-    photos: tuple[tuple[Path, str], ...]  # (stored file, sha256) of the visit's photos
-
-    @property
-    def latest_issued(self) -> IssuedEntry | None:
-        return self.issued[0] if self.issued else None
-
-    @property
-    def issued_sha256(self) -> str | None:
-        return self.issued[0].sha256 if self.issued else None
-
-    @property
-    def issued_on(self) -> date | None:
-        return self.issued[0].issued_on if self.issued else None
-
-
-@dataclass(frozen=True)
 class GeneratedPdf:
     path: Path
     title: str  # what the preview shows, for the status line
-
-
-def load_report_state(svc: Services, visit_id: str) -> ReportState:
-    """Runs on the worker."""
-    from fieldvisit.report.issued import issued_reports
-
-    visit = visits.get_visit(svc, visit_id)
-    return ReportState(
-        visit_id=visit.id,
-        commune=visit.commune_name,
-        visit_date=visit.visit_date,
-        status=VisitStatus(visit.status),
-        issued=tuple(
-            IssuedEntry(row.sha256, row.filename, row.created_at.astimezone().date())
-            for row in issued_reports(svc, visit_id)
-        ),
-        photos=tuple(
-            (attachments.attachment_path(svc, photo), photo.sha256)
-            for photo in attachments.list_photos(svc, visit_id)
-        ),
-    )
 
 
 def copy_pdf(source: Path, target: Path) -> Path:
@@ -268,9 +216,6 @@ class _ProgressRelay(QObject):
 
 
 class ReportView(QWidget):
-    #: emitted after the visit's status changed (report issued)
-    visit_changed = Signal(str)
-
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -695,7 +640,6 @@ class ReportView(QWidget):
                 shown = self.visit_id == visit_id
                 self._on_state(state)  # ignored if another visit is shown now
                 self._on_generated(GeneratedPdf(drawn.path, title) if shown else None)
-                self.visit_changed.emit(visit_id)
 
             self.ctx.run(kept, done, parent=self, on_failure=self._on_failed)
 

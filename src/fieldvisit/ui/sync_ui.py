@@ -9,9 +9,11 @@ sync modules: httpx, pydantic) is created only once the window is shown, so a st
 not slowed down; it stops when the window closes, without waiting on the network
 (see `SyncController.stop`).
 
-After a round that changed local data, the visit list reloads, and so does the open
-visit if the round touched it (`Workspace.reload_visit`: pending edits are written
-first, and the page being typed in reloads only once the focus leaves it).
+A round that changed local data announces the visits it changed on the one change
+signal (ui/changes.py), like any other operation: the visit list and the open visit
+refresh from it as they do after an edit (pending edits are written first, and the page
+being typed in reloads only once the focus leaves it). A resolved conflict or a refused
+change set right is an operation of the app: it reports its changes itself.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QToolBar
 
+from fieldvisit.store.changes import Changes
 from fieldvisit.ui.context import UiContext
 from fieldvisit.ui.icons import icon
 from fieldvisit.ui.sync_controller import SyncController, SyncPhase, SyncUiState
@@ -197,7 +200,7 @@ class SyncUi(QObject):
         show_list = getattr(self.window, "show_list", None)
         if show_list is not None and getattr(self.window, "showing_workspace", False):
             show_list()
-        self.reload_views(set())
+        self.ctx.changes.announce(Changes.everything())
         self.refresh_status()
 
     def _signed_out(self) -> None:
@@ -257,9 +260,8 @@ class SyncUi(QObject):
         self.conflicts_dialog = None
         self.refresh_status()  # a choice still being saved at close shows up too
 
-    def _conflict_resolved(self, visit_id: str) -> None:
-        self.refresh_status()
-        self.reload_views({visit_id} if visit_id else set())
+    def _conflict_resolved(self, _visit_id: str) -> None:
+        self.refresh_status()  # the records it changed: by the change signal
 
     # --- state -------------------------------------------------------------------------
 
@@ -275,7 +277,7 @@ class SyncUi(QObject):
             # Said once, in full, where the person looks: the server went back in time.
             self.window.statusBar().showMessage(state.report.notices[0], 30_000)
         if state.changed_data and state.report is not None:
-            self.reload_views(state.report.changed_visits)
+            self.ctx.changes.announce(changes_of_round(state.report))
             if self.conflicts_dialog is not None:
                 self.conflicts_dialog.reload()
         if state.report is not None and self.refused_dialog is not None:
@@ -317,16 +319,11 @@ class SyncUi(QObject):
             return
         self._status_timer.start()
 
-    def reload_views(self, visit_ids: set[str]) -> None:
-        """Show what a sync (or a resolved conflict) changed: the list, the open visit."""
-        window = self.window
-        visit_list = getattr(window, "visit_list", None)
-        if visit_list is not None:
-            visit_list.reload()
-        if getattr(window, "showing_workspace", False):
-            workspace = window.workspace  # type: ignore[attr-defined]
-            if workspace.visit_id and workspace.visit_id in visit_ids:
-                workspace.reload_visit()  # flushes pending edits first, keeps the cursor
+
+def changes_of_round(report: SyncReport) -> Changes:
+    """What a round changed here: anything of the visits it brought records of (a new
+    visit, one deleted: the list's rows too)."""
+    return Changes.whole_visits(report.changed_visits)
 
 
 def install_sync(window: QMainWindow, ctx: UiContext) -> SyncUi:

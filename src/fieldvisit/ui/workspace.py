@@ -4,9 +4,15 @@ the quick-notes pad always visible on the right.
 Sections: Informations · Checklist · Entretiens · Diagnostic · Plan d'actions · Photos ·
 Rapport. Every page is a `WorkspacePage` (ui/pages.py), built from `SECTIONS`; a page
 whose module is missing or broken is replaced by a placeholder saying so, and the rest
-of the workspace still works. Opening a visit loads every page; a page whose data was
-changed from elsewhere (a note moved onto an item, a photo linked to an item) reloads
-at once if shown, or when next shown.
+of the workspace still works. Opening a visit loads every page.
+
+What changes the open visit arrives by the one change signal (ui/changes.py), whoever
+made it: another page, the quick notes, a sync round, a resolved conflict. The header
+reads the visit again when its facts or progress may have moved; a page whose tables
+(`WorkspacePage.shows`) changed is refreshed at once if shown, when next shown
+otherwise, and, if the person is typing in it, once the keyboard focus leaves it (a
+sync never pulls a field out from under the cursor). Pending edits are written first.
+The page that made a change shows it already and is left as it is.
 
 Shortcuts (active while the workspace is shown): Alt+Left back to the visit list,
 Ctrl+PgDown / Ctrl+PgUp next / previous section, Ctrl+Shift+N type a quick note. When
@@ -20,7 +26,6 @@ from __future__ import annotations
 import importlib
 import logging
 from dataclasses import dataclass
-from functools import partial
 from html import escape
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -42,10 +47,9 @@ from PySide6.QtWidgets import (
 )
 
 from fieldvisit.core.domain import VisitStatus, VisitType
-from fieldvisit.forms import is_answered
-from fieldvisit.services import Services, answers, visits
-from fieldvisit.services.visit_forms import pinned_keys, visit_forms
-from fieldvisit.store.models import Visit
+from fieldvisit.screens.header import VisitHeader, load_header
+from fieldvisit.store.changes import Changes
+from fieldvisit.ui.changes import made_by
 from fieldvisit.ui.context import UiContext
 from fieldvisit.ui.icons import icon
 from fieldvisit.ui.notes_pad import NotesPad
@@ -55,8 +59,8 @@ from fieldvisit.ui.workspace_common import long_date
 log = logging.getLogger(__name__)
 
 SPLITTER_KEY = "workspace/splitter"
-#: pages that show the visit's status, reloaded when another page changed the visit
-STATUS_PAGES = ("info", "report")
+#: what the header shows: the visit's facts and its progress (screens/header.py)
+HEADER_SHOWS = frozenset({"visits", "answers", "attachments", "theme_ratings"})
 NOTES_VISIBLE_KEY = "workspace/notes_visible"
 
 
@@ -155,27 +159,6 @@ def build_page(spec: SectionSpec, ctx: UiContext, title: str, parent: QWidget) -
     return page
 
 
-@dataclass(frozen=True)
-class VisitHeader:
-    visit: Visit
-    answered: int
-    total: int
-
-
-def load_header(svc: Services, visit_id: str) -> VisitHeader:
-    """Runs on the worker: the visit and its progress (answered items / items)."""
-    visit = visits.get_visit(svc, visit_id)
-    answered = total = 0
-    for form in visit_forms(svc, visit).all:
-        given = answers.visit_answers(svc, visit_id, form.id)
-        for item in form.iter_items():
-            total += 1
-            answer = given.get(item.id)
-            if answer is not None and is_answered(answer.value):
-                answered += 1
-    return VisitHeader(visit, answered, total)
-
-
 def _label(enum: type[VisitType] | type[VisitStatus], value: str) -> str:
     try:
         return str(enum(value).label)
@@ -186,8 +169,6 @@ def _label(enum: type[VisitType] | type[VisitStatus], value: str) -> str:
 class VisitWorkspace(QWidget):
     #: the person asked to go back to the visit list
     back_requested = Signal()
-    #: something about the visit changed (progress, status, date…): refresh the list
-    visit_changed = Signal(str)
     #: a visit was opened (also from inside: the link to a follow-up's previous visit)
     visit_opened = Signal(str)
 
@@ -196,9 +177,11 @@ class VisitWorkspace(QWidget):
         self.ctx = ctx
         self.visit_id: str | None = None
         self.header: VisitHeader | None = None
-        self._stale: set[int] = set()
+        #: pages to refresh when next shown, with what changed meanwhile
+        self._stale: dict[int, Changes] = {}
         self._current_row = -1
-        self._waiting_for_focus: set[QWidget] = set()
+        #: pages (or the notes) being typed in, refreshed once the focus leaves them
+        self._waiting_for_focus: dict[WorkspacePage | NotesPad, Changes] = {}
         self._focus_connected = False
 
         # Header
@@ -258,13 +241,12 @@ class VisitWorkspace(QWidget):
             entry = QListWidgetItem(self._section_icon(spec), page.section_title())
             entry.setData(Qt.ItemDataRole.UserRole, spec.key)
             self.sections.addItem(entry)
-            page.visit_changed.connect(partial(self._page_changed_visit, spec.key))
         self.sections.setMaximumWidth(self.sections.sizeHintForColumn(0) + 40)
         self.sections.currentRowChanged.connect(self._section_changed)
         self._wire_pages()
 
         self.notes = NotesPad(ctx, self)
-        self.notes.note_moved.connect(self._note_moved)
+        ctx.changes.changed.connect(self._on_changes)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("workspaceSplitter")
         self.splitter.addWidget(self.sections)
@@ -341,9 +323,6 @@ class VisitWorkspace(QWidget):
             info.jump_to_missing_requested.connect(self.next_unanswered_required)
         if hasattr(info, "open_visit_requested"):
             info.open_visit_requested.connect(self.open_visit)
-        photos = self.pages["photos"]
-        if hasattr(photos, "photos_changed"):
-            photos.photos_changed.connect(self._photos_changed)
         for key in ("checklist", "diagnostic"):
             page = self.pages[key]
             if hasattr(page, "photo_requested"):
@@ -364,41 +343,46 @@ class VisitWorkspace(QWidget):
         self.notes.load_visit(visit_id)
         self.visit_opened.emit(visit_id)
 
-    def reload_visit(self) -> None:
-        """Show what a sync brought in for the open visit, without moving the person.
+    # --- changes ---------------------------------------------------------------------
 
-        Pending edits are written first. The section shown stays; the page under the
-        keyboard focus (someone typing in it) reloads once the focus leaves it, so a
-        sync never pulls a field out from under the cursor; other pages reload when
-        they are next shown.
-        """
-        if self.visit_id is None:
+    def _on_changes(self, changes: Changes, origin: object) -> None:
+        """Show what an operation changed of the open visit (ui/changes.py)."""
+        visit_id = self.visit_id
+        if visit_id is None:
             return
-        self.flush()
-        self._load_header()
-        for key in self.pages:
-            self._mark_stale(key)
-        self._reload_unless_focused(self.current_page())
-        self._reload_unless_focused(self.notes)
+        if changes.touches(visit_id, HEADER_SHOWS):
+            self._load_header()
+        current = self.current_page()
+        for row, page in enumerate(self.pages.values()):
+            if made_by(page, origin) or not changes.touches(visit_id, page.shows):
+                continue
+            if page is current:
+                self._refresh_unless_focused(page, changes)
+            else:
+                self._stale[row] = self._stale.get(row, Changes()) | changes
+        if not made_by(self.notes, origin) and changes.touches(visit_id, self.notes.shows):
+            self._refresh_unless_focused(self.notes, changes)
 
-    def _reload_unless_focused(self, widget: QWidget) -> None:
+    def _refresh_unless_focused(self, widget: WorkspacePage | NotesPad, changes: Changes) -> None:
         focus = QApplication.focusWidget()
         if focus is not None and (focus is widget or widget.isAncestorOf(focus)):
-            self._waiting_for_focus.add(widget)
+            waiting = self._waiting_for_focus.get(widget, Changes())
+            self._waiting_for_focus[widget] = waiting | changes
             app = QApplication.instance()
             if isinstance(app, QApplication) and not self._focus_connected:
                 app.focusChanged.connect(self._focus_moved)
                 self._focus_connected = True
-        elif self.visit_id is not None:
-            widget.load_visit(self.visit_id)  # type: ignore[attr-defined]
+        else:
+            widget.flush()  # its pending edits are written before it reads again
+            widget.refresh(changes)
 
     def _focus_moved(self, _old: QWidget | None, new: QWidget | None) -> None:
-        for widget in list(self._waiting_for_focus):
+        for widget, changes in list(self._waiting_for_focus.items()):
             if new is None or not (new is widget or widget.isAncestorOf(new)):
-                self._waiting_for_focus.discard(widget)
+                del self._waiting_for_focus[widget]
                 if self.visit_id is not None:
-                    widget.flush()  # type: ignore[attr-defined]
-                    widget.load_visit(self.visit_id)  # type: ignore[attr-defined]
+                    widget.flush()
+                    widget.refresh(changes)
         if not self._waiting_for_focus:
             self._stop_waiting_for_focus()
 
@@ -425,22 +409,13 @@ class VisitWorkspace(QWidget):
         self.progress.setRange(0, max(header.total, 1))
         self.progress.setValue(header.answered)
         self.progress.setFormat(self.tr("{0}/{1} answered").format(header.answered, header.total))
-        self.progress.setToolTip(
-            self.tr("{0} of the {1} items of the checklist and diagnostic are answered").format(
-                header.answered, header.total
+        tip = self.tr("{0} of the {1} items shown in the checklist and diagnostic are answered")
+        tip = tip.format(header.answered, header.total)
+        if header.progress.themes:
+            tip += "\n" + self.tr("{0} of the {1} themes of the diagnostic are rated").format(
+                header.progress.themes_rated, header.progress.themes
             )
-        )
-
-    def _page_changed_visit(self, source: str, visit_id: str) -> None:
-        """A page saved something the header, the list and the status shown elsewhere
-        depend on (the Rapport section issues reports; Informations moves the status)."""
-        if visit_id != self.visit_id:
-            return
-        self._load_header()
-        for key in STATUS_PAGES:
-            if key != source:
-                self._mark_stale(key)
-        self.visit_changed.emit(visit_id)
+        self.progress.setToolTip(tip)
 
     def flush(self) -> None:
         """Write every pending edit of every page now (autosave on leave/close)."""
@@ -478,10 +453,9 @@ class VisitWorkspace(QWidget):
                 page.flush()
         self._current_row = row
         self.stack.setCurrentIndex(row)
-        if row in self._stale:
-            self._stale.discard(row)
-            if self.visit_id is not None:
-                self.current_page().load_visit(self.visit_id)
+        changes = self._stale.pop(row, None)
+        if changes is not None and self.visit_id is not None:
+            self.current_page().refresh(changes)
 
     def next_section(self) -> None:
         row = self.sections.currentRow()
@@ -503,55 +477,7 @@ class VisitWorkspace(QWidget):
                 return
         self.show_section("checklist")  # nothing missing: the checklist says so
 
-    # --- pages changed from elsewhere ------------------------------------------------
-
-    def _mark_stale(self, key: str) -> None:
-        """Reload a page when it is next shown (never under the person's cursor)."""
-        row = next(row for row, spec in enumerate(SECTIONS) if spec.key == key)
-        if row != self.sections.currentRow():
-            self._stale.add(row)
-
-    def _reload_section(self, key: str) -> None:
-        """Reload a page now if shown, else when it is next shown."""
-        row = next(row for row, spec in enumerate(SECTIONS) if spec.key == key)
-        if row == self.sections.currentRow() and self.visit_id is not None:
-            page = self.pages[key]
-            page.flush()
-            page.load_visit(self.visit_id)
-        else:
-            self._stale.add(row)
-
-    def _sections_of_form(self, form_id: str) -> list[str]:
-        visit = self.header.visit if self.header is not None else None
-        if visit is None:
-            return ["checklist", "diagnostic"]
-        keys = []
-        pinned = pinned_keys(visit)
-        if pinned.checklist is not None and form_id == pinned.checklist[0]:
-            keys.append("checklist")
-        if pinned.diagnostic is not None and form_id == pinned.diagnostic[0]:
-            keys.append("diagnostic")
-        return keys or ["checklist", "diagnostic"]
-
-    def _note_moved(self, target: str) -> None:
-        kind, _sep, where = target.partition(":")
-        if kind == "item":
-            for key in self._sections_of_form(where.partition("/")[0]):
-                self._reload_section(key)
-            self._load_header()
-        elif kind == "interview":
-            self._reload_section("interviews")
-
-    def _photos_changed(self, visit_id: str) -> None:
-        """Photo items show how many photos are linked: recount (cheap) or reload."""
-        if visit_id != self.visit_id:
-            return
-        for key in ("checklist", "diagnostic"):
-            recount = getattr(self.pages[key], "refresh_photo_counts", None)
-            if callable(recount):
-                recount()
-            else:
-                self._reload_section(key)
+    # --- between pages -----------------------------------------------------------------
 
     def request_photos(self, form_id: str, item_id: str) -> None:
         """A form's photo item asked for photos: choose files, import them linked to it."""

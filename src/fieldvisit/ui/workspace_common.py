@@ -7,7 +7,6 @@ running while a question is on screen, and tests drive them like a person would.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -24,7 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldvisit.forms import FormDefinition, ItemType
 from fieldvisit.ui.date_edit import french_locale
 
 
@@ -39,39 +37,6 @@ def from_qdate(value: QDate) -> date:
 def long_date(value: date) -> str:
     """Like « jeudi 12 mars 2026 »."""
     return french_locale().toString(to_qdate(value), QLocale.FormatType.LongFormat)
-
-
-@dataclass(frozen=True)
-class ItemChoice:
-    """A form item a photo or a note can be attached to."""
-
-    form_id: str
-    item_id: str
-    label: str  # "Section › Item" (form title first when several forms are offered)
-    is_photo: bool
-
-
-def item_choices(forms: Sequence[FormDefinition], photos_first: bool = False) -> list[ItemChoice]:
-    """The items of forms, in form order (photo items first when asked)."""
-    several = len(forms) > 1
-    choices = []
-    for form in forms:
-        for section in form.sections:
-            if section.repeat:
-                continue  # an occurrence's item is not a place to attach to (yet)
-            for item in section.items:
-                prefix = f"{form.title} › " if several else ""
-                choices.append(
-                    ItemChoice(
-                        form.id,
-                        item.id,
-                        f"{prefix}{section.title} › {item.label}",
-                        item.type == ItemType.photo,
-                    )
-                )
-    if photos_first:
-        choices.sort(key=lambda choice: not choice.is_photo)  # stable: form order kept
-    return choices
 
 
 class ChoiceDialog(QDialog):

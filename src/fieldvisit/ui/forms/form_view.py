@@ -9,7 +9,8 @@ an answer only toggles row visibility and updates the progress labels.
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
+from datetime import date
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QFont, QKeySequence, QPalette, QShortcut
@@ -26,9 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from fieldvisit.forms import FormDefinition, FormItem, Section
+from fieldvisit.forms.progress import FormProgress, Progress, form_progress
 from fieldvisit.ui.context import UiContext
-from fieldvisit.ui.forms import progress
-from fieldvisit.ui.forms.item_widgets import ItemEditor, PhotoEditor, make_editor
+from fieldvisit.ui.forms.item_widgets import DateEditor, ItemEditor, PhotoEditor, make_editor
 from fieldvisit.ui.forms.text_edits import GrowingTextEdit
 
 REQUIRED_COLOUR = "#e53935"  # reads on light and dark backgrounds
@@ -258,11 +259,19 @@ class SectionBox(QFrame):
         self.rows_layout.insertWidget(self._fixed_rows + self._extra_widgets, widget)
         self._extra_widgets += 1
 
-    def show_progress(self, answered: int, visible: int) -> None:
-        self.progress_label.setText(f"{answered}/{visible}")
-        self.progress_label.setToolTip(
-            self.tr("{0} of {1} items answered in this section").format(answered, visible)
+    def show_progress(self, counts: Progress) -> None:
+        """The section's figure (forms/progress.py); its themes' too, when it has some."""
+        text = f"{counts.answered}/{counts.visible}"
+        tip = self.tr("{0} of {1} items answered in this section").format(
+            counts.answered, counts.visible
         )
+        if counts.themes:
+            text = self.tr("{0} · themes {1}/{2}").format(text, counts.themes_rated, counts.themes)
+            tip = self.tr("{0}; {1} of {2} themes rated").format(
+                tip, counts.themes_rated, counts.themes
+            )
+        self.progress_label.setText(text)
+        self.progress_label.setToolTip(tip)
 
 
 class FormView(QScrollArea):
@@ -288,8 +297,9 @@ class FormView(QScrollArea):
         self._sections: dict[str, SectionBox] = {}
         self._answers: dict[str, object] = {}
         self._photo_counts: dict[str, int] = {}
+        self._rated_themes: frozenset[str] = frozenset()
         self._shown: dict[str, bool] = {}
-        self._section_progress: dict[str, tuple[int, int]] = {}
+        self._progress: FormProgress | None = None
         self._label_font = QFont(self.font())
         self._label_font.setWeight(QFont.Weight.DemiBold)
         self._title_font = QFont(self.font())
@@ -324,22 +334,29 @@ class FormView(QScrollArea):
         comments: Mapping[str, str] | None = None,
         photo_counts: Mapping[str, int] | None = None,
         keep_focused: bool = False,
+        rated_themes: Collection[str] = (),
+        visit_date: date | None = None,
     ) -> bool:
         """Show a form with these answers; True if the widgets were (re)built.
 
         The same form version as before keeps its widgets and only refreshes values.
         `keep_focused` (a reload of the same record) leaves the row being typed in as
-        it is, so its text and cursor do not jump.
+        it is, so its text and cursor do not jump. `rated_themes`: the diagnostic's
+        themes that have a level (they count in the sections' progress). `visit_date`:
+        where an empty date item's calendar opens (else today).
         """
         rebuilt = form is None or self._form is None or form.key != self._form.key
         if rebuilt:
             self._build(form)
         self._answers = dict(answers or {})
         self._photo_counts = dict(photo_counts or {})
+        self._rated_themes = frozenset(rated_themes)
         comments = comments or {}
         # On a reload, the row being typed in keeps its text (and its cursor).
         focused = QApplication.focusWidget() if keep_focused and not rebuilt else None
         for item_id, row in self._rows.items():
+            if isinstance(row.editor, DateEditor):
+                row.editor.set_calendar_fallback(visit_date)  # the visit's date may change
             if focused is not None and row.isAncestorOf(focused):
                 self._answers[item_id] = row.editor.value()
                 continue
@@ -418,6 +435,11 @@ class FormView(QScrollArea):
                 row.editor.set_photo_count(self._photo_counts.get(item_id, 0))
         self._refresh()
 
+    def set_rated_themes(self, theme_ids: Collection[str]) -> None:
+        """The diagnostic's themes that have a level (shown by the page that owns them)."""
+        self._rated_themes = frozenset(theme_ids)
+        self._refresh()
+
     def _on_value_changed(self, item_id: str, value: object) -> None:
         self._answers[item_id] = value
         self._refresh()
@@ -429,25 +451,22 @@ class FormView(QScrollArea):
 
     # --- visibility and progress ------------------------------------------------------
 
-    def _effective(self) -> dict[str, object]:
-        assert self._form is not None
-        return progress.effective_answers(self._form, self._answers, self._photo_counts)
-
     def _refresh(self) -> None:
+        """Visibility and progress, by the one progress function (forms/progress.py)."""
         if self._form is None:
-            self._section_progress = {}
+            self._progress = None
             self.progress_changed.emit(0, 0)
             return
-        effective = self._effective()
-        visible = {item.id for item in self._form.visible_items(effective)}
+        photos = {item_id for item_id, count in self._photo_counts.items() if count > 0}
+        self._progress = form_progress(self._form.shape, self._answers, photos, self._rated_themes)
+        visible = self._progress.visible_items
         for item_id, row in self._rows.items():
             shown = item_id in visible
             if shown != self._shown[item_id]:
                 self._shown[item_id] = shown
                 row.setHidden(not shown)  # hidden items keep their stored answers
-        self._section_progress = progress.section_progress(self._form, effective, visible)
-        for section_id, (answered, count) in self._section_progress.items():
-            self._sections[section_id].show_progress(answered, count)
+        for section_id, counts in self._progress.sections:
+            self._sections[section_id].show_progress(counts)
         self.progress_changed.emit(*self.progress())
 
     def is_item_shown(self, item_id: str) -> bool:
@@ -455,20 +474,25 @@ class FormView(QScrollArea):
         return self._shown.get(item_id, False)
 
     def progress(self) -> tuple[int, int]:
-        """(answered, visible) items of the whole form."""
-        return progress.total_progress(self._section_progress)
+        """(answered, visible) items (and themes) of the whole form."""
+        if self._progress is None:
+            return (0, 0)
+        total = self._progress.total
+        return (total.answered, total.visible)
 
     def section_progress(self) -> dict[str, tuple[int, int]]:
-        return dict(self._section_progress)
+        if self._progress is None:
+            return {}
+        return {section: (p.answered, p.visible) for section, p in self._progress.sections}
 
     def section_progress_text(self, section_id: str) -> str:
         return self._sections[section_id].progress_label.text()
 
     def missing_required(self) -> list[FormItem]:
-        if self._form is None:
+        """Required items shown and unanswered, in form order."""
+        if self._form is None or self._progress is None:
             return []
-        shown = {item_id for item_id, shown in self._shown.items() if shown}
-        return progress.missing_required(self._form, self._effective(), shown)
+        return [self._form.item(item_id) for item_id in self._progress.missing_required]
 
     # --- widgets and focus ------------------------------------------------------------
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QWidget
 
 from fieldvisit.services import answers as answer_service
+from fieldvisit.store.changes import Changes
 from fieldvisit.ui.autosave import Debouncer
 from fieldvisit.ui.context import UiContext
 from fieldvisit.ui.pages import WorkspacePage
@@ -18,8 +19,10 @@ if TYPE_CHECKING:
 class VisitFormPage(WorkspacePage):
     """A workspace page showing one of the visit's own forms (`form_id`) in a FormView.
 
-    Answers and comments are saved through a Debouncer keyed (kind, visit, item); every
-    save announces `visit_changed` so the header and the list refresh their progress.
+    Answers and comments are saved through a Debouncer keyed (kind, visit, item); what a
+    save changed reaches the header and the list through the change signal
+    (ui/changes.py). A change made elsewhere reloads the page; one that only linked or
+    unlinked photos recounts them (the widgets stay as they are).
     """
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
@@ -27,7 +30,6 @@ class VisitFormPage(WorkspacePage):
         self.form_id: str | None = None
         self._shown_visit: str | None = None
         self._debouncer = Debouncer(ctx, self)
-        self._debouncer.saved.connect(self._on_saved)
 
     def _on_answer_changed(self, item_id: str, value: object) -> None:
         if self.visit_id is None or self.form_id is None:
@@ -48,12 +50,17 @@ class VisitFormPage(WorkspacePage):
     def _on_editing_finished(self, _item_id: str) -> None:
         self.flush()
 
-    def _on_saved(self, key: object) -> None:
-        if isinstance(key, tuple) and len(key) == 3 and isinstance(key[1], str):
-            self.visit_changed.emit(key[1])
-
     def flush(self) -> None:
         self._debouncer.flush()
+
+    def refresh(self, changes: Changes) -> None:
+        if changes.only({"attachments"}):
+            self.refresh_photo_counts()
+        else:
+            super().refresh(changes)
+
+    def refresh_photo_counts(self) -> None:
+        """Re-read how many photos are linked to each item."""
 
     def show_item_history(self, item_id: str) -> HistoryDialog | None:
         """The history of an item's answer (value and comment), with restore."""
@@ -71,4 +78,3 @@ class VisitFormPage(WorkspacePage):
     def _on_history_restored(self, _table: str, _record_id: str) -> None:
         if self.visit_id is not None:
             self.load_visit(self.visit_id)
-            self.visit_changed.emit(self.visit_id)

@@ -1,0 +1,313 @@
+"""A visit's progress, computed in one place: what is visible, required and answered.
+
+Every figure of progress the app shows comes from `form_progress` / `visit_progress`:
+the visit list's column, the workspace header, the Checklist and Diagnostic pages'
+headers and section headers, the report's key figure and the check before completing
+a visit. The rules:
+
+- an item counts when it is **visible**: its `visible_if` holds over the current
+  answers (an answer to a hidden item counts as no answer, so hiding an item also
+  hides what depends on it);
+- an item is **answered** when its answer has a value (`is_answered`); a photo item is
+  also answered once a photo is linked to it (its stored answer, if any, still counts);
+- **required** counts the visible required items;
+- a **repeatable group** (`repeat = true` section) is left out: its items are answered
+  per occurrence, not once for the visit;
+- the diagnostic's **themes** are counted apart from the items: all of a section's
+  themes, and those **rated** (a level of concern set). "Answered items / visible
+  items" is the figure of the list, the header and the report; a section with themes
+  shows its themes' figure next to its items'.
+
+It works on a `FormShape`, the little of a form that progress needs (sections, each
+item's id, required mark, type and condition, the themes' ids). A shape comes from a
+validated `FormDefinition` (`FormShape.of`) or straight from the validated-forms cache
+(`FormShape.from_data`), without pydantic: the visit list computes its column this way
+at a cold start (services/listing.py), with the same function as every page.
+
+No Qt, no SQL, no pydantic here.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from fieldvisit.forms.expressions import Expression, compile_expression, is_answered
+
+if TYPE_CHECKING:
+    from fieldvisit.forms.schema import FormDefinition
+
+PHOTO = "photo"  # ItemType.photo's value (forms/enums.py), without importing the enum
+#: How many distinct combinations of condition inputs a shape remembers the visibility
+#: of (the visit list asks for the same few combinations again and again).
+_MEMO_SIZE = 4096
+
+
+@dataclass(frozen=True)
+class ItemShape:
+    id: str
+    required: bool
+    photo: bool
+    condition: Expression | None
+
+
+@dataclass(frozen=True)
+class SectionShape:
+    id: str
+    items: tuple[ItemShape, ...]
+    themes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FormShape:
+    """What progress needs of one form (id, version): its sections, items and themes.
+
+    Equal when made from equal definitions (conditions compare by their text)."""
+
+    id: str
+    version: int
+    sections: tuple[SectionShape, ...]
+    _conditions: dict[str, Expression | None] = field(init=False, repr=False, compare=False)
+    _inputs: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    _memo: dict[tuple[Any, ...], dict[str, bool]] = field(init=False, repr=False, compare=False)
+    _lock: threading.Lock = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        conditions = {item.id: item.condition for s in self.sections for item in s.items}
+        inputs = sorted(
+            {ref for c in conditions.values() if c is not None for ref in c.references}
+            & conditions.keys()
+        )
+        object.__setattr__(self, "_conditions", conditions)
+        object.__setattr__(self, "_inputs", tuple(inputs))
+        object.__setattr__(self, "_memo", {})
+        object.__setattr__(self, "_lock", threading.Lock())
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.id, self.version)
+
+    @property
+    def item_count(self) -> int:
+        return len(self._conditions)
+
+    def items(self) -> Iterable[ItemShape]:
+        for section in self.sections:
+            yield from section.items
+
+    @classmethod
+    def of(cls, form: FormDefinition) -> FormShape:
+        """The shape of a validated definition (its conditions compiled once)."""
+        return cls(
+            form.id,
+            form.version,
+            tuple(
+                SectionShape(
+                    section.id,
+                    tuple(
+                        ItemShape(item.id, item.required, item.type == PHOTO, form.compiled(item))
+                        for item in section.items
+                    ),
+                    tuple(theme.id for theme in section.themes),
+                )
+                for section in form.sections
+                if not section.repeat  # answered per occurrence, not counted
+            ),
+        )
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> FormShape:
+        """The shape of a definition as the validated-forms cache keeps it (JSON);
+        KeyError, TypeError or ExpressionError when the data is not such a definition."""
+        sections = []
+        for section in data["sections"]:
+            if section.get("repeat") is True:
+                continue  # a repeatable group: answered per occurrence, not counted
+            items = []
+            for item in section.get("items", ()):
+                condition = item.get("visible_if")
+                items.append(
+                    ItemShape(
+                        str(item["id"]),
+                        bool(item.get("required", False)),
+                        item.get("type") == PHOTO,
+                        compile_expression(condition) if condition is not None else None,
+                    )
+                )
+            themes = tuple(str(theme["id"]) for theme in section.get("themes", ()))
+            sections.append(SectionShape(str(section["id"]), tuple(items), themes))
+        return cls(str(data["id"]), int(data["version"]), tuple(sections))
+
+    def visibility(self, answers: Mapping[str, object]) -> dict[str, bool]:
+        """{item id: shown} for these answers (see the module docstring).
+
+        Only the answers that conditions read decide it, so the result is remembered
+        per combination of those answers."""
+        try:
+            key = tuple(_frozen(answers.get(ref)) for ref in self._inputs)
+            hash(key)
+        except TypeError:  # an answer of an odd kind: computed, not remembered
+            return self._visibility(answers)
+        shown = self._memo.get(key)
+        if shown is None:
+            shown = self._visibility(answers)
+            with self._lock:
+                if len(self._memo) >= _MEMO_SIZE:
+                    self._memo.clear()
+                self._memo[key] = shown
+        return shown
+
+    def _visibility(self, answers: Mapping[str, object]) -> dict[str, bool]:
+        shown: dict[str, bool] = {}
+        conditions = self._conditions
+
+        def visible(item_id: str) -> bool:
+            if item_id not in shown:
+                shown[item_id] = True  # guards against cycles in unchecked definitions
+                condition = conditions[item_id]
+                if condition is not None:
+                    effective = {
+                        ref: answers.get(ref)
+                        for ref in condition.references
+                        if ref in conditions and visible(ref)
+                    }
+                    shown[item_id] = condition.evaluate(effective)
+            return shown[item_id]
+
+        for item_id in conditions:
+            visible(item_id)
+        return shown
+
+
+def _frozen(value: object) -> object:
+    """A hashable stand-in for an answer; its type too, as True == 1 and hash alike."""
+    return (type(value), tuple(value) if isinstance(value, list) else value)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Counts of one section, one form or a whole visit."""
+
+    visible: int = 0  # items shown
+    answered: int = 0  # of those, answered
+    required: int = 0  # required items shown
+    required_answered: int = 0
+    themes: int = 0  # themes of the diagnostic
+    themes_rated: int = 0
+
+    @property
+    def missing_required(self) -> int:
+        return self.required - self.required_answered
+
+    def __add__(self, other: Progress) -> Progress:
+        return Progress(
+            self.visible + other.visible,
+            self.answered + other.answered,
+            self.required + other.required,
+            self.required_answered + other.required_answered,
+            self.themes + other.themes,
+            self.themes_rated + other.themes_rated,
+        )
+
+
+@dataclass(frozen=True)
+class FormProgress:
+    form_id: str
+    #: (section id, its progress), in the form's order
+    sections: tuple[tuple[str, Progress], ...]
+    #: the items shown, for the answers given
+    visible_items: frozenset[str]
+    #: required items shown and unanswered, in the form's order
+    missing_required: tuple[str, ...]
+
+    @property
+    def total(self) -> Progress:
+        return sum((progress for _, progress in self.sections), Progress())
+
+    def section(self, section_id: str) -> Progress:
+        return dict(self.sections)[section_id]
+
+
+@dataclass(frozen=True)
+class VisitProgress:
+    """A visit's checklist and diagnostic forms (the forms installed), and their sum."""
+
+    forms: tuple[FormProgress, ...] = ()
+
+    @property
+    def total(self) -> Progress:
+        return sum((form.total for form in self.forms), Progress())
+
+    def form(self, form_id: str) -> FormProgress | None:
+        return next((form for form in self.forms if form.form_id == form_id), None)
+
+
+def effective_answers(
+    shape: FormShape, answers: Mapping[str, object], photos: Collection[str] = ()
+) -> dict[str, object]:
+    """The answers conditions and progress read: a photo item holds True once a photo
+    is linked to it (`photos`: the ids of such items)."""
+    result = dict(answers)
+    for item in shape.items():
+        if item.photo and item.id in photos:
+            result[item.id] = True
+    return result
+
+
+def form_progress(
+    shape: FormShape,
+    answers: Mapping[str, object],
+    photos: Collection[str] = (),
+    rated_themes: Collection[str] = (),
+) -> FormProgress:
+    """One form's progress. `answers`: {item id: value} as stored or being typed;
+    `photos`: ids of the photo items a photo is linked to; `rated_themes`: ids of the
+    themes that have a level of concern."""
+    effective = effective_answers(shape, answers, photos)
+    shown = shape.visibility(effective)
+    sections = []
+    visible_items: list[str] = []
+    missing: list[str] = []
+    for section in shape.sections:
+        visible = answered = required = required_answered = 0
+        for item in section.items:
+            if not shown[item.id]:
+                continue
+            visible_items.append(item.id)
+            visible += 1
+            done = is_answered(effective.get(item.id))
+            answered += done
+            if item.required:
+                required += 1
+                required_answered += done
+                if not done:
+                    missing.append(item.id)
+        rated = sum(1 for theme in section.themes if theme in rated_themes)
+        themes = len(section.themes)
+        counts = Progress(visible, answered, required, required_answered, themes, rated)
+        sections.append((section.id, counts))
+    return FormProgress(shape.id, tuple(sections), frozenset(visible_items), tuple(missing))
+
+
+def visit_progress(
+    shapes: Sequence[FormShape],
+    answers: Mapping[str, Mapping[str, object]],
+    photos: Collection[tuple[str, str]] = (),
+    rated_themes: Collection[str] = (),
+) -> VisitProgress:
+    """A visit's progress over its forms (checklist, diagnostic). `answers`: {form id:
+    {item id: value}}; `photos`: (form id, item id) of the items a photo is linked to;
+    `rated_themes`: ids of the visit's rated themes."""
+    return VisitProgress(
+        tuple(
+            form_progress(
+                shape,
+                answers.get(shape.id, {}),
+                {item for form_id, item in photos if form_id == shape.id},
+                rated_themes,
+            )
+            for shape in shapes
+        )
+    )

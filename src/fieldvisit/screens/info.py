@@ -1,0 +1,74 @@
+"""Informations: the visit, its participants, the visit it follows up, its forms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from fieldvisit.screens.common import Person, VisitFacts, read_visit
+from fieldvisit.services.context import Services
+from fieldvisit.store.models import Contact, Visit, VisitParticipant
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+
+@dataclass(frozen=True)
+class PreviousVisit:
+    id: str
+    visit_date: date
+
+
+@dataclass(frozen=True)
+class VisitInfo:
+    visit: VisitFacts
+    participants: tuple[Person, ...]  # by name
+    previous: PreviousVisit | None
+    forms: tuple[str, ...]  # "Visite du centre-bourg (v1)"
+
+
+def load_visit_info(svc: Services, visit_id: str) -> VisitInfo:
+    with svc.store.reading() as session:
+        visit = read_visit(session, visit_id)
+        people = _participants(session, visit_id)
+        previous = None
+        if visit.previous_visit_id is not None:
+            row = session.execute(
+                select(Visit.id, Visit.visit_date).where(
+                    Visit.id == visit.previous_visit_id, Visit.deleted_at.is_(None)
+                )
+            ).first()
+            previous = PreviousVisit(row.id, row.visit_date) if row is not None else None
+    return VisitInfo(visit, people, previous, tuple(_title(svc, *key) for key in visit.pinned))
+
+
+def load_participants(svc: Services, visit_id: str) -> tuple[Person, ...]:
+    """The visit's participants alone (after one was added or removed)."""
+    with svc.store.reading() as session:
+        return _participants(session, visit_id)
+
+
+def _participants(session: Session, visit_id: str) -> tuple[Person, ...]:
+    """Only the visit's participants, joined to their contacts: one statement."""
+    return tuple(
+        Person.of(contact)
+        for contact in session.scalars(
+            select(Contact)
+            .join(VisitParticipant, VisitParticipant.contact_id == Contact.id)
+            .where(
+                VisitParticipant.visit_id == visit_id,
+                VisitParticipant.deleted_at.is_(None),
+                Contact.deleted_at.is_(None),
+            )
+            .order_by(Contact.name, Contact.id)
+        )
+    )
+
+
+def _title(svc: Services, form_id: str, version: int) -> str:
+    if (form_id, version) in svc.forms:
+        return f"{svc.forms.get(form_id, version).title} (v{version})"
+    return f"{form_id} (v{version})"
