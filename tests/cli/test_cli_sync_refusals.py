@@ -90,11 +90,14 @@ def test_sync_says_what_was_refused_exits_1_and_the_ways_out_work(
     assert "en attente (renvoyé à la prochaine synchronisation) : answers" in err
     assert "1 modification(s) refusée(s)" in err and "fieldvisit conflicts refused" in err
     code, _out, err = run(capsys, data, "sync")  # held back, said again: the visit, and
-    # the answer that cannot go without it (held with it, no longer « renvoyé »)
-    assert code == 1 and "2 modification(s) refusée(s), non renvoyée(s)" in err
+    # the answer that cannot go without it (held with it, no longer « renvoyé »), which
+    # the server never refused: counted apart
+    assert code == 1 and "1 modification(s) refusée(s), non renvoyée(s)" in err
+    assert "1 retenue(s) avec elles" in err
+    assert "(et 1 autre(s) qui en dépend(ent), retenue(s) avec elles)" in err
 
     code, out, err = run(capsys, data, "conflicts", "list")
-    assert code == 0 and "2 modification(s) refusée(s) par le serveur" in err  # and held with
+    assert code == 0 and "1 modification(s) refusée(s) par le serveur (et 1 autre(s)" in err
     code, out, _err = run(capsys, data, "conflicts", "refused")
     assert code == 0
     [line] = out.splitlines()

@@ -185,8 +185,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
     if report.refused:
         print(
             f"{report.refused} modification(s) refusée(s) par le serveur ne seront pas renvoyées "
-            "telles quelles : « fieldvisit conflicts refused » les liste ; corrigez-les dans "
-            "l'application, ou « fieldvisit conflicts copy|discard|retry ID ».",
+            f"telles quelles{_held_with(report.held_with)} : « fieldvisit conflicts refused » "
+            "les liste ; corrigez-les dans l'application, ou "
+            "« fieldvisit conflicts copy|discard|retry ID ».",
             file=sys.stderr,
         )
         return 1
@@ -256,6 +257,14 @@ def cmd_conflicts_resolve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _held_with(count: int) -> str:
+    """The records that wait with refused ones (never sent, they need them): counted
+    apart, since the server never refused them."""
+    if not count:
+        return ""
+    return f" (et {count} autre(s) qui en dépend(ent), retenue(s) avec elles)"
+
+
 def _mention_refused(args: argparse.Namespace) -> None:
     from fieldvisit.sync.status import sync_status
 
@@ -266,8 +275,8 @@ def _mention_refused(args: argparse.Namespace) -> None:
         svc.close()
     if status.refused:
         print(
-            f"{status.refused} modification(s) refusée(s) par le serveur : "
-            "fieldvisit conflicts refused",
+            f"{status.refused} modification(s) refusée(s) par le serveur"
+            f"{_held_with(status.held_with)} : fieldvisit conflicts refused",
             file=sys.stderr,
         )
     if status.set_aside:

@@ -102,6 +102,9 @@ class SyncReport:
     rejected: list[str] = field(default_factory=list)
     # Refused at an earlier round and unchanged since: not sent again.
     held: int = 0
+    # Never sent and referring to a held record the server never had: they wait with it
+    # (fixing or retrying the record sends them too). Not refused by the server.
+    held_with: int = 0
     # Refused for now (a parent or a file not on the server yet): sent again next round.
     waiting: list[str] = field(default_factory=list)
     # Pulled records this laptop cannot apply (sync/vetting.py): kept aside, with why.
@@ -155,6 +158,8 @@ class SyncReport:
             parts.append(f"{self.conflicts} conflit(s) à examiner")
         if self.refused:
             parts.append(f"{self.refused} modification(s) refusée(s), non renvoyée(s)")
+        if self.held_with:
+            parts.append(f"{self.held_with} retenue(s) avec elles")
         if self.waiting:
             parts.append(f"{len(self.waiting)} en attente d'un autre envoi")
         if self.set_aside:
@@ -457,11 +462,12 @@ class SyncEngine:
         if stale:
             with self._sync_transaction() as session:
                 held = refusals.prune(session)
-        if held:  # what cannot go without a held record waits with it
-            with self.svc.store.reading() as session:
-                held = refusals.held_with_dependents(session, held)
         report.held = len(held)
         skip: set[tuple[str, str]] = set(held)
+        if held:  # what cannot go without a held record waits with it
+            with self.svc.store.reading() as session:
+                skip = refusals.held_with_dependents(session, held)
+        report.held_with = len(skip) - len(held)
         for _round in range(PUSH_ROUNDS):
             sent, conflicts = self._push_round(report, skip)
             if not sent or not conflicts:

@@ -190,10 +190,12 @@ def has_stale(session: Session) -> bool:
     return bool(total) and total != len(held(session))
 
 
-def count_held(session: Session) -> int:
-    """The changes held back: refused ones and those waiting with them."""
+def count_held(session: Session) -> tuple[int, int]:
+    """The changes held back: (refused ones, those waiting with them)."""
     kept = held(session)
-    return len(held_with_dependents(session, kept)) if kept else 0
+    if not kept:
+        return 0, 0
+    return len(kept), len(held_with_dependents(session, kept)) - len(kept)
 
 
 # --- what the person sees -------------------------------------------------------------

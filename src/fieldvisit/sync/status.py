@@ -28,6 +28,7 @@ class SyncStatus:
     pending: int  # waiting to be sent (refused ones not included)
     conflicts: int
     refused: int = 0  # refused for good, held back until the person acts
+    held_with: int = 0  # never sent, waiting with a refused record they depend on
     set_aside: int = 0  # pulled records not applied here
 
     @property
@@ -45,15 +46,16 @@ def sync_status(svc: Services) -> SyncStatus:
         conflicts = session.scalar(
             select(func.count()).select_from(SyncConflict).where(SyncConflict.resolved_at.is_(None))
         )
-        refused = refusals.count_held(session)
+        refused, held_with = refusals.count_held(session)
         set_aside = session.scalar(select(func.count()).select_from(SyncSetAside))
         return SyncStatus(
             server_url=state.server_url,
             username=state.username,
             last_sync_at=state.last_sync_at,
             last_error=state.last_error,
-            pending=pending - refused,
+            pending=pending - refused - held_with,
             conflicts=conflicts or 0,
             refused=refused,
+            held_with=held_with,
             set_aside=set_aside or 0,
         )
