@@ -195,6 +195,13 @@ def test_the_start_backup_runs_in_the_background_once_the_window_is_shown(
     assert [o.kind for o in window.safety.outcomes] == ["made"]
     (made,) = list_backups(ctx.services.data_dir.backups)
     assert made.reason == backups.REASON_START
+    # The start backup is made once: the timer, were it to fire late (a loaded machine),
+    # makes no second one (before: two backups, and « damaged » offered twice).
+    assert not window.safety._start_timer.isActive()
+    assert window.safety.back_up_at_start() is thread
+    window.safety._start_timer.timeout.emit()
+    assert window.safety._threads == [thread]
+    assert len(list_backups(ctx.services.data_dir.backups)) == 1
 
 
 def test_a_sync_in_the_app_is_followed_by_a_backup(

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, QSettings
 from PySide6.QtWidgets import QWidget
 
@@ -59,7 +61,7 @@ class UiContext:
 
         def succeeded(result: T) -> None:
             try:
-                if on_success is not None:
+                if on_success is not None and _alive(on_success, parent):
                     on_success(result)
             finally:
                 announce()
@@ -67,9 +69,10 @@ class UiContext:
         def failed(err: BaseException) -> None:
             try:
                 if on_failure is not None:
-                    on_failure(err)
+                    if _alive(on_failure, parent):
+                        on_failure(err)
                 else:
-                    show_error(parent, err)
+                    show_error(parent if _alive(None, parent) else None, err)
             finally:
                 announce()
 
@@ -78,3 +81,17 @@ class UiContext:
     def call(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> Callable[[], T]:
         """`ctx.run(ctx.call(visits.get_visit, vid), ...)`: bind the services as 1st arg."""
         return lambda: function(self.services, *args, **kwargs)
+
+
+def _alive(callback: Callable[..., Any] | None, parent: QObject | None) -> bool:
+    """Whether the widget a callback belongs to still exists. A result can come back
+    from the worker after its page or dialog was closed and deleted (a thumbnail, a
+    list read): it is then dropped, as nobody is there to show it; calling into the
+    deleted object would raise « Signal source has been deleted »."""
+    owner = callback
+    while isinstance(owner, partial):
+        owner = owner.func
+    for obj in (getattr(owner, "__self__", None), parent):
+        if isinstance(obj, QObject) and not shiboken6.isValid(obj):
+            return False
+    return True

@@ -74,6 +74,7 @@ class DataSafetyUi(QObject):
         self.dialog: RecoveryDialog | None = None
         self.outcomes: list[BackupOutcome] = []
         self._threads: list[threading.Thread] = []
+        self._start_backup: threading.Thread | None = None
         self._closed = False
         self._start_timer = QTimer(self)
         self._start_timer.setSingleShot(True)
@@ -100,8 +101,13 @@ class DataSafetyUi(QObject):
     # --- backups (off the UI thread) ----------------------------------------------------
 
     def back_up_at_start(self) -> threading.Thread | None:
+        """The start backup (and integrity check), once per session: called early (a
+        test, a person's request), the timer's later call finds it made."""
+        self._start_timer.stop()
         if self._closed:
             return None
+        if self._start_backup is not None:
+            return self._start_backup
         from fieldvisit.services.backups import backup_at_start
 
         thread = threading.Thread(
@@ -111,6 +117,7 @@ class DataSafetyUi(QObject):
             daemon=True,  # a backup never keeps the app from closing (its file is partial)
         )
         self._threads.append(thread)
+        self._start_backup = thread
         thread.start()
         return thread
 
