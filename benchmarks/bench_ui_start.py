@@ -77,7 +77,7 @@ def child_app(data_root: str) -> int:
     moments = {"started": time.perf_counter()}
     import fieldvisit.cli as cli  # timed: part of what a start costs
     from fieldvisit.services import listing
-    from fieldvisit.ui import app as app_module
+    from fieldvisit.ui.shell import app as app_module
 
     moments["imported"] = time.perf_counter()
     from PySide6.QtCore import QEvent, QObject, QTimer
@@ -226,10 +226,10 @@ def measure_filter(data_dir: Path, scratch: Path, rounds: int = 5) -> tuple[list
 
     from fieldvisit.paths import DataDir
     from fieldvisit.services import Services
-    from fieldvisit.ui.app import build_main_window, make_application
-    from fieldvisit.ui.context import UiContext
-    from fieldvisit.ui.i18n import install_translators
-    from fieldvisit.ui.worker import DatabaseWorker
+    from fieldvisit.ui.base.context import UiContext
+    from fieldvisit.ui.base.i18n import install_translators
+    from fieldvisit.ui.base.worker import DatabaseWorker
+    from fieldvisit.ui.shell.app import build_main_window, make_application
 
     class PaintCounter(QObject):
         count = 0

@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-#: Qt's own catalogues: only the languages the app offers (see ui/i18n.py LANGUAGES)
+#: Qt's own catalogues: only the languages the app offers (see ui/base/i18n.py LANGUAGES)
 QT_TRANSLATION_LANGUAGES = ("fr",)
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
 

@@ -36,12 +36,12 @@ from PySide6.QtWidgets import QApplication, QWidget
 from fieldvisit.demo.seed import seed_demo
 from fieldvisit.paths import DataDir
 from fieldvisit.services import Services, visits
-from fieldvisit.ui.app import build_main_window, make_application
-from fieldvisit.ui.context import UiContext
-from fieldvisit.ui.i18n import LANGUAGE_KEY, app_translation_file, install_translators
-from fieldvisit.ui.main_window import MainWindow
-from fieldvisit.ui.new_visit_dialog import NewVisitDialog
-from fieldvisit.ui.worker import DatabaseWorker
+from fieldvisit.ui.base.context import UiContext
+from fieldvisit.ui.base.i18n import LANGUAGE_KEY, app_translation_file, install_translators
+from fieldvisit.ui.base.worker import DatabaseWorker
+from fieldvisit.ui.dialogs.new_visit_dialog import NewVisitDialog
+from fieldvisit.ui.shell.app import build_main_window, make_application
+from fieldvisit.ui.shell.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "docs" / "screenshots"

@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from xml.etree import ElementTree
 
-from fieldvisit.ui.i18n import TS_FILE_NAME, read_catalogue, update_catalogue
+from fieldvisit.ui.base.i18n import TS_FILE_NAME, read_catalogue, update_catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
 TS_PATH = ROOT / "resources" / "translations" / TS_FILE_NAME

@@ -830,7 +830,7 @@
     <name>ItemRow</name>
     <message>
         <source>required</source>
-        <extracomment>the history of the focused item (ui/history_dialog.py); also in the row&apos;s context menu</extracomment>
+        <extracomment>the history of the focused item (ui/dialogs/history_dialog.py); also in the row&apos;s context menu</extracomment>
         <translation>obligatoire</translation>
     </message>
     <message>

@@ -318,10 +318,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_gui(args: argparse.Namespace) -> int:
     if args.smoke_test is not None:
-        from fieldvisit.ui.smoke import run_smoke_test
+        from fieldvisit.ui.shell.smoke import run_smoke_test
 
         return run_smoke_test(_data_dir(args), Path(args.smoke_test) if args.smoke_test else None)
-    from fieldvisit.ui.app import run_app
+    from fieldvisit.ui.shell.app import run_app
 
     return run_app(_data_dir(args))
 

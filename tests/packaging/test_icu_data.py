@@ -2,7 +2,7 @@
 
 The trimmed library is loaded by the venv's own Qt (LD_LIBRARY_PATH comes before the
 RUNPATH of PySide6's libicuuc) and must serve what the app needs in French: the same
-checks as the bundle's `--smoke-test` (fieldvisit.ui.smoke.french_text_problems).
+checks as the bundle's `--smoke-test` (fieldvisit.ui.shell.smoke.french_text_problems).
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def french_checks(library_dir: Path) -> dict[str, object]:
     probe = (
         "import json, pathlib\n"
         "from PySide6.QtWidgets import QApplication\n"
-        "from fieldvisit.ui.smoke import french_text_problems\n"
+        "from fieldvisit.ui.shell.smoke import french_text_problems\n"
         "app = QApplication([])\n"
         "summary, problems = french_text_problems()\n"
         "maps = pathlib.Path('/proc/self/maps').read_text()\n"

@@ -24,7 +24,7 @@ def pyproject() -> dict:  # type: ignore[type-arg]
 
 
 def test_every_kind_of_asset_is_found() -> None:
-    from fieldvisit.ui.icons import ICON_NAMES
+    from fieldvisit.ui.base.icons import ICON_NAMES
 
     for name in ICON_NAMES:
         assert asset_path("resources", "icons", f"{name}.svg").is_file(), name

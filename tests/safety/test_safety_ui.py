@@ -24,13 +24,13 @@ from fieldvisit.services import Services, backups, notes, visits
 from fieldvisit.services.backups import list_backups
 from fieldvisit.store.recovery import set_aside_folder
 from fieldvisit.sync.session import login
-from fieldvisit.ui.app import build_main_window, open_services
-from fieldvisit.ui.autosave import Debouncer
-from fieldvisit.ui.context import UiContext
-from fieldvisit.ui.recovery_dialog import RecoveryDialog, marker
-from fieldvisit.ui.save_notice import SaveNotice, SaveProblems
-from fieldvisit.ui.sync_controller import SyncController, SyncPhase
-from fieldvisit.ui.worker import DatabaseWorker
+from fieldvisit.ui.base.context import UiContext
+from fieldvisit.ui.base.save_notice import SaveNotice, SaveProblems
+from fieldvisit.ui.base.worker import DatabaseWorker
+from fieldvisit.ui.dialogs.recovery_dialog import RecoveryDialog, marker
+from fieldvisit.ui.shell.app import build_main_window, open_services
+from fieldvisit.ui.sync.sync_controller import SyncController, SyncPhase
+from fieldvisit.ui.workspace.autosave import Debouncer
 
 MB = 1024 * 1024
 
@@ -111,7 +111,7 @@ def test_other_failures_are_shown_once_and_not_retried(
     qtbot: Any, ctx: UiContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     shown: list[BaseException] = []
-    monkeypatch.setattr("fieldvisit.ui.context.show_error", lambda _p, err: shown.append(err))
+    monkeypatch.setattr("fieldvisit.ui.base.context.show_error", lambda _p, err: shown.append(err))
     calls = 0
 
     def refused() -> None:

@@ -10,9 +10,9 @@ from PySide6.QtCore import QSettings
 
 from fieldvisit.paths import DataDir
 from fieldvisit.services import Services
-from fieldvisit.ui.context import UiContext
-from fieldvisit.ui.main_thread_gc import MainThreadCollector
-from fieldvisit.ui.worker import DatabaseWorker
+from fieldvisit.ui.base.context import UiContext
+from fieldvisit.ui.base.worker import DatabaseWorker
+from fieldvisit.ui.shell.main_thread_gc import MainThreadCollector
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,7 @@
 
     python crash_child.py DATA_DIR SETTINGS_FILE VISIT_ID TEXT_FILE [INTERVAL_MS]
 
-Builds the real desktop app as `fieldvisit.ui.app` does (QApplication, services on the
+Builds the real desktop app as `fieldvisit.ui.shell.app` does (QApplication, services on the
 data dir, the real background worker thread, the main window), opens the visit on its
 Informations page and types TEXT_FILE's text into the visit summary, one character
 every INTERVAL_MS driven by a QTimer, through real key events. After each character it
@@ -23,11 +23,16 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from fieldvisit.paths import DataDir
-from fieldvisit.ui.app import ErrorReporter, build_main_window, make_application, open_services
-from fieldvisit.ui.context import UiContext
-from fieldvisit.ui.info_page import InfoPage
-from fieldvisit.ui.main_window import MainWindow
-from fieldvisit.ui.worker import DatabaseWorker
+from fieldvisit.ui.base.context import UiContext
+from fieldvisit.ui.base.worker import DatabaseWorker
+from fieldvisit.ui.shell.app import (
+    ErrorReporter,
+    build_main_window,
+    make_application,
+    open_services,
+)
+from fieldvisit.ui.shell.main_window import MainWindow
+from fieldvisit.ui.workspace.info_page import InfoPage
 
 POLL_MS = 10
 

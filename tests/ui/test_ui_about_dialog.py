@@ -12,9 +12,8 @@ from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, Qt, QUrl,
 from PySide6.QtGui import QDesktopServices
 
 from fieldvisit import __version__
-from fieldvisit.ui.about_dialog import AboutDialog
-from fieldvisit.ui.context import UiContext
-from fieldvisit.ui.i18n import (
+from fieldvisit.ui.base.context import UiContext
+from fieldvisit.ui.base.i18n import (
     TS_FILE_NAME,
     app_translation_file,
     compile_catalogue,
@@ -22,7 +21,8 @@ from fieldvisit.ui.i18n import (
     remove_translators,
     translations_dir,
 )
-from fieldvisit.ui.main_window import MainWindow
+from fieldvisit.ui.dialogs.about_dialog import AboutDialog
+from fieldvisit.ui.shell.main_window import MainWindow
 
 
 @pytest.fixture(autouse=True)

@@ -7,8 +7,8 @@ import threading
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject
 
-from fieldvisit.ui.autosave import Debouncer
-from fieldvisit.ui.context import UiContext
+from fieldvisit.ui.base.context import UiContext
+from fieldvisit.ui.workspace.autosave import Debouncer
 
 
 def test_only_the_newest_save_per_key_runs_and_flush_runs_it_now(ui_ctx: UiContext) -> None:

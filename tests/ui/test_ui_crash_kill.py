@@ -18,7 +18,7 @@ thread and the parent compete for the CPU (2 cores here, with pytest and the oth
 tests' leftovers), and the parent notices a line only after the child wrote it.
 
 Two quick tests go with it: the autosave mechanism behind the promise (a steady stream
-of edits is written while it goes on, ui/autosave.py's deadline), and the Qt binding's
+of edits is written while it goes on, ui/workspace/autosave.py's deadline), and the Qt binding's
 reference counting, whose fault in PySide6 6.12.0 on Python 3.11 kills the app.
 """
 
@@ -46,8 +46,8 @@ from fieldvisit.services import Services, visits
 from fieldvisit.store import open_store
 from fieldvisit.store.connection import connect
 from fieldvisit.store.database import unlock_data_dir
-from fieldvisit.ui.autosave import Debouncer
-from fieldvisit.ui.context import UiContext
+from fieldvisit.ui.base.context import UiContext
+from fieldvisit.ui.workspace.autosave import Debouncer
 
 CHILD = Path(__file__).with_name("crash_child.py")
 INTERVAL_MS = 30

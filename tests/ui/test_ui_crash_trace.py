@@ -17,7 +17,7 @@ APP_CRASH = """
 import faulthandler, sys
 from pathlib import Path
 from fieldvisit.paths import DataDir
-from fieldvisit.ui import app
+from fieldvisit.ui.shell import app
 
 def segfault_in_the_window(*args, **kwargs):
     faulthandler._sigsegv()

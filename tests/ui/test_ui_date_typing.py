@@ -18,13 +18,13 @@ from PySide6.QtCore import QDate, QPoint, Qt
 from PySide6.QtWidgets import QDateEdit
 
 from fieldvisit.services import answers, interviews, visits
-from fieldvisit.ui.checklist_page import ChecklistPage
-from fieldvisit.ui.context import UiContext
-from fieldvisit.ui.date_edit import FrenchDateEdit
-from fieldvisit.ui.diagnostic_page import DiagnosticPage
+from fieldvisit.ui.base.context import UiContext
 from fieldvisit.ui.forms.item_widgets import DateEditor
-from fieldvisit.ui.interviews_page import InterviewsPage
-from fieldvisit.ui.main_window import MainWindow
+from fieldvisit.ui.shell.main_window import MainWindow
+from fieldvisit.ui.widgets.date_edit import FrenchDateEdit
+from fieldvisit.ui.workspace.checklist_page import ChecklistPage
+from fieldvisit.ui.workspace.diagnostic_page import DiagnosticPage
+from fieldvisit.ui.workspace.interviews_page import InterviewsPage
 
 TYPED = {
     "30/09/2026": date(2026, 9, 30),

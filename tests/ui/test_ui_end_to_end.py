@@ -34,18 +34,18 @@ from fieldvisit.services import (
     notes,
     visits,
 )
-from fieldvisit.ui.actions_model import CARRIED_ROLE, Column
-from fieldvisit.ui.actions_page import ActionsPage
-from fieldvisit.ui.app import build_main_window
-from fieldvisit.ui.checklist_page import ChecklistPage
-from fieldvisit.ui.context import UiContext
-from fieldvisit.ui.diagnostic_page import DiagnosticPage
-from fieldvisit.ui.info_page import InfoPage
-from fieldvisit.ui.interviews_page import InterviewsPage
-from fieldvisit.ui.main_window import MainWindow
-from fieldvisit.ui.new_visit_dialog import NewVisitDialog
-from fieldvisit.ui.photos_page import PhotosPage
-from fieldvisit.ui.worker import DatabaseWorker
+from fieldvisit.ui.base.context import UiContext
+from fieldvisit.ui.base.worker import DatabaseWorker
+from fieldvisit.ui.dialogs.new_visit_dialog import NewVisitDialog
+from fieldvisit.ui.shell.app import build_main_window
+from fieldvisit.ui.shell.main_window import MainWindow
+from fieldvisit.ui.workspace.actions_model import CARRIED_ROLE, Column
+from fieldvisit.ui.workspace.actions_page import ActionsPage
+from fieldvisit.ui.workspace.checklist_page import ChecklistPage
+from fieldvisit.ui.workspace.diagnostic_page import DiagnosticPage
+from fieldvisit.ui.workspace.info_page import InfoPage
+from fieldvisit.ui.workspace.interviews_page import InterviewsPage
+from fieldvisit.ui.workspace.photos_page import PhotosPage
 
 CHECKLIST = "visite-centre-bourg"
 DIAGNOSTIC = "diagnostic-securite"

@@ -13,8 +13,7 @@ from PySide6.QtWidgets import QApplication, QLabel
 
 from fieldvisit.core.errors import BadInput
 from fieldvisit.services import answers, attachments, visits
-from fieldvisit.ui.checklist_page import ChecklistPage
-from fieldvisit.ui.context import UiContext
+from fieldvisit.ui.base.context import UiContext
 from fieldvisit.ui.forms.item_widgets import (
     DateEditor,
     ExclusiveButtons,
@@ -26,6 +25,7 @@ from fieldvisit.ui.forms.item_widgets import (
     TextEditor,
     YesNoNaEditor,
 )
+from fieldvisit.ui.workspace.checklist_page import ChecklistPage
 
 CHECKLIST = "visite-centre-bourg"
 
@@ -346,7 +346,9 @@ def test_a_refused_value_is_explained_and_the_widget_keeps_it(
     page: ChecklistPage, monkeypatch, qtbot
 ) -> None:  # type: ignore[no-untyped-def]
     shown: list[BaseException] = []
-    monkeypatch.setattr("fieldvisit.ui.context.show_error", lambda parent, err: shown.append(err))
+    monkeypatch.setattr(
+        "fieldvisit.ui.base.context.show_error", lambda parent, err: shown.append(err)
+    )
     shops = page.form_view.editor("commerces_actifs")
     assert isinstance(shops, NumberEditor)
     shops.edit.setText("3")

@@ -9,8 +9,8 @@ import pytest
 
 from fieldvisit.core.domain import CONCERN_LABELS
 from fieldvisit.services import answers, diagnostic, visits
-from fieldvisit.ui.context import UiContext
-from fieldvisit.ui.diagnostic_page import CONCERN_COLOURS, DiagnosticPage
+from fieldvisit.ui.base.context import UiContext
+from fieldvisit.ui.workspace.diagnostic_page import CONCERN_COLOURS, DiagnosticPage
 
 DIAGNOSTIC = "diagnostic-securite"
 

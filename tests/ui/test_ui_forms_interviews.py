@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QDialogButtonBox, QLabel, QMessageBox
 from fieldvisit.core.domain import ContactRole
 from fieldvisit.core.errors import BadInput
 from fieldvisit.services import contacts, interviews, visits
-from fieldvisit.ui.contact_dialog import ContactDialog
-from fieldvisit.ui.context import UiContext
-from fieldvisit.ui.interviews_page import InterviewsPage, NewInterviewDialog
+from fieldvisit.ui.base.context import UiContext
+from fieldvisit.ui.dialogs.contact_dialog import ContactDialog
+from fieldvisit.ui.workspace.interviews_page import InterviewsPage, NewInterviewDialog
 
 GENDARMERIE = "entretien-gendarmerie"
 MAIRE = "entretien-elu"
@@ -202,7 +202,9 @@ def test_out_of_range_number_is_refused_with_a_message(
     page: InterviewsPage, ui_ctx, monkeypatch, qtbot
 ) -> None:  # type: ignore[no-untyped-def]
     shown: list[BaseException] = []
-    monkeypatch.setattr("fieldvisit.ui.context.show_error", lambda parent, err: shown.append(err))
+    monkeypatch.setattr(
+        "fieldvisit.ui.base.context.show_error", lambda parent, err: shown.append(err)
+    )
     dialog = start_interview(page, MAIRE, qtbot)
     click_ok(dialog.buttons, qtbot)
     view = page.form_view
@@ -241,7 +243,7 @@ def test_interviews_on_the_real_worker_thread(qtbot, threaded_ctx: UiContext) ->
 
 
 def test_the_guide_gets_the_room_and_the_splitters_are_remembered(qtbot, ui_ctx: UiContext) -> None:  # type: ignore[no-untyped-def]
-    from fieldvisit.ui.main_window import MainWindow
+    from fieldvisit.ui.shell.main_window import MainWindow
 
     visit = visits.plan_visit(ui_ctx.services, "15187", date(2024, 5, 14))
     interviews.record_interview(ui_ctx.services, visit.id, GENDARMERIE, notes="RAS")

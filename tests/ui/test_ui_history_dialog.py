@@ -19,13 +19,8 @@ from PySide6.QtWidgets import QApplication, QTreeWidgetItem
 from fieldvisit.services import actions, answers, interviews, visits
 from fieldvisit.store.models import Answer
 from fieldvisit.sync.local import sync_state
-from fieldvisit.ui.actions_page import ActionsPage
-from fieldvisit.ui.checklist_page import ChecklistPage
-from fieldvisit.ui.context import UiContext
-from fieldvisit.ui.diagnostic_page import DiagnosticPage
-from fieldvisit.ui.forms.item_widgets import YesNoNaEditor
-from fieldvisit.ui.history_dialog import HistoryDialog
-from fieldvisit.ui.i18n import (
+from fieldvisit.ui.base.context import UiContext
+from fieldvisit.ui.base.i18n import (
     TS_FILE_NAME,
     app_translation_file,
     compile_catalogue,
@@ -33,7 +28,12 @@ from fieldvisit.ui.i18n import (
     remove_translators,
     translations_dir,
 )
-from fieldvisit.ui.interviews_page import InterviewsPage
+from fieldvisit.ui.dialogs.history_dialog import HistoryDialog
+from fieldvisit.ui.forms.item_widgets import YesNoNaEditor
+from fieldvisit.ui.workspace.actions_page import ActionsPage
+from fieldvisit.ui.workspace.checklist_page import ChecklistPage
+from fieldvisit.ui.workspace.diagnostic_page import DiagnosticPage
+from fieldvisit.ui.workspace.interviews_page import InterviewsPage
 
 CHECKLIST, ITEM = "visite-centre-bourg", "eclairage_zones_sombres"
 

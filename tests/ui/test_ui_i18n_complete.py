@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fieldvisit.ui.i18n import (
+from fieldvisit.ui.base.i18n import (
     TS_FILE_NAME,
     CatalogueMessage,
     read_catalogue,

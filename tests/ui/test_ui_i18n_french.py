@@ -10,9 +10,8 @@ from PySide6.QtCore import QLocale, QSettings
 from PySide6.QtWidgets import QDialogButtonBox
 
 from fieldvisit.paths import DataDir
-from fieldvisit.ui.app import open_services
-from fieldvisit.ui.context import UiContext
-from fieldvisit.ui.i18n import (
+from fieldvisit.ui.base.context import UiContext
+from fieldvisit.ui.base.i18n import (
     TS_FILE_NAME,
     app_translation_file,
     compile_catalogue,
@@ -21,7 +20,8 @@ from fieldvisit.ui.i18n import (
     remove_translators,
     translations_dir,
 )
-from fieldvisit.ui.main_window import MainWindow
+from fieldvisit.ui.shell.app import open_services
+from fieldvisit.ui.shell.main_window import MainWindow
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ from PySide6.QtWidgets import QMessageBox
 
 from fieldvisit import logs
 from fieldvisit.paths import DataDir
-from fieldvisit.ui import app as app_module
-from fieldvisit.ui import i18n
-from fieldvisit.ui.app import confirm_missing_translation, missing_translation_box, run_app
+from fieldvisit.ui.base import i18n
+from fieldvisit.ui.shell import app as app_module
+from fieldvisit.ui.shell.app import confirm_missing_translation, missing_translation_box, run_app
 
 
 @pytest.fixture

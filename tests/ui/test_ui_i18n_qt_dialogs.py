@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldvisit.ui.i18n import align_time_locale, install_translators, remove_translators
+from fieldvisit.ui.base.i18n import align_time_locale, install_translators, remove_translators
 
 #: the same word in both languages
 SAME_IN_FRENCH = {"OK", "Pages", "Type", "&Options >>", "&Options <<", "Options"}
@@ -144,8 +144,8 @@ PROBE = """
 import sys
 from PySide6.QtCore import QDate, QDateTime, QLocale, QSettings, QTime
 from PySide6.QtWidgets import QFileDialog
-from fieldvisit.ui.app import make_application
-from fieldvisit.ui.i18n import install_translators
+from fieldvisit.ui.shell.app import make_application
+from fieldvisit.ui.base.i18n import install_translators
 app = make_application(["probe"])
 install_translators(app, QSettings().value("ui/language", "fr"))
 moment = QDateTime(QDate(2026, 12, 6), QTime(9, 5))

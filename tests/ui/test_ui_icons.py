@@ -12,9 +12,9 @@ import pytest
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QImage, QPalette
 
 from fieldvisit.services import visits
-from fieldvisit.ui.context import UiContext
-from fieldvisit.ui.icons import INK, icon
-from fieldvisit.ui.workspace import SECTIONS, VisitWorkspace
+from fieldvisit.ui.base.context import UiContext
+from fieldvisit.ui.base.icons import INK, icon
+from fieldvisit.ui.workspace.workspace import SECTIONS, VisitWorkspace
 
 SIZE = 24
 
@@ -117,7 +117,7 @@ def test_a_changed_copy_of_an_icon_keeps_working() -> None:
         import gc
         from PySide6.QtGui import QIcon, QPixmap
         from PySide6.QtWidgets import QApplication
-        from fieldvisit.ui.icons import icon
+        from fieldvisit.ui.base.icons import icon
 
         app = QApplication([])
         original = icon("section-report")

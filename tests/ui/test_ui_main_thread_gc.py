@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import threading
 
-from fieldvisit.ui.main_thread_gc import MainThreadCollector
+from fieldvisit.ui.shell.main_thread_gc import MainThreadCollector
 
 
 class _CycleMember:

@@ -15,10 +15,10 @@ from fieldvisit.paths import DataDir
 from fieldvisit.security.keyfile import FAST_TEST_KDF, read_key_file
 from fieldvisit.security.keysource import KEYRING_SERVICE, KeySource, PassphraseRequest
 from fieldvisit.store import open_store
-from fieldvisit.ui.app import build_main_window, open_services
-from fieldvisit.ui.context import UiContext
-from fieldvisit.ui.passphrase import app_key_source
-from fieldvisit.ui.passphrase_dialog import ChangePassphraseDialog, PassphraseDialog
+from fieldvisit.ui.base.context import UiContext
+from fieldvisit.ui.dialogs.passphrase import app_key_source
+from fieldvisit.ui.dialogs.passphrase_dialog import ChangePassphraseDialog, PassphraseDialog
+from fieldvisit.ui.shell.app import build_main_window, open_services
 
 PASSPHRASE = "phrase de passe du bureau"
 
@@ -145,7 +145,7 @@ def test_changing_the_passphrase_from_the_menu(
 ) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtCore import QSettings
 
-    from fieldvisit.ui.worker import DatabaseWorker
+    from fieldvisit.ui.base.worker import DatabaseWorker
 
     run, _ = typing(PASSPHRASE)
     services, _code = open_services(locked_dir, keys=no_keyring(app_key_source(run=run)))

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QMessageBox
 from fieldvisit.core.domain import VisitStatus
 from fieldvisit.demo.seed import seed_demo
 from fieldvisit.services import visits
-from fieldvisit.ui.preferences import LOGO_KEY, PreferencesDialog, logo_setting
-from fieldvisit.ui.report_view import ReportView
+from fieldvisit.ui.dialogs.preferences import LOGO_KEY, PreferencesDialog, logo_setting
+from fieldvisit.ui.workspace.report_view import ReportView
 
 
 def test_a_bad_logo_is_refused_a_good_one_goes_on_the_cover(ui_ctx, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

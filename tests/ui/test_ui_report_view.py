@@ -23,9 +23,9 @@ from fieldvisit.report.images import rendition_path
 from fieldvisit.report.issued import issued_report
 from fieldvisit.services import answers, attachments, visits
 from fieldvisit.store.changes import Changes
-from fieldvisit.ui.pdf_document import PdfDocument
-from fieldvisit.ui.report_thread import ReportThread, report_thread
-from fieldvisit.ui.report_view import ReportView, print_pdf_document
+from fieldvisit.ui.widgets.pdf_document import PdfDocument
+from fieldvisit.ui.workspace.report_thread import ReportThread, report_thread
+from fieldvisit.ui.workspace.report_view import ReportView, print_pdf_document
 
 
 @pytest.fixture

@@ -15,12 +15,12 @@ from fieldvisit.core.domain import VisitStatus, VisitType
 from fieldvisit.demo.seed import seed_demo
 from fieldvisit.paths import DataDir
 from fieldvisit.services import Services, visits
-from fieldvisit.ui.context import UiContext
-from fieldvisit.ui.main_window import MainWindow
-from fieldvisit.ui.new_visit_dialog import NewVisitDialog
-from fieldvisit.ui.visit_list import VisitListPage
-from fieldvisit.ui.visit_list_model import Column
-from fieldvisit.ui.worker import DatabaseWorker
+from fieldvisit.ui.base.context import UiContext
+from fieldvisit.ui.base.worker import DatabaseWorker
+from fieldvisit.ui.dialogs.new_visit_dialog import NewVisitDialog
+from fieldvisit.ui.shell.main_window import MainWindow
+from fieldvisit.ui.visits.visit_list import VisitListPage
+from fieldvisit.ui.visits.visit_list_model import Column
 
 DEMO_COMMUNES = {"Saint-Flour", "Langres", "Saint-Affrique", "Clamecy", "Lodève"}
 

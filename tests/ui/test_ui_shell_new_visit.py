@@ -10,10 +10,10 @@ from PySide6.QtCore import QDate, Qt
 
 from fieldvisit.core.domain import VisitType
 from fieldvisit.services import visits
-from fieldvisit.ui.context import UiContext
-from fieldvisit.ui.main_window import MainWindow
-from fieldvisit.ui.new_visit_dialog import NewVisitDialog
-from fieldvisit.ui.preferences import AUTHOR_KEY
+from fieldvisit.ui.base.context import UiContext
+from fieldvisit.ui.dialogs.new_visit_dialog import NewVisitDialog
+from fieldvisit.ui.dialogs.preferences import AUTHOR_KEY
+from fieldvisit.ui.shell.main_window import MainWindow
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from pathlib import Path
 from fieldvisit.paths import DataDir
 from fieldvisit.services import Services, visits
 from fieldvisit.services.listing import FIRST_PAGE
-from fieldvisit.ui.context import UiContext
-from fieldvisit.ui.main_window import MainWindow
+from fieldvisit.ui.base.context import UiContext
+from fieldvisit.ui.shell.main_window import MainWindow
 
 OLDER = 20  # visits beyond the first page
 
@@ -81,9 +81,9 @@ def test_the_first_window_imports_only_what_it_shows(data_dir: DataDir, tmp_path
         from PySide6.QtCore import QSettings
         from fieldvisit.paths import DataDir
         from fieldvisit.services import Services
-        from fieldvisit.ui.app import build_main_window, make_application
-        from fieldvisit.ui.context import UiContext
-        from fieldvisit.ui.worker import DatabaseWorker
+        from fieldvisit.ui.shell.app import build_main_window, make_application
+        from fieldvisit.ui.base.context import UiContext
+        from fieldvisit.ui.base.worker import DatabaseWorker
 
         app = make_application(["test"])
         services = Services.open(DataDir(Path({str(data_dir.root)!r})))
@@ -92,7 +92,7 @@ def test_the_first_window_imports_only_what_it_shows(data_dir: DataDir, tmp_path
         window = build_main_window(ctx)  # the first rows are read inline, here
         print(window.visit_list.model.total_count)
         heavy = ("sqlalchemy.orm", "pydantic", "fieldvisit.store.models",
-                 "fieldvisit.ui.workspace", "fieldvisit.ui.new_visit_dialog",
+                 "fieldvisit.ui.workspace.workspace", "fieldvisit.ui.dialogs.new_visit_dialog",
                  "fieldvisit.demo.seed", "fieldvisit.services.deletion")
         print(sorted(name for name in heavy if name in sys.modules))
         window.close()

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QMessageBox
 from fieldvisit import logs
 from fieldvisit.core.errors import RuleViolation
 from fieldvisit.paths import DataDir
-from fieldvisit.ui import app as app_module
-from fieldvisit.ui.app import ErrorReporter, open_services, run_app
+from fieldvisit.ui.shell import app as app_module
+from fieldvisit.ui.shell.app import ErrorReporter, open_services, run_app
 
 
 @pytest.fixture

@@ -16,9 +16,9 @@ from PySide6.QtWidgets import QApplication
 from fieldvisit.demo.seed import seed_demo
 from fieldvisit.paths import DataDir
 from fieldvisit.services import Services, visits
-from fieldvisit.ui.context import UiContext
-from fieldvisit.ui.main_window import LAST_VISIT_KEY, MainWindow
-from fieldvisit.ui.worker import DatabaseWorker
+from fieldvisit.ui.base.context import UiContext
+from fieldvisit.ui.base.worker import DatabaseWorker
+from fieldvisit.ui.shell.main_window import LAST_VISIT_KEY, MainWindow
 
 
 def make_window(qtbot, ctx: UiContext) -> MainWindow:  # type: ignore[no-untyped-def]

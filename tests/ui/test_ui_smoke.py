@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from fieldvisit.ui.smoke import import_ui_modules
+from fieldvisit.ui.shell.smoke import import_ui_modules
 
 
 def run_fieldvisit(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:

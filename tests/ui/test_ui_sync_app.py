@@ -28,10 +28,8 @@ from fieldvisit.services.answers import answer_item
 from fieldvisit.services.diagnostic import rate_theme
 from fieldvisit.services.visits import get_visit, plan_visit, update_visit
 from fieldvisit.sync.session import login, sync_once
-from fieldvisit.ui.checklist_page import ChecklistPage
-from fieldvisit.ui.context import UiContext
-from fieldvisit.ui.diagnostic_page import DiagnosticPage
-from fieldvisit.ui.i18n import (
+from fieldvisit.ui.base.context import UiContext
+from fieldvisit.ui.base.i18n import (
     TS_FILE_NAME,
     app_translation_file,
     compile_catalogue,
@@ -39,8 +37,10 @@ from fieldvisit.ui.i18n import (
     remove_translators,
     translations_dir,
 )
-from fieldvisit.ui.main_window import MainWindow
-from fieldvisit.ui.sync_controller import SyncPhase
+from fieldvisit.ui.shell.main_window import MainWindow
+from fieldvisit.ui.sync.sync_controller import SyncPhase
+from fieldvisit.ui.workspace.checklist_page import ChecklistPage
+from fieldvisit.ui.workspace.diagnostic_page import DiagnosticPage
 
 PASSWORD = "mot-de-passe-solide"
 ROUND_TIMEOUT_MS = 30_000

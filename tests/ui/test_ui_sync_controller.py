@@ -17,7 +17,7 @@ from fieldvisit.server.app import create_app
 from fieldvisit.server.testing import add_user, fast_passwords
 from fieldvisit.services.visits import plan_visit
 from fieldvisit.sync.session import login
-from fieldvisit.ui.sync_controller import SyncController, SyncPhase
+from fieldvisit.ui.sync.sync_controller import SyncController, SyncPhase
 
 PASSWORD = "mot-de-passe-solide"
 

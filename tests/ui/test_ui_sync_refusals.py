@@ -23,8 +23,8 @@ from fieldvisit.server.testing import add_user, fast_passwords, plant_record, se
 from fieldvisit.services import contacts, visits
 from fieldvisit.services.interviews import record_interview
 from fieldvisit.sync.session import login, logout
-from fieldvisit.ui.context import UiContext
-from fieldvisit.ui.i18n import (
+from fieldvisit.ui.base.context import UiContext
+from fieldvisit.ui.base.i18n import (
     TS_FILE_NAME,
     app_translation_file,
     compile_catalogue,
@@ -32,10 +32,10 @@ from fieldvisit.ui.i18n import (
     remove_translators,
     translations_dir,
 )
-from fieldvisit.ui.main_window import MainWindow
-from fieldvisit.ui.sync_controller import SyncPhase
-from fieldvisit.ui.text_limit import LimitedLineEdit, LimitedPlainTextEdit
-from fieldvisit.ui.workspace_common import ChoiceDialog
+from fieldvisit.ui.shell.main_window import MainWindow
+from fieldvisit.ui.sync.sync_controller import SyncPhase
+from fieldvisit.ui.widgets.text_limit import LimitedLineEdit, LimitedPlainTextEdit
+from fieldvisit.ui.workspace.workspace_common import ChoiceDialog
 
 PASSWORD = "mot-de-passe-solide"
 ROUND_TIMEOUT_MS = 30_000
@@ -194,10 +194,10 @@ def test_every_editor_of_long_texts_has_the_limit(
 
     from fieldvisit.services.actions import add_recommendation
     from fieldvisit.services.attachments import attach_file
-    from fieldvisit.ui.actions_page import ActionTextDelegate
     from fieldvisit.ui.forms.form_view import ItemRow
     from fieldvisit.ui.forms.item_widgets import LongTextEditor
     from fieldvisit.ui.forms.text_edits import GrowingTextEdit
+    from fieldvisit.ui.workspace.actions_page import ActionTextDelegate
 
     svc = window.ctx.services
     visit = visits.plan_visit(svc, "15187", date(2026, 3, 14))
@@ -437,7 +437,7 @@ def _visit_of_43(tmp_path: Path, url: str, window: MainWindow) -> str:
 def test_the_contact_dialog_says_when_the_server_would_refuse_the_contact(
     french: None, qtbot: Any, window: MainWindow, live: tuple[Any, str]
 ) -> None:
-    from fieldvisit.ui.contact_dialog import ContactDialog
+    from fieldvisit.ui.dialogs.contact_dialog import ContactDialog
 
     _app, url = live
     login(window.ctx.services, url, "agent15", PASSWORD)

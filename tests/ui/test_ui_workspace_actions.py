@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
 
 from fieldvisit.core.domain import ActionStatus, Porteur
 from fieldvisit.services import actions, visits
-from fieldvisit.ui.actions_model import CARRIED_ROLE, Column
-from fieldvisit.ui.actions_page import ActionsPage
-from fieldvisit.ui.workspace import VisitWorkspace
-from fieldvisit.ui.workspace_common import Confirmation
+from fieldvisit.ui.workspace.actions_model import CARRIED_ROLE, Column
+from fieldvisit.ui.workspace.actions_page import ActionsPage
+from fieldvisit.ui.workspace.workspace import VisitWorkspace
+from fieldvisit.ui.workspace.workspace_common import Confirmation
 
 
 @pytest.fixture
@@ -257,7 +257,7 @@ def test_leaving_after_an_edit_is_written_once_without_qt_warnings(
 
 
 def test_the_plan_fits_a_1280_pixel_window_without_scrolling_sideways(ui_ctx, visit, qtbot) -> None:  # type: ignore[no-untyped-def]
-    from fieldvisit.ui.main_window import MainWindow
+    from fieldvisit.ui.shell.main_window import MainWindow
 
     actions.add_recommendation(
         ui_ctx.services,
@@ -300,7 +300,7 @@ def test_the_plan_fits_a_1280_pixel_window_without_scrolling_sideways(ui_ctx, vi
 def test_rows_are_as_high_as_their_text_once_the_plan_is_shown(ui_ctx, visit, qtbot) -> None:  # type: ignore[no-untyped-def]
     """The plan loaded while hidden (another section in front) used to keep the row
     heights of its narrow hidden layout: rows many lines too tall."""
-    from fieldvisit.ui.main_window import MainWindow
+    from fieldvisit.ui.shell.main_window import MainWindow
 
     actions.add_recommendation(
         ui_ctx.services,

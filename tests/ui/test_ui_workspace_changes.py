@@ -1,7 +1,7 @@
 """One figure of progress on every screen, and one change signal that keeps them so.
 
 An edit made on one page reaches the header, the other pages and the visit list by the
-change signal (ui/changes.py) alone; the figures they show are those of the one progress
+change signal (ui/base/changes.py) alone; the figures they show are those of the one progress
 function (forms/progress.py).
 """
 
@@ -16,11 +16,11 @@ from PIL import Image
 
 from fieldvisit.report.model import build_report
 from fieldvisit.services import visits
-from fieldvisit.ui.checklist_page import ChecklistPage
-from fieldvisit.ui.context import UiContext
-from fieldvisit.ui.diagnostic_page import DiagnosticPage
-from fieldvisit.ui.main_window import MainWindow
-from fieldvisit.ui.photos_page import PhotosPage
+from fieldvisit.ui.base.context import UiContext
+from fieldvisit.ui.shell.main_window import MainWindow
+from fieldvisit.ui.workspace.checklist_page import ChecklistPage
+from fieldvisit.ui.workspace.diagnostic_page import DiagnosticPage
+from fieldvisit.ui.workspace.photos_page import PhotosPage
 
 CHECKLIST = "visite-centre-bourg"
 

@@ -13,17 +13,17 @@ from fieldvisit.core.domain import ContactRole
 from fieldvisit.forms import ItemType
 from fieldvisit.services import answers, contacts, visits
 from fieldvisit.sync.engine import SyncReport
-from fieldvisit.ui.contact_dialog import ContactDialog
-from fieldvisit.ui.info_page import InfoPage, MissingItemsDialog
-from fieldvisit.ui.sync_ui import changes_of_round
-from fieldvisit.ui.workspace import (
+from fieldvisit.ui.dialogs.contact_dialog import ContactDialog
+from fieldvisit.ui.sync.sync_ui import changes_of_round
+from fieldvisit.ui.workspace.info_page import InfoPage, MissingItemsDialog
+from fieldvisit.ui.workspace.workspace import (
     SECTIONS,
     SectionSpec,
     UnavailablePage,
     VisitWorkspace,
     build_page,
 )
-from fieldvisit.ui.workspace_common import ChoiceDialog
+from fieldvisit.ui.workspace.workspace_common import ChoiceDialog
 
 SECTION_KEYS = [spec.key for spec in SECTIONS]
 

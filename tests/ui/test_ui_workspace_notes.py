@@ -10,11 +10,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from fieldvisit.services import answers, interviews, notes, visits
-from fieldvisit.ui import report_page
-from fieldvisit.ui.notes_pad import NotesPad
-from fieldvisit.ui.report_page import ReportPage
-from fieldvisit.ui.workspace import VisitWorkspace
-from fieldvisit.ui.workspace_common import ChoiceDialog
+from fieldvisit.ui.workspace import report_page
+from fieldvisit.ui.workspace.notes_pad import NotesPad
+from fieldvisit.ui.workspace.report_page import ReportPage
+from fieldvisit.ui.workspace.workspace import VisitWorkspace
+from fieldvisit.ui.workspace.workspace_common import ChoiceDialog
 
 CHECKLIST = "visite-centre-bourg"
 

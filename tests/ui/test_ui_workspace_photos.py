@@ -13,9 +13,9 @@ from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from fieldvisit.services import attachments, visits
-from fieldvisit.ui.photos_page import ATTACHMENT_ROLE, PhotosPage
-from fieldvisit.ui.workspace import VisitWorkspace
-from fieldvisit.ui.workspace_common import ChoiceDialog, Confirmation
+from fieldvisit.ui.workspace.photos_page import ATTACHMENT_ROLE, PhotosPage
+from fieldvisit.ui.workspace.workspace import VisitWorkspace
+from fieldvisit.ui.workspace.workspace_common import ChoiceDialog, Confirmation
 
 CHECKLIST = "visite-centre-bourg"
 
@@ -290,7 +290,7 @@ def test_renditions_are_made_off_the_database_worker(threaded_ctx, qtbot, pictur
 
     from fieldvisit.report.files import report_image_cache
     from fieldvisit.report.images import rendition_path
-    from fieldvisit.ui.report_thread import report_thread
+    from fieldvisit.ui.workspace.report_thread import report_thread
 
     visit = visits.plan_visit(threaded_ctx.services, "15187", date(2026, 3, 12))
     ws = make_workspace(threaded_ctx, qtbot)

@@ -2,7 +2,7 @@
 
 The sync wire (`sync/wire.py: TABLES`, which the server checks) gives each long-text
 field this limit; the store refuses a longer value from a person (`store/limits.py`),
-and the app's editors stop typing and pasting at it (`ui/text_limit.py`).
+and the app's editors stop typing and pasting at it (`ui/widgets/text_limit.py`).
 
 Why 50,000 characters: about twenty pages of notes, more than a day of interviews; and
 a record travels in one piece of at most `wire.MAX_RECORD_BYTES` (256 KiB). An answer

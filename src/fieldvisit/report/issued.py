@@ -98,7 +98,7 @@ def issue_report(svc: Services, visit_id: str, progress: Progress | None = None)
     """Render, keep and record the report of a terminée visit; mark it "rapport émis".
 
     The app runs the same three steps apart (the drawing on its own thread, see
-    ui/report_view.py); the demo data and scripts call this.
+    ui/workspace/report_view.py); the demo data and scripts call this.
     """
     from fieldvisit.report.render import render_report
 

@@ -5,7 +5,7 @@ Every screen added later (action tracking across communes, dashboards, commune c
 lands here and keeps these conventions:
 
 - **A loader per screen**: `load_<screen>(svc, …) -> <Screen>`, run on the database
-  worker (ui/worker.py) and handed back to the page, which only draws it. No Qt here
+  worker (ui/base/worker.py) and handed back to the page, which only draws it. No Qt here
   (a test imports the package without PySide6), and the package is under mypy.
 - **One snapshot**: a loader opens exactly one `svc.store.reading()` session, which is
   one read transaction of SQLite: what it shows is one consistent state of the

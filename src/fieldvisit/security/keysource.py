@@ -2,7 +2,7 @@
 
 `KeySource` is given to `open_store()` (through `Services.open(keys=…)`): the CLI's
 asks on the terminal or reads `FIELDVISIT_PASSPHRASE`; the app's shows a French dialog
-(`ui/passphrase.py`); tests inject one with a test keyring and cheap argon2id
+(`ui/dialogs/passphrase.py`); tests inject one with a test keyring and cheap argon2id
 parameters. Nothing here writes to the data dir: the caller writes the key file.
 """
 

@@ -28,7 +28,7 @@ from fieldvisit.store.core_tables import VISITS
 #: What the list shows before the rest of the visits arrive (the newest ones).
 FIRST_PAGE = 100
 #: The tables whose records the rows show (a visit's facts, its progress): a change to
-#: one of them refreshes the list (store/changes.py, ui/main_window.py)
+#: one of them refreshes the list (store/changes.py, ui/shell/main_window.py)
 LIST_SHOWS = frozenset({"visits", "answers", "attachments", "theme_ratings"})
 
 

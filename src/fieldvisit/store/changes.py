@@ -1,7 +1,7 @@
 """What an operation changed, as Anki's operations return `OpChanges`.
 
 Every operation reports what it changed as one `Changes`: which kinds of records
-(tables), of which visits. The screens refresh from it, through one signal (ui/changes.py):
+(tables), of which visits. The screens refresh from it, through one signal (ui/base/changes.py):
 a page reloads when a change touches what it shows, for the visit it shows, and only
 then. Nobody wires "this page changed something that page shows" by hand.
 
@@ -9,7 +9,7 @@ Where a `Changes` comes from:
 
 - **An operation of the app** (an edit, an import, a restore from the history, a
   conflict resolution, planning a visit…) runs on the database worker inside
-  `ChangeRecorder.recording()` (ui/context.py does it for every operation): what its
+  `ChangeRecorder.recording()` (ui/base/context.py does it for every operation): what its
   committed sessions flushed is recorded from the ORM itself, so no use case can forget
   to report a change and none has to say it.
 - **A sync round** reports the visits it changed (sync/engine.py, `SyncReport`):

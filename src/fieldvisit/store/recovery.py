@@ -1,7 +1,7 @@
 """Integrity checks, restoring a backup, and what a damaged database still holds.
 
 No Qt here: the CLI (`fieldvisit restore`, backup_commands.py) and the app's recovery
-dialog (ui/recovery_dialog.py) both call these functions.
+dialog (ui/dialogs/recovery_dialog.py) both call these functions.
 
 **Checking.** `integrity_problems()` runs `PRAGMA quick_check` (every page read and
 decrypted, b-tree structure, no index-to-table cross-check) through a keyed read-only

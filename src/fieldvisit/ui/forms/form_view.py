@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from fieldvisit.forms import FormDefinition, FormItem, Section
 from fieldvisit.forms.progress import FormProgress, Progress, form_progress
-from fieldvisit.ui.context import UiContext
+from fieldvisit.ui.base.context import UiContext
 from fieldvisit.ui.forms.item_widgets import DateEditor, ItemEditor, PhotoEditor, make_editor
 from fieldvisit.ui.forms.text_edits import GrowingTextEdit
 
@@ -37,7 +37,7 @@ BADGE_STYLE = (
     "QLabel#confidentialBadge { background: #b3261e; color: white; border-radius: 3px;"
     " padding: 1px 6px; font-weight: bold; }"
 )
-#: the history of the focused item (ui/history_dialog.py); also in the row's context menu
+#: the history of the focused item (ui/dialogs/history_dialog.py); also in the row's context menu
 HISTORY_SHORTCUT = "Ctrl+Shift+H"
 
 

@@ -35,9 +35,9 @@ from PySide6.QtWidgets import (
 )
 
 from fieldvisit.forms import FormItem, ItemType
-from fieldvisit.ui.date_edit import FrenchDateEdit
 from fieldvisit.ui.forms.text_edits import GrowingTextEdit, guard_wheel
-from fieldvisit.ui.text_limit import LimitedLineEdit
+from fieldvisit.ui.widgets.date_edit import FrenchDateEdit
+from fieldvisit.ui.widgets.text_limit import LimitedLineEdit
 
 #: single_choice items with more choices than this get a combo box instead of radios
 MAX_RADIO_CHOICES = 5

@@ -1,7 +1,7 @@
 """Small editing widgets shared by the form view and the pages.
 
 `GrowingTextEdit` is a plain-text editor that grows with its text (no inner scroll bar
-inside a scrolling form), stops at the sync's length limit (`ui/text_limit.py`) and
+inside a scrolling form), stops at the sync's length limit (`ui/widgets/text_limit.py`) and
 reports focus-out, when pending autosaves are flushed.
 `WheelGuard` stops combo boxes and date edits from changing value when the mouse wheel
 scrolls the page past them.
@@ -13,7 +13,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QFocusEvent, QResizeEvent
 from PySide6.QtWidgets import QAbstractScrollArea, QFrame, QWidget
 
-from fieldvisit.ui.text_limit import LimitedPlainTextEdit
+from fieldvisit.ui.widgets.text_limit import LimitedPlainTextEdit
 
 MIN_LINES = 2
 MAX_LINES = 16

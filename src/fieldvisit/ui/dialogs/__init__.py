@@ -1,0 +1,2 @@
+"""The dialogs opened from the menus and the pages: new visit, contacts, history,
+passphrase, preferences, recovery, about."""

@@ -1,0 +1,1 @@
+"""The visit list, the first page of the main window."""

@@ -1,0 +1,1 @@
+"""Widgets used on several screens: dates, length-limited text, thumbnails, PDF preview."""

@@ -1,0 +1,1 @@
+"""The visit workspace and its section pages."""

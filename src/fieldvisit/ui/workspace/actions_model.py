@@ -1,0 +1,332 @@
+"""The action plan as a Qt table model: one row per recommendation, editable in place.
+
+The model holds plain rows (`RecommendationRow`), never database records, and does not
+save anything itself: each accepted edit emits `field_edited(row, field)` and the page
+hands the change to the worker. A new row has no id until its text is written (the
+services refuse a recommendation without text); `is_draft` tells.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+
+from fieldvisit.core.dates import day_text
+from fieldvisit.core.domain import PRIORITY_LABELS, ActionStatus, Dispositif, Horizon, Porteur
+from fieldvisit.screens.actions import RecommendationFacts
+from fieldvisit.store.models import Recommendation
+from fieldvisit.ui.base.icons import icon
+from fieldvisit.ui.workspace.workspace_common import from_qdate
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+#: the row's id (None for a new, not yet saved row)
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+#: True when the recommendation was carried over from the previous visit
+CARRIED_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+class Column(IntEnum):
+    PRIORITY = 0
+    TEXT = 1
+    THEME = 2
+    HORIZON = 3
+    PORTEUR = 4
+    DISPOSITIF = 5
+    DUE_DATE = 6
+    STATUS = 7
+
+    @property
+    def field(self) -> str:
+        return _FIELDS[self]
+
+
+_FIELDS = {
+    Column.PRIORITY: "priority",
+    Column.TEXT: "text",
+    Column.THEME: "theme_id",
+    Column.HORIZON: "horizon",
+    Column.PORTEUR: "porteur",
+    Column.DISPOSITIF: "dispositif",
+    Column.DUE_DATE: "due_date",
+    Column.STATUS: "status",
+}
+
+#: enum-valued columns and their vocabulary (labels are French data from core.domain)
+ENUM_COLUMNS: dict[Column, Any] = {
+    Column.HORIZON: Horizon,
+    Column.PORTEUR: Porteur,
+    Column.DISPOSITIF: Dispositif,
+    Column.STATUS: ActionStatus,
+}
+
+EDITABLE_FIELDS = tuple(_FIELDS.values())
+
+
+@dataclass
+class RecommendationRow:
+    id: str | None
+    text: str = ""
+    theme_id: str | None = None
+    priority: int = 2
+    horizon: str = Horizon.COURT.value
+    porteur: str = Porteur.COMMUNE.value
+    dispositif: str = Dispositif.AUCUN.value
+    due_date: date | None = None
+    status: str = ActionStatus.A_ENGAGER.value
+    carried_from_id: str | None = None
+    created_at: datetime | None = None
+    #: a new row whose creation was sent to the worker and not yet confirmed
+    saving: bool = field(default=False, compare=False)
+
+    @classmethod
+    def from_record(cls, rec: Recommendation | RecommendationFacts) -> RecommendationRow:
+        return cls(
+            id=rec.id,
+            text=rec.text,
+            theme_id=rec.theme_id,
+            priority=rec.priority,
+            horizon=str(rec.horizon),
+            porteur=str(rec.porteur),
+            dispositif=str(rec.dispositif),
+            due_date=rec.due_date,
+            status=str(rec.status),
+            carried_from_id=rec.carried_from_id,
+            created_at=rec.created_at,
+        )
+
+    @property
+    def is_draft(self) -> bool:
+        return self.id is None
+
+    @property
+    def is_carried(self) -> bool:
+        return self.carried_from_id is not None
+
+    def values(self) -> dict[str, Any]:
+        """The editable fields, as the services take them."""
+        return {name: getattr(self, name) for name in EDITABLE_FIELDS}
+
+
+def sort_key(row: RecommendationRow) -> tuple[Any, ...]:
+    """Priority first, then due date (rows without one last), then creation order."""
+    return (
+        row.priority,
+        row.due_date is None,
+        row.due_date or date.max,
+        row.created_at.timestamp() if row.created_at else float("inf"),
+    )
+
+
+def _enum_label(enum: Any, value: str) -> str:
+    try:
+        return str(enum(value).label)
+    except ValueError:
+        return value  # a value from a newer app version: show it as it is
+
+
+class RecommendationTableModel(QAbstractTableModel):
+    #: an edit was accepted in the table: (row object, field name)
+    field_edited = Signal(object, str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[RecommendationRow] = []
+        self._themes: dict[str, str] = {}
+        self._previous_visit_date: date | None = None
+
+    # --- content ---------------------------------------------------------------------
+
+    def set_rows(
+        self,
+        rows: list[RecommendationRow],
+        themes: list[tuple[str, str]],
+        previous_visit_date: date | None,
+    ) -> None:
+        self.beginResetModel()
+        self._rows = sorted(rows, key=sort_key)
+        self._themes = dict(themes)
+        self._previous_visit_date = previous_visit_date
+        self.endResetModel()
+
+    def themes(self) -> list[tuple[str, str]]:
+        return list(self._themes.items())
+
+    def row_at(self, row: int) -> RecommendationRow:
+        return self._rows[row]
+
+    def rows(self) -> list[RecommendationRow]:
+        return list(self._rows)
+
+    def row_of(self, rec: RecommendationRow) -> int:
+        for number, candidate in enumerate(self._rows):
+            if candidate is rec:
+                return number
+        return -1
+
+    def append_draft(self, draft: RecommendationRow) -> int:
+        """Add a new, unsaved row at the bottom (where its editor opens)."""
+        number = len(self._rows)
+        self.beginInsertRows(QModelIndex(), number, number)
+        self._rows.append(draft)
+        self.endInsertRows()
+        return number
+
+    def remove(self, rec: RecommendationRow) -> None:
+        number = self.row_of(rec)
+        if number >= 0:
+            self.beginRemoveRows(QModelIndex(), number, number)
+            del self._rows[number]
+            self.endRemoveRows()
+
+    def refresh(self, rec: RecommendationRow) -> None:
+        number = self.row_of(rec)
+        if number >= 0:
+            self.dataChanged.emit(self.index(number, 0), self.index(number, len(Column) - 1))
+            self.headerDataChanged.emit(Qt.Orientation.Vertical, number, number)
+
+    # --- Qt model API ----------------------------------------------------------------
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's API
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's API
+        return 0 if parent.isValid() else len(Column)
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Vertical:
+            if role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self._rows):
+                return self.tr("Carried over") if self._rows[section].is_carried else ""
+            if role == Qt.ItemDataRole.ToolTipRole and 0 <= section < len(self._rows):
+                return self._carried_tooltip(self._rows[section])
+            return None
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return self._column_titles().get(Column(section))
+
+    def _column_titles(self) -> dict[Column, str]:
+        return {
+            Column.PRIORITY: self.tr("Priority"),
+            Column.TEXT: self.tr("Action"),
+            Column.THEME: self.tr("Theme", "diagnostic theme of a recommendation"),
+            Column.HORIZON: self.tr("Horizon", "short, medium or long term"),
+            Column.PORTEUR: self.tr("Owner", "the 'porteur' who carries out the action"),
+            Column.DISPOSITIF: self.tr("Scheme", "the 'dispositif' the action relies on"),
+            Column.DUE_DATE: self.tr("Due date"),
+            Column.STATUS: self.tr("Status"),
+        }
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        rec = self._rows[index.row()]
+        column = Column(index.column())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(rec, column)
+        if role == Qt.ItemDataRole.EditRole:
+            return getattr(rec, column.field)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._carried_tooltip(rec) or (
+                rec.text if column == Column.TEXT and rec.text else None
+            )
+        if role == Qt.ItemDataRole.DecorationRole and column == Column.TEXT and rec.is_carried:
+            return icon("follow-up")
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return self._display(rec, column)
+        if role == ID_ROLE:
+            return rec.id
+        if role == CARRIED_ROLE:
+            return rec.is_carried
+        return None
+
+    def _display(self, rec: RecommendationRow, column: Column) -> str:
+        value = getattr(rec, column.field)
+        if column == Column.PRIORITY:
+            return PRIORITY_LABELS.get(value, str(value))
+        if column == Column.TEXT:
+            return value or self.tr("(type the recommendation)")
+        if column == Column.THEME:
+            return self._themes.get(value, value or "") if value else ""
+        if column == Column.DUE_DATE:
+            return day_text(value) if value else ""
+        if column in ENUM_COLUMNS:
+            return _enum_label(ENUM_COLUMNS[column], value)
+        return str(value)
+
+    def _carried_tooltip(self, rec: RecommendationRow) -> str | None:
+        if not rec.is_carried:
+            return None
+        if self._previous_visit_date is not None:
+            return self.tr("Carried over from the visit of {0}").format(
+                day_text(self._previous_visit_date)
+            )
+        return self.tr("Carried over from a previous visit")
+
+    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not index.isValid():
+            return False
+        rec = self._rows[index.row()]
+        column = Column(index.column())
+        new = _normalised(column, value)
+        if new is _INVALID or getattr(rec, column.field) == new:
+            return False
+        setattr(rec, column.field, new)
+        self.dataChanged.emit(index, index)
+        self.field_edited.emit(rec, column.field)
+        return True
+
+
+_INVALID: Any = object()
+
+
+def _normalised(column: Column, value: Any) -> Any:
+    """Values from editors (QDate, "" for none…) turned into what the services take."""
+    if column == Column.PRIORITY:
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            return _INVALID
+        return number if number in PRIORITY_LABELS else _INVALID
+    if column == Column.TEXT:
+        return str(value or "").strip()
+    if column == Column.THEME:
+        return str(value) if value else None
+    if column == Column.DUE_DATE:
+        if isinstance(value, QDate):
+            return from_qdate(value) if value.isValid() else None
+        if value is None or isinstance(value, date):
+            return value
+        return _INVALID
+    enum = ENUM_COLUMNS[column]
+    try:
+        return enum(str(value)).value
+    except ValueError:
+        return _INVALID
+
+
+__all__ = [
+    "CARRIED_ROLE",
+    "ID_ROLE",
+    "Column",
+    "RecommendationRow",
+    "RecommendationTableModel",
+]
