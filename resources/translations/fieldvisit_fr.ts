@@ -2363,14 +2363,6 @@
     </message>
 </context>
 <context>
-    <name>UnavailablePage</name>
-    <message>
-        <source>This section is not available yet in this version.</source>
-        <extracomment>what the header shows: the visit&apos;s facts and its progress (screens/header.py)</extracomment>
-        <translation>Cette section n&apos;est pas encore disponible dans cette version.</translation>
-    </message>
-</context>
-<context>
     <name>VisitListModel</name>
     <message>
         <source>Commune</source>
@@ -2543,7 +2535,7 @@
     <name>VisitWorkspace</name>
     <message>
         <source>Visits</source>
-        <extracomment>the person asked to go back to the visit list a visit was opened (also from inside: the link to a follow-up&apos;s previous visit) pages to refresh when next shown, with what changed meanwhile pages (or the notes) being typed in, refreshed once the focus leaves them</extracomment>
+        <extracomment>what the header shows: the visit&apos;s facts and its progress (screens/header.py) the person asked to go back to the visit list a visit was opened (also from inside: the link to a follow-up&apos;s previous visit) pages to refresh when next shown, with what changed meanwhile pages (or the notes) being typed in, refreshed once the focus leaves them</extracomment>
         <translation>Visites</translation>
     </message>
     <message>
@@ -2569,34 +2561,6 @@
     <message>
         <source>Sections of the visit</source>
         <translation>Sections de la visite</translation>
-    </message>
-    <message>
-        <source>Information</source>
-        <translation>Informations</translation>
-    </message>
-    <message>
-        <source>Checklist</source>
-        <translation>Checklist</translation>
-    </message>
-    <message>
-        <source>Interviews</source>
-        <translation>Entretiens</translation>
-    </message>
-    <message>
-        <source>Diagnostic</source>
-        <translation>Diagnostic</translation>
-    </message>
-    <message>
-        <source>Action plan</source>
-        <translation>Plan d&apos;actions</translation>
-    </message>
-    <message>
-        <source>Photos</source>
-        <translation>Photos</translation>
-    </message>
-    <message>
-        <source>Report</source>
-        <translation>Rapport</translation>
     </message>
     <message>
         <source>{0} of the {1} items shown in the checklist and diagnostic are answered</source>

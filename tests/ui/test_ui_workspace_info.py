@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QMainWindow
+from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow
 
 from fieldvisit.core.domain import ContactRole
 from fieldvisit.forms import ItemType
@@ -16,13 +16,7 @@ from fieldvisit.sync.engine import SyncReport
 from fieldvisit.ui.dialogs.contact_dialog import ContactDialog
 from fieldvisit.ui.sync.sync_ui import changes_of_round
 from fieldvisit.ui.workspace.info_page import InfoPage, MissingItemsDialog
-from fieldvisit.ui.workspace.workspace import (
-    SECTIONS,
-    SectionSpec,
-    UnavailablePage,
-    VisitWorkspace,
-    build_page,
-)
+from fieldvisit.ui.workspace.workspace import SECTIONS, VisitWorkspace
 from fieldvisit.ui.workspace.workspace_common import ChoiceDialog
 
 SECTION_KEYS = [spec.key for spec in SECTIONS]
@@ -263,19 +257,64 @@ def test_follow_up_shows_a_link_to_the_previous_visit(workspace, visit, qtbot, u
     assert not page.previous_label.isVisible()
 
 
-def test_a_missing_section_module_gives_a_placeholder_page(ui_ctx, qtbot) -> None:
-    from PySide6.QtWidgets import QLabel, QStyle, QWidget
+def test_the_pages_signals_are_connected_to_the_workspace(
+    workspace, visit, qtbot, monkeypatch, ui_ctx
+) -> None:
+    """Pages reach each other only through the workspace, by named signals: each is live."""
+    asked: list[str] = []
 
-    parent = QWidget()
-    qtbot.addWidget(parent)
-    spec = SectionSpec(
-        "checklist", "fieldvisit.ui.no_such_page", "Nothing", "x", QStyle.StandardPixmap.SP_FileIcon
-    )
-    page = build_page(spec, ui_ctx, "Checklist", parent)
-    assert isinstance(page, UnavailablePage)
-    assert page.section_title() == "Checklist"
-    message = page.findChild(QLabel, "unavailableMessage")
-    assert message is not None and "not available" in message.text()
+    def fake_dialog(parent, title, directory, filters):  # type: ignore[no-untyped-def]
+        asked.append(parent.objectName() or type(parent).__name__)
+        return [], ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", fake_dialog)
+    workspace.open_visit(visit.id)
+    workspace.pages["checklist"].photo_requested.emit("visite-centre-bourg", "eclairage_photos")
+    workspace.pages["diagnostic"].photo_requested.emit("diagnostic-securite", "photos")
+    assert asked == ["PhotosPage", "PhotosPage"]  # the photos page asked for files, twice
+
+    workspace.show_section("info")
+    info_page(workspace).jump_to_missing_requested.emit()
+    assert workspace.current_section() == "checklist"
+
+    other = visits.plan_visit(ui_ctx.services, "15187", date(2026, 4, 2))
+    info_page(workspace).open_visit_requested.emit(other.id)
+    assert workspace.visit_id == other.id
+    assert workspace.date_label.text() == "jeudi 2 avril 2026"
+
+
+def test_an_edit_on_each_page_reaches_the_change_signal(
+    workspace, visit, qtbot, ui_ctx, tmp_path
+) -> None:
+    """The one change signal hears every page's edits, with the page as their origin."""
+    from PIL import Image
+
+    from fieldvisit.ui.base.changes import made_by
+
+    workspace.open_visit(visit.id)
+    heard: list[object] = []
+    ui_ctx.changes.changed.connect(lambda changes, origin: heard.append(origin))
+    picture = tmp_path / "place.png"
+    Image.new("RGB", (32, 24), (200, 120, 10)).save(picture)
+
+    def edit(key: str) -> None:
+        page = workspace.pages[key]
+        if key == "info":
+            page.summary_edit.setPlainText("Centre-bourg calme")
+        elif key == "checklist":
+            page.form_view.editor("eclairage_zones_sombres").buttons[0].click()
+        elif key == "diagnostic":
+            form = page.form_view.form
+            page.theme_rows[form.sections[0].themes[0].id].select_level(3)
+        elif key == "photos":
+            page.import_photos([picture])
+        page.flush()
+
+    for key in ("info", "checklist", "diagnostic", "photos"):
+        workspace.show_section(key)
+        heard.clear()
+        edit(key)
+        assert any(made_by(workspace.pages[key], origin) for origin in heard), key
 
 
 def test_window_actions_take_over_the_same_keys(ui_ctx, qtbot, visit) -> None:

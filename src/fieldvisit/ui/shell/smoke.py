@@ -2,8 +2,8 @@
 
 packaging/smoke_test.sh runs it against the frozen build (offscreen, fresh data dir
 with the demo visits): it proves the bundle holds what the window needs — Qt plugins,
-icons, translations, every UI module (the workspace imports its pages by name, and a
-page that fails to import would only show a placeholder) — and that the window lists
+icons, translations, every UI module (some are imported only when first used, as the
+workspace and its pages, and `fieldvisit.forms` loads its parts by name) — and that the window lists
 the visits of the data dir and opens one. The app runs as usual (`run_app`); a timer
 watches it and closes the window the normal way, so pending writes are saved.
 

@@ -2,9 +2,9 @@
 the quick-notes pad always visible on the right.
 
 Sections: Informations · Checklist · Entretiens · Diagnostic · Plan d'actions · Photos ·
-Rapport. Every page is a `WorkspacePage` (ui/workspace/pages.py), built from `SECTIONS`; a page
-whose module is missing or broken is replaced by a placeholder saying so, and the rest
-of the workspace still works. Opening a visit loads every page.
+Rapport. Every page is a `WorkspacePage` (ui/workspace/pages.py) whose class `SECTIONS`
+names; the signals between pages are connected by name in `_wire_pages`, so a renamed
+one fails when the workspace is built. Opening a visit loads every page.
 
 What changes the open visit arrives by the one change signal (ui/base/changes.py), whoever
 made it: another page, the quick notes, a sync round, a resolved conflict. The header
@@ -23,10 +23,9 @@ shortcuts on one key would both be ambiguous and neither would fire.
 
 from __future__ import annotations
 
-import importlib
-import logging
 from dataclasses import dataclass
 from html import escape
+from typing import TypeVar
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QIcon, QKeySequence, QShortcut, QShowEvent
@@ -52,11 +51,16 @@ from fieldvisit.store.changes import Changes
 from fieldvisit.ui.base.changes import made_by
 from fieldvisit.ui.base.context import UiContext
 from fieldvisit.ui.base.icons import icon
+from fieldvisit.ui.workspace.actions_page import ActionsPage
+from fieldvisit.ui.workspace.checklist_page import ChecklistPage
+from fieldvisit.ui.workspace.diagnostic_page import DiagnosticPage
+from fieldvisit.ui.workspace.info_page import InfoPage
+from fieldvisit.ui.workspace.interviews_page import InterviewsPage
 from fieldvisit.ui.workspace.notes_pad import NotesPad
 from fieldvisit.ui.workspace.pages import WorkspacePage
+from fieldvisit.ui.workspace.photos_page import PhotosPage
+from fieldvisit.ui.workspace.report_page import ReportPage
 from fieldvisit.ui.workspace.workspace_common import long_date
-
-log = logging.getLogger(__name__)
 
 SPLITTER_KEY = "workspace/splitter"
 #: what the header shows: the visit's facts and its progress (screens/header.py)
@@ -67,96 +71,37 @@ NOTES_VISIBLE_KEY = "workspace/notes_visible"
 @dataclass(frozen=True)
 class SectionSpec:
     key: str
-    module: str
-    class_name: str
+    page_class: type[WorkspacePage]
     icon_name: str
     fallback_icon: QStyle.StandardPixmap
 
 
+# The workspace's sections, in the order of the section list: one page class each.
 SECTIONS: tuple[SectionSpec, ...] = (
+    SectionSpec("info", InfoPage, "section-info", QStyle.StandardPixmap.SP_FileDialogInfoView),
     SectionSpec(
-        "info",
-        "fieldvisit.ui.workspace.info_page",
-        "InfoPage",
-        "section-info",
-        QStyle.StandardPixmap.SP_FileDialogInfoView,
-    ),
-    SectionSpec(
-        "checklist",
-        "fieldvisit.ui.workspace.checklist_page",
-        "ChecklistPage",
-        "section-checklist",
-        QStyle.StandardPixmap.SP_DialogApplyButton,
+        "checklist", ChecklistPage, "section-checklist", QStyle.StandardPixmap.SP_DialogApplyButton
     ),
     SectionSpec(
         "interviews",
-        "fieldvisit.ui.workspace.interviews_page",
-        "InterviewsPage",
+        InterviewsPage,
         "section-interviews",
         QStyle.StandardPixmap.SP_MessageBoxQuestion,
     ),
     SectionSpec(
         "diagnostic",
-        "fieldvisit.ui.workspace.diagnostic_page",
-        "DiagnosticPage",
+        DiagnosticPage,
         "section-diagnostic",
         QStyle.StandardPixmap.SP_MessageBoxWarning,
     ),
     SectionSpec(
-        "actions",
-        "fieldvisit.ui.workspace.actions_page",
-        "ActionsPage",
-        "section-actions",
-        QStyle.StandardPixmap.SP_FileDialogListView,
+        "actions", ActionsPage, "section-actions", QStyle.StandardPixmap.SP_FileDialogListView
     ),
-    SectionSpec(
-        "photos",
-        "fieldvisit.ui.workspace.photos_page",
-        "PhotosPage",
-        "section-photos",
-        QStyle.StandardPixmap.SP_DirIcon,
-    ),
-    SectionSpec(
-        "report",
-        "fieldvisit.ui.workspace.report_page",
-        "ReportPage",
-        "section-report",
-        QStyle.StandardPixmap.SP_FileIcon,
-    ),
+    SectionSpec("photos", PhotosPage, "section-photos", QStyle.StandardPixmap.SP_DirIcon),
+    SectionSpec("report", ReportPage, "section-report", QStyle.StandardPixmap.SP_FileIcon),
 )
 
-
-class UnavailablePage(WorkspacePage):
-    """Stands in for a section whose page could not be loaded."""
-
-    def __init__(self, ctx: UiContext, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, parent)
-        self._title = title
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"<h2>{title}</h2>", self))
-        message = QLabel(self.tr("This section is not available yet in this version."), self)
-        message.setObjectName("unavailableMessage")
-        message.setWordWrap(True)
-        layout.addWidget(message)
-        layout.addStretch(1)
-
-    def section_title(self) -> str:
-        return self._title
-
-
-def build_page(spec: SectionSpec, ctx: UiContext, title: str, parent: QWidget) -> WorkspacePage:
-    """The section's page, or a placeholder when its module is missing or broken."""
-    try:
-        module = importlib.import_module(spec.module)
-        page_class = getattr(module, spec.class_name)
-        page = page_class(ctx, parent)
-    except Exception:  # a section must never take the whole workspace down
-        log.warning("section %s unavailable", spec.key, exc_info=True)
-        return UnavailablePage(ctx, title, parent)
-    if not isinstance(page, WorkspacePage):
-        log.warning("section %s: %r is not a WorkspacePage", spec.key, page)
-        return UnavailablePage(ctx, title, parent)
-    return page
+Page = TypeVar("Page", bound=WorkspacePage)
 
 
 def _label(enum: type[VisitType] | type[VisitStatus], value: str) -> str:
@@ -235,7 +180,7 @@ class VisitWorkspace(QWidget):
         self.stack = QStackedWidget(self)
         self.pages: dict[str, WorkspacePage] = {}
         for spec in SECTIONS:
-            page = build_page(spec, ctx, self._fallback_title(spec.key), self.stack)
+            page = spec.page_class(ctx, self.stack)
             self.pages[spec.key] = page
             self.stack.addWidget(page)
             entry = QListWidgetItem(self._section_icon(spec), page.section_title())
@@ -278,17 +223,6 @@ class VisitWorkspace(QWidget):
 
     # --- building --------------------------------------------------------------------
 
-    def _fallback_title(self, key: str) -> str:
-        return {
-            "info": self.tr("Information"),
-            "checklist": self.tr("Checklist"),
-            "interviews": self.tr("Interviews"),
-            "diagnostic": self.tr("Diagnostic"),
-            "actions": self.tr("Action plan"),
-            "photos": self.tr("Photos"),
-            "report": self.tr("Report"),
-        }[key]
-
     def _section_icon(self, spec: SectionSpec) -> QIcon:
         drawn = icon(spec.icon_name)
         return drawn if not drawn.isNull() else self.style().standardIcon(spec.fallback_icon)
@@ -316,17 +250,23 @@ class VisitWorkspace(QWidget):
         for shortcut in self.shortcuts:
             shortcut.setEnabled(shortcut.key().toString() not in taken)
 
+    def page(self, page_class: type[Page]) -> Page:
+        """The workspace's page of that class (one per section)."""
+        for page in self.pages.values():
+            if isinstance(page, page_class):
+                return page
+        raise KeyError(page_class.__name__)
+
     def _wire_pages(self) -> None:
-        """Connections between pages that know of each other only through the workspace."""
-        info = self.pages["info"]
-        if hasattr(info, "jump_to_missing_requested"):
-            info.jump_to_missing_requested.connect(self.next_unanswered_required)
-        if hasattr(info, "open_visit_requested"):
-            info.open_visit_requested.connect(self.open_visit)
-        for key in ("checklist", "diagnostic"):
-            page = self.pages[key]
-            if hasattr(page, "photo_requested"):
-                page.photo_requested.connect(self.request_photos)
+        """Connections between pages that know of each other only through the workspace.
+
+        Each is made by name on the page's class: a signal renamed fails here, at once,
+        instead of leaving a button that does nothing."""
+        info = self.page(InfoPage)
+        info.jump_to_missing_requested.connect(self.next_unanswered_required)
+        info.open_visit_requested.connect(self.open_visit)
+        self.page(ChecklistPage).photo_requested.connect(self.request_photos)
+        self.page(DiagnosticPage).photo_requested.connect(self.request_photos)
 
     # --- visits ----------------------------------------------------------------------
 
@@ -470,10 +410,12 @@ class VisitWorkspace(QWidget):
     def next_unanswered_required(self) -> None:
         """Show the next required item without an answer: the checklist's, else the
         diagnostic grid's (completing a visit needs both)."""
-        for key in ("checklist", "diagnostic"):
+        for key, page in (
+            ("checklist", self.page(ChecklistPage)),
+            ("diagnostic", self.page(DiagnosticPage)),
+        ):
             self.show_section(key)
-            jump = getattr(self.pages[key], "next_unanswered_required", None)
-            if callable(jump) and jump() is not False:
+            if page.next_unanswered_required():
                 return
         self.show_section("checklist")  # nothing missing: the checklist says so
 
@@ -481,10 +423,7 @@ class VisitWorkspace(QWidget):
 
     def request_photos(self, form_id: str, item_id: str) -> None:
         """A form's photo item asked for photos: choose files, import them linked to it."""
-        photos = self.pages["photos"]
-        choose = getattr(photos, "choose_and_import", None)
-        if callable(choose):
-            choose(form_id, item_id)
+        self.page(PhotosPage).choose_and_import(form_id, item_id)
 
     # --- quick notes -----------------------------------------------------------------
 
