@@ -113,7 +113,7 @@ class SaveNotice(QObject):
         self.box: QMessageBox | None = None
         self._told = False
         # How the question at close is asked (tests answer it without a modal loop).
-        self.ask: Callable[[QMessageBox], None] = lambda box: box.exec()
+        self.ask: Callable[[QMessageBox], object] = lambda box: box.exec()
         self.problems.changed.connect(self._changed)
         window.installEventFilter(self)
 

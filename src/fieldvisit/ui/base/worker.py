@@ -61,8 +61,11 @@ class DatabaseWorker(QObject):
         operation: Callable[[], T],
         on_success: Callable[[T], None] | None = None,
         on_failure: FailureCallback | None = None,
-    ) -> Future[T] | None:
-        """Run operation in the background; callbacks come back on the UI thread."""
+    ) -> Future[T | None] | None:
+        """Run operation in the background; callbacks come back on the UI thread.
+
+        The future holds the result, or None when the operation failed (its error goes
+        to `on_failure`); there is no future when the operation ran inline."""
         if self._closed:
             log.warning("operation submitted after shutdown: %r", operation)
             return None

@@ -33,7 +33,7 @@ from fieldvisit.store.models import Visit
 from fieldvisit.ui.base.context import UiContext
 from fieldvisit.ui.base.errors import describe
 from fieldvisit.ui.dialogs.preferences import AUTHOR_KEY, author_setting
-from fieldvisit.ui.widgets.date_edit import FrenchDateEdit
+from fieldvisit.ui.widgets.date_edit import FrenchDateEdit, python_date
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,9 @@ class NewVisitDialog(QDialog):
         self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         self.completer.setMaxVisibleItems(SUGGESTIONS)
         self.completer.setWidget(self.commune_edit)
-        self.completer.activated[QModelIndex].connect(self._suggestion_activated)
+        # activated is overloaded (str, QModelIndex); PySide6's stubs do not type its [] choice
+        activated = self.completer.activated[QModelIndex]  # type: ignore[index]
+        activated.connect(self._suggestion_activated)
         self.commune_edit.textEdited.connect(self._commune_text_edited)
         self.commune_hint = QLabel(self)
         self.commune_hint.setObjectName("communeHint")
@@ -194,8 +196,8 @@ class NewVisitDialog(QDialog):
         self.suggestion_model.setStringList([commune.label for commune in self._suggestions])
         if self._suggestions:
             self.completer.complete()
-        else:
-            self.completer.popup().hide()
+        elif (popup := self.completer.popup()) is not None:
+            popup.hide()
             if text.strip():
                 self._set_hint(self.tr("No commune matches this text."))
 
@@ -292,7 +294,7 @@ class NewVisitDialog(QDialog):
         )
 
     def visit_date(self) -> date:
-        return self.date_edit.date().toPython()  # type: ignore[no-any-return]
+        return python_date(self.date_edit.date())
 
     def _created(self, visit: Visit) -> None:
         self._creating = False

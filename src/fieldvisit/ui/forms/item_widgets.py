@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from fieldvisit.forms import FormItem, ItemType
 from fieldvisit.ui.forms.text_edits import GrowingTextEdit, guard_wheel
-from fieldvisit.ui.widgets.date_edit import FrenchDateEdit
+from fieldvisit.ui.widgets.date_edit import FrenchDateEdit, python_date
 from fieldvisit.ui.widgets.text_limit import LimitedLineEdit
 
 #: single_choice items with more choices than this get a combo box instead of radios
@@ -534,7 +534,7 @@ class DateEditor(ItemEditor):
 
     def value(self) -> object:
         current = self.edit.date()
-        return None if current == _NO_DATE else current.toPython().isoformat()
+        return None if current == _NO_DATE else python_date(current).isoformat()
 
     def set_value(self, value: object) -> None:
         wanted = _NO_DATE

@@ -65,7 +65,7 @@ from fieldvisit.ui.visits.visit_list_model import (
     ProgressDelegate,
     VisitListModel,
 )
-from fieldvisit.ui.widgets.date_edit import FrenchDateEdit
+from fieldvisit.ui.widgets.date_edit import FrenchDateEdit, python_date
 
 if TYPE_CHECKING:
     from fieldvisit.store.models import Visit
@@ -472,8 +472,8 @@ class VisitListPage(QWidget):
             text=self.search_edit.text(),
             status=VisitStatus(status) if status else None,
             departement=self.departement_combo.currentData() or None,
-            date_from=self.from_date.date().toPython() if self.from_check.isChecked() else None,
-            date_to=self.to_date.date().toPython() if self.to_check.isChecked() else None,
+            date_from=python_date(self.from_date.date()) if self.from_check.isChecked() else None,
+            date_to=python_date(self.to_date.date()) if self.to_check.isChecked() else None,
         )
 
     def apply_filters(self) -> None:

@@ -22,6 +22,13 @@ DATE_FORMAT = "dd/MM/yyyy"
 SEPARATORS = frozenset("/.-")
 
 
+def python_date(day: QDate) -> date:
+    """A QDate as a `date` (PySide6 types `toPython()` as a date, a time or a datetime)."""
+    value = day.toPython()
+    assert isinstance(value, date), value
+    return value
+
+
 def french_locale() -> QLocale:
     """Dates are always shown the French way, whatever the UI language."""
     return QLocale(QLocale.Language.French, QLocale.Country.France)

@@ -233,7 +233,7 @@ class LimitedLineEdit(QLineEdit):
         if text:
             self.setText(text)
 
-    def setText(self, text: str) -> None:
+    def setText(self, text: str | None) -> None:
         """Show a stored text, even one over the limit (loading, not typing)."""
         self.loading = True
         try:

@@ -21,7 +21,9 @@ DEFAULT_SIZE = thumbnails.DEFAULT_SIZE
 
 def load_thumbnail_image(svc: Services, sha256: str, size: int) -> QImage:
     """Runs on the worker: the cached thumbnail (decrypted), decoded."""
-    image = QImage.fromData(thumbnails.thumbnail_bytes(svc, sha256, size), "JPG")
+    data = thumbnails.thumbnail_bytes(svc, sha256, size)
+    # The stubs type the format as bytes, but the binding takes a str only (bytes: ValueError).
+    image = QImage.fromData(data, "JPG")  # type: ignore[arg-type]
     if image.isNull():
         raise BadInput(f"Vignette illisible : {sha256[:12]}….")
     return image

@@ -50,7 +50,7 @@ from fieldvisit.ui.base.errors import show_error
 from fieldvisit.ui.dialogs.contact_dialog import ContactChecklist, ContactPickerDialog, contact_text
 from fieldvisit.ui.forms.form_view import HISTORY_SHORTCUT, FormView
 from fieldvisit.ui.forms.text_edits import guard_wheel
-from fieldvisit.ui.widgets.date_edit import FrenchDateEdit
+from fieldvisit.ui.widgets.date_edit import FrenchDateEdit, python_date
 from fieldvisit.ui.widgets.text_limit import LimitedLineEdit, LimitedPlainTextEdit
 from fieldvisit.ui.workspace.autosave import Debouncer
 from fieldvisit.ui.workspace.pages import WorkspacePage
@@ -92,7 +92,7 @@ class NewInterviewDialog(QDialog):
         self,
         ctx: UiContext,
         visit_id: str,
-        guides: list[tuple[str, str]],
+        guides: Sequence[tuple[str, str]],
         visit_date: date,
         commune_code: str | None = None,
         parent: QWidget | None = None,
@@ -149,7 +149,7 @@ class NewInterviewDialog(QDialog):
                 self.visit_id,
                 form_id,
                 self.title_edit.text().strip(),
-                self.date_edit.date().toPython(),
+                python_date(self.date_edit.date()),
                 self.contacts.checked_ids(),
             ),
             self._on_recorded,
@@ -443,7 +443,7 @@ class InterviewsPage(WorkspacePage):
         summary = InterviewSummary(
             id=self.current_id or "",
             title=self.title_edit.text(),
-            held_on=self.date_edit.date().toPython(),
+            held_on=python_date(self.date_edit.date()),
             interviewees=tuple(contact.name for contact in self._interviewees),
             guide_title=self.guide_label.text(),
         )
@@ -464,7 +464,7 @@ class InterviewsPage(WorkspacePage):
 
     def _on_date_changed(self, day: QDate) -> None:
         if not self._loading:
-            self._schedule_update("held_on", held_on=day.toPython())
+            self._schedule_update("held_on", held_on=python_date(day))
             self._update_current_list_item()
 
     def _on_notes_changed(self) -> None:
