@@ -12,7 +12,7 @@ from PIL import Image
 from PySide6.QtWidgets import QApplication
 
 from fieldvisit.services import attachments, visits
-from fieldvisit.ui.thumbnails import ThumbnailLoader
+from fieldvisit.ui.widgets.thumbnails import ThumbnailLoader
 
 
 def test_a_thumbnail_arriving_after_its_page_closed_is_dropped(
