@@ -32,12 +32,23 @@ from __future__ import annotations
 import threading
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from fieldvisit.forms.expressions import Expression, compile_expression, is_answered
 
-if TYPE_CHECKING:
-    from fieldvisit.forms.schema import FormDefinition
+
+class Definition(Protocol):
+    """What `FormShape.of` reads of a validated `forms.schema.FormDefinition` (a
+    protocol, so that this module, which the schema imports, does not import it back)."""
+
+    id: str
+    version: int
+
+    @property
+    def sections(self) -> Sequence[Any]: ...
+
+    def compiled(self, item: Any) -> Expression | None: ...
+
 
 PHOTO = "photo"  # ItemType.photo's value (forms/enums.py), without importing the enum
 #: How many distinct combinations of condition inputs a shape remembers the visibility
@@ -98,7 +109,7 @@ class FormShape:
             yield from section.items
 
     @classmethod
-    def of(cls, form: FormDefinition) -> FormShape:
+    def of(cls, form: Definition) -> FormShape:
         """The shape of a validated definition (its conditions compiled once)."""
         return cls(
             form.id,
