@@ -8,7 +8,7 @@ services refuse a recommendation without text); `is_draft` tells.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from enum import IntEnum
 from typing import Any
@@ -26,7 +26,6 @@ from PySide6.QtCore import (
 from fieldvisit.core.dates import day_text
 from fieldvisit.core.domain import PRIORITY_LABELS, ActionStatus, Dispositif, Horizon, Porteur
 from fieldvisit.screens.actions import RecommendationFacts
-from fieldvisit.store.models import Recommendation
 from fieldvisit.ui.base.icons import icon
 from fieldvisit.ui.workspace.workspace_common import from_qdate
 
@@ -92,20 +91,9 @@ class RecommendationRow:
     saving: bool = field(default=False, compare=False)
 
     @classmethod
-    def from_record(cls, rec: Recommendation | RecommendationFacts) -> RecommendationRow:
-        return cls(
-            id=rec.id,
-            text=rec.text,
-            theme_id=rec.theme_id,
-            priority=rec.priority,
-            horizon=str(rec.horizon),
-            porteur=str(rec.porteur),
-            dispositif=str(rec.dispositif),
-            due_date=rec.due_date,
-            status=str(rec.status),
-            carried_from_id=rec.carried_from_id,
-            created_at=rec.created_at,
-        )
+    def from_record(cls, rec: RecommendationFacts) -> RecommendationRow:
+        """The row of an action as the screen read it (screens/actions.py): same fields."""
+        return cls(**{f.name: getattr(rec, f.name) for f in fields(RecommendationFacts)})
 
     @property
     def is_draft(self) -> bool:
