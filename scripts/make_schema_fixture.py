@@ -17,7 +17,14 @@ from fieldvisit.security.keyfile import FAST_TEST_KDF
 from fieldvisit.security.keysource import KeySource
 from fieldvisit.store import open_store
 from fieldvisit.store.encryption import export_plain
-from fieldvisit.store.models import Answer, QuickNote, Recommendation, Visit, natural_id
+from fieldvisit.store.models import (
+    Answer,
+    Attachment,
+    QuickNote,
+    Recommendation,
+    Visit,
+    natural_id,
+)
 from fieldvisit.store.schema_version import HEAD_REVISION
 from fieldvisit.store.sync_models import STATE_ROW, SyncBase, SyncConflict, SyncRefused, SyncState
 
@@ -110,6 +117,30 @@ def main() -> int:
                     base_version=3,
                     fields={"summary": "Visite « fixture » : accents é è ç œ."},
                     deleted=False,
+                )
+            )
+        # Revision 0010: a photo's EXIF facts and its annotation (its file is absent:
+        # the fixture holds records only).
+        with store.transaction() as session:
+            session.add(
+                Attachment(
+                    id="0190b0c0-0000-7000-8000-000000000003",
+                    visit_id=visit.id,
+                    sha256="ab" * 32,
+                    filename="IMG_0042.HEIC",
+                    media_type="image/heif",
+                    size=1234,
+                    caption="Angle mort rue du Marché",
+                    taken_at=stamp,
+                    orientation=6,
+                    gps={"lat": 45.03431, "lon": 3.08382},
+                    annotation={
+                        "v": 1,
+                        "shapes": [
+                            {"k": "arrow", "p": [0.1, 0.2, 0.5, 0.6], "c": "#e53935", "t": ""}
+                        ],
+                    },
+                    **common,
                 )
             )
         # Revision 0004: the history of a change (written by the store's session event).

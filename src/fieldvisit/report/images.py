@@ -30,7 +30,10 @@ from typing import BinaryIO
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from fieldvisit.core.annotation import Shape, annotation_key
+from fieldvisit.report.annotate import draw_annotation
 from fieldvisit.security.vault import DamagedFile, FileVault, is_encrypted, vault_for
+from fieldvisit.services.photo_facts import image_plugins
 from fieldvisit.store.files import attachment_context
 
 REPORT_IMAGE_SIZE = 1000
@@ -82,10 +85,65 @@ def _photo_source(source: Path, sha256: str) -> Path | BinaryIO | None:
 
 
 def report_rendition(
-    source: Path, sha256: str, cache_dir: Path | None, size: int = REPORT_IMAGE_SIZE
+    source: Path,
+    sha256: str,
+    cache_dir: Path | None,
+    size: int = REPORT_IMAGE_SIZE,
+    shapes: Sequence[Shape] = (),
 ) -> Rendition | None:
     """The cached rendition of a photo, made on first request; None if unreadable.
-    Without a cache folder, it is made in memory and not kept."""
+    Without a cache folder, it is made in memory and not kept. With `shapes`, the
+    annotated rendition: the shapes drawn over the plain one, cached under a key of
+    its own (the photo's hash, the size and the shapes' key), the plain one kept."""
+    base = _plain_rendition(source, sha256, cache_dir, size)
+    if base is None or not shapes:
+        return base
+    return _annotated(base, tuple(shapes), cache_dir)
+
+
+def _annotated(base: Rendition, shapes: tuple[Shape, ...], cache_dir: Path | None) -> Rendition:
+    key = f"{base.key}:a{annotation_key(shapes)}"
+    context = f"report-image:{key}".encode("ascii")
+    vault = vault_for(cache_dir) if cache_dir is not None else None
+    target: Path | None = None
+    if cache_dir is not None:
+        target = (
+            cache_dir / f"{key.replace(':', '-')}.jpg"
+            if vault is None
+            else cache_dir / vault.name("report-image", key)
+        )
+        if target.is_file():
+            try:
+                cached = target.read_bytes() if vault is None else vault.read_bytes(target, context)
+                if cached[:2] == b"\xff\xd8":
+                    return Rendition(target, base.width, base.height, vault, context, key)
+            except (OSError, DamagedFile):
+                pass
+            target.unlink(missing_ok=True)
+    with Image.open(io.BytesIO(base.jpeg_bytes())) as plain:
+        drawn = draw_annotation(plain, shapes)
+    data = _jpeg(drawn)
+    if target is None:
+        return Rendition(None, base.width, base.height, key=key, data=data)
+    assert cache_dir is not None
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    if vault is not None:
+        vault.write_bytes(target, data, context)
+        return Rendition(target, base.width, base.height, vault, context, key)
+    fd, tmp_name = tempfile.mkstemp(dir=cache_dir, prefix=".report-", suffix=".jpg")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp_name, target)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    return Rendition(target, base.width, base.height, key=key)
+
+
+def _plain_rendition(
+    source: Path, sha256: str, cache_dir: Path | None, size: int
+) -> Rendition | None:
     key = f"{sha256}:{size}"
     if cache_dir is None:
         made = _rendered(source, sha256, size)
@@ -124,6 +182,7 @@ def report_rendition(
 
 def _rendered(source: Path, sha256: str, size: int) -> Image.Image | None:
     """The photo upright, at most `size` px on its long side, in RGB; None if unreadable."""
+    image_plugins()  # HEIC/HEIF
     try:
         photo = _photo_source(source, sha256)
         if photo is None:
@@ -159,12 +218,12 @@ def _flattened(image: Image.Image) -> Image.Image:
 
 
 def prepare_renditions(
-    photos: Sequence[tuple[Path, str]],
+    photos: Sequence[tuple[Path, str]] | Sequence[tuple[Path, str, Sequence[Shape]]],
     cache_dir: Path | None,
     on_done: Callable[[int], None] | None = None,
     workers: int | None = None,
 ) -> list[Rendition | None]:
-    """Renditions of (source, sha256) pairs, in order; made on a few threads.
+    """Renditions of (source, sha256[, shapes]) entries, in order; made on a few threads.
 
     Pillow releases the GIL while decoding, resizing and encoding, so two cores make
     a cold cache about twice as fast. `on_done(n)` is called on the caller's thread
@@ -175,15 +234,22 @@ def prepare_renditions(
     workers = workers or max(1, min(4, os.cpu_count() or 1, len(photos)))
     results: list[Rendition | None] = []
     if workers == 1:
-        for source, sha in photos:
-            results.append(report_rendition(source, sha, cache_dir))
+        for source, sha, *shapes in photos:
+            results.append(report_rendition(source, sha, cache_dir, shapes=_shapes(shapes)))
             if on_done is not None:
                 on_done(len(results))
         return results
     with ThreadPoolExecutor(workers, thread_name_prefix="report-images") as pool:
-        futures = [pool.submit(report_rendition, source, sha, cache_dir) for source, sha in photos]
+        futures = [
+            pool.submit(report_rendition, source, sha, cache_dir, shapes=_shapes(shapes))
+            for source, sha, *shapes in photos
+        ]
         for future in futures:
             results.append(future.result())
             if on_done is not None:
                 on_done(len(results))
     return results
+
+
+def _shapes(rest: list[Sequence[Shape]]) -> Sequence[Shape]:
+    return rest[0] if rest else ()

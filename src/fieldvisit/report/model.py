@@ -52,6 +52,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 
+from fieldvisit.core.annotation import Shape, parse_annotation
 from fieldvisit.core.dates import day_text, moment_text
 from fieldvisit.core.domain import (
     CONCERN_LABELS,
@@ -63,6 +64,7 @@ from fieldvisit.core.domain import (
     VisitStatus,
     VisitType,
 )
+from fieldvisit.core.geo import parse_location
 from fieldvisit.forms import FormDefinition, FormItem, FormKind, ItemType, Section, is_answered
 from fieldvisit.forms.progress import effective_answers, form_progress
 from fieldvisit.report.text import answer_text, slug
@@ -77,6 +79,7 @@ from fieldvisit.services import (
     visits,
 )
 from fieldvisit.services.context import Services
+from fieldvisit.services.photo_privacy import DEFAULT_POLICY, LocationPolicy
 from fieldvisit.services.visit_forms import interview_guide, visit_forms
 from fieldvisit.store.models import (
     Answer,
@@ -234,6 +237,9 @@ class PhotoEntry:
     sha256: str
     source: Path
     linked_to: str = ""  # "Section › Item" of the form item the photo documents
+    taken_at: datetime | None = None
+    location: str = ""  # « 45,03431° N, 3,08382° E » when the variant may show it
+    shapes: tuple[Shape, ...] = ()  # the annotation drawn over the rendition
 
 
 @dataclass(frozen=True)
@@ -345,8 +351,10 @@ def build_report(
     shareable: bool = False,
     *,
     issued_on: date | None = None,
+    location: LocationPolicy = DEFAULT_POLICY,
 ) -> VisitReport:
-    """Gather one visit into a VisitReport (see the module docstring for the variants)."""
+    """Gather one visit into a VisitReport (see the module docstring for the variants).
+    `location`: whether the photos' GPS positions are printed (Préférences)."""
     visit = visits.get_visit(svc, visit_id)
     keep = _Filter(shareable)
     visit_attachments = attachments.list_attachments(svc, visit_id)
@@ -371,7 +379,13 @@ def build_report(
     action_rows = tuple(
         _action(rec, theme_labels) for rec in actions.list_recommendations(svc, visit_id)
     )
-    photos = _photo_entries(svc, visit_attachments, [checklist_form, diagnostic_form], keep)
+    photos = _photo_entries(
+        svc,
+        visit_attachments,
+        [checklist_form, diagnostic_form],
+        keep,
+        location.in_report(shareable),
+    )
     field_notes: tuple[str, ...] = ()
     if not shareable:
         field_notes = tuple(
@@ -762,10 +776,17 @@ def _photo_entries(
     items: Iterable[Attachment],
     forms: Iterable[FormDefinition | None],
     keep: _Filter,
+    with_location: bool,
 ) -> tuple[PhotoEntry, ...]:
+    """The photos in the order they were taken (those without a time last, in import
+    order), each with its annotation; positions only when `with_location`."""
     by_id = {form.id: form for form in forms if form is not None}
     entries: list[PhotoEntry] = []
-    for attachment in items:
+    ordered = sorted(
+        (a for a in items if _is_photo(a)),
+        key=lambda a: (a.taken_at is None, a.taken_at or a.created_at, a.created_at, a.id),
+    )
+    for attachment in ordered:
         if not _is_photo(attachment):
             continue
         linked_to = ""
@@ -787,9 +808,24 @@ def _photo_entries(
                 sha256=attachment.sha256,
                 source=attachments.attachment_path(svc, attachment),
                 linked_to=linked_to,
+                taken_at=attachment.taken_at,
+                location=_location_text(attachment.gps) if with_location else "",
+                shapes=_shapes(attachment.annotation),
             )
         )
     return tuple(entries)
+
+
+def _location_text(value: object) -> str:
+    where = parse_location(value)
+    return where.text() if where is not None else ""
+
+
+def _shapes(value: object) -> tuple[Shape, ...]:
+    try:
+        return parse_annotation(value)
+    except ValueError:  # the wire checks it: never seen
+        return ()
 
 
 def _person(contact: Contact) -> Person:

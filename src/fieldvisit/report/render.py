@@ -31,7 +31,7 @@ from reportlab.platypus import (
     Table,
 )
 
-from fieldvisit.core.dates import day_text
+from fieldvisit.core.dates import day_text, moment_text
 from fieldvisit.report import images
 from fieldvisit.report.blocks import (
     LEGEND,
@@ -115,7 +115,7 @@ def render_report(
     if progress is not None:
         progress(0, total)
     renditions = images.prepare_renditions(
-        [(photo.source, photo.sha256) for photo in report.photos],
+        [(photo.source, photo.sha256, photo.shapes) for photo in report.photos],
         image_cache_dir,
         on_done=(lambda n: progress(n, total)) if progress is not None else None,
     )
@@ -785,8 +785,15 @@ def _photo_annex(
 def _photo(photo: PhotoEntry, rendition: images.Rendition | None) -> list[Flowable]:
     s = styles()
     caption = f"<b>Photo {photo.number}</b> — {text(photo.caption)}"
+    details = []
     if photo.linked_to:
-        caption += f"<br/><font color='{GREY.hexval()}'>Élément : {text(photo.linked_to)}</font>"
+        details.append(f"Élément : {text(photo.linked_to)}")
+    if photo.taken_at is not None:
+        details.append(f"Prise le {moment_text(photo.taken_at, ' à ')}")
+    if photo.location:
+        details.append(f"Position : {text(photo.location)}")
+    for line in details:
+        caption += f"<br/><font color='{GREY.hexval()}'>{line}</font>"
     if rendition is None:
         return [
             para(f"Photo {photo.number} : fichier absent ou illisible ({photo.filename}).", s.note),

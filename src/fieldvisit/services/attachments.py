@@ -9,16 +9,30 @@ from __future__ import annotations
 
 import mimetypes
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
+from fieldvisit.core.annotation import annotation_value, parse_annotation
 from fieldvisit.core.errors import BadInput
 from fieldvisit.services.context import Services
+from fieldvisit.services.photo_facts import image_plugins
 from fieldvisit.services.records import get_live
 from fieldvisit.store.files import AttachmentFiles
 from fieldvisit.store.models import Attachment, Visit
 
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp", ".heic"}
+IMAGE_SUFFIXES = {
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".gif",
+    ".bmp",
+    ".tif",
+    ".tiff",
+    ".webp",
+    ".heic",
+    ".heif",
+}
 MAX_ATTACHMENT_BYTES = 200 * 1024 * 1024
 
 
@@ -31,6 +45,7 @@ def detect_media_type(path: Path) -> str:
     """The file's media type; an image must really be one (Pillow reads its header)."""
     from PIL import Image, UnidentifiedImageError
 
+    image_plugins()  # HEIC/HEIF
     try:
         with Image.open(path) as image:
             fmt = image.format
@@ -123,6 +138,22 @@ def update_attachment(
         if item_id is not None:
             attachment.item_id = item_id or None
             attachment.form_id = (form_id or None) if item_id else None
+        svc.stamp(attachment)
+    return attachment
+
+
+def annotate(svc: Services, attachment_id: str, value: Any) -> Attachment:
+    """Store the shapes drawn over a photo (core/annotation.py; None removes them).
+    The photo's file is not touched: the report draws the shapes on its rendition."""
+    try:
+        shapes = parse_annotation(value)
+    except ValueError as err:
+        raise BadInput(f"Annotation refusée : {err}.") from err
+    with svc.store.transaction() as session:
+        attachment = get_live(session, Attachment, attachment_id)
+        if not is_photo(attachment):
+            raise BadInput(f"« {attachment.filename} » n'est pas une photo : rien à annoter.")
+        attachment.annotation = annotation_value(shapes)
         svc.stamp(attachment)
     return attachment
 

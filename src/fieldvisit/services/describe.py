@@ -96,6 +96,10 @@ FIELD_NAMES: dict[str, Name] = {
     "moved_to": Name("Rangée dans", "Filed under"),
     "noted_at": Name("Notée le", "Noted at"),
     "item_id": Name("Élément", "Item"),
+    "taken_at": Name("Prise le", "Taken at"),
+    "orientation": Name("Orientation", "Orientation"),
+    "gps": Name("Position GPS", "GPS position"),
+    "annotation": Name("Annotation", "Annotation"),
 }
 _TABLE_FIELD_NAMES: dict[tuple[str, str], Name] = {
     ("recommendations", "text"): Name("Texte de la recommandation", "Recommendation text"),

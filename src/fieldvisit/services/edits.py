@@ -75,6 +75,10 @@ def _caption(svc: Services, record: Any, _name: str, value: Any) -> object:
     return attachments.update_attachment(svc, record.id, caption=value or "")
 
 
+def _annotation(svc: Services, record: Any, _name: str, value: Any) -> object:
+    return attachments.annotate(svc, record.id, value)
+
+
 def _contact(svc: Services, record: Any, name: str, value: Any) -> object:
     if name in ("name", "role") and not value:
         raise BadInput(f"« {field_name('contacts', name)} » du contact ne peut pas être vide.")
@@ -107,6 +111,7 @@ EDITORS: dict[tuple[str, str], Editor] = {
         )
     },
     ("attachments", "caption"): _caption,
+    ("attachments", "annotation"): _annotation,
     **{
         ("contacts", name): _contact
         for name in ("name", "role", "organisation", "phone", "email", "commune_code")

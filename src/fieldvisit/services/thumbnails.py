@@ -24,6 +24,7 @@ from fieldvisit.core.errors import BadInput
 from fieldvisit.security.vault import DamagedFile
 from fieldvisit.services.attachments import files
 from fieldvisit.services.context import Services
+from fieldvisit.services.photo_facts import image_plugins
 
 DEFAULT_SIZE = 256
 THUMBNAIL_QUALITY = 85
@@ -51,6 +52,7 @@ def thumbnail_jpeg(source: Path | BinaryIO, name: str, size: int = DEFAULT_SIZE)
     """
     from PIL import Image, ImageOps, UnidentifiedImageError
 
+    image_plugins()  # HEIC/HEIF
     if size < 1:
         raise BadInput(f"Taille de vignette invalide : {size}.")
     try:

@@ -104,7 +104,7 @@ CREATION_FIELDS: dict[str, tuple[str, ...]] = {
         "due_date",
         "status",
     ),
-    "attachments": ("caption",),
+    "attachments": ("caption", "annotation"),
     "quick_notes": ("text",),
 }
 

@@ -214,6 +214,14 @@ class Attachment(SyncColumns, Base):
     caption: Mapped[str] = mapped_column(Text, default="")
     form_id: Mapped[str | None] = mapped_column(String(64))
     item_id: Mapped[str | None] = mapped_column(String(64))
+    # A photo's EXIF, read at import (revision 0010): when it was taken (UTC), its EXIF
+    # orientation (1-8) and where (core/geo.py: {"lat", "lon"}; None when the phone
+    # wrote none or the Préférences remove it from stored photos).
+    taken_at: Mapped[datetime | None]
+    orientation: Mapped[int | None]
+    gps: Mapped[Any] = mapped_column(JSONValue, nullable=True)
+    # Shapes drawn over the photo (core/annotation.py); the file itself never changes.
+    annotation: Mapped[Any] = mapped_column(JSONValue, nullable=True)
     __table_args__ = (
         Index("ix_attachments_visit_id", "visit_id"),
         Index("ix_attachments_sha256", "sha256"),

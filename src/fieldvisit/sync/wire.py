@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -40,6 +40,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from fieldvisit.core.annotation import annotation_problem
 from fieldvisit.core.domain import (
     CONCERN_LABELS,
     PRIORITY_LABELS,
@@ -51,6 +52,7 @@ from fieldvisit.core.domain import (
     VisitStatus,
     VisitType,
 )
+from fieldvisit.core.geo import location_problem
 from fieldvisit.core.ids import natural_id
 from fieldvisit.core.limits import LONG_TEXT_CHARS
 
@@ -175,6 +177,12 @@ TABLES: dict[str, dict[str, str]] = {
         "caption": _TEXT,
         "form_id": "str?:64",
         "item_id": "str?:64",
+        # Read from the photo's EXIF at import (services/photo_facts.py); revision 0010.
+        "taken_at": "datetime?",
+        "orientation": "int?",
+        "gps": "json?",
+        # Shapes drawn over the photo (core/annotation.py); the original file is kept.
+        "annotation": "json?",
         "created_at": "datetime",
     },
     "quick_notes": {
@@ -193,7 +201,8 @@ DELETION_FIELD = "deletion_id"
 for _spec in TABLES.values():
     _spec[DELETION_FIELD] = "str?:36"
 # Fields an older app does not send (it keeps syncing; a missing one is None).
-OPTIONAL_FIELDS = frozenset({DELETION_FIELD})
+PHOTO_FIELDS = ("taken_at", "orientation", "gps", "annotation")
+OPTIONAL_FIELDS = frozenset({DELETION_FIELD, *PHOTO_FIELDS})
 
 # Parents first: the order in which a client pushes and a new database can be filled.
 TABLE_ORDER: tuple[str, ...] = tuple(TABLES)
@@ -312,7 +321,17 @@ class Between:
         return f"{_shown(value)} hors de l'intervalle {self.low} à {self.high}"
 
 
-FieldRule = OneOf | Matches | Between
+@dataclass(frozen=True)
+class Checked:
+    """A JSON value checked by a function of `core` (French problem or None)."""
+
+    check: Callable[[Any], str | None]
+
+    def problem(self, value: Any) -> str | None:
+        return self.check(value)
+
+
+FieldRule = OneOf | Matches | Between | Checked
 
 
 def _shown(value: Any) -> str:
@@ -359,6 +378,9 @@ FIELD_RULES: dict[str, dict[str, FieldRule]] = {
         "size": Between(0, MAX_ATTACHMENT_BYTES),
         "form_id": _FORM_ID,
         "item_id": _ITEM_ID,
+        "orientation": Between(1, 8),  # the eight EXIF orientations
+        "gps": Checked(location_problem),
+        "annotation": Checked(annotation_problem),
     },
     "quick_notes": {"moved_to": Matches(MOVED_TO_RE, "un élément ou un entretien")},
 }
