@@ -1,6 +1,6 @@
-"""Preferences: the interface language (applies at the next start), the author name and
+"""Preferences: the interface language (applies at the next start), the author name,
 the organisation's logo printed on the reports' cover (a path; the report layer reads
-the file)."""
+the file), and where the photos' GPS positions go (services/photo_privacy.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -23,10 +24,29 @@ from PySide6.QtWidgets import (
 )
 
 from fieldvisit.core.errors import BadInput
+from fieldvisit.services.photo_privacy import LocationPolicy
 from fieldvisit.ui.base.i18n import LANGUAGE_KEY, LANGUAGES, language_setting
 
 AUTHOR_KEY = "visits/author"
 LOGO_KEY = "report/logo"
+GPS_STORED_KEY = "photos/gps_in_stored_photos"
+GPS_SHARED_KEY = "photos/gps_in_shared_copies"
+
+
+def _flag(settings: QSettings, key: str, default: bool) -> bool:
+    value = settings.value(key, default)
+    if isinstance(value, str):  # QSettings' INI files give text back
+        return value.lower() in ("true", "1")
+    return bool(value)
+
+
+def location_policy(settings: QSettings) -> LocationPolicy:
+    """Where the photos' GPS positions go (default: kept, but not shared)."""
+    default = LocationPolicy()
+    return LocationPolicy(
+        in_stored_photos=_flag(settings, GPS_STORED_KEY, default.in_stored_photos),
+        in_shared_copies=_flag(settings, GPS_SHARED_KEY, default.in_shared_copies),
+    )
 
 
 def author_setting(settings: QSettings) -> str:
@@ -82,6 +102,28 @@ class PreferencesDialog(QDialog):
         logo_note = QLabel(self.tr("PNG or JPEG image printed on the cover of the reports."), self)
         logo_note.setWordWrap(True)
 
+        policy = location_policy(settings)
+        self.gps_stored_check = QCheckBox(
+            self.tr("Keep the GPS position of imported photos (internal report)"), self
+        )
+        self.gps_stored_check.setChecked(policy.in_stored_photos)
+        self.gps_shared_check = QCheckBox(
+            self.tr("Also show it in the shareable report and in exported copies"), self
+        )
+        self.gps_shared_check.setChecked(policy.in_shared_copies)
+        gps_note = QLabel(
+            self.tr(
+                "A position says where a person was: by default it stays in this computer's "
+                "data and the internal report, and is removed from what is shared."
+            ),
+            self,
+        )
+        gps_note.setWordWrap(True)
+        gps_box = QVBoxLayout()
+        gps_box.addWidget(self.gps_stored_check)
+        gps_box.addWidget(self.gps_shared_check)
+        gps_box.addWidget(gps_note)
+
         form = QFormLayout()
         form.addRow(self.tr("&Language:"), self.language_combo)
         form.addRow("", restart_note)
@@ -89,6 +131,7 @@ class PreferencesDialog(QDialog):
         form.addRow("", author_note)
         form.addRow(self.tr("&Logo:"), logo_row)
         form.addRow("", logo_note)
+        form.addRow(self.tr("Photo location:"), gps_box)
 
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
@@ -147,4 +190,6 @@ class PreferencesDialog(QDialog):
         self.settings.setValue(LANGUAGE_KEY, self.language_combo.currentData())
         self.settings.setValue(AUTHOR_KEY, self.author_edit.text().strip())
         self.settings.setValue(LOGO_KEY, self.logo_edit.text().strip())
+        self.settings.setValue(GPS_STORED_KEY, self.gps_stored_check.isChecked())
+        self.settings.setValue(GPS_SHARED_KEY, self.gps_shared_check.isChecked())
         self.settings.sync()

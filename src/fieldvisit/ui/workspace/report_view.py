@@ -54,7 +54,7 @@ from fieldvisit.screens.report import IssuedEntry, ReportState, load_report_stat
 from fieldvisit.services import thumbnails
 from fieldvisit.ui.base.context import UiContext
 from fieldvisit.ui.base.errors import show_error
-from fieldvisit.ui.dialogs.preferences import logo_setting
+from fieldvisit.ui.dialogs.preferences import location_policy, logo_setting
 from fieldvisit.ui.widgets.pdf_document import PdfDocument, PdfPreview
 from fieldvisit.ui.workspace.report_thread import Deliverer, RenditionPrefetcher, report_thread
 
@@ -421,7 +421,12 @@ class ReportView(QWidget):
 
         self._start_busy()
         self.ctx.run(
-            self.ctx.call(build_report, visit_id, self.shareable),
+            self.ctx.call(
+                build_report,
+                visit_id,
+                self.shareable,
+                location=location_policy(self.ctx.settings),
+            ),
             lambda report: self._draw(report, drawn),
             parent=self,
             on_failure=self._on_failed,
