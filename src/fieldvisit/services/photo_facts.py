@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import struct
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
@@ -64,10 +65,14 @@ class PhotoFacts:
     location: Location | None
 
 
-def too_large_message(name: str, width: int | None = None, height: int | None = None) -> str:
+def too_large_message(
+    name: str, width: int | None = None, height: int | None = None, pixels: int | None = None
+) -> str:
     limit = MAX_PHOTO_PIXELS // 1_000_000
     if width and height:
         size = f"{width} × {height} pixels, {width * height / 1_000_000:.0f} mégapixels"
+    elif pixels:
+        size = f"{pixels / 1_000_000:.0f} mégapixels"
     else:
         size = f"plus de {limit} mégapixels"
     return (
@@ -92,7 +97,11 @@ def read_photo(source: Path | BinaryIO, name: str) -> PhotoFacts:
                 image.draft("RGB", (max(1, width // 8), max(1, height // 8)))
             image.load()  # the whole file decoded: a truncated one fails here
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as err:
-        raise BadInput(too_large_message(name)) from err
+        # Pillow's own guard (above 179 MP) fires before the size is known to us: its
+        # message gives the pixel count.
+        counted = re.search(r"\((\d+) pixels\)", str(err))
+        pixels = int(counted.group(1)) if counted else None
+        raise BadInput(too_large_message(name, pixels=pixels)) from err
     except UnidentifiedImageError as err:
         raise BadInput(
             f"« {name} » n'est pas une image (ni JPEG, ni PNG, ni HEIC) : fichier ignoré."
