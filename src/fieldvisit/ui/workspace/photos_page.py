@@ -464,6 +464,8 @@ class PhotosPage(WorkspacePage):
 
     def _next(self, job: ImportJob) -> None:
         """Submit the next file, or finish."""
+        if self.progress is not None and self.progress.wasCanceled():  # Cancel, Esc, closed
+            job.cancelled = True
         if job.done:
             self._import_done(job)
             return
