@@ -113,6 +113,7 @@ def test_a_dropped_folder_is_imported_and_bad_files_are_named(
     assert box is not None
     assert "« notes.txt » n'est pas une image" in box.text()
     assert "already in the visit" in box.text() and "« copie IMG_0001.jpg »" in box.text()
+    assert "Import cancelled" not in box.text()  # closing the progress is not a cancel
     # sorted by time taken, details show when and where
     assert [p.filename for p in page.photos()] == ["IMG_0000.jpg", "IMG_0001.jpg", "IMG_0002.jpg"]
     page.select(page.photos()[0].id)

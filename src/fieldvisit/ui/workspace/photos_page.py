@@ -514,6 +514,7 @@ class PhotosPage(WorkspacePage):
 
     def _import_done(self, job: ImportJob) -> None:
         if self.progress is not None:
+            self.progress.canceled.disconnect()  # closing it emits canceled: not a cancel
             self.progress.close()
             self.progress.deleteLater()
             self.progress = None
