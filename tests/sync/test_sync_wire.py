@@ -160,3 +160,39 @@ def test_the_apps_natural_key_records_have_the_ids_the_server_requires(
             assert rows, table
             for row in rows:
                 assert row.id == natural_record_id(table, row_fields(table, row)), table
+
+
+def test_photo_fields_are_checked_by_the_wire() -> None:
+    """EXIF facts and annotations: a laptop or the server refuses what no laptop could
+    draw or place (same rules on both sides: core/geo.py, core/annotation.py)."""
+    from fieldvisit.server.testing import attachment_fields
+    from fieldvisit.sync.wire import check_fields
+
+    fields = attachment_fields("v1", "ab" * 32, 10)
+    assert check_fields("attachments", fields) is None  # an older laptop sends none of them
+    good = {
+        **fields,
+        "taken_at": "2026-03-14T09:42:05+00:00",
+        "orientation": 6,
+        "gps": {"lat": 45.03431, "lon": 3.08382},
+        "annotation": {
+            "v": 1,
+            "shapes": [{"k": "text", "p": [0.1, 0.1, 0.1, 0.1], "c": "#ffffff", "t": "Ici"}],
+        },
+        "deletion_id": None,
+    }
+    assert check_fields("attachments", good) is None
+    bad = {
+        "orientation": (9, "hors de l'intervalle 1 à 8"),
+        "gps": ({"lat": 95.0, "lon": 3.0}, "lat hors de -90 à 90"),
+        "annotation": (
+            {"v": 1, "shapes": [{"k": "blob", "p": [0, 0, 1, 1], "c": "#ffffff", "t": ""}]},
+            "type de forme inconnu « blob »",
+        ),
+        "taken_at": ("2026-03-14T09:42:05", "date sans fuseau horaire"),
+    }
+    for name, (value, reason) in bad.items():
+        problem = check_fields("attachments", {**good, name: value})
+        assert problem is not None and reason in problem, (name, problem)
+    too_many = {"v": 1, "shapes": [good["annotation"]["shapes"][0]] * 201}
+    assert "plus de 200 formes" in (check_fields("attachments", {**good, "annotation": too_many}) or "")

@@ -452,7 +452,8 @@ def check_fields(table: str, fields: dict[str, Any], *, lengths: bool = True) ->
         spec = TABLES[table]
         missing = sorted(set(spec) - set(fields) - OPTIONAL_FIELDS)
         if not missing and not set(fields) - set(spec):
-            return check_fields(table, {DELETION_FIELD: None, **fields})
+            absent = {name: None for name in spec if name not in fields}  # optional ones
+            return check_fields(table, {**absent, **fields}, lengths=lengths)
         if missing:
             return f"champs manquants : {', '.join(missing)}"
         return f"champs inconnus : {', '.join(sorted(set(fields) - set(spec)))}"
