@@ -25,8 +25,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QSettings, Qt
 from PySide6.QtGui import QPixmap
@@ -235,6 +238,9 @@ def take_all(out: Path, size: tuple[int, int], only: set[str]) -> list[Path]:
         if shown:
             photos.select(shown[0].id)  # type: ignore[attr-defined]
         shot("photos", window)
+        if shown:
+            annotate_shot(app, photos, shot)
+            links_shot(photos, shown, shot)
 
         window.open_visit(visit_of(ctx, COMPLETED))
         workspace.show_section("report")
@@ -264,6 +270,51 @@ def take_all(out: Path, size: tuple[int, int], only: set[str]) -> list[Path]:
 def parse_size(text: str) -> tuple[int, int]:
     width, _, height = text.partition("x")
     return int(width), int(height)
+
+
+def annotate_shot(app: QApplication, photos: Any, shot: Callable[[str, QWidget], None]) -> None:
+    """The annotation dialog on the selected photo, with a few shapes drawn."""
+    from fieldvisit.core.annotation import Shape
+    from fieldvisit.ui.dialogs.annotation_dialog import AnnotationDialog
+
+    photos.annotate_selected()
+    settle(app, rounds=6)
+    dialog = photos.findChild(AnnotationDialog, "annotationDialog")
+    if dialog is None:
+        return
+    dialog.add_shape(Shape("rect", 0.18, 0.3, 0.52, 0.78, "#e53935"))
+    dialog.add_shape(Shape("arrow", 0.85, 0.15, 0.55, 0.42, "#fdd835"))
+    dialog.add_shape(Shape("text", 0.55, 0.82, 0.55, 0.82, "#ffffff", "Éclairage absent"))
+    settle(app, rounds=2)
+    shot("annotation-dialog", dialog)
+    dialog.reject()
+
+
+def links_shot(photos: Any, shown: list[Any], shot: Callable[[str, QWidget], None]) -> None:
+    """The proposals after an import (made up from the demo's photos and items)."""
+    from datetime import UTC, datetime, timedelta
+
+    from fieldvisit.screens.photos import LinkProposal
+    from fieldvisit.ui.dialogs.photo_links_dialog import PhotoLinksDialog
+
+    choices = [c for c in photos.album.choices if not c.is_photo][:3]
+    if not choices:
+        return
+    taken = datetime(2026, 3, 14, 9, 42, tzinfo=UTC)
+    proposals = [
+        LinkProposal(
+            replace(photo, taken_at=taken + timedelta(minutes=4 * n)),
+            choices[n % len(choices)].form_id,
+            choices[n % len(choices)].item_id,
+            choices[n % len(choices)].label,
+            taken + timedelta(minutes=4 * n + 1),
+        )
+        for n, photo in enumerate(shown[:3])
+    ]
+    dialog = PhotoLinksDialog(proposals, photos.album.choices, photos)
+    dialog.show()
+    shot("photo-links-dialog", dialog)
+    dialog.reject()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from phone_photos import gps_of, phone_jpeg
 from PIL import Image
 from pypdf import PdfReader
 
@@ -18,6 +17,7 @@ from fieldvisit.report.model import build_report
 from fieldvisit.report.render import render_report
 from fieldvisit.services import attachments, photo_import, visits
 from fieldvisit.services.photo_privacy import LocationPolicy
+from phone_photos import gps_of, phone_jpeg
 
 SHAPES = {
     "v": 1,

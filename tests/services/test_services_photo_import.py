@@ -7,6 +7,12 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from PIL import Image
+
+from fieldvisit.core.errors import BadInput
+from fieldvisit.screens.photos import PROPOSAL_WINDOW, load_album, load_link_proposals
+from fieldvisit.services import Services, answers, attachments, photo_import, thumbnails, visits
+from fieldvisit.services.photo_privacy import LocationPolicy, export_copy
 from phone_photos import (
     SAINT_FLOUR,
     exif_of,
@@ -16,12 +22,6 @@ from phone_photos import (
     scan_data,
     with_frame_size,
 )
-from PIL import Image
-
-from fieldvisit.core.errors import BadInput
-from fieldvisit.screens.photos import PROPOSAL_WINDOW, load_album, load_link_proposals
-from fieldvisit.services import Services, answers, attachments, photo_import, thumbnails, visits
-from fieldvisit.services.photo_privacy import LocationPolicy, export_copy
 
 TAKEN = datetime(2026, 3, 14, 10, 42, 5)  # as the phone's clock shows it (+01:00)
 
@@ -314,14 +314,19 @@ def test_an_annotation_is_stored_apart_from_the_photo(svc: Services, visit, tmp_
     photo = phone_jpeg(tmp_path / "IMG_0001.jpg", TAKEN)
     stored = photo_import.import_photo(svc, visit.id, photo).attachment
     assert stored is not None
-    shapes = {"v": 1, "shapes": [{"k": "circle", "p": [0.2, 0.2, 0.6, 0.7], "c": "#e53935", "t": ""}]}
+    shapes = {
+        "v": 1,
+        "shapes": [{"k": "circle", "p": [0.2, 0.2, 0.6, 0.7], "c": "#e53935", "t": ""}],
+    }
     attachments.annotate(svc, stored.id, shapes)
     again = records(svc, visit.id)[0]
     assert again.annotation == shapes
     assert attachments.attachment_bytes(svc, again) == photo.read_bytes()
     with pytest.raises(BadInput, match="coordonnée hors de la photo"):
         attachments.annotate(
-            svc, stored.id, {"v": 1, "shapes": [{"k": "rect", "p": [0, 0, 2, 1], "c": "#e53935", "t": ""}]}
+            svc,
+            stored.id,
+            {"v": 1, "shapes": [{"k": "rect", "p": [0, 0, 2, 1], "c": "#e53935", "t": ""}]},
         )
     attachments.annotate(svc, stored.id, None)
     assert records(svc, visit.id)[0].annotation is None

@@ -195,4 +195,6 @@ def test_photo_fields_are_checked_by_the_wire() -> None:
         problem = check_fields("attachments", {**good, name: value})
         assert problem is not None and reason in problem, (name, problem)
     too_many = {"v": 1, "shapes": [good["annotation"]["shapes"][0]] * 201}
-    assert "plus de 200 formes" in (check_fields("attachments", {**good, "annotation": too_many}) or "")
+    assert "plus de 200 formes" in (
+        check_fields("attachments", {**good, "annotation": too_many}) or ""
+    )

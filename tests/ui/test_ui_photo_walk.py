@@ -7,7 +7,6 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from phone_photos import gps_of, phone_jpeg
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QImage
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QPushButton
@@ -19,6 +18,7 @@ from fieldvisit.ui.dialogs.photo_links_dialog import PhotoLinksDialog
 from fieldvisit.ui.dialogs.preferences import PreferencesDialog, location_policy
 from fieldvisit.ui.workspace.photos_page import PhotosPage
 from fieldvisit.ui.workspace.workspace import VisitWorkspace
+from phone_photos import gps_of, phone_jpeg
 
 TAKEN = datetime(2026, 3, 14, 10, 42, 5)
 
@@ -163,7 +163,9 @@ def test_annotation_dialog_draws_undoes_redoes_and_saves(ui_ctx, qtbot, tmp_path
     frame = canvas.frame()
 
     def at(fx: float, fy: float) -> QPoint:
-        return QPoint(round(frame.left() + fx * frame.width()), round(frame.top() + fy * frame.height()))
+        return QPoint(
+            round(frame.left() + fx * frame.width()), round(frame.top() + fy * frame.height())
+        )
 
     dialog.tool_actions["rect"].trigger()
     qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=at(0.2, 0.2))
