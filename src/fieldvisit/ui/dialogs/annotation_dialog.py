@@ -277,9 +277,9 @@ class AnnotationDialog(QDialog):
         # Ctrl+Maj+Z everywhere, and the platform's own (Ctrl+Y on Windows); once each:
         # the same sequence twice on one action would be ambiguous and do nothing.
         redo_keys = [QKeySequence("Ctrl+Shift+Z")]
-        for key in QKeySequence.keyBindings(QKeySequence.StandardKey.Redo):
-            if key not in redo_keys:
-                redo_keys.append(key)
+        for binding in QKeySequence.keyBindings(QKeySequence.StandardKey.Redo):
+            if binding not in redo_keys:
+                redo_keys.append(binding)
         self.redo_action.setShortcuts(redo_keys)
         for action in (self.undo_action, self.redo_action):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
