@@ -114,6 +114,7 @@ from fieldvisit.sync.vetting import set_aside_entries
 from fieldvisit.sync.wire import (
     OPTIONAL_FIELDS,
     REFERENCES,
+    TABLES,
     check_fields,
     departement_of_commune,
 )
@@ -806,7 +807,7 @@ class MultiDeviceSync(RuleBasedStateMachine):
         while more:
             page = client.pull(after=after, limit=1000)
             for r in page.records:
-                records[(r.table, r.id)] = (_as_stored(r.fields), r.deleted_at is not None)
+                records[(r.table, r.id)] = (_as_stored(r.table, r.fields), r.deleted_at is not None)
             after, more = page.next_cursor, page.has_more
         return records
 
@@ -1009,9 +1010,10 @@ def _snapshot(svc: Services) -> Snapshot:
     return out
 
 
-def _as_stored(fields: dict[str, Any]) -> dict[str, Any]:
-    """Wire fields as a laptop stores them: an optional field left out is empty."""
-    return {**dict.fromkeys(OPTIONAL_FIELDS), **fields}
+def _as_stored(table: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """Wire fields as a laptop stores them: an optional field of the table left out is
+    empty."""
+    return {**dict.fromkeys(OPTIONAL_FIELDS & set(TABLES[table])), **fields}
 
 
 def _live_children(records: Snapshot, visit_id: str) -> frozenset[tuple[str, str]]:

@@ -45,3 +45,20 @@ def parse_location(value: Any) -> Location | None:
     if value is None or location_problem(value):
         return None
     return Location(float(value["lat"]), float(value["lon"]))
+
+
+@dataclass(frozen=True)
+class LocationPolicy:
+    """Where a photo's position goes (the Préférences; services/photo_privacy.py says
+    what each choice does). Here, in core, so that the Préférences read it without
+    importing the services."""
+
+    in_stored_photos: bool = True
+    in_shared_copies: bool = False
+
+    def in_report(self, shareable: bool) -> bool:
+        """Whether a report of this variant prints the photos' positions."""
+        return self.in_shared_copies if shareable else True
+
+
+DEFAULT_POLICY = LocationPolicy()

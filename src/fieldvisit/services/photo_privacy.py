@@ -16,28 +16,16 @@ so the only place a position can appear in a PDF is the caption this policy gove
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from fieldvisit.core.files import atomic_output
+from fieldvisit.core.geo import DEFAULT_POLICY as DEFAULT_POLICY
+from fieldvisit.core.geo import LocationPolicy as LocationPolicy
 from fieldvisit.services import photo_facts
 from fieldvisit.services.attachments import files
 from fieldvisit.services.context import Services
 from fieldvisit.services.records import get_live
 from fieldvisit.store.models import Attachment
-
-
-@dataclass(frozen=True)
-class LocationPolicy:
-    in_stored_photos: bool = True
-    in_shared_copies: bool = False
-
-    def in_report(self, shareable: bool) -> bool:
-        """Whether a report of this variant prints the photos' positions."""
-        return self.in_shared_copies if shareable else True
-
-
-DEFAULT_POLICY = LocationPolicy()
 
 
 def export_copy(

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldvisit.core.errors import BadInput
-from fieldvisit.services.photo_privacy import LocationPolicy
+from fieldvisit.core.geo import LocationPolicy
 from fieldvisit.ui.base.i18n import LANGUAGE_KEY, LANGUAGES, language_setting
 
 AUTHOR_KEY = "visits/author"

@@ -207,10 +207,15 @@ class PhotosPage(WorkspacePage):
         form.addRow(self.tr("Taken:"), self.taken_label)
         form.addRow(self.tr("GPS:"), self.location_label)
         form.addRow(self.tr("Annotation:"), self.annotation_label)
-        form.addRow(self.link_button)
-        form.addRow(self.annotate_button)
-        form.addRow(self.open_button)
-        form.addRow(self.export_button)
+        # two buttons a row: the section keeps the height it had (a small window)
+        for pair in (
+            (self.link_button, self.annotate_button),
+            (self.open_button, self.export_button),
+        ):
+            row = QHBoxLayout()
+            for button in pair:
+                row.addWidget(button)
+            form.addRow(row)
         form.addRow(self.delete_button)
 
         top = QHBoxLayout()

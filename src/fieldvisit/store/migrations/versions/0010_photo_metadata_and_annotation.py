@@ -30,7 +30,7 @@ COLUMNS = ("taken_at", "orientation", "gps", "annotation")
 
 
 def upgrade() -> None:
-    op.add_column("attachments", sa.Column("taken_at", sa.Text(), nullable=True))
+    op.add_column("attachments", sa.Column("taken_at", sa.String(length=32), nullable=True))
     op.add_column("attachments", sa.Column("orientation", sa.Integer(), nullable=True))
     op.add_column("attachments", sa.Column("gps", sa.Text(), nullable=True))
     op.add_column("attachments", sa.Column("annotation", sa.Text(), nullable=True))
