@@ -6,6 +6,7 @@ what people read. Vocabulary follows DOMAIN.md (ANCT / gendarmerie usage).
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 
 
@@ -113,6 +114,30 @@ class ActionStatus(LabelledEnum):
     @property
     def is_open(self) -> bool:
         return self in (ActionStatus.A_ENGAGER, ActionStatus.EN_COURS)
+
+
+# What a follow-up says of an action of the previous plan: its status, or « En retard »
+# when it is still open past its échéance (an action without one is never late).
+LATE_LABEL = "En retard"
+
+
+def is_late(status: str, due_date: date | None, today: date) -> bool:
+    """An open action (à engager, en cours) whose échéance is before `today`."""
+    try:
+        open_now = ActionStatus(status).is_open
+    except ValueError:
+        return False
+    return open_now and due_date is not None and due_date < today
+
+
+def action_state_label(status: str, late: bool) -> str:
+    """« En retard » for a late action, else its status's label."""
+    if late:
+        return LATE_LABEL
+    try:
+        return ActionStatus(status).label
+    except ValueError:
+        return status
 
 
 PRIORITY_LABELS: dict[int, str] = {1: "Priorité 1 (haute)", 2: "Priorité 2", 3: "Priorité 3"}

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from fieldvisit.core.errors import NotFound
 from fieldvisit.screens.common import frozen, read_visit
 from fieldvisit.services.context import Services
+from fieldvisit.services.evolution import Evolution, local_today, read_evolution
 from fieldvisit.store.models import Answer, Attachment, ThemeRating
 
 if TYPE_CHECKING:
@@ -42,6 +43,9 @@ class VisitFormData:
     photo_counts: Mapping[str, int]
     #: diagnostic only: {theme id: (level or None, observations)}
     ratings: Mapping[str, tuple[int | None, str]] = field(default_factory=lambda: frozen({}))
+    #: diagnostic only: the previous visit of the commune and what changed since; None
+    #: on a first visit (services/evolution.py)
+    evolution: Evolution | None = None
 
 
 def load_visit_form(svc: Services, visit_id: str, which: str) -> VisitFormData:
@@ -63,7 +67,16 @@ def load_visit_form(svc: Services, visit_id: str, which: str) -> VisitFormData:
         ).all()
         counts = _photo_counts(session, visit_id, form.id)
         ratings: dict[str, tuple[int | None, str]] = {}
+        evolution = None
         if kind == FormKindOfVisit.DIAGNOSTIC:
+            evolution = read_evolution(
+                session,
+                visit.id,
+                visit.commune_code,
+                visit.visit_date,
+                visit.previous_visit_id,
+                local_today(svc),
+            )
             ratings = {
                 theme_id: (level, observations or "")
                 for theme_id, level, observations in session.execute(
@@ -81,6 +94,7 @@ def load_visit_form(svc: Services, visit_id: str, which: str) -> VisitFormData:
         comments=frozen({row.item_id: row.comment or "" for row in rows}),
         photo_counts=frozen(counts),
         ratings=frozen(ratings),
+        evolution=evolution,
     )
 
 
