@@ -582,6 +582,25 @@
     </message>
 </context>
 <context>
+    <name>EvolutionPanel</name>
+    <message>
+        <source>Actions of the visit of {0}</source>
+        <translation>Actions de la visite du {0}</translation>
+    </message>
+    <message>
+        <source>{0}: {1}</source>
+        <translation>{0}&#xa0;: {1}</translation>
+    </message>
+    <message>
+        <source>The plan of that visit had no action.</source>
+        <translation>Le plan de cette visite ne comptait aucune action.</translation>
+    </message>
+    <message>
+        <source>due {0}</source>
+        <translation>échéance {0}</translation>
+    </message>
+</context>
+<context>
     <name>HistoryDialog</name>
     <message>
         <source>History</source>
@@ -2590,6 +2609,10 @@
     <message>
         <source>Observations: {0}</source>
         <translation>Observations&#xa0;: {0}</translation>
+    </message>
+    <message>
+        <source>Visit of {0}: {1}</source>
+        <translation>Visite du {0}&#xa0;: {1}</translation>
     </message>
 </context>
 <context>

@@ -35,7 +35,7 @@ def test_a_follow_up_shows_the_levels_then_and_each_action_as_it_stands_now(
     assert evolution.previous_visit_date == FIRST_DATE
     assert dict(evolution.levels) == FIRST_LEVELS
     assert evolution.level_then_text("cambriolages") == "Visite du 12/03/2026 : 3 – Préoccupant"
-    assert evolution.level_then_text("violences") == "Visite du 12/03/2026 : non évalué"
+    assert evolution.level_then_text("violences") == "Visite du 12/03/2026 : Non évalué"
     assert {a.text: a.state_label for a in evolution.actions} == EXPECTED_STATES
     # by priority; the carried ones hold their status in the follow-up's own plan
     assert [a.priority for a in evolution.actions] == [1, 2, 2, 3, 3]

@@ -79,10 +79,8 @@ class Evolution:
         return self.levels.get(theme_id)
 
     def level_then_text(self, theme_id: str) -> str:
-        """« Visite du 12/03/2026 : 3 – Préoccupant » (« non évalué » when it was not)."""
-        level = self.levels.get(theme_id)
-        label = CONCERN_LABELS[level] if level is not None else "non évalué"
-        return f"Visite du {self.previous_date_text} : {label}"
+        """« Visite du 12/03/2026 : 3 – Préoccupant » (« Non évalué » when it was not)."""
+        return f"Visite du {self.previous_date_text} : {CONCERN_LABELS[self.level_then(theme_id)]}"
 
 
 def visit_evolution(svc: Services, visit_id: str) -> Evolution | None:

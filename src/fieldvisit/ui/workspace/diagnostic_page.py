@@ -17,14 +17,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldvisit.core.dates import day_text
 from fieldvisit.core.domain import CONCERN_LABELS
 from fieldvisit.forms import Theme
 from fieldvisit.screens.visit_form import VisitFormData, load_photo_counts, load_visit_form
 from fieldvisit.services import diagnostic as diagnostic_service
+from fieldvisit.services.evolution import Evolution
 from fieldvisit.ui.base.context import UiContext
 from fieldvisit.ui.base.errors import show_error
 from fieldvisit.ui.forms.form_view import FormView
 from fieldvisit.ui.forms.text_edits import GrowingTextEdit, guard_wheel
+from fieldvisit.ui.workspace.evolution_panel import EvolutionPanel
 from fieldvisit.ui.workspace.visit_form_page import VisitFormPage
 
 # Mid-tone colours: they read as a cue on light and dark palettes alike; the level's
@@ -81,7 +84,14 @@ class ThemeRow(QFrame):
         guard_wheel(self.level_combo)
         self.level_combo.activated.connect(self._on_level_activated)
         layout.addWidget(self.level_combo, 0, 1, Qt.AlignmentFlag.AlignTop)
-        row = 1
+        # A follow-up: the level the previous visit gave, under the theme's name.
+        self.previous_label = QLabel(self)
+        self.previous_label.setObjectName("previousLevel")
+        self.previous_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.previous_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.previous_label.hide()
+        layout.addWidget(self.previous_label, 1, 0, 1, 2)
+        row = 2
         if theme.help:
             help_label = QLabel(theme.help, self)
             help_label.setWordWrap(True)
@@ -110,6 +120,19 @@ class ThemeRow(QFrame):
         self.observations.set_text_quietly(observations)
         self._show_colour(self.level())
 
+    def set_previous(self, visit_date: str | None, level: int | None = None) -> None:
+        """« Visite du 12/03/2026 : 3 – Préoccupant »; None hides it (a first visit)."""
+        if visit_date is None:
+            self.previous_label.hide()
+            self.previous_label.clear()
+            return
+        words = self.tr("Visit of {0}: {1}").format(visit_date, CONCERN_LABELS[level])
+        self.previous_label.setText(words)
+        self.previous_label.show()
+
+    def previous_text(self) -> str:
+        return self.previous_label.text() if self.previous_label.isVisibleTo(self) else ""
+
     def select_level(self, level: int | None) -> None:
         """Pick a level as the person would (emits level_changed)."""
         self.level_combo.setCurrentIndex(max(self.level_combo.findData(level), 0))
@@ -135,13 +158,15 @@ class ThemeRow(QFrame):
 
 class DiagnosticPage(VisitFormPage):
     photo_requested = Signal(str, str)
-    # visits: an empty date item's calendar opens on the visit's date
-    shows = frozenset({"answers", "attachments", "theme_ratings", "visits"})
+    # visits: an empty date item's calendar opens on the visit's date; recommendations:
+    # a follow-up shows what became of the previous visit's plan
+    shows = frozenset({"answers", "attachments", "theme_ratings", "visits", "recommendations"})
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.setObjectName("diagnosticPage")
         self.theme_rows: dict[str, ThemeRow] = {}
+        self.evolution_panel: EvolutionPanel | None = None
         self._heading_font = QFont(self.font())
         self._heading_font.setBold(True)
 
@@ -196,12 +221,22 @@ class DiagnosticPage(VisitFormPage):
         for theme_id, row in self.theme_rows.items():
             level, observations = data.ratings.get(theme_id, (None, ""))
             row.set_rating(level, observations)
+        self._show_evolution(data.evolution)
         self._update_summary()
+
+    def _show_evolution(self, evolution: Evolution | None) -> None:
+        """A follow-up: each theme's level at the previous visit, and its plan now."""
+        when = day_text(evolution.previous_visit_date) if evolution is not None else None
+        for theme_id, row in self.theme_rows.items():
+            row.set_previous(when, evolution.level_then(theme_id) if evolution else None)
+        if self.evolution_panel is not None:
+            self.evolution_panel.set_evolution(evolution)
 
     def _on_load_failed(self, err: BaseException) -> None:
         self.form_id = None
         self._shown_visit = None
         self.theme_rows.clear()
+        self.evolution_panel = None
         self.form_view.set_form(None)
         self.summary_label.setText(self.tr("The diagnostic of this visit cannot be shown."))
         show_error(self, err)
@@ -218,6 +253,7 @@ class DiagnosticPage(VisitFormPage):
 
     def _build_themes(self) -> None:
         self.theme_rows.clear()
+        self.evolution_panel = None
         form = self.form_view.form
         if form is None:
             return
@@ -227,6 +263,9 @@ class DiagnosticPage(VisitFormPage):
             panel = QWidget()
             panel_layout = QVBoxLayout(panel)
             panel_layout.setContentsMargins(0, 0, 0, 8)
+            if self.evolution_panel is None:  # above the first themes
+                self.evolution_panel = EvolutionPanel(panel)
+                panel_layout.addWidget(self.evolution_panel)
             heading = QLabel(self.tr("Themes: level of concern and observations"), panel)
             heading.setObjectName("themesHeading")
             heading.setFont(self._heading_font)
