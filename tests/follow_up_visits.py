@@ -17,7 +17,7 @@ FOLLOW_UP_DATE = date(2026, 11, 20)
 FIRST_PLAN = (
     ("Éclairer le parking de la halle", 1, date(2026, 6, 30), ActionStatus.A_ENGAGER, "realisee"),
     ("Signer le protocole de participation citoyenne", 2, date(2026, 9, 30), "en_cours", None),
-    ("Étendre la vidéoprotection place du marché", 2, date(2030, 6, 30), "en_cours", None),
+    ("Étendre la vidéoprotection place du marché", 2, date(2099, 6, 30), "en_cours", None),
     ("Réunir le CLSPD", 3, None, ActionStatus.REALISEE, None),
     ("Étude sur les rodéos motorisés", 3, None, ActionStatus.ABANDONNEE, None),
 )

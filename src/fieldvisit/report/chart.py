@@ -1,4 +1,5 @@
-"""Charts drawn with reportlab.graphics: the levels of concern of the diagnostic themes."""
+"""Charts drawn with reportlab.graphics: the levels of concern of the diagnostic themes,
+and for a follow-up the levels then and now."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from fieldvisit.report.fonts import BOLD, REGULAR
-from fieldvisit.report.model import ThemeResult
+from fieldvisit.report.model import ThemeChange, ThemeResult
 from fieldvisit.report.styles import BLUE, GREY, GREY_LINE, LEVEL_COLOURS
 
 LABEL_SIZE = 7.5
@@ -112,6 +113,147 @@ def concern_chart(groups: Sequence[tuple[str, Sequence[ThemeResult]]], width: fl
         )
     )
     return drawing
+
+
+PAIR_HEIGHT = 20.0  # a theme of the evolution chart: its two bars and a gap
+
+
+def evolution_chart(changes: Sequence[ThemeChange], then_text: str, width: float) -> Drawing:
+    """Two bars per theme: the previous visit's level (pale, outlined) above this
+    visit's (solid), each in its level's colour; « non évalué » in words, never a bar.
+    `then_text` names the previous visit in the legend (« visite du 12/03/2026 »)."""
+    label_width = min(width * 0.42, 215.0)
+    plot_x = label_width + 6
+    plot_width = width - plot_x - 80
+    top_margin, bottom_margin = 6.0, 40.0
+    height = top_margin + PAIR_HEIGHT * len(changes) + bottom_margin
+    drawing = Drawing(width, height, initialFontName=REGULAR, initialFontSize=7)
+    plot_top = height - top_margin
+    plot_bottom = bottom_margin
+    for level in range(5):  # vertical grid at 0..4
+        x = plot_x + plot_width * level / 4
+        drawing.add(Line(x, plot_bottom, x, plot_top, strokeColor=GREY_LINE, strokeWidth=0.4))
+        if level:
+            drawing.add(
+                String(
+                    x,
+                    plot_bottom - 10,
+                    str(level),
+                    fontName=REGULAR,
+                    fontSize=7,
+                    fillColor=GREY,
+                    textAnchor="middle",
+                )
+            )
+    bar = (PAIR_HEIGHT - 6) / 2
+    for row, change in enumerate(changes):
+        y = plot_top - PAIR_HEIGHT * (row + 1) + 3
+        label = _fit(change.label, label_width, REGULAR, LABEL_SIZE)
+        drawing.add(
+            String(
+                label_width,
+                y + bar - 2.5,
+                label,
+                fontName=REGULAR,
+                fontSize=LABEL_SIZE,
+                textAnchor="end",
+            )
+        )
+        _level_bar(drawing, change.level_then, plot_x, y + bar, plot_width, bar, pale=True)
+        _level_bar(drawing, change.level_now, plot_x, y, plot_width, bar, pale=False)
+    # legend: a pale and a solid sample with what each is
+    legend_y = 14.0
+    sample = LEVEL_COLOURS[3]
+    drawing.add(
+        Rect(
+            plot_x,
+            legend_y,
+            9,
+            6,
+            fillColor=sample,
+            fillOpacity=0.35,
+            strokeColor=sample,
+            strokeWidth=0.6,
+        )
+    )
+    drawing.add(
+        String(
+            plot_x + 12,
+            legend_y + 0.5,
+            then_text.capitalize(),
+            fontName=REGULAR,
+            fontSize=7,
+            fillColor=GREY,
+        )
+    )
+    second = plot_x + 12 + stringWidth(then_text, REGULAR, 7) + 14
+    drawing.add(Rect(second, legend_y, 9, 6, fillColor=sample, strokeColor=None))
+    drawing.add(
+        String(
+            second + 12,
+            legend_y + 0.5,
+            "Cette visite",
+            fontName=REGULAR,
+            fontSize=7,
+            fillColor=GREY,
+        )
+    )
+    drawing.add(
+        String(
+            plot_x + plot_width / 2,
+            2,
+            "Niveau de préoccupation (1 faible – 4 très préoccupant)",
+            fontName=BOLD,
+            fontSize=7,
+            fillColor=GREY,
+            textAnchor="middle",
+        )
+    )
+    return drawing
+
+
+def _level_bar(
+    drawing: Drawing,
+    level: int | None,
+    x: float,
+    y: float,
+    plot_width: float,
+    height: float,
+    *,
+    pale: bool,
+) -> None:
+    if level is None:
+        drawing.add(
+            String(x + 3, y + 1, "non évalué", fontName=REGULAR, fontSize=6.5, fillColor=GREY)
+        )
+        return
+    colour = LEVEL_COLOURS[level]
+    length = plot_width * level / 4
+    if pale:
+        drawing.add(
+            Rect(
+                x,
+                y,
+                length,
+                height,
+                fillColor=colour,
+                fillOpacity=0.35,
+                strokeColor=colour,
+                strokeWidth=0.6,
+            )
+        )
+    else:
+        drawing.add(Rect(x, y, length, height, fillColor=colour, strokeColor=None))
+    drawing.add(
+        String(
+            x + length + 4,
+            y + 1,
+            LEVEL_NAMES[level],
+            fontName=REGULAR,
+            fontSize=6.5,
+            fillColor=GREY,
+        )
+    )
 
 
 def _fit(label: str, width: float, font: str, size: float) -> str:

@@ -74,6 +74,7 @@ from fieldvisit.services import (
     attachments,
     contacts,
     diagnostic,
+    evolution,
     interviews,
     notes,
     visits,
@@ -230,6 +231,58 @@ class ActionRow:
 
 
 @dataclass(frozen=True)
+class ThemeChange:
+    """A theme's level at the previous visit and at this one (None = non évalué)."""
+
+    label: str
+    part: str  # the part of the diagnostic it belongs to
+    level_then: int | None
+    level_now: int | None
+
+    @property
+    def then_label(self) -> str:
+        return CONCERN_LABELS[self.level_then]
+
+    @property
+    def now_label(self) -> str:
+        return CONCERN_LABELS[self.level_now]
+
+    @property
+    def trend(self) -> str:
+        """« En hausse » (more worrying), « En baisse », « Stable », or « — »."""
+        if self.level_then is None or self.level_now is None:
+            return "—"
+        if self.level_now == self.level_then:
+            return "Stable"
+        return "En hausse" if self.level_now > self.level_then else "En baisse"
+
+
+@dataclass(frozen=True)
+class ActionOutcome:
+    """An action of the previous visit's plan, as it stands now."""
+
+    priority: int
+    text: str
+    due_date: date | None
+    state: str  # « Réalisée », « En cours », « En retard », « À engager », « Abandonnée »
+    late: bool
+
+
+@dataclass(frozen=True)
+class EvolutionReport:
+    """« Évolution depuis la visite du … »: a follow-up's themes then and now and what
+    became of the previous plan (services/evolution.py decides which visit that is)."""
+
+    previous_visit_date: date
+    themes: tuple[ThemeChange, ...]  # rated at either visit, in form order
+    actions: tuple[ActionOutcome, ...]  # by priority, then as created
+
+    @property
+    def title(self) -> str:
+        return f"Évolution depuis la visite du {day_text(self.previous_visit_date)}"
+
+
+@dataclass(frozen=True)
 class PhotoEntry:
     number: int
     caption: str
@@ -294,6 +347,7 @@ class VisitReport:
     recipients: tuple[str, ...] = ()  # « Destinataires »
     left_out_parts: tuple[str, ...] = ()  # shareable variant: what its cover says is left out
     next_step: str = ""
+    evolution: EvolutionReport | None = None  # None on a first visit
 
     @property
     def marking(self) -> str:
@@ -443,7 +497,29 @@ def build_report(
             else ()
         ),
         next_step=_next_step(action_rows, status),
+        evolution=_evolution(svc, visit_id, diagnostic_report),
     )
+
+
+def _evolution(
+    svc: Services, visit_id: str, diagnostic_report: DiagnosticReport | None
+) -> EvolutionReport | None:
+    """What changed since the previous visit of the commune; None on a first visit.
+    Nothing in it is withheld from the shareable variant: theme levels and the action
+    plan are in both (neither the previous visit's answers nor its notes are read)."""
+    found = evolution.visit_evolution(svc, visit_id)
+    if found is None:
+        return None
+    themes = tuple(
+        ThemeChange(theme.label, part.title, found.level_then(theme.theme_id), theme.level)
+        for part in (diagnostic_report.parts if diagnostic_report else ())
+        for theme in part.themes
+        if theme.level is not None or found.level_then(theme.theme_id) is not None
+    )
+    outcomes = tuple(
+        ActionOutcome(a.priority, a.text, a.due_date, a.state_label, a.late) for a in found.actions
+    )
+    return EvolutionReport(found.previous_visit_date, themes, outcomes)
 
 
 def is_issued_report(attachment: Attachment) -> bool:

@@ -43,7 +43,7 @@ from fieldvisit.report.blocks import (
     item_table,
     withheld_tag,
 )
-from fieldvisit.report.chart import LEVEL_NAMES, concern_chart
+from fieldvisit.report.chart import LEVEL_NAMES, concern_chart, evolution_chart
 from fieldvisit.report.document import (
     DRAFT_FOOTER,
     Bookmark,
@@ -61,6 +61,7 @@ from fieldvisit.report.model import (
     PROGRAMME,
     ActionRow,
     DiagnosticReport,
+    EvolutionReport,
     InterviewReport,
     ItemResult,
     Mark,
@@ -157,6 +158,9 @@ def _story(
     if report.diagnostic is not None and report.diagnostic.parts:
         diagnostic = report.diagnostic
         chapters.append(lambda n: _diagnostic(report, diagnostic, n))
+    if report.evolution is not None:  # a follow-up
+        evolution = report.evolution
+        chapters.append(lambda n: _evolution(evolution, n))
     chapters.append(lambda n: _action_plan(report, n))
     chapters.append(lambda n: _signatures(report, n))
     for number, chapter in enumerate(chapters, start=2):
@@ -696,6 +700,127 @@ def _themes_table(themes: tuple[ThemeResult, ...]) -> Table:
         hAlign="LEFT",
         spaceBefore=4,
         spaceAfter=6,
+    )
+
+
+# -- evolution since the previous visit ----------------------------------------------
+
+EVOLUTION_THEME_COLUMNS = (
+    ("Thème", 62),
+    ("Visite précédente", 38),
+    ("Cette visite", 38),
+    ("Tendance", 32),
+)
+OUTCOME_COLUMNS = (("Prio.", 10), ("Action", 104), ("Échéance", 20), ("Où en est-elle", 36))
+
+
+def _evolution(evolution: EvolutionReport, n: str) -> Iterator[Flowable]:
+    """A follow-up: the themes then and now (chart and table), the previous plan now."""
+    s = styles()
+    then = f"visite du {day_text(evolution.previous_visit_date)}"
+    head: list[Flowable] = [heading(f"{n}. {evolution.title}", 0, "evolution")]
+    if evolution.themes:
+        head.append(heading(f"{n}.1 Thèmes : niveaux alors et aujourd'hui", 1, "evolution-themes"))
+        yield KeepWithFirst(head, evolution_chart(evolution.themes, then, FRAME_WIDTH))
+        yield Spacer(1, 2 * mm)
+        yield _theme_changes_table(evolution)
+    else:
+        yield KeepWithFirst(
+            head, para("Aucun thème n'a été évalué lors de l'une ou l'autre visite.", s.note)
+        )
+    title = heading(f"{n}.2 Actions de la {then}", 1, "evolution-actions")
+    if not evolution.actions:
+        yield KeepWithFirst(
+            [title], para("Le plan de cette visite ne comptait aucune action.", s.note)
+        )
+        return
+    note = para(
+        "Chaque action du plan précédent, où elle en est aujourd'hui : « En retard » "
+        "lorsqu'elle reste ouverte après son échéance.",
+        s.note,
+    )
+    yield KeepWithFirst([title, note], _outcomes_table(evolution))
+
+
+def _theme_changes_table(evolution: EvolutionReport) -> Table:
+    s = styles()
+    data: list[list[object]] = [
+        [
+            Para("Thème", s.header_cell),
+            Para(text(f"Visite du {day_text(evolution.previous_visit_date)}"), s.header_cell),
+            Para("Cette visite", s.header_cell),
+            Para("Tendance", s.header_cell),
+        ]
+    ]
+    commands: list[tuple[object, ...]] = []
+    for row, change in enumerate(evolution.themes, start=1):
+        data.append(
+            [
+                Para(text(change.label), s.cell_bold),
+                Para(text(change.then_label), s.cell_small),
+                Para(text(change.now_label), s.cell_small),
+                Para(text(change.trend), s.cell_small),
+            ]
+        )
+        commands.append(("BACKGROUND", (1, row), (1, row), LEVEL_COLOURS[change.level_then]))
+        commands.append(("BACKGROUND", (2, row), (2, row), LEVEL_COLOURS[change.level_now]))
+    return Table(
+        data,
+        colWidths=[width * mm for _, width in EVOLUTION_THEME_COLUMNS],
+        repeatRows=1,
+        style=table_style(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BACKGROUND", (0, 0), (-1, 0), BLUE_LIGHT),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.6, BLUE),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.3, GREY_LINE),
+                ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                *commands,
+            ]
+        ),
+        hAlign="LEFT",
+        spaceBefore=4,
+        spaceAfter=6,
+    )
+
+
+def _outcomes_table(evolution: EvolutionReport) -> Table:
+    s = styles()
+    data: list[list[object]] = [[Para(title, s.header_cell) for title, _ in OUTCOME_COLUMNS]]
+    commands: list[tuple[object, ...]] = []
+    for row, action in enumerate(evolution.actions, start=1):
+        due = day_text(action.due_date) if action.due_date else "—"
+        state = text(action.state)
+        if action.late:
+            state = f'<font color="{RED.hexval()}"><b>{state}</b></font>'
+        data.append(
+            [
+                para(f"P{action.priority}", s.cell),
+                Para(text(action.text), s.cell),
+                Para(due, s.cell_small),
+                markup(state, s.cell_small),
+            ]
+        )
+        if action.priority == 1:
+            commands.append(("TEXTCOLOR", (0, row), (0, row), RED))
+    return Table(
+        data,
+        colWidths=[width * mm for _, width in OUTCOME_COLUMNS],
+        repeatRows=1,
+        style=table_style(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BACKGROUND", (0, 0), (-1, 0), BLUE_LIGHT),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.6, BLUE),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.3, GREY_LINE),
+                ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
+                *commands,
+            ]
+        ),
+        hAlign="LEFT",
+        spaceBefore=4,
     )
 
 
