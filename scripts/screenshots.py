@@ -4,10 +4,11 @@ Seeds the demonstration data into a temporary data dir, starts the real main win
 it in French (the .qm built by `make`), at a fixed size, and saves `QWidget.grab()`
 PNGs of the visit list, a visit in progress (checklist, diagnostic, information with
 the quick notes), the Rapport section with the preview of a completed visit's report,
-the action plan of a follow-up visit (carried-over recommendations), the new-visit
-dialog and the welcome page of a first start. The `report-*.png` are pages of the demo
-report that was issued (Saint-Flour), rasterised by pdftoppm (poppler-utils) as a
-reader would see them.
+the demo's follow-up visit (its action plan with the carried-over recommendations, its
+diagnostic with the previous visit's levels), the new-visit dialog and the welcome page
+of a first start. The `report-*.png` are pages of the demo report that was issued
+(Saint-Flour) and the evolution page of its follow-up's report, rasterised by pdftoppm
+(poppler-utils) as a reader would see them.
 
 Needs a display; on a machine without one, use a virtual framebuffer:
 
@@ -49,7 +50,7 @@ from fieldvisit.ui.shell.main_window import MainWindow
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "docs" / "screenshots"
 IN_PROGRESS = "58079"  # the demo visit still under way ("en cours")
-FOLLOWED_UP = "15187"  # Saint-Flour: its report is issued, a follow-up is planned
+FOLLOWED_UP = "15187"  # Saint-Flour: its report is issued, its follow-up under way
 COMPLETED = "12208"  # Saint-Affrique: completed, its report not issued yet
 #: taken only when named on the command line (their layout is still being worked on)
 ON_REQUEST = {"interviews"}
@@ -62,6 +63,8 @@ REPORT_PAGES = {
     "report-action-plan": ("Plan d'actions", 0),
     "report-photos": ("Photographies", 0),
 }
+#: pages of the follow-up's report (a draft): screenshot name -> (outline title, pages on)
+FOLLOW_UP_PAGES = {"report-evolution": ("Thèmes : niveaux alors et aujourd'hui", 0)}
 REPORT_DPI = 100
 
 
@@ -162,13 +165,34 @@ def issued_demo_report(data_dir: DataDir, folder: Path) -> Path:
     services = Services.open(data_dir)
     try:
         visit_id = next(
-            row.id for row in visits.list_visits(services) if row.commune_code == FOLLOWED_UP
+            row.id
+            for row in visits.list_visits(services)
+            if row.commune_code == FOLLOWED_UP and row.visit_type == "premiere"
         )
         issued = issued_report(services, visit_id)
         if issued is None:
             raise SystemExit("the demo data has no issued report")
         target = folder / issued.filename
         target.write_bytes(attachments.attachment_bytes(services, issued))  # decrypted
+        return target
+    finally:
+        services.close()
+
+
+def follow_up_report(data_dir: DataDir, folder: Path) -> Path:
+    """The internal report of the demo's follow-up visit (a draft: it is under way)."""
+    from fieldvisit.report.model import build_report
+    from fieldvisit.report.render import render_report
+
+    services = Services.open(data_dir)
+    try:
+        visit_id = next(
+            row.id
+            for row in visits.list_visits(services)
+            if row.commune_code == FOLLOWED_UP and row.visit_type == "suivi"
+        )
+        target = folder / "suivi.pdf"
+        render_report(build_report(services, visit_id), target)
         return target
     finally:
         services.close()
@@ -203,6 +227,9 @@ def take_all(out: Path, size: tuple[int, int], only: set[str]) -> list[Path]:
         wanted = {name: page for name, page in REPORT_PAGES.items() if not only or name in only}
         if wanted:
             saved += report_pages(issued_demo_report(demo_dir, root), out, wanted)
+        wanted = {name: page for name, page in FOLLOW_UP_PAGES.items() if not only or name in only}
+        if wanted:
+            saved += report_pages(follow_up_report(demo_dir, root), out, wanted)
         ctx, window = open_window(demo_dir, root / "demo.ini", size)
         page = window.visit_list
         page.table.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -256,7 +283,10 @@ def take_all(out: Path, size: tuple[int, int], only: set[str]) -> list[Path]:
         shot("report", window)
 
         window.show_list()
-        page.create_follow_up(visit_of(ctx, FOLLOWED_UP))  # the list's follow-up action
+        window.open_visit(visit_of(ctx, FOLLOWED_UP, "suivi"))
+        workspace.show_section("diagnostic")
+        workspace.notes_button.setChecked(False)
+        shot("diagnostic-follow-up", window)  # the previous levels, the plan since
         workspace.show_section("actions")
         # Eight columns: the action plan is shown as wide as it goes, the notes aside.
         workspace.notes_button.setChecked(False)

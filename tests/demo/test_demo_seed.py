@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from pypdf import PdfReader
 
 from fieldvisit.core.domain import VisitStatus
 from fieldvisit.demo import seed as demo
-from fieldvisit.demo.content import TOWNS
+from fieldvisit.demo.content import FOLLOW_UP, TOWNS
 from fieldvisit.report.issued import issued_report, issued_reports
 from fieldvisit.services import attachments, visits
 from fieldvisit.store.models import natural_id
@@ -21,7 +21,7 @@ ISSUED_VISIT = natural_id("demo-visit", ISSUED_TOWN.code)
 
 
 def test_the_issued_demo_visit_keeps_its_issued_pdf(services) -> None:  # type: ignore[no-untyped-def]
-    assert demo.seed_demo(services, today=date(2026, 11, 25)) == len(TOWNS)
+    assert demo.seed_demo(services, today=date(2026, 11, 25)) == len(TOWNS) + 1  # a follow-up
     visit = visits.get_visit(services, ISSUED_VISIT)
     assert visit.status == VisitStatus.RAPPORT_EMIS
     issued = issued_report(services, ISSUED_VISIT)
@@ -65,3 +65,27 @@ def test_a_demo_interrupted_before_issuing_issues_on_the_next_run(
     demo.seed_demo(services)
     assert visits.get_visit(services, ISSUED_VISIT).status == VisitStatus.RAPPORT_EMIS
     assert len(issued_reports(services, ISSUED_VISIT)) == 1
+
+
+def test_the_demo_has_a_follow_up_of_the_issued_visit(services) -> None:  # type: ignore[no-untyped-def]
+    """So that « what changed since the last visit » shows in the demo (and its
+    screenshots): the follow-up is linked to the issued visit, rated again, and the
+    actions carried over from the first plan moved on."""
+    from fieldvisit.services.evolution import visit_evolution
+
+    demo.seed_demo(services, today=date(2026, 11, 25))
+    follow_up_id = natural_id("demo-follow-up", FOLLOW_UP.code)
+    visit = visits.get_visit(services, follow_up_id)
+    assert (visit.visit_type, visit.status) == ("suivi", VisitStatus.EN_COURS)
+    assert visit.previous_visit_id == ISSUED_VISIT
+    evolution = visit_evolution(services, follow_up_id)
+    assert evolution is not None and evolution.previous_visit_id == ISSUED_VISIT
+    assert evolution.previous_visit_date == date(2026, 11, 25) - timedelta(
+        days=ISSUED_TOWN.days_ago
+    )
+    states = [action.state_label for action in evolution.actions]
+    assert "Réalisée" in states and "En cours" in states
+    assert "En retard" in states  # a priority-1 action due 90 days after the first visit
+    assert all(
+        action.carried_over for action in evolution.actions if action.state_label != "Réalisée"
+    )

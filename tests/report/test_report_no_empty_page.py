@@ -62,7 +62,8 @@ def empty_pages(pdf: Path) -> list[int]:
 
 
 def test_the_demo_covers_every_kind_of_visit(demo_reports: list[Path]) -> None:
-    assert len(demo_reports) == 10  # five visits (planned to issued), two variants each
+    # five visits (planned to issued) and a follow-up, two variants each
+    assert len(demo_reports) == 12
 
 
 def test_no_report_has_an_empty_page(demo_reports: list[Path]) -> None:

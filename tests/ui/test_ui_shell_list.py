@@ -23,6 +23,7 @@ from fieldvisit.ui.visits.visit_list import VisitListPage
 from fieldvisit.ui.visits.visit_list_model import Column
 
 DEMO_COMMUNES = {"Saint-Flour", "Langres", "Saint-Affrique", "Clamecy", "Lodève"}
+DEMO_VISITS = 6  # one per commune, and a follow-up of Saint-Flour
 
 
 @pytest.fixture(scope="session")
@@ -89,7 +90,7 @@ def test_empty_data_dir_welcomes_and_demo_fills_the_list(window: MainWindow, ui_
     assert page.model.total_count >= 5
     assert set(page.shown_communes()) >= DEMO_COMMUNES
     assert len(visits.list_visits(ui_ctx.services)) >= 5
-    assert window.visit_count_label.text() == "5 visit(s)"
+    assert window.visit_count_label.text() == f"{DEMO_VISITS} visit(s)"
     assert not page.welcome.progress.isVisible()
 
 
@@ -125,6 +126,7 @@ def test_clicking_a_header_sorts(demo_window: MainWindow, qtbot):  # type: ignor
         "Lodève",
         "Saint-Affrique",
         "Saint-Flour",
+        "Saint-Flour",
     ]
     page.table.sortByColumn(Column.DATE, Qt.SortOrder.DescendingOrder)
     assert page.shown_communes()[-1] == "Saint-Flour"  # the oldest demo visit
@@ -136,7 +138,7 @@ def test_search_as_you_type_finds_langres(demo_window: MainWindow, qtbot):  # ty
     assert page.shown_communes() == ["Langres"]
     page.search_edit.clear()
     qtbot.keyClicks(page.search_edit, "st flour")  # accents, hyphens and "st" ignored
-    assert page.shown_communes() == ["Saint-Flour"]
+    assert page.shown_communes() == ["Saint-Flour", "Saint-Flour"]
     page.search_edit.clear()
     qtbot.keyClicks(page.search_edit, "LODEVE")
     assert page.shown_communes() == ["Lodève"]
@@ -145,7 +147,7 @@ def test_search_as_you_type_finds_langres(demo_window: MainWindow, qtbot):  # ty
     assert page.shown_communes() == ["Langres"]
     page.search_edit.clear()
     qtbot.keyClicks(page.search_edit, "claire")  # the author
-    assert len(page.shown_communes()) == 5
+    assert len(page.shown_communes()) == DEMO_VISITS
     qtbot.keyClicks(page.search_edit, " nowhere")
     assert page.shown_communes() == []
     assert page.no_match_label.isVisible()
@@ -158,10 +160,10 @@ def test_status_departement_and_date_filters(demo_window: MainWindow, qtbot):  #
 
     page.departement_combo.setCurrentIndex(page.departement_combo.findData("52"))
     assert page.shown_communes() == ["Langres"]
-    assert page.count_label.text() == "1 of 5 visit(s) shown"
+    assert page.count_label.text() == f"1 of {DEMO_VISITS} visit(s) shown"
 
     page.clear_filters()
-    assert len(page.shown_communes()) == 5
+    assert len(page.shown_communes()) == DEMO_VISITS
     departements = [
         page.departement_combo.itemData(i) for i in range(page.departement_combo.count())
     ]
@@ -171,15 +173,15 @@ def test_status_departement_and_date_filters(demo_window: MainWindow, qtbot):  #
     page.from_check.setChecked(True)
     assert page.from_date.isEnabled()
     page.from_date.setDate(today.addDays(-50))
-    assert sorted(page.shown_communes()) == ["Clamecy", "Lodève", "Saint-Affrique"]
+    assert sorted(page.shown_communes()) == ["Clamecy", "Lodève", "Saint-Affrique", "Saint-Flour"]
     page.to_check.setChecked(True)
     page.to_date.setDate(today)
-    assert sorted(page.shown_communes()) == ["Clamecy", "Saint-Affrique"]
+    assert sorted(page.shown_communes()) == ["Clamecy", "Saint-Affrique", "Saint-Flour"]
     page.from_check.setChecked(False)  # the clear option of the date
     assert "Lodève" not in page.shown_communes()
-    assert len(page.shown_communes()) == 4
+    assert len(page.shown_communes()) == DEMO_VISITS - 1
     page.clear_filters()
-    assert len(page.shown_communes()) == 5
+    assert len(page.shown_communes()) == DEMO_VISITS
     assert not page.to_date.isEnabled()
 
 
@@ -259,7 +261,7 @@ def test_delete_asks_then_soft_deletes(demo_window: MainWindow, demo_ctx, qtbot)
 def test_demo_from_the_menu_twice_adds_nothing(demo_window: MainWindow):
     page = demo_window.visit_list
     demo_window.action_demo.trigger()
-    assert page.model.total_count == 5
+    assert page.model.total_count == DEMO_VISITS
     assert not page.demo_running
 
 

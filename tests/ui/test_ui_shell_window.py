@@ -159,7 +159,7 @@ def test_about_and_status_bar(demo_ctx: UiContext, qtbot):  # type: ignore[no-un
     window = make_window(qtbot, demo_ctx)
     root = str(demo_ctx.services.data_dir.root)
     assert root in window.data_dir_label.text()
-    assert window.visit_count_label.text() == "5 visit(s)"
+    assert window.visit_count_label.text() == "6 visit(s)"  # and a follow-up
     about = window.show_about()  # tests/ui/test_ui_about_dialog.py checks the dialog itself
     assert about.data_dir_label.text() == root
     assert "Etalab" in about.licences_view.toPlainText()

@@ -68,6 +68,43 @@ TOWNS = (
     ),
 )
 
+
+@dataclass(frozen=True)
+class DemoFollowUp:
+    """A follow-up visit of a demo town: what its diagnostic and plan say since."""
+
+    code: str  # the town whose visit it follows
+    days_ago: int
+    summary: str
+    #: the level each theme gets now (the others keep no level yet)
+    levels: tuple[tuple[str, int], ...]
+    #: the status each carried-over action has now, by the start of its text
+    progress: tuple[tuple[str, ActionStatus], ...]
+
+
+FOLLOW_UP = DemoFollowUp(
+    "15187",
+    5,
+    "Visite de suivi quatre mois après le premier diagnostic : les rodéos ont reculé "
+    "depuis l'aménagement du parking de la gare ; les cambriolages de résidences "
+    "secondaires restent le premier sujet.",
+    (
+        ("cambriolages", 4),
+        ("degradations", 2),
+        ("rodeos", 2),
+        ("incivilites", 2),
+        ("stupefiants", 3),
+        ("securite_routiere", 1),
+        ("depots_sauvages", 2),
+        ("lieux_anxiogenes", 2),
+        ("presence_gendarmerie", 2),
+    ),
+    (
+        ("Relancer le dispositif de participation citoyenne", ActionStatus.REALISEE),
+        ("Promouvoir l'Opération tranquillité vacances", ActionStatus.EN_COURS),
+    ),
+)
+
 SHORT_TEXTS = (
     "Constat partagé avec l'adjoint à la sécurité.",
     "À vérifier de nuit lors d'une prochaine visite.",

@@ -15,8 +15,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
-from fieldvisit.core.domain import ContactRole, VisitStatus
+from fieldvisit.core.domain import ContactRole, VisitStatus, VisitType
 from fieldvisit.demo.content import (
+    FOLLOW_UP,
     ITEM_TEXTS,
     LONG_TEXTS,
     RECOMMENDATIONS,
@@ -140,7 +141,40 @@ def seed_demo(svc: Services, today: date | None = None) -> int:
             created += 1
         elif town.status == "rapport_emis" and existing == VisitStatus.TERMINEE:
             _issue(svc, visit_id)  # an earlier run stopped before issuing
+    follow_up_id = natural_id("demo-follow-up", FOLLOW_UP.code)
+    first_id = natural_id("demo-visit", FOLLOW_UP.code)
+    if _status(svc, follow_up_id) is None and _status(svc, first_id) == VisitStatus.RAPPORT_EMIS:
+        _seed_follow_up(svc, first_id, follow_up_id, today)
+        created += 1
     return created
+
+
+def _seed_follow_up(svc: Services, first_id: str, visit_id: str, today: date) -> None:
+    """The follow-up of the issued visit (a « visite de suivi », under way): its own
+    levels, and the actions carried over from the first plan moved on."""
+    with svc.store.reading() as session:
+        first = session.get(Visit, first_id)
+        assert first is not None
+        checklist, diagnostic_form = first.checklist_form_id, first.diagnostic_form_id
+    visits.plan_visit(
+        svc,
+        FOLLOW_UP.code,
+        today - timedelta(days=FOLLOW_UP.days_ago),
+        VisitType.SUIVI,
+        author="Claire Martin (ANCT)",
+        checklist_form=checklist,
+        diagnostic_form=diagnostic_form,
+        previous_visit_id=first_id,
+        visit_id=visit_id,
+    )
+    visits.start_visit(svc, visit_id)
+    visits.update_visit(svc, visit_id, summary=FOLLOW_UP.summary)
+    for theme_id, level in FOLLOW_UP.levels:
+        diagnostic.rate_theme(svc, visit_id, theme_id, level=level)
+    for rec in actions.list_recommendations(svc, visit_id):
+        for start, status in FOLLOW_UP.progress:
+            if rec.text.startswith(start):
+                actions.update_recommendation(svc, rec.id, status=status)
 
 
 def _status(svc: Services, visit_id: str) -> VisitStatus | None:
