@@ -120,7 +120,8 @@ PAIR_HEIGHT = 20.0  # a theme of the evolution chart: its two bars and a gap
 
 def evolution_chart(changes: Sequence[ThemeChange], then_text: str, width: float) -> Drawing:
     """Two bars per theme: the previous visit's level (pale, outlined) above this
-    visit's (solid), each in its level's colour; « non évalué » in words, never a bar.
+    visit's (solid), each in its level's colour, and « 3 → 2 en baisse » on the right;
+    « non évalué » in words, never a bar.
     `then_text` names the previous visit in the legend (« visite du 12/03/2026 »)."""
     label_width = min(width * 0.42, 215.0)
     plot_x = label_width + 6
@@ -161,6 +162,21 @@ def evolution_chart(changes: Sequence[ThemeChange], then_text: str, width: float
         )
         _level_bar(drawing, change.level_then, plot_x, y + bar, plot_width, bar, pale=True)
         _level_bar(drawing, change.level_now, plot_x, y, plot_width, bar, pale=False)
+        # one reading per theme, right of the plot: « 3 → 2 en baisse »
+        then, now = (
+            str(v) if v is not None else "–" for v in (change.level_then, change.level_now)
+        )
+        trend = change.trend.lower() if change.trend != "—" else ""
+        drawing.add(
+            String(
+                plot_x + plot_width + 6,
+                y + bar - 2.5,
+                f"{then} → {now}  {trend}".rstrip(),
+                fontName=REGULAR,
+                fontSize=7,
+                fillColor=GREY,
+            )
+        )
     # legend: a pale and a solid sample with what each is
     legend_y = 14.0
     sample = LEVEL_COLOURS[3]
@@ -237,23 +253,13 @@ def _level_bar(
                 length,
                 height,
                 fillColor=colour,
-                fillOpacity=0.35,
+                fillOpacity=0.45,
                 strokeColor=colour,
                 strokeWidth=0.6,
             )
         )
     else:
         drawing.add(Rect(x, y, length, height, fillColor=colour, strokeColor=None))
-    drawing.add(
-        String(
-            x + length + 4,
-            y + 1,
-            LEVEL_NAMES[level],
-            fontName=REGULAR,
-            fontSize=6.5,
-            fillColor=GREY,
-        )
-    )
 
 
 def _fit(label: str, width: float, font: str, size: float) -> str:

@@ -84,13 +84,21 @@ class ThemeRow(QFrame):
         guard_wheel(self.level_combo)
         self.level_combo.activated.connect(self._on_level_activated)
         layout.addWidget(self.level_combo, 0, 1, Qt.AlignmentFlag.AlignTop)
-        # A follow-up: the level the previous visit gave, under the theme's name.
-        self.previous_label = QLabel(self)
+        # A follow-up: the level the previous visit gave, under the theme's name, with
+        # its colour as a small square.
+        self.previous_box = QWidget(self)
+        previous_layout = QHBoxLayout(self.previous_box)
+        previous_layout.setContentsMargins(0, 0, 0, 0)
+        previous_layout.setSpacing(6)
+        self.previous_dot = QLabel(self.previous_box)
+        previous_layout.addWidget(self.previous_dot)
+        self.previous_label = QLabel(self.previous_box)
         self.previous_label.setObjectName("previousLevel")
         self.previous_label.setTextFormat(Qt.TextFormat.PlainText)
         self.previous_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self.previous_label.hide()
-        layout.addWidget(self.previous_label, 1, 0, 1, 2)
+        previous_layout.addWidget(self.previous_label, 1)
+        self.previous_box.hide()
+        layout.addWidget(self.previous_box, 1, 0, 1, 2)
         row = 2
         if theme.help:
             help_label = QLabel(theme.help, self)
@@ -123,15 +131,16 @@ class ThemeRow(QFrame):
     def set_previous(self, visit_date: str | None, level: int | None = None) -> None:
         """« Visite du 12/03/2026 : 3 – Préoccupant »; None hides it (a first visit)."""
         if visit_date is None:
-            self.previous_label.hide()
+            self.previous_box.hide()
             self.previous_label.clear()
             return
         words = self.tr("Visit of {0}: {1}").format(visit_date, CONCERN_LABELS[level])
         self.previous_label.setText(words)
-        self.previous_label.show()
+        self.previous_dot.setPixmap(concern_icon(level).pixmap(10, 10))
+        self.previous_box.show()
 
     def previous_text(self) -> str:
-        return self.previous_label.text() if self.previous_label.isVisibleTo(self) else ""
+        return self.previous_label.text() if self.previous_box.isVisibleTo(self) else ""
 
     def select_level(self, level: int | None) -> None:
         """Pick a level as the person would (emits level_changed)."""
