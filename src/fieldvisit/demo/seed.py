@@ -156,10 +156,11 @@ def _seed_follow_up(svc: Services, first_id: str, visit_id: str, today: date) ->
         first = session.get(Visit, first_id)
         assert first is not None
         checklist, diagnostic_form = first.checklist_form_id, first.diagnostic_form_id
-    visits.plan_visit(
+    visit_date = today - timedelta(days=FOLLOW_UP.days_ago)
+    visit = visits.plan_visit(
         svc,
         FOLLOW_UP.code,
-        today - timedelta(days=FOLLOW_UP.days_ago),
+        visit_date,
         VisitType.SUIVI,
         author="Claire Martin (ANCT)",
         checklist_form=checklist,
@@ -169,6 +170,11 @@ def _seed_follow_up(svc: Services, first_id: str, visit_id: str, today: date) ->
     )
     visits.start_visit(svc, visit_id)
     visits.update_visit(svc, visit_id, summary=FOLLOW_UP.summary)
+    rng = random.Random(15187)
+    known: dict[str, object] = {"date_visite": visit_date.isoformat()}
+    for form in visit_forms(svc, visit, strict=True).all:  # the walk done again
+        for item_id, value in _fill(form, rng, visit_date, known).items():
+            answers.answer_item(svc, visit_id, form.id, item_id, value)
     for theme_id, level in FOLLOW_UP.levels:
         diagnostic.rate_theme(svc, visit_id, theme_id, level=level)
     for rec in actions.list_recommendations(svc, visit_id):
