@@ -2,6 +2,11 @@
 
 Exit codes: 0 ok, 1 operation failed, 2 bad usage or bad input. Messages go to stderr
 and say what was wrong and what to do.
+
+Every call builds the whole parser, so this module and the modules that register their
+commands import little beyond argparse (`fieldvisit --version` stays a bare start); each
+command imports what it needs when it runs (tests/cli/test_cli_imports.py guards the
+import list of `visits list` and `sync`).
 """
 
 from __future__ import annotations
@@ -12,15 +17,17 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fieldvisit import __version__, backup_commands
 from fieldvisit.core.argparse_fr import FrenchArgumentParser
-from fieldvisit.core.dates import day_text
 from fieldvisit.core.errors import BadInput, FieldvisitError
 from fieldvisit.opendata import commands as opendata_commands
-from fieldvisit.paths import DataDir, resolve_data_dir
 from fieldvisit.report.commands import add_report_commands
 from fieldvisit.sync import commands as sync_commands
+
+if TYPE_CHECKING:
+    from fieldvisit.paths import DataDir
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 ENV_PASSPHRASE_TEXT = "FIELDVISIT_PASSPHRASE (actuelle) et FIELDVISIT_NEW_PASSPHRASE (nouvelle)"
@@ -138,6 +145,8 @@ def _open_services(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def _data_dir(args: argparse.Namespace) -> DataDir:
+    from fieldvisit.paths import resolve_data_dir
+
     return resolve_data_dir(args.data_dir)
 
 
@@ -227,7 +236,8 @@ def cmd_forms_import_xlsform(args: argparse.Namespace) -> int:
 
 
 def cmd_visits_list(args: argparse.Namespace) -> int:
-    from fieldvisit.services.visits import list_visits
+    from fieldvisit.core.dates import day_text
+    from fieldvisit.services.listing import list_visits
 
     svc = _open_services(args)
     rows = list_visits(svc)

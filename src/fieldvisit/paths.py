@@ -10,8 +10,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 from fieldvisit.core.errors import BadInput
 
 APP_NAME = "fieldvisit"
@@ -94,4 +92,6 @@ def resolve_data_dir(explicit: str | os.PathLike[str] | None = None) -> DataDir:
     chosen = explicit or os.environ.get(ENV_DATA_DIR)
     if chosen:
         return DataDir(Path(chosen).expanduser().resolve())
+    import platformdirs  # only here: every command line imports this module
+
     return DataDir(Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)))

@@ -78,17 +78,6 @@ def test_counting_in_one_pass_gives_the_counts_of_a_list_of_ids(
     assert [(row.id, row.answered) for row in page] == [(second, 2)]
 
 
-def test_the_count_reads_the_partial_index_of_given_answers(svc: Services) -> None:
-    query = (
-        "EXPLAIN QUERY PLAN SELECT answers.visit_id, count(*) FROM answers "
-        "WHERE answers.deleted_at IS NULL AND answers.value IS NOT NULL "
-        "GROUP BY answers.visit_id"
-    )
-    with svc.store.connection() as connection:
-        plan_text = " ".join(str(row[-1]) for row in connection.exec_driver_sql(query))
-    assert "ix_answers_given_visit_id" in plan_text
-
-
 def test_listing_at_start_imports_neither_the_orm_nor_pydantic(
     data_dir: DataDir, svc: Services
 ) -> None:

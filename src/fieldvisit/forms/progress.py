@@ -1,6 +1,7 @@
 """A visit's progress, computed in one place: what is visible, required and answered.
 
-Every figure of progress the app shows comes from `form_progress` / `visit_progress`:
+Every figure of progress the app shows comes from `form_progress` / `visit_progress`
+(or `visit_totals`, their sum alone, for the visit list; the three share `_count`):
 the visit list's column, the workspace header, the Checklist and Diagnostic pages'
 headers and section headers, the report's key figure and the check before completing
 a visit. The rules:
@@ -82,7 +83,8 @@ class FormShape:
     sections: tuple[SectionShape, ...]
     _conditions: dict[str, Expression | None] = field(init=False, repr=False, compare=False)
     _inputs: tuple[str, ...] = field(init=False, repr=False, compare=False)
-    _memo: dict[tuple[Any, ...], dict[str, bool]] = field(init=False, repr=False, compare=False)
+    _photos: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    _memo: dict[tuple[Any, ...], _Layout] = field(init=False, repr=False, compare=False)
     _lock: threading.Lock = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -93,6 +95,7 @@ class FormShape:
         )
         object.__setattr__(self, "_conditions", conditions)
         object.__setattr__(self, "_inputs", tuple(inputs))
+        object.__setattr__(self, "_photos", tuple(i.id for i in self.items() if i.photo))
         object.__setattr__(self, "_memo", {})
         object.__setattr__(self, "_lock", threading.Lock())
 
@@ -152,7 +155,11 @@ class FormShape:
         return cls(str(data["id"]), int(data["version"]), tuple(sections))
 
     def visibility(self, answers: Mapping[str, object]) -> dict[str, bool]:
-        """{item id: shown} for these answers (see the module docstring).
+        """{item id: shown} for these answers (see the module docstring)."""
+        return self._layout(answers).shown
+
+    def _layout(self, answers: Mapping[str, object]) -> _Layout:
+        """What is shown for these answers, and where (see `_Layout`).
 
         Only the answers that conditions read decide it, so the result is remembered
         per combination of those answers."""
@@ -160,15 +167,15 @@ class FormShape:
             key = tuple(_frozen(answers.get(ref)) for ref in self._inputs)
             hash(key)
         except TypeError:  # an answer of an odd kind: computed, not remembered
-            return self._visibility(answers)
-        shown = self._memo.get(key)
-        if shown is None:
-            shown = self._visibility(answers)
+            return _Layout.of(self, self._visibility(answers))
+        layout = self._memo.get(key)
+        if layout is None:
+            layout = _Layout.of(self, self._visibility(answers))
             with self._lock:
                 if len(self._memo) >= _MEMO_SIZE:
                     self._memo.clear()
-                self._memo[key] = shown
-        return shown
+                self._memo[key] = layout
+        return layout
 
     def _visibility(self, answers: Mapping[str, object]) -> dict[str, bool]:
         shown: dict[str, bool] = {}
@@ -190,6 +197,35 @@ class FormShape:
         for item_id in conditions:
             visible(item_id)
         return shown
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """One form's items shown for one combination of the answers conditions read: per
+    section, the items shown and the required ones among them; and where each shown
+    item is. Counting a form's progress is then a pass over its answers, not over its
+    items (the visit list counts 20,000 forms)."""
+
+    shown: dict[str, bool]
+    sections: tuple[tuple[SectionShape, int, int], ...]  # section, items shown, required
+    required: tuple[str, ...]  # required items shown, in the form's order
+    where: dict[str, tuple[int, bool]]  # shown item → (its section's index, required)
+    visible_items: frozenset[str]
+    themes: tuple[str, ...]  # every section's (themes count whatever is shown)
+
+    @classmethod
+    def of(cls, shape: FormShape, shown: dict[str, bool]) -> _Layout:
+        sections = []
+        required: list[str] = []
+        where: dict[str, tuple[int, bool]] = {}
+        for index, section in enumerate(shape.sections):
+            items = [item for item in section.items if shown[item.id]]
+            needed = [item.id for item in items if item.required]
+            required.extend(needed)
+            where.update((item.id, (index, item.required)) for item in items)
+            sections.append((section, len(items), len(needed)))
+        themes = tuple(theme for section in shape.sections for theme in section.themes)
+        return cls(shown, tuple(sections), tuple(required), where, frozenset(where), themes)
 
 
 def _frozen(value: object) -> object:
@@ -235,7 +271,7 @@ class FormProgress:
 
     @property
     def total(self) -> Progress:
-        return sum((progress for _, progress in self.sections), Progress())
+        return _sum(progress for _, progress in self.sections)
 
     def section(self, section_id: str) -> Progress:
         return dict(self.sections)[section_id]
@@ -249,10 +285,23 @@ class VisitProgress:
 
     @property
     def total(self) -> Progress:
-        return sum((form.total for form in self.forms), Progress())
+        return _sum(form.total for form in self.forms)
 
     def form(self, form_id: str) -> FormProgress | None:
         return next((form for form in self.forms if form.form_id == form_id), None)
+
+
+def _sum(counts: Iterable[Progress]) -> Progress:
+    """The sum of these counts (as `sum(…, Progress())`, without a Progress per step)."""
+    visible = answered = required = required_answered = themes = rated = 0
+    for c in counts:
+        visible += c.visible
+        answered += c.answered
+        required += c.required
+        required_answered += c.required_answered
+        themes += c.themes
+        rated += c.themes_rated
+    return Progress(visible, answered, required, required_answered, themes, rated)
 
 
 def effective_answers(
@@ -261,9 +310,10 @@ def effective_answers(
     """The answers conditions and progress read: a photo item holds True once a photo
     is linked to it (`photos`: the ids of such items)."""
     result = dict(answers)
-    for item in shape.items():
-        if item.photo and item.id in photos:
-            result[item.id] = True
+    if photos:
+        for item_id in shape._photos:
+            if item_id in photos:
+                result[item_id] = True
     return result
 
 
@@ -276,30 +326,42 @@ def form_progress(
     """One form's progress. `answers`: {item id: value} as stored or being typed;
     `photos`: ids of the photo items a photo is linked to; `rated_themes`: ids of the
     themes that have a level of concern."""
+    layout, answered, required_answered, effective = _count(shape, answers, photos)
+    missing = tuple(item for item in layout.required if not is_answered(effective.get(item)))
+    sections = tuple(
+        (
+            section.id,
+            Progress(
+                visible,
+                answered[index],
+                required,
+                required_answered[index],
+                len(section.themes),
+                sum(1 for theme in section.themes if theme in rated_themes),
+            ),
+        )
+        for index, (section, visible, required) in enumerate(layout.sections)
+    )
+    return FormProgress(shape.id, sections, layout.visible_items, missing)
+
+
+def _count(
+    shape: FormShape, answers: Mapping[str, object], photos: Collection[str]
+) -> tuple[_Layout, list[int], list[int], dict[str, object]]:
+    """The rules of the module docstring, applied: what is shown, and per section how
+    many shown items, and shown required items, are answered; with the answers read."""
     effective = effective_answers(shape, answers, photos)
-    shown = shape.visibility(effective)
-    sections = []
-    visible_items: list[str] = []
-    missing: list[str] = []
-    for section in shape.sections:
-        visible = answered = required = required_answered = 0
-        for item in section.items:
-            if not shown[item.id]:
-                continue
-            visible_items.append(item.id)
-            visible += 1
-            done = is_answered(effective.get(item.id))
-            answered += done
-            if item.required:
-                required += 1
-                required_answered += done
-                if not done:
-                    missing.append(item.id)
-        rated = sum(1 for theme in section.themes if theme in rated_themes)
-        themes = len(section.themes)
-        counts = Progress(visible, answered, required, required_answered, themes, rated)
-        sections.append((section.id, counts))
-    return FormProgress(shape.id, tuple(sections), frozenset(visible_items), tuple(missing))
+    layout = shape._layout(effective)
+    answered = [0] * len(layout.sections)
+    required_answered = [0] * len(layout.sections)
+    where = layout.where
+    for item_id, value in effective.items():  # the answers given: fewer than the items
+        found = where.get(item_id)  # None: not shown, or not an item of this form
+        if found is not None and is_answered(value):
+            answered[found[0]] += 1
+            if found[1]:
+                required_answered[found[0]] += 1
+    return layout, answered, required_answered, effective
 
 
 def visit_progress(
@@ -322,3 +384,25 @@ def visit_progress(
             for shape in shapes
         )
     )
+
+
+def visit_totals(
+    shapes: Sequence[FormShape],
+    answers: Mapping[str, Mapping[str, object]],
+    photos: Collection[tuple[str, str]] = (),
+    rated_themes: Collection[str] = (),
+) -> Progress:
+    """`visit_progress(…).total`, by the same rules (`_count`), without the figures of
+    each section and form: what the visit list shows for each of 10,000 visits."""
+    visible = answered = required = required_answered = themes = rated = 0
+    for shape in shapes:
+        items = {item for form_id, item in photos if form_id == shape.id} if photos else ()
+        layout, done, done_required, _ = _count(shape, answers.get(shape.id, {}), items)
+        visible += len(layout.where)
+        required += len(layout.required)
+        themes += len(layout.themes)
+        if rated_themes:
+            rated += sum(1 for theme in layout.themes if theme in rated_themes)
+        answered += sum(done)
+        required_answered += sum(done_required)
+    return Progress(visible, answered, required, required_answered, themes, rated)

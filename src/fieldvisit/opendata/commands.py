@@ -1,7 +1,9 @@
 """`fieldvisit reference import FILE… | list` and `fieldvisit communes show CODE`.
 
 They read and write the data dir's public data only (`opendata/store.py`), never the
-encrypted store: no passphrase is asked.
+encrypted store: no passphrase is asked. Registering them imports nothing but argparse
+(every command line builds the whole parser, `--version` included): what a command
+needs is imported when it runs.
 """
 
 from __future__ import annotations
@@ -14,10 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from fieldvisit.core.argparse_fr import Commands
-from fieldvisit.core.clock import utc_now
 from fieldvisit.core.errors import BadInput
-from fieldvisit.paths import resolve_data_dir
-from fieldvisit.reference.datasets import DATASETS, DatasetError, open_published, recognise
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
 
@@ -55,12 +54,15 @@ def register(
 
 def _store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from fieldvisit.opendata.store import PublicDataStore
+    from fieldvisit.paths import resolve_data_dir
 
     return PublicDataStore.of(resolve_data_dir(args.data_dir))
 
 
 def cmd_reference_import(args: argparse.Namespace) -> int:
+    from fieldvisit.core.clock import utc_now
     from fieldvisit.opendata.importer import import_file
+    from fieldvisit.reference.datasets import DATASETS, DatasetError, open_published, recognise
 
     if args.edition is not None and len(args.paths) > 1:
         raise BadInput(
@@ -100,6 +102,8 @@ def cmd_reference_import(args: argparse.Namespace) -> int:
 def listing(parts: list[Any]) -> list[dict[str, Any]]:
     """One entry per dataset × (edition, origin, source, date): the départements it
     covers ("*": the whole national file)."""
+    from fieldvisit.reference.datasets import DATASETS
+
     groups: dict[tuple[str, ...], dict[str, Any]] = {}
     covered: dict[tuple[str, ...], list[str]] = defaultdict(list)
     for part in parts:
@@ -124,6 +128,8 @@ def listing(parts: list[Any]) -> list[dict[str, Any]]:
 
 
 def cmd_reference_list(args: argparse.Namespace) -> int:
+    from fieldvisit.reference.datasets import DATASETS
+
     store = _store(args)
     try:
         entries = listing(store.parts())

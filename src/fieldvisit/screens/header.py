@@ -30,5 +30,5 @@ def load_header(svc: Services, visit_id: str) -> VisitHeader:
         visit = read_visit(session, visit_id)
         stored = read_stored_progress(session.connection(), [visit_id])
     shapes = pinned_shapes(svc, visit.pinned)
-    progress = stored.get(visit_id, StoredProgress()).progress(shapes).total
+    progress = stored.get(visit_id, StoredProgress()).totals(shapes)
     return VisitHeader(visit, progress)

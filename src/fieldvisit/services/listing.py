@@ -159,7 +159,7 @@ def _summaries(
         forms = shapes.get(pinned)
         if forms is None:
             forms = shapes[pinned] = pinned_shapes(svc, pinned)
-        progress = stored.get(visit.id, nothing).progress(forms).total
+        progress = stored.get(visit.id, nothing).totals(forms)
         summaries.append(
             VisitSummary(
                 id=visit.id,

@@ -137,11 +137,17 @@ class Answer(SyncColumns, Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     __table_args__ = (
         UniqueConstraint("visit_id", "form_id", "item_id"),
-        # The visit list counts the given answers of each visit: a partial index of
-        # exactly those rows answers the count from the index alone (revision 0003).
+        # The visit list computes every visit's progress from its given answers: a
+        # partial index of exactly those rows, holding what progress reads in the order
+        # it groups them, answers it from the index alone (revision 0011; it replaced
+        # 0003's index of the visit id only).
         Index(
-            "ix_answers_given_visit_id",
+            "ix_answers_given",
             "visit_id",
+            "form_id",
+            "item_id",
+            "value",
+            "deleted_at",  # NULL in every entry; listed so that SQLite reads nothing else
             sqlite_where=text("deleted_at IS NULL AND value IS NOT NULL"),
         ),
     )

@@ -8,10 +8,8 @@ ways out (sync/refusals.py); `conflicts set-aside` lists pulled records set asid
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import os
-import socket
 import sys
 from pathlib import Path
 from typing import Any
@@ -97,10 +95,14 @@ def _password(user: str) -> str:
         return password
     if not sys.stdin.isatty():
         raise BadInput(f"Mot de passe : saisissez-le au clavier ou passez {ENV_PASSWORD}.")
+    import getpass
+
     return getpass.getpass(f"Mot de passe de {user} : ")
 
 
 def cmd_login(args: argparse.Namespace) -> int:
+    import socket
+
     from fieldvisit.sync.session import login
 
     svc = _services(args)
