@@ -124,7 +124,26 @@ def test_without_a_usable_keyring_the_file_is_used(
     monkeypatch.delenv("FIELDVISIT_CREDENTIALS", raising=False)
     monkeypatch.setattr(keyring, "get_keyring", lambda: fail.Keyring())
     store = token_store(tmp_path)
-    assert isinstance(store, FileTokens)
+    store.set("https://s", "alice", "secret")
+    assert FileTokens(tmp_path / "credentials.json").get("https://s", "alice") == "secret"
+    assert store.get("https://s", "alice") == "secret"
+    store.delete("https://s", "alice")
+    assert store.get("https://s", "alice") is None
+
+
+def test_a_token_kept_in_the_file_is_read_without_asking_the_keyring(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the keyring refused the token (or there was none), every sync finds it in
+    the file without importing and probing the keyring's backends."""
+    monkeypatch.delenv("FIELDVISIT_CREDENTIALS", raising=False)
+    FileTokens(tmp_path / "credentials.json").set("https://s", "alice", "secret")
+    asked: list[str] = []
+    monkeypatch.setattr(credentials, "usable_keyring", lambda: asked.append("keyring"))
+    assert token_store(tmp_path).get("https://s", "alice") == "secret"
+    assert asked == []
+    assert token_store(tmp_path).get("https://s", "bob") is None
+    assert asked == ["keyring"]  # not in the file: the keyring is asked
 
 
 def test_a_failing_keyring_falls_back_to_the_file(

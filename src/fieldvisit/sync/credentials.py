@@ -1,7 +1,7 @@
 """Where the device token lives: the OS keyring, or a 0600 file where none is usable.
 
-The keyring (Secret Service, macOS Keychain, Windows Credential Locker) is tried
-first; a machine without one (a minimal Linux, a container) gets a JSON file in the
+The keyring (Secret Service, macOS Keychain, Windows Credential Locker) keeps a token
+when it can; a machine without one (a minimal Linux, a container) gets a JSON file in the
 data dir readable by its owner only, the tokens in it sealed with the data dir's key
 (AES-GCM). `FIELDVISIT_CREDENTIALS=file` forces the file.
 """
@@ -144,27 +144,46 @@ def token_store(data_root: Path, keys: DataKeys | None = None) -> TokenStore:
     file_store = FileTokens(data_root / "credentials.json", keys)
     if os.environ.get(ENV_BACKEND) == "file":
         return file_store
-    backend = usable_keyring()
-    if backend is None:
-        return file_store
-    return _KeyringWithFallback(KeyringTokens(backend), file_store)
+    return _KeyringWithFallback(file_store)
 
 
 class _KeyringWithFallback:
-    """The keyring, falling back to the file when the keyring fails (locked, D-Bus…)."""
+    """The keyring, falling back to the file when the keyring fails (locked, D-Bus…) or
+    there is none.
 
-    def __init__(self, primary: KeyringTokens, fallback: FileTokens) -> None:
-        self.primary = primary
+    A token is kept in one place: the keyring, or the file when the keyring refused it
+    (`set` removes the file's copy once the keyring has it). So `get` reads the file
+    first, and the keyring is looked up only when the file has no token: where there is
+    no keyring, a sync does not import `keyring` and probe its backends (about 0.15 s)
+    to find the token it keeps in the file."""
+
+    def __init__(self, fallback: FileTokens) -> None:
         self.fallback = fallback
+        self._primary: KeyringTokens | None = None
+        self._looked_up = False
+
+    @property
+    def primary(self) -> KeyringTokens | None:
+        """The keyring's tokens; None where no keyring is usable."""
+        if not self._looked_up:
+            backend = usable_keyring()
+            self._primary = None if backend is None else KeyringTokens(backend)
+            self._looked_up = True
+        return self._primary
 
     def get(self, server_url: str, username: str) -> str | None:
+        token = self.fallback.get(server_url, username)
+        if token or self.primary is None:
+            return token
         try:
-            token = self.primary.get(server_url, username)
+            return self.primary.get(server_url, username)
         except Exception:
-            token = None
-        return token or self.fallback.get(server_url, username)
+            return None
 
     def set(self, server_url: str, username: str, token: str) -> None:
+        if self.primary is None:
+            self.fallback.set(server_url, username, token)
+            return
         try:
             self.primary.set(server_url, username, token)
         except Exception:
@@ -173,6 +192,7 @@ class _KeyringWithFallback:
         self.fallback.delete(server_url, username)
 
     def delete(self, server_url: str, username: str) -> None:
-        with contextlib.suppress(Exception):
-            self.primary.delete(server_url, username)
+        if self.primary is not None:
+            with contextlib.suppress(Exception):
+                self.primary.delete(server_url, username)
         self.fallback.delete(server_url, username)

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-
-import httpx
+from typing import TYPE_CHECKING
 
 from fieldvisit.core.errors import BadInput
 from fieldvisit.services.context import Services
@@ -21,6 +20,9 @@ from fieldvisit.sync.credentials import token_store
 from fieldvisit.sync.engine import Progress, SyncEngine, SyncReport
 from fieldvisit.sync.local import read_sync_state, sync_state
 from fieldvisit.sync.wire import UserInfo
+
+if TYPE_CHECKING:
+    import httpx
 
 
 def login(
