@@ -163,11 +163,17 @@ class FormShape:
 
         Only the answers that conditions read decide it, so the result is remembered
         per combination of those answers."""
+        values = tuple(map(answers.get, self._inputs))
+        # The values' types are part of the key: True == 1 and they hash alike.
+        key: tuple[Any, ...] = (values, tuple(map(type, values)))
         try:
-            key = tuple(_frozen(answers.get(ref)) for ref in self._inputs)
             hash(key)
-        except TypeError:  # an answer of an odd kind: computed, not remembered
-            return _Layout.of(self, self._visibility(answers))
+        except TypeError:  # a list (several choices) or an odd kind of answer
+            try:
+                key = (None, tuple(_frozen(value) for value in values))  # never a type
+                hash(key)
+            except TypeError:  # an answer of an odd kind: computed, not remembered
+                return _Layout.of(self, self._visibility(answers))
         layout = self._memo.get(key)
         if layout is None:
             layout = _Layout.of(self, self._visibility(answers))
@@ -347,10 +353,11 @@ def form_progress(
 
 def _count(
     shape: FormShape, answers: Mapping[str, object], photos: Collection[str]
-) -> tuple[_Layout, list[int], list[int], dict[str, object]]:
+) -> tuple[_Layout, list[int], list[int], Mapping[str, object]]:
     """The rules of the module docstring, applied: what is shown, and per section how
     many shown items, and shown required items, are answered; with the answers read."""
-    effective = effective_answers(shape, answers, photos)
+    # Without photos the answers are what conditions and progress read: not copied.
+    effective = effective_answers(shape, answers, photos) if photos else answers
     layout = shape._layout(effective)
     answered = [0] * len(layout.sections)
     required_answered = [0] * len(layout.sections)
