@@ -100,9 +100,9 @@ def test_add_a_recommendation_and_edit_it_through_the_delegates(
     assert editor is not None and editor.isVisible()
     assert stored(ui_ctx, visit.id) == []  # nothing saved before there is text
     qtbot.keyClicks(editor, "Installer un eclairage")
-    qtbot.keyClick(editor, Qt.Key.Key_Return)  # a new line, not the end of the edit
+    qtbot.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)  # new line
     qtbot.keyClicks(editor, "rue des Lacs")
-    qtbot.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)  # the end of the edit, as in other cells
     [rec] = stored(ui_ctx, visit.id)
     assert rec.text == "Installer un eclairage\nrue des Lacs"
     assert rec.priority == 2 and rec.porteur == Porteur.COMMUNE

@@ -13,7 +13,7 @@ from collections.abc import Collection, Mapping
 from datetime import date
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, Qt, Signal
-from PySide6.QtGui import QFont, QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QFont, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from fieldvisit.forms import FormDefinition, FormItem, Section
 from fieldvisit.forms.progress import FormProgress, Progress, form_progress
+from fieldvisit.ui.base import shortcuts as keys
 from fieldvisit.ui.base.context import UiContext
 from fieldvisit.ui.forms.item_widgets import DateEditor, ItemEditor, PhotoEditor, make_editor
 from fieldvisit.ui.forms.text_edits import GrowingTextEdit
@@ -37,8 +38,6 @@ BADGE_STYLE = (
     "QLabel#confidentialBadge { background: #b3261e; color: white; border-radius: 3px;"
     " padding: 1px 6px; font-weight: bold; }"
 )
-#: the history of the focused item (ui/dialogs/history_dialog.py); also in the row's context menu
-HISTORY_SHORTCUT = "Ctrl+Shift+H"
 
 
 def _small_grey(label: QLabel) -> None:
@@ -200,7 +199,7 @@ class ItemRow(QFrame):
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         action = menu.addAction(self.tr("History…"))
         action.setObjectName("historyAction")
-        action.setShortcut(QKeySequence(HISTORY_SHORTCUT))  # shown; FormView handles it
+        action.setShortcuts(keys.HISTORY.sequences())  # shown; FormView handles it
         action.triggered.connect(lambda: self.history_requested.emit(self.item.id))
         return menu
 
@@ -307,7 +306,7 @@ class FormView(QScrollArea):
         self._title_font.setPointSizeF(self._title_font.pointSizeF() * 1.15)
         self._container = self._new_container()
         self.setWidget(self._container)
-        self.history_shortcut = QShortcut(QKeySequence(HISTORY_SHORTCUT), self)
+        self.history_shortcut = QShortcut(keys.HISTORY.sequences()[0], self)
         self.history_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.history_shortcut.activated.connect(self.request_history_of_focused_item)
 

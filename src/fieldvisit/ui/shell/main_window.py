@@ -12,7 +12,6 @@ shows already.
 
 from __future__ import annotations
 
-import html
 import logging
 from typing import TYPE_CHECKING
 
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
 from fieldvisit.logs import current_log_file
 from fieldvisit.services.listing import LIST_SHOWS
 from fieldvisit.store.changes import Changes
+from fieldvisit.ui.base import shortcuts as keys
 from fieldvisit.ui.base.changes import made_by
 from fieldvisit.ui.base.context import UiContext
 from fieldvisit.ui.base.icons import app_icon, icon
@@ -113,9 +113,8 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
-        key = QKeySequence
         self.action_new_visit = self._action(
-            self.tr("&New visit…"), self.new_visit, [key("Ctrl+N")], "new-visit"
+            self.tr("&New visit…"), self.new_visit, keys.NEW_VISIT.sequences(), "new-visit"
         )
         self.action_follow_up = self._action(
             self.tr("&Follow-up visit"), self.follow_up, None, "follow-up"
@@ -127,32 +126,35 @@ class MainWindow(QMainWindow):
             self.tr("Load the &demonstration data"), self.load_demo, None, "demo"
         )
         self.action_preferences = self._action(
-            self.tr("&Preferences…"), self.show_preferences, [key("Ctrl+,")], "preferences"
+            self.tr("&Preferences…"),
+            self.show_preferences,
+            keys.PREFERENCES.sequences(),
+            "preferences",
         )
-        self.action_quit = self._action(self.tr("&Quit"), self.close, [key("Ctrl+Q")], "quit")
+        self.action_quit = self._action(self.tr("&Quit"), self.close, keys.QUIT.sequences(), "quit")
 
         self.action_search = self._action(
-            self.tr("&Search"), self.focus_search, [key("Ctrl+F")], "search"
+            self.tr("&Search"), self.focus_search, keys.SEARCH.sequences(), "search"
         )
         self.action_next_section = self._action(
-            self.tr("Ne&xt section"), self._next_section, [key("Ctrl+PgDown")]
+            self.tr("Ne&xt section"), self._next_section, keys.NEXT_SECTION.sequences()
         )
         self.action_previous_section = self._action(
-            self.tr("P&revious section"), self._previous_section, [key("Ctrl+PgUp")]
+            self.tr("P&revious section"), self._previous_section, keys.PREVIOUS_SECTION.sequences()
         )
         self.action_next_required = self._action(
             self.tr("Next &unanswered required item"),
             self._next_unanswered_required,
-            [key("Ctrl+J"), key("F8")],
+            keys.NEXT_REQUIRED.sequences(),
         )
         self.action_back = self._action(
             self.tr("&Back to the visit list"),
             self.show_list,
-            [key("Alt+Left"), key("Esc")],
+            keys.BACK.sequences(),
             "back",
         )
         self.action_shortcuts = self._action(
-            self.tr("&Keyboard shortcuts"), self.show_shortcuts, [key("F1")]
+            self.tr("&Keyboard shortcuts"), self.show_shortcuts, keys.HELP.sequences()
         )
         self.action_about = self._action(
             self.tr("&About fieldvisit"), self.show_about, None, "about"
@@ -373,21 +375,8 @@ class MainWindow(QMainWindow):
         return dialog
 
     def show_shortcuts(self) -> QMessageBox:
-        rows = []
-        for action in self.actions():
-            shortcuts = action.shortcuts()
-            if not shortcuts:
-                continue
-            keys = ", ".join(
-                shortcut.toString(QKeySequence.SequenceFormat.NativeText) for shortcut in shortcuts
-            )
-            text = action.text().replace("&", "").rstrip("…")
-            rows.append(f"<tr><td><b>{html.escape(keys)}</b></td><td>{html.escape(text)}</td></tr>")
-        return self._info_box(
-            self.tr("Keyboard shortcuts"),
-            "<table cellspacing='6'>" + "".join(rows) + "</table>",
-            "shortcutsBox",
-        )
+        """Every shortcut of the app, from the one list they are bound from."""
+        return self._info_box(self.tr("Keyboard shortcuts"), keys.help_html(), "shortcutsBox")
 
     # -- status ----------------------------------------------------------------------
 

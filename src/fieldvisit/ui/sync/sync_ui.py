@@ -22,10 +22,11 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QToolBar
 
 from fieldvisit.store.changes import Changes
+from fieldvisit.ui.base import shortcuts as keys
 from fieldvisit.ui.base.context import UiContext
 from fieldvisit.ui.base.icons import icon
 from fieldvisit.ui.sync.sync_controller import SyncController, SyncPhase, SyncUiState
@@ -86,7 +87,7 @@ class SyncUi(QObject):
         window = self.window
         self.action_sync = QAction(icon("sync"), self.tr("&Sync now"), window)
         self.action_sync.setObjectName("actionSync")
-        self.action_sync.setShortcuts([QKeySequence("Ctrl+Shift+S"), QKeySequence("F5")])
+        self.action_sync.setShortcuts(keys.SYNC.sequences())
         self.action_sync.setStatusTip(
             self.tr("Exchange your changes with the server now (Ctrl+Shift+S or F5).")
         )

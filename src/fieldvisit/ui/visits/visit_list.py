@@ -29,7 +29,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -55,6 +55,7 @@ from fieldvisit.core.dates import day_text
 from fieldvisit.core.domain import VisitStatus
 from fieldvisit.services import listing
 from fieldvisit.services.listing import VisitFilter, VisitPage, VisitSummary
+from fieldvisit.ui.base import shortcuts as keys
 from fieldvisit.ui.base.context import UiContext
 from fieldvisit.ui.base.errors import show_error
 from fieldvisit.ui.base.icons import app_icon, icon
@@ -313,7 +314,7 @@ class VisitListPage(QWidget):
         )
         self.follow_up_action.triggered.connect(self.follow_up_selected)
         self.delete_action = QAction(icon("delete"), self.tr("Delete…"), self)
-        self.delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        self.delete_action.setShortcuts(keys.DELETE.sequences())
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.delete_action.triggered.connect(self.delete_selected)
         self.table.addAction(self.delete_action)

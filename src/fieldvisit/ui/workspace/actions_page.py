@@ -23,7 +23,7 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -45,10 +45,10 @@ from PySide6.QtWidgets import (
 from fieldvisit.core.domain import PRIORITY_LABELS
 from fieldvisit.screens.actions import ActionPlan, load_action_plan
 from fieldvisit.services import actions, deletion
+from fieldvisit.ui.base import shortcuts as keys
 from fieldvisit.ui.base.context import UiContext
 from fieldvisit.ui.base.errors import show_error
 from fieldvisit.ui.base.icons import icon
-from fieldvisit.ui.forms.form_view import HISTORY_SHORTCUT
 from fieldvisit.ui.widgets.date_edit import FrenchDateEdit
 from fieldvisit.ui.widgets.text_limit import LimitedPlainTextEdit
 from fieldvisit.ui.workspace.actions_model import (
@@ -76,6 +76,22 @@ CELL_PADDING = 14  # the cell's margins and focus frame, in pixels
 NO_DATE = QDate(2000, 1, 1)
 
 
+def place_whole_editor(editor: QWidget, option: QStyleOptionViewItem) -> None:
+    """The editor over its cell, as wide and high as it needs to show its whole value
+    (« Priorité 1 (haute) », « 06/12/2026 »): narrow columns made it cut them. It may
+    spill over the next cells; it stays inside the table."""
+    rect = option.rect  # type: ignore[attr-defined]
+    hint = editor.sizeHint()
+    width = max(rect.width(), hint.width())
+    height = max(rect.height(), hint.height())
+    viewport = editor.parentWidget()
+    x = rect.x()
+    if viewport is not None:
+        width = min(width, viewport.width())
+        x = max(0, min(x, viewport.width() - width))
+    editor.setGeometry(x, rect.y(), width, height)
+
+
 class ChoiceDelegate(QStyledItemDelegate):
     """A combo box over (value, label) options; the model gets the value."""
 
@@ -93,6 +109,11 @@ class ChoiceDelegate(QStyledItemDelegate):
         for value, label in self.options:
             combo.addItem(label, value)
         return combo
+
+    def updateEditorGeometry(
+        self, editor: QWidget, option: QStyleOptionViewItem, index: AnyIndex
+    ) -> None:
+        place_whole_editor(editor, option)
 
     def setEditorData(self, editor: QWidget, index: AnyIndex) -> None:
         assert isinstance(editor, QComboBox)
@@ -139,6 +160,11 @@ class DueDateDelegate(QStyledItemDelegate):
         editor.setSpecialValueText(self.no_date_label)
         return editor
 
+    def updateEditorGeometry(
+        self, editor: QWidget, option: QStyleOptionViewItem, index: AnyIndex
+    ) -> None:
+        place_whole_editor(editor, option)
+
     def setEditorData(self, editor: QWidget, index: AnyIndex) -> None:
         assert isinstance(editor, QDateEdit)
         value = index.data(Qt.ItemDataRole.EditRole)
@@ -156,7 +182,8 @@ class DueDateDelegate(QStyledItemDelegate):
 
 
 class ActionTextDelegate(QStyledItemDelegate):
-    """A multi-line editor: Enter makes a new line, Ctrl+Enter (or leaving it) saves."""
+    """A multi-line editor that behaves as the table's other cells: Enter (or leaving
+    it) saves, Tab saves and edits the next cell, Shift+Enter makes a new line."""
 
     def createEditor(
         self, parent: QWidget, option: QStyleOptionViewItem, index: AnyIndex
@@ -185,17 +212,30 @@ class ActionTextDelegate(QStyledItemDelegate):
         model.setData(index, editor.toPlainText(), Qt.ItemDataRole.EditRole)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Qt leaves Enter and Tab to a text editor (a new line, the next widget): here
+        # they end the edit as in every other cell of the table.
         if (
-            isinstance(watched, QPlainTextEdit)
-            and event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+            not isinstance(watched, QPlainTextEdit)
+            or event.type() != QEvent.Type.KeyPress
+            or not isinstance(event, QKeyEvent)
         ):
-            self.commitData.emit(watched)
-            self.closeEditor.emit(watched, QAbstractItemDelegate.EndEditHint.SubmitModelCache)
-            return True
-        return super().eventFilter(watched, event)
+            return super().eventFilter(watched, event)
+        key, modifiers = event.key(), event.modifiers()
+        hint = None
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if modifiers & Qt.KeyboardModifier.ShiftModifier:
+                watched.insertPlainText("\n")
+                return True
+            hint = QAbstractItemDelegate.EndEditHint.SubmitModelCache
+        elif key == Qt.Key.Key_Tab and not modifiers & Qt.KeyboardModifier.ControlModifier:
+            hint = QAbstractItemDelegate.EndEditHint.EditNextItem
+        elif key == Qt.Key.Key_Backtab:
+            hint = QAbstractItemDelegate.EndEditHint.EditPreviousItem
+        if hint is None:
+            return super().eventFilter(watched, event)
+        self.commitData.emit(watched)
+        self.closeEditor.emit(watched, hint)
+        return True
 
 
 class ActionsPage(WorkspacePage):
@@ -283,16 +323,21 @@ class ActionsPage(WorkspacePage):
         layout.addWidget(self.empty_label)
         layout.addWidget(self.table, 1)
 
-        for keys in ("Ctrl+Shift+A", "Ins"):
-            shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(self.add_recommendation)
-        delete_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table)
-        delete_shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
-        delete_shortcut.activated.connect(self.delete_selected)
-        history_shortcut = QShortcut(QKeySequence(HISTORY_SHORTCUT), self.table)
-        history_shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
-        history_shortcut.activated.connect(self.show_history)
+        # Ctrl+Shift+A is the workspace's (window-wide); Insert works inside the page.
+        for binding, owner, context, slot in (
+            (
+                keys.INSERT_RECOMMENDATION,
+                self,
+                Qt.ShortcutContext.WidgetWithChildrenShortcut,
+                self.add_recommendation,
+            ),
+            (keys.DELETE, self.table, Qt.ShortcutContext.WidgetShortcut, self.delete_selected),
+            (keys.HISTORY, self.table, Qt.ShortcutContext.WidgetShortcut, self.show_history),
+        ):
+            for sequence in binding.sequences():
+                shortcut = QShortcut(sequence, owner)
+                shortcut.setContext(context)
+                shortcut.activated.connect(slot)
         self.setTabOrder(self.add_button, self.delete_button)
         self.setTabOrder(self.delete_button, self.table)
         self._update_buttons()
@@ -468,7 +513,7 @@ class ActionsPage(WorkspacePage):
         remove = menu.addAction(icon("delete"), self.tr("Delete…"))
         remove.triggered.connect(self.delete_selected)
         history = menu.addAction(self.tr("History…"))
-        history.setShortcut(QKeySequence(HISTORY_SHORTCUT))
+        history.setShortcuts(keys.HISTORY.sequences())
         history.setEnabled(not rec.is_draft)
         history.triggered.connect(self.show_history)
         menu.popup(self.table.viewport().mapToGlobal(position))

@@ -12,7 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, QEvent, QObject, QPoint, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
@@ -45,10 +45,11 @@ from fieldvisit.screens.interviews import (
 from fieldvisit.services import deletion
 from fieldvisit.services import interviews as interview_service
 from fieldvisit.store.limits import field_limit
+from fieldvisit.ui.base import shortcuts as keys
 from fieldvisit.ui.base.context import UiContext
 from fieldvisit.ui.base.errors import show_error
 from fieldvisit.ui.dialogs.contact_dialog import ContactChecklist, ContactPickerDialog, contact_text
-from fieldvisit.ui.forms.form_view import HISTORY_SHORTCUT, FormView
+from fieldvisit.ui.forms.form_view import FormView
 from fieldvisit.ui.forms.text_edits import guard_wheel
 from fieldvisit.ui.widgets.date_edit import FrenchDateEdit, python_date
 from fieldvisit.ui.widgets.text_limit import LimitedLineEdit, LimitedPlainTextEdit
@@ -226,7 +227,7 @@ class InterviewsPage(WorkspacePage):
         self.interview_list.currentItemChanged.connect(self._on_current_changed)
         self.interview_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.interview_list.customContextMenuRequested.connect(self._list_context_menu)
-        history_shortcut = QShortcut(QKeySequence(HISTORY_SHORTCUT), self.interview_list)
+        history_shortcut = QShortcut(keys.HISTORY.sequences()[0], self.interview_list)
         history_shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
         history_shortcut.activated.connect(self.show_interview_history)
         layout.addWidget(self.interview_list, 1)
@@ -508,7 +509,7 @@ class InterviewsPage(WorkspacePage):
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         action = menu.addAction(self.tr("History of the interview…"))
         action.setObjectName("historyAction")
-        action.setShortcut(QKeySequence(HISTORY_SHORTCUT))
+        action.setShortcuts(keys.HISTORY.sequences())
         action.setEnabled(self.current_id is not None)
         action.triggered.connect(self.show_interview_history)
         return menu

@@ -14,8 +14,9 @@ otherwise, and, if the person is typing in it, once the keyboard focus leaves it
 sync never pulls a field out from under the cursor). Pending edits are written first.
 The page that made a change shows it already and is left as it is.
 
-Shortcuts (active while the workspace is shown): Alt+Left back to the visit list,
-Ctrl+PgDown / Ctrl+PgUp next / previous section, Ctrl+Shift+N type a quick note. When
+Shortcuts (window-wide while the workspace is shown, ui/base/shortcuts.py): Alt+Left back
+to the visit list, Ctrl+PgDown / Ctrl+PgUp next / previous section, Ctrl+Shift+N type a
+quick note, Ctrl+Shift+A add a recommendation (whatever has the focus). When
 the window around the workspace already has actions for some of these keys (the main
 window's Go menu), the workspace's own shortcuts for those keys stand down: two
 shortcuts on one key would both be ambiguous and neither would fire.
@@ -48,6 +49,7 @@ from PySide6.QtWidgets import (
 from fieldvisit.core.domain import VisitStatus, VisitType
 from fieldvisit.screens.header import VisitHeader, load_header
 from fieldvisit.store.changes import Changes
+from fieldvisit.ui.base import shortcuts as keys
 from fieldvisit.ui.base.changes import made_by
 from fieldvisit.ui.base.context import UiContext
 from fieldvisit.ui.base.icons import icon
@@ -214,10 +216,12 @@ class VisitWorkspace(QWidget):
         self.notes.setVisible(notes_visible)
 
         self.shortcuts = [
-            self._shortcut("Alt+Left", self.go_back),
-            self._shortcut("Ctrl+PgDown", self.next_section),
-            self._shortcut("Ctrl+PgUp", self.previous_section),
-            self._shortcut("Ctrl+Shift+N", self.focus_notes),
+            # Alt+Left only: in a workspace on its own, Esc stays the editors' (cancel an edit).
+            *self._shortcuts(keys.BACK.sequences()[:1], self.go_back),
+            *self._shortcuts(keys.NEXT_SECTION.sequences(), self.next_section),
+            *self._shortcuts(keys.PREVIOUS_SECTION.sequences(), self.previous_section),
+            *self._shortcuts(keys.QUICK_NOTE.sequences(), self.focus_notes),
+            *self._shortcuts(keys.ADD_RECOMMENDATION.sequences(), self.add_recommendation),
         ]
         self.sections.setCurrentRow(0)
 
@@ -227,11 +231,15 @@ class VisitWorkspace(QWidget):
         drawn = icon(spec.icon_name)
         return drawn if not drawn.isNull() else self.style().standardIcon(spec.fallback_icon)
 
-    def _shortcut(self, keys: str, slot: object) -> QShortcut:
-        shortcut = QShortcut(QKeySequence(keys), self)
-        shortcut.setContext(Qt.ShortcutContext.WindowShortcut)  # only while shown
-        shortcut.activated.connect(slot)
-        return shortcut
+    def _shortcuts(self, sequences: list[QKeySequence], slot: object) -> list[QShortcut]:
+        """Window-wide while the workspace is shown: from the list of sections too."""
+        made = []
+        for sequence in sequences:
+            shortcut = QShortcut(sequence, self)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(slot)
+            made.append(shortcut)
+        return made
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -424,6 +432,11 @@ class VisitWorkspace(QWidget):
     def request_photos(self, form_id: str, item_id: str) -> None:
         """A form's photo item asked for photos: choose files, import them linked to it."""
         self.page(PhotosPage).choose_and_import(form_id, item_id)
+
+    def add_recommendation(self) -> None:
+        """Ctrl+Shift+A from anywhere in the visit: the action plan, a new row."""
+        self.show_section("actions")
+        self.page(ActionsPage).add_recommendation()
 
     # --- quick notes -----------------------------------------------------------------
 
