@@ -306,6 +306,10 @@ class FormView(QScrollArea):
         self._title_font.setPointSizeF(self._title_font.pointSizeF() * 1.15)
         self._container = self._new_container()
         self.setWidget(self._container)
+        #: the row just answered and its height in the viewport, while rows appear
+        self._held: tuple[ItemRow, int] | None = None
+        self._room = False  # the content has empty room at its end (_hold_in_place)
+        self.verticalScrollBar().valueChanged.connect(self._give_room_back)
         self.history_shortcut = QShortcut(keys.HISTORY.sequences()[0], self)
         self.history_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.history_shortcut.activated.connect(self.request_history_of_focused_item)
@@ -375,6 +379,7 @@ class FormView(QScrollArea):
             self._rows.clear()
             self._sections.clear()
             self._shown.clear()
+            self._held, self._room = None, False
             self._form = form
             self._container = self._new_container()
             if form is not None:
@@ -419,6 +424,55 @@ class FormView(QScrollArea):
         """Resize the content to its new height (the scroll area does it on LayoutRequest)."""
         QCoreApplication.postEvent(self, QEvent(QEvent.Type.LayoutRequest))
 
+    # --- keeping the answered row in place ----------------------------------------------
+    #
+    # Rows shown or hidden by an answer move what follows them, and, when the content
+    # shrinks while scrolled to its end, the scroll area moves everything down: the row
+    # just clicked slid away from the pointer, and the next click answered another
+    # item. Once the scroll area has laid the new content out, the scroll position is
+    # moved by what the answered row moved; if that needs more content below, the
+    # content keeps some empty room at its end, given back as the person scrolls up.
+
+    def _viewport_y(self, widget: QWidget) -> int:
+        return widget.mapTo(self.viewport(), QPoint(0, 0)).y()
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest and self._held is not None:
+            self._hold_in_place()
+        return handled
+
+    def _hold_in_place(self) -> None:
+        assert self._held is not None
+        row, before = self._held
+        self._held = None
+        if row.isHidden():
+            return
+        moved = self._viewport_y(row) - before
+        if moved == 0:
+            return
+        bar = self.verticalScrollBar()
+        wanted = bar.value() + moved
+        if wanted > bar.maximum():
+            room = wanted - bar.maximum()
+            self._container.setMinimumHeight(self._container.height() + room)
+            self._room = True
+            super().event(QEvent(QEvent.Type.LayoutRequest))  # the new range, now
+        bar.setValue(max(0, wanted))
+
+    def _give_room_back(self, value: int) -> None:
+        """Scrolling up: the empty room below the content shrinks with what is shown."""
+        if not self._room:
+            return
+        needed = value + self.viewport().height()
+        layout = self._container.layout()
+        natural = layout.totalHeightForWidth(self._container.width()) if layout else 0
+        if needed <= natural:
+            self._container.setMinimumHeight(0)
+            self._room = False
+        elif needed < self._container.minimumHeight():
+            self._container.setMinimumHeight(needed)
+
     # --- values -----------------------------------------------------------------------
 
     def answers(self) -> dict[str, object]:
@@ -441,7 +495,7 @@ class FormView(QScrollArea):
 
     def _on_value_changed(self, item_id: str, value: object) -> None:
         self._answers[item_id] = value
-        self._refresh()
+        self._refresh(anchor=self._rows[item_id])
         self.answer_changed.emit(item_id, value)
 
     def _on_photo_requested(self, item_id: str) -> None:
@@ -450,8 +504,11 @@ class FormView(QScrollArea):
 
     # --- visibility and progress ------------------------------------------------------
 
-    def _refresh(self) -> None:
-        """Visibility and progress, by the one progress function (forms/progress.py)."""
+    def _refresh(self, anchor: ItemRow | None = None) -> None:
+        """Visibility and progress, by the one progress function (forms/progress.py).
+
+        `anchor`: the row just answered, kept where it is on the screen if rows are
+        shown or hidden (see `_hold_in_place`)."""
         if self._form is None:
             self._progress = None
             self.progress_changed.emit(0, 0)
@@ -462,6 +519,8 @@ class FormView(QScrollArea):
         for item_id, row in self._rows.items():
             shown = item_id in visible
             if shown != self._shown[item_id]:
+                if anchor is not None and self._held is None:
+                    self._held = (anchor, self._viewport_y(anchor))
                 self._shown[item_id] = shown
                 row.setHidden(not shown)  # hidden items keep their stored answers
         for section_id, counts in self._progress.sections:
