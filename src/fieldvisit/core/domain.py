@@ -41,6 +41,9 @@ class ContactRole(LabelledEnum):
     REFERENT_SURETE = "referent_surete", "Référent(e) sûreté"
     GENDARME_REFERENT = "gendarme_referent", "Gendarme référent de la commune"
     CHEF_PROJET_PVD = "chef_projet_pvd", "Chef(fe) de projet PVD"
+    SOUS_PREFET = "sous_prefet", "Sous-préfet(e)"
+    DELEGUE_PREFET = "delegue_prefet", "Délégué(e) du préfet"
+    COORDINATEUR_CLSPD = "coordinateur_clspd", "Coordinateur(rice) du CLSPD / CISPD"
     AUTRE = "autre", "Autre"
 
 

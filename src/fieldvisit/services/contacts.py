@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from fieldvisit.core.contact_details import (
+    EMAIL_EXAMPLE,
+    PHONE_EXAMPLE,
+    email_problem,
+    phone_problem,
+)
 from fieldvisit.core.domain import ContactRole
 from fieldvisit.core.errors import BadInput
 from fieldvisit.services.account import account_in, check_contact_writable, linkable
@@ -27,14 +33,13 @@ def add_contact(
         role = ContactRole.parse(role) if not isinstance(role, ContactRole) else role
     except ValueError as err:
         raise BadInput(f"Fonction du contact : {err}") from err
-    if email and "@" not in email:
-        raise BadInput(f"Adresse électronique invalide : « {email} ».")
+    phone, email = checked_phone(phone), checked_email(email)
     contact = Contact(
         name=name.strip(),
         role=role,
         organisation=organisation.strip(),
-        phone=phone or None,
-        email=email or None,
+        phone=phone,
+        email=email,
         commune_code=commune_code,
     )
     with svc.store.transaction() as session:
@@ -44,11 +49,57 @@ def add_contact(
     return contact
 
 
+def checked_phone(phone: str | None) -> str | None:
+    """The phone number as stored (None if empty); BadInput naming the field if it is
+    not one (the rule: core/contact_details.py)."""
+    text = (phone or "").strip()
+    if not text:
+        return None
+    problem = phone_problem(text)
+    if problem is not None:
+        raise BadInput(f"Téléphone « {text} » invalide : {problem} (exemple : {PHONE_EXAMPLE}).")
+    return text
+
+
+def checked_email(email: str | None) -> str | None:
+    """The e-mail address as stored (None if empty); BadInput naming the field if not."""
+    text = (email or "").strip()
+    if not text:
+        return None
+    problem = email_problem(text)
+    if problem is not None:
+        raise BadInput(
+            f"Adresse électronique « {text} » invalide : {problem} (exemple : {EMAIL_EXAMPLE})."
+        )
+    return text
+
+
+def get_contact(svc: Services, contact_id: str) -> Contact:
+    with svc.store.reading() as session:
+        return get_live(session, Contact, contact_id)
+
+
 def update_contact(svc: Services, contact_id: str, **changes: str | None) -> Contact:
     allowed = {"name", "role", "organisation", "phone", "email", "commune_code"}
     unknown = set(changes) - allowed
     if unknown:
         raise BadInput(f"Champ(s) de contact inconnu(s) : {', '.join(sorted(unknown))}.")
+    if "name" in changes:
+        name = (changes["name"] or "").strip()
+        if not name:
+            raise BadInput("Le nom du contact est obligatoire.")
+        changes["name"] = name
+    if "phone" in changes:
+        changes["phone"] = checked_phone(changes["phone"])
+    if "email" in changes:
+        changes["email"] = checked_email(changes["email"])
+    if "organisation" in changes:
+        changes["organisation"] = (changes["organisation"] or "").strip()
+    if changes.get("role") is not None:
+        try:
+            ContactRole.parse(str(changes["role"]))
+        except ValueError as err:
+            raise BadInput(f"Fonction du contact : {err}") from err
     with svc.store.transaction() as session:
         contact = get_live(session, Contact, contact_id)
         # A contact the server has keeps the territory of its first commune; one never
