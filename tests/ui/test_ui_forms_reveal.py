@@ -10,7 +10,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from fieldvisit.forms import FormDefinition
-from fieldvisit.ui.context import UiContext
+from fieldvisit.ui.base.context import UiContext
 from fieldvisit.ui.forms import FormView
 from fieldvisit.ui.forms.item_widgets import YesNoNaEditor
 
