@@ -465,6 +465,10 @@
         <translation>Nouveau contact</translation>
     </message>
     <message>
+        <source>Edit the contact</source>
+        <translation>Modifier le contact</translation>
+    </message>
+    <message>
         <source>Name</source>
         <translation>Nom</translation>
     </message>
@@ -511,6 +515,10 @@
     <message>
         <source>Create the contact</source>
         <translation>Créer le contact</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Enregistrer</translation>
     </message>
     <message>
         <source>Enter the person&apos;s name.</source>
@@ -788,12 +796,24 @@
         <translation>Participants</translation>
     </message>
     <message>
+        <source>Double-click or Enter: open the contact</source>
+        <translation>Double-clic ou Entrée : ouvrir le contact</translation>
+    </message>
+    <message>
         <source>Add a participant…</source>
         <translation>Ajouter un participant…</translation>
     </message>
     <message>
         <source>New contact…</source>
         <translation>Nouveau contact…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>Modifier…</translation>
+    </message>
+    <message>
+        <source>Edit the selected participant</source>
+        <translation>Modifier le participant sélectionné</translation>
     </message>
     <message>
         <source>Remove</source>
@@ -891,12 +911,24 @@
         <translation>Personnes interrogées</translation>
     </message>
     <message>
+        <source>Double-click or Enter: open the contact</source>
+        <translation>Double-clic ou Entrée : ouvrir le contact</translation>
+    </message>
+    <message>
         <source>Add…</source>
         <translation>Ajouter…</translation>
     </message>
     <message>
         <source>Add an interviewee</source>
         <translation>Ajouter une personne interrogée</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>Modifier…</translation>
+    </message>
+    <message>
+        <source>Edit the selected interviewee</source>
+        <translation>Modifier la personne interrogée sélectionnée</translation>
     </message>
     <message>
         <source>Remove</source>
@@ -943,7 +975,6 @@
     <name>ItemRow</name>
     <message>
         <source>required</source>
-        <extracomment>the history of the focused item (ui/dialogs/history_dialog.py); also in the row&apos;s context menu</extracomment>
         <translation>obligatoire</translation>
     </message>
     <message>
@@ -2383,6 +2414,97 @@
     <message>
         <source>Signed out: this computer no longer holds a session. Your data stays here; changes not yet sent will go at your next sign in.</source>
         <translation>Déconnecté : cet ordinateur ne garde plus de session. Vos données restent ici ; les modifications pas encore envoyées partiront à votre prochaine connexion.</translation>
+    </message>
+</context>
+<context>
+    <name>Shortcuts</name>
+    <message>
+        <source>New visit</source>
+        <translation>Nouvelle visite</translation>
+    </message>
+    <message>
+        <source>Preferences</source>
+        <translation>Préférences</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Quitter</translation>
+    </message>
+    <message>
+        <source>Search the visits</source>
+        <translation>Rechercher dans les visites</translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation>Synchroniser maintenant</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts (this list)</source>
+        <translation>Raccourcis clavier (cette liste)</translation>
+    </message>
+    <message>
+        <source>Next section</source>
+        <translation>Section suivante</translation>
+    </message>
+    <message>
+        <source>Previous section</source>
+        <translation>Section précédente</translation>
+    </message>
+    <message>
+        <source>Next unanswered required item</source>
+        <translation>Élément obligatoire suivant sans réponse</translation>
+    </message>
+    <message>
+        <source>Back to the visit list</source>
+        <translation>Retour à la liste des visites</translation>
+    </message>
+    <message>
+        <source>Type a quick note</source>
+        <translation>Saisir une note rapide</translation>
+    </message>
+    <message>
+        <source>Add a recommendation to the action plan</source>
+        <translation>Ajouter une recommandation au plan d&apos;actions</translation>
+    </message>
+    <message>
+        <source>History of the focused item, recommendation or interview</source>
+        <translation>Historique de l&apos;élément, de la recommandation ou de l&apos;entretien sélectionné</translation>
+    </message>
+    <message>
+        <source>In the action plan: add a recommendation</source>
+        <translation>Dans le plan d&apos;actions : ajouter une recommandation</translation>
+    </message>
+    <message>
+        <source>Delete the selected visit or recommendation</source>
+        <translation>Supprimer la visite ou la recommandation sélectionnée</translation>
+    </message>
+    <message>
+        <source>In the action plan: save the cell being edited</source>
+        <translation>Dans le plan d&apos;actions : enregistrer la cellule en cours</translation>
+    </message>
+    <message>
+        <source>In an action&apos;s text: new line</source>
+        <translation>Dans le texte d&apos;une action : retour à la ligne</translation>
+    </message>
+    <message>
+        <source>In the action plan: save the cell and edit the next one</source>
+        <translation>Dans le plan d&apos;actions : enregistrer la cellule et modifier la suivante</translation>
+    </message>
+    <message>
+        <source>In the quick notes: add the note typed</source>
+        <translation>Dans les notes rapides : ajouter la note saisie</translation>
+    </message>
+    <message>
+        <source>Anywhere in the window</source>
+        <translation>Partout dans la fenêtre</translation>
+    </message>
+    <message>
+        <source>In an open visit, whatever has the focus</source>
+        <translation>Dans une visite ouverte, où que soit le curseur</translation>
+    </message>
+    <message>
+        <source>Where the focus is</source>
+        <translation>Là où se trouve le curseur</translation>
     </message>
 </context>
 <context>

@@ -163,16 +163,22 @@ class InfoPage(WorkspacePage):
         self.participants_list.setAccessibleName(self.tr("Participants"))
         self.participants_list.setMaximumHeight(140)
         self.participants_list.currentRowChanged.connect(self._participant_selected)
+        self.participants_list.itemActivated.connect(lambda _item: self.edit_participant())
+        self.participants_list.setToolTip(self.tr("Double-click or Enter: open the contact"))
         people.addWidget(self.participants_list)
         people_buttons = QHBoxLayout()
         self.add_participant_button = QPushButton(self.tr("Add a participant…"), people_box)
         self.new_contact_button = QPushButton(self.tr("New contact…"), people_box)
+        self.edit_participant_button = QPushButton(self.tr("Edit…"), people_box)
+        self.edit_participant_button.setAccessibleName(self.tr("Edit the selected participant"))
         self.remove_participant_button = QPushButton(icon("delete"), self.tr("Remove"), people_box)
         self.add_participant_button.clicked.connect(self.choose_participant)
+        self.edit_participant_button.clicked.connect(self.edit_participant)
         self.new_contact_button.clicked.connect(self.new_contact)
         self.remove_participant_button.clicked.connect(self.remove_participant)
         people_buttons.addWidget(self.add_participant_button)
         people_buttons.addWidget(self.new_contact_button)
+        people_buttons.addWidget(self.edit_participant_button)
         people_buttons.addWidget(self.remove_participant_button)
         people_buttons.addStretch(1)
         people.addLayout(people_buttons)
@@ -197,7 +203,8 @@ class InfoPage(WorkspacePage):
         self.setTabOrder(self.author_edit, self.participants_list)
         self.setTabOrder(self.participants_list, self.add_participant_button)
         self.setTabOrder(self.add_participant_button, self.new_contact_button)
-        self.setTabOrder(self.new_contact_button, self.remove_participant_button)
+        self.setTabOrder(self.new_contact_button, self.edit_participant_button)
+        self.setTabOrder(self.edit_participant_button, self.remove_participant_button)
         self.setTabOrder(self.remove_participant_button, self.summary_edit)
         self._update_status(None)
         self._participant_selected(-1)
@@ -353,7 +360,9 @@ class InfoPage(WorkspacePage):
         self._participant_selected(self.participants_list.currentRow())
 
     def _participant_selected(self, row: int) -> None:
-        self.remove_participant_button.setEnabled(self.selected_participant_id() is not None)
+        chosen = self.selected_participant_id() is not None
+        self.edit_participant_button.setEnabled(chosen)
+        self.remove_participant_button.setEnabled(chosen)
 
     def selected_participant_id(self) -> str | None:
         entry = self.participants_list.currentItem()
@@ -413,6 +422,17 @@ class InfoPage(WorkspacePage):
 
     def _contact_created(self, contact: Contact) -> None:
         self.add_participant(contact.id)
+
+    def edit_participant(self) -> ContactDialog | None:
+        """Open the selected participant's contact to correct it (phone, function…)."""
+        contact_id = self.selected_participant_id()
+        if contact_id is None:
+            return None
+        dialog = ContactDialog(self.ctx, self, contact_id=contact_id)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.contact_saved.connect(self._reload_participants)
+        dialog.open()
+        return dialog
 
     def remove_participant(self) -> None:
         contact_id = self.selected_participant_id()

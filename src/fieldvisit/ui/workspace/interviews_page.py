@@ -48,7 +48,12 @@ from fieldvisit.store.limits import field_limit
 from fieldvisit.ui.base import shortcuts as keys
 from fieldvisit.ui.base.context import UiContext
 from fieldvisit.ui.base.errors import show_error
-from fieldvisit.ui.dialogs.contact_dialog import ContactChecklist, ContactPickerDialog, contact_text
+from fieldvisit.ui.dialogs.contact_dialog import (
+    ContactChecklist,
+    ContactDialog,
+    ContactPickerDialog,
+    contact_text,
+)
 from fieldvisit.ui.forms.form_view import FormView
 from fieldvisit.ui.forms.text_edits import guard_wheel
 from fieldvisit.ui.widgets.date_edit import FrenchDateEdit, python_date
@@ -264,12 +269,18 @@ class InterviewsPage(WorkspacePage):
         self.interviewee_list.setObjectName("intervieweeList")
         self.interviewee_list.setAccessibleName(self.tr("Interviewees"))
         self.interviewee_list.setMaximumHeight(self.fontMetrics().lineSpacing() * 5)
+        self.interviewee_list.itemActivated.connect(self.edit_interviewee)
+        self.interviewee_list.setToolTip(self.tr("Double-click or Enter: open the contact"))
         people.addWidget(self.interviewee_list, 1)
         people_buttons = QVBoxLayout()
         self.add_person_button = QPushButton(self.tr("Add…"), detail)
         self.add_person_button.setAccessibleName(self.tr("Add an interviewee"))
         self.add_person_button.clicked.connect(self.add_interviewees)
         people_buttons.addWidget(self.add_person_button)
+        self.edit_person_button = QPushButton(self.tr("Edit…"), detail)
+        self.edit_person_button.setAccessibleName(self.tr("Edit the selected interviewee"))
+        self.edit_person_button.clicked.connect(lambda: self.edit_interviewee())
+        people_buttons.addWidget(self.edit_person_button)
         self.remove_person_button = QPushButton(self.tr("Remove"), detail)
         self.remove_person_button.setAccessibleName(self.tr("Remove the selected interviewee"))
         self.remove_person_button.clicked.connect(self.remove_selected_interviewee)
@@ -435,6 +446,7 @@ class InterviewsPage(WorkspacePage):
             item = QListWidgetItem(contact_text(contact), self.interviewee_list)
             item.setData(ID_ROLE, contact.id)
         self.remove_person_button.setEnabled(bool(contacts))
+        self.edit_person_button.setEnabled(bool(contacts))
         self._update_current_list_item()
 
     def _update_current_list_item(self) -> None:
@@ -636,6 +648,20 @@ class InterviewsPage(WorkspacePage):
                 origin=self,
             )
         self._refresh_interviewees(interview_id)
+
+    def edit_interviewee(self, item: QListWidgetItem | None = None) -> ContactDialog | None:
+        """Open an interviewee's contact to correct it."""
+        item = item or self.interviewee_list.currentItem()
+        if item is None and self.interviewee_list.count() == 1:
+            item = self.interviewee_list.item(0)
+        if item is None or self.current_id is None:
+            return None
+        interview_id = self.current_id
+        dialog = ContactDialog(self.ctx, self, contact_id=str(item.data(ID_ROLE)))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.contact_saved.connect(lambda _c: self._refresh_interviewees(interview_id))
+        dialog.open()
+        return dialog
 
     def remove_selected_interviewee(self) -> None:
         item = self.interviewee_list.currentItem()
