@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from fieldvisit.core.domain import ActionStatus, VisitStatus, VisitType
+from fieldvisit.core.domain import ActionStatus, ContactRole, VisitStatus, VisitType
 from fieldvisit.core.errors import BadInput, NotFound, RuleViolation
-from fieldvisit.services import Services, actions, answers, attachments, visits
+from fieldvisit.services import Services, actions, answers, attachments, contacts, visits
 
 SAINT_FLOUR = "15187"
 
@@ -106,6 +106,24 @@ def test_follow_up_carries_over_open_recommendations_only(svc: Services) -> None
     assert carried[0].carried_from_id == open_rec.id
     assert carried[0].dispositif == "participation_citoyenne"
     assert carried[0].id != open_rec.id
+
+
+def test_a_follow_up_carries_the_author_and_participants_unless_given(svc: Services) -> None:
+    first = plan(svc, date(2026, 3, 1), author="Claire Martin")
+    maire = contacts.add_contact(svc, "Jeanne Roux", ContactRole.MAIRE, "Mairie")
+    adjoint = contacts.add_contact(svc, "Paul Blanc", ContactRole.ADJOINT, "Mairie")
+    visits.add_participant(svc, first.id, maire.id)
+    visits.add_participant(svc, first.id, adjoint.id)
+
+    carried = visits.plan_follow_up(svc, first.id, date(2026, 9, 1))
+    assert carried.author == "Claire Martin"
+    assert sorted(visits.participant_ids(svc, carried.id)) == sorted([maire.id, adjoint.id])
+
+    chosen = visits.plan_follow_up(
+        svc, first.id, date(2026, 10, 1), author="Luc Petit", participant_ids=[maire.id]
+    )
+    assert (chosen.author, chosen.visit_date) == ("Luc Petit", date(2026, 10, 1))
+    assert visits.participant_ids(svc, chosen.id) == [maire.id]
 
 
 def test_a_suivi_visit_finds_the_previous_visit_of_the_commune(svc: Services) -> None:

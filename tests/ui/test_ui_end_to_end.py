@@ -424,6 +424,10 @@ def check_the_follow_up(qtbot, window: MainWindow, ctx: UiContext, visit_id: str
     assert page.selected_visit_id() == visit_id
     assert page.follow_up_button.isEnabled()
     click(qtbot, page.follow_up_button)
+    dialog = page.follow_up_dialog
+    assert dialog is not None
+    qtbot.waitUntil(dialog.ok_button.isEnabled)
+    click(qtbot, dialog.ok_button)
     qtbot.waitUntil(lambda: window.showing_workspace and window.workspace.visit_id != visit_id)
     follow_up_id = window.workspace.visit_id
     assert follow_up_id is not None

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate, QSettings, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QDateEdit, QMessageBox
 
 from fieldvisit.core.domain import VisitStatus, VisitType
 from fieldvisit.demo.seed import seed_demo
@@ -204,34 +204,72 @@ def test_enter_and_double_click_open_the_visit(demo_window: MainWindow, qtbot): 
     assert demo_window.workspace.visit_id == page.model.visit_at(row).id
 
 
-def test_follow_up_action_creates_a_suivi_visit_and_opens_it(
+def test_follow_up_asks_date_author_participants_and_opens_on_informations(
     demo_window: MainWindow, demo_ctx, qtbot
 ):  # type: ignore[no-untyped-def]
+    """« Visite de suivi » asks before creating: the date (today), the author and the
+    participants of the previous visit, each to be corrected; the visit made opens on
+    Informations, not on the section last used."""
+    svc = demo_ctx.services
     page = demo_window.visit_list
     langres = select_commune(page, "Langres")
+    demo_window.open_visit(langres)
+    demo_window.workspace.show_section("actions")  # the section last used
+    demo_window.show_list()
+    previous = visits.get_visit(svc, langres)
+    mayor, commander = visits.participant_ids(svc, langres)
     assert page.follow_up_button.isEnabled()
     qtbot.mouseClick(page.follow_up_button, Qt.MouseButton.LeftButton)
 
-    rows = [row for row in visits.list_visits(demo_ctx.services) if row.commune_name == "Langres"]
+    dialog = page.follow_up_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert not [
+        row
+        for row in visits.list_visits(svc)
+        if row.id != langres and row.commune_name == "Langres"
+    ]
+    assert dialog.date_edit.date() == QDate.currentDate()
+    assert dialog.author_edit.text() == previous.author == "Claire Martin (ANCT)"
+    assert dialog.checklist is not None
+    assert sorted(dialog.checklist.checked_ids()) == sorted([mayor, commander])
+
+    later = date.today() + timedelta(days=30)
+    dialog.date_edit.setSelectedSection(QDateEdit.Section.DaySection)
+    qtbot.keyClicks(dialog.date_edit, later.strftime("%d/%m/%Y"))
+    dialog.author_edit.setFocus()
+    dialog.author_edit.selectAll()
+    qtbot.keyClicks(dialog.author_edit, "Luc Petit")
+    dialog.checklist.set_checked(commander, False)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    rows = [row for row in visits.list_visits(svc) if row.commune_name == "Langres"]
     assert len(rows) == 2
     follow_up = next(row for row in rows if row.id != langres)
     assert follow_up.visit_type == VisitType.SUIVI
-    assert follow_up.visit_date == date.today()
-    stored = visits.get_visit(demo_ctx.services, follow_up.id)
-    assert stored.previous_visit_id == langres
+    stored = visits.get_visit(svc, follow_up.id)
+    assert (stored.visit_date, stored.author, stored.previous_visit_id) == (
+        later,
+        "Luc Petit",
+        langres,
+    )
+    assert visits.participant_ids(svc, follow_up.id) == [mayor]
     assert demo_window.showing_workspace
     assert demo_window.workspace.visit_id == follow_up.id
+    assert demo_window.workspace.current_section() == "info"
 
     demo_window.show_list()
     assert page.shown_communes().count("Langres") == 2
 
 
-def test_follow_up_from_the_menu_uses_the_open_visit(demo_window: MainWindow, demo_ctx):  # type: ignore[no-untyped-def]
+def test_follow_up_from_the_menu_uses_the_open_visit(demo_window: MainWindow, demo_ctx, qtbot):  # type: ignore[no-untyped-def]
     page = demo_window.visit_list
     clamecy = select_commune(page, "Clamecy")
     demo_window.open_visit(clamecy)
     assert demo_window.action_follow_up.isEnabled()
     demo_window.action_follow_up.trigger()
+    dialog = page.follow_up_dialog
+    assert dialog is not None and demo_window.workspace.visit_id == clamecy  # not made yet
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Return)  # Enter: « Créer la visite de suivi »
     new_id = demo_window.workspace.visit_id
     assert new_id != clamecy
     assert visits.get_visit(demo_ctx.services, new_id).previous_visit_id == clamecy

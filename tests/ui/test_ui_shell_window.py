@@ -187,6 +187,10 @@ def test_busy_indicator_and_demo_on_the_real_thread(threaded_ctx: UiContext, qtb
     assert page.shown_communes() == ["Langres"]
     page.select_visit(page.model.visit_at(0).id)
     page.follow_up_action.trigger()
+    qtbot.waitUntil(lambda: page.follow_up_dialog is not None, timeout=10_000)
+    dialog = page.follow_up_dialog
+    qtbot.waitUntil(lambda: dialog.ok_button.isEnabled(), timeout=10_000)
+    dialog.ok_button.click()
     qtbot.waitUntil(lambda: window.showing_workspace, timeout=10_000)
     new_id = window.workspace.visit_id
     assert new_id is not None
@@ -199,7 +203,7 @@ def test_a_visit_opened_inside_the_workspace_is_remembered(demo_ctx: UiContext, 
     (its title, the visit reopened at the next start, the row selected back on the list)."""
     window = make_window(qtbot, demo_ctx)
     previous_id = langres_id(window)
-    window.visit_list.create_follow_up(previous_id)
+    window.visit_list.create_follow_up(previous_id).ok_button.click()
     follow_up_id = window.workspace.visit_id
     assert follow_up_id not in (None, previous_id)
     assert demo_ctx.settings.value(LAST_VISIT_KEY) == follow_up_id

@@ -6,6 +6,7 @@ path); its names are re-exported here for the callers that know them from here.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import select
@@ -56,11 +57,13 @@ def plan_visit(
     diagnostic_form: str | None = None,
     previous_visit_id: str | None = None,
     visit_id: str | None = None,
+    participant_ids: Sequence[str] = (),
 ) -> Visit:
     """Plan a visit of a commune; a follow-up carries over the open recommendations.
 
     `visit_id` is for records whose id is decided elsewhere (demo data); normally a new
-    UUIDv7 is made.
+    UUIDv7 is made. `participant_ids` are linked in the same transaction: a contact the
+    server would refuse leaves no visit behind.
     """
     commune = svc.communes.get(commune_code)
     if commune is None:
@@ -108,13 +111,27 @@ def plan_visit(
         session.flush()
         if previous is not None:
             _carry_over_recommendations(svc, session, previous, visit)
+        for contact_id in dict.fromkeys(participant_ids):
+            _link_participant(svc, session, visit.id, contact_id)
     return visit
 
 
-def plan_follow_up(svc: Services, visit_id: str, visit_date: date, author: str = "") -> Visit:
-    """A follow-up visit of the same commune, keeping the forms of the previous one."""
+def plan_follow_up(
+    svc: Services,
+    visit_id: str,
+    visit_date: date,
+    author: str = "",
+    participant_ids: Sequence[str] | None = None,
+) -> Visit:
+    """A follow-up visit of the same commune, keeping the forms of the previous one.
+
+    The author and the participants are the previous visit's unless given (the
+    « Visite de suivi » dialog shows them to be corrected before the visit is made).
+    """
     with svc.store.reading() as session:
         previous = get_live(session, Visit, visit_id)
+        carried = _participants_of(session, visit_id)
+    people = carried if participant_ids is None else participant_ids
     return plan_visit(
         svc,
         previous.commune_code,
@@ -124,6 +141,7 @@ def plan_follow_up(svc: Services, visit_id: str, visit_date: date, author: str =
         checklist_form=previous.checklist_form_id,
         diagnostic_form=previous.diagnostic_form_id,
         previous_visit_id=previous.id,
+        participant_ids=people,
     )
 
 
@@ -253,24 +271,34 @@ def mark_report_issued(svc: Services, visit_id: str) -> Visit:
 def add_participant(svc: Services, visit_id: str, contact_id: str) -> VisitParticipant:
     with svc.store.transaction() as session:
         get_live(session, Visit, visit_id)
-        contact = get_live(session, Contact, contact_id)
-        check_contact_linkable(session, contact.server_version, contact.commune_code)
-        return upsert_by_key(
-            svc,
-            session,
-            VisitParticipant,
-            natural_id("participant", visit_id, contact_id),
-            visit_id=visit_id,
-            contact_id=contact_id,
-        )
+        return _link_participant(svc, session, visit_id, contact_id)
+
+
+def _link_participant(
+    svc: Services, session: Session, visit_id: str, contact_id: str
+) -> VisitParticipant:
+    contact = get_live(session, Contact, contact_id)
+    check_contact_linkable(session, contact.server_version, contact.commune_code)
+    return upsert_by_key(
+        svc,
+        session,
+        VisitParticipant,
+        natural_id("participant", visit_id, contact_id),
+        visit_id=visit_id,
+        contact_id=contact_id,
+    )
 
 
 def participant_ids(svc: Services, visit_id: str) -> list[str]:
     with svc.store.reading() as session:
-        return list(
-            session.scalars(
-                select(VisitParticipant.contact_id).where(
-                    VisitParticipant.visit_id == visit_id, VisitParticipant.deleted_at.is_(None)
-                )
+        return _participants_of(session, visit_id)
+
+
+def _participants_of(session: Session, visit_id: str) -> list[str]:
+    return list(
+        session.scalars(
+            select(VisitParticipant.contact_id).where(
+                VisitParticipant.visit_id == visit_id, VisitParticipant.deleted_at.is_(None)
             )
         )
+    )

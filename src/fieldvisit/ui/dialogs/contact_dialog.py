@@ -233,11 +233,13 @@ class ContactChecklist(QWidget):
         parent: QWidget | None = None,
         commune_code: str | None = None,
         exclude_ids: Iterable[str] = (),
+        checked_ids: Iterable[str] = (),
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.commune_code = commune_code
         self._excluded = set(exclude_ids)
+        self._checked_at_start = set(checked_ids)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.filter_edit = QLineEdit(self)
@@ -263,7 +265,7 @@ class ContactChecklist(QWidget):
     def _on_loaded(self, contacts: list[Contact]) -> None:
         for contact in contacts:
             if contact.id not in self._excluded and self._find(contact.id) is None:
-                self._add(contact, checked=False)
+                self._add(contact, checked=contact.id in self._checked_at_start)
         self._update_empty()
 
     def _add(self, contact: Contact, checked: bool) -> QListWidgetItem:

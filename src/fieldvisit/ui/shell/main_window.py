@@ -88,6 +88,7 @@ class MainWindow(QMainWindow):
 
         self.visit_list.open_visit_requested.connect(self.open_visit)
         self.visit_list.new_visit_requested.connect(self.new_visit)
+        self.visit_list.visit_planned.connect(self._visit_created)
         self.visit_list.current_visit_changed.connect(self._update_actions)
         ctx.changes.changed.connect(self._on_changes)
 
@@ -120,7 +121,10 @@ class MainWindow(QMainWindow):
             self.tr("&Follow-up visit"), self.follow_up, None, "follow-up"
         )
         self.action_follow_up.setStatusTip(
-            self.tr("Plan a follow-up of the open or selected visit, dated today.")
+            self.tr(
+                "Plan a follow-up of the open or selected visit (its date, author and "
+                "participants are asked first)."
+            )
         )
         self.action_demo = self._action(
             self.tr("Load the &demonstration data"), self.load_demo, None, "demo"
@@ -241,9 +245,12 @@ class MainWindow(QMainWindow):
         if self.showing_workspace:
             self.workspace.next_unanswered_required()
 
-    def open_visit(self, visit_id: str) -> None:
-        """Show a visit in the workspace (remembered for the next start)."""
+    def open_visit(self, visit_id: str, section: str | None = None) -> None:
+        """Show a visit in the workspace (remembered for the next start), on `section`
+        or else on the section last shown."""
         self.stack.setCurrentWidget(self.workspace)
+        if section is not None:
+            self.workspace.show_section(section)
         self.workspace.open_visit(visit_id)  # the workspace then says visit_opened
 
     def _visit_opened(self, visit_id: str) -> None:
@@ -314,8 +321,9 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _visit_created(self, visit_id: str) -> None:
+        """A visit just planned (new or follow-up) opens on Informations."""
         self.visit_list.reload()
-        self.open_visit(visit_id)
+        self.open_visit(visit_id, section="info")
 
     def follow_up(self) -> None:
         if self.showing_workspace and self.workspace.visit_id:

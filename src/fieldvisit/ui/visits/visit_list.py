@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
@@ -59,7 +58,6 @@ from fieldvisit.ui.base import shortcuts as keys
 from fieldvisit.ui.base.context import UiContext
 from fieldvisit.ui.base.errors import show_error
 from fieldvisit.ui.base.icons import app_icon, icon
-from fieldvisit.ui.dialogs.preferences import author_setting
 from fieldvisit.ui.visits.visit_list_model import (
     VISIT_ID_ROLE,
     Column,
@@ -69,7 +67,7 @@ from fieldvisit.ui.visits.visit_list_model import (
 from fieldvisit.ui.widgets.date_edit import FrenchDateEdit, python_date
 
 if TYPE_CHECKING:
-    from fieldvisit.store.models import Visit
+    from fieldvisit.ui.dialogs.follow_up_dialog import FollowUpDialog
 
 log = logging.getLogger(__name__)
 
@@ -182,6 +180,8 @@ class VisitListPage(QWidget):
     open_visit_requested = Signal(str)
     #: the person asked for the new-visit dialog
     new_visit_requested = Signal()
+    #: a visit was just planned here (a follow-up): open it on its first section
+    visit_planned = Signal(str)
     #: how many visits the data dir holds, known as soon as the first rows are shown
     visits_counted = Signal(int)
     #: every visit is in the list (after each reload); their number
@@ -201,6 +201,7 @@ class VisitListPage(QWidget):
         self._paint_watcher = _PaintWatcher(self._first_page_painted, self)
         self._demo_running = False
         self._confirm_box: QMessageBox | None = None
+        self.follow_up_dialog: FollowUpDialog | None = None
         self._confirm_delete: tuple[QAbstractButton, str] | None = None
 
         self.model = VisitListModel(self)
@@ -310,7 +311,7 @@ class VisitListPage(QWidget):
         self.open_action.triggered.connect(self.open_selected)
         self.follow_up_action = QAction(icon("follow-up"), self.tr("Follow-up visit"), self)
         self.follow_up_action.setToolTip(
-            self.tr("Plan a follow-up visit of this commune today, with its open recommendations.")
+            self.tr("Plan a follow-up visit of this commune, with its open recommendations.")
         )
         self.follow_up_action.triggered.connect(self.follow_up_selected)
         self.delete_action = QAction(icon("delete"), self.tr("Delete…"), self)
@@ -585,25 +586,22 @@ class VisitListPage(QWidget):
         else:
             self.status_message.emit(self.tr("Select a visit in the list first."))
 
-    def create_follow_up(self, visit_id: str) -> None:
-        """Plan a follow-up of this visit today, then open it."""
-        # Commands import their use cases when used: a start shows the list without them.
-        from fieldvisit.services import visits
+    def create_follow_up(self, visit_id: str) -> FollowUpDialog:
+        """Ask the follow-up's date, author and participants, then plan it and open it."""
+        # Commands import their dialogs when used: a start shows the list without them.
+        from fieldvisit.ui.dialogs.follow_up_dialog import FollowUpDialog
 
-        self.ctx.run(
-            self.ctx.call(
-                visits.plan_follow_up, visit_id, date.today(), author_setting(self.ctx.settings)
-            ),
-            on_success=self._follow_up_created,
-            parent=self,
-        )
+        dialog = FollowUpDialog(self.ctx, visit_id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.visit_created.connect(self._follow_up_created)
+        self.follow_up_dialog = dialog
+        dialog.open()
+        return dialog
 
-    def _follow_up_created(self, visit: Visit) -> None:
-        self.status_message.emit(
-            self.tr("Follow-up visit of {0} planned.").format(visit.commune_name)
-        )
+    def _follow_up_created(self, visit_id: str) -> None:
+        self.status_message.emit(self.tr("Follow-up visit planned."))
         self.reload()
-        self.open_visit_requested.emit(visit.id)
+        self.visit_planned.emit(visit_id)
 
     def delete_selected(self) -> None:
         visit_id = self.selected_visit_id()
