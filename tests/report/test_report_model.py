@@ -163,7 +163,7 @@ def test_action_plan_rows_and_follow_up_carry_over(services, secret_visit, kit) 
     assert again.visit_type == "Visite de suivi"
     assert again.previous_visit_date == date(2026, 3, 12)
     assert [(a.text, a.origin) for a in again.actions] == [
-        (kit.PUBLIC["action"], "Reportée"),
+        (kit.PUBLIC["action"], "Reprise"),
         ("Nouvelle action", "Nouvelle"),
     ]
 

@@ -222,7 +222,7 @@ class ActionRow:
 
     @property
     def origin(self) -> str:
-        return "Reportée" if self.carried_over else "Nouvelle"
+        return "Reprise" if self.carried_over else "Nouvelle"
 
     @property
     def when(self) -> str:

@@ -846,7 +846,7 @@ def _action_plan(report: VisitReport, n: str) -> Iterator[Flowable]:
         )
         return
     note = para(
-        "Recommandations classées par priorité (1 : haute). « Reportée » : action ouverte "
+        "Recommandations classées par priorité (1 : haute). « Reprise » : action ouverte "
         "reprise de la visite précédente ; « Nouvelle » : retenue lors de cette visite.",
         s.note,
     )

@@ -33,6 +33,7 @@ from fieldvisit.services.describe import field_name, table_name
 from fieldvisit.ui.base.context import UiContext
 from fieldvisit.ui.base.errors import show_error
 from fieldvisit.ui.base.i18n import shown_language
+from fieldvisit.ui.dialogs.preferences import author_setting
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
 CELL_TEXT = 60  # characters of a value shown in the list (the rest below, and in a tip)
@@ -154,11 +155,14 @@ class HistoryDialog(QDialog):
             what = f"{what} — {field_name(data.table, self.field, shown_language())}"
         self.title_label.setText(self.tr("History of: {0}").format(what))
         self.entries.clear()
+        # Before any sign-in a change has no account name: made here, it is the person
+        # named in Préférences (the visit's author), not « — ».
+        local_name = author_setting(self.ctx.settings) or "—"
         for entry in data.entries:
             row = QTreeWidgetItem(
                 [
                     moment_text(entry.changed_at),
-                    entry.user_name or "—",
+                    entry.user_name or (local_name if entry.this_device else "—"),
                     self.tr("this computer")
                     if entry.this_device
                     else self.tr("device {0}").format(entry.device_id[:8]),
