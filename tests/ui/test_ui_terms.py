@@ -14,8 +14,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
 from pypdf import PdfReader
+from PySide6.QtCore import Qt
 
 from fieldvisit.core.domain import Horizon
 from fieldvisit.report.model import build_report
