@@ -945,6 +945,7 @@
     <name>MainWindow</name>
     <message>
         <source>&amp;New visit…</source>
+        <extracomment>the first start&apos;s size, frame included it fits a 1366×768 laptop screen: 768 less a taskbar (~40 px) and a title bar (~30 px) leaves about 700 px</extracomment>
         <translation>&amp;Nouvelle visite…</translation>
     </message>
     <message>
@@ -1066,7 +1067,7 @@
     <name>NewInterviewDialog</name>
     <message>
         <source>New interview</source>
-        <extracomment>where the person left the splitters (interview list | guide; guide / free notes) at first, the guide gets this many times the height of the free notes</extracomment>
+        <extracomment>where the person left the splitters (interview list | guide; guide / free notes) the same, with the free notes beside the guide (a wide page: quick notes folded) at first, the guide gets this many times the height of the free notes from this page width the free notes go beside the guide, which then gets the whole height (at 1366×768 with the quick notes folded; below it they go under the guide) the interviewee list is as tall as its people, within these many rows</extracomment>
         <translation>Nouvel entretien</translation>
     </message>
     <message>

@@ -54,7 +54,9 @@ GEOMETRY_KEY = "mainwindow/geometry"
 STATE_KEY = "mainwindow/state"
 LAST_VISIT_KEY = "mainwindow/last_visit"
 BUSY_DELAY_MS = 300  # quick autosaves do not make the busy indicator flicker
-DEFAULT_SIZE = (1280, 820)
+#: the first start's size, frame included it fits a 1366×768 laptop screen: 768 less a
+#: taskbar (~40 px) and a title bar (~30 px) leaves about 700 px
+DEFAULT_SIZE = (1280, 680)
 
 
 class MainWindow(QMainWindow):

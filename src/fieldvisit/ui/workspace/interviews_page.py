@@ -12,7 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, QEvent, QObject, QPoint, Qt, Signal
-from PySide6.QtGui import QShortcut
+from PySide6.QtGui import QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
@@ -70,9 +70,16 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 #: where the person left the splitters (interview list | guide; guide / free notes)
 SPLITTER_KEY = "interviews/splitter"
 PARTS_KEY = "interviews/parts"
+#: the same, with the free notes beside the guide (a wide page: quick notes folded)
+PARTS_WIDE_KEY = "interviews/parts-wide"
 #: at first, the guide gets this many times the height of the free notes
 GUIDE_TO_NOTES = 4
 NOTES_MIN_LINES = 4
+#: from this page width the free notes go beside the guide, which then gets the whole
+#: height (at 1366×768 with the quick notes folded; below it they go under the guide)
+WIDE_PAGE = 1100
+#: the interviewee list is as tall as its people, within these many rows
+INTERVIEWEE_ROWS = (2, 5)
 
 
 def _date_edit(parent: QWidget, accessible_name: str) -> QDateEdit:
@@ -257,10 +264,16 @@ class InterviewsPage(WorkspacePage):
         self.title_edit.setAccessibleName(self.tr("Interview title"))
         self.title_edit.textEdited.connect(self._on_title_edited)
         self.title_edit.editingFinished.connect(self.flush)
-        header.addRow(self.tr("&Title:"), self.title_edit)
         self.date_edit = _date_edit(detail, self.tr("Interview date"))
         self.date_edit.dateChanged.connect(self._on_date_changed)
-        header.addRow(self.tr("&Date:"), self.date_edit)
+        # Title and date on one row: the height goes to the guide.
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.title_edit, 1)
+        date_label = QLabel(self.tr("&Date:"), detail)
+        date_label.setBuddy(self.date_edit)
+        title_row.addWidget(date_label)
+        title_row.addWidget(self.date_edit)
+        header.addRow(self.tr("&Title:"), title_row)
         self.guide_label = QLabel(detail)
         self.guide_label.setObjectName("interviewGuide")
         header.addRow(self.tr("Guide:"), self.guide_label)
@@ -268,11 +281,11 @@ class InterviewsPage(WorkspacePage):
         self.interviewee_list = QListWidget(detail)
         self.interviewee_list.setObjectName("intervieweeList")
         self.interviewee_list.setAccessibleName(self.tr("Interviewees"))
-        self.interviewee_list.setMaximumHeight(self.fontMetrics().lineSpacing() * 5)
+        self._fit_interviewee_list(0)
         self.interviewee_list.itemActivated.connect(self.edit_interviewee)
         self.interviewee_list.setToolTip(self.tr("Double-click or Enter: open the contact"))
         people.addWidget(self.interviewee_list, 1)
-        people_buttons = QVBoxLayout()
+        people_buttons = QHBoxLayout()  # beside the list: a row, not a column of height
         self.add_person_button = QPushButton(self.tr("Add…"), detail)
         self.add_person_button.setAccessibleName(self.tr("Add an interviewee"))
         self.add_person_button.clicked.connect(self.add_interviewees)
@@ -285,8 +298,8 @@ class InterviewsPage(WorkspacePage):
         self.remove_person_button.setAccessibleName(self.tr("Remove the selected interviewee"))
         self.remove_person_button.clicked.connect(self.remove_selected_interviewee)
         people_buttons.addWidget(self.remove_person_button)
-        people_buttons.addStretch(1)
         people.addLayout(people_buttons)
+        people.setAlignment(people_buttons, Qt.AlignmentFlag.AlignTop)
         header.addRow(self.tr("Interviewees:"), people)
         layout.addLayout(header)
 
@@ -322,9 +335,40 @@ class InterviewsPage(WorkspacePage):
         # leave the guide a strip on a small screen. Sizes are weights until shown.
         notes_box.setMinimumHeight(self.fontMetrics().lineSpacing() * (NOTES_MIN_LINES + 2))
         parts.setSizes([GUIDE_TO_NOTES * 1000, 1000])
-        self._restore_splitter(parts, PARTS_KEY)
+        state = self.ctx.settings.value(PARTS_KEY)
+        if state is not None:
+            parts.restoreState(state)
+        parts.splitterMoved.connect(self._remember_parts)
         layout.addWidget(parts, 1)
         return detail
+
+    def _remember_parts(self, _pos: int, _index: int) -> None:
+        wide = self.parts.orientation() == Qt.Orientation.Horizontal
+        self.ctx.settings.setValue(PARTS_WIDE_KEY if wide else PARTS_KEY, self.parts.saveState())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_parts()
+
+    def _fit_parts(self) -> None:
+        """Free notes beside the guide on a wide page, under it otherwise; each
+        arrangement keeps the splitter where the person left it."""
+        wide = self.width() >= WIDE_PAGE
+        orientation = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
+        if self.parts.orientation() == orientation:
+            return
+        self.parts.setOrientation(orientation)
+        state = self.ctx.settings.value(PARTS_WIDE_KEY if wide else PARTS_KEY)
+        if state is None or not self.parts.restoreState(state):
+            self.parts.setSizes([GUIDE_TO_NOTES * 1000, 1000] if not wide else [2000, 1000])
+        self.parts.setOrientation(orientation)  # a state saved by an older version
+
+    def _fit_interviewee_list(self, count: int) -> None:
+        low, high = INTERVIEWEE_ROWS
+        row = self.interviewee_list.sizeHintForRow(0) if count else -1
+        row = row if row > 0 else self.fontMetrics().lineSpacing() + 2
+        frame = 2 * self.interviewee_list.frameWidth()
+        self.interviewee_list.setFixedHeight(row * max(low, min(count, high)) + frame)
 
     def _restore_splitter(self, splitter: QSplitter, key: str) -> None:
         """Put the splitter back where the person left it; remember each move."""
@@ -445,6 +489,7 @@ class InterviewsPage(WorkspacePage):
         for contact in contacts:
             item = QListWidgetItem(contact_text(contact), self.interviewee_list)
             item.setData(ID_ROLE, contact.id)
+        self._fit_interviewee_list(len(contacts))
         self.remove_person_button.setEnabled(bool(contacts))
         self.edit_person_button.setEnabled(bool(contacts))
         self._update_current_list_item()
