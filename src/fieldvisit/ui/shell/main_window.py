@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QLabel,
     QMainWindow,
@@ -254,6 +255,11 @@ class MainWindow(QMainWindow):
         if section is not None:
             self.workspace.show_section(section)
         self.workspace.open_visit(visit_id)  # the workspace then says visit_opened
+        focus = QApplication.focusWidget()
+        if focus is None or not self.workspace.isAncestorOf(focus):
+            # The list's widget that had it is hidden now: without this, Tab would go
+            # nowhere after a visit is opened from a dialog (new visit, follow-up).
+            self.workspace.sections.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _visit_opened(self, visit_id: str) -> None:
         """The workspace shows a visit, opened from here or from inside it (the link to

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, QEvent, QLocale, QObject
+from PySide6.QtCore import QDate, QEvent, QLocale, QObject, Qt
 from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import QDateEdit, QWidget
 
@@ -48,6 +48,20 @@ class FrenchDateEdit(QDateEdit):
         self._calendar_fallback: date | None = None
         if day is not None:
             self.setDate(day)
+
+    def event(self, event: QEvent) -> bool:
+        """Tab leaves the field, as in every other field: QDateEdit moves between the
+        day, month and year parts, and an empty date field kept the focus for good (a
+        keyboard trap). The parts are typed with their separators."""
+        if (
+            isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
+            and not event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            QWidget.focusNextPrevChild(self, event.key() == Qt.Key.Key_Tab)
+            return True
+        return super().event(event)
 
     def set_calendar_fallback(self, day: date | None) -> None:
         """Where the calendar opens when the field has no date (None: today)."""
