@@ -273,7 +273,9 @@ class InterviewsPage(WorkspacePage):
         date_label.setBuddy(self.date_edit)
         title_row.addWidget(date_label)
         title_row.addWidget(self.date_edit)
-        header.addRow(self.tr("&Title:"), title_row)
+        title_label = QLabel(self.tr("&Title:"), detail)
+        title_label.setBuddy(self.title_edit)
+        header.addRow(title_label, title_row)
         self.guide_label = QLabel(detail)
         self.guide_label.setObjectName("interviewGuide")
         header.addRow(self.tr("Guide:"), self.guide_label)
@@ -281,6 +283,9 @@ class InterviewsPage(WorkspacePage):
         self.interviewee_list = QListWidget(detail)
         self.interviewee_list.setObjectName("intervieweeList")
         self.interviewee_list.setAccessibleName(self.tr("Interviewees"))
+        # Long names are cut with « … » (the whole text in the contact): no scroll bar
+        # that would hide the one row left.
+        self.interviewee_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._fit_interviewee_list(0)
         self.interviewee_list.itemActivated.connect(self.edit_interviewee)
         self.interviewee_list.setToolTip(self.tr("Double-click or Enter: open the contact"))
