@@ -153,6 +153,100 @@
     </message>
 </context>
 <context>
+    <name>AnnotationCanvas</name>
+    <message>
+        <source>Photo to annotate</source>
+        <translation>Photo à annoter</translation>
+    </message>
+</context>
+<context>
+    <name>AnnotationDialog</name>
+    <message>
+        <source>Annotate the photo “{0}”</source>
+        <translation>Annoter la photo « {0} »</translation>
+    </message>
+    <message>
+        <source>&amp;Arrow</source>
+        <translation>&amp;Flèche</translation>
+    </message>
+    <message>
+        <source>&amp;Circle</source>
+        <translation>&amp;Cercle</translation>
+    </message>
+    <message>
+        <source>&amp;Rectangle</source>
+        <translation>&amp;Rectangle</translation>
+    </message>
+    <message>
+        <source>&amp;Text</source>
+        <translation>&amp;Texte</translation>
+    </message>
+    <message>
+        <source>Colour</source>
+        <translation>Couleur</translation>
+    </message>
+    <message>
+        <source>Red</source>
+        <translation>Rouge</translation>
+    </message>
+    <message>
+        <source>Yellow</source>
+        <translation>Jaune</translation>
+    </message>
+    <message>
+        <source>White</source>
+        <translation>Blanc</translation>
+    </message>
+    <message>
+        <source>Blue</source>
+        <translation>Bleu</translation>
+    </message>
+    <message>
+        <source>Colour:</source>
+        <translation>Couleur&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Text to place</source>
+        <translation>Texte à placer</translation>
+    </message>
+    <message>
+        <source>Text, then click the photo</source>
+        <translation>Texte, puis cliquez sur la photo</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>Rétablir</translation>
+    </message>
+    <message>
+        <source>Clear all</source>
+        <translation>Tout effacer</translation>
+    </message>
+    <message>
+        <source>Drag on the photo to draw; the original photo is kept as it is, the report shows the annotated one.</source>
+        <translation>Faites glisser sur la photo pour dessiner ; la photo d&apos;origine est conservée telle quelle, le rapport montre la photo annotée.</translation>
+    </message>
+    <message>
+        <source>Arrow</source>
+        <translation>Flèche</translation>
+    </message>
+    <message>
+        <source>Circle</source>
+        <translation>Cercle</translation>
+    </message>
+    <message>
+        <source>Rectangle</source>
+        <translation>Rectangle</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>Texte</translation>
+    </message>
+</context>
+<context>
     <name>ChangePassphraseDialog</name>
     <message>
         <source>Change passphrase</source>
@@ -493,6 +587,25 @@
     <message>
         <source>{0}: {1}</source>
         <translation>{0}&#xa0;: {1}</translation>
+    </message>
+</context>
+<context>
+    <name>EvolutionPanel</name>
+    <message>
+        <source>Actions of the visit of {0}</source>
+        <translation>Actions de la visite du {0}</translation>
+    </message>
+    <message>
+        <source>{0}: {1}</source>
+        <translation>{0}&#xa0;: {1}</translation>
+    </message>
+    <message>
+        <source>The plan of that visit had no action.</source>
+        <translation>Le plan de cette visite ne comptait aucune action.</translation>
+    </message>
+    <message>
+        <source>due {0}</source>
+        <translation>échéance {0}</translation>
     </message>
 </context>
 <context>
@@ -1399,22 +1512,65 @@
     </message>
 </context>
 <context>
+    <name>PhotoLinksDialog</name>
+    <message>
+        <source>Link the new photos to checklist items</source>
+        <translation>Lier les nouvelles photos aux éléments de la checklist</translation>
+    </message>
+    <message>
+        <source>These photos were taken while an item of the checklist was being answered (its answer was saved within 10 minutes of the photo). Check the proposals: untick a photo or choose another item, then link them.</source>
+        <translation>Ces photos ont été prises pendant qu&apos;un élément de la checklist était renseigné (sa réponse a été enregistrée à moins de 10 minutes de la photo). Vérifiez les propositions : décochez une photo ou choisissez un autre élément, puis liez-les.</translation>
+    </message>
+    <message>
+        <source>Photo</source>
+        <translation>Photo</translation>
+    </message>
+    <message>
+        <source>Taken at</source>
+        <translation>Prise le</translation>
+    </message>
+    <message>
+        <source>Proposed item</source>
+        <translation>Élément proposé</translation>
+    </message>
+    <message>
+        <source>Item for {0}</source>
+        <translation>Élément pour {0}</translation>
+    </message>
+    <message>
+        <source>&amp;Link the ticked photos</source>
+        <translation>&amp;Lier les photos cochées</translation>
+    </message>
+    <message>
+        <source>&amp;Link nothing</source>
+        <translation>&amp;Ne rien lier</translation>
+    </message>
+</context>
+<context>
     <name>PhotosPage</name>
     <message>
         <source>Import photos…</source>
         <translation>Importer des photos…</translation>
     </message>
     <message>
-        <source>Import photos (you can also drop files here)</source>
-        <translation>Importer des photos (vous pouvez aussi déposer des fichiers ici)</translation>
-    </message>
-    <message>
         <source>Photos of the visit</source>
         <translation>Photos de la visite</translation>
     </message>
     <message>
-        <source>No photo yet. Import photos, or drop image files here.</source>
-        <translation>Aucune photo pour l&apos;instant. Importez des photos ou déposez des fichiers d&apos;image ici.</translation>
+        <source>Import photos (you can also drop files or folders here)</source>
+        <translation>Importer des photos (vous pouvez aussi déposer ici des fichiers ou des dossiers)</translation>
+    </message>
+    <message>
+        <source>Import a folder…</source>
+        <translation>Importer un dossier…</translation>
+    </message>
+    <message>
+        <source>Import every photo of a folder and its sub-folders (a phone&apos;s DCIM)</source>
+        <translation>Importer toutes les photos d&apos;un dossier et de ses sous-dossiers (le DCIM d&apos;un téléphone)</translation>
+    </message>
+    <message>
+        <source>No photo yet. Import photos, or drop image files or folders here.</source>
+        <translation>Aucune photo pour l&apos;instant. Importez des photos, ou déposez ici des images ou des dossiers.</translation>
     </message>
     <message>
         <source>Selected photo</source>
@@ -1427,6 +1583,22 @@
     <message>
         <source>What the photo shows</source>
         <translation>Ce que montre la photo</translation>
+    </message>
+    <message>
+        <source>&amp;Annotate…</source>
+        <translation>&amp;Annoter…</translation>
+    </message>
+    <message>
+        <source>Draw arrows, circles, rectangles and texts (the original is kept)</source>
+        <translation>Dessiner flèches, cercles, rectangles et textes (l&apos;original est conservé)</translation>
+    </message>
+    <message>
+        <source>&amp;Export a copy…</source>
+        <translation>&amp;Exporter une copie…</translation>
+    </message>
+    <message>
+        <source>Save a copy of the photo, without its GPS position unless the Preferences keep it</source>
+        <translation>Enregistrer une copie de la photo, sans sa position GPS sauf si les Préférences la conservent</translation>
     </message>
     <message>
         <source>Link to an item…</source>
@@ -1457,6 +1629,18 @@
         <translation>Liée à&#xa0;:</translation>
     </message>
     <message>
+        <source>Taken:</source>
+        <translation>Prise le&#xa0;:</translation>
+    </message>
+    <message>
+        <source>GPS:</source>
+        <translation>GPS&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Annotation:</source>
+        <translation>Annotation&#xa0;:</translation>
+    </message>
+    <message>
         <source>Photos</source>
         <translation>Photos</translation>
     </message>
@@ -1469,6 +1653,21 @@
         <translation>aucun élément</translation>
     </message>
     <message>
+        <source>unknown (no date in the file)</source>
+        <translation>inconnue (pas de date dans le fichier)</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>aucune</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n shape(s) drawn</source>
+        <translation>
+            <numerusform>%n forme dessinée</numerusform>
+            <numerusform>%n formes dessinées</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>Import photos</source>
         <translation>Importer des photos</translation>
     </message>
@@ -1477,12 +1676,42 @@
         <translation>Images ({0});;Tous les fichiers (*)</translation>
     </message>
     <message>
-        <source>Importing photos…</source>
-        <translation>Importation des photos…</translation>
+        <source>Import a folder of photos</source>
+        <translation>Importer un dossier de photos</translation>
     </message>
     <message>
         <source>Cancel</source>
         <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Listing the photos…</source>
+        <translation>Recherche des photos…</translation>
+    </message>
+    <message>
+        <source>Importing photos</source>
+        <translation>Importation des photos</translation>
+    </message>
+    <message>
+        <source>Importing photo {0} of {1}: {2}</source>
+        <translation>Importation de la photo {0} sur {1}&#xa0;: {2}</translation>
+    </message>
+    <message numerus="yes">
+        <source>… and %n other file(s) not imported (see the log).</source>
+        <translation>
+            <numerusform>… et %n autre fichier non importé (voir le journal).</numerusform>
+            <numerusform>… et %n autres fichiers non importés (voir le journal).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n photo(s) already in the visit, not imported again: </source>
+        <translation>
+            <numerusform>%n photo déjà dans la visite, non importée de nouveau&#xa0;: </numerusform>
+            <numerusform>%n photos déjà dans la visite, non importées de nouveau&#xa0;: </numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Import cancelled: {0} of {1} files done.</source>
+        <translation>Importation annulée : {0} fichiers traités sur {1}.</translation>
     </message>
     <message>
         <source>(not linked to an item)</source>
@@ -1495,6 +1724,10 @@
     <message>
         <source>Checklist item the photo illustrates:</source>
         <translation>Élément de la checklist illustré par la photo&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Export a copy of the photo</source>
+        <translation>Exporter une copie de la photo</translation>
     </message>
     <message>
         <source>No application could open {0}. The file is here: {1}</source>
@@ -1556,6 +1789,18 @@
         <translation>Image PNG ou JPEG imprimée sur la couverture des rapports.</translation>
     </message>
     <message>
+        <source>Keep the GPS position of imported photos (internal report)</source>
+        <translation>Conserver la position GPS des photos importées (rapport interne)</translation>
+    </message>
+    <message>
+        <source>Also show it in the shareable report and in exported copies</source>
+        <translation>La montrer aussi dans le rapport diffusable et les copies exportées</translation>
+    </message>
+    <message>
+        <source>A position says where a person was: by default it stays in this computer&apos;s data and the internal report, and is removed from what is shared.</source>
+        <translation>Une position dit où une personne se trouvait : par défaut, elle reste dans les données de cet ordinateur et le rapport interne, et elle est retirée de ce qui est partagé.</translation>
+    </message>
+    <message>
         <source>&amp;Language:</source>
         <translation>&amp;Langue&#xa0;:</translation>
     </message>
@@ -1566,6 +1811,10 @@
     <message>
         <source>&amp;Logo:</source>
         <translation>&amp;Logo&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Photo location:</source>
+        <translation>Position des photos&#xa0;:</translation>
     </message>
     <message>
         <source>Images (*.png *.jpg *.jpeg)</source>
@@ -2527,6 +2776,10 @@
     <message>
         <source>Observations: {0}</source>
         <translation>Observations&#xa0;: {0}</translation>
+    </message>
+    <message>
+        <source>Visit of {0}: {1}</source>
+        <translation>Visite du {0}&#xa0;: {1}</translation>
     </message>
 </context>
 <context>
