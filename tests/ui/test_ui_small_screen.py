@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QWidget
 
 from fieldvisit.demo.seed import seed_demo
 from fieldvisit.paths import DataDir
-from fieldvisit.services import Services, visits
+from fieldvisit.services import Services, interviews, visits
 from fieldvisit.ui.base.context import UiContext
 from fieldvisit.ui.base.worker import DatabaseWorker
 from fieldvisit.ui.shell.main_window import MainWindow
@@ -39,8 +39,12 @@ def demo_ctx(qapp, tmp_path: Path, communes) -> Iterator[UiContext]:  # type: ig
 
 
 def saint_flour(ctx: UiContext) -> str:
+    """The demo's first visit of Saint-Flour: the one with interviews (its follow-up has
+    none yet)."""
     return next(
-        row.id for row in visits.list_visits(ctx.services) if row.commune_name == "Saint-Flour"
+        row.id
+        for row in visits.list_visits(ctx.services)
+        if row.commune_name == "Saint-Flour" and interviews.list_interviews(ctx.services, row.id)
     )
 
 
