@@ -92,9 +92,7 @@ def load_commune_card(svc: Services, code: str) -> CommuneCardScreen:
 
 
 def card_screen(card: CommuneCard) -> CommuneCardScreen:
-    imported = (
-        card.pvd.known or card.frr.known or card.gendarmerie.known or card.crime is not None
-    )
+    imported = card.pvd.known or card.frr.known or card.gendarmerie.known or card.crime is not None
     population = (
         f"{french_number(card.population, 0)} habitants ({card.population_source})"
         if card.population
@@ -102,7 +100,7 @@ def card_screen(card: CommuneCard) -> CommuneCardScreen:
     )
     facts = [
         Fact("Population", population),
-        Fact("Intercommunalité", f"{card.epci_nom} ({card.epci})" if card.epci else "aucune connue"),
+        Fact("Intercommunalité", f"{card.epci_nom} ({card.epci})" if card.epci else "aucune"),
         Fact("Petites Villes de demain", pvd_text(card)),
         Fact("France Ruralités Revitalisation", frr_text(card)),
         Fact("Quartier prioritaire (QPV)", card.qpv),
@@ -110,8 +108,7 @@ def card_screen(card: CommuneCard) -> CommuneCardScreen:
     if card.kind:
         facts.insert(0, Fact("Statut", f"{card.kind} de {card.chef_lieu}"))
     title = (
-        f"{card.nom} ({card.code}) — {card.departement_nom} ({card.departement}), "
-        f"{card.region_nom}"
+        f"{card.nom} ({card.code}) — {card.departement_nom} ({card.departement}), {card.region_nom}"
     )
     crime = card.crime
     rows: list[CrimeRow] = []
