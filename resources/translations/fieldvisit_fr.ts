@@ -343,12 +343,20 @@
         <translation>Choisissez une commune pour voir sa fiche.</translation>
     </message>
     <message>
+        <source>Petites Villes de demain town</source>
+        <translation>Commune Petites Villes de demain</translation>
+    </message>
+    <message>
         <source>Phone: {0}</source>
         <translation>Tél. : {0}</translation>
     </message>
     <message>
         <source>Opening hours: {0}</source>
         <translation>Horaires d&apos;accueil : {0}</translation>
+    </message>
+    <message>
+        <source>Recorded crime</source>
+        <translation>Délinquance enregistrée</translation>
     </message>
     <message>
         <source>commune</source>

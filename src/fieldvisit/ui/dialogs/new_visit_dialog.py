@@ -154,12 +154,12 @@ class NewVisitDialog(QDialog):
         left.addLayout(form)
         left.addWidget(self.problem_label)
         left.addStretch(1)
-        columns.addLayout(left, 1)
-        columns.addWidget(self.card_view, 1)
+        columns.addLayout(left, 2)
+        columns.addWidget(self.card_view, 3)
         layout.addLayout(columns, 1)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(960)
-        self.resize(1000, 620)  # fits 1366×768 with the card beside the form
+        self.resize(1160, 640)  # fits 1366×768 with the card beside the form
         self.commune_edit.setFocus()
 
         self._set_hint(self.tr("Loading the list of communes…"))

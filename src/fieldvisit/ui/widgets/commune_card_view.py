@@ -35,7 +35,8 @@ class CommuneCardView(QTextBrowser):
     def card_html(self, card: CommuneCardScreen) -> str:
         parts = [f"<h3>{escape(card.title)}</h3>"]
         if card.pvd:
-            parts.append(f"<p><b>{escape(self.tr('Petites Villes de demain town'))}</b></p>")
+            pvd_town = self.tr("Petites Villes de demain town")
+            parts.append(f"<p><b>{escape(pvd_town)}</b></p>")
         if card.how_to_import:
             parts.append(f"<p><b>{escape(card.how_to_import)}</b></p>")
         parts.append("<table cellspacing='0' cellpadding='2'>")
@@ -49,20 +50,22 @@ class CommuneCardView(QTextBrowser):
         if card.units:
             parts.append("<ul>")
             for unit in card.units:
-                lines = [f"<b>{escape(unit.name)}</b>"]
-                if unit.where:
-                    lines[0] += f" — {escape(unit.where)}"
-                if unit.address:
-                    lines.append(escape(unit.address))
+                title = f"<b>{escape(unit.name)}</b>"
+                if unit.where and unit.where not in unit.name:
+                    title += f" — {escape(unit.where)}"
+                contact = [escape(part) for part in (unit.address,) if part]
                 if unit.phone:
-                    lines.append(escape(self.tr("Phone: {0}").format(unit.phone)))
+                    contact.append(escape(self.tr("Phone: {0}").format(unit.phone)))
+                lines = [title]
+                if contact:
+                    lines.append(" · ".join(contact))
                 if unit.hours:
-                    lines.append(
-                        escape(self.tr("Opening hours: {0}").format(" ; ".join(unit.hours)))
-                    )
+                    hours = self.tr("Opening hours: {0}").format(" ; ".join(unit.hours))
+                    lines.append(f"<small>{escape(hours)}</small>")
                 parts.append(f"<li>{'<br>'.join(lines)}</li>")
             parts.append("</ul>")
-        parts.append(f"<p><b>{escape(self.tr('Recorded crime'))}</b></p>")
+        crime_title = self.tr("Recorded crime")
+        parts.append(f"<p><a name='crime'></a><b>{escape(crime_title)}</b></p>")
         if not card.crime:
             parts.append(f"<p>{escape(card.crime_missing or '')}</p>")
         else:
@@ -74,17 +77,22 @@ class CommuneCardView(QTextBrowser):
     def _crime_table(self, card: CommuneCardScreen) -> str:
         source, basis = escape(card.crime_source or ""), escape(card.crime_basis or "")
         rows = [f"<p><small>{source}<br>{basis}</small></p>"]
-        rows.append("<table border='1' cellspacing='0' cellpadding='2'><tr><th></th><th></th>")
+        rows.append("<table border='1' cellspacing='0' cellpadding='2' width='100%'><tr><th></th>")
         rows.extend(f"<th>{year}</th>" for year in card.years)
         rows.append("</tr>")
         commune, departement = escape(self.tr("commune")), escape(self.tr("dép."))
+        span = len(card.years) + 1
         for row in card.crime:
-            label = f"<b>{escape(row.label)}</b><br><small>{escape(row.unit)}</small>"
-            rows.append(f"<tr><td rowspan='2'>{label}</td><td>{commune}</td>")
-            rows.extend(f"<td align='right'>{escape(cell)}</td>" for cell in row.commune)
+            rows.append(
+                f"<tr><td colspan='{span}' bgcolor='#eef1f8'><b>{escape(row.label)}</b> "
+                f"<small>({escape(row.unit)})</small></td></tr>"
+            )
+            rows.append(f"<tr><td>{commune}</td>")
+            rows.extend(f"<td align='right' nowrap>{escape(cell)}</td>" for cell in row.commune)
             rows.append(f"</tr><tr><td><small>{departement}</small></td>")
             rows.extend(
-                f"<td align='right'><small>{escape(cell)}</small></td>" for cell in row.departement
+                f"<td align='right' nowrap><small>{escape(cell)}</small></td>"
+                for cell in row.departement
             )
             rows.append("</tr>")
         rows.append("</table>")
