@@ -127,6 +127,22 @@ def test_without_public_data_the_card_says_how_to_import(window: MainWindow, ui_
     dialog.reject()
 
 
+def test_a_damaged_public_data_file_does_not_stop_planning_a_visit(
+    window: MainWindow, ui_ctx: UiContext, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    path = ui_ctx.services.public_data.path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"not a database at all, damaged on disk" * 100)
+    dialog = window.new_visit()
+    qtbot.keyClicks(dialog.commune_edit, "st fl")
+    assert "Saint-Flour (15)" in suggestions(dialog)
+    pick(dialog, "Saint-Flour (15)", qtbot)
+    card = dialog.card_view.toPlainText()
+    assert "illisible" in card and "réimportez" in card  # the store's French message
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert [v.commune_code for v in visits.list_visits(ui_ctx.services)] == ["15187"]
+
+
 def test_informations_shows_the_card_of_the_visits_commune(imported: UiContext, qtbot) -> None:  # type: ignore[no-untyped-def]
     visit = visits.plan_visit(imported.services, "15014", date(2026, 3, 2))
     page = InfoPage(imported)

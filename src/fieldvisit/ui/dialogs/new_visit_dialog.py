@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from fieldvisit.core.domain import VisitType
 from fieldvisit.forms import FormDefinition, FormKind
 from fieldvisit.opendata.search import CommuneMatch, PvdTowns, search_communes
+from fieldvisit.opendata.store import PublicDataError
 from fieldvisit.reference import Commune, CommuneIndex, normalise
 from fieldvisit.screens.commune_card import CommuneCardScreen, load_commune_card
 from fieldvisit.services import visits
@@ -54,7 +55,12 @@ def load_communes(svc: Services) -> tuple[CommuneIndex, PvdTowns]:
     index = svc.communes
     index.search("saint", limit=1)  # name index
     index.search("15100", limit=1)  # postal codes and INSEE codes
-    return index, PvdTowns(index, svc.public_data)
+    try:
+        towns = PvdTowns(index, svc.public_data)
+    except PublicDataError as err:  # a damaged public data file never stops planning
+        log.warning("PVD towns not read: %s", err)
+        towns = PvdTowns(index, None)
+    return index, towns
 
 
 class NewVisitDialog(QDialog):
