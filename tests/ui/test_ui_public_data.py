@@ -283,3 +283,18 @@ def test_without_figures_no_proposal_is_offered(qtbot, ui_ctx: UiContext) -> Non
     panel = page.proposal_panel
     assert panel is not None and not panel.insert_button.isVisible()
     assert "Aucune donnée publique n'est importée" in panel.details.text()
+
+
+def test_a_damaged_public_data_file_is_said_in_the_diagnostic(qtbot, ui_ctx: UiContext) -> None:  # type: ignore[no-untyped-def]
+    path = ui_ctx.services.public_data.path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"not a database at all, damaged on disk" * 100)
+    visit = visits.plan_visit(ui_ctx.services, "15187", date(2026, 3, 12))
+    page = DiagnosticPage(ui_ctx)
+    qtbot.addWidget(page)
+    page.show()
+    page.load_visit(visit.id)
+    panel = page.proposal_panel
+    assert panel is not None and panel.isVisible() and not panel.insert_button.isVisible()
+    assert "illisible" in panel.details.text()
+    assert page.form_view.form is not None  # part 1 is there to fill in by hand

@@ -35,7 +35,7 @@ from fieldvisit.services import diagnostic as diagnostic_service
 from fieldvisit.services.constat import SYNTHESIS, insert_constat_proposal, proposal_items
 from fieldvisit.services.evolution import Evolution
 from fieldvisit.ui.base.context import UiContext
-from fieldvisit.ui.base.errors import show_error
+from fieldvisit.ui.base.errors import describe, show_error
 from fieldvisit.ui.forms.form_view import FormView
 from fieldvisit.ui.forms.text_edits import GrowingTextEdit, guard_wheel
 from fieldvisit.ui.workspace.evolution_panel import EvolutionPanel
@@ -382,9 +382,15 @@ class DiagnosticPage(VisitFormPage):
         self.proposal_panel.show()
 
     def _proposal_failed(self, err: BaseException) -> None:
-        if self.proposal_panel is not None:
-            self.proposal_panel.hide()
-        show_error(self, err)
+        """Said in the panel, not in a box: part 1 can be filled in all the same."""
+        panel = self.proposal_panel
+        if panel is None:
+            return
+        panel.proposal = None
+        panel.details.setText(describe(err)[1])
+        panel.text.hide()
+        panel.insert_button.hide()
+        panel.show()
 
     def insert_proposal(self) -> None:
         panel = self.proposal_panel
