@@ -48,6 +48,9 @@ from fieldvisit.ui.shell.app import build_main_window, make_application
 from fieldvisit.ui.shell.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[1]
+# The synthetic public data files (the formats data.gouv.fr publishes) live with the tests.
+if str(ROOT / "tests") not in sys.path:
+    sys.path.insert(0, str(ROOT / "tests"))
 DEFAULT_OUT = ROOT / "docs" / "screenshots"
 IN_PROGRESS = "58079"  # the demo visit still under way ("en cours")
 FOLLOWED_UP = "15187"  # Saint-Flour: its report is issued, its follow-up under way
@@ -223,6 +226,11 @@ def take_all(out: Path, size: tuple[int, int], only: set[str]) -> list[Path]:
         demo_dir = DataDir(root / "demo")
         services = Services.open(demo_dir)
         seed_demo(services, today=date.today())
+        # Public data of the Cantal (synthetic files in the published formats): the
+        # commune card of the new-visit dialog and the proposed constat.
+        from public_data_files import import_all
+
+        import_all(services.public_data, root / "published", ["15"])
         services.close()
         wanted = {name: page for name, page in REPORT_PAGES.items() if not only or name in only}
         if wanted:
@@ -245,7 +253,10 @@ def take_all(out: Path, size: tuple[int, int], only: set[str]) -> list[Path]:
                 popup.setCurrentIndex(suggestions.index(row, 0))
                 QTest.keyClick(popup, Qt.Key.Key_Return)  # picked from the list
         QTest.keyClicks(dialog.author_edit, "Claire Martin")
-        shot("new-visit-dialog", dialog)
+        shot("new-visit-dialog", dialog)  # with the commune card beside the form
+        card = dialog.card_view
+        card.scrollToAnchor("crime")
+        shot("new-visit-dialog-crime", dialog)  # the card scrolled to recorded crime
         dialog.reject()
 
         window.open_visit(visit_of(ctx, IN_PROGRESS))

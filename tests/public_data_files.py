@@ -49,9 +49,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from fieldvisit.reference import CommuneIndex
+
+if TYPE_CHECKING:
+    from fieldvisit.opendata.store import PublicDataStore
 
 # The 15 indicators of the base communale (édition 2025), their unit of count and a
 # yearly rate per 1,000 (inhabitants; dwellings for burglaries) to draw counts from.
@@ -420,6 +423,16 @@ def write_all(
         write_frr(directory / "communes-frr.csv", departements=departements),
         write_gendarmerie(directory / "unites-gendarmerie.csv", departements=departements),
     )
+
+
+def import_all(store: PublicDataStore, directory: Path, departements: Iterable[str]) -> None:
+    """Write one file of each dataset for these départements and import them (tests)."""
+    from datetime import UTC, datetime
+
+    from fieldvisit.opendata.importer import import_file
+
+    for written in write_all(directory, departements=departements):
+        import_file(store, written.path, now=datetime(2026, 12, 7, 9, 30, tzinfo=UTC))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

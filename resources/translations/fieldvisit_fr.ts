@@ -333,6 +333,41 @@
     </message>
 </context>
 <context>
+    <name>CommuneCardView</name>
+    <message>
+        <source>Commune card</source>
+        <translation>Fiche de la commune</translation>
+    </message>
+    <message>
+        <source>Choose a commune to see its card.</source>
+        <translation>Choisissez une commune pour voir sa fiche.</translation>
+    </message>
+    <message>
+        <source>Petites Villes de demain town</source>
+        <translation>Commune Petites Villes de demain</translation>
+    </message>
+    <message>
+        <source>Phone: {0}</source>
+        <translation>Tél. : {0}</translation>
+    </message>
+    <message>
+        <source>Opening hours: {0}</source>
+        <translation>Horaires d&apos;accueil : {0}</translation>
+    </message>
+    <message>
+        <source>Recorded crime</source>
+        <translation>Délinquance enregistrée</translation>
+    </message>
+    <message>
+        <source>commune</source>
+        <translation>commune</translation>
+    </message>
+    <message>
+        <source>dép.</source>
+        <translation>dép.</translation>
+    </message>
+</context>
+<context>
     <name>ConflictsDialog</name>
     <message>
         <source>Sync conflicts</source>
@@ -876,6 +911,10 @@
         <translation>L&apos;essentiel&#xa0;: ce qui a été vu, entendu et convenu.</translation>
     </message>
     <message>
+        <source>Commune card (public data)</source>
+        <translation>Fiche de la commune (données publiques)</translation>
+    </message>
+    <message>
         <source>Information</source>
         <translation>Informations</translation>
     </message>
@@ -890,6 +929,10 @@
     <message>
         <source>—</source>
         <translation>—</translation>
+    </message>
+    <message>
+        <source>Reading the commune card…</source>
+        <translation>Lecture de la fiche de la commune…</translation>
     </message>
     <message>
         <source>No participant yet.</source>
@@ -1074,6 +1117,14 @@
         <translation>Charger les &amp;données de démonstration</translation>
     </message>
     <message>
+        <source>&amp;Import public data…</source>
+        <translation>&amp;Importer des données publiques…</translation>
+    </message>
+    <message>
+        <source>Import the files published on data.gouv.fr: recorded crime (SSMSI), Petites Villes de demain, France Ruralités Revitalisation, gendarmerie units.</source>
+        <translation>Importer les fichiers publiés sur data.gouv.fr : délinquance enregistrée (SSMSI), Petites Villes de demain, France Ruralités Revitalisation, unités de gendarmerie.</translation>
+    </message>
+    <message>
         <source>&amp;Preferences…</source>
         <translation>&amp;Préférences…</translation>
     </message>
@@ -1232,6 +1283,10 @@
         <translation>Nom, code postal ou code INSEE</translation>
     </message>
     <message>
+        <source>Petites Villes de demain only</source>
+        <translation>Petites Villes de demain seulement</translation>
+    </message>
+    <message>
         <source>Date of the visit</source>
         <translation>Date de la visite</translation>
     </message>
@@ -1296,8 +1351,24 @@
         <translation>{0} (version {1})</translation>
     </message>
     <message>
+        <source>No list of Petites Villes de demain is imported (File › Import public data…).</source>
+        <translation>Aucune liste des Petites Villes de demain n&apos;est importée (Fichier › Importer des données publiques…).</translation>
+    </message>
+    <message>
+        <source>Choose a commune to see its card.</source>
+        <translation>Choisissez une commune pour voir sa fiche.</translation>
+    </message>
+    <message>
+        <source>{0} — Petites Villes de demain</source>
+        <translation>{0} — Petites Villes de demain</translation>
+    </message>
+    <message>
         <source>No commune matches this text.</source>
         <translation>Aucune commune ne correspond à ce texte.</translation>
+    </message>
+    <message>
+        <source>Reading the commune card…</source>
+        <translation>Lecture de la fiche de la commune…</translation>
     </message>
     <message>
         <source>INSEE {0}</source>
@@ -1835,6 +1906,61 @@
     <message>
         <source>Printing page {0} of {1}…</source>
         <translation>Impression de la page {0} sur {1}…</translation>
+    </message>
+</context>
+<context>
+    <name>ProposalPanel</name>
+    <message>
+        <source>Proposal from the public data</source>
+        <translation>Proposition d&apos;après les données publiques</translation>
+    </message>
+    <message>
+        <source>Proposed constat</source>
+        <translation>Constat proposé</translation>
+    </message>
+    <message>
+        <source>Insert the proposal</source>
+        <translation>Insérer la proposition</translation>
+    </message>
+    <message>
+        <source>Fills the empty items of this part and adds the paragraph after what is already written: nothing typed is replaced; edit it afterwards.</source>
+        <translation>Remplit les éléments vides de cette partie et ajoute le paragraphe après ce qui est déjà écrit : rien de ce qui a été saisi n&apos;est remplacé ; modifiez-le ensuite.</translation>
+    </message>
+    <message>
+        <source>No recorded crime figures for this commune: {0}</source>
+        <translation>Pas de chiffres de délinquance enregistrée pour cette commune : {0}</translation>
+    </message>
+    <message>
+        <source>Sources: {0}. Period: {1}. Data up to {2}.</source>
+        <translation>Sources : {0}. Période : {1}. Données jusqu&apos;au {2}.</translation>
+    </message>
+</context>
+<context>
+    <name>PublicDataImport</name>
+    <message>
+        <source>Import public data</source>
+        <extracomment>at least one dataset was replaced the import ended (the summary is shown): imported files, failure messages</extracomment>
+        <translation>Importer des données publiques</translation>
+    </message>
+    <message>
+        <source>Files as published on data.gouv.fr (*.csv *.csv.gz *.gz);;All files (*)</source>
+        <translation>Fichiers tels que publiés sur data.gouv.fr (*.csv *.csv.gz *.gz);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <source>Reading the files…</source>
+        <translation>Lecture des fichiers…</translation>
+    </message>
+    <message>
+        <source>Nothing was imported.</source>
+        <translation>Rien n&apos;a été importé.</translation>
+    </message>
+    <message>
+        <source>Importing {0} ({1} of {2})…</source>
+        <translation>Import de {0} ({1} sur {2})…</translation>
+    </message>
+    <message>
+        <source>That dataset is unchanged.</source>
+        <translation>Ce jeu de données est inchangé.</translation>
     </message>
 </context>
 <context>

@@ -10,7 +10,7 @@ YEAR_WIDTH = 16
 LABEL_WIDTH = 20
 
 
-def _people(value: float | None, unit: str) -> str:
+def people_text(value: float | None, unit: str) -> str:
     if value is None:
         return f"— {unit}"
     digits = 0 if float(value).is_integer() else 1
@@ -29,16 +29,16 @@ def render_card(card: CommuneCard) -> str:
     lines.append(f"Population : {population} ({card.population_source})")
     epci = f"{card.epci_nom} ({card.epci})" if card.epci else "aucune connue"
     lines.append(f"Intercommunalité : {epci}")
-    lines.append("Petites Villes de demain : " + _pvd(card))
-    lines.append("France Ruralités Revitalisation : " + _frr(card))
+    lines.append("Petites Villes de demain : " + pvd_text(card))
+    lines.append("France Ruralités Revitalisation : " + frr_text(card))
     lines.append(f"Quartier prioritaire (QPV) : {card.qpv}")
-    lines.extend(_gendarmerie(card))
+    lines.extend(gendarmerie_lines(card))
     lines.extend(_crime(card))
     lines.extend(card.notes)
     return "\n".join(lines)
 
 
-def _pvd(card: CommuneCard) -> str:
+def pvd_text(card: CommuneCard) -> str:
     pvd = card.pvd
     if not pvd.known:
         return "inconnu (liste PVD non importée)"
@@ -54,7 +54,7 @@ def _pvd(card: CommuneCard) -> str:
     return f"oui{number}{signed}{source}"
 
 
-def _frr(card: CommuneCard) -> str:
+def frr_text(card: CommuneCard) -> str:
     frr = card.frr
     if not frr.known:
         return "inconnu (classement FRR non importé)"
@@ -64,7 +64,7 @@ def _frr(card: CommuneCard) -> str:
     return (frr.classement or "classement non renseigné dans le fichier") + source
 
 
-def _gendarmerie(card: CommuneCard) -> list[str]:
+def gendarmerie_lines(card: CommuneCard) -> list[str]:
     gendarmerie = card.gendarmerie
     if not gendarmerie.known:
         return ["Gendarmerie : inconnue (liste des unités accueillant du public non importée)"]
@@ -104,8 +104,8 @@ def _crime(card: CommuneCard) -> list[str]:
         return [f"Délinquance enregistrée : {card.crime_missing}"]
     lines = [f"Délinquance enregistrée — {crime.source_line}"]
     lines.append(
-        f"  Rapportée à {_people(crime.population, 'habitants')} et "
-        f"{_people(crime.dwellings, 'logements')} ({crime.years[-1]})"
+        f"  Rapportée à {people_text(crime.population, 'habitants')} et "
+        f"{people_text(crime.dwellings, 'logements')} ({crime.years[-1]})"
     )
     lines.append("    " + " " * LABEL_WIDTH + "".join(f"{y:>{YEAR_WIDTH}}" for y in crime.years))
     lines.extend(_series(crime))

@@ -61,8 +61,8 @@ def _store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 def cmd_reference_import(args: argparse.Namespace) -> int:
     from fieldvisit.core.clock import utc_now
-    from fieldvisit.opendata.importer import import_file
-    from fieldvisit.reference.datasets import DATASETS, DatasetError, open_published, recognise
+    from fieldvisit.opendata.importer import check_published, import_file
+    from fieldvisit.reference.datasets import DatasetError
 
     if args.edition is not None and len(args.paths) > 1:
         raise BadInput(
@@ -70,16 +70,7 @@ def cmd_reference_import(args: argparse.Namespace) -> int:
             "pour nommer chacun."
         )
     # Every header first: an unknown file, or two files of one dataset, change nothing.
-    seen: dict[str, Path] = {}
-    for path in args.paths:
-        with open_published(path) as table:
-            key = recognise(table).info.key
-        if key in seen:
-            raise BadInput(
-                f"{seen[key].name} et {path.name} sont deux fichiers du même jeu de données "
-                f"({DATASETS[key].title}) : importez-en un seul."
-            )
-        seen[key] = path
+    check_published(args.paths)
     store = _store(args)
     failed = 0
     try:

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from fieldvisit.core.errors import BadInput
 from fieldvisit.opendata.loading import LOADERS, clear
 from fieldvisit.opendata.store import ORIGIN_FILE, ORIGIN_SERVER, WHOLE_FILE, PublicDataStore
 from fieldvisit.reference.datasets import (
+    DATASETS,
     DatasetError,
     DatasetInfo,
     DatasetReader,
@@ -110,6 +113,22 @@ def _load(
     return ImportResult(
         reader.info, file_name, reader.rows, tuple(sorted(rows_of)), label, _notes(reader)
     )
+
+
+def check_published(paths: Sequence[Path]) -> dict[str, Path]:
+    """Every file's header read before any import (dataset key → file): an unknown or
+    unreadable file, or two files of one dataset, raise in French and change nothing."""
+    seen: dict[str, Path] = {}
+    for path in paths:
+        with open_published(path) as table:
+            key = recognise(table).info.key
+        if key in seen:
+            raise BadInput(
+                f"{seen[key].name} et {path.name} sont deux fichiers du même jeu de données "
+                f"({DATASETS[key].title}) : importez-en un seul."
+            )
+        seen[key] = path
+    return seen
 
 
 def import_file(

@@ -25,9 +25,11 @@ class CommuneMatch:
 class PvdTowns:
     """The PVD towns of the imported list, loaded once (about 1,640)."""
 
-    def __init__(self, index: CommuneIndex, store: PublicDataStore) -> None:
-        with store.reading() as db:
-            rows = db.execute("SELECT code, date_signature FROM pvd").fetchall()
+    def __init__(self, index: CommuneIndex, store: PublicDataStore | None) -> None:
+        rows = []
+        if store is not None:  # None: no PVD list to mark towns with
+            with store.reading() as db:
+                rows = db.execute("SELECT code, date_signature FROM pvd").fetchall()
         self.signed: dict[str, date | None] = {
             code: date.fromisoformat(day) if day else None for code, day in rows
         }

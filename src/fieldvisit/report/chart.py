@@ -1,5 +1,6 @@
 """Charts drawn with reportlab.graphics: the levels of concern of the diagnostic themes,
-and for a follow-up the levels then and now."""
+and for a follow-up the levels then and now; the small trend charts of the commune's
+recorded crime (SSMSI base)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from collections.abc import Sequence
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from fieldvisit.opendata.card import french_number
+from fieldvisit.opendata.diagnostic import TrendSeries
 from fieldvisit.report.fonts import BOLD, REGULAR
 from fieldvisit.report.model import ThemeChange, ThemeResult
 from fieldvisit.report.styles import BLUE, GREY, GREY_LINE, LEVEL_COLOURS
@@ -15,6 +18,67 @@ from fieldvisit.report.styles import BLUE, GREY, GREY_LINE, LEVEL_COLOURS
 LABEL_SIZE = 7.5
 ROW_HEIGHT = 15.0
 LEVEL_NAMES = {1: "Faible", 2: "Modéré", 3: "Préoccupant", 4: "Très préoccupant"}
+NOT_PUBLISHED_MARK = "n.d."  # « non diffusé »: never drawn as a bar of 0
+
+
+def trend_chart(series: TrendSeries, width: float, height: float = 92.0) -> Drawing:
+    """One indicator's facts year by year as bars, the count above each; a year the
+    SSMSI did not publish gets « n.d. » and no bar; the last year's rate and the
+    département's under the title."""
+    drawing = Drawing(width, height, initialFontName=REGULAR, initialFontSize=7)
+    title = _fit(series.label, width, BOLD, LABEL_SIZE)
+    drawing.add(String(0, height - 8, title, fontName=BOLD, fontSize=LABEL_SIZE, fillColor=BLUE))
+    last = series.points[-1] if series.points else None
+    if last is not None and last.rate is not None:
+        rate = f"{last.year} : {french_number(last.rate)} ‰"
+        if last.departement_rate is not None:
+            rate += f" (dép. {french_number(last.departement_rate)} ‰)"
+        drawing.add(
+            String(0, height - 17, _fit(rate, width, REGULAR, 6.5), fontSize=6.5, fillColor=GREY)
+        )
+    plot_top, plot_bottom = height - 30, 12.0
+    counts = [point.count for point in series.points if point.count is not None]
+    top = max(counts, default=0) or 1
+    slot = width / max(len(series.points), 1)
+    drawing.add(Line(0, plot_bottom, width, plot_bottom, strokeColor=GREY_LINE, strokeWidth=0.5))
+    for index, point in enumerate(series.points):
+        centre = slot * index + slot / 2
+        drawing.add(
+            String(centre, 3, str(point.year), fontSize=6, fillColor=GREY, textAnchor="middle")
+        )
+        if point.count is None:
+            drawing.add(
+                String(
+                    centre,
+                    plot_bottom + 3,
+                    NOT_PUBLISHED_MARK,
+                    fontSize=6,
+                    fillColor=GREY,
+                    textAnchor="middle",
+                )
+            )
+            continue
+        bar = (plot_top - plot_bottom) * point.count / top
+        drawing.add(
+            Rect(
+                centre - slot * 0.3,
+                plot_bottom,
+                slot * 0.6,
+                bar,
+                fillColor=BLUE,
+                strokeColor=None,
+            )
+        )
+        drawing.add(
+            String(
+                centre,
+                plot_bottom + bar + 2,
+                str(point.count),
+                fontSize=6,
+                textAnchor="middle",
+            )
+        )
+    return drawing
 
 
 def concern_chart(groups: Sequence[tuple[str, Sequence[ThemeResult]]], width: float) -> Drawing:

@@ -47,7 +47,7 @@ list (`recipients`).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -67,6 +67,7 @@ from fieldvisit.core.domain import (
 from fieldvisit.core.geo import parse_location
 from fieldvisit.forms import FormDefinition, FormItem, FormKind, ItemType, Section, is_answered
 from fieldvisit.forms.progress import effective_answers, form_progress
+from fieldvisit.opendata.diagnostic import TrendSeries
 from fieldvisit.report.text import answer_text, slug
 from fieldvisit.services import (
     actions,
@@ -190,6 +191,9 @@ class DiagnosticReport:
     title: str
     description: str
     parts: tuple[DiagnosticPart, ...]
+    # Recorded crime of the commune (SSMSI base, when imported): the small trend charts
+    # of part 1, each with its source line.
+    crime_trends: tuple[TrendSeries, ...] = ()
 
     @property
     def themes(self) -> tuple[ThemeResult, ...]:
@@ -426,6 +430,9 @@ def build_report(
         rows = answers.visit_answers(svc, visit_id, diagnostic_form.id)
         ratings = diagnostic.theme_ratings(svc, visit_id)
         diagnostic_report = _diagnostic(diagnostic_form, rows, ratings, photos_by_item, keep)
+        trends = _crime_trends(svc, visit.commune_code)
+        if trends:
+            diagnostic_report = replace(diagnostic_report, crime_trends=trends)
     visit_interviews = interviews.list_interviews(svc, visit_id)
     interview_reports = tuple(_interview(svc, interview, keep) for interview in visit_interviews)
     guides = {(i.form_id, i.form_version): interview_guide(svc, i) for i in visit_interviews}
@@ -520,6 +527,23 @@ def _evolution(
         ActionOutcome(a.priority, a.text, a.due_date, a.state_label, a.late) for a in found.actions
     )
     return EvolutionReport(found.previous_visit_date, themes, outcomes)
+
+
+def _crime_trends(svc: Services, commune_code: str) -> tuple[TrendSeries, ...]:
+    """The trend series of the commune's recorded crime (opendata/diagnostic.py), none
+    without an imported SSMSI base (or a public data file that cannot be read: the
+    report is made without them rather than not at all)."""
+    from fieldvisit.core.errors import FieldvisitError
+    from fieldvisit.opendata.card import commune_card
+    from fieldvisit.opendata.diagnostic import trend_series
+
+    if not svc.public_data.path.exists():
+        return ()  # nothing imported: no file made just to read it
+    try:
+        card = commune_card(svc.communes, svc.public_data, commune_code)
+    except FieldvisitError:
+        return ()
+    return trend_series(card)
 
 
 def is_issued_report(attachment: Attachment) -> bool:

@@ -43,7 +43,7 @@ from fieldvisit.report.blocks import (
     item_table,
     withheld_tag,
 )
-from fieldvisit.report.chart import LEVEL_NAMES, concern_chart, evolution_chart
+from fieldvisit.report.chart import LEVEL_NAMES, concern_chart, evolution_chart, trend_chart
 from fieldvisit.report.document import (
     DRAFT_FOOTER,
     Bookmark,
@@ -661,6 +661,41 @@ def _diagnostic(report: VisitReport, diagnostic: DiagnosticReport, n: str) -> It
             yield KeepWithFirst(
                 part_head, para("Aucun thème évalué (" + ", ".join(missing) + ").", s.note)
             )
+        if index == offset and diagnostic.crime_trends:  # part 1: the constat
+            yield from _crime_trends(diagnostic)
+
+
+CHARTS_PER_ROW = 3
+
+
+def _crime_trends(diagnostic: DiagnosticReport) -> Iterator[Flowable]:
+    """The small charts of the commune's recorded crime, with their source line."""
+    s = styles()
+    trends = diagnostic.crime_trends
+    column = FRAME_WIDTH / CHARTS_PER_ROW
+    charts: list[object] = [trend_chart(series, column - 4 * mm) for series in trends]
+    while len(charts) % CHARTS_PER_ROW:
+        charts.append("")
+    rows = [charts[i : i + CHARTS_PER_ROW] for i in range(0, len(charts), CHARTS_PER_ROW)]
+    head = [
+        heading("Délinquance enregistrée (données publiques)", 2, "diagnostic-ssmsi", False),
+        para(
+            "Faits enregistrés par la police et la gendarmerie, année par année ; "
+            "« n.d. » : non diffusé (moins de 6 faits trois années de suite), ce qui "
+            "n'est pas zéro. Taux pour 1 000 habitants (logements pour les cambriolages).",
+            s.note,
+        ),
+    ]
+    table = Table(
+        rows,
+        colWidths=[column] * CHARTS_PER_ROW,
+        style=table_style([("VALIGN", (0, 0), (-1, -1), "TOP")]),
+        hAlign="LEFT",
+        spaceBefore=2,
+        spaceAfter=2,
+    )
+    yield KeepWithFirst(head, table)
+    yield para(f"Source : {trends[0].source_line}.", s.note)
 
 
 def _themes_table(themes: tuple[ThemeResult, ...]) -> Table:

@@ -18,6 +18,7 @@ from fieldvisit.store import Store, open_store
 if TYPE_CHECKING:
     from fieldvisit.forms import FormCatalogue
     from fieldvisit.forms.progress import FormShape
+    from fieldvisit.opendata.store import PublicDataStore
     from fieldvisit.reference import CommuneIndex
     from fieldvisit.security.keysource import KeySource
     from fieldvisit.store.models import SyncColumns
@@ -114,6 +115,14 @@ class Services:
 
         return CommuneIndex.load()
 
+    @cached_property
+    def public_data(self) -> PublicDataStore:
+        """The public datasets of the data dir (a plain SQLite file beside the store,
+        opened on first read: opendata/store.py)."""
+        from fieldvisit.opendata.store import PublicDataStore
+
+        return PublicDataStore.of(self.data_dir)
+
     @property
     def data_dir(self) -> DataDir:
         return self.store.data_dir
@@ -132,6 +141,9 @@ class Services:
         """Close the store; the plain copies made for the system's viewer go with it
         (services/thumbnails.py: viewable_copy)."""
         self.store.close()
+        public_data = self.__dict__.pop("public_data", None)
+        if public_data is not None:
+            public_data.close()
         folder, self.viewer_folder = self.viewer_folder, None
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)

@@ -1,8 +1,11 @@
 """Plan a new visit: commune (autocomplete from the reference), date, type, author, forms.
 
-The communes reference (37,000 entries) is loaded on the worker when the dialog opens;
-once it is there, each keystroke searches it in memory (well under a millisecond), so
-typing never waits. `st fl` lists Saint-Flour (15).
+The communes reference (37,000 entries) and the Petites Villes de demain towns of the
+imported list are loaded on the worker when the dialog opens; once they are there, each
+keystroke searches them in memory (well under a millisecond), so typing never waits.
+`st fl` lists Saint-Flour (15). A PVD town is marked in the suggestions, and a check box
+limits them to PVD towns. The chosen commune's card (screens/commune_card.py) is read on
+the worker and shown beside the form.
 """
 
 from __future__ import annotations
@@ -12,11 +15,13 @@ from datetime import date
 
 from PySide6.QtCore import QDate, QModelIndex, QStringListModel, Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QCompleter,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -26,13 +31,17 @@ from PySide6.QtWidgets import (
 
 from fieldvisit.core.domain import VisitType
 from fieldvisit.forms import FormDefinition, FormKind
+from fieldvisit.opendata.search import CommuneMatch, PvdTowns, search_communes
+from fieldvisit.opendata.store import PublicDataError
 from fieldvisit.reference import Commune, CommuneIndex, normalise
+from fieldvisit.screens.commune_card import CommuneCardScreen, load_commune_card
 from fieldvisit.services import visits
 from fieldvisit.services.context import Services
 from fieldvisit.store.models import Visit
 from fieldvisit.ui.base.context import UiContext
 from fieldvisit.ui.base.errors import describe
 from fieldvisit.ui.dialogs.preferences import AUTHOR_KEY, author_setting
+from fieldvisit.ui.widgets.commune_card_view import CommuneCardView
 from fieldvisit.ui.widgets.date_edit import FrenchDateEdit, python_date
 
 log = logging.getLogger(__name__)
@@ -40,12 +49,18 @@ log = logging.getLogger(__name__)
 SUGGESTIONS = 12
 
 
-def load_communes(svc: Services) -> CommuneIndex:
-    """Load the communes reference and build its search indexes (run on the worker)."""
+def load_communes(svc: Services) -> tuple[CommuneIndex, PvdTowns]:
+    """Load the communes reference and build its search indexes, and the PVD towns of
+    the imported list (none when it is not imported); run on the worker."""
     index = svc.communes
     index.search("saint", limit=1)  # name index
     index.search("15100", limit=1)  # postal codes and INSEE codes
-    return index
+    try:
+        towns = PvdTowns(index, svc.public_data)
+    except PublicDataError as err:  # a damaged public data file never stops planning
+        log.warning("PVD towns not read: %s", err)
+        towns = PvdTowns(index, None)
+    return index, towns
 
 
 class NewVisitDialog(QDialog):
@@ -58,7 +73,8 @@ class NewVisitDialog(QDialog):
         self.setObjectName("newVisitDialog")
         self.setWindowTitle(self.tr("New visit"))
         self._communes: CommuneIndex | None = None
-        self._suggestions: list[Commune] = []
+        self._towns: PvdTowns | None = None
+        self._suggestions: list[CommuneMatch] = []
         self._chosen: Commune | None = None
         self._creating = False
         self.created_visit_id: str | None = None
@@ -81,6 +97,11 @@ class NewVisitDialog(QDialog):
         self.commune_hint.setObjectName("communeHint")
         self.commune_hint.setWordWrap(True)
         self.commune_hint.hide()
+        self.pvd_only = QCheckBox(self.tr("Petites Villes de demain only"), self)
+        self.pvd_only.setObjectName("pvdOnly")
+        self.pvd_only.toggled.connect(self._pvd_only_toggled)
+        self.card_view = CommuneCardView(self)
+        self.card_view.setMinimumWidth(460)
 
         self.date_edit = FrenchDateEdit(self, QDate.currentDate())
         self.date_edit.setAccessibleName(self.tr("Date of the visit"))
@@ -117,6 +138,7 @@ class NewVisitDialog(QDialog):
         commune_field.setSpacing(2)
         commune_field.addWidget(self.commune_edit)
         commune_field.addWidget(self.commune_hint)
+        commune_field.addWidget(self.pvd_only)
         form.addRow(commune_label, commune_field)
         form.addRow(self.tr("&Date:"), self.date_edit)
         form.addRow(self.tr("&Type:"), self.type_combo)
@@ -133,10 +155,17 @@ class NewVisitDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.problem_label)
+        columns = QHBoxLayout()
+        left = QVBoxLayout()
+        left.addLayout(form)
+        left.addWidget(self.problem_label)
+        left.addStretch(1)
+        columns.addLayout(left, 2)
+        columns.addWidget(self.card_view, 3)
+        layout.addLayout(columns, 1)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(960)
+        self.resize(1160, 640)  # fits 1366×768 with the card beside the form
         self.commune_edit.setFocus()
 
         self._set_hint(self.tr("Loading the list of communes…"))
@@ -172,9 +201,16 @@ class NewVisitDialog(QDialog):
         self.commune_hint.setText(text)
         self.commune_hint.setVisible(bool(text))
 
-    def _communes_loaded(self, index: CommuneIndex) -> None:
-        self._communes = index
+    def _communes_loaded(self, loaded: tuple[CommuneIndex, PvdTowns]) -> None:
+        self._communes, self._towns = loaded
         self._set_hint("")
+        if not self._towns.signed:
+            self.pvd_only.setEnabled(False)
+            self.pvd_only.setToolTip(
+                self.tr(
+                    "No list of Petites Villes de demain is imported (File › Import public data…)."
+                )
+            )
         if self.commune_edit.text().strip() and self._chosen is None:
             self._refresh_suggestions(self.commune_edit.text())
 
@@ -184,16 +220,35 @@ class NewVisitDialog(QDialog):
 
     def _commune_text_edited(self, text: str) -> None:
         self._chosen = None
+        if self.card_view.card is not None:
+            self.card_view.show_message(self.tr("Choose a commune to see its card."))
         self.problem_label.hide()
         if self._communes is not None:
             self._set_hint("")
         self._refresh_suggestions(text)
 
+    def _pvd_only_toggled(self, _checked: bool) -> None:
+        if self._chosen is None:
+            self.commune_edit.setFocus()
+            self._refresh_suggestions(self.commune_edit.text())
+
+    def _suggestion_label(self, match: CommuneMatch) -> str:
+        if match.pvd:
+            return self.tr("{0} — Petites Villes de demain").format(match.commune.label)
+        return match.commune.label
+
     def _refresh_suggestions(self, text: str) -> None:
-        if self._communes is None:
+        if self._communes is None or self._towns is None:
             return  # shown as soon as the reference is loaded
-        self._suggestions = self._communes.search(text, limit=SUGGESTIONS) if text.strip() else []
-        self.suggestion_model.setStringList([commune.label for commune in self._suggestions])
+        pvd_only = self.pvd_only.isChecked()
+        self._suggestions = (
+            search_communes(self._communes, self._towns, text, limit=SUGGESTIONS, pvd_only=pvd_only)
+            if text.strip() or pvd_only
+            else []
+        )
+        self.suggestion_model.setStringList(
+            [self._suggestion_label(match) for match in self._suggestions]
+        )
         if self._suggestions:
             self.completer.complete()
         elif (popup := self.completer.popup()) is not None:
@@ -203,9 +258,9 @@ class NewVisitDialog(QDialog):
 
     def _suggestion_activated(self, index: QModelIndex) -> None:
         label = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
-        for commune in self._suggestions:
-            if commune.label == label:
-                self.choose_commune(commune)
+        for match in self._suggestions:
+            if self._suggestion_label(match) == label:
+                self.choose_commune(match.commune)
                 return
 
     def choose_commune(self, commune: Commune) -> None:
@@ -213,6 +268,21 @@ class NewVisitDialog(QDialog):
         self.commune_edit.setText(commune.label)
         self._set_hint(self._describe_commune(commune))
         self.problem_label.hide()
+        self.card_view.show_message(self.tr("Reading the commune card…"))
+        self.ctx.run(
+            self.ctx.call(load_commune_card, commune.code),
+            on_success=self._card_loaded,
+            on_failure=self._card_failed,
+            parent=self,
+        )
+
+    def _card_loaded(self, card: CommuneCardScreen) -> None:
+        if self._chosen is not None and card.code == self._chosen.code:
+            self.card_view.show_card(card)
+
+    def _card_failed(self, err: BaseException) -> None:
+        log.warning("commune card not read: %s", err, exc_info=err)
+        self.card_view.show_message(describe(err)[1])
 
     def _describe_commune(self, commune: Commune) -> str:
         parts = [self.tr("INSEE {0}").format(commune.code), commune.departement_nom]

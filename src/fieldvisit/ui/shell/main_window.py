@@ -47,6 +47,7 @@ from fieldvisit.ui.visits.visit_list import VisitListPage
 if TYPE_CHECKING:
     from fieldvisit.store.models import Visit
     from fieldvisit.ui.dialogs.new_visit_dialog import NewVisitDialog
+    from fieldvisit.ui.dialogs.public_data_import import PublicDataImport
     from fieldvisit.ui.workspace.workspace import VisitWorkspace
 
 log = logging.getLogger(__name__)
@@ -132,6 +133,15 @@ class MainWindow(QMainWindow):
         self.action_demo = self._action(
             self.tr("Load the &demonstration data"), self.load_demo, None, "demo"
         )
+        self.action_import_public_data = self._action(
+            self.tr("&Import public data…"), self.import_public_data, None
+        )
+        self.action_import_public_data.setStatusTip(
+            self.tr(
+                "Import the files published on data.gouv.fr: recorded crime (SSMSI), "
+                "Petites Villes de demain, France Ruralités Revitalisation, gendarmerie units."
+            )
+        )
         self.action_preferences = self._action(
             self.tr("&Preferences…"),
             self.show_preferences,
@@ -174,6 +184,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.action_follow_up)
         file_menu.addSeparator()
         file_menu.addAction(self.action_demo)
+        file_menu.addAction(self.action_import_public_data)
         file_menu.addSeparator()
         file_menu.addAction(self.action_preferences)
         file_menu.addAction(passphrase_action(self, self.ctx))  # ui/dialogs/passphrase.py
@@ -344,6 +355,21 @@ class MainWindow(QMainWindow):
         if self.showing_workspace:
             self.show_list()
         self.visit_list.load_demo()
+
+    def import_public_data(self) -> PublicDataImport:
+        """Choose published files and import them (ui/dialogs/public_data_import.py)."""
+        from fieldvisit.ui.dialogs.public_data_import import PublicDataImport
+
+        importer = PublicDataImport(self.ctx, self)
+        importer.imported.connect(self._public_data_imported)
+        importer.finished.connect(importer.deleteLater)
+        self.public_data_import = importer
+        importer.choose()
+        return importer
+
+    def _public_data_imported(self) -> None:
+        if self._workspace is not None:
+            self._workspace.public_data_changed()
 
     def focus_search(self) -> None:
         if self.showing_workspace:

@@ -1,5 +1,11 @@
 """The Diagnostic section: each theme's level of concern and observations, plus the
-diagnostic form's own questions, in its three parts (constat, sentiment, adéquation)."""
+diagnostic form's own questions, in its three parts (constat, sentiment, adéquation).
+
+Part 1 (« Constat de la délinquance ») starts with what the public data proposes for the
+visit's commune (screens/commune_card.py): the sources and the period of the SSMSI
+edition and a « constat » paragraph, trend by indicator; « Insert the proposal » puts it
+into the answers without replacing anything typed (services/constat.py), then the
+person edits it like any answer."""
 
 from __future__ import annotations
 
@@ -13,6 +19,8 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QPlainTextEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -20,11 +28,14 @@ from PySide6.QtWidgets import (
 from fieldvisit.core.dates import day_text
 from fieldvisit.core.domain import CONCERN_LABELS
 from fieldvisit.forms import Theme
+from fieldvisit.opendata.diagnostic import ConstatProposal
+from fieldvisit.screens.commune_card import CommuneCardScreen, load_commune_card
 from fieldvisit.screens.visit_form import VisitFormData, load_photo_counts, load_visit_form
 from fieldvisit.services import diagnostic as diagnostic_service
+from fieldvisit.services.constat import SYNTHESIS, insert_constat_proposal, proposal_items
 from fieldvisit.services.evolution import Evolution
 from fieldvisit.ui.base.context import UiContext
-from fieldvisit.ui.base.errors import show_error
+from fieldvisit.ui.base.errors import describe, show_error
 from fieldvisit.ui.forms.form_view import FormView
 from fieldvisit.ui.forms.text_edits import GrowingTextEdit, guard_wheel
 from fieldvisit.ui.workspace.evolution_panel import EvolutionPanel
@@ -165,6 +176,73 @@ class ThemeRow(QFrame):
         self.observations_changed.emit(self.theme.id, self.observations.toPlainText())
 
 
+class ProposalPanel(QFrame):
+    """What the public data proposes for part 1, with the one button that inserts it."""
+
+    insert_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("constatProposal")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.proposal: ConstatProposal | None = None
+        layout = QVBoxLayout(self)
+        self.heading = QLabel(self.tr("Proposal from the public data"), self)
+        font = QFont(self.heading.font())
+        font.setBold(True)
+        self.heading.setFont(font)
+        layout.addWidget(self.heading)
+        self.details = QLabel(self)
+        self.details.setObjectName("proposalDetails")
+        self.details.setWordWrap(True)
+        layout.addWidget(self.details)
+        self.text = QPlainTextEdit(self)
+        self.text.setObjectName("proposalText")
+        self.text.setReadOnly(True)
+        self.text.setAccessibleName(self.tr("Proposed constat"))
+        self.text.setMaximumHeight(150)
+        layout.addWidget(self.text)
+        row = QHBoxLayout()
+        self.insert_button = QPushButton(self.tr("Insert the proposal"), self)
+        self.insert_button.setObjectName("insertProposal")
+        self.insert_button.clicked.connect(self.insert_requested)
+        row.addWidget(self.insert_button)
+        hint = QLabel(
+            self.tr(
+                "Fills the empty items of this part and adds the paragraph after what is "
+                "already written: nothing typed is replaced; edit it afterwards."
+            ),
+            self,
+        )
+        hint.setWordWrap(True)
+        hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        row.addWidget(hint, 1)
+        layout.addLayout(row)
+
+    def show_proposal(self, card: CommuneCardScreen) -> None:
+        proposal = self.proposal = card.proposal
+        if proposal is None:
+            self.details.setText(
+                card.how_to_import
+                or self.tr("No recorded crime figures for this commune: {0}").format(
+                    card.crime_missing or ""
+                )
+            )
+            self.text.hide()
+            self.insert_button.hide()
+            return
+        self.details.setText(
+            self.tr("Sources: {0}. Period: {1}. Data up to {2}.").format(
+                proposal.source_line,
+                proposal.periode_analysee,
+                proposal.date_donnees.strftime("%d/%m/%Y"),
+            )
+        )
+        self.text.setPlainText(proposal.constat)
+        self.text.show()
+        self.insert_button.show()
+
+
 class DiagnosticPage(VisitFormPage):
     photo_requested = Signal(str, str)
     # visits: an empty date item's calendar opens on the visit's date; recommendations:
@@ -176,6 +254,9 @@ class DiagnosticPage(VisitFormPage):
         self.setObjectName("diagnosticPage")
         self.theme_rows: dict[str, ThemeRow] = {}
         self.evolution_panel: EvolutionPanel | None = None
+        self.proposal_panel: ProposalPanel | None = None
+        self._proposal_code: str | None = None
+        self._commune_code: str | None = None
         self._heading_font = QFont(self.font())
         self._heading_font.setBold(True)
 
@@ -225,8 +306,12 @@ class DiagnosticPage(VisitFormPage):
             rated_themes=rated,
             visit_date=data.visit_date,
         )
+        self._commune_code = data.commune_code
         if rebuilt:
+            self._build_proposal_panel()
             self._build_themes()
+        if self.proposal_panel is not None and self._proposal_code != data.commune_code:
+            self.reload_proposal()
         for theme_id, row in self.theme_rows.items():
             level, observations = data.ratings.get(theme_id, (None, ""))
             row.set_rating(level, observations)
@@ -258,6 +343,67 @@ class DiagnosticPage(VisitFormPage):
             self.ctx.call(load_photo_counts, self.visit_id, self.form_id),
             self.form_view.set_photo_counts,
             self,
+        )
+
+    # --- the proposal of part 1 -------------------------------------------------------
+
+    def _build_proposal_panel(self) -> None:
+        self.proposal_panel = None
+        self._proposal_code = None
+        form = self.form_view.form
+        if form is None or not proposal_items(form):
+            return
+        for section in form.sections:
+            if any(item.id == SYNTHESIS for item in section.items):
+                panel = ProposalPanel()
+                panel.insert_requested.connect(self.insert_proposal)
+                panel.hide()
+                self.form_view.add_section_widget(section.id, panel)
+                panel.hide()  # shown once the card is read
+                self.proposal_panel = panel
+                return
+
+    def reload_proposal(self) -> None:
+        """Read the commune's card again for the proposal (after an import, say)."""
+        if self.proposal_panel is None or self._commune_code is None:
+            return
+        code = self._proposal_code = self._commune_code
+        self.ctx.run(
+            self.ctx.call(load_commune_card, code),
+            on_success=self._proposal_loaded,
+            on_failure=self._proposal_failed,
+            parent=self,
+        )
+
+    def _proposal_loaded(self, card: CommuneCardScreen) -> None:
+        if self.proposal_panel is None or card.code != self._proposal_code:
+            return
+        self.proposal_panel.show_proposal(card)
+        self.proposal_panel.show()
+
+    def _proposal_failed(self, err: BaseException) -> None:
+        """Said in the panel, not in a box: part 1 can be filled in all the same."""
+        panel = self.proposal_panel
+        if panel is None:
+            return
+        panel.proposal = None
+        panel.details.setText(describe(err)[1])
+        panel.text.hide()
+        panel.insert_button.hide()
+        panel.show()
+
+    def insert_proposal(self) -> None:
+        panel = self.proposal_panel
+        if panel is None or panel.proposal is None or self.visit_id is None:
+            return
+        if self.form_id is None:
+            return
+        self.flush()  # what was just typed is saved first, then kept
+        visit_id = self.visit_id
+        self.ctx.run(
+            self.ctx.call(insert_constat_proposal, visit_id, self.form_id, panel.proposal),
+            on_success=lambda _changed: self.load_visit(visit_id),
+            parent=self,
         )
 
     def _build_themes(self) -> None:

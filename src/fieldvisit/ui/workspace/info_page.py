@@ -31,14 +31,16 @@ from fieldvisit.core.dates import day_text
 from fieldvisit.core.domain import VISIT_TRANSITIONS, VisitStatus, VisitType
 from fieldvisit.core.errors import RuleViolation
 from fieldvisit.screens.common import Person, VisitFacts
+from fieldvisit.screens.commune_card import CommuneCardScreen, load_commune_card
 from fieldvisit.screens.info import VisitInfo, load_participants, load_visit_info
 from fieldvisit.services import contacts, deletion, visits
 from fieldvisit.store.limits import field_limit
 from fieldvisit.store.models import Contact, Visit, natural_id
 from fieldvisit.ui.base.context import UiContext
-from fieldvisit.ui.base.errors import show_error
+from fieldvisit.ui.base.errors import describe, show_error
 from fieldvisit.ui.base.icons import icon
 from fieldvisit.ui.dialogs.contact_dialog import ContactDialog, contact_text
+from fieldvisit.ui.widgets.commune_card_view import CommuneCardView
 from fieldvisit.ui.widgets.date_edit import FrenchDateEdit
 from fieldvisit.ui.widgets.text_limit import LimitedLineEdit, LimitedPlainTextEdit
 from fieldvisit.ui.workspace.autosave import Debouncer
@@ -199,6 +201,15 @@ class InfoPage(WorkspacePage):
         layout.addWidget(summary_label)
         layout.addWidget(self.summary_edit, 1)
 
+        # The commune card (public data), below what the person types
+        card_box = QGroupBox(self.tr("Commune card (public data)"), content)
+        card_layout = QVBoxLayout(card_box)
+        self.card_view = CommuneCardView(card_box)
+        self.card_view.setMinimumHeight(340)
+        card_layout.addWidget(self.card_view)
+        layout.addWidget(card_box)
+        self._card_code: str | None = None
+
         self.setTabOrder(self.date_edit, self.author_edit)
         self.setTabOrder(self.author_edit, self.participants_list)
         self.setTabOrder(self.participants_list, self.add_participant_button)
@@ -250,6 +261,31 @@ class InfoPage(WorkspacePage):
             self._update_status(visit)
         finally:
             self._loading = False
+        if self._card_code != visit.commune_code:
+            self.reload_card()
+
+    # --- commune card ----------------------------------------------------------------
+
+    def reload_card(self) -> None:
+        """Read the card of the visit's commune again (after an import, say)."""
+        if self.visit is None:
+            return
+        code = self._card_code = self.visit.commune_code
+        self.card_view.show_message(self.tr("Reading the commune card…"))
+        self.ctx.run(
+            self.ctx.call(load_commune_card, code),
+            on_success=self._card_loaded,
+            on_failure=self._card_failed,
+            parent=self,
+        )
+
+    def _card_loaded(self, card: CommuneCardScreen) -> None:
+        if card.code == self._card_code:
+            self.card_view.show_card(card)
+
+    def _card_failed(self, err: BaseException) -> None:
+        log.warning("commune card not read: %s", err)
+        self.card_view.show_message(describe(err)[1])
 
     # --- autosaved fields ------------------------------------------------------------
 

@@ -291,6 +291,14 @@ class VisitWorkspace(QWidget):
         self.notes.load_visit(visit_id)
         self.visit_opened.emit(visit_id)
 
+    def public_data_changed(self) -> None:
+        """Public data was imported: the commune card and the diagnostic's proposal of
+        the open visit are read again."""
+        if self.visit_id is None:
+            return
+        self.page(InfoPage).reload_card()
+        self.page(DiagnosticPage).reload_proposal()
+
     # --- changes ---------------------------------------------------------------------
 
     def _on_changes(self, changes: Changes, origin: object) -> None:
