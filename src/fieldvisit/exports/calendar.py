@@ -28,8 +28,8 @@ from fieldvisit.store.models import Contact, Visit, VisitParticipant
 
 UID_DOMAIN = "fieldvisit"
 CALENDAR_NAME = "Visites sécurité du quotidien planifiées"
-# SEQUENCE counts minutes from this day: it grows with every change of the visit and
-# stays well within the 32-bit integers calendar clients keep.
+# SEQUENCE counts seconds from this day: it grows with every change of the visit and
+# stays within the 32-bit integers calendar clients keep until 2092.
 SEQUENCE_EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 
 
@@ -74,7 +74,7 @@ def planned_visits_calendar(svc: Services, scope: ExportScope) -> tuple[bytes, i
             event.add("transp", "OPAQUE")
             changed = _utc(visit.updated_at)
             event.add("last-modified", changed)
-            event.add("sequence", max(0, int((changed - SEQUENCE_EPOCH).total_seconds() // 60)))
+            event.add("sequence", max(0, int((changed - SEQUENCE_EPOCH).total_seconds())))
             event.add("description", _description(visit, people.get(visit.id, [])))
             calendar.add_component(event)
             count += 1
