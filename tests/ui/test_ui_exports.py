@@ -10,7 +10,7 @@ import docx
 import openpyxl
 import pytest
 from icalendar import Calendar
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton
 
 from fieldvisit.core.domain import VisitStatus
 from fieldvisit.demo.seed import seed_demo
@@ -138,7 +138,7 @@ def test_cancel_stops_the_export_and_leaves_no_file(threaded_ctx, qtbot, tmp_pat
     with qtbot.waitSignal(exports.finished, timeout=30_000) as done:
         exports.write_xlsx(out / "v.xlsx", internal=False)
         assert exports.progress_dialog is not None
-        exports.progress_dialog.cancel()  # the dialog's Cancel button
+        exports.progress_dialog.findChild(QPushButton).click()  # its Cancel button
         gate.set()
     assert done.args[0] == "Export cancelled."
     assert list(out.iterdir()) == []
