@@ -118,7 +118,9 @@ def test_csv_files_open_in_a_french_excel(services, sample, tmp_path) -> None:  
     with (folder / "actions.csv").open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(f, delimiter=";"))
     assert rows[0][:4] == ["Commune (INSEE)", "Commune", "Date de la visite", "Priorité"]
-    assert rows[1][1] == "Saint-Flour" and rows[1][2] == "2026-03-12" and rows[1][4] == PUBLIC_ACTION
+    assert (
+        rows[1][1] == "Saint-Flour" and rows[1][2] == "2026-03-12" and rows[1][4] == PUBLIC_ACTION
+    )
     everything = b"".join(p.read_bytes() for p in written)
     for needle in SECRETS.values():
         assert needle.encode() not in everything

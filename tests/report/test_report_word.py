@@ -101,7 +101,9 @@ def test_shareable_word_report_has_no_confidential_text(
         assert needle.encode() not in raw
 
 
-def test_word_report_action_plan_table_and_chart_image(services, secret_visit, tmp_path, kit) -> None:  # type: ignore[no-untyped-def]
+def test_word_report_action_plan_table_and_chart_image(
+    services, secret_visit, tmp_path, kit
+) -> None:  # type: ignore[no-untyped-def]
     word = tmp_path / "r.docx"
     render_word(build_report(services, secret_visit.visit_id), word)
     document = docx.Document(str(word))
@@ -113,9 +115,7 @@ def test_word_report_action_plan_table_and_chart_image(services, secret_visit, t
     assert rows[0][4] == "30/06/2026" and rows[0][5] == "À engager"
     assert len(rows) == 2
     # The chart is a picture right after its heading; photos follow in their annex.
-    pictures = [
-        rel.target_part for rel in document.part.rels.values() if "image" in rel.reltype
-    ]
+    pictures = [rel.target_part for rel in document.part.rels.values() if "image" in rel.reltype]
     charts = [part for part in pictures if part.content_type == "image/png"]
     assert len(charts) == 1
     chart = Image.open(io.BytesIO(charts[0].blob))

@@ -4,7 +4,6 @@ Rapport section, driven through their dialogs; the export on the real worker thr
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
 import docx
 import openpyxl
@@ -49,9 +48,7 @@ def test_file_menu_export_workbook_through_its_dialogs(window, monkeypatch, tmp_
     menu_texts = [a.text() for a in exports.menu.actions()]
     assert any("xlsx" in text for text in menu_texts)
     chosen = tmp_path / "programme"  # no suffix typed: .xlsx is added
-    monkeypatch.setattr(
-        QFileDialog, "getSaveFileName", lambda *a, **k: (str(chosen), "")
-    )
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(chosen), ""))
     asked = answer_internal(monkeypatch, "Without them")
     exports.action_xlsx.trigger()
     assert asked and "confidential" in asked[0]

@@ -27,9 +27,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 
-from fieldvisit.core.domain import ActionStatus, Dispositif, Horizon, Porteur, VisitStatus, VisitType
+from fieldvisit.core.domain import (
+    ActionStatus,
+    Dispositif,
+    Horizon,
+    Porteur,
+    VisitStatus,
+    VisitType,
+)
 from fieldvisit.forms import FormDefinition, FormItem, ItemType, is_answered
 from fieldvisit.forms.progress import form_progress
 from fieldvisit.report.model import visit_reference
@@ -39,8 +46,8 @@ from fieldvisit.store.models import (
     Answer,
     Contact,
     Interview,
-    Interviewee,
     InterviewAnswer,
+    Interviewee,
     Recommendation,
     ThemeRating,
     Visit,
@@ -191,7 +198,7 @@ def export_tables(svc: Services, scope: ExportScope) -> tuple[Table, ...]:
 # -- queries ---------------------------------------------------------------------------
 
 
-def _scoped(query: Select[Any], model: Any, scope: ExportScope) -> Select[Any]:
+def _scoped(query: Any, model: Any, scope: ExportScope) -> Any:
     """Live rows of live visits, of the scope's communes."""
     query = query.where(model.deleted_at.is_(None), Visit.deleted_at.is_(None))
     if scope.communes:
@@ -199,21 +206,21 @@ def _scoped(query: Select[Any], model: Any, scope: ExportScope) -> Select[Any]:
     return query
 
 
-def _visits_query(scope: ExportScope) -> Select[Any]:
+def _visits_query(scope: ExportScope) -> Any:
     query = select(Visit.id).where(Visit.deleted_at.is_(None))
     if scope.communes:
         query = query.where(Visit.commune_code.in_(sorted(scope.communes)))
     return query
 
 
-def _count(svc: Services, query: Select[Any]) -> int:
+def _count(svc: Services, query: Any) -> int:
     from sqlalchemy import func
 
     with svc.store.reading() as session:
         return int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
 
 
-def _stream(svc: Services, query: Select[Any]) -> Iterator[Any]:
+def _stream(svc: Services, query: Any) -> Iterator[Any]:
     """The query's rows, `BATCH` at a time (one read transaction for the whole table)."""
     with svc.store.reading() as session:
         yield from session.execute(query.execution_options(yield_per=BATCH))
@@ -289,7 +296,7 @@ def _visit_rows(svc: Services, scope: ExportScope) -> Iterator[Row]:
         )
 
 
-def _names_by(svc: Services, query: Select[Any]) -> dict[str, list[str]]:
+def _names_by(svc: Services, query: Any) -> dict[str, list[str]]:
     """{owner id: names}, from (owner id, name) rows (participants, interviewees)."""
     names: dict[str, list[str]] = {}
     for owner, name in _stream(svc, query):
@@ -376,8 +383,10 @@ def typed_answer(item: FormItem, value: object) -> Cell:
     otherwise the text the report prints (choice labels, « Oui », « 3 / 4 »)."""
     if not is_answered(value):
         return None
-    if item.type == ItemType.number and isinstance(value, int | float) and not isinstance(
-        value, bool
+    if (
+        item.type == ItemType.number
+        and isinstance(value, int | float)
+        and not isinstance(value, bool)
     ):
         return value
     if item.type == ItemType.rating and isinstance(value, int) and not isinstance(value, bool):
@@ -544,4 +553,3 @@ def _label(enum: Any, code: str | None) -> str:
         return str(enum(code).label)
     except ValueError:
         return code or ""
-

@@ -91,9 +91,11 @@ def write_csv_folder(
             ) from err
     meter = _Meter(tables, progress)
     for table, target in zip(tables, targets, strict=True):
-        with export_output(target, kind="CSV", overwrite=True) as tmp:
-            with tmp.open("w", encoding=CSV_ENCODING, newline="") as out:
-                _write_csv(table, out, meter)
+        with (
+            export_output(target, kind="CSV", overwrite=True) as tmp,
+            tmp.open("w", encoding=CSV_ENCODING, newline="") as out,
+        ):
+            _write_csv(table, out, meter)
     meter.finish()
     return targets
 

@@ -27,9 +27,9 @@ def add_report_commands(commands: Commands, forms_cmd: Commands) -> None:
         "report",
         help="produit le rapport d'une visite en PDF ou Word (ou de toutes les visites terminées)",
         description=(
-            "Produit le rapport de visite en PDF (ou en Word avec --format docx). Version interne par défaut (diffusion "
-            "restreinte) ; --shareable retire les informations confidentielles et celles "
-            "réservées aux services."
+            "Produit le rapport de visite en PDF (ou en Word avec --format docx). Version "
+            "interne par défaut (diffusion restreinte) ; --shareable retire les informations "
+            "confidentielles et celles réservées aux services."
         ),
     )
     report.add_argument(

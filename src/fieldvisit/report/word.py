@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -108,24 +109,25 @@ class _Writer:
         self._synthese("1")
         self._page_break()
         self._toc()
-        chapters = []
-        if report.diagnostic is not None and report.diagnostic.parts:
-            chapters.append(lambda n, d=report.diagnostic: self._diagnostic(d, n))
+        diagnostic = report.diagnostic
+        chapters: list[Callable[[str], None]] = []
+        if diagnostic is not None and diagnostic.parts:
+            chapters.append(partial(self._diagnostic, diagnostic))
         chapters.append(self._action_plan)
         chapters.append(self._signatures)
         for number, chapter in enumerate(chapters, start=2):
             chapter(str(number))
-        annexes = []
+        annexes: list[Callable[[str], None]] = []
         if report.checklist:
             annexes.append(self._checklist)
-        if report.diagnostic is not None and any(
-            part.items or part.unanswered for part in report.diagnostic.parts
+        if diagnostic is not None and any(
+            part.items or part.unanswered for part in diagnostic.parts
         ):
-            annexes.append(lambda n, d=report.diagnostic: self._diagnostic_answers(d, n))
+            annexes.append(partial(self._diagnostic_answers, diagnostic))
         if report.interviews:
             annexes.append(self._interviews)
         if report.photos:
-            annexes.append(lambda n: self._photos(renditions, n))
+            annexes.append(partial(self._photos, renditions))
         if report.field_notes:
             annexes.append(self._field_notes)
         for letter, annex in zip(ANNEX_LETTERS, annexes, strict=False):
@@ -309,8 +311,10 @@ class _Writer:
             if part.themes and not rated:
                 self.note("Aucun thème n'a encore été évalué.")
             elif rated:
-                self.note(f"{_plural(len(rated), 'thème évalué', 'thèmes évalués')} sur "
-                          f"{len(part.themes)}.")
+                self.note(
+                    f"{_plural(len(rated), 'thème évalué', 'thèmes évalués')} sur "
+                    f"{len(part.themes)}."
+                )
                 for theme in rated:
                     if (theme.level or 0) >= 3:
                         observation = _cut(theme.observations, SUMMARY_THEME_CHARS)
@@ -389,9 +393,13 @@ class _Writer:
                 "2 modéré, 3 préoccupant, 4 très préoccupant."
             )
             if not_rated:
-                words = ("thèmes", "non évalués, absents") if len(not_rated) > 1 else (
-                    "thème",
-                    "non évalué, absent",
+                words = (
+                    ("thèmes", "non évalués, absents")
+                    if len(not_rated) > 1
+                    else (
+                        "thème",
+                        "non évalué, absent",
+                    )
                 )
                 scale += f" {len(not_rated)} {words[0]} sur {len(themes)} {words[1]} du graphique."
             self.note(scale)

@@ -54,7 +54,9 @@ class ExportsUi(QObject):
         self.action_csv = QAction(self.tr("Export as &CSV files…"), window)
         self.action_csv.setObjectName("exportCsv")
         self.action_csv.triggered.connect(self.export_csv)
-        self.action_ics = QAction(self.tr("Export the planned visits to a &calendar (.ics)…"), window)
+        self.action_ics = QAction(
+            self.tr("Export the planned visits to a &calendar (.ics)…"), window
+        )
         self.action_ics.setObjectName("exportIcs")
         self.action_ics.setStatusTip(self.tr("For Outlook or Thunderbird"))
         self.action_ics.triggered.connect(self.export_ics)
