@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from fieldvisit import __version__
 from fieldvisit.core.domain import VisitStatus, VisitType
-from fieldvisit.exports.output import FORCE_HINT, export_output
+from fieldvisit.core.files import FORCE_HINT, export_output
 from fieldvisit.exports.tables import ExportScope
 from fieldvisit.services.context import Services
 from fieldvisit.store.models import Contact, Visit, VisitParticipant

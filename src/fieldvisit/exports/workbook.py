@@ -26,7 +26,7 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
-from fieldvisit.exports.output import FORCE_HINT, export_output
+from fieldvisit.core.files import FORCE_HINT, export_output
 from fieldvisit.exports.tables import Cell, ExportScope, Table, export_tables
 from fieldvisit.services.context import Services
 

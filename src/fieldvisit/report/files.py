@@ -95,7 +95,7 @@ def write_word_report(
 ) -> VisitReport:
     """The same report model as the PDF, written as an editable Word document (word.py);
     an existing `target` only replaced when `overwrite` (`hint`: what to do then)."""
-    from fieldvisit.exports.output import export_output
+    from fieldvisit.core.files import export_output
     from fieldvisit.report.word import render_word
 
     report = build_report(svc, visit_id, shareable)

@@ -643,7 +643,7 @@ class ReportView(QWidget):
         )
 
     def _write_word(self, report: VisitReport, target: Path) -> None:
-        from fieldvisit.exports.output import export_output
+        from fieldvisit.core.files import export_output
         from fieldvisit.report.files import report_image_cache
 
         cache = report_image_cache(self.ctx.services)
