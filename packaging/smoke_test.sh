@@ -7,7 +7,8 @@
 # The bundle runs under `env -i` with a PATH holding no program at all (so neither the
 # venv nor any system python can be reached), a fresh HOME and data dir, offscreen.
 # It seeds the demo, lists the visits, searches a commune, writes two reports and
-# checks them with poppler-utils (pdfinfo, pdffonts, pdftotext), then opens the window
+# checks them with poppler-utils (pdfinfo, pdffonts, pdftotext), writes the Word report,
+# a workbook and a calendar, then opens the window
 # on the demo data (`--smoke-test`: the list shows the visits, a visit opens, every UI
 # module loads; French collation, dates, time-zone names and codecs work with the
 # trimmed ICU data) and saves a screenshot. Exit 0 when everything passed.
@@ -128,6 +129,17 @@ if grep -q "DIFFUSION RESTREINTE" "$WORK/rapport-commune.pdf.txt"; then
 else
     pass "shareable report: not marked « DIFFUSION RESTREINTE »"
 fi
+
+# The exports: python-docx needs its template (data files), openpyxl and icalendar their
+# modules; a zip's member names are stored as they are, so grep finds them.
+app report "$visit_id" --format docx --shareable -o "$WORK/rapport-commune.docx" 2>/dev/null \
+    || fail "Word report exited $?"
+check "Word report written (a .docx with its document part)" \
+    grep -q "word/document.xml" "$WORK/rapport-commune.docx"
+app export xlsx -o "$WORK/visites.xlsx" 2>/dev/null || fail "export xlsx exited $?"
+check "workbook written (five sheets)" grep -q "xl/worksheets/sheet5.xml" "$WORK/visites.xlsx"
+app export ics -o "$WORK/visites.ics" 2>/dev/null || fail "export ics exited $?"
+check "calendar written (a planned visit)" grep -q "BEGIN:VEVENT" "$WORK/visites.ics"
 
 # The window, offscreen, on the demo data; it closes itself when the checks are done.
 if app --smoke-test "$WORK/window.png" >"$WORK/gui.out" 2>"$WORK/gui.err"; then

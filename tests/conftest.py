@@ -60,3 +60,26 @@ def services(data_dir: DataDir, communes) -> Iterator:  # type: ignore[no-untype
     svc.__dict__["communes"] = communes  # share the loaded index across tests
     yield svc
     svc.close()
+
+
+@pytest.fixture
+def unwritable_dir(tmp_path: Path) -> Iterator[Path]:
+    """A folder where no file can be created: read-only for a normal user; as root
+    (who may write anywhere) Linux's /sys, which refuses new files even to root."""
+    import os
+
+    folder = tmp_path / "lecture-seule"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        probe = folder / "probe"
+        try:
+            probe.touch()
+        except OSError:
+            yield folder
+        else:
+            probe.unlink()
+            assert os.path.isdir("/sys"), "no folder refuses writes on this machine"
+            yield Path("/sys")
+    finally:
+        folder.chmod(0o755)

@@ -644,6 +644,105 @@
     </message>
 </context>
 <context>
+    <name>ExportsUi</name>
+    <message>
+        <source>Export to a &amp;spreadsheet (.xlsx)…</source>
+        <translation>Exporter vers un &amp;tableur (.xlsx)…</translation>
+    </message>
+    <message>
+        <source>Visits, answers, interviews, diagnostic and actions in one workbook</source>
+        <translation>Visites, réponses, entretiens, diagnostic et actions dans un classeur</translation>
+    </message>
+    <message>
+        <source>Export as &amp;CSV files…</source>
+        <translation>Exporter en fichiers &amp;CSV…</translation>
+    </message>
+    <message>
+        <source>Export the planned visits to a &amp;calendar (.ics)…</source>
+        <translation>Exporter les visites planifiées vers un &amp;agenda (.ics)…</translation>
+    </message>
+    <message>
+        <source>For Outlook or Thunderbird</source>
+        <translation>Pour Outlook ou Thunderbird</translation>
+    </message>
+    <message>
+        <source>E&amp;xport</source>
+        <translation>E&amp;xporter</translation>
+    </message>
+    <message>
+        <source>Export to a spreadsheet</source>
+        <translation>Exporter vers un tableur</translation>
+    </message>
+    <message>
+        <source>Excel workbooks (*.xlsx)</source>
+        <translation>Classeurs Excel (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Folder for the CSV files</source>
+        <translation>Dossier des fichiers CSV</translation>
+    </message>
+    <message>
+        <source>Export the planned visits</source>
+        <translation>Exporter les visites planifiées</translation>
+    </message>
+    <message>
+        <source>Calendars (*.ics)</source>
+        <translation>Agendas (*.ics)</translation>
+    </message>
+    <message>
+        <source>Confidential items</source>
+        <translation>Éléments confidentiels</translation>
+    </message>
+    <message>
+        <source>Include the confidential items and those reserved to the services? The file is then for restricted distribution only.</source>
+        <translation>Inclure les éléments confidentiels et ceux réservés aux services ? Le fichier est alors en diffusion restreinte.</translation>
+    </message>
+    <message>
+        <source>Without them</source>
+        <translation>Sans eux</translation>
+    </message>
+    <message>
+        <source>Include them</source>
+        <translation>Les inclure</translation>
+    </message>
+    <message>
+        <source>Workbook written: {0} ({1} visits).</source>
+        <translation>Classeur écrit : {0} ({1} visites).</translation>
+    </message>
+    <message>
+        <source>Writing the workbook…</source>
+        <translation>Écriture du classeur…</translation>
+    </message>
+    <message>
+        <source>{0} CSV files written in {1}.</source>
+        <translation>{0} fichiers CSV écrits dans {1}.</translation>
+    </message>
+    <message>
+        <source>Writing the CSV files…</source>
+        <translation>Écriture des fichiers CSV…</translation>
+    </message>
+    <message>
+        <source>Calendar written: {0} ({1} planned visits).</source>
+        <translation>Agenda écrit : {0} ({1} visites planifiées).</translation>
+    </message>
+    <message>
+        <source>Writing the calendar…</source>
+        <translation>Écriture de l&apos;agenda…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Exporter</translation>
+    </message>
+    <message>
+        <source>Export cancelled.</source>
+        <translation>Export annulé.</translation>
+    </message>
+</context>
+<context>
     <name>FollowUpDialog</name>
     <message>
         <source>Follow-up visit</source>
@@ -2254,6 +2353,14 @@
         <translation>Ouvrir dans le lecteur PDF</translation>
     </message>
     <message>
+        <source>Save as Word…</source>
+        <translation>Enregistrer au format Word…</translation>
+    </message>
+    <message>
+        <source>The report of the chosen version as an editable Word document (.docx)</source>
+        <translation>Le rapport de la version choisie en document Word modifiable (.docx)</translation>
+    </message>
+    <message>
         <source>Issue the report</source>
         <translation>Émettre le rapport</translation>
     </message>
@@ -2328,6 +2435,22 @@
     <message>
         <source>PDF saved: {0}</source>
         <translation>PDF enregistré&#xa0;: {0}</translation>
+    </message>
+    <message>
+        <source>Save as Word</source>
+        <translation>Enregistrer au format Word</translation>
+    </message>
+    <message>
+        <source>Word documents (*.docx)</source>
+        <translation>Documents Word (*.docx)</translation>
+    </message>
+    <message>
+        <source>Writing the Word document…</source>
+        <translation>Écriture du document Word…</translation>
+    </message>
+    <message>
+        <source>Word document saved: {0}</source>
+        <translation>Document Word enregistré : {0}</translation>
     </message>
     <message>
         <source>No application could open {0}. The file is here: {1}</source>

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from fieldvisit import __version__, backup_commands
 from fieldvisit.core.argparse_fr import FrenchArgumentParser
 from fieldvisit.core.errors import BadInput, FieldvisitError
+from fieldvisit.exports import commands as export_commands
 from fieldvisit.opendata import commands as opendata_commands
 from fieldvisit.report.commands import add_report_commands
 from fieldvisit.sync import commands as sync_commands
@@ -134,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_report_commands(commands, forms_cmd)
     sync_commands.register(commands)
     backup_commands.register(commands)
+    export_commands.register(commands)
     opendata_commands.register(commands, communes_cmd)
     return parser
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -238,26 +237,3 @@ def kit() -> SimpleNamespace:
         pdf_text=pdf_text,
         page_texts=page_texts,
     )
-
-
-@pytest.fixture
-def unwritable_dir(tmp_path: Path) -> Iterator[Path]:
-    """A folder where no file can be created: read-only for a normal user; as root
-    (who may write anywhere) Linux's /sys, which refuses new files even to root."""
-    import os
-
-    folder = tmp_path / "lecture-seule"
-    folder.mkdir()
-    folder.chmod(0o555)
-    try:
-        probe = folder / "probe"
-        try:
-            probe.touch()
-        except OSError:
-            yield folder
-        else:
-            probe.unlink()
-            assert os.path.isdir("/sys"), "no folder refuses writes on this machine"
-            yield Path("/sys")
-    finally:
-        folder.chmod(0o755)

@@ -70,3 +70,20 @@ def atomic_output(
         ) from err
     finally:
         tmp.unlink(missing_ok=True)
+
+
+FORCE_HINT = "ajoutez --force pour le remplacer"
+
+
+@contextmanager
+def export_output(
+    target: Path, *, kind: str, overwrite: bool, hint: str = FORCE_HINT
+) -> Iterator[Path]:
+    """`atomic_output` for exports (workbook, CSV, calendar, Word report), which never
+    replace a file by surprise: BadInput, before anything is written, if `target`
+    exists and not `overwrite` (`hint`: what to do then — the CLI's --force; the app's
+    file dialogs have asked already). The temporary file keeps the target's suffix."""
+    if target.exists() and not target.is_dir() and not overwrite:
+        raise BadInput(f"Le fichier {target} existe déjà : {hint}, ou choisissez un autre nom.")
+    with atomic_output(target, kind=kind, prefix=".export-", suffix=target.suffix) as tmp:
+        yield tmp

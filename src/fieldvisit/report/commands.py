@@ -1,6 +1,7 @@
 """`fieldvisit report …` and `fieldvisit forms print …`, registered by cli.py.
 
     fieldvisit report ID -o FICHIER.pdf [--shareable] [--logo IMAGE]
+    fieldvisit report ID --format docx -o FICHIER.docx [--shareable] [--force]
     fieldvisit report --all-completed -o DOSSIER [--shareable] [--logo IMAGE]
     fieldvisit forms print FORM_ID [--version N] -o FICHIER.pdf
 
@@ -24,11 +25,11 @@ def add_report_commands(commands: Commands, forms_cmd: Commands) -> None:
     """Add `report` to the top-level sub-parsers and `print` to those of `forms`."""
     report = commands.add_parser(
         "report",
-        help="produit le rapport PDF d'une visite (ou de toutes les visites terminées)",
+        help="produit le rapport d'une visite en PDF ou Word (ou de toutes les visites terminées)",
         description=(
-            "Produit le rapport de visite en PDF. Version interne par défaut (diffusion "
-            "restreinte) ; --shareable retire les informations confidentielles et celles "
-            "réservées aux services."
+            "Produit le rapport de visite en PDF (ou en Word avec --format docx). Version "
+            "interne par défaut (diffusion restreinte) ; --shareable retire les informations "
+            "confidentielles et celles réservées aux services."
         ),
     )
     report.add_argument(
@@ -54,6 +55,17 @@ def add_report_commands(commands: Commands, forms_cmd: Commands) -> None:
         type=Path,
         metavar="IMAGE",
         help="logo de l'organisation (PNG ou JPEG) sur la couverture",
+    )
+    report.add_argument(
+        "--format",
+        choices=["pdf", "docx"],
+        default="pdf",
+        help="pdf (défaut) ou docx : le même rapport en document Word modifiable",
+    )
+    report.add_argument(
+        "--force",
+        action="store_true",
+        help="remplace un document Word existant (un PDF est toujours remplacé)",
     )
     report.add_argument(
         "--all-completed",
@@ -113,8 +125,12 @@ def cmd_report(args: argparse.Namespace) -> int:
         from fieldvisit.report.logo import load_logo
 
         load_logo(args.logo)
+    if args.format == "docx" and args.all_completed:
+        raise BadInput("--format docx produit un document à la fois : donnez l'identifiant.")
     svc = _services(args)
     try:
+        if args.format == "docx":
+            return _word_report(svc, args)
         if args.all_completed:
             if args.output.exists() and not args.output.is_dir():
                 raise BadInput(
@@ -145,6 +161,28 @@ def cmd_report(args: argparse.Namespace) -> int:
         return EXIT_OK
     finally:
         svc.close()
+
+
+def _word_report(svc: Any, args: argparse.Namespace) -> int:
+    from fieldvisit.report import files
+
+    visit_id = files.resolve_visit_id(svc, args.visit_id)
+    output = args.output
+    if output.is_dir():
+        raise BadInput(
+            f"{output} est un dossier : donnez un nom de fichier, par exemple "
+            f"{output / 'rapport.docx'}."
+        )
+    if output.suffix.lower() != ".docx":
+        raise BadInput(f"{output} : un document Word se termine par .docx (rapport.docx).")
+    report = files.write_word_report(
+        svc, visit_id, output, shareable=args.shareable, overwrite=args.force, logo=args.logo
+    )
+    print(
+        f"Rapport Word {report.variant_label.lower()} de {report.commune_label} écrit : {output}",
+        file=sys.stderr,
+    )
+    return EXIT_OK
 
 
 def cmd_forms_print(args: argparse.Namespace) -> int:

@@ -82,6 +82,35 @@ def write_visit_report(
     return report
 
 
+def write_word_report(
+    svc: Services,
+    visit_id: str,
+    target: Path,
+    shareable: bool = False,
+    *,
+    overwrite: bool = False,
+    progress: Progress | None = None,
+    logo: Path | None = None,
+    hint: str = "ajoutez --force pour le remplacer",
+) -> VisitReport:
+    """The same report model as the PDF, written as an editable Word document (word.py);
+    an existing `target` only replaced when `overwrite` (`hint`: what to do then)."""
+    from fieldvisit.core.files import export_output
+    from fieldvisit.report.word import render_word
+
+    report = build_report(svc, visit_id, shareable)
+    with export_output(target, kind="Word (.docx)", overwrite=overwrite, hint=hint) as tmp:
+        render_word(
+            report, tmp, progress=progress, image_cache_dir=report_image_cache(svc), logo=logo
+        )
+    return report
+
+
+def word_filename(report: VisitReport) -> str:
+    """The PDF's file name (model.report_filename) with .docx."""
+    return report_filename(report).removesuffix(".pdf") + ".docx"
+
+
 def completed_visit_ids(svc: Services) -> list[str]:
     """Visits whose report can be produced: terminée or rapport émis, oldest first."""
     done = [

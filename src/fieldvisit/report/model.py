@@ -488,7 +488,7 @@ def build_report(
         generated_at=svc.clock(),
         issued_on=issued_on,
         confidential_left_out=keep.left_out,
-        reference=_reference(visit.commune_code, visit.visit_date, visit.id),
+        reference=visit_reference(visit.commune_code, visit.visit_date, visit.id),
         version=max(1, issued_before if reprint else issued_before + 1),
         is_draft=status in (VisitStatus.PLANIFIEE, VisitStatus.EN_COURS),
         recipients=_recipients(
@@ -551,7 +551,7 @@ def is_issued_report(attachment: Attachment) -> bool:
     return attachment.media_type == "application/pdf" and attachment.filename.startswith("rapport-")
 
 
-def _reference(commune_code: str, visit_date: date, visit_id: str) -> str:
+def visit_reference(commune_code: str, visit_date: date, visit_id: str) -> str:
     """`SQ-<INSEE>-<AAAAMMJJ>-<4 hex>`: the same for every print of one visit; the last
     characters of its id (random in a UUIDv7) tell two visits of one day apart."""
     return f"SQ-{commune_code}-{visit_date:%Y%m%d}-{visit_id.replace('-', '')[-4:].upper()}"

@@ -279,7 +279,7 @@ def _cover(report: VisitReport, logo: Logo | None) -> Iterator[Flowable]:
             ]
         yield boxed(left_out)
     yield Spacer(1, 6 * mm)
-    yield info_table(_cover_rows(report))
+    yield info_table(cover_rows(report))
     yield Spacer(1, 6 * mm)
     issued = f"Rapport émis le {long_date(report.issued_on)}. " if report.issued_on else ""
     yield para(
@@ -288,7 +288,7 @@ def _cover(report: VisitReport, logo: Logo | None) -> Iterator[Flowable]:
     )
 
 
-def _cover_rows(report: VisitReport) -> list[tuple[str, str]]:
+def cover_rows(report: VisitReport) -> list[tuple[str, str]]:
     visit_type = report.visit_type
     if report.previous_visit_date is not None:
         visit_type += f" (visite précédente du {day_text(report.previous_visit_date)})"
@@ -528,7 +528,7 @@ def _section(
     head: list[Flowable] = [*(lead or []), title]
     if description:
         head.append(Para(text(description), s.note))
-    counted = _unanswered_note(unanswered, bool(items))
+    counted = unanswered_note(unanswered, bool(items))
     if not items:
         yield KeepWithFirst(head, para(counted, s.note))
         return
@@ -537,7 +537,7 @@ def _section(
     yield KeepWithFirst(head, item_table(items, show_confidential=not report.shareable))
 
 
-def _unanswered_note(count: int, any_answered: bool) -> str:
+def unanswered_note(count: int, any_answered: bool) -> str:
     if not any_answered:
         return f"Aucun élément renseigné ({count} sans réponse)." if count else ""
     if not count:

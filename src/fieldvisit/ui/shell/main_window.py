@@ -38,6 +38,7 @@ from fieldvisit.ui.base.icons import app_icon, icon
 from fieldvisit.ui.dialogs.passphrase import passphrase_action
 from fieldvisit.ui.dialogs.preferences import PreferencesDialog
 from fieldvisit.ui.shell.data_safety import install_data_safety
+from fieldvisit.ui.shell.exports_ui import install_exports
 from fieldvisit.ui.sync.sync_ui import install_sync
 from fieldvisit.ui.visits.visit_list import VisitListPage
 
@@ -185,6 +186,8 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.action_demo)
         file_menu.addAction(self.action_import_public_data)
+        file_menu.addSeparator()
+        self.exports = install_exports(self, self.ctx, file_menu)  # ui/shell/exports_ui.py
         file_menu.addSeparator()
         file_menu.addAction(self.action_preferences)
         file_menu.addAction(passphrase_action(self, self.ctx))  # ui/dialogs/passphrase.py

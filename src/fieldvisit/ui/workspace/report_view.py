@@ -263,6 +263,13 @@ class ReportView(QWidget):
         self.save_button.clicked.connect(self.save_pdf)
         self.open_button = QPushButton(self.tr("Open in viewer"), self)
         self.open_button.clicked.connect(self.open_in_viewer)
+        # The same report as an editable Word document (report/word.py): no preview needed.
+        self.word_button = QPushButton(self.tr("Save as Word…"), self)
+        self.word_button.setObjectName("saveWord")
+        self.word_button.setToolTip(
+            self.tr("The report of the chosen version as an editable Word document (.docx)")
+        )
+        self.word_button.clicked.connect(self.save_word)
         self.issue_button = QPushButton(self.tr("Issue the report"), self)
         self.issue_button.setObjectName("issueReport")
         self.issue_button.clicked.connect(self.issue)
@@ -298,7 +305,7 @@ class ReportView(QWidget):
         top.addStretch(1)
         top.addWidget(self.photos_progress)
         actions = QHBoxLayout()
-        for button in (self.print_button, self.save_button, self.open_button):
+        for button in (self.print_button, self.save_button, self.open_button, self.word_button):
             actions.addWidget(button)
         actions.addStretch(1)
         actions.addWidget(self.blank_button)
@@ -482,13 +489,13 @@ class ReportView(QWidget):
         self._start_busy()
         self._deliver.when_done(self._thread.submit(draw, urgent=True), done, self._on_failed)
 
-    def _start_busy(self) -> None:
+    def _start_busy(self, message: str | None = None) -> None:
         self._busy = True
         self.prefetcher.cancel()  # the renderer makes what is missing, on every core
         self.photos_progress.setVisible(False)
         self.progress.setRange(0, 0)  # busy until the renderer reports
         self.progress.setVisible(True)
-        self.status.setText(self.tr("Generating the PDF…"))
+        self.status.setText(message or self.tr("Generating the PDF…"))
         self._update_buttons()
 
     def _on_progress(self, done: int, total: int) -> None:
@@ -533,6 +540,7 @@ class ReportView(QWidget):
         for button in (self.print_button, self.save_button, self.open_button):
             button.setEnabled(has_pdf)
         self.generate_button.setEnabled(idle and self.visit_id is not None)
+        self.word_button.setEnabled(idle and self.visit_id is not None)
         self.blank_button.setEnabled(idle)
         state = self.state
         self.issue_button.setEnabled(
@@ -599,6 +607,69 @@ class ReportView(QWidget):
             self.status.setText(self.tr("PDF saved: {0}").format(path))
 
         self.ctx.run(partial(copy_pdf, source, target), saved, parent=self)
+
+    def save_word(self) -> None:
+        if self.visit_id is None or self._busy:
+            return
+        target, _ = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Save as Word"),
+            str(Path.home() / "rapport.docx"),
+            self.tr("Word documents (*.docx)"),
+        )
+        if target:
+            self.save_word_to(Path(target))
+
+    def save_word_to(self, target: Path) -> None:
+        """The report model on the database worker, the .docx written on the report
+        thread (the file dialog asked before replacing a file)."""
+        if self.visit_id is None or self._busy:
+            return
+        from fieldvisit.report.model import build_report
+
+        if target.suffix.lower() != ".docx":
+            target = target.with_name(target.name + ".docx")
+        self._start_busy(self.tr("Writing the Word document…"))
+        self.ctx.run(
+            self.ctx.call(
+                build_report,
+                self.visit_id,
+                self.shareable,
+                location=location_policy(self.ctx.settings),
+            ),
+            lambda report: self._write_word(report, target),
+            parent=self,
+            on_failure=self._on_failed,
+        )
+
+    def _write_word(self, report: VisitReport, target: Path) -> None:
+        from fieldvisit.core.files import export_output
+        from fieldvisit.report.files import report_image_cache
+
+        cache = report_image_cache(self.ctx.services)
+        logo = logo_setting(self.ctx.settings)
+        relay, deliver = self._relay, self._deliver
+
+        def progress(done: int, total: int) -> None:  # on the report thread
+            deliver.later(partial(relay.progressed.emit, done, total))
+
+        def write() -> Path:
+            from fieldvisit.report.word import render_word
+
+            with export_output(
+                target, kind="Word (.docx)", overwrite=True, hint="confirmez son remplacement"
+            ) as tmp:
+                render_word(report, tmp, progress=progress, image_cache_dir=cache, logo=logo)
+            return target
+
+        future = self._thread.submit(write, urgent=True)
+        self._deliver.when_done(future, self._word_saved, self._on_failed)
+
+    def _word_saved(self, path: Path) -> None:
+        self._busy = False
+        self.progress.setVisible(False)
+        self.status.setText(self.tr("Word document saved: {0}").format(path))
+        self._update_buttons()
 
     def open_in_viewer(self) -> None:
         """The previewed PDF in the system's PDF reader."""
