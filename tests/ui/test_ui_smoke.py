@@ -38,7 +38,7 @@ def test_smoke_test_opens_the_window_on_the_demo_data(tmp_path: Path) -> None:
     shot = tmp_path / "window.png"
     result = run_fieldvisit(tmp_path, "--smoke-test", str(shot))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("smoke : fenêtre ouverte, 5 visite(s) listée(s), ")
+    assert result.stdout.startswith("smoke : fenêtre ouverte, 6 visite(s) listée(s), ")
     assert "— fieldvisit » affichée" in result.stdout  # a visit's title, not the list's
     assert "menus Fichier, Aller, " in result.stdout  # French by default
     with Image.open(shot) as image:
