@@ -124,7 +124,7 @@ def test_two_laptops_sync_through_a_real_server(running: RunningServer, tmp_path
     assert "Synchronisation terminée" in first.stderr and "fichier(s) joint(s)" in first.stderr
     assert app_cli(b, "sync").returncode == 0
     lists = [json.loads(app_cli(x, "visits", "list", "--json").stdout) for x in (a, b)]
-    assert lists[0] == lists[1] and len(lists[0]) == 5
+    assert lists[0] == lists[1] and len(lists[0]) == 6  # the demo's six visits
     health = httpx.get(f"{running.url}/openapi.json").json()
     assert "/api/v1/push" in health["paths"]
 
