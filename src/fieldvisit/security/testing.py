@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from keyring.backend import KeyringBackend
@@ -58,16 +60,34 @@ class FileKeyring(KeyringBackend):
     def get_password(self, service: str, username: str) -> str | None:
         return self._read().get(f"{service}\x00{username}")
 
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """One read-modify-write at a time, across threads and processes: two data dirs
+        created at once (a test's process and its child, or two threads) each read the
+        file, add their key and write it back; without the lock the second write drops
+        the first key, and that data dir can never be opened again."""
+        import fcntl  # the test keyring runs where the tests do (Linux, macOS)
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.path.with_name(self.path.name + ".lock"), "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
     def set_password(self, service: str, username: str, password: str) -> None:
-        data = self._read()
-        data[f"{service}\x00{username}"] = password
-        self._write(data)
+        with self._locked():
+            data = self._read()
+            data[f"{service}\x00{username}"] = password
+            self._write(data)
 
     def delete_password(self, service: str, username: str) -> None:
-        data = self._read()
-        if data.pop(f"{service}\x00{username}", None) is None:
-            raise PasswordDeleteError("not found")
-        self._write(data)
+        with self._locked():
+            data = self._read()
+            if data.pop(f"{service}\x00{username}", None) is None:
+                raise PasswordDeleteError("not found")
+            self._write(data)
 
 
 def use_file_keyring(path: Path) -> dict[str, str]:
