@@ -16,8 +16,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
-from fieldvisit.opendata.app_import import check_files, import_one
 from fieldvisit.opendata.importer import ImportResult
+from fieldvisit.services.public_data_import import check_files, import_one
 from fieldvisit.ui.base.context import UiContext
 from fieldvisit.ui.base.errors import describe
 
