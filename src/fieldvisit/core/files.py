@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from fieldvisit.core.errors import BadInput
+from fieldvisit.core.errors import BadInput, FieldvisitError
 
 _REASONS = {
     errno.EACCES: "accès refusé",
@@ -41,7 +41,9 @@ def atomic_output(
     """A temporary path beside `target`, renamed to it when the block succeeds.
 
     `kind` names the file in messages (« donnez un nom de fichier PDF »). Every failure
-    to create, write or rename is a BadInput naming the place and the reason.
+    to create, write or rename the output is a BadInput naming the place and the reason;
+    an OSError about another file, read inside the block, is a FieldvisitError naming
+    that file (nothing written either way).
     """
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
@@ -65,11 +67,28 @@ def atomic_output(
         yield tmp
         os.replace(tmp, target)
     except OSError as err:
+        if not _about_the_output(err, tmp, target):
+            # Not the file being written (a template or a photo read inside the block):
+            # blaming the chosen place would send the user to the wrong fix.
+            other = os.fsdecode(err.filename)
+            why = "fichier introuvable" if err.errno == errno.ENOENT else os_reason(err)
+            raise FieldvisitError(
+                f"Impossible de lire {other} ({why}) : {target} n'a pas été écrit."
+            ) from err
         raise BadInput(
             f"Impossible d'écrire {target} ({os_reason(err)}) : choisissez un autre emplacement."
         ) from err
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _about_the_output(err: OSError, tmp: Path, target: Path) -> bool:
+    """Whether `err` concerns the output: no file named (a write on an open file, a full
+    disk), or the temporary file or the target itself."""
+    named = [name for name in (err.filename, err.filename2) if name is not None]
+    if not named:
+        return True
+    return any(Path(os.fsdecode(name)) in (tmp, target) for name in named)
 
 
 FORCE_HINT = "ajoutez --force pour le remplacer"
