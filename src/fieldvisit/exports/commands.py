@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from fieldvisit.core.argparse_fr import Commands
 from fieldvisit.core.errors import BadInput
+
+_T = TypeVar("_T")
 
 EXIT_OK = 0
 
@@ -89,11 +92,16 @@ def _output(args: argparse.Namespace, example: str, suffix: str | None) -> Path:
     return path
 
 
-def _services(args: argparse.Namespace) -> Any:
+def _written(args: argparse.Namespace, write: Callable[[Any], _T]) -> _T:
+    """Run `write(services)` on the data folder's store, closed whatever happens."""
     from fieldvisit.paths import resolve_data_dir
     from fieldvisit.services import Services
 
-    return Services.open(resolve_data_dir(args.data_dir))
+    svc = Services.open(resolve_data_dir(args.data_dir))
+    try:
+        return write(svc)
+    finally:
+        svc.close()
 
 
 def cmd_export_xlsx(args: argparse.Namespace) -> int:
@@ -101,11 +109,7 @@ def cmd_export_xlsx(args: argparse.Namespace) -> int:
 
     scope = _scope(args)
     output = _output(args, "visites.xlsx", ".xlsx")
-    svc = _services(args)
-    try:
-        counts = write_workbook(svc, output, scope, overwrite=args.force)
-    finally:
-        svc.close()
+    counts = _written(args, lambda svc: write_workbook(svc, output, scope, overwrite=args.force))
     rows = ", ".join(f"{sheet} {count}" for sheet, count in counts.items())
     print(f"Classeur écrit : {output} ({rows} lignes).", file=sys.stderr)
     return EXIT_OK
@@ -116,11 +120,7 @@ def cmd_export_csv(args: argparse.Namespace) -> int:
 
     scope = _scope(args)
     output = _output(args, "export-csv", None)
-    svc = _services(args)
-    try:
-        written = write_csv_folder(svc, output, scope, overwrite=args.force)
-    finally:
-        svc.close()
+    written = _written(args, lambda svc: write_csv_folder(svc, output, scope, overwrite=args.force))
     print(f"{len(written)} fichiers CSV écrits dans {output}.", file=sys.stderr)
     return EXIT_OK
 
@@ -130,10 +130,6 @@ def cmd_export_ics(args: argparse.Namespace) -> int:
 
     scope = _scope(args)
     output = _output(args, "visites.ics", ".ics")
-    svc = _services(args)
-    try:
-        count = write_calendar(svc, output, scope, overwrite=args.force)
-    finally:
-        svc.close()
+    count = _written(args, lambda svc: write_calendar(svc, output, scope, overwrite=args.force))
     print(f"Agenda écrit : {output} ({count} visite(s) planifiée(s)).", file=sys.stderr)
     return EXIT_OK
