@@ -251,6 +251,11 @@ THEME_NOTES = {
     "cambriolages": "Séries l'hiver dans les résidences secondaires, par l'arrière des maisons.",
     "degradations": "Abribus et bancs dégradés autour de la gare, tags le long des quais.",
     "violences": "Violences intrafamiliales en hausse selon la brigade ; peu de signalements.",
+    "violences_intrafamiliales": (
+        "En hausse selon la brigade ; peu de signalements, référent VIF mobilisé."
+    ),
+    "violences_hors_cadre_familial": "Rixes ponctuelles à la sortie du bar de la place.",
+    "vols": "Vols dans les véhicules stationnés au parking de la gare, la nuit.",
     "stupefiants": "Usage constaté près de l'abri de la gare routière ; pas de point de deal.",
     "securite_routiere": "Vitesse excessive à l'entrée nord et devant le collège.",
     "incivilites": "Bruit et déchets le week-end sur la place du marché.",

@@ -21,18 +21,31 @@ STABLE_WITHIN = 0.10
 SMALL_COUNT = 10
 CLOSE_TO_DEPARTEMENT = 0.10
 CHARTS = 6
-# The diagnostic's themes (forms/diagnostic-securite) each SSMSI indicator informs.
+# The diagnostic's themes (forms/diagnostic-securite, v3) each SSMSI indicator informs,
+# the first matching prefix wins. Since 2025 the base splits physical violence into
+# intrafamiliale and hors cadre familial, as the v3 themes do; sexual violence is not
+# split there, and goes with violence outside the family (the theme's help says so).
 THEME_OF_PREFIX: tuple[tuple[str, str], ...] = (
     ("cambriolages", "cambriolages"),
     ("destructions et dégradations", "degradations"),
-    ("violences", "violences"),
+    ("violences physiques intrafamiliales", "violences_intrafamiliales"),
+    ("violences intrafamiliales", "violences_intrafamiliales"),
+    ("violences", "violences_hors_cadre_familial"),
     ("usage de stupéfiants", "stupefiants"),
     ("trafic de stupéfiants", "stupefiants"),
     ("escroqueries", "cyber_risques"),
     ("vols", "vols"),
 )
 # The order indicators are told in: what a référent sûreté looks at first.
-PRIORITY = ("cambriolages", "violences", "degradations", "vols", "stupefiants", "cyber_risques")
+PRIORITY = (
+    "cambriolages",
+    "violences_intrafamiliales",
+    "violences_hors_cadre_familial",
+    "degradations",
+    "vols",
+    "stupefiants",
+    "cyber_risques",
+)
 SSMSI_SOURCE = "ssmsi"  # the choice of `sources_consultees`
 
 

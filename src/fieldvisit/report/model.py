@@ -67,6 +67,7 @@ from fieldvisit.core.domain import (
 from fieldvisit.core.geo import parse_location
 from fieldvisit.forms import FormDefinition, FormItem, FormKind, ItemType, Section, is_answered
 from fieldvisit.forms.progress import effective_answers, form_progress
+from fieldvisit.forms.sentiment import SENTIMENT_SCALE, is_sentiment_item
 from fieldvisit.opendata.diagnostic import TrendSeries
 from fieldvisit.report.text import answer_text, slug
 from fieldvisit.services import (
@@ -187,6 +188,28 @@ class DiagnosticPart:
 
 
 @dataclass(frozen=True)
+class SentimentReading:
+    """One rating of the feeling of insecurity: the diagnostic's, or an interview's
+    (forms/sentiment.py). Readings on the common scale are compared; one on an older
+    form's scale (the élu guide's 1–5 before v3) is shown, not compared."""
+
+    source: str  # « Diagnostic » or the interview's title
+    question: str  # the item's label
+    level: int
+    scale: int
+
+    @property
+    def comparable(self) -> bool:
+        return self.scale == SENTIMENT_SCALE
+
+    @property
+    def level_label(self) -> str:
+        if self.comparable:
+            return CONCERN_LABELS.get(self.level, f"{self.level} sur {self.scale}")
+        return f"{self.level} sur {self.scale} (ancienne échelle, non comparée)"
+
+
+@dataclass(frozen=True)
 class DiagnosticReport:
     title: str
     description: str
@@ -194,6 +217,16 @@ class DiagnosticReport:
     # Recorded crime of the commune (SSMSI base, when imported): the small trend charts
     # of part 1, each with its source line.
     crime_trends: tuple[TrendSeries, ...] = ()
+    # The feeling of insecurity as rated in the diagnostic and in the interviews, side
+    # by side in part 2 (the diagnostic's first, then the interviews in their order).
+    sentiments: tuple[SentimentReading, ...] = ()
+
+    @property
+    def sentiment_gap(self) -> int | None:
+        """Levels between the lowest and the highest comparable reading; None with
+        fewer than two."""
+        levels = [r.level for r in self.sentiments if r.comparable]
+        return max(levels) - min(levels) if len(levels) >= 2 else None
 
     @property
     def themes(self) -> tuple[ThemeResult, ...]:
@@ -209,6 +242,7 @@ class InterviewReport:
     sections: tuple[SectionResult, ...]
     notes: str
     notes_withheld: bool = False  # shareable variant: free notes left out on purpose
+    sentiments: tuple[SentimentReading, ...] = ()  # its « sentiment » ratings the variant shows
 
 
 @dataclass(frozen=True)
@@ -435,6 +469,12 @@ def build_report(
             diagnostic_report = replace(diagnostic_report, crime_trends=trends)
     visit_interviews = interviews.list_interviews(svc, visit_id)
     interview_reports = tuple(_interview(svc, interview, keep) for interview in visit_interviews)
+    if diagnostic_report is not None:
+        heard = tuple(r for interview in interview_reports for r in interview.sentiments)
+        if diagnostic_report.sentiments or heard:
+            diagnostic_report = replace(
+                diagnostic_report, sentiments=diagnostic_report.sentiments + heard
+            )
     guides = {(i.form_id, i.form_version): interview_guide(svc, i) for i in visit_interviews}
     theme_labels = {t.id: t.label for t in diagnostic_form.iter_themes()} if diagnostic_form else {}
     action_rows = tuple(
@@ -829,7 +869,29 @@ def _diagnostic(
                     section.id, section.title, section.description, items, tuple(themes), unanswered
                 )
             )
-    return DiagnosticReport(form.title, form.description.strip(), tuple(parts))
+    return DiagnosticReport(
+        form.title,
+        form.description.strip(),
+        tuple(parts),
+        sentiments=_sentiments(form, given, keep, "Diagnostic"),
+    )
+
+
+def _sentiments(
+    form: FormDefinition, given: _Given, keep: _Filter, source: str
+) -> tuple[SentimentReading, ...]:
+    """The form's « sentiment » ratings that are visible, answered and kept by the
+    variant (not counted again as left out: the item's own listing counted it)."""
+    readings = []
+    for item in form.iter_items():
+        if not is_sentiment_item(item) or item.id not in given.visible:
+            continue
+        if keep.shareable and item.withheld:
+            continue
+        value = given.values.get(item.id)
+        if isinstance(value, int) and not isinstance(value, bool):
+            readings.append(SentimentReading(source, item.label, value, item.scale))
+    return tuple(readings)
 
 
 def _interview(svc: Services, interview: Interview, keep: _Filter) -> InterviewReport:
@@ -837,14 +899,16 @@ def _interview(svc: Services, interview: Interview, keep: _Filter) -> InterviewR
     rows = interviews.interview_answers(svc, interview.id)
     sections = _form_sections(form, rows, {}, keep)
     withhold_notes = keep.shareable and bool(form.withheld_item_ids())
+    title = interview.title or form.title
     return InterviewReport(
-        title=interview.title or form.title,
+        title=title,
         guide_title=form.title,
         held_on=interview.held_on,
         interviewees=tuple(_person(c) for c in interviews.interviewees(svc, interview.id)),
         sections=sections,
         notes="" if withhold_notes else interview.notes.strip(),
         notes_withheld=withhold_notes and bool(interview.notes.strip()),
+        sentiments=_sentiments(form, _given(form, rows, {}), keep, title),
     )
 
 

@@ -663,6 +663,60 @@ def _diagnostic(report: VisitReport, diagnostic: DiagnosticReport, n: str) -> It
             )
         if index == offset and diagnostic.crime_trends:  # part 1: the constat
             yield from _crime_trends(diagnostic)
+        if part.section_id == SENTIMENT_PART and diagnostic.sentiments:
+            yield from _sentiments(diagnostic)
+
+
+SENTIMENT_PART = "sentiment_insecurite"  # the diagnostic's part 2 (forms/diagnostic-securite)
+
+
+def _sentiments(diagnostic: DiagnosticReport) -> Iterator[Flowable]:
+    """The feeling of insecurity as each rated it, side by side (forms/sentiment.py)."""
+    s = styles()
+    data: list[list[object]] = [
+        [
+            Para("Selon", s.header_cell),
+            Para("Question", s.header_cell),
+            Para("Niveau", s.header_cell),
+        ]
+    ]
+    commands: list[tuple[object, ...]] = []
+    for row, reading in enumerate(diagnostic.sentiments, start=1):
+        data.append(
+            [
+                Para(text(reading.source), s.cell_bold),
+                Para(text(reading.question), s.cell),
+                Para(text(reading.level_label), s.cell_small),
+            ]
+        )
+        if reading.comparable:
+            commands.append(("BACKGROUND", (2, row), (2, row), LEVEL_COLOURS[reading.level]))
+    table = Table(
+        data,
+        colWidths=[50 * mm, FRAME_WIDTH - 90 * mm, 40 * mm],
+        repeatRows=1,
+        style=table_style(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BACKGROUND", (0, 0), (-1, 0), BLUE_LIGHT),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.6, BLUE),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.3, GREY_LINE),
+                *commands,
+            ]
+        ),
+        hAlign="LEFT",
+        spaceBefore=2,
+        spaceAfter=2,
+    )
+    head = [heading("Sentiment d'insécurité : regards croisés", 2, "diagnostic-ressenti", False)]
+    yield KeepWithFirst(head, table)
+    gap = diagnostic.sentiment_gap
+    note = "Même échelle que les thèmes : 1 faible, 2 modéré, 3 préoccupant, 4 très préoccupant."
+    if gap == 0:
+        note += " Les regards concordent."
+    elif gap is not None:
+        note += f" Écart de {gap} niveau{'x' if gap > 1 else ''} entre les regards."
+    yield para(note, s.note)
 
 
 CHARTS_PER_ROW = 3
