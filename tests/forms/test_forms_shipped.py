@@ -20,23 +20,33 @@ def catalogue() -> FormCatalogue:
 FORM_IDS = ("visite-centre-bourg", "entretien-elu", "entretien-gendarmerie", "diagnostic-securite")
 
 
-def test_shipped_folder_has_the_four_forms_in_two_versions() -> None:
-    # Version 1 stays: visits pinned to it keep their form.
-    assert {p.name for p in FILES} == {f"{f}.v{v}.toml" for f in FORM_IDS for v in (1, 2)}
+LATEST = {
+    "visite-centre-bourg": 2,
+    "entretien-elu": 3,
+    "entretien-gendarmerie": 3,
+    "diagnostic-securite": 3,
+}
+
+
+def test_shipped_folder_has_every_version_of_the_four_forms() -> None:
+    # Older versions stay: visits pinned to them keep their form.
+    assert {p.name for p in FILES} == {
+        f"{f}.v{v}.toml" for f in FORM_IDS for v in range(1, LATEST[f] + 1)
+    }
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
 def test_each_shipped_form_loads_and_matches_its_file_name(path) -> None:
     form = load_form(path)
     assert path.name == f"{form.id}.v{form.version}.toml"
-    assert form.version in (1, 2)
+    assert 1 <= form.version <= LATEST[form.id]
     assert re.fullmatch(r"[a-z][a-z0-9-]*", form.id)
 
 
 def test_catalogue_of_shipped_forms_has_no_problem(catalogue: FormCatalogue) -> None:
     assert [str(p) for p in catalogue.problems] == []
-    assert len(catalogue) == 8
-    assert {form.version for form in map(catalogue.latest, FORM_IDS)} == {2}
+    assert len(catalogue) == sum(LATEST.values())
+    assert {form.id: form.version for form in map(catalogue.latest, FORM_IDS)} == LATEST
 
 
 def test_centre_bourg_walk(catalogue: FormCatalogue) -> None:
@@ -60,7 +70,8 @@ def test_diagnostic_follows_the_three_parts_of_the_circular(catalogue: FormCatal
     assert len(list(form.iter_themes())) >= 10
     assert all(section.themes for section in form.sections)
     theme_ids = {t.id for t in form.iter_themes()}
-    assert {"cambriolages", "violences", "videoprotection", "cyber_risques"} <= theme_ids
+    assert {"cambriolages", "vols", "videoprotection", "cyber_risques"} <= theme_ids
+    assert {"violences_intrafamiliales", "violences_hors_cadre_familial"} <= theme_ids
 
 
 def test_interviews(catalogue: FormCatalogue) -> None:
@@ -79,10 +90,12 @@ def test_all_item_types_and_visible_if_are_used(catalogue: FormCatalogue) -> Non
     assert sum(1 for item in items if item.visible_if) >= 10
 
 
-def test_convention_de_coordination_shows_from_three_municipal_police_officers(
+def test_convention_de_coordination_shows_from_three_municipal_police_officers_in_v2(
     catalogue: FormCatalogue,
 ) -> None:
-    form = catalogue.latest("entretien-elu")
+    # Visits pinned to v2 keep its rule (v3 asks whenever there is a police:
+    # test_forms_v3_rules.py).
+    form = catalogue.get("entretien-elu", 2)
     assert not form.is_visible("nb_agents_pm", {})
     assert form.is_visible("nb_agents_pm", {"pm_presente": "oui"})
     assert not form.is_visible("convention_coordination", {"pm_presente": "oui", "nb_agents_pm": 2})
