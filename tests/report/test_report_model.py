@@ -95,8 +95,8 @@ def test_only_visible_answered_items_are_listed_and_the_others_counted(
     report = build_report(services, secret_visit.visit_id)
     # eclairage_zones_sombres == 'non' hides the "where" question.
     assert _item(report, "eclairage_zones_sombres_lieux") is None
-    # pm_presente == 'oui' and nb_agents_pm >= 3 show the convention question: unanswered,
-    # it is counted in its part, not listed.
+    # pm_presente == 'oui' shows the convention question (v3: with any municipal police):
+    # unanswered, it is counted in its part, not listed.
     assert _item(report, "convention_coordination") is None
     assert report.diagnostic is not None
     part = {p.section_id: p for p in report.diagnostic.parts}["adequation_reponses"]
@@ -109,7 +109,7 @@ def test_only_visible_answered_items_are_listed_and_the_others_counted(
     quality = _item(report, "eclairage_qualite")
     assert quality is not None and quality.answer == "2\u00a0/\u00a05"
     assert quality.comment == "Éclairage « faible »"
-    assert _item(report, "nb_agents_pm").answer == "4\u00a0agents"  # type: ignore[union-attr]
+    assert _item(report, "nb_agents_pm").answer == "4\u00a0emplois"  # type: ignore[union-attr]
 
 
 def test_key_figures_count_what_is_shown(services, secret_visit) -> None:  # type: ignore[no-untyped-def]
