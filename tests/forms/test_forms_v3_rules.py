@@ -149,7 +149,9 @@ def test_violence_split_vols_iscg_and_referent_vif(
     assert "violences" not in themes
     assert "ISCG" in themes["violences_intrafamiliales"].help
     actors = {c.id: c.label for c in gendarmerie.item("vif_partenariats").choices}
-    assert actors["intervenant_social"] == "Intervenant social en commissariat et gendarmerie (ISCG)"
+    assert (
+        actors["intervenant_social"] == "Intervenant social en commissariat et gendarmerie (ISCG)"
+    )
     assert actors["referent_vif"] == "Référent VIF de brigade"
     gendarmerie.item("violences_hors_cadre_familial_tendance")
     gendarmerie.item("vols_tendance")

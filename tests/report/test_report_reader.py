@@ -169,13 +169,13 @@ def test_the_shareable_variant_leaves_out_what_is_not_for_sharing(
     cover = kit.page_texts(shared_pdf)[0]
     assert "Parties non reproduites dans cette version" in cover
     assert (
-        "Entretien avec le maire et les adjoints : Atteintes aux élus et attentes, notes libres "
-        "de l'entretien"
+        "Entretien avec le maire et les adjoints : Atteintes aux élus et attentes, "
+        "Cybersécurité de la mairie, notes libres de l'entretien"
     ) in cover
     assert (
         "Entretien avec la gendarmerie : Délinquance enregistrée et tendances, Violences "
-        "intrafamiliales, Présence sur le terrain et dispositifs, Partenariats et "
-        "vidéoprotection, notes libres de l'entretien"
+        "intrafamiliales et hors cadre familial, Présence sur le terrain et dispositifs, "
+        "Partenariats et vidéoprotection, notes libres de l'entretien"
     ) in cover
     assert "Notes de terrain non classées" in cover
 

@@ -71,8 +71,9 @@ def test_the_list_the_header_the_pages_and_the_report_say_the_same(
     assert (figures.items_answered, figures.items_visible) == (header.answered, header.total)
     # 7 checklist answers given, one of them hidden again; the photo; pm_presente.
     assert header.answered == 5 + 1 + 1
-    assert (header.progress.themes_rated, header.progress.themes) == (4, 20)
-    assert (figures.themes_rated, figures.themes_total) == (4, 20)
+    # diagnostic v3: 22 themes (violences split in two, vols added)
+    assert (header.progress.themes_rated, header.progress.themes) == (4, 22)
+    assert (figures.themes_rated, figures.themes_total) == (4, 22)
 
 
 def test_the_total_follows_the_items_that_appear_and_disappear(
@@ -84,10 +85,11 @@ def test_the_total_follows_the_items_that_appear_and_disappear(
     assert load_header(svc, vid).total == before + 3  # cameras, signage, coverage
     answers.answer_item(svc, vid, GRID, "pm_presente", "oui")
     answers.answer_item(svc, vid, GRID, "nb_agents_pm", 4)
-    assert load_header(svc, vid).total == before + 3 + 2  # the agents, the convention
+    # the emplois, armed or not, the convention (v3: asked with any municipal police)
+    assert load_header(svc, vid).total == before + 3 + 3
     answers.answer_item(svc, vid, CHECKLIST, "video_existante", "non")
     header = load_header(svc, vid)
-    assert header.total == before + 2
+    assert header.total == before + 3
     [row] = listing.list_visits(svc)
     assert (row.answered, row.total) == (header.answered, header.total)
 

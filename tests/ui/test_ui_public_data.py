@@ -18,6 +18,7 @@ from fieldvisit.ui.base.context import UiContext
 from fieldvisit.ui.dialogs.new_visit_dialog import NewVisitDialog
 from fieldvisit.ui.dialogs.public_data_import import PublicDataImport
 from fieldvisit.ui.shell.main_window import MainWindow
+from fieldvisit.ui.widgets.commune_card_view import CommuneCardView, cell_html
 from fieldvisit.ui.workspace.diagnostic_page import DiagnosticPage
 from fieldvisit.ui.workspace.info_page import InfoPage
 from public_data_files import import_all, write_all, write_pvd
@@ -298,3 +299,34 @@ def test_a_damaged_public_data_file_is_said_in_the_diagnostic(qtbot, ui_ctx: UiC
     assert panel is not None and panel.isVisible() and not panel.insert_button.isVisible()
     assert "illisible" in panel.details.text()
     assert page.form_view.form is not None  # part 1 is there to fill in by hand
+
+
+@pytest.mark.parametrize("code", ["15187", "15014"])  # Saint-Flour, Aurillac: big numbers
+def test_the_crime_table_needs_no_horizontal_scrollbar_at_1366x768(
+    window: MainWindow, imported: UiContext, qtbot, code: str
+) -> None:  # type: ignore[no-untyped-def]
+    dialog = window.new_visit()
+    dialog.choose_commune(imported.services.communes.get(code))
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    card = dialog.card_view
+    assert card.card is not None and card.card.crime
+    assert dialog.width() <= 1366
+    # The table fits the width the card gets: nothing to scroll sideways.
+    assert card.document().idealWidth() <= card.viewport().width()
+    assert card.horizontalScrollBar().maximum() == 0
+    # Nor at the narrowest the dialog lets the card be: cells wrap between count and rate.
+    alone = CommuneCardView()
+    qtbot.addWidget(alone)
+    alone.show_card(card.card)
+    alone.resize(card.minimumWidth(), 500)
+    alone.show()
+    qtbot.waitExposed(alone)
+    assert alone.document().idealWidth() <= alone.viewport().width()
+    assert alone.horizontalScrollBar().maximum() == 0
+    dialog.reject()
+
+
+def test_a_cell_wraps_between_count_and_rate_never_inside_a_number() -> None:
+    assert cell_html("1 113 (17,7 ‰)") == "1&nbsp;113 (17,7&nbsp;‰)"
+    assert cell_html("non diffusé") == "non diffusé"

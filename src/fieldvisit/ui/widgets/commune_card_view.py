@@ -7,11 +7,24 @@ escaped: the published files are data, never markup.
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from fieldvisit.screens.commune_card import CommuneCardScreen
+
+# The crime table takes the card's whole width less this much: a table of width 100 %
+# with borders comes out 1 px wider than the page at some widths (Qt rounds the
+# percentage, then adds the border), which showed a horizontal scrollbar at 1366×768.
+TABLE_WIDTH = "98%"
+_NUMBER_SPACE = re.compile(r"(?<=\d) (?=\d{3}\b|‰)")
+
+
+def cell_html(text: str) -> str:
+    """A cell's text that may wrap between the count and its rate (« 113 » / « (17,7 ‰) »)
+    when the card is narrow, never inside a number or before its ‰."""
+    return _NUMBER_SPACE.sub("&nbsp;", escape(text))
 
 
 class CommuneCardView(QTextBrowser):
@@ -77,7 +90,9 @@ class CommuneCardView(QTextBrowser):
     def _crime_table(self, card: CommuneCardScreen) -> str:
         source, basis = escape(card.crime_source or ""), escape(card.crime_basis or "")
         rows = [f"<p><small>{source}<br>{basis}</small></p>"]
-        rows.append("<table border='1' cellspacing='0' cellpadding='2' width='100%'><tr><th></th>")
+        rows.append(
+            f"<table border='1' cellspacing='0' cellpadding='2' width='{TABLE_WIDTH}'><tr><th></th>"
+        )
         rows.extend(f"<th>{year}</th>" for year in card.years)
         rows.append("</tr>")
         commune, departement = escape(self.tr("commune")), escape(self.tr("dép."))
@@ -88,10 +103,10 @@ class CommuneCardView(QTextBrowser):
                 f"<small>({escape(row.unit)})</small></td></tr>"
             )
             rows.append(f"<tr><td>{commune}</td>")
-            rows.extend(f"<td align='right' nowrap>{escape(cell)}</td>" for cell in row.commune)
+            rows.extend(f"<td align='right'>{cell_html(cell)}</td>" for cell in row.commune)
             rows.append(f"</tr><tr><td><small>{departement}</small></td>")
             rows.extend(
-                f"<td align='right' nowrap><small>{escape(cell)}</small></td>"
+                f"<td align='right'><small>{cell_html(cell)}</small></td>"
                 for cell in row.departement
             )
             rows.append("</tr>")
