@@ -93,9 +93,11 @@ def test_grid_questions_use_the_diagnostic_form(
     assert not view.is_item_shown("nb_agents_pm")
     view.editor("pm_presente").button_for("oui").click()  # type: ignore[attr-defined]
     assert view.is_item_shown("nb_agents_pm")
-    assert not view.is_item_shown("convention_coordination")
+    # v3: any commune with a municipal police may sign a convention (L512-4)
+    assert view.is_item_shown("convention_coordination")
+    assert view.is_item_shown("pm_armee")
     qtbot.keyClicks(view.editor("nb_agents_pm").focus_target(), "4")
-    assert view.is_item_shown("convention_coordination")  # nb_agents_pm >= 3
+    assert view.is_item_shown("convention_coordination")
     view.editor("pm_presente").button_for("non").click()
     assert not view.is_item_shown("nb_agents_pm")
     assert not view.is_item_shown("convention_coordination")  # its condition's item is hidden
@@ -104,6 +106,24 @@ def test_grid_questions_use_the_diagnostic_form(
         k: a.value for k, a in answers.visit_answers(ui_ctx.services, visit_id, DIAGNOSTIC).items()
     }
     assert stored == {"pm_presente": "non", "nb_agents_pm": 4}
+
+
+def test_a_qpv_commune_without_a_clspd_is_told_it_is_compulsory(
+    page: DiagnosticPage, ui_ctx, visit_id, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    view = page.form_view
+    view.editor("qpv_present").button_for("non").click()  # type: ignore[attr-defined]
+    assert not view.is_item_shown("clspd_obligatoire")
+    view.editor("qpv_present").button_for("oui").click()  # type: ignore[attr-defined]
+    assert view.is_item_shown("clspd_obligatoire")  # L132-4: compulsory with a QPV
+    assert "L132-4" in ui_ctx.services.forms.latest(DIAGNOSTIC).item("clspd_obligatoire").label
+    view.editor("instances_prevention").boxes["cispd"].click()  # type: ignore[attr-defined]
+    assert not view.is_item_shown("clspd_obligatoire")  # a CISPD covers the commune
+    view.editor("instances_prevention").boxes["clspd"].click()  # type: ignore[attr-defined]
+    assert not view.is_item_shown("clspd_obligatoire")  # both may coexist
+    page.flush()
+    stored = answers.visit_answers(ui_ctx.services, visit_id, DIAGNOSTIC)
+    assert stored["instances_prevention"].value == ["clspd", "cispd"]  # in the form's order
 
 
 def test_reopening_shows_what_was_rated(page: DiagnosticPage, ui_ctx, visit_id, qtbot) -> None:  # type: ignore[no-untyped-def]

@@ -51,7 +51,7 @@ def test_a_follow_up_shows_the_previous_levels_and_the_plan_since(  # type: igno
     rows = page.theme_rows
     assert rows["cambriolages"].previous_text() == "Visite du 12/03/2026\xa0: 3 – Préoccupant"
     assert rows["rodeos"].previous_text() == "Visite du 12/03/2026\xa0: 2 – Modéré"
-    assert rows["violences"].previous_text() == "Visite du 12/03/2026\xa0: Non évalué"
+    assert rows["vols"].previous_text() == "Visite du 12/03/2026\xa0: Non évalué"
     assert rows["cambriolages"].level() == 2  # the level now is the follow-up's own
     panel = page.evolution_panel
     assert panel is not None and panel.isVisibleTo(page)
