@@ -159,3 +159,32 @@ def test_commune_search_marks_pvd_towns_and_can_be_limited_to_them(
     assert [m.commune.code for m in search_communes(communes, towns, "mur", pvd_only=True)] == [
         "15138"
     ]  # Murat only, not the other « Mur… » communes
+
+
+@pytest.mark.parametrize("version", [1, 2, 3])
+def test_the_proposed_answers_fit_every_version_of_the_diagnostic(
+    communes: CommuneIndex, store: PublicDataStore, version: int
+) -> None:
+    proposal = propose_constat(commune_card(communes, store, "15187"))
+    assert proposal is not None
+    form = FormCatalogue.load([shipped_forms_dir()]).get("diagnostic-securite", version)
+    items = {item.id: item for item in form.iter_items()}
+    assert set(proposal.answers()) <= set(items)
+
+
+def test_each_indicator_informs_a_theme_of_the_v3_diagnostic() -> None:
+    """The 15 indicators of the 2025 edition, mapped onto the v3 themes: the violence
+    split of the base and the thefts, a theme of their own."""
+    from public_data_files import INDICATORS
+
+    from fieldvisit.opendata.diagnostic import PRIORITY, theme_of
+
+    form = FormCatalogue.load([shipped_forms_dir()]).get("diagnostic-securite", 3)
+    themes = {theme.id for theme in form.iter_themes()}
+    mapped = {label: theme_of(label) for label, _unit, _rate in INDICATORS}
+    assert all(theme in themes for theme in mapped.values()), mapped
+    assert set(PRIORITY) <= themes
+    assert mapped["Violences physiques intrafamiliales"] == "violences_intrafamiliales"
+    assert mapped["Violences physiques hors cadre familial"] == "violences_hors_cadre_familial"
+    assert mapped["Vols de véhicule"] == mapped["Vols avec armes"] == "vols"
+    assert mapped["Cambriolages de logement"] == "cambriolages"
