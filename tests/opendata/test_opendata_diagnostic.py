@@ -175,9 +175,8 @@ def test_the_proposed_answers_fit_every_version_of_the_diagnostic(
 def test_each_indicator_informs_a_theme_of_the_v3_diagnostic() -> None:
     """The 15 indicators of the 2025 edition, mapped onto the v3 themes: the violence
     split of the base and the thefts, a theme of their own."""
-    from public_data_files import INDICATORS
-
     from fieldvisit.opendata.diagnostic import PRIORITY, theme_of
+    from public_data_files import INDICATORS
 
     form = FormCatalogue.load([shipped_forms_dir()]).get("diagnostic-securite", 3)
     themes = {theme.id for theme in form.iter_themes()}
