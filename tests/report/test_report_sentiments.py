@@ -116,3 +116,21 @@ def test_a_visit_pinned_to_v2_keeps_its_forms_once_v3_ships(
     text = pdf_text(services, visit.id, tmp_path)
     assert "5 sur 5 (ancienne échelle, non comparée)" in text
     assert "Écart de" not in text and "concordent" not in text
+
+
+def test_the_word_report_compares_them_too(services: Services, tmp_path: Path) -> None:
+    import docx
+
+    from fieldvisit.report.word import render_word
+
+    visit_id = rated_visit(services, diagnostic_level=1, mayor_level=4)
+    target = tmp_path / "rapport.docx"
+    render_word(build_report(services, visit_id), target)
+    document = docx.Document(str(target))
+    assert HEADING in [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    rows = [[cell.text for cell in row.cells] for table in document.tables for row in table.rows]
+    assert ["Diagnostic", "Intensité globale du sentiment d'insécurité", "1 – Faible"] in rows
+    assert any(
+        row[0] == "Entretien avec le maire" and row[2] == "4 – Très préoccupant" for row in rows
+    )
+    assert any("Écart de 3 niveaux entre les regards." in p.text for p in document.paragraphs)

@@ -306,7 +306,7 @@ def test_rows_are_as_high_as_their_text_once_the_plan_is_shown(ui_ctx, visit, qt
         ui_ctx.services,
         visit.id,
         "Relancer le dispositif de participation citoyenne : désigner trois citoyens "
-        "référents par quartier et renouveler le protocole avec le préfet.",
+        "référents par quartier et réunir les signataires du protocole.",
         dispositif="participation_citoyenne",
     )
     window = MainWindow(ui_ctx)

@@ -278,7 +278,7 @@ THEME_NOTES = {
 RECOMMENDATIONS = (
     (
         "Relancer le dispositif de participation citoyenne : désigner trois citoyens "
-        "référents par quartier et renouveler le protocole avec le préfet.",
+        "référents par quartier et réunir les signataires du protocole.",
         1,
         Horizon.COURT,
         Porteur.COMMUNE,

@@ -229,6 +229,19 @@ class DiagnosticReport:
         return max(levels) - min(levels) if len(levels) >= 2 else None
 
     @property
+    def sentiment_note(self) -> str:
+        """The line under the readings: their scale, and whether they agree."""
+        note = (
+            "Même échelle que les thèmes : 1 faible, 2 modéré, 3 préoccupant, 4 très préoccupant."
+        )
+        gap = self.sentiment_gap
+        if gap == 0:
+            note += " Les regards concordent."
+        elif gap is not None:
+            note += f" Écart de {gap} niveau{'x' if gap > 1 else ''} entre les regards."
+        return note
+
+    @property
     def themes(self) -> tuple[ThemeResult, ...]:
         return tuple(theme for part in self.parts for theme in part.themes)
 

@@ -710,13 +710,7 @@ def _sentiments(diagnostic: DiagnosticReport) -> Iterator[Flowable]:
     )
     head = [heading("Sentiment d'insécurité : regards croisés", 2, "diagnostic-ressenti", False)]
     yield KeepWithFirst(head, table)
-    gap = diagnostic.sentiment_gap
-    note = "Même échelle que les thèmes : 1 faible, 2 modéré, 3 préoccupant, 4 très préoccupant."
-    if gap == 0:
-        note += " Les regards concordent."
-    elif gap is not None:
-        note += f" Écart de {gap} niveau{'x' if gap > 1 else ''} entre les regards."
-    yield para(note, s.note)
+    yield para(diagnostic.sentiment_note, s.note)
 
 
 CHARTS_PER_ROW = 3

@@ -40,6 +40,7 @@ from fieldvisit.report.model import (
 from fieldvisit.report.render import (
     ACTION_COLUMNS,
     ANNEX_LETTERS,
+    SENTIMENT_PART,
     SUMMARY_CONCERNS,
     SUMMARY_THEME_CHARS,
     _cut,
@@ -419,6 +420,13 @@ class _Writer:
                     self.note("Non évalués : " + ", ".join(missing) + ".")
             else:
                 self.note("Aucun thème évalué (" + ", ".join(missing) + ").")
+            if part.section_id == SENTIMENT_PART and diagnostic.sentiments:
+                self.heading("Sentiment d'insécurité : regards croisés", 2)
+                self.table(
+                    ["Selon", "Question", "Niveau"],
+                    [[r.source, r.question, r.level_label] for r in diagnostic.sentiments],
+                )
+                self.note(diagnostic.sentiment_note)
 
     # -- action plan, signatures -------------------------------------------------------
 
