@@ -65,8 +65,10 @@ GEOGRAPHY = 2026
 LAST_YEAR = 2025  # facts of 2016–2025: ten years, as the issue sizes the base
 
 
-def run_measured(command: list[str]) -> tuple[float, float]:
-    """(wall seconds, peak RSS in MB) of one process run to its end."""
+def run_measured(command: list[str]) -> tuple[float, float, float]:
+    """(wall seconds, CPU seconds, peak RSS in MB) of one process run to its end. The CPU
+    time (user + system, from `wait4`) is the import's own cost: on a machine shared with
+    other work the wall time also holds the time the process waited for a core."""
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _pid, status, usage = os.wait4(process.pid, 0)
@@ -75,7 +77,7 @@ def run_measured(command: list[str]) -> tuple[float, float]:
     errors = process.stderr.read().decode() if process.stderr else ""
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{errors}")
-    return seconds, usage.ru_maxrss / 1024  # KiB on Linux
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024  # KiB on Linux
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -131,11 +133,11 @@ def run(args: argparse.Namespace) -> str:
         rows = files[0].rows if args.file is None else None
         data_dir = DataDir(folder / "donnees")
         laptop = [str(BIN / "fieldvisit"), "--data-dir", str(data_dir.root), "reference", "import"]
-        ssmsi_s, ssmsi_mb = run_measured([*laptop, str(ssmsi)])
+        ssmsi_s, ssmsi_cpu, ssmsi_mb = run_measured([*laptop, str(ssmsi)])
         other = [(path.name, *run_measured([*laptop, str(path)])) for path in others]
         server_db = f"sqlite+pysqlite:///{folder / 'serveur.sqlite3'}"
         server = [str(BIN / "fieldvisit-server"), "reference", "import", "--db", server_db]
-        server_s, server_mb = run_measured([*server, str(ssmsi)])
+        server_s, server_cpu, server_mb = run_measured([*server, str(ssmsi)])
         store_path = default_path(data_dir)
         store_mb = store_path.stat().st_size / 2**20
         cards = time_cards(store_path, args.cards)
@@ -145,6 +147,7 @@ def run(args: argparse.Namespace) -> str:
     card_p95 = percentile(alone, 0.95)
     best_p95 = percentile(best, 0.95)
     met_import = ssmsi_s < TARGET_IMPORT_S and ssmsi_mb < TARGET_IMPORT_MB
+    met_cpu = ssmsi_cpu < TARGET_IMPORT_S and ssmsi_mb < TARGET_IMPORT_MB
     met_card = card_p95 < TARGET_CARD_MS
     met_best = best_p95 < TARGET_CARD_MS
     described = (
@@ -159,16 +162,20 @@ def run(args: argparse.Namespace) -> str:
             "",
             f"By `python benchmarks/bench_reference.py` ({load.text()}); "
             f"SSMSI: {described}, {size_mb:.1f} MB gzipped (written in {written_s:.0f} s, "
-            "not measured). Each import is one `fieldvisit` process (spawn to exit; peak "
-            "memory = the process's max RSS).",
+            "not measured). Each import is one `fieldvisit` process (spawn to exit; CPU = "
+            "its user + system time, which the load of a shared machine does not stretch; "
+            "peak memory = the process's max RSS).",
             "",
-            "| import | wall | peak memory |",
-            "|---|---:|---:|",
+            "| import | wall | CPU | peak memory |",
+            "|---|---:|---:|---:|",
             f"| SSMSI base communale (laptop, `fieldvisit reference import`) | {ssmsi_s:.1f} s"
-            f" | {ssmsi_mb:.0f} MB |",
-            *(f"| {name} (laptop) | {sec:.2f} s | {mb:.0f} MB |" for name, sec, mb in other),
+            f" | {ssmsi_cpu:.1f} s | {ssmsi_mb:.0f} MB |",
+            *(
+                f"| {name} (laptop) | {sec:.2f} s | {cpu:.2f} s | {mb:.0f} MB |"
+                for name, sec, cpu, mb in other
+            ),
             f"| SSMSI base communale (server, split per département, SQLite) | {server_s:.1f} s"
-            f" | {server_mb:.0f} MB |",
+            f" | {server_cpu:.1f} s | {server_mb:.0f} MB |",
             "",
             f"Public data file of the laptop after the imports: {store_mb:.0f} MB. Commune card,"
             f" in process (communes reference loaded), {len(alone)} communes of the file drawn"
@@ -186,7 +193,10 @@ def run(args: argparse.Namespace) -> str:
             f" | {best_p95:.2f} ms | {max(best):.2f} ms |",
             "",
             f"Targets: SSMSI import < {TARGET_IMPORT_S:.0f} s and < {TARGET_IMPORT_MB:.0f} MB"
-            f" — {'met' if met_import else 'NOT met'}; card < {TARGET_CARD_MS:.0f} ms (p95)"
+            f" — {'met' if met_import else 'NOT met'} in wall time"
+            f" ({ssmsi_s / max(ssmsi_cpu, 1e-9):.1f}× its CPU time: the process waited for a"
+            f" core the rest of the time), {'met' if met_cpu else 'NOT met'} in CPU time;"
+            f" card < {TARGET_CARD_MS:.0f} ms (p95)"
             f" — {'met' if met_card else 'NOT met'} on first reads,"
             f" {'met' if met_best else 'NOT met'} on the fastest of {READS}."
             + (
