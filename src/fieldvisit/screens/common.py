@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
@@ -125,3 +125,8 @@ def item_choices(
     if photos_first:
         choices.sort(key=lambda choice: not choice.is_photo)  # stable: form order kept
     return tuple(choices)
+
+
+def people_text(people: Iterable[Person]) -> str:
+    """Names as a bound item shows a list of contacts (forms/bindings.py); "" if none."""
+    return ", ".join(person.name for person in people)

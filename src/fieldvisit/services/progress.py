@@ -10,7 +10,9 @@ statements, and hand them to the one progress function of forms/progress.py:
   and values joined by SQLite (`group_concat`), so that 300,000 answers of 10,000
   visits cost Python 10,000 rows, not 300,000;
 - the photos linked to items (live image attachments with an item);
-- the rated themes (a level of concern set).
+- the rated themes (a level of concern set);
+- the visit's fields that bound items show (forms/bindings.py): its date, whether it
+  has a synthesis, its participants.
 
 Visits are read by a list of ids, or above `_COUNT_BY_IDS_MAX` in one pass over each table
 (SQLite limits the variables of a statement).
@@ -25,6 +27,7 @@ from typing import Any
 
 from sqlalchemy import String, func, literal, select, type_coerce
 
+from fieldvisit.forms.bindings import VISIT_DATE, VISIT_PARTICIPANTS, VISIT_SUMMARY
 from fieldvisit.forms.progress import (
     FormShape,
     Progress,
@@ -34,7 +37,13 @@ from fieldvisit.forms.progress import (
 )
 from fieldvisit.services.context import Services
 from fieldvisit.services.visit_forms import PinnedKeys
-from fieldvisit.store.core_tables import ANSWERS, ATTACHMENTS, THEME_RATINGS
+from fieldvisit.store.core_tables import (
+    ANSWERS,
+    ATTACHMENTS,
+    THEME_RATINGS,
+    VISIT_PARTICIPANTS,
+    VISITS,
+)
 
 _COUNT_BY_IDS_MAX = 500  # the name the tests patch (with 10,000 visits: one pass)
 
@@ -58,13 +67,15 @@ class StoredProgress:
     answers: dict[str, dict[str, object]] = field(default_factory=dict)  # form → item → value
     photos: set[tuple[str, str]] = field(default_factory=set)  # (form, item) with a photo
     rated: set[str] = field(default_factory=set)  # theme ids
+    #: {field: value} of the visit's fields bound items show (forms/bindings.py)
+    bound: dict[str, object] = field(default_factory=dict)
 
     def progress(self, shapes: Sequence[FormShape]) -> VisitProgress:
-        return visit_progress(shapes, self.answers, self.photos, self.rated)
+        return visit_progress(shapes, self.answers, self.photos, self.rated, self.bound)
 
     def totals(self, shapes: Sequence[FormShape]) -> Progress:
         """`progress(shapes).total`, for a list of visits (no figures per section)."""
-        return visit_totals(shapes, self.answers, self.photos, self.rated)
+        return visit_totals(shapes, self.answers, self.photos, self.rated, self.bound)
 
 
 def read_stored_progress(connection: Any, ids: Sequence[str]) -> dict[str, StoredProgress]:
@@ -79,13 +90,16 @@ def read_stored_progress(connection: Any, ids: Sequence[str]) -> dict[str, Store
             found = stored[visit_id] = StoredProgress()
         return found
 
-    a, p, r = ANSWERS.c, ATTACHMENTS.c, THEME_RATINGS.c
+    a, p, r, v, vp = ANSWERS.c, ATTACHMENTS.c, THEME_RATINGS.c, VISITS.c, VISIT_PARTICIPANTS.c
     joined = func.group_concat(
         a.item_id + literal(_SEPARATOR) + type_coerce(a.value, String), literal(_SEPARATOR)
     )
     answers = select(a.visit_id, a.form_id, joined).where(*_GIVEN)
     photos = select(p.visit_id, p.form_id, p.item_id).where(*_LINKED_PHOTOS)
     rated = select(r.visit_id, r.theme_id).where(*_RATED)
+    # Whether the synthesis is written, not its text (it may be long).
+    facts = select(v.id, v.visit_date, func.length(v.summary) > 0).where(v.deleted_at.is_(None))
+    people = select(vp.visit_id, vp.contact_id).where(vp.deleted_at.is_(None))
     wanted: set[str] | None = None
     if len(ids) > _COUNT_BY_IDS_MAX:
         # One pass over each table; what belongs to visits not asked for is dropped.
@@ -94,6 +108,8 @@ def read_stored_progress(connection: Any, ids: Sequence[str]) -> dict[str, Store
         answers = answers.where(a.visit_id.in_(ids))
         photos = photos.where(p.visit_id.in_(ids))
         rated = rated.where(r.visit_id.in_(ids))
+        facts = facts.where(v.id.in_(ids))
+        people = people.where(vp.visit_id.in_(ids))
     # Fetched whole (`all`): a result iterated row by row costs a driver call per row.
     for visit_id, form_id, text in connection.execute(
         answers.group_by(a.visit_id, a.form_id)
@@ -106,6 +122,16 @@ def read_stored_progress(connection: Any, ids: Sequence[str]) -> dict[str, Store
     for visit_id, theme_id in connection.execute(rated).all():
         if wanted is None or visit_id in wanted:
             of(visit_id).rated.add(theme_id)
+    for visit_id, visit_date, has_summary in connection.execute(facts).all():
+        if wanted is None or visit_id in wanted:
+            bound = of(visit_id).bound
+            bound[VISIT_DATE] = visit_date
+            bound[VISIT_SUMMARY] = True if has_summary else None
+    for visit_id, contact_id in connection.execute(people).all():
+        if wanted is None or visit_id in wanted:
+            participants = of(visit_id).bound.setdefault(VISIT_PARTICIPANTS, [])
+            assert isinstance(participants, list)
+            participants.append(contact_id)
     return stored
 
 
