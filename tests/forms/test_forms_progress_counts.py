@@ -110,9 +110,7 @@ def visit_data(draw: st.DrawFn, forms: dict[str, FormDefinition]):  # type: igno
     rated = set(draw(st.lists(st.sampled_from(themes), max_size=len(themes)))) if themes else set()
     # The visit's fields bound items show (forms/bindings.py), set or not.
     bound = {
-        field: draw(st.sampled_from(ODD_VALUES))
-        for field in BOUND_FIELDS
-        if draw(st.booleans())
+        field: draw(st.sampled_from(ODD_VALUES)) for field in BOUND_FIELDS if draw(st.booleans())
     }
     return answers, photos, rated, bound
 

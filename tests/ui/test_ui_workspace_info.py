@@ -178,7 +178,8 @@ def answer_every_required_item(svc, visit_id: str) -> None:  # type: ignore[no-u
                 item_id: answer.value
                 for item_id, answer in answers.visit_answers(svc, visit_id, form_id).items()
             }
-            missing = form.missing_required(given)
+            # A bound item is the visit's own field (its date is set when planned).
+            missing = [item for item in form.missing_required(given) if item.bind is None]
             if not missing:
                 break
             for item in missing:

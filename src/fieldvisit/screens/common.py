@@ -113,6 +113,8 @@ def item_choices(
             if section.repeat:
                 continue  # an occurrence's item is not a place to attach to (yet)
             for item in section.items:
+                if item.bind is not None:
+                    continue  # its visit's or interview's field: no answer to attach to
                 prefix = f"{form.title} › " if several else ""
                 choices.append(
                     ItemChoice(

@@ -19,9 +19,15 @@ from typing import Any
 from sqlalchemy import Row, Select, func, or_, select
 
 from fieldvisit.core.domain import VisitStatus, VisitType
+from fieldvisit.forms.bindings import VISIT_DATE
 from fieldvisit.forms.progress import FormShape
 from fieldvisit.services.context import Services
-from fieldvisit.services.progress import StoredProgress, pinned_shapes, read_stored_progress
+from fieldvisit.services.progress import (
+    StoredProgress,
+    bound_fields,
+    pinned_shapes,
+    read_stored_progress,
+)
 from fieldvisit.services.visit_forms import PinnedKeys, pinned_keys
 from fieldvisit.store.core_tables import VISITS
 
@@ -138,8 +144,20 @@ def _read(svc: Services, flt: VisitFilter, limit: int | None, offset: int) -> li
         query = query.limit(limit).offset(offset)
     with svc.store.connection() as connection:
         rows = connection.execute(query).all()
-        stored = read_stored_progress(connection, [row.id for row in rows])
-    return _summaries(svc, rows, stored)
+        shapes = _shapes(svc, rows)
+        fields = bound_fields(shape for forms in shapes.values() for shape in forms)
+        stored = read_stored_progress(connection, [row.id for row in rows], fields)
+    return _summaries(rows, shapes, stored)
+
+
+def _shapes(svc: Services, rows: Sequence[Row[Any]]) -> dict[PinnedKeys, list[FormShape]]:
+    """The shapes of the rows' pinned forms, by pinned keys (few distinct ones)."""
+    shapes: dict[PinnedKeys, list[FormShape]] = {}
+    for visit in rows:
+        pinned = pinned_keys(visit)
+        if pinned not in shapes:
+            shapes[pinned] = pinned_shapes(svc, pinned)
+    return shapes
 
 
 def count_visits(svc: Services, flt: VisitFilter | None = None) -> int:
@@ -149,17 +167,19 @@ def count_visits(svc: Services, flt: VisitFilter | None = None) -> int:
 
 
 def _summaries(
-    svc: Services, rows: Sequence[Row[Any]], stored: dict[str, StoredProgress]
+    rows: Sequence[Row[Any]],
+    shapes: dict[PinnedKeys, list[FormShape]],
+    stored: dict[str, StoredProgress],
 ) -> list[VisitSummary]:
-    shapes: dict[PinnedKeys, list[FormShape]] = {}
-    nothing = StoredProgress()
     summaries = []
     for visit in rows:
-        pinned = pinned_keys(visit)
-        forms = shapes.get(pinned)
-        if forms is None:
-            forms = shapes[pinned] = pinned_shapes(svc, pinned)
-        progress = stored.get(visit.id, nothing).totals(forms)
+        forms = shapes[pinned_keys(visit)]
+        found = stored.get(visit.id)
+        if found is None:
+            found = StoredProgress()
+        # The date an item may be bound to, from the row (the covering index).
+        found.bound[VISIT_DATE] = visit.visit_date
+        progress = found.totals(forms)
         summaries.append(
             VisitSummary(
                 id=visit.id,

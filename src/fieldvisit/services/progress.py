@@ -11,8 +11,10 @@ statements, and hand them to the one progress function of forms/progress.py:
   visits cost Python 10,000 rows, not 300,000;
 - the photos linked to items (live image attachments with an item);
 - the rated themes (a level of concern set);
-- the visit's fields that bound items show (forms/bindings.py): its date, whether it
-  has a synthesis, its participants.
+- the visit's fields that bound items show (forms/bindings.py), those asked for
+  (`fields`): whether it has a synthesis, its participants. A caller that holds the
+  visit's row already gives its date and synthesis itself (`StoredProgress.bound`):
+  the list reads the date from its covering index, a single screen from the visit.
 
 Visits are read by a list of ids, or above `_COUNT_BY_IDS_MAX` in one pass over each table
 (SQLite limits the variables of a statement).
@@ -21,7 +23,7 @@ Visits are read by a list of ids, or above `_COUNT_BY_IDS_MAX` in one pass over 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,8 +42,8 @@ from fieldvisit.services.visit_forms import PinnedKeys
 from fieldvisit.store.core_tables import (
     ANSWERS,
     ATTACHMENTS,
+    PARTICIPANTS,
     THEME_RATINGS,
-    VISIT_PARTICIPANTS,
     VISITS,
 )
 
@@ -78,8 +80,21 @@ class StoredProgress:
         return visit_totals(shapes, self.answers, self.photos, self.rated, self.bound)
 
 
-def read_stored_progress(connection: Any, ids: Sequence[str]) -> dict[str, StoredProgress]:
-    """{visit id: what its progress reads} for these visits (absent: nothing given)."""
+def visit_bound(visit_date: object, summary: str | None) -> dict[str, object]:
+    """The bound values a caller holding the visit's row gives (its date, synthesis)."""
+    return {VISIT_DATE: visit_date, VISIT_SUMMARY: summary or None}
+
+
+def bound_fields(shapes: Iterable[FormShape]) -> frozenset[str]:
+    """The visit's fields these forms' bound items show (forms/bindings.py)."""
+    return frozenset(bind for shape in shapes for _, bind in shape._bound)
+
+
+def read_stored_progress(
+    connection: Any, ids: Sequence[str], fields: Collection[str] = ()
+) -> dict[str, StoredProgress]:
+    """{visit id: what its progress reads} for these visits (absent: nothing given);
+    `fields`: the visit's bound fields to read (VISIT_SUMMARY, VISIT_PARTICIPANTS)."""
     stored: dict[str, StoredProgress] = {}
     if not ids:
         return stored
@@ -90,7 +105,7 @@ def read_stored_progress(connection: Any, ids: Sequence[str]) -> dict[str, Store
             found = stored[visit_id] = StoredProgress()
         return found
 
-    a, p, r, v, vp = ANSWERS.c, ATTACHMENTS.c, THEME_RATINGS.c, VISITS.c, VISIT_PARTICIPANTS.c
+    a, p, r, v, vp = ANSWERS.c, ATTACHMENTS.c, THEME_RATINGS.c, VISITS.c, PARTICIPANTS.c
     joined = func.group_concat(
         a.item_id + literal(_SEPARATOR) + type_coerce(a.value, String), literal(_SEPARATOR)
     )
@@ -98,7 +113,7 @@ def read_stored_progress(connection: Any, ids: Sequence[str]) -> dict[str, Store
     photos = select(p.visit_id, p.form_id, p.item_id).where(*_LINKED_PHOTOS)
     rated = select(r.visit_id, r.theme_id).where(*_RATED)
     # Whether the synthesis is written, not its text (it may be long).
-    facts = select(v.id, v.visit_date, func.length(v.summary) > 0).where(v.deleted_at.is_(None))
+    facts = select(v.id, func.length(v.summary) > 0).where(v.deleted_at.is_(None))
     people = select(vp.visit_id, vp.contact_id).where(vp.deleted_at.is_(None))
     wanted: set[str] | None = None
     if len(ids) > _COUNT_BY_IDS_MAX:
@@ -122,12 +137,12 @@ def read_stored_progress(connection: Any, ids: Sequence[str]) -> dict[str, Store
     for visit_id, theme_id in connection.execute(rated).all():
         if wanted is None or visit_id in wanted:
             of(visit_id).rated.add(theme_id)
-    for visit_id, visit_date, has_summary in connection.execute(facts).all():
+    summaries = connection.execute(facts).all() if VISIT_SUMMARY in fields else ()
+    for visit_id, has_summary in summaries:
         if wanted is None or visit_id in wanted:
-            bound = of(visit_id).bound
-            bound[VISIT_DATE] = visit_date
-            bound[VISIT_SUMMARY] = True if has_summary else None
-    for visit_id, contact_id in connection.execute(people).all():
+            of(visit_id).bound[VISIT_SUMMARY] = True if has_summary else None
+    participants = connection.execute(people).all() if VISIT_PARTICIPANTS in fields else ()
+    for visit_id, contact_id in participants:
         if wanted is None or visit_id in wanted:
             participants = of(visit_id).bound.setdefault(VISIT_PARTICIPANTS, [])
             assert isinstance(participants, list)

@@ -29,7 +29,7 @@ VISITS = table(
 )
 
 #: A visit's participants (an item bound to "visit.participants" counts them).
-VISIT_PARTICIPANTS = table(
+PARTICIPANTS = table(
     "visit_participants",
     column("visit_id", String),
     column("contact_id", String),

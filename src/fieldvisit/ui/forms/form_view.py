@@ -557,7 +557,9 @@ class FormView(QScrollArea):
         focused = QApplication.focusWidget()
         for row in self._rows.values():
             bind = row.item.bind
-            if bind in values and not (focused is not None and row.isAncestorOf(focused)):
+            if bind is None or bind not in values:
+                continue
+            if not (focused is not None and row.isAncestorOf(focused)):
                 row.editor.set_value(values[bind])
         self._refresh()
 
