@@ -63,6 +63,9 @@ def _make_read_only(editor: ItemEditor) -> None:
         set_read_only(True)
     else:
         target.setEnabled(False)
+    clear_button = getattr(target, "setClearButtonEnabled", None)
+    if callable(clear_button):
+        clear_button(False)  # a ⊗ on a field one cannot edit would say otherwise
 
 
 class ItemRow(QFrame):
@@ -131,6 +134,9 @@ class ItemRow(QFrame):
         self.editor: ItemEditor = make_editor(item, self)
         if item.read_only:
             _make_read_only(self.editor)
+        if item.bind is not None and isinstance(self.editor, DateEditor):
+            # A visit or an interview always keeps a date: « Effacer » would do nothing.
+            self.editor.clear_button.hide()
         layout.addWidget(self.editor)
         self.label.setBuddy(self.editor.focus_target())
         self._describe_editor()
