@@ -19,9 +19,9 @@ from typing import Any
 from sqlalchemy import Row, Select, func, or_, select
 
 from fieldvisit.core.domain import VisitStatus, VisitType
-from fieldvisit.forms.progress import FormShape
+from fieldvisit.forms.progress import FormShape, Progress
 from fieldvisit.services.context import Services
-from fieldvisit.services.progress import StoredProgress, pinned_shapes, read_stored_progress
+from fieldvisit.services.progress import pinned_shapes, read_progress_totals
 from fieldvisit.services.visit_forms import PinnedKeys, pinned_keys
 from fieldvisit.store.core_tables import VISITS
 
@@ -138,8 +138,9 @@ def _read(svc: Services, flt: VisitFilter, limit: int | None, offset: int) -> li
         query = query.limit(limit).offset(offset)
     with svc.store.connection() as connection:
         rows = connection.execute(query).all()
-        stored = read_stored_progress(connection, [row.id for row in rows])
-    return _summaries(svc, rows, stored)
+        shapes = _shapes_of(svc, rows)
+        progress = read_progress_totals(connection, shapes)
+    return [_summary(visit, progress[visit.id]) for visit in rows]
 
 
 def count_visits(svc: Services, flt: VisitFilter | None = None) -> int:
@@ -148,30 +149,29 @@ def count_visits(svc: Services, flt: VisitFilter | None = None) -> int:
         return int(connection.execute(query).scalar() or 0)
 
 
-def _summaries(
-    svc: Services, rows: Sequence[Row[Any]], stored: dict[str, StoredProgress]
-) -> list[VisitSummary]:
+def _shapes_of(svc: Services, rows: Sequence[Row[Any]]) -> dict[str, list[FormShape]]:
+    """{visit id: the shapes of its pinned forms}, looked up once per pair of forms."""
     shapes: dict[PinnedKeys, list[FormShape]] = {}
-    nothing = StoredProgress()
-    summaries = []
+    of_visit = {}
     for visit in rows:
         pinned = pinned_keys(visit)
         forms = shapes.get(pinned)
         if forms is None:
             forms = shapes[pinned] = pinned_shapes(svc, pinned)
-        progress = stored.get(visit.id, nothing).totals(forms)
-        summaries.append(
-            VisitSummary(
-                id=visit.id,
-                commune_code=visit.commune_code,
-                commune_name=visit.commune_name,
-                departement=visit.departement,
-                visit_date=visit.visit_date,
-                visit_type=VisitType(visit.visit_type),
-                status=VisitStatus(visit.status),
-                author=visit.author,
-                answered=progress.answered,
-                total=progress.visible,
-            )
-        )
-    return summaries
+        of_visit[visit.id] = forms
+    return of_visit
+
+
+def _summary(visit: Row[Any], progress: Progress) -> VisitSummary:
+    return VisitSummary(
+        id=visit.id,
+        commune_code=visit.commune_code,
+        commune_name=visit.commune_name,
+        departement=visit.departement,
+        visit_date=visit.visit_date,
+        visit_type=VisitType(visit.visit_type),
+        status=VisitStatus(visit.status),
+        author=visit.author,
+        answered=progress.answered,
+        total=progress.visible,
+    )

@@ -19,7 +19,7 @@ Visits are read by a list of ids, or above `_COUNT_BY_IDS_MAX` in one pass over 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +29,7 @@ from fieldvisit.forms.progress import (
     FormShape,
     Progress,
     VisitProgress,
+    form_totals,
     visit_progress,
     visit_totals,
 )
@@ -37,6 +38,8 @@ from fieldvisit.services.visit_forms import PinnedKeys
 from fieldvisit.store.core_tables import ANSWERS, ATTACHMENTS, THEME_RATINGS
 
 _COUNT_BY_IDS_MAX = 500  # the name the tests patch (with 10,000 visits: one pass)
+#: Rows of joined answers (one a visit and form) fetched at a time.
+_ANSWER_ROWS = 1000
 
 _GIVEN = (ANSWERS.c.deleted_at.is_(None), ANSWERS.c.value.is_not(None))
 #: Separator of the joined answers (item, value, item, value…): an item id is a plain
@@ -79,34 +82,100 @@ def read_stored_progress(connection: Any, ids: Sequence[str]) -> dict[str, Store
             found = stored[visit_id] = StoredProgress()
         return found
 
-    a, p, r = ANSWERS.c, ATTACHMENTS.c, THEME_RATINGS.c
+    photos, rated = _read_linked(connection, ids)
+    for (visit_id, form_id), items in photos.items():
+        of(visit_id).photos.update((form_id, item) for item in items)
+    for visit_id, themes in rated.items():
+        of(visit_id).rated = themes
+    for visit_id, form_id, answers in _read_answers(connection, ids):
+        of(visit_id).answers[form_id] = answers
+    return stored
+
+
+def read_progress_totals(
+    connection: Any, shapes_of: Mapping[str, Sequence[FormShape]]
+) -> dict[str, Progress]:
+    """{visit id: its progress totals} for the visits of `shapes_of` (visit id → the
+    shapes of its pinned forms): `StoredProgress.totals` of each, by the same rules
+    (`form_totals`, whose sum `visit_totals` is), but each form is counted as its
+    answers are read and its answers dropped: the visit list of 10,000 visits never
+    holds their 300,000 answers at once (docs/PERFORMANCE.md, "Desktop app")."""
+    if not shapes_of:
+        return {}
+    ids = list(shapes_of)
+    photos, rated = _read_linked(connection, ids)
+    nothing: frozenset[str] = frozenset()
+    counts: dict[str, list[Progress]] = {visit_id: [] for visit_id in ids}
+    counted: set[tuple[str, str]] = set()
+    for visit_id, form_id, answers in _read_answers(connection, ids):
+        for shape in shapes_of[visit_id]:
+            if shape.id == form_id:
+                key = (visit_id, form_id)
+                counted.add(key)
+                counts[visit_id].append(
+                    form_totals(
+                        shape, answers, photos.get(key, nothing), rated.get(visit_id, nothing)
+                    )
+                )
+    for visit_id, shapes in shapes_of.items():  # the forms with no answer given
+        for shape in shapes:
+            key = (visit_id, shape.id)
+            if key not in counted:
+                counts[visit_id].append(
+                    form_totals(shape, {}, photos.get(key, nothing), rated.get(visit_id, nothing))
+                )
+    return {visit_id: sum(forms, Progress()) for visit_id, forms in counts.items()}
+
+
+def _wanted(ids: Sequence[str]) -> set[str] | None:
+    """The ids to keep from a pass over a whole table, or None when the statements ask
+    for these ids (`IN`): above `_COUNT_BY_IDS_MAX`, SQLite's limit on a statement's
+    variables is near, and one pass over each table costs less anyway."""
+    return set(ids) if len(ids) > _COUNT_BY_IDS_MAX else None
+
+
+def _read_linked(
+    connection: Any, ids: Sequence[str]
+) -> tuple[dict[tuple[str, str], set[str]], dict[str, set[str]]]:
+    """({(visit, form): items with a linked photo}, {visit: rated themes}): little, even
+    for 10,000 visits."""
+    p, r = ATTACHMENTS.c, THEME_RATINGS.c
+    photos_query = select(p.visit_id, p.form_id, p.item_id).where(*_LINKED_PHOTOS)
+    rated_query = select(r.visit_id, r.theme_id).where(*_RATED)
+    wanted = _wanted(ids)
+    if wanted is None:
+        photos_query = photos_query.where(p.visit_id.in_(ids))
+        rated_query = rated_query.where(r.visit_id.in_(ids))
+    photos: dict[tuple[str, str], set[str]] = {}
+    rated: dict[str, set[str]] = {}
+    # Fetched whole (`all`): a result iterated row by row costs a driver call per row.
+    for visit_id, form_id, item_id in connection.execute(photos_query).all():
+        if (wanted is None or visit_id in wanted) and form_id is not None:
+            photos.setdefault((visit_id, form_id), set()).add(item_id)
+    for visit_id, theme_id in connection.execute(rated_query).all():
+        if wanted is None or visit_id in wanted:
+            rated.setdefault(visit_id, set()).add(theme_id)
+    return photos, rated
+
+
+def _read_answers(
+    connection: Any, ids: Sequence[str]
+) -> Iterator[tuple[str, str, dict[str, object]]]:
+    """(visit id, form id, {item id: value}) of these visits' given answers, one per
+    visit and form, read `_ANSWER_ROWS` rows at a time."""
+    a = ANSWERS.c
     joined = func.group_concat(
         a.item_id + literal(_SEPARATOR) + type_coerce(a.value, String), literal(_SEPARATOR)
     )
-    answers = select(a.visit_id, a.form_id, joined).where(*_GIVEN)
-    photos = select(p.visit_id, p.form_id, p.item_id).where(*_LINKED_PHOTOS)
-    rated = select(r.visit_id, r.theme_id).where(*_RATED)
-    wanted: set[str] | None = None
-    if len(ids) > _COUNT_BY_IDS_MAX:
-        # One pass over each table; what belongs to visits not asked for is dropped.
-        wanted = set(ids)
-    else:
-        answers = answers.where(a.visit_id.in_(ids))
-        photos = photos.where(p.visit_id.in_(ids))
-        rated = rated.where(r.visit_id.in_(ids))
-    # Fetched whole (`all`): a result iterated row by row costs a driver call per row.
-    for visit_id, form_id, text in connection.execute(
-        answers.group_by(a.visit_id, a.form_id)
-    ).all():
-        if wanted is None or visit_id in wanted:
-            of(visit_id).answers[form_id] = _answers(text)
-    for visit_id, form_id, item_id in connection.execute(photos).all():
-        if (wanted is None or visit_id in wanted) and form_id is not None:
-            of(visit_id).photos.add((form_id, item_id))
-    for visit_id, theme_id in connection.execute(rated).all():
-        if wanted is None or visit_id in wanted:
-            of(visit_id).rated.add(theme_id)
-    return stored
+    query = select(a.visit_id, a.form_id, joined).where(*_GIVEN)
+    wanted = _wanted(ids)
+    if wanted is None:
+        query = query.where(a.visit_id.in_(ids))
+    # In chunks (`partitions`: one driver call each), not row by row, nor all at once.
+    for rows in connection.execute(query.group_by(a.visit_id, a.form_id)).partitions(_ANSWER_ROWS):
+        for visit_id, form_id, text in rows:
+            if wanted is None or visit_id in wanted:
+                yield visit_id, form_id, _answers(text)
 
 
 def _answers(joined: str) -> dict[str, object]:
