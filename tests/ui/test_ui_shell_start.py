@@ -67,6 +67,23 @@ def test_the_other_visits_follow_on_the_real_thread(qtbot, threaded_ctx: UiConte
     window.close()
 
 
+def test_sync_and_the_start_backup_wait_until_every_visit_is_listed(qtbot, threaded_ctx: UiContext):  # type: ignore[no-untyped-def]
+    """Neither the first sync round (its thread imports the ORM, pydantic and httpx) nor
+    the start backup (a copy of the database) shares the start with the worker reading
+    every visit: both are armed once the list is complete (docs/PERFORMANCE.md)."""
+    plan_many(threaded_ctx.services)
+    window = MainWindow(threaded_ctx)
+    qtbot.addWidget(window)
+    sync_timer, backup_timer = window.sync._start_timer, window.safety._start_timer
+    with qtbot.waitSignal(window.visit_list.visits_loaded, timeout=10_000):
+        window.show()
+        assert not window.visit_list.fully_loaded
+        assert not sync_timer.isActive() and not backup_timer.isActive()
+    assert sync_timer.isActive() and backup_timer.isActive()
+    assert window.sync.controller is None  # then, START_DELAY_MS later
+    window.close()
+
+
 def test_the_first_window_imports_only_what_it_shows(data_dir: DataDir, tmp_path: Path, communes):  # type: ignore[no-untyped-def]
     """In a fresh process, as at a start: until the first rows are in the list, neither
     the ORM, pydantic, the workspace, the new-visit dialog nor the demo is imported."""

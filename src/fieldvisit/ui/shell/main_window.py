@@ -88,8 +88,11 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         self._build_menus()
-        self.sync = install_sync(self, ctx)  # menu, toolbar, status; starts once shown
-        self.safety = install_data_safety(self, ctx)  # backups, integrity, saves that wait
+        # Sync (menu, toolbar, status) and data safety (backups, integrity, saves that
+        # wait): the first round and the start backup once shown and every visit listed.
+        listed = None if self.visit_list.fully_loaded else self.visit_list.visits_loaded
+        self.sync = install_sync(self, ctx, after=listed)
+        self.safety = install_data_safety(self, ctx, after=listed)
 
         self.visit_list.open_visit_requested.connect(self.open_visit)
         self.visit_list.new_visit_requested.connect(self.new_visit)
