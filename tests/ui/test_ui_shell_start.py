@@ -117,7 +117,8 @@ def test_the_first_window_imports_only_what_it_shows(data_dir: DataDir, tmp_path
                  # photos, exports, public data, sync: when first used
                  "PIL", "pillow_heif", "openpyxl", "docx", "icalendar", "httpx",
                  "fieldvisit.screens.header", "fieldvisit.opendata.card",
-                 "fieldvisit.ui.workspace.evolution_panel", "fieldvisit.sync.engine")
+                 "fieldvisit.ui.workspace.evolution_panel", "fieldvisit.sync.engine",
+                 "fieldvisit.ui.dialogs.preferences")
         print(sorted(name for name in heavy if name in sys.modules))
         window.close()
         ctx.worker.shutdown()
