@@ -287,7 +287,7 @@ class FormProgress:
 
     @property
     def total(self) -> Progress:
-        return _sum(progress for _, progress in self.sections)
+        return progress_sum(progress for _, progress in self.sections)
 
     def section(self, section_id: str) -> Progress:
         return dict(self.sections)[section_id]
@@ -301,13 +301,13 @@ class VisitProgress:
 
     @property
     def total(self) -> Progress:
-        return _sum(form.total for form in self.forms)
+        return progress_sum(form.total for form in self.forms)
 
     def form(self, form_id: str) -> FormProgress | None:
         return next((form for form in self.forms if form.form_id == form_id), None)
 
 
-def _sum(counts: Iterable[Progress]) -> Progress:
+def progress_sum(counts: Iterable[Progress]) -> Progress:
     """The sum of these counts (as `sum(…, Progress())`, without a Progress per step)."""
     visible = answered = required = required_answered = themes = rated = 0
     for c in counts:
@@ -411,7 +411,7 @@ def visit_totals(
 ) -> Progress:
     """`visit_progress(…).total`, by the same rules (`_count`), without the figures of
     each section and form: what the visit list shows for each of 10,000 visits."""
-    return _sum(
+    return progress_sum(
         form_totals(
             shape,
             answers.get(shape.id, {}),

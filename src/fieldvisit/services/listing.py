@@ -22,7 +22,7 @@ from fieldvisit.core.domain import VisitStatus, VisitType
 from fieldvisit.forms.progress import FormShape, Progress
 from fieldvisit.services.context import Services
 from fieldvisit.services.progress import pinned_shapes, read_progress_totals
-from fieldvisit.services.visit_forms import PinnedKeys, pinned_keys
+from fieldvisit.services.visit_forms import pinned_keys
 from fieldvisit.store.core_tables import VISITS
 
 #: What the list shows before the rest of the visits arrive (the newest ones).
@@ -112,6 +112,8 @@ _SUMMARY_COLUMNS = (
     _v.diagnostic_form_id,
     _v.diagnostic_form_version,
 )
+#: Where the pinned forms are in a row of `_SUMMARY_COLUMNS`.
+_PINS = slice(8, 12)
 
 
 def list_visits(
@@ -151,15 +153,20 @@ def count_visits(svc: Services, flt: VisitFilter | None = None) -> int:
 
 def _shapes_of(svc: Services, rows: Sequence[Row[Any]]) -> dict[str, list[FormShape]]:
     """{visit id: the shapes of its pinned forms}, looked up once per pair of forms."""
-    shapes: dict[PinnedKeys, list[FormShape]] = {}
+    shapes: dict[tuple[Any, ...], list[FormShape]] = {}
     of_visit = {}
     for visit in rows:
-        pinned = pinned_keys(visit)
-        forms = shapes.get(pinned)
+        forms_key = tuple(visit[_PINS])  # most visits pin the same forms: one lookup
+        forms = shapes.get(forms_key)
         if forms is None:
-            forms = shapes[pinned] = pinned_shapes(svc, pinned)
+            forms = shapes[forms_key] = pinned_shapes(svc, pinned_keys(visit))
         of_visit[visit.id] = forms
     return of_visit
+
+
+#: The enums of the stored values, looked up without calling the enum (10,000 rows).
+_TYPES = {kind.value: kind for kind in VisitType}
+_STATUSES = {status.value: status for status in VisitStatus}
 
 
 def _summary(visit: Row[Any], progress: Progress) -> VisitSummary:
@@ -169,8 +176,8 @@ def _summary(visit: Row[Any], progress: Progress) -> VisitSummary:
         commune_name=visit.commune_name,
         departement=visit.departement,
         visit_date=visit.visit_date,
-        visit_type=VisitType(visit.visit_type),
-        status=VisitStatus(visit.status),
+        visit_type=_TYPES.get(visit.visit_type) or VisitType(visit.visit_type),
+        status=_STATUSES.get(visit.status) or VisitStatus(visit.status),
         author=visit.author,
         answered=progress.answered,
         total=progress.visible,

@@ -30,6 +30,7 @@ from fieldvisit.forms.progress import (
     Progress,
     VisitProgress,
     form_totals,
+    progress_sum,
     visit_progress,
     visit_totals,
 )
@@ -124,7 +125,7 @@ def read_progress_totals(
                 counts[visit_id].append(
                     form_totals(shape, {}, photos.get(key, nothing), rated.get(visit_id, nothing))
                 )
-    return {visit_id: sum(forms, Progress()) for visit_id, forms in counts.items()}
+    return {visit_id: progress_sum(forms) for visit_id, forms in counts.items()}
 
 
 def _wanted(ids: Sequence[str]) -> set[str] | None:
