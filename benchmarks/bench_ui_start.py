@@ -409,27 +409,34 @@ def report(
         f"| every visit in the model | {phases['loaded']:.0f} |",
         f"| painted with every visit | {phases['complete']:.0f} |",
         "",
-        f"Where the start's time goes: {imports_ms:.0f} ms of imports, against "
+        f"Where the start's time goes: {imports_ms:.0f} ms of imports (fieldvisit's "
+        "modules compiled to bytecode, as installed), against "
         f"{floor_s * 1000:.0f} ms for the whole floor; then {first_page_ms:.0f} ms for the "
-        f"first page on the worker (the {first_rows:.0f} newest visits, their answers counted "
-        "through the partial index of given answers, revision 0003), while the main thread "
-        "builds the window. Nothing else is read before the first paint: the list is read "
-        "with Core statements (services/listing.py), so neither SQLAlchemy's ORM nor the "
-        "store's mapped models are imported; the forms' sizes come from the validated-forms "
-        "cache without pydantic; the workspace, the new-visit dialog, the demo and deletion "
-        "use cases are imported when first used. Once the first page is painted, the worker "
-        f"reads every visit ({all_ms:.0f} ms; searching covers them all from then on, a line "
-        "under the table says they are coming until then), then loads the forms and the ORM "
-        "models, so that the first visit opened does not wait for them. What is left over "
-        "the floor is mostly Qt: the `Qt` namespace's enums and the widget classes of the "
-        "list (the floor touches almost none), and `importlib.metadata` for the version "
-        "(`fieldvisit/__init__.py`, about 35 ms). Peak memory includes the rows of every "
-        "visit, loaded after the first paint. Encryption at rest costs the start the import "
-        "of `keyring` (about 25 ms here, with fieldvisit's test file backend: the OS "
-        "keyring's own answer, a D-Bus call on Linux, comes on top, looked up on a thread "
-        "while Qt starts) and SQLCipher's page decryption (a few ms on the first page, "
-        'about a fifth more to read every visit; see "Encryption at rest"); the floor '
-        "imports SQLCipher and opens the same encrypted file with the key handed to it.",
+        f"first page on the worker (the {first_rows:.0f} newest visits, their progress "
+        "computed from their given answers, read from the covering index of revision 0011), "
+        "while the main thread builds the window. Nothing else is read before the first "
+        "paint: the list is read with Core statements (services/listing.py), so neither "
+        "SQLAlchemy's ORM nor the store's mapped models are imported; the forms' shapes "
+        "come from the validated-forms cache without pydantic; the workspace, the "
+        "new-visit and preferences dialogs, the demo and deletion use cases, the communes' "
+        "index, photos (Pillow), exports (openpyxl, python-docx, icalendar), public data "
+        "and sync are imported when first used (tests/ui/test_ui_shell_start.py). Once the "
+        f"first page is painted, the worker reads every visit ({all_ms:.0f} ms: each "
+        "visit's progress by the one progress function over its answers, each form counted "
+        "as its answers are read and then dropped; searching covers them all from then on, "
+        "a line under the table says they are coming until then), then loads the forms and "
+        "the ORM models, so that the first visit opened does not wait for them. The first "
+        "sync round (its thread imports the ORM, pydantic and httpx) and the start backup "
+        "(a copy of the database) wait until every visit is listed: they no longer share "
+        "the cores and the peak of memory with that read. What is left over the floor is "
+        "mostly Qt: the `Qt` namespace's enums and the widget classes of the list (the "
+        "floor touches almost none). Peak memory includes the rows of every visit, loaded "
+        "after the first paint. Encryption at rest costs the start the import of `keyring` "
+        "(about 25 ms here, with fieldvisit's test file backend: the OS keyring's own "
+        "answer, a D-Bus call on Linux, comes on top, looked up on a thread while Qt "
+        "starts) and SQLCipher's page decryption (a few ms on the first page, about a "
+        'fifth more to read every visit; see "Encryption at rest"); the floor imports '
+        "SQLCipher and opens the same encrypted file with the key handed to it.",
     ]
     return "\n".join(lines)
 
