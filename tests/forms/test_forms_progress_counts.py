@@ -23,6 +23,7 @@ from fieldvisit.forms.progress import (
     FormShape,
     Progress,
     form_progress,
+    form_totals,
     visit_progress,
     visit_totals,
 )
@@ -135,6 +136,7 @@ def test_counting_the_answers_says_what_counting_the_items_says(
     for shape, reference in zip(shapes, expected, strict=True):
         linked = {item for form_id, item in photos if form_id == shape.id}
         assert form_progress(shape, answers[shape.id], linked, rated, bound) == reference
+        assert form_totals(shape, answers[shape.id], linked, rated, bound) == reference.total
     whole = visit_progress(shapes, answers, photos, rated, bound)
     assert whole.forms == tuple(expected)
     total = sum((form.total for form in expected), Progress())

@@ -5,14 +5,24 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+import weakref
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
 from fieldvisit.forms.bindings import VISIT_DATE
 from fieldvisit.forms.progress import visit_progress
 from fieldvisit.paths import DataDir
-from fieldvisit.services import Services, answers, listing, progress, visits
+from fieldvisit.services import (
+    Services,
+    answers,
+    attachments,
+    diagnostic,
+    listing,
+    progress,
+    visits,
+)
 from fieldvisit.services.deletion import soft_delete
 from fieldvisit.services.visit_forms import visit_forms
 
@@ -77,6 +87,66 @@ def test_counting_in_one_pass_gives_the_counts_of_a_list_of_ids(
     assert in_one_pass == by_ids == [(second, 2), (first, 1)]
     page = listing.list_visits(svc, limit=1)  # one visit asked: one visit counted
     assert [(row.id, row.answered) for row in page] == [(second, 2)]
+
+
+@pytest.mark.parametrize("one_pass", [False, True], ids=["by-ids", "every-visit"])
+def test_the_list_counts_each_form_as_read_and_holds_no_answers_meanwhile(
+    svc: Services, monkeypatch: pytest.MonkeyPatch, photo: Path, one_pass: bool
+) -> None:
+    """10,000 visits' answers are not held at once (docs/PERFORMANCE.md: peak memory of
+    a start): each form's answers are counted, then dropped; the figures are still those
+    of every screen (what is stored, counted by `StoredProgress.totals`)."""
+    ids = [plan(svc, SAINT_FLOUR, date(2026, 7, day)) for day in range(1, 6)]
+    for n, visit_id in enumerate(ids):
+        answers.answer_item(svc, visit_id, "test-checklist", "pm_presente", "oui")
+        answers.answer_item(svc, visit_id, "test-checklist", "pm_agents", n)  # 3+: convention
+        answers.answer_item(svc, visit_id, "test-diagnostic", "sources", f"Source {n}")
+    attachments.attach_photo(svc, ids[0], photo, form_id="test-checklist", item_id="photo_place")
+    diagnostic.rate_theme(svc, ids[1], "rodeos", 3)
+    answers.answer_item(svc, ids[2], "test-diagnostic", "sources", None)  # one form, no answer
+    live = most = read = 0
+    decode = progress._answers
+
+    class Answers(dict[str, object]):
+        """A form's decoded answers, counted while alive."""
+
+    def dropped() -> None:
+        nonlocal live
+        live -= 1
+
+    def tracked(joined: str) -> dict[str, object]:
+        nonlocal live, most, read
+        found = Answers(decode(joined))
+        weakref.finalize(found, dropped)
+        live, read = live + 1, read + 1
+        most = max(most, live)
+        return found
+
+    monkeypatch.setattr(progress, "_answers", tracked)
+    monkeypatch.setattr(progress, "_ANSWER_ROWS", 2)
+    if one_pass:
+        monkeypatch.setattr(progress, "_COUNT_BY_IDS_MAX", 1)  # as with 10,000 visits
+    rows = listing.list_visits(svc)
+    assert read == 9 and most == 2  # of 9 forms read: the one counted, the one before
+    # Shown: pm_presente, pm_agents, convention (from 3 agents), photo_place, remarques;
+    # sources. Answered: pm_presente, pm_agents (0 is an answer), sources but on the
+    # third visit; the first visit's photo. The rated theme is not an item.
+    assert [(row.answered, row.total) for row in rows] == [
+        (3, 6),
+        (3, 6),
+        (2, 5),
+        (3, 5),
+        (4, 5),
+    ]
+    monkeypatch.setattr(progress, "_answers", decode)
+    with svc.store.connection() as connection:
+        stored = progress.read_stored_progress(connection, ids)
+    shapes = progress.pinned_shapes(svc, [("test-checklist", 1), ("test-diagnostic", 1)])
+    assert [(row.answered, row.total) for row in rows] == [
+        (stored[visit_id].totals(shapes).answered, stored[visit_id].totals(shapes).visible)
+        for visit_id in reversed(ids)
+    ]
+    assert stored[ids[1]].rated == {"rodeos"}
 
 
 def test_listing_at_start_imports_neither_the_orm_nor_pydantic(

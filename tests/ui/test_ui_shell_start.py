@@ -67,9 +67,27 @@ def test_the_other_visits_follow_on_the_real_thread(qtbot, threaded_ctx: UiConte
     window.close()
 
 
+def test_sync_and_the_start_backup_wait_until_every_visit_is_listed(qtbot, threaded_ctx: UiContext):  # type: ignore[no-untyped-def]
+    """Neither the first sync round (its thread imports the ORM, pydantic and httpx) nor
+    the start backup (a copy of the database) shares the start with the worker reading
+    every visit: both are armed once the list is complete (docs/PERFORMANCE.md)."""
+    plan_many(threaded_ctx.services)
+    window = MainWindow(threaded_ctx)
+    qtbot.addWidget(window)
+    sync_timer, backup_timer = window.sync._start_timer, window.safety._start_timer
+    with qtbot.waitSignal(window.visit_list.visits_loaded, timeout=10_000):
+        window.show()
+        assert not window.visit_list.fully_loaded
+        assert not sync_timer.isActive() and not backup_timer.isActive()
+    assert sync_timer.isActive() and backup_timer.isActive()
+    assert window.sync.controller is None  # then, START_DELAY_MS later
+    window.close()
+
+
 def test_the_first_window_imports_only_what_it_shows(data_dir: DataDir, tmp_path: Path, communes):  # type: ignore[no-untyped-def]
     """In a fresh process, as at a start: until the first rows are in the list, neither
-    the ORM, pydantic, the workspace, the new-visit dialog nor the demo is imported."""
+    the ORM, pydantic, the workspace, the new-visit dialog, the demo, the communes'
+    index, nor what photos, exports, public data and sync use is imported."""
     services = Services.open(data_dir)
     services.__dict__["communes"] = communes
     plan_many(services)  # loads the forms: their cache is written
@@ -93,7 +111,14 @@ def test_the_first_window_imports_only_what_it_shows(data_dir: DataDir, tmp_path
         print(window.visit_list.model.total_count)
         heavy = ("sqlalchemy.orm", "pydantic", "fieldvisit.store.models",
                  "fieldvisit.ui.workspace.workspace", "fieldvisit.ui.dialogs.new_visit_dialog",
-                 "fieldvisit.demo.seed", "fieldvisit.services.deletion")
+                 "fieldvisit.demo.seed", "fieldvisit.services.deletion",
+                 # the communes' index (the list searches with reference.text only)
+                 "fieldvisit.reference.communes", "fieldvisit.reference.name_index",
+                 # photos, exports, public data, sync: when first used
+                 "PIL", "pillow_heif", "openpyxl", "docx", "icalendar", "httpx",
+                 "fieldvisit.screens.header", "fieldvisit.opendata.card",
+                 "fieldvisit.ui.workspace.evolution_panel", "fieldvisit.sync.engine",
+                 "fieldvisit.ui.dialogs.preferences")
         print(sorted(name for name in heavy if name in sys.modules))
         window.close()
         ctx.worker.shutdown()

@@ -1,10 +1,10 @@
 """A visit's progress, computed in one place: what is visible, required and answered.
 
 Every figure of progress the app shows comes from `form_progress` / `visit_progress`
-(or `visit_totals`, their sum alone, for the visit list; the three share `_count`):
-the visit list's column, the workspace header, the Checklist and Diagnostic pages'
-headers and section headers, the report's key figure and the check before completing
-a visit. The rules:
+(or `visit_totals` / `form_totals`, their sums alone, for the visit list; all share
+`_count`): the visit list's column, the workspace header, the Checklist and Diagnostic
+pages' headers and section headers, the report's key figure and the check before
+completing a visit. The rules:
 
 - an item counts when it is **visible**: its `visible_if` holds over the current
   answers (an answer to a hidden item counts as no answer, so hiding an item also
@@ -199,24 +199,34 @@ class FormShape:
 
     def _visibility(self, answers: Mapping[str, object]) -> dict[str, bool]:
         shown: dict[str, bool] = {}
-        conditions = self._conditions
-
-        def visible(item_id: str) -> bool:
-            if item_id not in shown:
-                shown[item_id] = True  # guards against cycles in unchecked definitions
-                condition = conditions[item_id]
-                if condition is not None:
-                    effective = {
-                        ref: answers.get(ref)
-                        for ref in condition.references
-                        if ref in conditions and visible(ref)
-                    }
-                    shown[item_id] = condition.evaluate(effective)
-            return shown[item_id]
-
-        for item_id in conditions:
-            visible(item_id)
+        for item_id in self._conditions:
+            _visible(item_id, self._conditions, answers, shown)
         return shown
+
+
+def _visible(
+    item_id: str,
+    conditions: Mapping[str, Expression | None],
+    answers: Mapping[str, object],
+    shown: dict[str, bool],
+) -> bool:
+    """Whether the item is shown, the items its condition reads first (into `shown`).
+
+    A function of the module, not a closure calling itself: such a closure is a
+    reference cycle holding the answers until the cyclic collector runs, which the app
+    runs on the UI thread only (ui/shell/main_thread_gc.py), so the visit list's read of
+    10,000 visits on the worker would keep each visit's answers meanwhile."""
+    if item_id not in shown:
+        shown[item_id] = True  # guards against cycles in unchecked definitions
+        condition = conditions[item_id]
+        if condition is not None:
+            effective = {
+                ref: answers.get(ref)
+                for ref in condition.references
+                if ref in conditions and _visible(ref, conditions, answers, shown)
+            }
+            shown[item_id] = condition.evaluate(effective)
+    return shown[item_id]
 
 
 @dataclass(frozen=True)
@@ -291,7 +301,7 @@ class FormProgress:
 
     @property
     def total(self) -> Progress:
-        return _sum(progress for _, progress in self.sections)
+        return progress_sum(progress for _, progress in self.sections)
 
     def section(self, section_id: str) -> Progress:
         return dict(self.sections)[section_id]
@@ -305,13 +315,13 @@ class VisitProgress:
 
     @property
     def total(self) -> Progress:
-        return _sum(form.total for form in self.forms)
+        return progress_sum(form.total for form in self.forms)
 
     def form(self, form_id: str) -> FormProgress | None:
         return next((form for form in self.forms if form.form_id == form_id), None)
 
 
-def _sum(counts: Iterable[Progress]) -> Progress:
+def progress_sum(counts: Iterable[Progress]) -> Progress:
     """The sum of these counts (as `sum(…, Progress())`, without a Progress per step)."""
     visible = answered = required = required_answered = themes = rated = 0
     for c in counts:
@@ -434,15 +444,35 @@ def visit_totals(
 ) -> Progress:
     """`visit_progress(…).total`, by the same rules (`_count`), without the figures of
     each section and form: what the visit list shows for each of 10,000 visits."""
-    visible = answered = required = required_answered = themes = rated = 0
-    for shape in shapes:
-        items = {item for form_id, item in photos if form_id == shape.id} if photos else ()
-        layout, done, done_required, _ = _count(shape, answers.get(shape.id, {}), items, bound)
-        visible += len(layout.where)
-        required += len(layout.required)
-        themes += len(layout.themes)
-        if rated_themes:
-            rated += sum(1 for theme in layout.themes if theme in rated_themes)
-        answered += sum(done)
-        required_answered += sum(done_required)
-    return Progress(visible, answered, required, required_answered, themes, rated)
+    return progress_sum(
+        form_totals(
+            shape,
+            answers.get(shape.id, {}),
+            {item for form_id, item in photos if form_id == shape.id} if photos else (),
+            rated_themes,
+            bound,
+        )
+        for shape in shapes
+    )
+
+
+def form_totals(
+    shape: FormShape,
+    answers: Mapping[str, object],
+    photos: Collection[str] = (),
+    rated_themes: Collection[str] = (),
+    bound: Mapping[str, object] | None = None,
+) -> Progress:
+    """`form_progress(…).total` without its sections: one form's share of a visit's
+    totals (a visit's totals are the sum of its forms', so the visit list can count each
+    form as its answers are read, and keep no answers)."""
+    layout, done, done_required, _ = _count(shape, answers, photos, bound)
+    rated = sum(1 for theme in layout.themes if theme in rated_themes) if rated_themes else 0
+    return Progress(
+        len(layout.where),
+        sum(done),
+        len(layout.required),
+        sum(done_required),
+        len(layout.themes),
+        rated,
+    )

@@ -19,16 +19,10 @@ from typing import Any
 from sqlalchemy import Row, Select, func, or_, select
 
 from fieldvisit.core.domain import VisitStatus, VisitType
-from fieldvisit.forms.bindings import VISIT_DATE
-from fieldvisit.forms.progress import FormShape
+from fieldvisit.forms.progress import FormShape, Progress
 from fieldvisit.services.context import Services
-from fieldvisit.services.progress import (
-    StoredProgress,
-    bound_fields,
-    pinned_shapes,
-    read_stored_progress,
-)
-from fieldvisit.services.visit_forms import PinnedKeys, pinned_keys
+from fieldvisit.services.progress import pinned_shapes, read_progress_totals
+from fieldvisit.services.visit_forms import pinned_keys
 from fieldvisit.store.core_tables import VISITS
 
 #: What the list shows before the rest of the visits arrive (the newest ones).
@@ -118,6 +112,8 @@ _SUMMARY_COLUMNS = (
     _v.diagnostic_form_id,
     _v.diagnostic_form_version,
 )
+#: Where the pinned forms are in a row of `_SUMMARY_COLUMNS`.
+_PINS = slice(8, 12)
 
 
 def list_visits(
@@ -144,20 +140,11 @@ def _read(svc: Services, flt: VisitFilter, limit: int | None, offset: int) -> li
         query = query.limit(limit).offset(offset)
     with svc.store.connection() as connection:
         rows = connection.execute(query).all()
-        shapes = _shapes(svc, rows)
-        fields = bound_fields(shape for forms in shapes.values() for shape in forms)
-        stored = read_stored_progress(connection, [row.id for row in rows], fields)
-    return _summaries(rows, shapes, stored)
-
-
-def _shapes(svc: Services, rows: Sequence[Row[Any]]) -> dict[PinnedKeys, list[FormShape]]:
-    """The shapes of the rows' pinned forms, by pinned keys (few distinct ones)."""
-    shapes: dict[PinnedKeys, list[FormShape]] = {}
-    for visit in rows:
-        pinned = pinned_keys(visit)
-        if pinned not in shapes:
-            shapes[pinned] = pinned_shapes(svc, pinned)
-    return shapes
+        shapes = _shapes_of(svc, rows)
+        # The date a form item may be bound to, from the rows (the covering index).
+        dates = {row.id: row.visit_date for row in rows}
+        progress = read_progress_totals(connection, shapes, dates)
+    return [_summary(visit, progress[visit.id]) for visit in rows]
 
 
 def count_visits(svc: Services, flt: VisitFilter | None = None) -> int:
@@ -166,32 +153,34 @@ def count_visits(svc: Services, flt: VisitFilter | None = None) -> int:
         return int(connection.execute(query).scalar() or 0)
 
 
-def _summaries(
-    rows: Sequence[Row[Any]],
-    shapes: dict[PinnedKeys, list[FormShape]],
-    stored: dict[str, StoredProgress],
-) -> list[VisitSummary]:
-    summaries = []
+def _shapes_of(svc: Services, rows: Sequence[Row[Any]]) -> dict[str, list[FormShape]]:
+    """{visit id: the shapes of its pinned forms}, looked up once per pair of forms."""
+    shapes: dict[tuple[Any, ...], list[FormShape]] = {}
+    of_visit = {}
     for visit in rows:
-        forms = shapes[pinned_keys(visit)]
-        found = stored.get(visit.id)
-        if found is None:
-            found = StoredProgress()
-        # The date an item may be bound to, from the row (the covering index).
-        found.bound[VISIT_DATE] = visit.visit_date
-        progress = found.totals(forms)
-        summaries.append(
-            VisitSummary(
-                id=visit.id,
-                commune_code=visit.commune_code,
-                commune_name=visit.commune_name,
-                departement=visit.departement,
-                visit_date=visit.visit_date,
-                visit_type=VisitType(visit.visit_type),
-                status=VisitStatus(visit.status),
-                author=visit.author,
-                answered=progress.answered,
-                total=progress.visible,
-            )
-        )
-    return summaries
+        forms_key = tuple(visit[_PINS])  # most visits pin the same forms: one lookup
+        forms = shapes.get(forms_key)
+        if forms is None:
+            forms = shapes[forms_key] = pinned_shapes(svc, pinned_keys(visit))
+        of_visit[visit.id] = forms
+    return of_visit
+
+
+#: The enums of the stored values, looked up without calling the enum (10,000 rows).
+_TYPES = {kind.value: kind for kind in VisitType}
+_STATUSES = {status.value: status for status in VisitStatus}
+
+
+def _summary(visit: Row[Any], progress: Progress) -> VisitSummary:
+    return VisitSummary(
+        id=visit.id,
+        commune_code=visit.commune_code,
+        commune_name=visit.commune_name,
+        departement=visit.departement,
+        visit_date=visit.visit_date,
+        visit_type=_TYPES.get(visit.visit_type) or VisitType(visit.visit_type),
+        status=_STATUSES.get(visit.status) or VisitStatus(visit.status),
+        author=visit.author,
+        answered=progress.answered,
+        total=progress.visible,
+    )

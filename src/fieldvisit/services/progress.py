@@ -11,10 +11,10 @@ statements, and hand them to the one progress function of forms/progress.py:
   visits cost Python 10,000 rows, not 300,000;
 - the photos linked to items (live image attachments with an item);
 - the rated themes (a level of concern set);
-- the visit's fields that bound items show (forms/bindings.py), those asked for
-  (`fields`): whether it has a synthesis, its participants. A caller that holds the
-  visit's row already gives its date and synthesis itself (`StoredProgress.bound`):
-  the list reads the date from its covering index, a single screen from the visit.
+- the visit's fields that bound items show (forms/bindings.py), those the forms bind:
+  whether it has a synthesis, its participants. A caller that holds the visit's row
+  already gives its date itself: the list reads it from its covering index, a single
+  screen from the visit (`StoredProgress.bound`, `visit_bound`).
 
 Visits are read by a list of ids, or above `_COUNT_BY_IDS_MAX` in one pass over each table
 (SQLite limits the variables of a statement).
@@ -23,7 +23,7 @@ Visits are read by a list of ids, or above `_COUNT_BY_IDS_MAX` in one pass over 
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +34,8 @@ from fieldvisit.forms.progress import (
     FormShape,
     Progress,
     VisitProgress,
+    form_totals,
+    progress_sum,
     visit_progress,
     visit_totals,
 )
@@ -48,6 +50,8 @@ from fieldvisit.store.core_tables import (
 )
 
 _COUNT_BY_IDS_MAX = 500  # the name the tests patch (with 10,000 visits: one pass)
+#: Rows of joined answers (one a visit and form) fetched at a time.
+_ANSWER_ROWS = 1000
 
 _GIVEN = (ANSWERS.c.deleted_at.is_(None), ANSWERS.c.value.is_not(None))
 #: Separator of the joined answers (item, value, item, value…): an item id is a plain
@@ -105,49 +109,151 @@ def read_stored_progress(
             found = stored[visit_id] = StoredProgress()
         return found
 
-    a, p, r, v, vp = ANSWERS.c, ATTACHMENTS.c, THEME_RATINGS.c, VISITS.c, PARTICIPANTS.c
+    photos, rated = _read_linked(connection, ids)
+    for (visit_id, form_id), items in photos.items():
+        of(visit_id).photos.update((form_id, item) for item in items)
+    for visit_id, themes in rated.items():
+        of(visit_id).rated = themes
+    for visit_id, form_id, answers in _read_answers(connection, ids):
+        of(visit_id).answers[form_id] = answers
+    for visit_id, values in _read_bound(connection, ids, fields).items():
+        of(visit_id).bound.update(values)
+    return stored
+
+
+def read_progress_totals(
+    connection: Any,
+    shapes_of: Mapping[str, Sequence[FormShape]],
+    dates: Mapping[str, object] | None = None,
+) -> dict[str, Progress]:
+    """{visit id: its progress totals} for the visits of `shapes_of` (visit id → the
+    shapes of its pinned forms): `StoredProgress.totals` of each, by the same rules
+    (`form_totals`, whose sum `visit_totals` is), but each form is counted as its
+    answers are read and its answers dropped: the visit list of 10,000 visits never
+    holds their 300,000 answers at once (docs/PERFORMANCE.md, "Desktop app").
+    `dates`: {visit id: its date}, which an item may be bound to (the caller has it)."""
+    if not shapes_of:
+        return {}
+    ids = list(shapes_of)
+    photos, rated = _read_linked(connection, ids)
+    distinct = {id(shapes): shapes for shapes in shapes_of.values()}  # few distinct lists
+    fields = bound_fields(shape for shapes in distinct.values() for shape in shapes)
+    bound = _read_bound(connection, ids, fields)
+    if dates is not None:
+        for visit_id in ids:
+            bound.setdefault(visit_id, {})[VISIT_DATE] = dates.get(visit_id)
+    nothing: frozenset[str] = frozenset()
+    counts: dict[str, list[Progress]] = {visit_id: [] for visit_id in ids}
+    counted: set[tuple[str, str]] = set()
+    for visit_id, form_id, answers in _read_answers(connection, ids):
+        for shape in shapes_of[visit_id]:
+            if shape.id == form_id:
+                key = (visit_id, form_id)
+                counted.add(key)
+                counts[visit_id].append(
+                    form_totals(
+                        shape,
+                        answers,
+                        photos.get(key, nothing),
+                        rated.get(visit_id, nothing),
+                        bound.get(visit_id),
+                    )
+                )
+    for visit_id, shapes in shapes_of.items():  # the forms with no answer given
+        for shape in shapes:
+            key = (visit_id, shape.id)
+            if key not in counted:
+                counts[visit_id].append(
+                    form_totals(
+                        shape,
+                        {},
+                        photos.get(key, nothing),
+                        rated.get(visit_id, nothing),
+                        bound.get(visit_id),
+                    )
+                )
+    return {visit_id: progress_sum(forms) for visit_id, forms in counts.items()}
+
+
+def _wanted(ids: Sequence[str]) -> set[str] | None:
+    """The ids to keep from a pass over a whole table, or None when the statements ask
+    for these ids (`IN`): above `_COUNT_BY_IDS_MAX`, SQLite's limit on a statement's
+    variables is near, and one pass over each table costs less anyway."""
+    return set(ids) if len(ids) > _COUNT_BY_IDS_MAX else None
+
+
+def _read_linked(
+    connection: Any, ids: Sequence[str]
+) -> tuple[dict[tuple[str, str], set[str]], dict[str, set[str]]]:
+    """({(visit, form): items with a linked photo}, {visit: rated themes}): little, even
+    for 10,000 visits."""
+    p, r = ATTACHMENTS.c, THEME_RATINGS.c
+    photos_query = select(p.visit_id, p.form_id, p.item_id).where(*_LINKED_PHOTOS)
+    rated_query = select(r.visit_id, r.theme_id).where(*_RATED)
+    wanted = _wanted(ids)
+    if wanted is None:
+        photos_query = photos_query.where(p.visit_id.in_(ids))
+        rated_query = rated_query.where(r.visit_id.in_(ids))
+    photos: dict[tuple[str, str], set[str]] = {}
+    rated: dict[str, set[str]] = {}
+    # Fetched whole (`all`): a result iterated row by row costs a driver call per row.
+    for visit_id, form_id, item_id in connection.execute(photos_query).all():
+        if (wanted is None or visit_id in wanted) and form_id is not None:
+            photos.setdefault((visit_id, form_id), set()).add(item_id)
+    for visit_id, theme_id in connection.execute(rated_query).all():
+        if wanted is None or visit_id in wanted:
+            rated.setdefault(visit_id, set()).add(theme_id)
+    return photos, rated
+
+
+def _read_bound(
+    connection: Any, ids: Sequence[str], fields: Collection[str]
+) -> dict[str, dict[str, object]]:
+    """{visit id: {field: value}} of the visit's fields in `fields` that bound items
+    show: whether it has a synthesis (True or None, not its text, which may be long), its
+    participants (contact ids). Nothing is read for a field no form binds."""
+    bound: dict[str, dict[str, object]] = {}
+    wanted = _wanted(ids)
+    if VISIT_SUMMARY in fields:
+        v = VISITS.c
+        summaries = select(v.id, func.length(v.summary) > 0).where(v.deleted_at.is_(None))
+        if wanted is None:
+            summaries = summaries.where(v.id.in_(ids))
+        for visit_id, has_summary in connection.execute(summaries).all():
+            if wanted is None or visit_id in wanted:
+                bound.setdefault(visit_id, {})[VISIT_SUMMARY] = True if has_summary else None
+    if VISIT_PARTICIPANTS in fields:
+        vp = PARTICIPANTS.c
+        people = select(vp.visit_id, vp.contact_id).where(vp.deleted_at.is_(None))
+        if wanted is None:
+            people = people.where(vp.visit_id.in_(ids))
+        for visit_id, contact_id in connection.execute(people).all():
+            if wanted is None or visit_id in wanted:
+                values = bound.setdefault(visit_id, {})
+                contacts = values.setdefault(VISIT_PARTICIPANTS, [])
+                assert isinstance(contacts, list)
+                contacts.append(contact_id)
+    return bound
+
+
+def _read_answers(
+    connection: Any, ids: Sequence[str]
+) -> Iterator[tuple[str, str, dict[str, object]]]:
+    """(visit id, form id, {item id: value}) of these visits' given answers, one per
+    visit and form, read `_ANSWER_ROWS` rows at a time."""
+    a = ANSWERS.c
     joined = func.group_concat(
         a.item_id + literal(_SEPARATOR) + type_coerce(a.value, String), literal(_SEPARATOR)
     )
-    answers = select(a.visit_id, a.form_id, joined).where(*_GIVEN)
-    photos = select(p.visit_id, p.form_id, p.item_id).where(*_LINKED_PHOTOS)
-    rated = select(r.visit_id, r.theme_id).where(*_RATED)
-    # Whether the synthesis is written, not its text (it may be long).
-    facts = select(v.id, func.length(v.summary) > 0).where(v.deleted_at.is_(None))
-    people = select(vp.visit_id, vp.contact_id).where(vp.deleted_at.is_(None))
-    wanted: set[str] | None = None
-    if len(ids) > _COUNT_BY_IDS_MAX:
-        # One pass over each table; what belongs to visits not asked for is dropped.
-        wanted = set(ids)
-    else:
-        answers = answers.where(a.visit_id.in_(ids))
-        photos = photos.where(p.visit_id.in_(ids))
-        rated = rated.where(r.visit_id.in_(ids))
-        facts = facts.where(v.id.in_(ids))
-        people = people.where(vp.visit_id.in_(ids))
-    # Fetched whole (`all`): a result iterated row by row costs a driver call per row.
-    for visit_id, form_id, text in connection.execute(
-        answers.group_by(a.visit_id, a.form_id)
-    ).all():
-        if wanted is None or visit_id in wanted:
-            of(visit_id).answers[form_id] = _answers(text)
-    for visit_id, form_id, item_id in connection.execute(photos).all():
-        if (wanted is None or visit_id in wanted) and form_id is not None:
-            of(visit_id).photos.add((form_id, item_id))
-    for visit_id, theme_id in connection.execute(rated).all():
-        if wanted is None or visit_id in wanted:
-            of(visit_id).rated.add(theme_id)
-    summaries = connection.execute(facts).all() if VISIT_SUMMARY in fields else ()
-    for visit_id, has_summary in summaries:
-        if wanted is None or visit_id in wanted:
-            of(visit_id).bound[VISIT_SUMMARY] = True if has_summary else None
-    participants = connection.execute(people).all() if VISIT_PARTICIPANTS in fields else ()
-    for visit_id, contact_id in participants:
-        if wanted is None or visit_id in wanted:
-            participants = of(visit_id).bound.setdefault(VISIT_PARTICIPANTS, [])
-            assert isinstance(participants, list)
-            participants.append(contact_id)
-    return stored
+    query = select(a.visit_id, a.form_id, joined).where(*_GIVEN)
+    wanted = _wanted(ids)
+    if wanted is None:
+        query = query.where(a.visit_id.in_(ids))
+    # In chunks (`partitions`: one driver call each), not row by row, nor all at once.
+    for rows in connection.execute(query.group_by(a.visit_id, a.form_id)).partitions(_ANSWER_ROWS):
+        for visit_id, form_id, text in rows:
+            if wanted is None or visit_id in wanted:
+                yield visit_id, form_id, _answers(text)
 
 
 def _answers(joined: str) -> dict[str, object]:

@@ -1,9 +1,11 @@
 """The main window's data safety: automatic backups, the integrity check, saves that wait.
 
-`install_data_safety(window, ctx)` is the one hook in ui/shell/main_window.py:
+`install_data_safety(window, ctx, after=…)` is the one hook in ui/shell/main_window.py:
 
-- **Start backup.** START_BACKUP_DELAY_MS after the window is first shown (never on the
-  start path: the list is painted long before), a daemon thread runs
+- **Start backup.** START_BACKUP_DELAY_MS after the window is first shown and its visit
+  list holds every visit (never on the start path: copying the database would share the
+  cores, and the peak of memory, with the worker reading 10,000 visits), a daemon
+  thread runs
   `services.backups.backup_at_start`: a checked, encrypted backup in backups/ (or, if
   one is less than 15 minutes old, a `quick_check` of the database), then the rotation.
 - **After each sync** that exchanged something, on the sync round's own thread
@@ -27,7 +29,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal, SignalInstance
 from PySide6.QtWidgets import QMainWindow
 
 from fieldvisit.ui.base.context import UiContext
@@ -42,6 +44,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 START_BACKUP_DELAY_MS = 4000
+#: The start backup waits for the visit list at most this long after the show: a list
+#: that could not be read must not hold back the backup and the integrity check.
+READY_AT_THE_LATEST_MS = 30_000
 
 
 def relaunch_app() -> bool:
@@ -65,10 +70,14 @@ class DataSafetyUi(QObject):
         *,
         start_delay_ms: int = START_BACKUP_DELAY_MS,
         relaunch: Callable[[], bool] = relaunch_app,
+        after: SignalInstance | None = None,
     ) -> None:
         super().__init__(window)
         self.window = window
         self.ctx = ctx
+        self._ready = after is None  # what the start backup waits for, besides the show
+        if after is not None:
+            after.connect(self._now_ready)
         self.relaunch = relaunch
         self.notice: SaveNotice = install_save_notice(window, ctx)
         self.dialog: RecoveryDialog | None = None
@@ -92,11 +101,22 @@ class DataSafetyUi(QObject):
         if watched is self.window:
             if event.type() == QEvent.Type.Show and not self._started:
                 self._started = True
-                self._start_timer.start()
+                if not self._ready:
+                    QTimer.singleShot(READY_AT_THE_LATEST_MS, self, self._now_ready)
+                self._arm_start()
             elif event.type() == QEvent.Type.Close:
                 self._closed = True
                 self._start_timer.stop()
         return False
+
+    def _now_ready(self, *_: object) -> None:
+        if not self._ready:
+            self._ready = True
+            self._arm_start()
+
+    def _arm_start(self) -> None:
+        if self._started and self._ready and not self._closed and self._start_backup is None:
+            self._start_timer.start()
 
     # --- backups (off the UI thread) ----------------------------------------------------
 
@@ -198,6 +218,9 @@ class DataSafetyUi(QObject):
             log.warning("not started again: the restore happens at the next start")
 
 
-def install_data_safety(window: QMainWindow, ctx: UiContext) -> DataSafetyUi:
-    """Backups, integrity check and save notices for the main window."""
-    return DataSafetyUi(window, ctx)
+def install_data_safety(
+    window: QMainWindow, ctx: UiContext, after: SignalInstance | None = None
+) -> DataSafetyUi:
+    """Backups, integrity check and save notices for the main window; the start backup
+    waits for `after` (the visit list complete), if given."""
+    return DataSafetyUi(window, ctx, after=after)

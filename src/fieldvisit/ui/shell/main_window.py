@@ -36,18 +36,18 @@ from fieldvisit.ui.base.changes import made_by
 from fieldvisit.ui.base.context import UiContext
 from fieldvisit.ui.base.icons import app_icon, icon
 from fieldvisit.ui.dialogs.passphrase import passphrase_action
-from fieldvisit.ui.dialogs.preferences import PreferencesDialog
 from fieldvisit.ui.shell.data_safety import install_data_safety
 from fieldvisit.ui.shell.exports_ui import install_exports
 from fieldvisit.ui.sync.sync_ui import install_sync
 from fieldvisit.ui.visits.visit_list import VisitListPage
 
 # What the first window does not show is imported when first used (the workspace, the
-# new-visit dialog, the visit use cases and their ORM models): a start pays for the
-# visit list only (benchmarks/bench_ui_start.py).
+# new-visit and preferences dialogs, the visit use cases and their ORM models): a start
+# pays for the visit list only (benchmarks/bench_ui_start.py).
 if TYPE_CHECKING:
     from fieldvisit.store.models import Visit
     from fieldvisit.ui.dialogs.new_visit_dialog import NewVisitDialog
+    from fieldvisit.ui.dialogs.preferences import PreferencesDialog
     from fieldvisit.ui.dialogs.public_data_import import PublicDataImport
     from fieldvisit.ui.workspace.workspace import VisitWorkspace
 
@@ -88,8 +88,11 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         self._build_menus()
-        self.sync = install_sync(self, ctx)  # menu, toolbar, status; starts once shown
-        self.safety = install_data_safety(self, ctx)  # backups, integrity, saves that wait
+        # Sync (menu, toolbar, status) and data safety (backups, integrity, saves that
+        # wait): the first round and the start backup once shown and every visit listed.
+        listed = None if self.visit_list.fully_loaded else self.visit_list.visits_loaded
+        self.sync = install_sync(self, ctx, after=listed)
+        self.safety = install_data_safety(self, ctx, after=listed)
 
         self.visit_list.open_visit_requested.connect(self.open_visit)
         self.visit_list.new_visit_requested.connect(self.new_visit)
@@ -380,6 +383,8 @@ class MainWindow(QMainWindow):
         self.visit_list.focus_search()
 
     def show_preferences(self) -> PreferencesDialog:
+        from fieldvisit.ui.dialogs.preferences import PreferencesDialog
+
         dialog = PreferencesDialog(self.ctx.settings, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(self._preferences_saved)
@@ -388,6 +393,8 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _preferences_saved(self) -> None:
+        from fieldvisit.ui.dialogs.preferences import PreferencesDialog
+
         dialog = self._dialog
         if isinstance(dialog, PreferencesDialog) and dialog.language_changed:
             self.show_message(

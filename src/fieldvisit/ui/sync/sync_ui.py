@@ -4,10 +4,10 @@ the server settings dialog and the conflict view, around one `SyncController`.
 The « Modifications refusées… » view (ui/sync/refused_view.py) lists what the server refused
 for good and what was set aside; « Corriger » opens the record in its section.
 
-`install_sync(window)` is the only hook in ui/shell/main_window.py. The controller (and the
-sync modules: httpx, pydantic) is created only once the window is shown, so a start is
-not slowed down; it stops when the window closes, without waiting on the network
-(see `SyncController.stop`).
+`install_sync(window, ctx, after=…)` is the only hook in ui/shell/main_window.py. The
+controller (and the sync modules: httpx, pydantic) is created only once the window is
+shown and the visit list holds every visit, so a start is not slowed down; it stops when
+the window closes, without waiting on the network (see `SyncController.stop`).
 
 A round that changed local data announces the visits it changed on the one change
 signal (ui/base/changes.py), like any other operation: the visit list and the open visit
@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, SignalInstance
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QToolBar
 
@@ -43,17 +43,30 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-START_DELAY_MS = 500  # after the window is shown: the list paints first
+#: After the window is shown and its visit list is complete (`install_sync`'s `after`):
+#: the first round's thread imports the sync modules (the ORM, pydantic, httpx), which
+#: would otherwise share Python's lock, and the peak of memory, with the worker reading
+#: every visit (docs/PERFORMANCE.md, "Desktop app").
+START_DELAY_MS = 500
+#: The first round waits for the visit list at most this long after the show (a list
+#: that could not be read must not keep the laptop from syncing).
+READY_AT_THE_LATEST_MS = 30_000
 STATUS_REFRESH_MS = 1500  # pending count after local edits, at most this often
 
 
 class SyncUi(QObject):
     """Owns the sync actions, the status widget and the controller of one main window."""
 
-    def __init__(self, window: QMainWindow, ctx: UiContext) -> None:
+    def __init__(
+        self, window: QMainWindow, ctx: UiContext, after: SignalInstance | None = None
+    ) -> None:
         super().__init__(window)
         self.window = window
         self.ctx = ctx
+        self._shown = False
+        self._ready = after is None  # what the first round waits for, besides the show
+        if after is not None:
+            after.connect(self._now_ready)
         self.controller: SyncController | None = None
         self.server_dialog: ServerDialog | None = None
         self.conflicts_dialog: ConflictsDialog | None = None
@@ -133,11 +146,23 @@ class SyncUi(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.window:
             if event.type() == QEvent.Type.Show and self.controller is None:
-                if not self._closed and not self._start_timer.isActive():
-                    self._start_timer.start()
+                if not self._shown and not self._ready:
+                    QTimer.singleShot(READY_AT_THE_LATEST_MS, self, self._now_ready)
+                self._shown = True
+                self._arm_start()
             elif event.type() == QEvent.Type.Close:
                 self.stop()
         return False
+
+    def _now_ready(self, *_: object) -> None:
+        if not self._ready:
+            self._ready = True
+            self._arm_start()
+
+    def _arm_start(self) -> None:
+        waiting = self.controller is None and not self._closed
+        if self._shown and self._ready and waiting and not self._start_timer.isActive():
+            self._start_timer.start()
 
     def start(self) -> None:
         """Create the controller and start syncing (at start, then every few minutes)."""
@@ -327,6 +352,9 @@ def changes_of_round(report: SyncReport) -> Changes:
     return Changes.whole_visits(report.changed_visits)
 
 
-def install_sync(window: QMainWindow, ctx: UiContext) -> SyncUi:
-    """Add sync to the main window (menu, toolbar, status bar); it starts once shown."""
-    return SyncUi(window, ctx)
+def install_sync(
+    window: QMainWindow, ctx: UiContext, after: SignalInstance | None = None
+) -> SyncUi:
+    """Add sync to the main window (menu, toolbar, status bar); it starts once shown and
+    `after` has been emitted (the visit list complete), if given."""
+    return SyncUi(window, ctx, after)
