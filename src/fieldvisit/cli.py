@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fieldvisit import __version__, backup_commands
+from fieldvisit import __version__, action_commands, backup_commands
 from fieldvisit.core.argparse_fr import FrenchArgumentParser
 from fieldvisit.core.errors import BadInput, FieldvisitError
 from fieldvisit.exports import commands as export_commands
@@ -135,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_report_commands(commands, forms_cmd)
     sync_commands.register(commands)
     backup_commands.register(commands)
+    action_commands.register(commands)
     export_commands.register(commands)
     opendata_commands.register(commands, communes_cmd)
     return parser
