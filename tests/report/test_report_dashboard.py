@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from test_report_no_empty_page import empty_pages
-from tracking_data import TODAY, build_territory
 
 from fieldvisit.core.errors import BadInput
 from fieldvisit.report.dashboard import render_dashboard, write_dashboard
@@ -21,6 +20,7 @@ from fieldvisit.screens.territory_dashboard import (
     VisitMark,
     load_territory_dashboard,
 )
+from tracking_data import TODAY, build_territory
 
 
 def text_of(pdf: Path) -> str:

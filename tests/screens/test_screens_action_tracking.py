@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 
 from screens_support import StatementCounter
-from tracking_data import OUTSIDE_TEXT, TODAY, build_territory
 
 from fieldvisit.core.domain import ActionStatus, Dispositif, Porteur
 from fieldvisit.screens.action_tracking import (
@@ -17,6 +17,7 @@ from fieldvisit.screens.action_tracking import (
     load_action_tracking,
 )
 from fieldvisit.services import Services, actions, visits
+from tracking_data import OUTSIDE_TEXT, TODAY, build_territory
 
 
 def test_every_current_action_of_the_account_once(svc: Services, tmp_path: Path) -> None:
@@ -80,18 +81,9 @@ def test_filters(svc: Services, tmp_path: Path) -> None:
 
 
 def test_dispositifs_of_reads_one_or_several() -> None:
-    class One:
-        dispositif = "otv"
-
-    class Several:
-        dispositif = ["otv", "fipd"]
-
-    class Nothing:
-        dispositif = "aucun"
-
-    assert dispositifs_of(One()) == ["otv"]
-    assert dispositifs_of(Several()) == ["otv", "fipd"]
-    assert dispositifs_of(Nothing()) == []
+    assert dispositifs_of(SimpleNamespace(dispositif="otv")) == ["otv"]
+    assert dispositifs_of(SimpleNamespace(dispositif=["otv", "fipd"])) == ["otv", "fipd"]
+    assert dispositifs_of(SimpleNamespace(dispositif="aucun")) == []
 
 
 def test_one_reading_without_n_plus_one(svc: Services, tmp_path: Path) -> None:

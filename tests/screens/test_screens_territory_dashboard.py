@@ -8,7 +8,6 @@ from datetime import date
 from pathlib import Path
 
 from screens_support import StatementCounter
-from tracking_data import TODAY, build_territory
 
 from fieldvisit.screens.territory_dashboard import (
     NEVER,
@@ -16,6 +15,7 @@ from fieldvisit.screens.territory_dashboard import (
     load_territory_dashboard,
 )
 from fieldvisit.services import Services, diagnostic, visits
+from tracking_data import TODAY, build_territory
 
 
 def test_rows_of_the_account_territories(svc: Services, tmp_path: Path) -> None:

@@ -197,7 +197,7 @@ def pvd_communes(svc: Services) -> frozenset[str]:
     try:
         with svc.public_data.reading() as db:
             return frozenset(code for (code,) in db.execute("SELECT code FROM pvd"))
-    except Exception:  # noqa: BLE001 — no public data yet, or unreadable: no PVD mark
+    except Exception:
         return frozenset()
 
 

@@ -32,7 +32,7 @@ def change_actions(
     action_ids: Iterable[str],
     *,
     status: str | None = None,
-    due_date: date | None | Any = UNCHANGED,
+    due_date: date | Any | None = UNCHANGED,
 ) -> BulkChange:
     """Set the status and/or the échéance (None: no échéance) of these actions."""
     ids = list(dict.fromkeys(action_ids))
