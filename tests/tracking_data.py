@@ -10,7 +10,7 @@ in `sync_state`). Today is 1 June 2026.
   actions: one late, one à revoir); a visit planned on 15 June
   (planned as a first visit: it carries nothing over).
 - Aurillac (15014): one visit in March, diagnostic (cambriolages 2), two actions, one
-  done, one due in 2027.
+  done, one due in 2030.
 - Le Puy-en-Velay (43157): one visit in May, one late action of the gendarmerie with
   the dispositif OTV.
 - Brioude (43040, PVD): never visited.
@@ -108,7 +108,7 @@ def build_territory(svc: Services, tmp_path: Path) -> Territory:
         "Étendre l'OTV aux commerces",
         porteur=Porteur.GENDARMERIE,
         dispositif=Dispositif.OTV,
-        due_date=date(2027, 1, 31),
+        due_date=date(2030, 1, 31),
         status=ActionStatus.EN_COURS,
     ).id
 
