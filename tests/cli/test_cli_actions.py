@@ -7,10 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
-from tracking_data import OUTSIDE_TEXT, build_territory
 
 from fieldvisit.cli import main
 from fieldvisit.paths import DataDir
+from tracking_data import OUTSIDE_TEXT, build_territory
 
 
 @pytest.fixture

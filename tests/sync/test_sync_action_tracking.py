@@ -8,8 +8,8 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
-from conftest import Laptop
 
+from conftest import Laptop
 from fieldvisit.core.errors import BadInput
 from fieldvisit.screens.action_tracking import load_action_tracking
 from fieldvisit.services import actions, visits

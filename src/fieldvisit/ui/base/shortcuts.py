@@ -53,6 +53,8 @@ QUIT = Binding("quit", ("Ctrl+Q",), Scope.WINDOW)
 SEARCH = Binding("search", ("Ctrl+F",), Scope.WINDOW)
 SYNC = Binding("sync", ("Ctrl+Shift+S", "F5"), Scope.WINDOW)
 HELP = Binding("help", ("F1",), Scope.WINDOW)
+ACTION_TRACKING = Binding("action_tracking", ("Ctrl+Shift+T",), Scope.WINDOW)
+DASHBOARD = Binding("dashboard", ("Ctrl+Shift+D",), Scope.WINDOW)
 NEXT_SECTION = Binding("next_section", ("Ctrl+PgDown",), Scope.VISIT)
 PREVIOUS_SECTION = Binding("previous_section", ("Ctrl+PgUp",), Scope.VISIT)
 NEXT_REQUIRED = Binding("next_required", ("Ctrl+J", "F8"), Scope.VISIT)
@@ -71,6 +73,8 @@ BINDINGS: tuple[Binding, ...] = (
     NEW_VISIT,
     SEARCH,
     SYNC,
+    ACTION_TRACKING,
+    DASHBOARD,
     PREFERENCES,
     HELP,
     QUIT,
@@ -99,6 +103,8 @@ def describe(binding: Binding) -> str:
         "search": translate("Shortcuts", "Search the visits"),
         "sync": translate("Shortcuts", "Sync now"),
         "help": translate("Shortcuts", "Keyboard shortcuts (this list)"),
+        "action_tracking": translate("Shortcuts", "Action tracking: every action of every visit"),
+        "dashboard": translate("Shortcuts", "Territory dashboard"),
         "next_section": translate("Shortcuts", "Next section"),
         "previous_section": translate("Shortcuts", "Previous section"),
         "next_required": translate("Shortcuts", "Next unanswered required item"),

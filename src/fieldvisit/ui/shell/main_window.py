@@ -39,6 +39,7 @@ from fieldvisit.ui.dialogs.passphrase import passphrase_action
 from fieldvisit.ui.shell.data_safety import install_data_safety
 from fieldvisit.ui.shell.exports_ui import install_exports
 from fieldvisit.ui.sync.sync_ui import install_sync
+from fieldvisit.ui.tracking.tracking_ui import install_tracking
 from fieldvisit.ui.visits.visit_list import VisitListPage
 
 # What the first window does not show is imported when first used (the workspace, the
@@ -198,6 +199,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.action_quit)
         go_menu = bar.addMenu(self.tr("&Go"))
         go_menu.addAction(self.action_search)
+        go_menu.addSeparator()
+        self.tracking = install_tracking(self, self.ctx, go_menu)  # ui/tracking/tracking_ui.py
         go_menu.addSeparator()
         go_menu.addAction(self.action_next_section)
         go_menu.addAction(self.action_previous_section)
