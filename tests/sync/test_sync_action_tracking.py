@@ -46,7 +46,7 @@ def test_bulk_change_is_history_and_sync(laptops: Callable[..., Laptop]) -> None
     assert change.changed == 2
     for action_id in (first, second):
         status = for_field(cantal.svc, "recommendations", action_id, "status").entries
-        assert [(e.old, e.new) for e in status][0] == ("a_engager", "en_cours")
+        assert (status[0].old, status[0].new) == ("a_engager", "en_cours")
         due = for_field(cantal.svc, "recommendations", action_id, "due_date").entries
         assert due[0].new == "2026-11-15"
     assert cantal.pending() == 2
@@ -62,7 +62,7 @@ def test_a_refused_value_changes_none(laptops: Callable[..., Laptop]) -> None:
     cantal = laptops("cantal", user="agent15")
     flour = visits.plan_visit(cantal.svc, "15187", date(2026, 10, 2)).id
     ids = [actions.add_recommendation(cantal.svc, flour, f"Action {n}").id for n in range(3)]
-    with pytest.raises(BadInput, match="statut|valeur"):
+    with pytest.raises(BadInput, match=r"valeur possible"):
         change_actions(cantal.svc, ids, status="peut-etre")
     with pytest.raises(BadInput):
         change_actions(cantal.svc, [ids[0], "inexistante"], status="realisee")

@@ -184,7 +184,7 @@ def _heat_map(rows: Sequence[CommuneRow], themes: Sequence[tuple[str, str]]) -> 
     s = styles()
     name_width, date_width = 45 * mm, 22 * mm
     cell_width = min(12 * mm, (FRAME_WIDTH - name_width - date_width) / max(len(themes), 1))
-    header = [
+    header: list[object] = [
         para("Commune", s.header_cell),
         para("Diagnostic du", s.header_cell),
         *(para(str(number), s.header_cell) for number in range(1, len(themes) + 1)),
