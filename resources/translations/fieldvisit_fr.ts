@@ -93,6 +93,187 @@
     </message>
 </context>
 <context>
+    <name>ActionTrackingModel</name>
+    <message>
+        <source>Commune</source>
+        <translation>Commune</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>Theme</source>
+        <translation>Thème</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>Priorité</translation>
+    </message>
+    <message>
+        <source>Porteur</source>
+        <translation>Porteur</translation>
+    </message>
+    <message>
+        <source>Dispositif</source>
+        <translation>Dispositif</translation>
+    </message>
+    <message>
+        <source>Due date</source>
+        <translation>Échéance</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Statut</translation>
+    </message>
+    <message>
+        <source>Visit</source>
+        <translation>Visite</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n action(s)</source>
+        <translation>
+            <numerusform>%n action</numerusform>
+            <numerusform>%n actions</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>, %n late</source>
+        <translation>
+            <numerusform>, %n en retard</numerusform>
+            <numerusform>, %n en retard</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No dispositif</source>
+        <translation>Sans dispositif</translation>
+    </message>
+</context>
+<context>
+    <name>ActionTrackingPage</name>
+    <message>
+        <source>Action tracking</source>
+        <extracomment>the tables whose records the page shows</extracomment>
+        <translation>Suivi des actions</translation>
+    </message>
+    <message>
+        <source>← Visit list</source>
+        <translation>← Liste des visites</translation>
+    </message>
+    <message>
+        <source>Search an action or a commune…</source>
+        <translation>Chercher une action ou une commune…</translation>
+    </message>
+    <message>
+        <source>All communes</source>
+        <translation>Toutes les communes</translation>
+    </message>
+    <message>
+        <source>All départements</source>
+        <translation>Tous les départements</translation>
+    </message>
+    <message>
+        <source>All porteurs</source>
+        <translation>Tous les porteurs</translation>
+    </message>
+    <message>
+        <source>All dispositifs</source>
+        <translation>Tous les dispositifs</translation>
+    </message>
+    <message>
+        <source>All priorities</source>
+        <translation>Toutes les priorités</translation>
+    </message>
+    <message>
+        <source>Priority %1</source>
+        <translation>Priorité %1</translation>
+    </message>
+    <message>
+        <source>All statuses</source>
+        <translation>Tous les statuts</translation>
+    </message>
+    <message>
+        <source>All horizons</source>
+        <translation>Tous les horizons</translation>
+    </message>
+    <message>
+        <source>Due between</source>
+        <translation>Échéance entre le</translation>
+    </message>
+    <message>
+        <source>Late only</source>
+        <translation>En retard seulement</translation>
+    </message>
+    <message>
+        <source>Petites Villes de demain only</source>
+        <translation>Petites Villes de demain seulement</translation>
+    </message>
+    <message>
+        <source>No grouping</source>
+        <translation>Sans regroupement</translation>
+    </message>
+    <message>
+        <source>Group by commune</source>
+        <translation>Par commune</translation>
+    </message>
+    <message>
+        <source>Group by porteur</source>
+        <translation>Par porteur</translation>
+    </message>
+    <message>
+        <source>Group by dispositif</source>
+        <translation>Par dispositif</translation>
+    </message>
+    <message>
+        <source>and</source>
+        <translation>et le</translation>
+    </message>
+    <message>
+        <source>Set the status</source>
+        <translation>Changer le statut</translation>
+    </message>
+    <message>
+        <source>Set the due date</source>
+        <translation>Changer l&apos;échéance</translation>
+    </message>
+    <message>
+        <source>Selected actions:</source>
+        <translation>Actions sélectionnées :</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n action(s)</source>
+        <translation>
+            <numerusform>%n action</numerusform>
+            <numerusform>%n actions</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 sur %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>, %n late</source>
+        <translation>
+            <numerusform>, %n en retard</numerusform>
+            <numerusform>, %n en retard</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n action(s) selected</source>
+        <translation>
+            <numerusform>%n action sélectionnée</numerusform>
+            <numerusform>%n actions sélectionnées</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n action(s) changed</source>
+        <translation>
+            <numerusform>%n action modifiée</numerusform>
+            <numerusform>%n actions modifiées</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ActionsPage</name>
     <message>
         <source>Add a recommendation</source>
@@ -565,6 +746,111 @@
     <message>
         <source>Choose contacts</source>
         <translation>Choisir des contacts</translation>
+    </message>
+</context>
+<context>
+    <name>DashboardPage</name>
+    <message>
+        <source>Territory dashboard</source>
+        <translation>Tableau de bord du territoire</translation>
+    </message>
+    <message>
+        <source>← Visit list</source>
+        <translation>← Liste des visites</translation>
+    </message>
+    <message>
+        <source>Save as PDF…</source>
+        <translation>Enregistrer en PDF…</translation>
+    </message>
+    <message>
+        <source>The communes shown, for a comité de pilotage</source>
+        <translation>Les communes affichées, pour un comité de pilotage</translation>
+    </message>
+    <message>
+        <source>All départements</source>
+        <translation>Tous les départements</translation>
+    </message>
+    <message>
+        <source>Petites Villes de demain only</source>
+        <translation>Petites Villes de demain seulement</translation>
+    </message>
+    <message>
+        <source>Every status</source>
+        <translation>Tous les statuts</translation>
+    </message>
+    <message>
+        <source>Commune</source>
+        <translation>Commune</translation>
+    </message>
+    <message>
+        <source>Dép.</source>
+        <translation>Dép.</translation>
+    </message>
+    <message>
+        <source>Last visit</source>
+        <translation>Dernière visite</translation>
+    </message>
+    <message>
+        <source>Next visit</source>
+        <translation>Prochaine visite</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Statut</translation>
+    </message>
+    <message>
+        <source>Open actions</source>
+        <translation>Actions ouvertes</translation>
+    </message>
+    <message>
+        <source>Late</source>
+        <translation>En retard</translation>
+    </message>
+    <message>
+        <source>Themes of highest concern</source>
+        <translation>Thèmes les plus préoccupants</translation>
+    </message>
+    <message>
+        <source>Level of the last diagnostic:</source>
+        <translation>Niveau du dernier diagnostic :</translation>
+    </message>
+    <message>
+        <source>Levels of concern by theme</source>
+        <translation>Niveaux de préoccupation par thème</translation>
+    </message>
+    <message>
+        <source>département %1</source>
+        <translation>département %1</translation>
+    </message>
+    <message>
+        <source>status: %1</source>
+        <translation>statut : %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n commune(s)</source>
+        <translation>
+            <numerusform>%n commune</numerusform>
+            <numerusform>%n communes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n late</source>
+        <translation>
+            <numerusform>%n en retard</numerusform>
+            <numerusform>%n en retard</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Last diagnostic: %1</source>
+        <translation>Dernier diagnostic : %1</translation>
+    </message>
+    <message>
+        <source>Save the dashboard as PDF</source>
+        <translation>Enregistrer le tableau de bord en PDF</translation>
+    </message>
+    <message>
+        <source>PDF documents (*.pdf)</source>
+        <translation>Documents PDF (*.pdf)</translation>
     </message>
 </context>
 <context>
@@ -2757,6 +3043,14 @@
         <translation>Raccourcis clavier (cette liste)</translation>
     </message>
     <message>
+        <source>Action tracking: every action of every visit</source>
+        <translation>Suivi des actions : toutes les actions de toutes les visites</translation>
+    </message>
+    <message>
+        <source>Territory dashboard</source>
+        <translation>Tableau de bord du territoire</translation>
+    </message>
+    <message>
         <source>Next section</source>
         <translation>Section suivante</translation>
     </message>
@@ -3049,6 +3343,29 @@
     <message>
         <source>Visit of {0}: {1}</source>
         <translation>Visite du {0}&#xa0;: {1}</translation>
+    </message>
+</context>
+<context>
+    <name>TrackingUi</name>
+    <message>
+        <source>&amp;Action tracking</source>
+        <translation>&amp;Suivi des actions</translation>
+    </message>
+    <message>
+        <source>Every action of every visit: filters, late actions, bulk changes</source>
+        <translation>Toutes les actions de toutes les visites : filtres, retards, modifications groupées</translation>
+    </message>
+    <message>
+        <source>&amp;Territory dashboard</source>
+        <translation>&amp;Tableau de bord du territoire</translation>
+    </message>
+    <message>
+        <source>The communes of your territories, their visits, actions and diagnostic</source>
+        <translation>Les communes de vos territoires : visites, actions et diagnostic</translation>
+    </message>
+    <message>
+        <source>Dashboard saved: %1</source>
+        <translation>Tableau de bord enregistré : %1</translation>
     </message>
 </context>
 <context>

@@ -18,7 +18,14 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from fieldvisit.core.dates import day_text
@@ -62,7 +69,6 @@ LATE_BACKGROUND = QColor("#FDE2E1")
 LATE_FOREGROUND = QColor("#A4161A")
 REVIEW_BACKGROUND = QColor("#FFF1C2")
 GROUP_BACKGROUND = QColor("#E3E3FD")
-NO_DISPOSITIF = "Sans dispositif"
 
 
 @dataclass(slots=True)
@@ -305,5 +311,5 @@ def _keys(action: TrackedAction, grouping: Grouping) -> list[tuple[str, str]]:
     if grouping == Grouping.PORTEUR:
         return [(action.porteur, porteur_label(action.porteur))]
     if not action.dispositifs:
-        return [("", NO_DISPOSITIF)]
+        return [("", QCoreApplication.translate("ActionTrackingModel", "No dispositif"))]
     return [(code, dispositif_label(code)) for code in action.dispositifs]
