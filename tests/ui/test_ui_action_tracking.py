@@ -97,30 +97,36 @@ def test_menu_shortcut_filters_and_open(window, qtbot, territory) -> None:  # ty
 def test_grouping_by_commune_porteur_dispositif(window, territory) -> None:  # type: ignore[no-untyped-def]
     page = window.tracking.show_tracking()
     at_today(page)
+    model = page.model
     page.grouping.setCurrentIndex(page.grouping.findData(int(Grouping.COMMUNE)))
-    assert [label.split(" (")[0] for label in page.model.group_labels] == [
-        "Aurillac",
-        "Le Puy-en-Velay",
-        "Saint-Flour",
+    assert model.group_labels == [
+        "Aurillac (15014)",
+        "Le Puy-en-Velay (43157)",
+        "Saint-Flour (15187)",
     ]
-    flour = page.model.index(2, 0)
-    assert page.model.rowCount(flour) == 3
-    assert "1 en retard" in flour.data() or "1 late" in flour.data()
+    flour = model.group_row("Saint-Flour (15187)")
+    header = model.index(flour, 0)
+    assert model.action_at(header) is None
+    assert len(model.actions_under(header)) == 3
+    assert header.data().startswith("Saint-Flour (15187) — 3 action")
+    assert page.view.columnSpan(flour, 0) == model.columnCount()  # the label across
+    assert [model.index(flour + k, Column.COMMUNE).data() for k in (1, 2, 3)] == [
+        "Saint-Flour (15)"
+    ] * 3
     page.grouping.setCurrentIndex(page.grouping.findData(int(Grouping.DISPOSITIF)))
-    assert "Opération tranquillité vacances (OTV)" in page.model.group_labels
-    otv = page.model.index(
-        page.model.group_labels.index("Opération tranquillité vacances (OTV)"), 0
-    )
-    assert page.model.rowCount(otv) == 2
+    otv = model.group_row("Opération tranquillité vacances (OTV)")
+    assert len(model.actions_under(model.index(otv, 0))) == 2
     page.grouping.setCurrentIndex(page.grouping.findData(int(Grouping.PORTEUR)))
-    assert "Gendarmerie" in page.model.group_labels
+    assert "Gendarmerie" in model.group_labels
+    page.grouping.setCurrentIndex(0)
+    assert model.group_rows == [] and model.rowCount() == 6
 
 
 def test_bulk_change_of_a_group_goes_through_the_service(window, territory, ui_ctx) -> None:  # type: ignore[no-untyped-def]
     page = window.tracking.show_tracking()
     at_today(page)
     page.grouping.setCurrentIndex(page.grouping.findData(int(Grouping.COMMUNE)))
-    flour_row = [label.split(" (")[0] for label in page.model.group_labels].index("Saint-Flour")
+    flour_row = page.model.group_row("Saint-Flour (15187)")
     page.view.selectionModel().select(
         page.model.index(flour_row, 0),
         QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,

@@ -36,6 +36,7 @@ from fieldvisit.core.domain import (
     is_late,
 )
 from fieldvisit.core.territories import ADMIN
+from fieldvisit.reference.text import normalise, padded_many
 from fieldvisit.services.account import Account, account_in
 from fieldvisit.services.context import Services
 from fieldvisit.store.models import Recommendation, Visit
@@ -59,12 +60,19 @@ def dispositifs_of(action: Any) -> list[str]:
     return [str(code) for code in values if code and str(code) != Dispositif.AUCUN]
 
 
+_LABELS: dict[type[Any], dict[str, str]] = {
+    enum: {member.value: member.label for member in enum}
+    for enum in (ActionStatus, Dispositif, Horizon, Porteur)
+}
+
+
 def label_of(enum: type[Any], code: str) -> str:
-    """The French label of a code of a domain list, or the code itself if unknown."""
-    try:
-        return str(enum(code).label)
-    except ValueError:
-        return code
+    """The French label of a code of a domain list, or the code itself if unknown (a
+    dict lookup: the table asks for thousands of labels at each repaint)."""
+    labels = _LABELS.get(enum)
+    if labels is None:
+        labels = _LABELS[enum] = {member.value: member.label for member in enum}
+    return labels.get(code, code)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +95,9 @@ class TrackedAction:
     late: bool
     to_review: bool
     pvd: bool
+    #: commune, code and text normalised, a space each side (reference/text.py): a word
+    #: typed matches when `" " + word` is in it. Made here, on the worker, in bulk.
+    search_text: str = ""
 
     @property
     def is_open(self) -> bool:
@@ -161,6 +172,9 @@ def filter_actions(actions: Iterable[TrackedAction], flt: ActionFilter) -> list[
     if flt.due_to is not None:
         end = flt.due_to
         kept = [a for a in kept if a.due_date is not None and a.due_date <= end]
+    for word in normalise(flt.text).split():  # each word starts a word of them
+        padded = " " + word
+        kept = [a for a in kept if padded in a.search_text]
     return kept
 
 
@@ -277,8 +291,9 @@ def tracked_actions(
 ) -> tuple[TrackedAction, ...]:
     grids = {(r.diagnostic_form_id, r.diagnostic_form_version) for r in rows}
     themes = theme_labels(svc, grids)
+    searched = padded_many([f"{r.commune_name} {r.commune_code} {r.text}" for r in rows])
     out = []
-    for r in rows:
+    for r, search_text in zip(rows, searched, strict=True):
         carried = r.carried_from_id is not None
         status = str(r.status)
         out.append(
@@ -301,6 +316,7 @@ def tracked_actions(
                 late=is_late(status, r.due_date, today),
                 to_review=to_review(status, r.due_date, carried, today),
                 pvd=r.commune_code in pvd,
+                search_text=search_text,
             )
         )
     return tuple(out)

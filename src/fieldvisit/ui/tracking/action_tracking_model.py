@@ -3,9 +3,11 @@
 The rows come from `load_action_tracking()` (one read on the worker, whenever the data
 changes); a filter or a grouping works on those rows only, never on the database, so a
 keystroke stays within a few milliseconds with 50,000 actions
-(benchmarks/bench_action_tracking.py). Without grouping the model is a flat list; with
-it, one top-level row per group (commune, porteur or dispositif: an action with two
-dispositifs is in both groups) and its actions under it.
+(benchmarks/bench_action_tracking.py). The model is a flat table, as a QTableView
+asks only for the rows it paints (a tree view lays out every row after each reset,
+calling the model for each: 0.3 s a keystroke at 40,000 actions). With a grouping
+(commune, porteur or dispositif: an action with two dispositifs is in both groups),
+each group's row, spanning the columns, comes before its actions.
 
 Late actions (« En retard ») and actions « À revoir » say so in the state column, in
 words, and are tinted: the words stay for whoever cannot tell the colours apart.
@@ -19,7 +21,7 @@ from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractItemModel,
+    QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
     QObject,
@@ -29,7 +31,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from fieldvisit.core.dates import day_text
-from fieldvisit.reference.text import normalise, padded_many
+from fieldvisit.reference.text import normalise
 from fieldvisit.screens.action_tracking import (
     ActionFilter,
     TrackedAction,
@@ -79,24 +81,20 @@ class _Group:
     late: int
 
 
-def _display(action: TrackedAction, column: int) -> str:
-    if column == Column.COMMUNE:
-        return f"{action.commune_name} ({action.departement})"
-    if column == Column.ACTION:
-        return action.text.strip().splitlines()[0] if action.text.strip() else ""
-    if column == Column.THEME:
-        return action.theme
-    if column == Column.PRIORITY:
-        return f"P{action.priority}"
-    if column == Column.PORTEUR:
-        return porteur_label(action.porteur)
-    if column == Column.DISPOSITIF:
-        return ", ".join(dispositif_label(code) for code in action.dispositifs)
-    if column == Column.DUE:
-        return day_text(action.due_date) if action.due_date else ""
-    if column == Column.STATE:
-        return action.state_label
-    return day_text(action.visit_date)
+def _cells(action: TrackedAction) -> tuple[str, ...]:
+    """The texts of an action's row, in column order."""
+    text = action.text.strip()
+    return (
+        f"{action.commune_name} ({action.departement})",
+        text.splitlines()[0] if text else "",
+        action.theme,
+        f"P{action.priority}",
+        porteur_label(action.porteur),
+        ", ".join(dispositif_label(code) for code in action.dispositifs),
+        day_text(action.due_date) if action.due_date else "",
+        action.state_label,
+        day_text(action.visit_date),
+    )
 
 
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
@@ -107,17 +105,32 @@ _FONT = int(Qt.ItemDataRole.FontRole.value)
 _ACTION_ID = int(ACTION_ID_ROLE)
 _VISIT_ID = int(VISIT_ID_ROLE)
 _STATE = int(STATE_ROLE)
+_COLUMNS = len(Column)
+#: the roles this model answers; the view asks for about ten per cell at each repaint
+_ROLES = frozenset(
+    {_DISPLAY, _TOOLTIP, _BACKGROUND, _FOREGROUND, _FONT, _ACTION_ID, _VISIT_ID, _STATE}
+)
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _LATE_BG, _LATE_FG = QBrush(LATE_BACKGROUND), QBrush(LATE_FOREGROUND)
 _REVIEW_BG, _GROUP_BG = QBrush(REVIEW_BACKGROUND), QBrush(GROUP_BACKGROUND)
 
 
-class ActionTrackingModel(QAbstractItemModel):
+class ActionTrackingModel(QAbstractTableModel):
+    """A flat table (a QTableView asks only for the rows it paints, whatever their
+    number); with a grouping, each group's row comes before its actions and spans the
+    columns (the page sets the spans: `group_rows`)."""
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._all: list[TrackedAction] = []
-        self._haystacks: dict[str, str] = {}
+        # The row texts of the actions painted so far: computed when first shown (a
+        # repaint asks for each visible cell several times), dropped with the rows.
+        self._cells: dict[str, tuple[str, ...]] = {}
         self._shown: list[TrackedAction] = []
         self._groups: list[_Group] = []
+        self._rows: list[TrackedAction | _Group] = []
+        self._group_rows: list[int] = []
+        self._late = 0
         self._filter = ActionFilter()
         self._grouping = Grouping.NONE
         self._bold = QFont()
@@ -139,8 +152,7 @@ class ActionTrackingModel(QAbstractItemModel):
     def set_actions(self, actions: Sequence[TrackedAction]) -> None:
         """Replace every row (after a read from the database)."""
         self._all = list(actions)
-        haystacks = padded_many([f"{a.commune_name} {a.commune_code} {a.text}" for a in actions])
-        self._haystacks = {a.id: h for a, h in zip(actions, haystacks, strict=True)}
+        self._cells = {}
         self._refilter()
 
     def set_filter(self, flt: ActionFilter) -> None:
@@ -170,6 +182,10 @@ class ActionTrackingModel(QAbstractItemModel):
         return len(self._shown)
 
     @property
+    def late_count(self) -> int:
+        return self._late
+
+    @property
     def shown(self) -> list[TrackedAction]:
         return self._shown
 
@@ -177,52 +193,36 @@ class ActionTrackingModel(QAbstractItemModel):
     def group_labels(self) -> list[str]:
         return [group.label for group in self._groups]
 
+    @property
+    def group_rows(self) -> list[int]:
+        """The rows that are groups' rows, in order."""
+        return self._group_rows
+
+    def group_row(self, label: str) -> int:
+        """The row of the group of this label."""
+        return self._group_rows[self.group_labels.index(label)]
+
     def action_at(self, index: AnyIndex) -> TrackedAction | None:
         """The action of a row (None for a group's row)."""
         if not index.isValid():
             return None
-        if self._grouping == Grouping.NONE:
-            return self._shown[index.row()]
-        parent = int(index.internalId())
-        if parent == 0:
-            return None
-        return self._groups[parent - 1].actions[index.row()]
+        row = self._rows[index.row()]
+        return None if row.__class__ is _Group else row  # type: ignore[return-value]
 
     def actions_under(self, index: AnyIndex) -> list[TrackedAction]:
         """The action of a row, or every action of a group's row."""
-        action = self.action_at(index)
-        if action is not None:
-            return [action]
-        if index.isValid() and self._grouping != Grouping.NONE:
-            return list(self._groups[index.row()].actions)
-        return []
+        if not index.isValid():
+            return []
+        row = self._rows[index.row()]
+        return list(row.actions) if isinstance(row, _Group) else [row]
 
     # -- Qt model --------------------------------------------------------------------
 
-    def index(self, row: int, column: int, parent: AnyIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
-        if row < 0 or column < 0 or column >= len(Column):
-            return QModelIndex()
-        if not parent.isValid():
-            return self.createIndex(row, column, 0)
-        if self._grouping != Grouping.NONE and int(parent.internalId()) == 0:
-            return self.createIndex(row, column, parent.row() + 1)
-        return QModelIndex()
-
-    def parent(self, index: AnyIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
-        if not index.isValid():
-            return QModelIndex()
-        group = int(index.internalId())
-        return QModelIndex() if group == 0 else self.createIndex(group - 1, 0, 0)
-
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        if not parent.isValid():
-            return len(self._shown) if self._grouping == Grouping.NONE else len(self._groups)
-        if self._grouping != Grouping.NONE and int(parent.internalId()) == 0:
-            return len(self._groups[parent.row()].actions)
-        return 0
+        return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return len(Column)
+        return 0 if parent.isValid() else _COLUMNS
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -234,11 +234,17 @@ class ActionTrackingModel(QAbstractItemModel):
     def data(self, index: AnyIndex, role: int = _DISPLAY) -> Any:
         # Called for every role of every visible cell at each repaint: plain int tests.
         role = int(role)
-        action = self.action_at(index)
-        if action is None:
-            return self._group_data(index, role)
+        if role not in _ROLES:
+            return None
+        action = self._rows[index.row()]
+        if action.__class__ is _Group:
+            return self._group_data(action, index.column(), role)  # type: ignore[arg-type]
+        assert isinstance(action, TrackedAction)
         if role == _DISPLAY:
-            return _display(action, index.column())
+            cells = self._cells.get(action.id)
+            if cells is None:
+                cells = self._cells[action.id] = _cells(action)
+            return cells[index.column()]
         if role == _BACKGROUND:
             return _LATE_BG if action.late else _REVIEW_BG if action.to_review else None
         if role == _FOREGROUND:
@@ -255,13 +261,9 @@ class ActionTrackingModel(QAbstractItemModel):
             return horizon_label(action.horizon)
         return None
 
-    def _group_data(self, index: AnyIndex, role: int) -> Any:
-        if not index.isValid():
-            return None
-        group = self._groups[index.row()]
-        if role == _DISPLAY and index.column() == 0:
-            count = len(group.actions)
-            text = self.tr("%n action(s)", "", count)
+    def _group_data(self, group: _Group, column: int, role: int) -> Any:
+        if role == _DISPLAY and column == 0:
+            text = self.tr("%n action(s)", "", len(group.actions))
             if group.late:
                 text += self.tr(", %n late", "", group.late)
             return f"{group.label} — {text}"
@@ -272,21 +274,27 @@ class ActionTrackingModel(QAbstractItemModel):
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     # -- internals -------------------------------------------------------------------
 
     def _refilter(self) -> None:
         self.beginResetModel()
         kept = filter_actions(self._all, self._filter)
-        for word in normalise(self._filter.text).split():
-            padded = " " + word
-            haystacks = self._haystacks
-            kept = [a for a in kept if padded in haystacks[a.id]]
         self._shown = kept
+        self._late = sum(1 for a in kept if a.late)
         self._groups = _grouped(kept, self._grouping)
+        if self._grouping == Grouping.NONE:
+            self._rows = list(kept)
+            self._group_rows = []
+        else:
+            rows: list[TrackedAction | _Group] = []
+            starts = []
+            for group in self._groups:
+                starts.append(len(rows))
+                rows.append(group)
+                rows.extend(group.actions)
+            self._rows, self._group_rows = rows, starts
         self.endResetModel()
 
 

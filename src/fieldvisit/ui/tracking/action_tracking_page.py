@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTreeView,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -189,18 +189,18 @@ class ActionTrackingPage(QWidget):
         self.grouping.currentIndexChanged.connect(self._grouping_changed)
 
     def _build_view(self) -> None:
-        view = QTreeView(self)
+        view = QTableView(self)
         view.setObjectName("trackingView")
         view.setModel(self.model)
-        view.setUniformRowHeights(True)  # 50,000 rows lay out without measuring each
-        view.setRootIsDecorated(False)
-        view.setAlternatingRowColors(False)
+        view.verticalHeader().hide()
+        view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        view.setWordWrap(False)
+        view.setShowGrid(False)
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        view.setAllColumnsShowFocus(True)
-        view.setExpandsOnDoubleClick(False)
-        header = view.header()
-        header.setStretchLastSection(False)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.setTabKeyNavigation(False)
+        header = view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(Column.ACTION, QHeaderView.ResizeMode.Stretch)
         for column, width in (
@@ -215,6 +215,7 @@ class ActionTrackingPage(QWidget):
         ):
             view.setColumnWidth(column, width)
         view.activated.connect(self._activated)
+        self.model.modelReset.connect(self._span_groups)
         self.view = view
 
     def _build_bulk_bar(self) -> None:
@@ -295,7 +296,6 @@ class ActionTrackingPage(QWidget):
 
     def apply_filter(self) -> None:
         self.model.set_filter(self.current_filter())
-        self._expand_groups()
         self._show_count()
 
     def _dates_changed(self) -> None:
@@ -304,19 +304,17 @@ class ActionTrackingPage(QWidget):
 
     def _grouping_changed(self) -> None:
         self.model.set_grouping(Grouping(self.grouping.currentData()))
-        self.view.setRootIsDecorated(self.model.grouping != Grouping.NONE)
-        self._expand_groups()
 
-    def _expand_groups(self) -> None:
-        if self.model.grouping == Grouping.NONE:
-            return
-        for row in range(self.model.rowCount()):
-            self.view.setFirstColumnSpanned(row, QModelIndex(), True)
-        self.view.expandAll()
+    def _span_groups(self) -> None:
+        """Each group's row across the columns (its label is longer than a cell)."""
+        self.view.clearSpans()
+        columns = self.model.columnCount()
+        for row in self.model.group_rows:
+            self.view.setSpan(row, 0, 1, columns)
 
     def _show_count(self) -> None:
         shown, total = self.model.shown_count, self.model.total_count
-        late = sum(1 for a in self.model.shown if a.late)
+        late = self.model.late_count
         text = self.tr("%n action(s)", "", shown)
         if shown != total:
             text = self.tr("%1 of %2").replace("%1", text).replace("%2", str(total))
