@@ -99,3 +99,25 @@ def test_one_reading_without_n_plus_one(svc: Services, tmp_path: Path) -> None:
     assert large.connections == small.connections == 1
     assert large.transactions == 1
     assert len(large.queries) == len(small.queries) <= 3, large.queries
+
+
+def test_the_read_applies_the_late_and_review_rules(svc: Services) -> None:
+    """The read computes « en retard » and « à revoir » inline (it runs for every action):
+    the same answers as core/domain.py `is_late` and `to_review`, for every case."""
+    from fieldvisit.core.domain import is_late
+    from fieldvisit.screens.action_tracking import to_review
+
+    first = visits.plan_visit(svc, "15187", date(2026, 1, 5)).id
+    dues = [None, date(2026, 5, 1), date(2026, 6, 1), date(2026, 6, 20), date(2026, 9, 1)]
+    for status in ActionStatus:
+        for due in dues:
+            actions.add_recommendation(svc, first, f"{status} {due}", status=status, due_date=due)
+    follow_up = visits.plan_visit(svc, "15187", date(2026, 3, 5), visit_type="suivi").id
+    rows = load_action_tracking(svc, today=TODAY).actions
+    assert {a.visit_id for a in rows if a.carried_over} == {follow_up}
+    assert len(rows) == len(ActionStatus) * len(dues)
+    for a in rows:
+        assert a.late == is_late(a.status, a.due_date, TODAY), a
+        assert a.to_review == to_review(a.status, a.due_date, a.carried_over, TODAY), a
+    assert any(a.to_review and a.due_date is None for a in rows)  # carried, unstarted
+    assert any(a.to_review and a.due_date == date(2026, 6, 20) for a in rows)
