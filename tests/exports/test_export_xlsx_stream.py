@@ -1,0 +1,56 @@
+"""The streaming .xlsx writer, opened back with openpyxl: typed cells, the header's
+style, widths, frozen header, filter, and texts XML cannot carry as they are."""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+
+import openpyxl
+
+from fieldvisit.exports.xlsx_stream import MAX_TEXT, StreamingWorkbook, column_letter
+
+
+def test_cells_read_back_typed(tmp_path: Path) -> None:
+    target = tmp_path / "t.xlsx"
+    book = StreamingWorkbook(target)
+    rows = [
+        ("Saint-Flour", 4, 2.5, date(2026, 3, 12), None, True),
+        ("« Cœur » & <bourg>", -1, float("nan"), datetime(2026, 3, 12, 9, 30), "  espaces ", False),
+        ("bip\x07 \x0b fin\nligne", 0, 1e-7, date(1999, 12, 31), "x" * (MAX_TEXT + 10), None),
+    ]
+    written = book.write_sheet(
+        "Réponses d'été",
+        ["Texte", "Entier", "Réel", "Date", "Autre", "Oui"],
+        [24, 8, 8, 12, 30, 6],
+        rows,
+    )
+    assert book.write_sheet("Vide", ["Seule colonne"], [10], []) == 0
+    book.close()
+    assert written == 3
+    assert zipfile.ZipFile(target).testzip() is None
+
+    wb = openpyxl.load_workbook(target)
+    assert wb.sheetnames == ["Réponses d'été", "Vide"]
+    sheet = wb["Réponses d'été"]
+    values = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert values[0] == ["Texte", "Entier", "Réel", "Date", "Autre", "Oui"]
+    assert values[1] == ["Saint-Flour", 4, 2.5, datetime(2026, 3, 12), None, True]
+    assert values[2][0] == "« Cœur » & <bourg>" and values[2][2] == "nan"
+    assert values[2][3] == datetime(2026, 3, 12, 9, 30) and values[2][4] == "  espaces "
+    assert values[3][0] == "bip  fin\nligne"  # the bell and the vertical tab are dropped
+    assert values[3][2] == 1e-7 and values[3][3] == datetime(1999, 12, 31)
+    assert len(values[3][4]) == MAX_TEXT
+    assert sheet["D2"].is_date and sheet["D2"].number_format == "dd/mm/yyyy"
+    assert sheet["A1"].font.b and sheet["A1"].fill.fgColor.rgb == "FFDCE6F1"
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:F4"
+    assert sheet.column_dimensions["A"].width == 24
+    empty = wb["Vide"]
+    assert empty.auto_filter.ref == "A1:A1" and empty["A1"].value == "Seule colonne"
+
+
+def test_column_letters() -> None:
+    assert [column_letter(n) for n in (1, 26, 27, 52, 53, 702, 703)] == [
+        "A", "Z", "AA", "AZ", "BA", "ZZ", "AAA",
+    ]  # fmt: skip
