@@ -50,7 +50,7 @@ STATUSES = ("a_engager", "a_engager", "en_cours", "realisee", "abandonnee")
 
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def build(root: Path, n_visits: int, n_actions: int) -> None:
@@ -201,7 +201,7 @@ def measure(root: Path, scratch: Path, runs: int, key_rounds: int) -> dict[str, 
     page = None
     for _ in range(runs):
         page = ActionTrackingPage(ctx)
-        page._stale = False  # noqa: SLF001 — handed the rows below, not read on show
+        page._stale = False
         page.resize(1366, 700)
         page.show()
         while not page.windowHandle().isExposed():

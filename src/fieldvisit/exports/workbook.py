@@ -25,7 +25,7 @@ import csv
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from fieldvisit.core.files import FORCE_HINT, export_output
 from fieldvisit.exports.tables import Cell, ExportScope, Row, Table, export_tables

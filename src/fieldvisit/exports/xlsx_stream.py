@@ -18,7 +18,6 @@ dd/mm/yyyy format (`datetime` with its time), None as no cell.
 from __future__ import annotations
 
 import math
-import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
@@ -32,7 +31,7 @@ EPOCH = date(1899, 12, 30)  # serial 0 of the 1900 date system (after Excel's le
 # Style indexes of styles.xml below
 DATE_STYLE, HEADER_STYLE, DATETIME_STYLE = 1, 2, 3
 # XML 1.0 cannot carry these (tab, line feed and carriage return it can)
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_ILLEGAL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -83,6 +82,34 @@ def _text(value: str) -> str:
     return value
 
 
+def clean(xml: str) -> bytes:
+    """The XML in UTF-8 without the characters XML 1.0 cannot carry (a bell, a form
+    feed…): bytes.translate drops the control bytes in one C pass (a regex search of
+    each batch cost a quarter of the export)."""
+    if "\ufffe" in xml or "\uffff" in xml:
+        xml = xml.replace("\ufffe", "").replace("\uffff", "")
+    return xml.encode("utf-8").translate(None, _ILLEGAL_BYTES)
+
+
+def _other_cell(ref: str, styled: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return f'<c r="{ref}"{styled} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, int):
+        return f'<c r="{ref}"{styled}><v>{int(value)}</v></c>'
+    if isinstance(value, float):
+        if math.isfinite(value):
+            return f'<c r="{ref}"{styled}><v>{value!r}</v></c>'
+        return f'<c r="{ref}" t="inlineStr"><is><t>{value}</t></is></c>'
+    if isinstance(value, datetime):
+        seconds = value.hour * 3600 + value.minute * 60 + value.second
+        serial = (value.date() - EPOCH).days + seconds / 86400
+        return f'<c r="{ref}" s="{DATETIME_STYLE}"><v>{serial!r}</v></c>'
+    if isinstance(value, date):
+        return f'<c r="{ref}" s="{DATE_STYLE}"><v>{(value - EPOCH).days}</v></c>'
+    text = _text(str(value))
+    return f'<c r="{ref}"{styled} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+
+
 class _Sheet:
     def __init__(self, name: str, widths: Sequence[float]) -> None:
         self.name = name
@@ -106,43 +133,37 @@ class _Sheet:
         )
 
     def row(self, values: Sequence[Any], style: int = 0) -> str:
-        """One row's XML (the next row of the sheet)."""
+        """One row's XML (the next row of the sheet). Characters XML cannot carry are
+        left to `clean()`, run once on many rows."""
         self.rows += 1
-        number = self.rows
-        cells = []
+        number = str(self.rows)
+        cells: list[str] = []
+        append = cells.append
         styled = f' s="{style}"' if style else ""
         for letter, value in zip(self.letters, values, strict=False):
             if value is None:
                 continue
-            ref = f"{letter}{number}"
-            if isinstance(value, str):
-                cells.append(
-                    f'<c r="{ref}"{styled} t="inlineStr"><is><t xml:space="preserve">'
-                    f"{_text(value)}</t></is></c>"
+            kind = value.__class__
+            # The common kinds first, by exact class (isinstance chains cost twice as much
+            # over 6.7 million cells); subclasses and the rest below.
+            if kind is str:
+                if len(value) > MAX_TEXT:
+                    value = value[:MAX_TEXT]
+                if "&" in value or "<" in value or ">" in value:
+                    value = escape(value)
+                append(
+                    f'<c r="{letter}{number}"{styled} t="inlineStr"><is>'
+                    f'<t xml:space="preserve">{value}</t></is></c>'
                 )
-            elif isinstance(value, bool):
-                cells.append(f'<c r="{ref}"{styled} t="b"><v>{int(value)}</v></c>')
-            elif isinstance(value, int):
-                cells.append(f'<c r="{ref}"{styled}><v>{value}</v></c>')
-            elif isinstance(value, float):
-                if math.isfinite(value):
-                    cells.append(f'<c r="{ref}"{styled}><v>{value!r}</v></c>')
-                else:
-                    cells.append(f'<c r="{ref}" t="inlineStr"><is><t>{value}</t></is></c>')
-            elif isinstance(value, datetime):
-                serial = (value.date() - EPOCH).days + (
-                    value.hour * 3600 + value.minute * 60 + value.second
-                ) / 86400
-                cells.append(f'<c r="{ref}" s="{DATETIME_STYLE}"><v>{serial!r}</v></c>')
-            elif isinstance(value, date):
-                cells.append(f'<c r="{ref}" s="{DATE_STYLE}"><v>{(value - EPOCH).days}</v></c>')
+            elif kind is int:
+                append(f'<c r="{letter}{number}"{styled}><v>{value}</v></c>')
+            elif kind is date:
+                append(
+                    f'<c r="{letter}{number}" s="{DATE_STYLE}"><v>{(value - EPOCH).days}</v></c>'
+                )
             else:
-                cells.append(
-                    f'<c r="{ref}"{styled} t="inlineStr"><is><t xml:space="preserve">'
-                    f"{_text(str(value))}</t></is></c>"
-                )
-        xml = f'<row r="{number}">{"".join(cells)}</row>'
-        return _ILLEGAL.sub("", xml) if _ILLEGAL.search(xml) else xml
+                append(_other_cell(f"{letter}{number}", styled, value))
+        return f'<row r="{number}">{"".join(cells)}</row>'
 
     def tail(self) -> str:
         last = self.letters[-1] if self.letters else "A"
@@ -180,14 +201,15 @@ class StreamingWorkbook:
         self._sheets.append(sheet)
         number = len(self._sheets)
         with self._zip.open(f"xl/worksheets/sheet{number}.xml", "w", force_zip64=True) as out:
-            out.write((sheet.head() + sheet.row(header, HEADER_STYLE)).encode("utf-8"))
+            out.write(clean(sheet.head() + sheet.row(header, HEADER_STYLE)))
             batch: list[str] = []
+            row = sheet.row
             for values in rows:
-                batch.append(sheet.row(values))
+                batch.append(row(values))
                 if len(batch) >= ROWS_PER_WRITE:
-                    out.write("".join(batch).encode("utf-8"))
+                    out.write(clean("".join(batch)))
                     batch.clear()
-            out.write(("".join(batch) + sheet.tail()).encode("utf-8"))
+            out.write(clean("".join(batch) + sheet.tail()))
         return sheet.rows - 1
 
     def close(self) -> None:
@@ -228,8 +250,7 @@ class StreamingWorkbook:
             + "</workbook>",
         )
         rels = "".join(
-            f'<Relationship Id="rId{n}" Type="{_REL}/worksheet" '
-            f'Target="worksheets/sheet{n}.xml"/>'
+            f'<Relationship Id="rId{n}" Type="{_REL}/worksheet" Target="worksheets/sheet{n}.xml"/>'
             for n in range(1, len(sheets) + 1)
         )
         self._zip.writestr(
