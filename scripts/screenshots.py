@@ -307,6 +307,17 @@ def take_all(out: Path, size: tuple[int, int], only: set[str]) -> list[Path]:
         # Eight columns: the action plan is shown as wide as it goes, the notes aside.
         workspace.notes_button.setChecked(False)
         shot("action-plan", window)
+
+        # Across visits: the Suivi des actions (flat, then by commune) and the dashboard.
+        tracking = window.tracking.show_tracking()
+        settle(app)
+        shot("action-tracking", window)
+        tracking.grouping.setCurrentIndex(1)  # by commune
+        settle(app)
+        shot("action-tracking-grouped", window)
+        window.tracking.show_dashboard()
+        settle(app)
+        shot("territory-dashboard", window)
         close_window(ctx, window)
     for translator in translators:
         QCoreApplication.removeTranslator(translator)

@@ -23,7 +23,7 @@ def test_rows_of_the_account_territories(svc: Services, tmp_path: Path) -> None:
     board = load_territory_dashboard(svc, today=TODAY)
     rows = {row.code: row for row in board.rows}
     # Clermont-Ferrand (63) is another account's, even though it is a PVD.
-    assert list(rows) == ["15014", "15187", "43040", "43157"]
+    assert list(rows) == ["15014", "15187", "43157", "43040"]  # never visited last
     flour = rows["15187"]
     assert flour.pvd and flour.last_visit is not None and flour.next_visit is not None
     assert flour.last_visit.id == t.saint_flour_follow_up
@@ -67,7 +67,7 @@ def test_filters(svc: Services, tmp_path: Path) -> None:
     def codes(**kw: object) -> list[str]:
         return [r.code for r in board.filtered(DashboardFilter(**kw))]  # type: ignore[arg-type]
 
-    assert codes(departement="43") == ["43040", "43157"]
+    assert codes(departement="43") == ["43157", "43040"]
     assert codes(pvd_only=True) == ["15187", "43040"]
     assert codes(status=NEVER) == ["43040"]
     assert codes(status="planifiee") == ["15014", "15187", "43157"]

@@ -174,8 +174,8 @@ def test_dashboard_page_filters_heat_map_and_pdf(
     assert names == [
         "Aurillac (15014)",
         "Saint-Flour (15187) · PVD",
-        "Brioude (43040) · PVD",
         "Le Puy-en-Velay (43157)",
+        "Brioude (43040) · PVD",
     ]
     # The heat map: figures in the cells (readable without colour), and the legend.
     heat = page.heat_map

@@ -109,7 +109,7 @@ NEVER = "jamais"
 
 @dataclass(frozen=True)
 class TerritoryDashboard:
-    rows: tuple[CommuneRow, ...]  # by département, then name
+    rows: tuple[CommuneRow, ...]  # visited first, then by département and name
     themes: tuple[tuple[str, str], ...]  # (id, label) of the heat map's columns
     today: date
     account: Account | None
@@ -209,7 +209,8 @@ def load_territory_dashboard(svc: Services, today: date | None = None) -> Territ
         for code, commune_visits in by_commune.items()
     ]
     rows += _unvisited_pvd(svc, pvd, set(by_commune), account, {r.departement for r in rows})
-    rows.sort(key=lambda r: (r.departement, r.name, r.code))
+    # The communes visited first; the Petites Villes never visited after them.
+    rows.sort(key=lambda r: (r.status is None, r.departement, r.name, r.code))
     return TerritoryDashboard(tuple(rows), themes, today, account)
 
 

@@ -51,10 +51,20 @@ TRACKING_SHOWS = frozenset({"recommendations", "visits"})
 def _combo(name: str, everything: str, items: list[tuple[str, object]]) -> QComboBox:
     combo = QComboBox()
     combo.setObjectName(name)
+    narrow(combo)
     combo.addItem(everything, None)
     for label, value in items:
         combo.addItem(label, value)
     return combo
+
+
+def narrow(combo: QComboBox, characters: int = 12) -> None:
+    """A combo as wide as `characters`, not as its longest choice (« Convention de
+    coordination police municipale / forces de l'État » would widen the window past a
+    1366-pixel screen); the list that opens shows the choices whole."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(characters)
+    combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 24)
 
 
 class ActionTrackingPage(QWidget):
@@ -145,6 +155,7 @@ class ActionTrackingPage(QWidget):
         self.pvd.setObjectName("trackingPvd")
         self.grouping = QComboBox(self)
         self.grouping.setObjectName("trackingGrouping")
+        narrow(self.grouping)
         for label, value in (
             (self.tr("No grouping"), Grouping.NONE),
             (self.tr("Group by commune"), Grouping.COMMUNE),
@@ -223,6 +234,7 @@ class ActionTrackingPage(QWidget):
         self.selection_label.setObjectName("trackingSelection")
         self.bulk_status = QComboBox(self)
         self.bulk_status.setObjectName("bulkStatus")
+        narrow(self.bulk_status, 10)
         for status in ActionStatus:
             self.bulk_status.addItem(status.label, status.value)
         self.apply_status_button = QPushButton(self.tr("Set the status"), self)

@@ -48,6 +48,7 @@ from fieldvisit.ui.base.context import UiContext
 
 DASHBOARD_SHOWS = frozenset({"recommendations", "visits", "theme_ratings"})
 VISIT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+HEAT_COLUMN_WIDTH = 92
 
 
 def level_colour(level: int | None) -> QColor:
@@ -136,6 +137,10 @@ class DashboardPage(QWidget):
         self.heat_map = QTableWidget(0, 0, self)
         self.heat_map.setObjectName("dashboardHeatMap")
         self._table_defaults(self.heat_map)
+        # Theme names are long: wrapped on three lines over narrow columns.
+        heat_header = self.heat_map.horizontalHeader()
+        heat_header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)
+        heat_header.setFixedHeight(self.fontMetrics().height() * 3 + 10)
         self.heat_map.activated.connect(self._activated)
         self.legend = QLabel(self)
         self.legend.setObjectName("dashboardLegend")
@@ -295,7 +300,7 @@ class DashboardPage(QWidget):
                 table.setItem(y, x, cell)
         table.resizeColumnToContents(0)
         for x in range(1, len(themes) + 1):
-            table.setColumnWidth(x, 110)
+            table.setColumnWidth(x, HEAT_COLUMN_WIDTH)
 
     # -- commands --------------------------------------------------------------------
 
