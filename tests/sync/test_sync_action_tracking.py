@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 
-from conftest import Laptop
 from fieldvisit.core.errors import BadInput
 from fieldvisit.screens.action_tracking import load_action_tracking
 from fieldvisit.services import actions, visits
@@ -19,7 +19,7 @@ from fieldvisit.services.history import for_field
 TODAY = date(2026, 12, 1)
 
 
-def test_bulk_change_is_history_and_sync(laptops: Callable[..., Laptop]) -> None:
+def test_bulk_change_is_history_and_sync(laptops: Callable[..., Any]) -> None:
     cantal = laptops("cantal", user="agent15")
     haute_loire = laptops("haute-loire", user="agent43")
     coordination = laptops("coordination", user="coord")
@@ -58,7 +58,7 @@ def test_bulk_change_is_history_and_sync(laptops: Callable[..., Laptop]) -> None
     assert seen[first].due_date == date(2026, 11, 15) and seen[first].late
 
 
-def test_a_refused_value_changes_none(laptops: Callable[..., Laptop]) -> None:
+def test_a_refused_value_changes_none(laptops: Callable[..., Any]) -> None:
     cantal = laptops("cantal", user="agent15")
     flour = visits.plan_visit(cantal.svc, "15187", date(2026, 10, 2)).id
     ids = [actions.add_recommendation(cantal.svc, flour, f"Action {n}").id for n in range(3)]
