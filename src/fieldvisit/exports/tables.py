@@ -221,9 +221,12 @@ def _count(svc: Services, query: Any) -> int:
 
 
 def _stream(svc: Services, query: Any) -> Iterator[Any]:
-    """The query's rows, `BATCH` at a time (one read transaction for the whole table)."""
+    """The query's rows, `BATCH` at a time (one read transaction for the whole table).
+
+    Run on the session's connection: the queries select columns only, and the ORM's
+    per-row work on them was a tenth of the workbook (benchmarks/bench_exports.py)."""
     with svc.store.reading() as session:
-        yield from session.execute(query.execution_options(yield_per=BATCH))
+        yield from session.connection().execute(query.execution_options(yield_per=BATCH))
 
 
 _ORDER = (Visit.visit_date, Visit.commune_name, Visit.id)
