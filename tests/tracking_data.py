@@ -5,7 +5,7 @@ Account « agent-cantal-hl », agent of the départements 15 and 43 (as a login 
 in `sync_state`). Today is 1 June 2026.
 
 - Saint-Flour (15187, PVD): a first visit in January (diagnostic: cambriolages 4,
-  dégradations 3, violences 1, stupéfiants non évalué) with three actions, and its
+  dégradations 3, violences intrafamiliales 1, stupéfiants non évalué) with three actions, and its
   follow-up in April that carried the two open ones over (the copies are the current
   actions: one late, one à revoir); a visit planned on 15 June
   (planned as a first visit: it carries nothing over).
@@ -74,7 +74,7 @@ def build_territory(svc: Services, tmp_path: Path) -> Territory:
     for theme, level in (
         ("cambriolages", 4),
         ("degradations", 3),
-        ("violences", 1),
+        ("violences_intrafamiliales", 1),
         ("stupefiants", None),
     ):
         diagnostic.rate_theme(svc, first, theme, level)

@@ -96,6 +96,7 @@
     <name>ActionTrackingModel</name>
     <message>
         <source>Commune</source>
+        <extracomment>the roles this model answers; the view asks for about ten per cell at each repaint</extracomment>
         <translation>Commune</translation>
     </message>
     <message>

@@ -35,7 +35,7 @@ def test_rows_of_the_account_territories(svc: Services, tmp_path: Path) -> None:
     assert flour.levels == {
         "cambriolages": 4,
         "degradations": 3,
-        "violences": 1,
+        "violences_intrafamiliales": 1,
         "stupefiants": None,
     }
     assert flour.concerns == ("Cambriolages", "Dégradations et destructions")
@@ -46,7 +46,7 @@ def test_rows_of_the_account_territories(svc: Services, tmp_path: Path) -> None:
     assert [theme for theme, _label in board.themes] == [
         "cambriolages",
         "degradations",
-        "violences",
+        "violences_intrafamiliales",
         "stupefiants",
     ]
     assert board.territory_label == "départements 15, 43"
@@ -79,7 +79,7 @@ def test_few_statements_whatever_the_number_of_communes(svc: Services, tmp_path:
         load_territory_dashboard(svc, today=TODAY)
     for code in ("15134", "15138", "43012", "43026"):
         visit = visits.plan_visit(svc, code, date(2026, 2, 2))
-        diagnostic.rate_theme(svc, visit.id, "violences", 3)
+        diagnostic.rate_theme(svc, visit.id, "violences_intrafamiliales", 3)
     with StatementCounter(svc) as large:
         board = load_territory_dashboard(svc, today=TODAY)
     assert len(board.rows) == 8
