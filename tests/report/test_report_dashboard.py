@@ -68,7 +68,7 @@ def test_filtered_rows_only(services, tmp_path: Path, kit) -> None:  # type: ign
 
 
 def test_many_communes_over_several_pages_without_an_empty_one(tmp_path: Path) -> None:
-    themes = tuple((f"t{n}", f"Thème numéro {n}") for n in range(12))
+    themes = tuple((f"t{n}", f"Thème numéro {n}") for n in range(22))  # as many as v3
     rows = tuple(
         CommuneRow(
             code=f"15{n:03d}",
@@ -91,6 +91,9 @@ def test_many_communes_over_several_pages_without_an_empty_one(tmp_path: Path) -
     assert pages >= 4 and empty_pages(target) == []
     text = text_of(target)
     assert "Commune-000" in text and "Commune-089" in text
+    # The 22 level columns keep their numbers whole (not one digit a line).
+    numbers = " ".join(str(n) for n in range(1, 23))
+    assert f"Commune Diagnostic du {numbers}" in " ".join(text.split())
 
 
 def test_nothing_half_written(tmp_path: Path, unwritable_dir: Path) -> None:

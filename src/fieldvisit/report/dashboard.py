@@ -182,7 +182,7 @@ def _communes_table(rows: Sequence[CommuneRow]) -> Table:
 
 def _heat_map(rows: Sequence[CommuneRow], themes: Sequence[tuple[str, str]]) -> Table:
     s = styles()
-    name_width, date_width = 45 * mm, 22 * mm
+    name_width, date_width = 34 * mm, 23 * mm  # the v3 diagnostic has 22 themes
     cell_width = min(12 * mm, (FRAME_WIDTH - name_width - date_width) / max(len(themes), 1))
     header: list[object] = [
         para("Commune", s.header_cell),
@@ -194,6 +194,9 @@ def _heat_map(rows: Sequence[CommuneRow], themes: Sequence[tuple[str, str]]) -> 
         ("BACKGROUND", (0, 0), (-1, 0), BLUE_LIGHT),
         ("GRID", (0, 0), (-1, -1), 0.4, GREY_LINE),
         ("ALIGN", (2, 0), (-1, -1), "CENTER"),
+        # Narrow level columns: a figure needs no more than a point each side.
+        ("LEFTPADDING", (2, 0), (-1, -1), 1),
+        ("RIGHTPADDING", (2, 0), (-1, -1), 1),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
     ]
     for y, row in enumerate(rows, start=1):
