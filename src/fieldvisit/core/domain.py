@@ -154,3 +154,24 @@ CONCERN_LABELS: dict[int | None, str] = {
     3: "3 – Préoccupant",
     4: "4 – Très préoccupant",
 }
+
+
+class ObservationCategory(LabelledEnum):
+    """What an observation of the walk is about (« Points d'attention »; the choice ids
+    of its `categorie` question in the centre-bourg form, checked by a test)."""
+
+    ECLAIRAGE = "eclairage", "Éclairage"
+    ANGLE_MORT = "angle_mort", "Angle mort"
+    DEGRADATION = "degradation", "Dégradation"
+    DEPOT_SAUVAGE = "depot_sauvage", "Dépôt sauvage"
+    STATIONNEMENT = "stationnement", "Stationnement"
+    COMMERCE = "commerce", "Commerce"
+    BATIMENT_PUBLIC = "batiment_public", "Bâtiment public"
+    CAMERA_EXISTANTE = "camera_existante", "Caméra existante"
+    AUTRE = "autre", "Autre"
+
+
+class ObservationSeverity(LabelledEnum):
+    FAIBLE = "faible", "Faible"
+    MOYENNE = "moyenne", "Moyenne"
+    FORTE = "forte", "Forte"
