@@ -91,17 +91,25 @@ from sqlalchemy import select
 
 from fieldvisit.core import domain
 from fieldvisit.core.errors import FieldvisitError
+from fieldvisit.core.pins import Pin
 from fieldvisit.server.testing import server_snapshot
-from fieldvisit.services import Services
+from fieldvisit.services import Services, observations
 from fieldvisit.services import history as history_service
 from fieldvisit.services.actions import add_recommendation, update_recommendation
 from fieldvisit.services.answers import answer_item
-from fieldvisit.services.attachments import attach_file
+from fieldvisit.services.attachments import attach_file, list_photos
 from fieldvisit.services.deletion import soft_delete
 from fieldvisit.services.interviews import record_interview, update_interview
 from fieldvisit.services.listing import list_visits
 from fieldvisit.services.visits import plan_visit, update_visit
-from fieldvisit.store.models import Answer, Interview, Recommendation, Visit, natural_id
+from fieldvisit.store.models import (
+    Answer,
+    Interview,
+    Observation,
+    Recommendation,
+    Visit,
+    natural_id,
+)
 from fieldvisit.sync import refusals
 from fieldvisit.sync.archive import export_visit, import_visit
 from fieldvisit.sync.client import SyncClient, SyncError
@@ -125,7 +133,8 @@ ITEMS = ("marche_exploratoire", "parcours")
 WORD = re.compile(r"w\d+")
 MAX_VISITS = 2  # planned in the Cantal, the world's included
 MAX_INTERVIEWS = 2  # recorded during an example
-TEXTS = ("summary", "author", "comment", "notes")  # what two people may type at once
+# what two people may type at once
+TEXTS = ("summary", "author", "comment", "notes", "observation")
 AGENT_LAPTOPS = tuple(n for n, user in enumerate(USERS) if user == "agent15")
 OUTSIDE_COMMUNE = "43157"  # Le Puy-en-Velay: not in the agent of 15's territory
 TOO_LONG = 270_000  # characters: a record over the wire's 256 KiB
@@ -145,6 +154,8 @@ DOMAIN_VALUES: dict[tuple[str, str], type[domain.LabelledEnum]] = {
     ("recommendations", "porteur"): domain.Porteur,
     ("recommendations", "dispositif"): domain.Dispositif,
     ("recommendations", "status"): domain.ActionStatus,
+    ("observations", "category"): domain.ObservationCategory,
+    ("observations", "severity"): domain.ObservationSeverity,
 }
 # How each record with a natural key gets its id (store/models.py natural_id).
 NATURAL_IDS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -197,6 +208,9 @@ class MultiDeviceSync(RuleBasedStateMachine):
         self.seen_visits: list[set[str]] = [set(self.visits) for _ in self.devices]
         self.words = count()
         self.typed: defaultdict[Key, set[str]] = defaultdict(set)
+        # What each laptop typed last in each field (words): must stay in the data or
+        # an open conflict, never only in a history (`nothing_typed_is_lost`).
+        self.last_typed: dict[tuple[int, Key], set[str]] = {}
         self.replaced: defaultdict[Key, set[str]] = defaultdict(set)
         self.pushed: defaultdict[Key, set[str]] = defaultdict(set)
         self.pushed_at_backup: dict[Key, set[str]] | None = None
@@ -212,10 +226,12 @@ class MultiDeviceSync(RuleBasedStateMachine):
     def _word(self) -> str:
         return f"w{next(self.words)}"
 
-    def _note(self, key: Key, before: Any, after: Any) -> None:
-        """A person changed a value they had in front of them."""
+    def _note(self, device: int, key: Key, before: Any, after: Any) -> None:
+        """A person changed a value they had in front of them; what they typed is now
+        that laptop's last value of the field."""
         self.typed[key] |= words(after) - words(before)
         self.replaced[key] |= words(before) - words(after)
+        self.last_typed[(device, key)] = words(after) - words(before)
 
     def _live(self, svc: Services, model: Any, record_id: str) -> Any:
         with svc.store.reading() as session:
@@ -282,7 +298,7 @@ class MultiDeviceSync(RuleBasedStateMachine):
             lines[line] = word
         after = "".join(lines)
         update_visit(self.devices[device], visit.id, summary=after)
-        self._note(("visits", visit.id, "summary"), visit.summary, after)
+        self._note(device, ("visits", visit.id, "summary"), visit.summary, after)
 
     @rule(device=laptops, pick=picks)
     def edit_author(self, device: int, pick: int) -> None:
@@ -291,7 +307,7 @@ class MultiDeviceSync(RuleBasedStateMachine):
             return
         after = self._word()
         update_visit(self.devices[device], visit.id, author=after)
-        self._note(("visits", visit.id, "author"), visit.author, after)
+        self._note(device, ("visits", visit.id, "author"), visit.author, after)
 
     def _answer(self, device: int, visit_id: str, item: str, choice: str) -> None:
         svc = self.devices[device]
@@ -300,7 +316,9 @@ class MultiDeviceSync(RuleBasedStateMachine):
         comment = (before.comment if before else "") + self._word() + "\n"
         value = choice if item == "marche_exploratoire" else f"parcours {choice}"
         answer_item(svc, visit_id, FORM, item, value=value, comment=comment)
-        self._note(("answers", record_id, "comment"), before.comment if before else "", comment)
+        self._note(
+            device, ("answers", record_id, "comment"), before.comment if before else "", comment
+        )
 
     @rule(
         device=laptops,
@@ -320,7 +338,7 @@ class MultiDeviceSync(RuleBasedStateMachine):
             return
         text = self._word() + "\n"
         rec = add_recommendation(self.devices[device], visit.id, text)
-        self._note(("recommendations", rec.id, "text"), "", text)
+        self._note(device, ("recommendations", rec.id, "text"), "", text)
 
     @rule(device=laptops, pick=picks)
     def edit_recommendation(self, device: int, pick: int) -> None:
@@ -330,7 +348,7 @@ class MultiDeviceSync(RuleBasedStateMachine):
         rec = recs[pick % len(recs)]
         after = rec.text + self._word() + "\n"
         update_recommendation(self.devices[device], rec.id, text=after)
-        self._note(("recommendations", rec.id, "text"), rec.text, after)
+        self._note(device, ("recommendations", rec.id, "text"), rec.text, after)
 
     @rule(device=laptops, pick=picks)
     def delete_recommendation(self, device: int, pick: int) -> None:
@@ -339,6 +357,83 @@ class MultiDeviceSync(RuleBasedStateMachine):
             rec = recs[pick % len(recs)]
             soft_delete(self.devices[device], "recommendation", rec.id)
             self._deleted("recommendations", rec.id, frozenset())
+
+    # --- observations of the walk --------------------------------------------------------
+
+    def _observations(self, svc: Services) -> list[Observation]:
+        with svc.store.reading() as session:
+            return list(
+                session.scalars(
+                    select(Observation)
+                    .where(Observation.deleted_at.is_(None))
+                    .order_by(Observation.id)
+                )
+            )
+
+    @rule(
+        device=laptops,
+        pick=picks,
+        category=st.sampled_from([c.value for c in domain.ObservationCategory]),
+    )
+    def add_observation(self, device: int, pick: int, category: str) -> None:
+        """Two laptops adding observations offline add two records: never a conflict."""
+        visit = self._visit(device, pick)
+        if visit is None:
+            return
+        place, comment = self._word(), self._word() + "\n"
+        made = observations.add_observation(
+            self.devices[device], visit.id, category, place=place, comment=comment
+        )
+        self._note(device, ("observations", made.id, "place"), "", place)
+        self._note(device, ("observations", made.id, "comment"), "", comment)
+
+    @rule(
+        device=laptops,
+        pick=picks,
+        what=st.sampled_from(["place", "comment", "severity", "pin", "action", "photo"]),
+    )
+    def edit_observation(self, device: int, pick: int, what: str) -> None:
+        """One field of an observation (concurrent edits merge field by field), its
+        pin, the action it leads to (« Créer une action »), a photo of its visit."""
+        svc = self.devices[device]
+        found = self._observations(svc)
+        if not found:
+            return
+        made = found[pick % len(found)]
+        key: Key = ("observations", made.id, what)
+        if what == "place":
+            after = self._word()
+            observations.update_observation(svc, made.id, place=after)
+            self._note(device, key, made.place, after)
+        elif what == "comment":
+            after = made.comment + self._word() + "\n"
+            observations.update_observation(svc, made.id, comment=after)
+            self._note(device, key, made.comment, after)
+        elif what == "severity":
+            levels = [s.value for s in domain.ObservationSeverity]
+            observations.update_observation(svc, made.id, severity=levels[pick % len(levels)])
+        elif what == "pin":
+            observations.pin_observation(svc, made.id, Pin(pick / 5, 1 - pick / 5))
+        elif what == "action":
+            text = self._word() + "\n"
+            action = observations.create_action(svc, made.id, text)
+            self._note(device, ("recommendations", action.id, "text"), "", text)
+        else:
+            photos = [
+                p
+                for p in list_photos(svc, made.visit_id)
+                if p.observation_id is None and p.role is None
+            ]
+            if photos:
+                observations.link_photos(svc, made.id, [photos[pick % len(photos)].id])
+
+    @rule(device=laptops, pick=picks)
+    def delete_observation(self, device: int, pick: int) -> None:
+        found = self._observations(self.devices[device])
+        if found:
+            made = found[pick % len(found)]
+            observations.delete_observation(self.devices[device], made.id)
+            self._deleted("observations", made.id, frozenset())
 
     def _interviews(self, svc: Services) -> list[Interview]:
         with svc.store.reading() as session:
@@ -356,7 +451,7 @@ class MultiDeviceSync(RuleBasedStateMachine):
         notes = self._word() + "\n"
         interview = record_interview(self.devices[device], visit.id, GUIDE, notes=notes)
         self.interviews_made += 1
-        self._note(("interviews", interview.id, "notes"), "", notes)
+        self._note(device, ("interviews", interview.id, "notes"), "", notes)
 
     @rule(device=laptops, pick=picks, line=st.integers(0, 3), append=st.booleans())
     def edit_interview_notes(self, device: int, pick: int, line: int, append: bool) -> None:
@@ -375,7 +470,7 @@ class MultiDeviceSync(RuleBasedStateMachine):
             lines[line] = word
         after = "".join(lines)
         update_interview(self.devices[device], interview.id, notes=after)
-        self._note(("interviews", interview.id, "notes"), interview.notes, after)
+        self._note(device, ("interviews", interview.id, "notes"), interview.notes, after)
 
     @rule(device=laptops)
     def plan_another_visit(self, device: int) -> None:
@@ -453,7 +548,7 @@ class MultiDeviceSync(RuleBasedStateMachine):
             update_visit(self.devices[device], visit.id, summary=after)
         except FieldvisitError:
             return  # refused where it is typed, with a French message: nothing written
-        self._note(("visits", visit.id, "summary"), visit.summary, after)
+        self._note(device, ("visits", visit.id, "summary"), visit.summary, after)
 
     # --- deletions -----------------------------------------------------------------------
 
@@ -497,6 +592,8 @@ class MultiDeviceSync(RuleBasedStateMachine):
             self.edit_author(device, pick)
         elif text == "comment":
             self.answer(device, pick, "parcours", "oui")
+        elif text == "observation":  # the oldest one this laptop holds, if any
+            self.edit_observation(device, 0, "place")
         else:
             self.edit_interview_notes(device, 0, line=0, append=False)
 
@@ -554,6 +651,8 @@ class MultiDeviceSync(RuleBasedStateMachine):
         if entry.conflict_kind != "delete":
             self.typed[key] |= words(chosen) - shown
             self.replaced[key] |= shown - words(chosen)
+            if words(chosen) - shown:  # a merge typed here: this laptop's last value
+                self.last_typed[(device, key)] = words(chosen) - shown
         elif chosen:  # deleted again, as one new deletion of all it holds
             self._deleted(entry.table, entry.record_id, removed)
 
@@ -842,6 +941,21 @@ class MultiDeviceSync(RuleBasedStateMachine):
             assert not lost, (
                 f"words {sorted(lost)} typed in {key} are neither in the data, nor in an "
                 "open conflict, nor in any history, and nobody who saw them replaced them"
+            )
+        # A history keeps what was superseded, never a laptop's latest value: a merge
+        # that dropped a local edit leaves it in that laptop's history only, which the
+        # check above lets through.
+        for (device, key), last in sorted(self.last_typed.items()):
+            table, record_id, name = key
+            record = final.get((table, record_id))
+            kept = words(record[0].get(name)) if record is not None else set()
+            held_here = self._local_words(key, end)
+            gone = last - kept - held_here - opened.get(key, set()) - self.replaced[key]
+            gone -= self.kept_in_copies
+            assert not gone, (
+                f"words {sorted(gone)}, the last the {LAPTOP_NAMES[device]} typed in {key}, "
+                "are neither in the data nor in an open conflict, and nobody who saw them "
+                "replaced them"
             )
 
     def every_pushed_value_is_in_the_data_a_conflict_or_the_history(self, end: Outcome) -> None:
