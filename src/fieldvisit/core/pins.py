@@ -11,6 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+#: `attachments.role` of the plan of the town centre (a photo has none)
+PLAN_ROLE = "plan"
+
 
 @dataclass(frozen=True)
 class Pin:

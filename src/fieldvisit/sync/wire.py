@@ -57,7 +57,7 @@ from fieldvisit.core.domain import (
 from fieldvisit.core.geo import location_problem
 from fieldvisit.core.ids import natural_id
 from fieldvisit.core.limits import LONG_TEXT_CHARS
-from fieldvisit.core.pins import pin_problem
+from fieldvisit.core.pins import PLAN_ROLE, pin_problem
 
 # The territory rules live in core/territories.py; the server finds them here too.
 from fieldvisit.core.territories import DEPARTEMENT_RE as DEPARTEMENT_RE
@@ -366,7 +366,6 @@ def _shown(value: Any) -> str:
 
 
 # What an attachment is when it is not a photo: the plan of the town centre.
-PLAN_ROLE = "plan"
 ATTACHMENT_ROLES: tuple[str, ...] = (PLAN_ROLE,)
 
 _FORM_ID = Matches(FORM_ID_RE, "un identifiant de formulaire")
