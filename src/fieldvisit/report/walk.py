@@ -147,6 +147,8 @@ def _row(entry: ObservationEntry, renditions: Sequence[images.Rendition | None])
 
 def _thumbnails(entry: ObservationEntry, renditions: Sequence[images.Rendition | None]) -> object:
     s = styles()
+    if not entry.photos:
+        return para("—", s.cell_small)
     shown: list[object] = []
     for number in entry.photos[:THUMBS_SHOWN]:
         rendition = renditions[number - 1] if 0 < number <= len(renditions) else None
@@ -154,21 +156,25 @@ def _thumbnails(entry: ObservationEntry, renditions: Sequence[images.Rendition |
             shown.append(para(f"Photo {number} illisible", s.note))
             continue
         scale = THUMB_SIZE / max(rendition.width, rendition.height)
-        shown.append(
-            Table(
-                [[JpegImage(rendition, rendition.width * scale, rendition.height * scale)]],
-                style=table_style([("LEFTPADDING", (0, 0), (-1, -1), 0)]),
-                hAlign="LEFT",
-            )
-        )
-    if not entry.photos:
-        return para("—", s.cell_small)
+        shown.append(JpegImage(rendition, rendition.width * scale, rendition.height * scale))
+    side_by_side = Table(
+        [shown],
+        colWidths=[THUMB_SIZE + 1.5 * mm] * len(shown),
+        style=table_style(
+            [
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 1.5 * mm),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        ),
+        hAlign="LEFT",
+    )
     numbers = ", ".join(str(n) for n in entry.photos)
     extra = len(entry.photos) - THUMBS_SHOWN
     label = f"Photo{'s' if len(entry.photos) > 1 else ''} {numbers}"
     if extra > 0:
-        label += f" (+ {extra})"
-    return [*shown, para(label, s.note)]
+        label += f" (+ {extra} non montrée{'s' if extra > 1 else ''})"
+    return [side_by_side, para(label, s.note)]
 
 
 class PinnedPlan(JpegImage):
