@@ -94,13 +94,14 @@ def load_observations(svc: Services, visit_id: str) -> ObservationsScreen:
                 .order_by(Attachment.created_at, Attachment.id)
             )
         )
-        actions = dict(
-            session.execute(
+        actions: dict[str, str] = {
+            row.id: row.text
+            for row in session.execute(
                 select(Recommendation.id, Recommendation.text).where(
                     Recommendation.visit_id == visit_id, Recommendation.deleted_at.is_(None)
                 )
-            ).tuples()
-        )
+            )
+        }
         photos = tuple(
             PhotoChoice(a.id, a.filename, a.caption, a.sha256, a.observation_id)
             for a in files

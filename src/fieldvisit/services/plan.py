@@ -106,7 +106,9 @@ def import_plan(svc: Services, visit_id: str, source: Path) -> Attachment:
                     )
                 )
             )
-            plan = attach_file(svc, visit_id, staged, caption="Plan du centre-bourg", role=PLAN_ROLE)
+            plan = attach_file(
+                svc, visit_id, staged, caption="Plan du centre-bourg", role=PLAN_ROLE
+            )
             from fieldvisit.services.deletion import delete_whole
 
             for previous in old:

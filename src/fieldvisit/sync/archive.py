@@ -82,7 +82,13 @@ def _collect(session: Any, visit: Visit) -> dict[str, list[SyncColumns]]:
     vid = visit.id
     records: dict[str, list[SyncColumns]] = {"visits": [visit]}
     for model in (
-        VisitParticipant, Answer, Interview, ThemeRating, Observation, Attachment, QuickNote
+        VisitParticipant,
+        Answer,
+        Interview,
+        ThemeRating,
+        Observation,
+        Attachment,
+        QuickNote,
     ):
         records[model.__tablename__] = rows(model, model.visit_id == vid)  # type: ignore[attr-defined]
     interview_ids = [i.id for i in records["interviews"]]  # type: ignore[attr-defined]

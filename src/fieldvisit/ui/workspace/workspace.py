@@ -1,8 +1,8 @@
 """The visit workspace: a header, the list of sections, the current section's page, and
 the quick-notes pad always visible on the right.
 
-Sections: Informations · Checklist · Entretiens · Diagnostic · Plan d'actions · Photos ·
-Rapport. Every page is a `WorkspacePage` (ui/workspace/pages.py) whose class `SECTIONS`
+Sections: Informations · Checklist · Entretiens · Diagnostic · Plan d'actions ·
+Observations · Photos · Rapport. Every page is a `WorkspacePage` (ui/workspace/pages.py) whose class `SECTIONS`
 names; the signals between pages are connected by name in `_wire_pages`, so a renamed
 one fails when the workspace is built. Opening a visit loads every page.
 
@@ -16,7 +16,8 @@ The page that made a change shows it already and is left as it is.
 
 Shortcuts (window-wide while the workspace is shown, ui/base/shortcuts.py): Alt+Left back
 to the visit list, Ctrl+PgDown / Ctrl+PgUp next / previous section, Ctrl+Shift+N type a
-quick note, Ctrl+Shift+A add a recommendation (whatever has the focus). When
+quick note, Ctrl+Shift+A add a recommendation, Ctrl+Shift+O add an observation of the
+walk (whatever has the focus). When
 the window around the workspace already has actions for some of these keys (the main
 window's Go menu), the workspace's own shortcuts for those keys stand down: two
 shortcuts on one key would both be ambiguous and neither would fire.
@@ -59,6 +60,7 @@ from fieldvisit.ui.workspace.diagnostic_page import DiagnosticPage
 from fieldvisit.ui.workspace.info_page import InfoPage
 from fieldvisit.ui.workspace.interviews_page import InterviewsPage
 from fieldvisit.ui.workspace.notes_pad import NotesPad
+from fieldvisit.ui.workspace.observations_page import ObservationsPage
 from fieldvisit.ui.workspace.pages import WorkspacePage
 from fieldvisit.ui.workspace.photos_page import PhotosPage
 from fieldvisit.ui.workspace.report_page import ReportPage
@@ -98,6 +100,12 @@ SECTIONS: tuple[SectionSpec, ...] = (
     ),
     SectionSpec(
         "actions", ActionsPage, "section-actions", QStyle.StandardPixmap.SP_FileDialogListView
+    ),
+    SectionSpec(
+        "observations",
+        ObservationsPage,
+        "section-observations",
+        QStyle.StandardPixmap.SP_FileDialogDetailedView,
     ),
     SectionSpec("photos", PhotosPage, "section-photos", QStyle.StandardPixmap.SP_DirIcon),
     SectionSpec("report", ReportPage, "section-report", QStyle.StandardPixmap.SP_FileIcon),
@@ -193,6 +201,7 @@ class VisitWorkspace(QWidget):
         self._wire_pages()
 
         self.notes = NotesPad(ctx, self)
+        self.notes.observation_requested.connect(self.add_observation)
         ctx.changes.changed.connect(self._on_changes)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("workspaceSplitter")
@@ -222,6 +231,7 @@ class VisitWorkspace(QWidget):
             *self._shortcuts(keys.PREVIOUS_SECTION.sequences(), self.previous_section),
             *self._shortcuts(keys.QUICK_NOTE.sequences(), self.focus_notes),
             *self._shortcuts(keys.ADD_RECOMMENDATION.sequences(), self.add_recommendation),
+            *self._shortcuts(keys.ADD_OBSERVATION.sequences(), self.add_observation),
         ]
         self.sections.setCurrentRow(0)
 
@@ -440,6 +450,12 @@ class VisitWorkspace(QWidget):
     def request_photos(self, form_id: str, item_id: str) -> None:
         """A form's photo item asked for photos: choose files, import them linked to it."""
         self.page(PhotosPage).choose_and_import(form_id, item_id)
+
+    def add_observation(self, comment: str = "") -> None:
+        """Ctrl+Shift+O from anywhere in the visit (or a quick note turned into one): the
+        Observations section, a new observation selected."""
+        self.show_section("observations")
+        self.page(ObservationsPage).add_observation(comment)
 
     def add_recommendation(self) -> None:
         """Ctrl+Shift+A from anywhere in the visit: the action plan, a new row."""

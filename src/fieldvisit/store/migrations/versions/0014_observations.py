@@ -58,8 +58,7 @@ def upgrade() -> None:
     # SQLite adds a column with its foreign key in place (ALTER TABLE … REFERENCES),
     # without copying the table; Alembic's add_column would want a batch copy.
     op.execute(
-        "ALTER TABLE attachments ADD COLUMN observation_id VARCHAR(36) "
-        "REFERENCES observations (id)"
+        "ALTER TABLE attachments ADD COLUMN observation_id VARCHAR(36) REFERENCES observations (id)"
     )
     op.add_column("attachments", sa.Column("role", sa.String(length=16), nullable=True))
 
