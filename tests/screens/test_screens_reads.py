@@ -145,7 +145,7 @@ def test_the_informations_show_the_visits_participants_only(svc: Services, tmp_p
         "Participant 01",
         "Participant 02",
     ]
-    assert info.forms == ("Visite du centre-bourg (v2)", "Diagnostic local de sécurité (v3)")
+    assert info.forms == ("Visite du centre-bourg (v3)", "Diagnostic local de sécurité (v3)")
     follow = visits.plan_follow_up(svc, visit.visit_id, date(2026, 9, 1))
     previous = load_visit_info(svc, follow.id).previous
     assert previous is not None and (previous.id, previous.visit_date) == (

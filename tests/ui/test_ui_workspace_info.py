@@ -52,7 +52,7 @@ def test_header_shows_commune_french_date_type_status_and_progress(workspace, vi
     assert "Planifiée" in workspace.status_label.text()
     assert workspace.progress.value() == 0
     assert workspace.progress.text().startswith("0/")
-    assert [workspace.sections.item(row).text() for row in range(7)] == [
+    assert [workspace.sections.item(row).text() for row in range(len(SECTIONS))] == [
         page.section_title() for page in workspace.pages.values()
     ]
     assert workspace.notes.isVisible()
@@ -247,7 +247,7 @@ def test_follow_up_shows_a_link_to_the_previous_visit(workspace, visit, qtbot, u
     assert "Visite de suivi" in workspace.type_label.text()
     assert page.previous_label.isVisible()
     assert "12/03/2026" in page.previous_label.text()
-    assert "Visite du centre-bourg (v2)" in page.forms_label.text()
+    assert "Visite du centre-bourg (v3)" in page.forms_label.text()
 
     with qtbot.waitSignal(workspace.visit_opened, timeout=1000) as opened:
         page.previous_label.linkActivated.emit(visit.id)
