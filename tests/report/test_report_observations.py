@@ -175,6 +175,6 @@ def test_a_huge_plan_is_downscaled_or_refused_in_french(services, tmp_path: Path
     # 30,000 × 30,000 (900 megapixels): refused before it is decoded.
     huge = tmp_path / "plan-geant.png"
     Image.new("1", (30_000, 30_000)).save(huge, format="PNG")
-    with pytest.raises(BadInput, match="trop grand.*mégapixels"):
+    with pytest.raises(BadInput, match=r"trop grand.*mégapixels"):
         plan.import_plan(services, visit.id, huge)
     assert plan.visit_plan(services, visit.id).id == square.id  # type: ignore[union-attr]

@@ -89,8 +89,8 @@ def test_photos_of_the_visit_are_ticked_onto_the_observation(
     workspace.show_section("observations")
     page = page_of(workspace)
     page.load_visit(visit.id)
-    assert page.screen is not None and page.selected() is not None
-    dialog = PhotoPicker(page.screen, page.selected(), page)  # type: ignore[arg-type]
+    assert page.walk is not None and page.selected() is not None
+    dialog = PhotoPicker(page.walk, page.selected(), page)  # type: ignore[arg-type]
     dialog.list.item(0).setCheckState(Qt.CheckState.Checked)
     page._link(made.id, dialog.before, dialog.ticked())
     [linked] = attachments.list_photos(ui_ctx.services, visit.id)

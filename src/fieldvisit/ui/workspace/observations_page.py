@@ -170,7 +170,7 @@ class ObservationsPage(WorkspacePage):
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.screen: ObservationsScreen | None = None
+        self.walk: ObservationsScreen | None = None
         self.selected_id: str | None = None
         self._plan_sha: str | None = None
 
@@ -303,7 +303,7 @@ class ObservationsPage(WorkspacePage):
     def _loaded(self, screen: ObservationsScreen) -> None:
         if screen.visit.id != self.visit_id:
             return
-        self.screen = screen
+        self.walk = screen
         self.list.blockSignals(True)
         self.list.clear()
         for row in screen.observations:
@@ -325,7 +325,7 @@ class ObservationsPage(WorkspacePage):
         return f"{row.number}. {row.category_label}{where} ({row.severity_label}){pinned}"
 
     def _load_plan(self) -> None:
-        facts = self.screen.plan if self.screen else None
+        facts = self.walk.plan if self.walk else None
         if facts is None:
             self._plan_sha = None
             self.plan_view.image = None
@@ -348,7 +348,7 @@ class ObservationsPage(WorkspacePage):
         self.ctx.run(lambda: decode(self.ctx.services), shown, self)
 
     def _update_pins(self) -> None:
-        rows = self.screen.observations if self.screen else ()
+        rows = self.walk.observations if self.walk else ()
         self.plan_view.pins = [
             (row.number, row.pin[0], row.pin[1], row.id == self.selected_id)
             for row in rows
@@ -359,9 +359,9 @@ class ObservationsPage(WorkspacePage):
     # --- the selected observation ------------------------------------------------------
 
     def selected(self) -> ObservationRow | None:
-        if self.screen is None or self.selected_id is None:
+        if self.walk is None or self.selected_id is None:
             return None
-        return self.screen.row(self.selected_id)
+        return self.walk.row(self.selected_id)
 
     def _selected(self, current: QListWidgetItem | None, _previous: object) -> None:
         self.flush()
@@ -381,7 +381,7 @@ class ObservationsPage(WorkspacePage):
             self.unpin_button,
         ):
             widget.setEnabled(row is not None)
-        has_plan = self.screen is not None and self.screen.plan is not None
+        has_plan = self.walk is not None and self.walk.plan is not None
         if row is None:
             self.place.setText("")
             self.comment.setPlainText("")
@@ -502,9 +502,9 @@ class ObservationsPage(WorkspacePage):
 
     def choose_photos(self) -> None:
         row = self.selected()
-        if row is None or self.screen is None:
+        if row is None or self.walk is None:
             return
-        dialog = PhotoPicker(self.screen, row, self)
+        dialog = PhotoPicker(self.walk, row, self)
         dialog.accepted.connect(lambda: self._link(row.id, dialog.before, dialog.ticked()))
         dialog.open()
 

@@ -2,9 +2,9 @@
 the quick-notes pad always visible on the right.
 
 Sections: Informations · Checklist · Entretiens · Diagnostic · Plan d'actions ·
-Observations · Photos · Rapport. Every page is a `WorkspacePage` (ui/workspace/pages.py) whose class `SECTIONS`
-names; the signals between pages are connected by name in `_wire_pages`, so a renamed
-one fails when the workspace is built. Opening a visit loads every page.
+Observations · Photos · Rapport. Every page is a `WorkspacePage` (ui/workspace/pages.py)
+whose class `SECTIONS` names; the signals between pages are connected by name in
+`_wire_pages`, so a renamed one fails when the workspace is built. Opening a visit loads every page.
 
 What changes the open visit arrives by the one change signal (ui/base/changes.py), whoever
 made it: another page, the quick notes, a sync round, a resolved conflict. The header
