@@ -1525,6 +1525,14 @@
         <translation>Déplacer la note dans les notes d&apos;un entretien</translation>
     </message>
     <message>
+        <source>Observation</source>
+        <translation>Observation</translation>
+    </message>
+    <message>
+        <source>A new observation of the walk with this note as its comment (Ctrl+Shift+O: an empty one)</source>
+        <translation>Une nouvelle observation du parcours, avec cette note pour commentaire (Ctrl+Maj+O&#xa0;: une observation vide)</translation>
+    </message>
+    <message>
         <source>New quick note</source>
         <translation>Nouvelle note rapide</translation>
     </message>
@@ -1606,6 +1614,128 @@
     <message>
         <source>at most {0}</source>
         <translation>au plus {0}</translation>
+    </message>
+</context>
+<context>
+    <name>ObservationsPage</name>
+    <message>
+        <source>Observations of the walk</source>
+        <translation>Observations du parcours</translation>
+    </message>
+    <message>
+        <source>Add an observation</source>
+        <translation>Ajouter une observation</translation>
+    </message>
+    <message>
+        <source>Add an observation (Ctrl+Shift+O)</source>
+        <translation>Ajouter une observation (Ctrl+Maj+O)</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Supprimer</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>Catégorie</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>Gravité</translation>
+    </message>
+    <message>
+        <source>Address or landmark</source>
+        <translation>Adresse ou repère</translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation>Commentaire</translation>
+    </message>
+    <message>
+        <source>Photos…</source>
+        <translation>Photos…</translation>
+    </message>
+    <message>
+        <source>Create an action</source>
+        <translation>Créer une action</translation>
+    </message>
+    <message>
+        <source>Add an action to the visit&apos;s plan, linked to this observation</source>
+        <translation>Ajouter une action au plan d&apos;actions de la visite, liée à cette observation</translation>
+    </message>
+    <message>
+        <source>Import a plan…</source>
+        <translation>Importer un plan…</translation>
+    </message>
+    <message>
+        <source>An image of the town centre (plan from the mairie, map screenshot)</source>
+        <translation>Une image du centre-bourg (plan de la mairie, capture d&apos;une carte)</translation>
+    </message>
+    <message>
+        <source>Remove the pin</source>
+        <translation>Retirer l&apos;épingle</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>Lieu</translation>
+    </message>
+    <message>
+        <source>Photos</source>
+        <translation>Photos</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>Observations</source>
+        <translation>Observations</translation>
+    </message>
+    <message>
+        <source>Select or add an observation to pin it on the plan.</source>
+        <translation>Sélectionnez ou ajoutez une observation pour l&apos;épingler sur le plan.</translation>
+    </message>
+    <message>
+        <source>GPS of its photo: {0}</source>
+        <translation>GPS de sa photo&#xa0;: {0}</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n photo(s)</source>
+        <translation>
+            <numerusform>%n photo</numerusform>
+            <numerusform>%n photos</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No photo</source>
+        <translation>Aucune photo</translation>
+    </message>
+    <message>
+        <source>No action yet</source>
+        <translation>Pas encore d&apos;action</translation>
+    </message>
+    <message>
+        <source>Import a plan to pin the observations on it.</source>
+        <translation>Importez un plan pour y épingler les observations.</translation>
+    </message>
+    <message>
+        <source>Click on the plan to pin observation {0} there.</source>
+        <translation>Cliquez sur le plan pour y épingler l&apos;observation {0}.</translation>
+    </message>
+    <message>
+        <source>Delete the observation</source>
+        <translation>Supprimer l&apos;observation</translation>
+    </message>
+    <message>
+        <source>Delete observation {0} ({1})? Its photos stay in the visit.</source>
+        <translation>Supprimer l&apos;observation {0} ({1})&#xa0;? Ses photos restent dans la visite.</translation>
+    </message>
+    <message>
+        <source>Plan of the town centre</source>
+        <translation>Plan du centre-bourg</translation>
+    </message>
+    <message>
+        <source>Images ({0})</source>
+        <translation>Images ({0})</translation>
     </message>
 </context>
 <context>
@@ -1714,6 +1844,29 @@
     <message>
         <source>&amp;Link nothing</source>
         <translation>&amp;Ne rien lier</translation>
+    </message>
+</context>
+<context>
+    <name>PhotoPicker</name>
+    <message>
+        <source>Photos of observation {0}</source>
+        <translation>Photos de l&apos;observation {0}</translation>
+    </message>
+    <message>
+        <source>Photos of the visit</source>
+        <translation>Photos de la visite</translation>
+    </message>
+    <message>
+        <source> (shows observation {0})</source>
+        <translation> (montre l&apos;observation {0})</translation>
+    </message>
+    <message>
+        <source>Import photos in the Photos section; tick here those that show it.</source>
+        <translation>Importez les photos dans la section Photos, puis cochez ici celles qui la montrent.</translation>
+    </message>
+    <message>
+        <source>This visit has no photo yet: import them in the Photos section.</source>
+        <translation>Cette visite n&apos;a pas encore de photo&#xa0;: importez-les dans la section Photos.</translation>
     </message>
 </context>
 <context>
@@ -1914,6 +2067,13 @@
     <message>
         <source>Delete</source>
         <translation>Supprimer</translation>
+    </message>
+</context>
+<context>
+    <name>PlanView</name>
+    <message>
+        <source>No plan yet: import an image of the town centre to pin observations.</source>
+        <translation>Pas encore de plan&#xa0;: importez une image du centre-bourg pour y épingler les observations.</translation>
     </message>
 </context>
 <context>
@@ -2759,6 +2919,10 @@
     <message>
         <source>Add a recommendation to the action plan</source>
         <translation>Ajouter une recommandation au plan d&apos;actions</translation>
+    </message>
+    <message>
+        <source>Add an observation of the walk</source>
+        <translation>Ajouter une observation du parcours</translation>
     </message>
     <message>
         <source>History of the focused item, recommendation or interview</source>

@@ -45,7 +45,7 @@ class NotesPad(QWidget):
     # What the pad shows (ui/workspace/pages.py: the workspace refreshes it as it does its pages);
     # a note moved onto an item or an interview reaches that page by the change signal.
     shows = frozenset({"quick_notes"})
-    #: « Observation » on the selected note: a new observation with the note as comment
+    # « Observation » on the selected note: a new observation with the note as comment
     observation_requested = Signal(str)
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:

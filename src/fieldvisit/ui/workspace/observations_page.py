@@ -165,7 +165,7 @@ class PhotoPicker(QDialog):
 
 class ObservationsPage(WorkspacePage):
     shows = frozenset({"observations", "attachments", "recommendations"})
-    #: « Créer une action » made an action: the workspace may show the plan
+    # « Créer une action » made an action (its id): the workspace may show the plan
     action_created = Signal(str)
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
