@@ -67,7 +67,11 @@ REPORT_PAGES = {
     "report-photos": ("Photographies", 0),
 }
 #: pages of the follow-up's report (a draft): screenshot name -> (outline title, pages on)
-FOLLOW_UP_PAGES = {"report-evolution": ("Thèmes : niveaux alors et aujourd'hui", 0)}
+FOLLOW_UP_PAGES = {
+    "report-evolution": ("Thèmes : niveaux alors et aujourd'hui", 0),
+    "report-observations": ("Points d'attention du parcours", 0),
+    "report-plan": ("Points d'attention du parcours", 1),
+}
 REPORT_DPI = 100
 
 
@@ -270,6 +274,13 @@ def take_all(out: Path, size: tuple[int, int], only: set[str]) -> list[Path]:
         shot("diagnostic", window)
         workspace.show_section("interviews")
         shot("interviews", window)
+        workspace.show_section("observations")
+        walk = workspace.pages["observations"]
+        walk_list = getattr(walk, "list", None)
+        if walk_list is not None and walk_list.count():
+            walk_list.setCurrentRow(0)  # the first observation: its photo, action and pin
+        settle(app, rounds=8)  # the plan is decoded on the worker
+        shot("observations", window)
         workspace.show_section("photos")
         photos = workspace.pages["photos"]
         shown = getattr(photos, "photos", list)()

@@ -1691,6 +1691,10 @@
         <translation>Observations</translation>
     </message>
     <message>
+        <source> · on the plan</source>
+        <translation> · sur le plan</translation>
+    </message>
+    <message>
         <source>Select or add an observation to pin it on the plan.</source>
         <translation>Sélectionnez ou ajoutez une observation pour l&apos;épingler sur le plan.</translation>
     </message>

@@ -77,7 +77,7 @@ def test_create_an_action_links_it_to_the_observation(workspace, ui_ctx, visit) 
     assert action.text == "Éclairage — Rue Neuve"
     [held] = observations.list_observations(ui_ctx.services, visit.id)
     assert held.action_id == action.id
-    assert page.action_label.text() == "Éclairage — Rue Neuve"
+    assert page.action_label.text() == "Éclairage — Rue Neuve"  # its text, one line
     assert not page.action_button.isEnabled()  # one action per observation from here
 
 

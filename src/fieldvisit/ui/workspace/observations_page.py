@@ -52,6 +52,7 @@ from fieldvisit.ui.workspace.pages import WorkspacePage
 from fieldvisit.ui.workspace.workspace_common import ask_confirmation
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
+ACTION_SHOWN = 60  # characters of the linked action's text beside its button
 PLAN_PIXELS = 1400  # the plan's image on screen, decoded on the worker at this size
 
 
@@ -204,6 +205,7 @@ class ObservationsPage(WorkspacePage):
         self.comment.setObjectName("observationComment")
         self.comment.setAccessibleName(self.tr("Comment"))
         self.comment.setTabChangesFocus(True)
+        self.comment.setMaximumHeight(96)  # the plan below gets the height
         self.comment.installEventFilter(self)
         self.location = QLabel(self)
         self.location.setWordWrap(True)
@@ -212,7 +214,8 @@ class ObservationsPage(WorkspacePage):
         self.photos_button = QPushButton(self.tr("Photos…"), self)
         self.photos_button.clicked.connect(self.choose_photos)
         self.action_label = QLabel(self)
-        self.action_label.setWordWrap(True)
+        # One line cut to ACTION_SHOWN: its width never widens the window (1366 px).
+        self.action_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.action_button = QPushButton(self.tr("Create an action"), self)
         self.action_button.setObjectName("createActionButton")
         self.action_button.setToolTip(
@@ -321,7 +324,7 @@ class ObservationsPage(WorkspacePage):
 
     def _entry_text(self, row: ObservationRow) -> str:
         where = f" — {row.place}" if row.place else ""
-        pinned = " 📍" if row.pin else ""
+        pinned = self.tr(" · on the plan") if row.pin else ""
         return f"{row.number}. {row.category_label}{where} ({row.severity_label}){pinned}"
 
     def _load_plan(self) -> None:
@@ -402,7 +405,11 @@ class ObservationsPage(WorkspacePage):
             self.photos_label.setText(
                 self.tr("%n photo(s)", "", count) if count else self.tr("No photo")
             )
-            self.action_label.setText(row.action_text or self.tr("No action yet"))
+            action = row.action_text.strip().splitlines()[0] if row.action_text.strip() else ""
+            if len(action) > ACTION_SHOWN:
+                action = action[: ACTION_SHOWN - 1] + "…"
+            self.action_label.setText(action or self.tr("No action yet"))
+            self.action_label.setToolTip(row.action_text)
             self.action_button.setEnabled(not row.action_text)
             self.unpin_button.setEnabled(row.pin is not None)
             if not has_plan:
