@@ -178,3 +178,24 @@ def test_a_huge_plan_is_downscaled_or_refused_in_french(services, tmp_path: Path
     with pytest.raises(BadInput, match=r"trop grand.*mégapixels"):
         plan.import_plan(services, visit.id, huge)
     assert plan.visit_plan(services, visit.id).id == square.id  # type: ignore[union-attr]
+
+
+def test_the_word_report_has_the_same_numbered_table(services, walked, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import docx
+
+    from fieldvisit.report.word import render_word
+
+    visit, *_ = walked
+    target = tmp_path / "rapport.docx"
+    render_word(build_report(services, visit.id), target)
+    document = docx.Document(str(target))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert any(h.endswith("Points d'attention du parcours") for h in headings)
+    [table] = [t for t in document.tables if t.rows[0].cells[0].text == "N°"]
+    rows = [[cell.text for cell in row.cells] for row in table.rows[1:]]
+    assert [(r[0], r[1], r[4]) for r in rows] == [
+        ("1", "Éclairage", "1"),
+        ("2", "Éclairage", "—"),
+        ("3", "Dépôt sauvage", "2"),
+    ]
+    assert rows[0][2].startswith("Rue du Marché") and "Action : Réparer" in rows[0][3]
