@@ -122,6 +122,7 @@ from fieldvisit.sync.vetting import set_aside_entries
 from fieldvisit.sync.wire import (
     OPTIONAL_FIELDS,
     REFERENCES,
+    SAME_VISIT_LINKS,
     TABLES,
     check_fields,
     departement_of_commune,
@@ -745,6 +746,16 @@ class MultiDeviceSync(RuleBasedStateMachine):
         self.hostile.write_into_a_foreign_visit(self._victim_visit(pick))
 
     @rule(pick=picks)
+    def hostile_links_an_action_of_another_territory(self, pick: int) -> None:
+        held = [
+            r.id
+            for r in self._recommendations(self.devices[0])
+            if self._server_version("recommendations", r.id)
+        ]
+        if held:
+            self.hostile.link_a_foreign_action(held[pick % len(held)], pick)
+
+    @rule(pick=picks)
     def hostile_overwrites_a_visit_of_another_territory(self, pick: int) -> None:
         visit_id = self._victim_visit(pick)
         version = self._server_version("visits", visit_id)
@@ -1032,6 +1043,9 @@ class MultiDeviceSync(RuleBasedStateMachine):
             for name, target in REFERENCES[table]:
                 if fields.get(name):
                     assert (target, fields[name]) in final, f"{where}: {name} names nothing"
+                    if (table, name) in SAME_VISIT_LINKS:  # a photo, an observation's action
+                        theirs = final[(target, fields[name])][0]["visit_id"]
+                        assert theirs == fields["visit_id"], f"{where}: {name} of another visit"
         for (table, record_id), parent in self.hostile.moved.items():
             if (table, record_id) in final:
                 assert final[(table, record_id)][0]["visit_id"] == parent, (
