@@ -442,11 +442,13 @@ class VisitReport:
 
 
 def report_filename(report: VisitReport) -> str:
-    """`rapport-<code>-<commune-slug>-<date>.pdf`; "-partageable" for that variant."""
+    """`rapport-<code>-<commune-slug>-<date>.pdf`; "-v2"… from the second version on
+    (a reopened visit issued again); "-partageable" for that variant."""
+    version = f"-v{report.version}" if report.version > 1 else ""
     variant = "-partageable" if report.shareable else ""
     return (
         f"rapport-{report.commune_code}-{slug(report.commune_name)}-"
-        f"{report.visit_date.isoformat()}{variant}.pdf"
+        f"{report.visit_date.isoformat()}{version}{variant}.pdf"
     )
 
 
