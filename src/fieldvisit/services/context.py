@@ -13,8 +13,6 @@ from fieldvisit.assets import shipped_forms_dir
 from fieldvisit.core.clock import Clock, utc_now
 from fieldvisit.forms.cache import FormOutline, cached_outlines
 from fieldvisit.paths import DataDir
-from sqlalchemy.orm import object_session
-
 from fieldvisit.store import Store, open_store
 
 if TYPE_CHECKING:
@@ -133,6 +131,8 @@ class Services:
         """Mark a record as changed by a person's edit: timestamps, device, pending push.
 
         A record of an issued visit is refused (services/issued_guard.py)."""
+        from sqlalchemy.orm import object_session  # not at import: the list's cold start
+
         from fieldvisit.services.issued_guard import check_editable
 
         check_editable(object_session(record) or self.store.open_session(), record)

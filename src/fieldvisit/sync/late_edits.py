@@ -45,11 +45,12 @@ def newly_issued(session: Session, records: Iterable[PulledRecord]) -> dict[str,
     }
     if not arriving:
         return {}
-    here = dict(
-        session.execute(select(Visit.id, Visit.status).where(Visit.id.in_(sorted(arriving))))
-        .tuples()
-        .all()
-    )
+    here = {
+        vid: status
+        for vid, status in session.execute(
+            select(Visit.id, Visit.status).where(Visit.id.in_(sorted(arriving)))
+        )
+    }
     return {vid: r for vid, r in arriving.items() if vid in here and here[vid] != ISSUED}
 
 
