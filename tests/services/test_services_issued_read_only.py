@@ -62,7 +62,7 @@ def test_every_edit_of_an_issued_visit_is_refused_in_french(svc: Services, photo
         lambda: soft_delete(svc, "recommendation", recommendation.id),
     ]
     for edit in edits:
-        with pytest.raises(RuleViolation, match="lecture seule.*rouvrez-la"):
+        with pytest.raises(RuleViolation, match=r"lecture seule.*rouvrez-la"):
             edit()
     # Nothing was written.
     assert visits.get_visit(svc, visit_id).summary == ""

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
+from tests.completing import complete
 
 from fieldvisit.core.errors import RuleViolation
 from fieldvisit.paths import DataDir
@@ -23,9 +24,14 @@ from fieldvisit.screens.report import load_report_state
 from fieldvisit.server.testing import serve
 from fieldvisit.services import Services, attachments
 from fieldvisit.services.answers import answer_item, visit_answers
-from fieldvisit.services.visits import get_visit, list_visits, plan_visit, reopen_visit, update_visit
+from fieldvisit.services.visits import (
+    get_visit,
+    list_visits,
+    plan_visit,
+    reopen_visit,
+    update_visit,
+)
 from fieldvisit.sync.session import login, sync_once
-from tests.completing import complete
 
 FORM, ITEM = "visite-centre-bourg", "parcours"
 PASSWORD = "mot-de-passe-solide"  # the users of conftest.py

@@ -1,7 +1,7 @@
 """Property: three laptops and a hostile account of another territory, random edits,
 conflict resolutions, deletions, archives, reports issued and visits reopened, offline
-periods, dropped and duplicated requests, server restarts and restores; after everyone syncs, the promises of
-docs/ARCHITECTURE.md "Sync" and docs/SECURITY.md hold.
+periods, dropped and duplicated requests, server restarts and restores; after everyone
+syncs, the promises of docs/ARCHITECTURE.md "Sync" and docs/SECURITY.md hold.
 
 A hypothesis state machine (`RuleBasedStateMachine`), one rule per operation. The
 laptops (`multidevice_world.USERS`): two of one agent of Cantal (15), one of a
@@ -101,8 +101,8 @@ from fieldvisit.services.answers import answer_item
 from fieldvisit.services.attachments import attach_file
 from fieldvisit.services.deletion import soft_delete
 from fieldvisit.services.interviews import record_interview, update_interview
-from fieldvisit.services.listing import list_visits
 from fieldvisit.services.issued_guard import ISSUED_MESSAGE
+from fieldvisit.services.listing import list_visits
 from fieldvisit.services.visits import plan_visit, reopen_visit, update_visit
 from fieldvisit.store.models import Answer, Interview, Recommendation, Visit, natural_id
 from fieldvisit.sync import refusals

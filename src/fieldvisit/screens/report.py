@@ -50,7 +50,7 @@ class ReportState:
 
 
 def load_report_state(svc: Services, visit_id: str) -> ReportState:
-    from fieldvisit.report.issued import issued_by, is_issued_report  # the report layer
+    from fieldvisit.report.issued import is_issued_report, issued_by  # the report layer
 
     with svc.store.reading() as session:
         visit = read_visit(session, visit_id)

@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 from fieldvisit.core.dates import day_text
 from fieldvisit.core.domain import VisitStatus
 from fieldvisit.services.context import Services
-from fieldvisit.services.deletion import PARENT_OF
 from fieldvisit.services.deletion import MODELS as MODEL_OF_TABLE
+from fieldvisit.services.deletion import PARENT_OF
 from fieldvisit.store.models import Interview, Visit
 from fieldvisit.sync.wire import PulledRecord
 
