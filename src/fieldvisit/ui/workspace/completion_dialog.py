@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from fieldvisit.screens.completion import CompletionCheck
 
-#: optional items listed by name; beyond, a count
+# Optional items listed by name; beyond, a count.
 _LISTED = 40
 
 
