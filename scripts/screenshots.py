@@ -280,6 +280,16 @@ def take_all(out: Path, size: tuple[int, int], only: set[str]) -> list[Path]:
             annotate_shot(app, photos, shot)
             links_shot(photos, shown, shot)
 
+        # « Terminer la visite »: what is still empty, said before completing.
+        workspace.show_section("info")
+        info = workspace.pages["info"]
+        info.complete_visit()  # type: ignore[attr-defined]
+        settle(app)
+        completion = getattr(info, "completion_dialog", None)
+        if completion is not None:
+            shot("complete-visit-dialog", completion)
+            completion.reject()
+
         window.open_visit(visit_of(ctx, COMPLETED))
         workspace.show_section("report")
         workspace.notes_button.setChecked(False)  # the preview as wide as it goes
@@ -292,6 +302,22 @@ def take_all(out: Path, size: tuple[int, int], only: set[str]) -> list[Path]:
             if len(labels) > 2:  # show the synthesis (page 3) rather than the cover's top
                 view.view.verticalScrollBar().setValue(labels[2].y() - 8)
         shot("report", window)
+        if view is not None:  # « Émettre le rapport »: which version, read-only after
+            view.issue()
+            settle(app)
+            shot("issue-dialog", view.issue_dialog)
+            view.issue_dialog.reject()
+
+        # The issued visit: read-only, with the banner; its issued reports listed.
+        window.show_list()
+        window.open_visit(visit_of(ctx, FOLLOWED_UP, "premiere"))
+        workspace.show_section("checklist")
+        workspace.notes_button.setChecked(True)
+        settle(app)
+        shot("issued-read-only", window)
+        workspace.show_section("report")
+        settle(app)
+        shot("issued-reports", window)
 
         window.show_list()
         window.open_visit(visit_of(ctx, FOLLOWED_UP, "suivi"))

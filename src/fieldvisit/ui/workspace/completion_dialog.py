@@ -37,7 +37,7 @@ class CompleteVisitDialog(QDialog):
         self.setObjectName("completeVisitDialog")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle(self.tr("Complete the visit"))
-        self.setMinimumWidth(600)
+        self.setMinimumWidth(720)
         self.check = check
         layout = QVBoxLayout(self)
         self.message = QLabel(self)
@@ -46,6 +46,8 @@ class CompleteVisitDialog(QDialog):
         layout.addWidget(self.message)
         self.items = QListWidget(self)
         self.items.setObjectName("completionItems")
+        self.items.setWordWrap(True)  # long « Form › Section › Item » labels, whole
+        self.items.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout.addWidget(self.items, 1)
         self.buttons = QDialogButtonBox(self)
         self.go_button: QPushButton | None = None
