@@ -3314,12 +3314,12 @@
         <translation>Afficher ou masquer les notes rapides (Ctrl+Maj+N)</translation>
     </message>
     <message>
-        <source>Sections of the visit</source>
-        <translation>Sections de la visite</translation>
+        <source>&lt;b&gt;Report issued: the visit is read-only&lt;/b&gt;, as the report sent.&lt;br&gt;To change it, reopen it: the next report will be a new version.</source>
+        <translation>&lt;b&gt;Rapport émis&#xa0;: visite en lecture seule&lt;/b&gt;, comme le rapport envoyé.&lt;br&gt;Pour la modifier, rouvrez-la&#xa0;: le prochain rapport en sera une nouvelle version.</translation>
     </message>
     <message>
-        <source>&lt;b&gt;Report issued: this visit is read-only&lt;/b&gt;, as the report that was sent. To change it, reopen it (« Reopen the visit… » here, or Informations › Reopen): the next report issued will be a new version; the issued ones stay as they were.</source>
-        <translation>&lt;b&gt;Rapport émis&#xa0;: cette visite est en lecture seule&lt;/b&gt;, comme le rapport envoyé. Pour la modifier, rouvrez-la («&#xa0;Rouvrir la visite…&#xa0;» ici, ou Informations › Rouvrir)&#xa0;: le prochain rapport émis en sera une nouvelle version&#xa0;; les rapports déjà émis restent tels quels.</translation>
+        <source>Sections of the visit</source>
+        <translation>Sections de la visite</translation>
     </message>
     <message>
         <source>Reopen the visit…</source>

@@ -60,7 +60,7 @@ from fieldvisit.ui.workspace.diagnostic_page import DiagnosticPage
 from fieldvisit.ui.workspace.info_page import InfoPage
 from fieldvisit.ui.workspace.interviews_page import InterviewsPage
 from fieldvisit.ui.workspace.notes_pad import NotesPad
-from fieldvisit.ui.workspace.pages import ReadOnlyGuard, WorkspacePage
+from fieldvisit.ui.workspace.pages import ReadOnlyGuard, WorkspacePage, lock_editors
 from fieldvisit.ui.workspace.photos_page import PhotosPage
 from fieldvisit.ui.workspace.report_page import ReportPage
 from fieldvisit.ui.workspace.workspace_common import ask_confirmation, long_date
@@ -159,6 +159,30 @@ class VisitWorkspace(QWidget):
         self.notes_button.setCheckable(True)
         self.notes_button.toggled.connect(self._notes_toggled)
 
+        # Read-only once the report is issued: why, and how to edit again.
+        self.issued_banner = QFrame(self)
+        self.issued_banner.setObjectName("issuedBanner")
+        self.issued_banner.setFrameShape(QFrame.Shape.StyledPanel)
+        self.issued_banner.setStyleSheet(
+            "#issuedBanner { background: #fff4ce; border: 1px solid #d8b200; }"
+        )
+        banner = QHBoxLayout(self.issued_banner)
+        banner.setContentsMargins(6, 2, 6, 2)
+        self.issued_banner_label = QLabel(self.issued_banner)
+        self.issued_banner_label.setObjectName("issuedBannerText")
+        self.issued_banner_label.setWordWrap(False)  # two lines, each whole
+        self.issued_banner_label.setText(
+            self.tr(
+                "<b>Report issued: the visit is read-only</b>, as the report sent.<br>"
+                "To change it, reopen it: the next report will be a new version."
+            )
+        )
+        self.reopen_button = QPushButton(self.tr("Reopen the visit…"), self.issued_banner)
+        self.reopen_button.setObjectName("reopenIssuedVisit")
+        self.reopen_button.clicked.connect(self.reopen_visit)
+        banner.addWidget(self.issued_banner_label, 1)
+        banner.addWidget(self.reopen_button)
+        self.issued_banner.hide()
         header = QHBoxLayout()
         header.addWidget(self.back_button)
         titles = QVBoxLayout()
@@ -171,6 +195,8 @@ class VisitWorkspace(QWidget):
         facts.addStretch(1)
         titles.addLayout(facts)
         header.addLayout(titles, 1)
+        # In the header row, where it costs no height on a 768-pixel screen.
+        header.addWidget(self.issued_banner)
         header.addWidget(self.progress)
         header.addWidget(self.notes_button)
 
@@ -208,37 +234,10 @@ class VisitWorkspace(QWidget):
             self.splitter.restoreState(state)
         self.splitter.splitterMoved.connect(self._remember_splitter)
 
-        # Read-only once the report is issued: why, and how to edit again.
-        self.issued_banner = QFrame(self)
-        self.issued_banner.setObjectName("issuedBanner")
-        self.issued_banner.setFrameShape(QFrame.Shape.StyledPanel)
-        self.issued_banner.setStyleSheet(
-            "#issuedBanner { background: #fff4ce; border: 1px solid #d8b200; }"
-        )
-        banner = QHBoxLayout(self.issued_banner)
-        banner.setContentsMargins(8, 4, 8, 4)
-        self.issued_banner_label = QLabel(self.issued_banner)
-        self.issued_banner_label.setObjectName("issuedBannerText")
-        self.issued_banner_label.setWordWrap(True)
-        self.issued_banner_label.setText(
-            self.tr(
-                "<b>Report issued: this visit is read-only</b>, as the report that was "
-                "sent. To change it, reopen it (« Reopen the visit… » here, or "
-                "Informations › Reopen): the next report issued will be a new version; "
-                "the issued ones stay as they were."
-            )
-        )
-        self.reopen_button = QPushButton(self.tr("Reopen the visit…"), self.issued_banner)
-        self.reopen_button.setObjectName("reopenIssuedVisit")
-        self.reopen_button.clicked.connect(self.reopen_visit)
-        banner.addWidget(self.issued_banner_label, 1)
-        banner.addWidget(self.reopen_button)
-        self.issued_banner.hide()
         self.read_only_guard = ReadOnlyGuard(list(self.pages.values()), self)
 
         layout = QVBoxLayout(self)
         layout.addLayout(header)
-        layout.addWidget(self.issued_banner)
         layout.addWidget(self.splitter, 1)
 
         notes_visible = str(ctx.settings.value(NOTES_VISIBLE_KEY, "true")).lower() != "false"
@@ -408,6 +407,7 @@ class VisitWorkspace(QWidget):
         """The banner and every page's editors follow the visit's status."""
         self.issued_banner.setVisible(read_only)
         self.read_only_guard.set_active(read_only)
+        lock_editors(self.notes, read_only)  # a quick note is a record of the visit too
         for page in self.pages.values():
             if page.read_only != read_only:
                 page.set_read_only(read_only)
