@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from fieldvisit.core.domain import ContactRole
 from fieldvisit.forms import ItemType
-from fieldvisit.services import answers, contacts, visits
+from fieldvisit.services import actions, answers, contacts, visits
 from fieldvisit.sync.engine import SyncReport
 from fieldvisit.ui.dialogs.contact_dialog import ContactDialog
 from fieldvisit.ui.sync.sync_ui import changes_of_round
@@ -267,11 +267,20 @@ def test_an_issued_visit_is_read_only_with_a_banner_until_reopened(
     svc = ui_ctx.services
     visits.start_visit(svc, visit.id)
     answer_every_required_item(svc, visit.id)
+    actions.add_recommendation(svc, visit.id, "Installer un éclairage sous la halle")
     visits.complete_visit(svc, visit.id)
     visits.mark_report_issued(svc, visit.id)
     workspace.open_visit(visit.id)
     page = info_page(workspace)
     qtbot.waitUntil(workspace.issued_banner.isVisible)
+    # A row chosen in the action plan does not enable « Supprimer… » again.
+    workspace.show_section("actions")
+    plan = workspace.pages["actions"]
+    qtbot.waitUntil(lambda: plan.table.model().rowCount() == 1)
+    plan.table.selectRow(0)
+    assert plan.delete_button.isEnabled()  # the page's own update, at once…
+    qtbot.waitUntil(lambda: not plan.delete_button.isEnabled())  # …locked again
+    assert not plan.add_button.isEnabled()
     assert "read-only" in workspace.issued_banner_label.text()
     checklist = workspace.pages["checklist"]
     workspace.show_section("checklist")

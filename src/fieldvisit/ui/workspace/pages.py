@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import ClassVar
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -150,8 +151,17 @@ class ReadOnlyGuard(QObject):
         self._watching = active
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Polish and isinstance(watched, QWidget):
+        kind = event.type()
+        if kind == QEvent.Type.Polish and isinstance(watched, QWidget):
             self._lock_if_in_a_page(watched)
+        elif (
+            kind == QEvent.Type.EnabledChange
+            and isinstance(watched, (QAbstractButton, QComboBox, QAbstractSpinBox))
+            and watched.isEnabled()
+        ):
+            # A page enabled one of its buttons again (a row chosen): locked again once
+            # the page's own update is over.
+            QTimer.singleShot(0, watched, partial(self._lock_if_in_a_page, watched))
         return False
 
     def _lock_if_in_a_page(self, widget: QWidget) -> None:
