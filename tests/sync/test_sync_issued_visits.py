@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from tests.completing import complete
 
+from completing import complete
 from fieldvisit.core.errors import RuleViolation
 from fieldvisit.paths import DataDir
 from fieldvisit.report.issued import issue_report

@@ -88,8 +88,8 @@ from multidevice_world import (
     the_world,
 )
 from sqlalchemy import select
-from tests.completing import complete
 
+from completing import complete
 from fieldvisit.core import domain
 from fieldvisit.core.errors import FieldvisitError, RuleViolation
 from fieldvisit.report.issued import keep_issued, prepare_issue
