@@ -56,7 +56,7 @@ IN_PROGRESS = "58079"  # the demo visit still under way ("en cours")
 FOLLOWED_UP = "15187"  # Saint-Flour: its report is issued, its follow-up under way
 COMPLETED = "12208"  # Saint-Affrique: completed, its report not issued yet
 #: taken only when named on the command line (their layout is still being worked on)
-ON_REQUEST = {"interviews"}
+ON_REQUEST = {"interviews", "checklist-bound", "checklist-synthesis"}
 #: pages of the issued demo report: screenshot name -> (outline title, pages further on)
 REPORT_PAGES = {
     "report-cover": ("Couverture", 0),
@@ -266,6 +266,11 @@ def take_all(out: Path, size: tuple[int, int], only: set[str]) -> list[Path]:
         workspace.show_section("checklist")
         scroll_to_section(window, "checklist", "eclairage")
         shot("checklist", window)
+        # The items bound to the visit's date, participants and synthesis (forms v3).
+        scroll_to_section(window, "checklist", "deroulement")
+        shot("checklist-bound", window)
+        scroll_to_section(window, "checklist", "synthese")
+        shot("checklist-synthesis", window)
         workspace.show_section("diagnostic")
         shot("diagnostic", window)
         workspace.show_section("interviews")

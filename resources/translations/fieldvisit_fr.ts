@@ -1246,6 +1246,26 @@
         <translation>Commentaire sur&#xa0;: {0}</translation>
     </message>
     <message>
+        <source>The visit&apos;s date (also in Informations).</source>
+        <translation>La date de la visite (aussi dans Informations)&#xa0;: saisie une seule fois.</translation>
+    </message>
+    <message>
+        <source>The visit&apos;s synthesis (also in Informations).</source>
+        <translation>La synthèse de la visite (aussi dans Informations)&#xa0;: saisie une seule fois.</translation>
+    </message>
+    <message>
+        <source>The visit&apos;s participants: added or removed in Informations.</source>
+        <translation>Les participants de la visite&#xa0;: ajoutés ou retirés dans Informations.</translation>
+    </message>
+    <message>
+        <source>The interview&apos;s date (the Date field above).</source>
+        <translation>La date de l&apos;entretien (le champ Date ci-dessus).</translation>
+    </message>
+    <message>
+        <source>The interviewees: added or removed under « Interviewees » above.</source>
+        <translation>Les personnes interrogées&#xa0;: ajoutées ou retirées ci-dessus, sous «&#xa0;Personnes interrogées&#xa0;».</translation>
+    </message>
+    <message>
         <source>Comment, detail, source…</source>
         <translation>Commentaire, précision, source…</translation>
     </message>

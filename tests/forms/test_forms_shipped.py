@@ -21,7 +21,7 @@ FORM_IDS = ("visite-centre-bourg", "entretien-elu", "entretien-gendarmerie", "di
 
 
 LATEST = {
-    "visite-centre-bourg": 2,
+    "visite-centre-bourg": 3,  # v3: its date, participants and synthesis bound (bind)
     "entretien-elu": 3,
     "entretien-gendarmerie": 3,
     "diagnostic-securite": 3,

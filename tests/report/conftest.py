@@ -82,7 +82,6 @@ def make_secret_visit(svc, tmp_path: Path) -> SecretVisit:  # type: ignore[no-un
     visits.update_visit(svc, vid, summary=SUMMARY)
 
     checklist = visit.checklist_form_id or ""
-    answers.answer_item(svc, vid, checklist, "date_visite", "2026-03-12")
     answers.answer_item(svc, vid, checklist, "moment_visite", ["matin", "soiree"])
     answers.answer_item(svc, vid, checklist, "eclairage_zones_sombres", "non")
     answers.answer_item(svc, vid, checklist, "eclairage_qualite", 2, comment="Éclairage « faible »")
@@ -178,6 +177,8 @@ def complete(svc, visit_id: str) -> None:  # type: ignore[no-untyped-def]
         form = svc.forms.get(form_id or "", version or 0)
         given = {k: v.value for k, v in answers.visit_answers(svc, visit_id, form.id).items()}
         for item in form.missing_required(given):
+            if item.bind is not None:
+                continue  # the visit's own field (its date is set when planned)
             answers.answer_item(svc, visit_id, form.id, item.id, _plausible(item))
     visits.complete_visit(svc, visit_id)
 

@@ -79,7 +79,6 @@ def fill_visit(svc: Services, tmp_path: Path, size: int, commune: str = "15187")
         actions.add_recommendation(svc, vid, f"Action {n}")
         notes.add_quick_note(svc, vid, f"Note {n}")
     answers.answer_item(svc, vid, checklist, "eclairage_zones_sombres", "oui")
-    answers.answer_item(svc, vid, checklist, "date_visite", "2026-03-12")
     diagnostic.rate_theme(svc, vid, "cambriolages", 3)
     return Filled(vid, interview_ids, people)
 

@@ -45,7 +45,9 @@ LOADERS: dict[str, Loader] = {
 
 # The Diagnostic also looks for the commune's previous visit (services/evolution.py;
 # tests/screens/test_screens_evolution.py counts a follow-up's).
-MOST_QUERIES = {"diagnostic": 5}
+# The header also reads the visit's participants, which the checklist's « Participants
+# au parcours » is bound to (v3, forms/bindings.py).
+MOST_QUERIES = {"diagnostic": 5, "header": 5}
 
 
 def statements_of(svc: Services, load: Loader, visit: Filled) -> StatementCounter:
@@ -145,7 +147,7 @@ def test_the_informations_show_the_visits_participants_only(svc: Services, tmp_p
         "Participant 01",
         "Participant 02",
     ]
-    assert info.forms == ("Visite du centre-bourg (v2)", "Diagnostic local de sécurité (v3)")
+    assert info.forms == ("Visite du centre-bourg (v3)", "Diagnostic local de sécurité (v3)")
     follow = visits.plan_follow_up(svc, visit.visit_id, date(2026, 9, 1))
     previous = load_visit_info(svc, follow.id).previous
     assert previous is not None and (previous.id, previous.visit_date) == (

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDateEdit,
+    QDialogButtonBox,
     QLineEdit,
     QPlainTextEdit,
     QTextEdit,
@@ -185,9 +186,24 @@ def test_a_whole_visit_with_the_keyboard_only(qtbot, ui_ctx: UiContext) -> None:
     new_interview = page.new_dialog
     assert new_interview is not None
     dialog_of(qtbot, type(new_interview))
-    press(qtbot, Qt.Key.Key_Return)
+    # The person met (the visit's participant), checked in the list with the space bar
+    # (the élu guide v3 binds « Personnes rencontrées » to this list: forms/bindings.py).
+    people = new_interview.contacts.list
+    tab_to(qtbot, people)
+    if people.currentRow() < 0:
+        press(qtbot, Qt.Key.Key_Down)
+    press(qtbot, Qt.Key.Key_Space)
+    assert people.item(people.currentRow()).checkState() == Qt.CheckState.Checked
+    start = new_interview.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    tab_to(qtbot, start)
+    press(qtbot, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: page.interview_list.count() == 1)
     back_to(qtbot, window)
+    qtbot.waitUntil(lambda: page.interviewee_list.count() == 1)
+    guide = page.form_view.form
+    assert guide is not None and guide.version == 3
+    held = page.form_view.editor("date_entretien")  # the interview's own date, shown once
+    assert held.value() == page.date_edit.date().toPython().isoformat()  # type: ignore[attr-defined]
     tab_to(qtbot, page.notes_edit)
     type_text(qtbot, INTERVIEW_NOTES)
     press(qtbot, Qt.Key.Key_Tab)
@@ -243,6 +259,8 @@ def test_a_whole_visit_with_the_keyboard_only(qtbot, ui_ctx: UiContext) -> None:
     assert len(visits.participant_ids(svc, visit_id)) == 1
     (interview,) = interviews.list_interviews(svc, visit_id)
     assert interview.notes == INTERVIEW_NOTES
+    assert len(interviews.interviewees(svc, interview.id)) == 1
+    assert interviews.interview_answers(svc, interview.id) == {}  # no double typing
     levels = {key: rating.level for key, rating in diagnostic.theme_ratings(svc, visit_id).items()}
     assert levels["cambriolages"] == 3
     assert [r.text for r in actions.list_recommendations(svc, visit_id)] == [RECOMMENDATION]

@@ -60,8 +60,9 @@ def test_header_shows_commune_french_date_type_status_and_progress(workspace, vi
     assert workspace.date_label.text() == "jeudi 12 mars 2026"
     assert "Première visite" in workspace.type_label.text()
     assert "Planifiée" in workspace.status_label.text()
-    assert workspace.progress.value() == 0
-    assert workspace.progress.text().startswith("0/")
+    # v3: « Date de la visite » is the visit's date (forms/bindings.py), set when planned.
+    assert workspace.progress.value() == 1
+    assert workspace.progress.text().startswith("1/")
     assert [workspace.sections.item(row).text() for row in range(7)] == [
         page.section_title() for page in workspace.pages.values()
     ]
@@ -188,7 +189,8 @@ def answer_every_required_item(svc, visit_id: str) -> None:  # type: ignore[no-u
                 item_id: answer.value
                 for item_id, answer in answers.visit_answers(svc, visit_id, form_id).items()
             }
-            missing = form.missing_required(given)
+            # A bound item is the visit's own field (its date is set when planned).
+            missing = [item for item in form.missing_required(given) if item.bind is None]
             if not missing:
                 break
             for item in missing:
@@ -233,7 +235,7 @@ def test_start_complete_with_missing_items_then_complete_and_reopen(
     missing = visits.missing_required_items(svc, visit.id)
     assert dialog.items.count() == len(missing) > 0
     assert dialog.items.item(0).text() == missing[0]
-    assert "Date de la visite" in dialog.items.item(0).text()
+    assert "Moment du parcours" in dialog.items.item(0).text()  # the date is the visit's
     assert dialog.complete_button is None  # required items block, as the service does
     assert dialog.go_button is not None
     qtbot.mouseClick(dialog.go_button, Qt.MouseButton.LeftButton)
@@ -322,7 +324,7 @@ def test_follow_up_shows_a_link_to_the_previous_visit(workspace, visit, qtbot, u
     assert "Visite de suivi" in workspace.type_label.text()
     assert page.previous_label.isVisible()
     assert "12/03/2026" in page.previous_label.text()
-    assert "Visite du centre-bourg (v2)" in page.forms_label.text()
+    assert "Visite du centre-bourg (v3)" in page.forms_label.text()
 
     with qtbot.waitSignal(workspace.visit_opened, timeout=1000) as opened:
         page.previous_label.linkActivated.emit(visit.id)

@@ -17,7 +17,8 @@ class ChecklistPage(VisitFormPage):
     #: the person asked to attach a photo to an item: (form id, item id)
     photo_requested = Signal(str, str)
     # visits: an empty date item's calendar opens on the visit's date
-    shows = frozenset({"answers", "attachments", "visits"})
+    # visit_participants: shown by an item bound to them (forms/bindings.py)
+    shows = frozenset({"answers", "attachments", "visits", "visit_participants"})
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -43,6 +44,7 @@ class ChecklistPage(VisitFormPage):
         self.form_view = FormView(ctx, self)
         self.form_view.answer_changed.connect(self._on_answer_changed)
         self.form_view.comment_changed.connect(self._on_comment_changed)
+        self.form_view.bound_changed.connect(self._on_bound_changed)
         self.form_view.editing_finished.connect(self._on_editing_finished)
         self.form_view.photo_requested.connect(self.photo_requested)
         self.form_view.history_requested.connect(self.show_item_history)
@@ -78,6 +80,7 @@ class ChecklistPage(VisitFormPage):
             data.photo_counts,
             keep_focused=same_visit,
             visit_date=data.visit_date,
+            bound=data.bound,
         )
 
     def _on_load_failed(self, err: BaseException) -> None:
