@@ -38,5 +38,7 @@ def complete(svc: Services, visit_id: str) -> None:
         form = svc.forms.get(form_id, version or 0)
         given = {k: v.value for k, v in answers.visit_answers(svc, visit_id, form.id).items()}
         for item in form.missing_required(given):
+            if item.bind is not None:
+                continue  # the visit's own field (its date is set when planned)
             answers.answer_item(svc, visit_id, form.id, item.id, plausible(item))
     visits.complete_visit(svc, visit_id)
