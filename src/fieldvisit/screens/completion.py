@@ -11,9 +11,15 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from fieldvisit.forms.bindings import VISIT_SUMMARY
 from fieldvisit.forms.expressions import is_answered
 from fieldvisit.services.context import Services
-from fieldvisit.services.progress import StoredProgress, read_stored_progress
+from fieldvisit.services.progress import (
+    StoredProgress,
+    bound_fields,
+    read_stored_progress,
+    visit_bound,
+)
 from fieldvisit.services.records import get_live
 from fieldvisit.services.visit_forms import visit_forms
 from fieldvisit.store.models import Interview, Visit
@@ -47,7 +53,10 @@ class CompletionCheck:
 def load_completion_check(svc: Services, visit_id: str) -> CompletionCheck:
     with svc.store.reading() as session:
         visit = get_live(session, Visit, visit_id)
-        stored = read_stored_progress(session.connection(), [visit_id]).get(visit_id)
+        forms = visit_forms(svc, visit).all
+        # The visit's fields that bound items show (its date and synthesis: from the row).
+        fields = bound_fields(form.shape for form in forms) - {VISIT_SUMMARY}
+        stored = read_stored_progress(session.connection(), [visit_id], fields).get(visit_id)
         interviews = list(
             session.execute(
                 select(Interview.title, Interview.held_on, Interview.notes)
@@ -57,7 +66,7 @@ def load_completion_check(svc: Services, visit_id: str) -> CompletionCheck:
         )
         summary = visit.summary
     stored = stored or StoredProgress()
-    forms = visit_forms(svc, visit).all
+    stored.bound.update(visit_bound(visit.visit_date, summary))
     progress = stored.progress([form.shape for form in forms])
     missing: list[str] = []
     optional: list[str] = []
@@ -78,6 +87,7 @@ def load_completion_check(svc: Services, visit_id: str) -> CompletionCheck:
                     missing.append(label)
                 elif (
                     not item.required
+                    and item.bind is None  # the visit's own field: asked apart (synthèse)
                     and not is_answered(given.get(item.id))
                     and (form.id, item.id) not in stored.photos
                 ):
