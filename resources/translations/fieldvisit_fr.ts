@@ -368,6 +368,53 @@
     </message>
 </context>
 <context>
+    <name>CompleteVisitDialog</name>
+    <message>
+        <source>Complete the visit</source>
+        <translation>Terminer la visite</translation>
+    </message>
+    <message>
+        <source>The visit cannot be completed yet: {0} required item(s) without an answer.</source>
+        <translation>La visite ne peut pas encore être terminée&#xa0;: {0} élément(s) obligatoire(s) sans réponse.</translation>
+    </message>
+    <message>
+        <source>Required items without an answer</source>
+        <translation>Éléments obligatoires sans réponse</translation>
+    </message>
+    <message>
+        <source>Go to the first missing item</source>
+        <translation>Aller au premier élément manquant</translation>
+    </message>
+    <message>
+        <source>What is still empty</source>
+        <translation>Ce qui est encore vide</translation>
+    </message>
+    <message>
+        <source>Still empty (nothing requires it): you may complete the visit now or fill them in first.</source>
+        <translation>Encore vide (rien n&apos;y oblige)&#xa0;: vous pouvez terminer la visite maintenant ou les renseigner d&apos;abord.</translation>
+    </message>
+    <message>
+        <source>Everything is filled in.</source>
+        <translation>Tout est renseigné.</translation>
+    </message>
+    <message>
+        <source>The synthesis of the visit (Informations) is empty</source>
+        <translation>La synthèse de la visite (Informations) est vide</translation>
+    </message>
+    <message>
+        <source>Interview « {0} »: no notes</source>
+        <translation>Entretien «&#xa0;{0}&#xa0;»&#xa0;: aucune note</translation>
+    </message>
+    <message>
+        <source>{0} optional item(s) without an answer:</source>
+        <translation>{0} élément(s) facultatif(s) sans réponse&#xa0;:</translation>
+    </message>
+    <message>
+        <source>    … and {0} more</source>
+        <translation>    … et {0} autre(s)</translation>
+    </message>
+</context>
+<context>
     <name>ConflictsDialog</name>
     <message>
         <source>Sync conflicts</source>
@@ -1158,6 +1205,21 @@
     </message>
 </context>
 <context>
+    <name>IssueReportDialog</name>
+    <message>
+        <source>Issue the report</source>
+        <translation>Émettre le rapport</translation>
+    </message>
+    <message>
+        <source>The internal report will be generated and kept as issued document, version {0}, exactly as it is now. The visit then becomes read-only (« report issued »); to change it later, reopen it: the next report issued will be version {1}.</source>
+        <translation>Le rapport interne va être généré et conservé comme document émis, version {0}, exactement tel qu&apos;il est maintenant. La visite passe ensuite en lecture seule («&#xa0;rapport émis&#xa0;»)&#xa0;; pour la modifier plus tard, rouvrez-la&#xa0;: le prochain rapport émis sera la version {1}.</translation>
+    </message>
+    <message>
+        <source>Issue version {0}</source>
+        <translation>Émettre la version {0}</translation>
+    </message>
+</context>
+<context>
     <name>ItemRow</name>
     <message>
         <source>required</source>
@@ -1182,6 +1244,26 @@
     <message>
         <source>Comment on: {0}</source>
         <translation>Commentaire sur&#xa0;: {0}</translation>
+    </message>
+    <message>
+        <source>The visit&apos;s date (also in Informations).</source>
+        <translation>La date de la visite (aussi dans Informations)&#xa0;: saisie une seule fois.</translation>
+    </message>
+    <message>
+        <source>The visit&apos;s synthesis (also in Informations).</source>
+        <translation>La synthèse de la visite (aussi dans Informations)&#xa0;: saisie une seule fois.</translation>
+    </message>
+    <message>
+        <source>The visit&apos;s participants: added or removed in Informations.</source>
+        <translation>Les participants de la visite&#xa0;: ajoutés ou retirés dans Informations.</translation>
+    </message>
+    <message>
+        <source>The interview&apos;s date (the Date field above).</source>
+        <translation>La date de l&apos;entretien (le champ Date ci-dessus).</translation>
+    </message>
+    <message>
+        <source>The interviewees: added or removed under « Interviewees » above.</source>
+        <translation>Les personnes interrogées&#xa0;: ajoutées ou retirées ci-dessus, sous «&#xa0;Personnes interrogées&#xa0;».</translation>
     </message>
     <message>
         <source>Comment, detail, source…</source>
@@ -2541,8 +2623,32 @@
         <translation>Un formulaire vide, avec cases et lignes, à remplir à la main sur place</translation>
     </message>
     <message>
+        <source>Issued reports</source>
+        <translation>Rapports émis</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Ouvrir</translation>
+    </message>
+    <message>
+        <source>Show the chosen issued report as it was sent</source>
+        <translation>Afficher le rapport émis choisi, tel qu&apos;il a été envoyé</translation>
+    </message>
+    <message>
+        <source>Save a copy…</source>
+        <translation>Enregistrer une copie…</translation>
+    </message>
+    <message>
         <source>Version:</source>
         <translation>Version&#xa0;:</translation>
+    </message>
+    <message>
+        <source> by {0}</source>
+        <translation> par {0}</translation>
+    </message>
+    <message>
+        <source>Version {0} — issued on {1}{2} — {3}</source>
+        <translation>Version {0} — émis le {1}{2} — {3}</translation>
     </message>
     <message>
         <source>Report issued on {0}.</source>
@@ -2621,12 +2727,12 @@
         <translation>Aucune application n&apos;a pu ouvrir {0}. Le fichier se trouve ici&#xa0;: {1}</translation>
     </message>
     <message>
-        <source>The internal report will be generated, kept as the issued document and the visit marked « report issued ». Continue?</source>
-        <translation>Le rapport interne va être généré, conservé comme document émis, et la visite marquée «&#xa0;rapport émis&#xa0;». Continuer&#xa0;?</translation>
-    </message>
-    <message>
         <source>Issued report</source>
         <translation>Rapport émis</translation>
+    </message>
+    <message>
+        <source>Save a copy of the issued report</source>
+        <translation>Enregistrer une copie du rapport émis</translation>
     </message>
     <message>
         <source>Issued report of {0}</source>
@@ -3396,8 +3502,16 @@
         <translation>Afficher ou masquer les notes rapides (Ctrl+Maj+N)</translation>
     </message>
     <message>
+        <source>&lt;b&gt;Report issued: the visit is read-only&lt;/b&gt;, as the report sent.&lt;br&gt;To change it, reopen it: the next report will be a new version.</source>
+        <translation>&lt;b&gt;Rapport émis&#xa0;: visite en lecture seule&lt;/b&gt;, comme le rapport envoyé.&lt;br&gt;Pour la modifier, rouvrez-la&#xa0;: le prochain rapport en sera une nouvelle version.</translation>
+    </message>
+    <message>
         <source>Sections of the visit</source>
         <translation>Sections de la visite</translation>
+    </message>
+    <message>
+        <source>Reopen the visit…</source>
+        <translation>Rouvrir la visite…</translation>
     </message>
     <message>
         <source>{0} of the {1} items shown in the checklist and diagnostic are answered</source>
@@ -3406,6 +3520,18 @@
     <message>
         <source>{0} of the {1} themes of the diagnostic are rated</source>
         <translation>{0} des {1} thèmes du diagnostic sont évalués</translation>
+    </message>
+    <message>
+        <source>Reopen the visit</source>
+        <translation>Rouvrir la visite</translation>
+    </message>
+    <message>
+        <source>The visit becomes editable again (« in progress »). The report already issued stays exactly as it was issued; the next one will be a new version.</source>
+        <translation>La visite redevient modifiable («&#xa0;en cours&#xa0;»). Le rapport déjà émis reste exactement tel qu&apos;il a été émis&#xa0;; le prochain en sera une nouvelle version.</translation>
+    </message>
+    <message>
+        <source>Reopen</source>
+        <translation>Rouvrir</translation>
     </message>
     <message>
         <source>{0}/{1} answered</source>

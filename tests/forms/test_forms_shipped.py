@@ -21,7 +21,7 @@ FORM_IDS = ("visite-centre-bourg", "entretien-elu", "entretien-gendarmerie", "di
 
 
 LATEST = {
-    "visite-centre-bourg": 3,  # its « Points d'attention » (observations)
+    "visite-centre-bourg": 3,  # bound date, participants, synthesis; « Points d'attention »
     "entretien-elu": 3,
     "entretien-gendarmerie": 3,
     "diagnostic-securite": 3,

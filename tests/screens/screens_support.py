@@ -87,7 +87,6 @@ def fill_visit(svc: Services, tmp_path: Path, size: int, commune: str = "15187")
         observations.create_action(svc, seen.id)
         observations.pin_observation(svc, seen.id, Pin(0.5, 0.5))
     answers.answer_item(svc, vid, checklist, "eclairage_zones_sombres", "oui")
-    answers.answer_item(svc, vid, checklist, "date_visite", "2026-03-12")
     diagnostic.rate_theme(svc, vid, "cambriolages", 3)
     return Filled(vid, interview_ids, people)
 

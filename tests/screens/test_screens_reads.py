@@ -47,7 +47,9 @@ LOADERS: dict[str, Loader] = {
 
 # The Diagnostic also looks for the commune's previous visit (services/evolution.py;
 # tests/screens/test_screens_evolution.py counts a follow-up's).
-MOST_QUERIES = {"diagnostic": 5}
+# The header also reads the visit's participants, which the checklist's « Participants
+# au parcours » is bound to (v3, forms/bindings.py).
+MOST_QUERIES = {"diagnostic": 5, "header": 5}
 
 
 def statements_of(svc: Services, load: Loader, visit: Filled) -> StatementCounter:

@@ -1,7 +1,7 @@
 """Property: three laptops and a hostile account of another territory, random edits,
-conflict resolutions, deletions, archives, offline periods, dropped and duplicated
-requests, server restarts and restores; after everyone syncs, the promises of
-docs/ARCHITECTURE.md "Sync" and docs/SECURITY.md hold.
+conflict resolutions, deletions, archives, reports issued and visits reopened, offline
+periods, dropped and duplicated requests, server restarts and restores; after everyone
+syncs, the promises of docs/ARCHITECTURE.md "Sync" and docs/SECURITY.md hold.
 
 A hypothesis state machine (`RuleBasedStateMachine`), one rule per operation. The
 laptops (`multidevice_world.USERS`): two of one agent of Cantal (15), one of a
@@ -55,7 +55,7 @@ import os
 import re
 import traceback
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -89,9 +89,11 @@ from multidevice_world import (
 )
 from sqlalchemy import select
 
+from completing import complete
 from fieldvisit.core import domain
-from fieldvisit.core.errors import FieldvisitError
+from fieldvisit.core.errors import FieldvisitError, RuleViolation
 from fieldvisit.core.pins import Pin
+from fieldvisit.report.issued import keep_issued, prepare_issue
 from fieldvisit.server.testing import server_snapshot
 from fieldvisit.services import Services, observations
 from fieldvisit.services import history as history_service
@@ -100,8 +102,9 @@ from fieldvisit.services.answers import answer_item
 from fieldvisit.services.attachments import attach_file, list_photos
 from fieldvisit.services.deletion import soft_delete
 from fieldvisit.services.interviews import record_interview, update_interview
+from fieldvisit.services.issued_guard import ISSUED_MESSAGE
 from fieldvisit.services.listing import list_visits
-from fieldvisit.services.visits import plan_visit, update_visit
+from fieldvisit.services.visits import plan_visit, reopen_visit, update_visit
 from fieldvisit.store.models import (
     Answer,
     Interview,
@@ -136,6 +139,7 @@ MAX_VISITS = 2  # planned in the Cantal, the world's included
 MAX_INTERVIEWS = 2  # recorded during an example
 # what two people may type at once
 TEXTS = ("summary", "author", "comment", "notes", "observation")
+ISSUED = domain.VisitStatus.RAPPORT_EMIS.value
 AGENT_LAPTOPS = tuple(n for n, user in enumerate(USERS) if user == "agent15")
 OUTSIDE_COMMUNE = "43157"  # Le Puy-en-Velay: not in the agent of 15's territory
 TOO_LONG = 270_000  # characters: a record over the wire's 256 KiB
@@ -221,6 +225,7 @@ class MultiDeviceSync(RuleBasedStateMachine):
         self.photos: dict[str, bytes] = {}
         self.uploaded_photos: set[str] = set()
         self.archives: list[Path] = []
+        self.issued: list[str] = []  # sha256 of the issued reports
 
     # --- helpers -------------------------------------------------------------------------
 
@@ -240,7 +245,19 @@ class MultiDeviceSync(RuleBasedStateMachine):
         return row if row is not None and row.deleted_at is None else None
 
     def _visit(self, device: int, pick: int) -> Visit | None:
-        return self._live(self.devices[device], Visit, self.visits[pick % len(self.visits)])
+        """A live visit that this laptop may edit (an issued one is read-only)."""
+        visit = self._live(self.devices[device], Visit, self.visits[pick % len(self.visits)])
+        return visit if visit is not None and visit.status != ISSUED else None
+
+    @contextlib.contextmanager
+    def _unless_issued(self) -> Iterator[None]:
+        """An edit the app refuses because the visit's report was issued (here or
+        pulled): said in French where it is typed, nothing written."""
+        try:
+            yield
+        except RuleViolation as err:
+            if str(err) != ISSUED_MESSAGE:
+                raise
 
     def accepted(self, table: str, record_id: str, fields: dict[str, Any]) -> None:
         """A laptop's change the server accepted (multidevice_world.Observer)."""
@@ -348,16 +365,18 @@ class MultiDeviceSync(RuleBasedStateMachine):
             return
         rec = recs[pick % len(recs)]
         after = rec.text + self._word() + "\n"
-        update_recommendation(self.devices[device], rec.id, text=after)
-        self._note(device, ("recommendations", rec.id, "text"), rec.text, after)
+        with self._unless_issued():
+            update_recommendation(self.devices[device], rec.id, text=after)
+            self._note(device, ("recommendations", rec.id, "text"), rec.text, after)
 
     @rule(device=laptops, pick=picks)
     def delete_recommendation(self, device: int, pick: int) -> None:
         recs = self._recommendations(self.devices[device])
         if recs:
             rec = recs[pick % len(recs)]
-            soft_delete(self.devices[device], "recommendation", rec.id)
-            self._deleted("recommendations", rec.id, frozenset())
+            with self._unless_issued():
+                soft_delete(self.devices[device], "recommendation", rec.id)
+                self._deleted("recommendations", rec.id, frozenset())
 
     # --- observations of the walk --------------------------------------------------------
 
@@ -401,40 +420,42 @@ class MultiDeviceSync(RuleBasedStateMachine):
         if not found:
             return
         made = found[pick % len(found)]
-        key: Key = ("observations", made.id, what)
-        if what == "place":
-            after = self._word()
-            observations.update_observation(svc, made.id, place=after)
-            self._note(device, key, made.place, after)
-        elif what == "comment":
-            after = made.comment + self._word() + "\n"
-            observations.update_observation(svc, made.id, comment=after)
-            self._note(device, key, made.comment, after)
-        elif what == "severity":
-            levels = [s.value for s in domain.ObservationSeverity]
-            observations.update_observation(svc, made.id, severity=levels[pick % len(levels)])
-        elif what == "pin":
-            observations.pin_observation(svc, made.id, Pin(pick / 5, 1 - pick / 5))
-        elif what == "action":
-            text = self._word() + "\n"
-            action = observations.create_action(svc, made.id, text)
-            self._note(device, ("recommendations", action.id, "text"), "", text)
-        else:
-            photos = [
-                p
-                for p in list_photos(svc, made.visit_id)
-                if p.observation_id is None and p.role is None
-            ]
-            if photos:
-                observations.link_photos(svc, made.id, [photos[pick % len(photos)].id])
+        with self._unless_issued():
+            key: Key = ("observations", made.id, what)
+            if what == "place":
+                after = self._word()
+                observations.update_observation(svc, made.id, place=after)
+                self._note(device, key, made.place, after)
+            elif what == "comment":
+                after = made.comment + self._word() + "\n"
+                observations.update_observation(svc, made.id, comment=after)
+                self._note(device, key, made.comment, after)
+            elif what == "severity":
+                levels = [s.value for s in domain.ObservationSeverity]
+                observations.update_observation(svc, made.id, severity=levels[pick % len(levels)])
+            elif what == "pin":
+                observations.pin_observation(svc, made.id, Pin(pick / 5, 1 - pick / 5))
+            elif what == "action":
+                text = self._word() + "\n"
+                action = observations.create_action(svc, made.id, text)
+                self._note(device, ("recommendations", action.id, "text"), "", text)
+            else:
+                photos = [
+                    p
+                    for p in list_photos(svc, made.visit_id)
+                    if p.observation_id is None and p.role is None
+                ]
+                if photos:
+                    observations.link_photos(svc, made.id, [photos[pick % len(photos)].id])
 
     @rule(device=laptops, pick=picks)
     def delete_observation(self, device: int, pick: int) -> None:
         found = self._observations(self.devices[device])
         if found:
             made = found[pick % len(found)]
-            observations.delete_observation(self.devices[device], made.id)
-            self._deleted("observations", made.id, frozenset())
+            with self._unless_issued():
+                observations.delete_observation(self.devices[device], made.id)
+                self._deleted("observations", made.id, frozenset())
 
     def _interviews(self, svc: Services) -> list[Interview]:
         with svc.store.reading() as session:
@@ -470,8 +491,9 @@ class MultiDeviceSync(RuleBasedStateMachine):
         else:
             lines[line] = word
         after = "".join(lines)
-        update_interview(self.devices[device], interview.id, notes=after)
-        self._note(device, ("interviews", interview.id, "notes"), interview.notes, after)
+        with self._unless_issued():
+            update_interview(self.devices[device], interview.id, notes=after)
+            self._note(device, ("interviews", interview.id, "notes"), interview.notes, after)
 
     @rule(device=laptops)
     def plan_another_visit(self, device: int) -> None:
@@ -580,7 +602,8 @@ class MultiDeviceSync(RuleBasedStateMachine):
                 if n != device
             ]
             if self._live(self.devices[device], Visit, visit_id) and any(elsewhere):
-                self._answer(device, visit_id, item, "oui")
+                with self._unless_issued():
+                    self._answer(device, visit_id, item, "oui")
                 return
 
     def _type(self, device: int, text: str, pick: int) -> None:
@@ -656,6 +679,40 @@ class MultiDeviceSync(RuleBasedStateMachine):
                 self.last_typed[(device, key)] = words(chosen) - shown
         elif chosen:  # deleted again, as one new deletion of all it holds
             self._deleted(entry.table, entry.record_id, removed)
+
+    # --- completing, issuing, reopening -------------------------------------------------
+
+    @rule(device=laptops, pick=picks)
+    def complete_and_issue_the_report(self, device: int, pick: int) -> None:
+        """The visit completed (its required items answered) and its report issued: a
+        PDF kept as an attachment (a small one: the sync is under test, not the
+        drawing), the visit « rapport émis », read-only on every laptop that learns it."""
+        visit = self._visit(device, pick)
+        if visit is None:
+            return
+        svc = self.devices[device]
+        try:
+            if visit.status != domain.VisitStatus.TERMINEE:
+                complete(svc, visit.id)
+            report = prepare_issue(svc, visit.id)
+        except FieldvisitError:
+            return  # not completable here (e.g. a form this laptop lacks): said in French
+        pdf = self.tmp / f"rapport-{len(self.issued)}.pdf"
+        pdf.write_bytes(b"%PDF-1.4\n% rapport " + self._word().encode() + b"\n%%EOF\n")
+        issued = keep_issued(svc, report, pdf, 1)
+        self.issued.append(issued.sha256)
+
+    @rule(device=laptops, pick=picks)
+    def reopen_an_issued_visit(self, device: int, pick: int) -> None:
+        """« Rouvrir »: editable again; the next issuing is version 2."""
+        svc = self.devices[device]
+        issued = [
+            v.id
+            for v in (self._live(svc, Visit, visit_id) for visit_id in self.visits)
+            if v is not None and v.status == ISSUED
+        ]
+        if issued:
+            reopen_visit(svc, issued[pick % len(issued)])
 
     # --- archives between laptops --------------------------------------------------------
 

@@ -65,7 +65,9 @@ VISIT_TRANSITIONS: dict[VisitStatus, frozenset[VisitStatus]] = {
     VisitStatus.PLANIFIEE: frozenset({VisitStatus.EN_COURS}),
     VisitStatus.EN_COURS: frozenset({VisitStatus.TERMINEE}),
     VisitStatus.TERMINEE: frozenset({VisitStatus.RAPPORT_EMIS, VisitStatus.EN_COURS}),
-    VisitStatus.RAPPORT_EMIS: frozenset(),
+    # « Rouvrir » an issued visit: editable again; the issued PDFs stay as issued and
+    # the next issuing is their next version (report/issued.py).
+    VisitStatus.RAPPORT_EMIS: frozenset({VisitStatus.EN_COURS}),
 }
 
 

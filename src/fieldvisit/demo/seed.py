@@ -100,7 +100,9 @@ def _fill(
     given: dict[str, object] = {}
     known = known or {}
     for item in form.iter_items():
-        if item.type == ItemType.photo or not form.is_visible(item, given):
+        if item.type == ItemType.photo or item.bind is not None:
+            continue  # a photo is linked; a bound item is its visit's or interview's field
+        if not form.is_visible(item, given):
             continue
         value = known.get(item.id) or _value_for(item, rng, visit_date)
         if value is not None:

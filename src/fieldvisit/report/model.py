@@ -70,6 +70,7 @@ from fieldvisit.core.domain import (
 from fieldvisit.core.geo import parse_location
 from fieldvisit.core.pins import PLAN_ROLE, parse_pin
 from fieldvisit.forms import FormDefinition, FormItem, FormKind, ItemType, Section, is_answered
+from fieldvisit.forms.bindings import VISIT_PARTICIPANTS
 from fieldvisit.forms.progress import effective_answers, form_progress
 from fieldvisit.forms.sentiment import SENTIMENT_SCALE, is_sentiment_item
 from fieldvisit.opendata.diagnostic import TrendSeries
@@ -88,6 +89,7 @@ from fieldvisit.services import (
 )
 from fieldvisit.services.context import Services
 from fieldvisit.services.photo_privacy import DEFAULT_POLICY, LocationPolicy
+from fieldvisit.services.progress import visit_bound
 from fieldvisit.services.visit_forms import interview_guide, visit_forms
 from fieldvisit.store.models import (
     Answer,
@@ -477,11 +479,13 @@ class VisitReport:
 
 
 def report_filename(report: VisitReport) -> str:
-    """`rapport-<code>-<commune-slug>-<date>.pdf`; "-partageable" for that variant."""
+    """`rapport-<code>-<commune-slug>-<date>.pdf`; "-v2"… from the second version on
+    (a reopened visit issued again); "-partageable" for that variant."""
+    version = f"-v{report.version}" if report.version > 1 else ""
     variant = "-partageable" if report.shareable else ""
     return (
         f"rapport-{report.commune_code}-{slug(report.commune_name)}-"
-        f"{report.visit_date.isoformat()}{variant}.pdf"
+        f"{report.visit_date.isoformat()}{version}{variant}.pdf"
     )
 
 
@@ -554,6 +558,21 @@ def build_report(
     if visit.previous_visit_id:
         previous_date = _visit_date_or_none(svc, visit.previous_visit_id)
     figures = _key_figures(checklist, diagnostic_report, action_rows, interview_reports, photos)
+    # Items bound to the visit's fields (forms/bindings.py) are printed with the visit,
+    # not in the tables, and count in the figures as in progress (forms/progress.py).
+    bound = _bound_counts(
+        [checklist_form, diagnostic_form],
+        {
+            **visit_bound(visit.visit_date, visit.summary),
+            VISIT_PARTICIPANTS: [p.name for p in _participants(svc, visit_id)],
+        },
+        photos_by_item,
+    )
+    figures = replace(
+        figures,
+        items_answered=figures.items_answered + bound[0],
+        items_visible=figures.items_visible + bound[1],
+    )
     issued_before = sum(1 for a in visit_attachments if is_issued_report(a))
     reprint = status == VisitStatus.RAPPORT_EMIS and issued_on is None
     participants = _participants(svc, visit_id)
@@ -727,6 +746,25 @@ def _next_step(action_rows: tuple[ActionRow, ...], status: VisitStatus) -> str:
     )
 
 
+def _bound_counts(
+    forms: Iterable[FormDefinition | None],
+    bound: Mapping[str, object],
+    photos_by_item: Mapping[tuple[str, str], int],
+) -> tuple[int, int]:
+    """(answered, shown) items bound to the visit's fields, by the one progress function."""
+    answered = shown = 0
+    for form in forms:
+        if form is None or not form.bound_items():
+            continue
+        linked = {item_id for form_id, item_id in photos_by_item if form_id == form.id}
+        progress = form_progress(form.shape, {}, linked, bound=bound)
+        for item_id, field in form.bound_items().items():
+            if item_id in progress.visible_items:
+                shown += 1
+                answered += is_answered(bound.get(field))
+    return answered, shown
+
+
 def _key_figures(
     checklist: tuple[SectionResult, ...],
     diagnostic_report: DiagnosticReport | None,
@@ -813,6 +851,8 @@ def _item_results(
     for item in section.items:
         if item.id not in given.visible or not keep.keeps(item):
             continue
+        if item.bind is not None:
+            continue  # its visit's or interview's field, printed once where it is
         value = given.values.get(item.id)
         answered = is_answered(value)
         text = answer_text(item, value, photos_by_item.get((form.id, item.id), 0))
@@ -843,6 +883,7 @@ def _unanswered(section: Section, given: _Given, keep: _Filter) -> int:
         1
         for item in section.items
         if item.id in given.visible
+        and item.bind is None  # printed with its visit or interview, not as an answer
         and not (keep.shareable and item.withheld)
         and not is_answered(given.values.get(item.id))
     )

@@ -141,7 +141,9 @@ def _read(svc: Services, flt: VisitFilter, limit: int | None, offset: int) -> li
     with svc.store.connection() as connection:
         rows = connection.execute(query).all()
         shapes = _shapes_of(svc, rows)
-        progress = read_progress_totals(connection, shapes)
+        # The date a form item may be bound to, from the rows (the covering index).
+        dates = {row.id: row.visit_date for row in rows}
+        progress = read_progress_totals(connection, shapes, dates)
     return [_summary(visit, progress[visit.id]) for visit in rows]
 
 

@@ -432,7 +432,7 @@ class _Importer:
         deletions = {d for _t, _i, d, _here in self.won if d is not None}
         revived = revive(
             self.session,
-            self.svc.stamp,
+            self.svc.mark_changed,
             deletions=deletions,
             records=[(t, i) for t, i, _d, _here in self.won] + self.alive,
         )

@@ -33,6 +33,7 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QIcon, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -61,10 +62,10 @@ from fieldvisit.ui.workspace.info_page import InfoPage
 from fieldvisit.ui.workspace.interviews_page import InterviewsPage
 from fieldvisit.ui.workspace.notes_pad import NotesPad
 from fieldvisit.ui.workspace.observations_page import ObservationsPage
-from fieldvisit.ui.workspace.pages import WorkspacePage
+from fieldvisit.ui.workspace.pages import ReadOnlyGuard, WorkspacePage, lock_editors
 from fieldvisit.ui.workspace.photos_page import PhotosPage
 from fieldvisit.ui.workspace.report_page import ReportPage
-from fieldvisit.ui.workspace.workspace_common import long_date
+from fieldvisit.ui.workspace.workspace_common import ask_confirmation, long_date
 
 SPLITTER_KEY = "workspace/splitter"
 #: what the header shows: the visit's facts and its progress (screens/header.py)
@@ -166,6 +167,30 @@ class VisitWorkspace(QWidget):
         self.notes_button.setCheckable(True)
         self.notes_button.toggled.connect(self._notes_toggled)
 
+        # Read-only once the report is issued: why, and how to edit again.
+        self.issued_banner = QFrame(self)
+        self.issued_banner.setObjectName("issuedBanner")
+        self.issued_banner.setFrameShape(QFrame.Shape.StyledPanel)
+        self.issued_banner.setStyleSheet(
+            "#issuedBanner { background: #fff4ce; border: 1px solid #d8b200; }"
+        )
+        banner = QHBoxLayout(self.issued_banner)
+        banner.setContentsMargins(6, 2, 6, 2)
+        self.issued_banner_label = QLabel(self.issued_banner)
+        self.issued_banner_label.setObjectName("issuedBannerText")
+        self.issued_banner_label.setWordWrap(False)  # two lines, each whole
+        self.issued_banner_label.setText(
+            self.tr(
+                "<b>Report issued: the visit is read-only</b>, as the report sent.<br>"
+                "To change it, reopen it: the next report will be a new version."
+            )
+        )
+        self.reopen_button = QPushButton(self.tr("Reopen the visit…"), self.issued_banner)
+        self.reopen_button.setObjectName("reopenIssuedVisit")
+        self.reopen_button.clicked.connect(self.reopen_visit)
+        banner.addWidget(self.issued_banner_label, 1)
+        banner.addWidget(self.reopen_button)
+        self.issued_banner.hide()
         header = QHBoxLayout()
         header.addWidget(self.back_button)
         titles = QVBoxLayout()
@@ -178,6 +203,8 @@ class VisitWorkspace(QWidget):
         facts.addStretch(1)
         titles.addLayout(facts)
         header.addLayout(titles, 1)
+        # In the header row, where it costs no height on a 768-pixel screen.
+        header.addWidget(self.issued_banner)
         header.addWidget(self.progress)
         header.addWidget(self.notes_button)
 
@@ -215,6 +242,8 @@ class VisitWorkspace(QWidget):
         if state is not None:
             self.splitter.restoreState(state)
         self.splitter.splitterMoved.connect(self._remember_splitter)
+
+        self.read_only_guard = ReadOnlyGuard(list(self.pages.values()), self)
 
         layout = QVBoxLayout(self)
         layout.addLayout(header)
@@ -382,6 +411,41 @@ class VisitWorkspace(QWidget):
                 header.progress.themes_rated, header.progress.themes
             )
         self.progress.setToolTip(tip)
+        self._show_read_only(visit.status == VisitStatus.RAPPORT_EMIS)
+
+    def _show_read_only(self, read_only: bool) -> None:
+        """The banner and every page's editors follow the visit's status."""
+        self.issued_banner.setVisible(read_only)
+        self.read_only_guard.set_active(read_only)
+        lock_editors(self.notes, read_only)  # a quick note is a record of the visit too
+        for page in self.pages.values():
+            if page.read_only != read_only:
+                page.set_read_only(read_only)
+            else:
+                page.apply_read_only()
+
+    def reopen_visit(self) -> None:
+        """« Rouvrir » an issued visit, once confirmed (the issued PDFs stay)."""
+        if self.visit_id is None:
+            return
+        from fieldvisit.services import visits
+
+        visit_id = self.visit_id
+
+        def reopen() -> None:
+            self.ctx.run(self.ctx.call(visits.reopen_visit, visit_id), None, self)
+
+        self.reopen_box = ask_confirmation(
+            self,
+            self.tr("Reopen the visit"),
+            self.tr(
+                "The visit becomes editable again (« in progress »). The report already "
+                "issued stays exactly as it was issued; the next one will be a new "
+                "version."
+            ),
+            self.tr("Reopen"),
+            reopen,
+        )
 
     def flush(self) -> None:
         """Write every pending edit of every page now (autosave on leave/close)."""
@@ -422,6 +486,7 @@ class VisitWorkspace(QWidget):
         changes = self._stale.pop(row, None)
         if changes is not None and self.visit_id is not None:
             self.current_page().refresh(changes)
+        self.current_page().apply_read_only()
 
     def next_section(self) -> None:
         row = self.sections.currentRow()
