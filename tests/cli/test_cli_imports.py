@@ -109,7 +109,8 @@ def test_visits_list_imports_neither_the_orm_pydantic_nor_the_keyring(
 ) -> None:
     root, env = synced_dir
     modules, out, _err = imported_by(tmp_path, env, "--data-dir", str(root), "visits", "list")
-    assert "Saint-Flour (15)" in out and "\t1/" in out  # the visit, its answer counted
+    # the visit, its answer counted and its date (the checklist item bound to it)
+    assert "Saint-Flour (15)" in out and "\t2/" in out
     assert sorted(name for name in NOT_FOR_THE_LIST if name in modules) == []
 
 

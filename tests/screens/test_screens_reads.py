@@ -19,6 +19,7 @@ from fieldvisit.screens.header import load_header
 from fieldvisit.screens.info import load_participants, load_visit_info
 from fieldvisit.screens.interviews import load_interview, load_interview_list, load_interviewees
 from fieldvisit.screens.notes import load_notes
+from fieldvisit.screens.observations import load_observations
 from fieldvisit.screens.photos import load_album
 from fieldvisit.screens.report import load_report_state
 from fieldvisit.screens.visit_form import load_photo_counts, load_visit_form
@@ -40,6 +41,7 @@ LOADERS: dict[str, Loader] = {
     "action plan": lambda svc, v: load_action_plan(svc, v.visit_id),
     "album": lambda svc, v: load_album(svc, v.visit_id),
     "notes": lambda svc, v: load_notes(svc, v.visit_id, True),
+    "observations": lambda svc, v: load_observations(svc, v.visit_id),
     "report": lambda svc, v: load_report_state(svc, v.visit_id),
 }
 

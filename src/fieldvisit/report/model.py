@@ -60,11 +60,15 @@ from fieldvisit.core.domain import (
     ContactRole,
     Dispositif,
     Horizon,
+    LabelledEnum,
+    ObservationCategory,
+    ObservationSeverity,
     Porteur,
     VisitStatus,
     VisitType,
 )
 from fieldvisit.core.geo import parse_location
+from fieldvisit.core.pins import PLAN_ROLE, parse_pin
 from fieldvisit.forms import FormDefinition, FormItem, FormKind, ItemType, Section, is_answered
 from fieldvisit.forms.bindings import VISIT_PARTICIPANTS
 from fieldvisit.forms.progress import effective_answers, form_progress
@@ -80,6 +84,7 @@ from fieldvisit.services import (
     evolution,
     interviews,
     notes,
+    observations,
     visits,
 )
 from fieldvisit.services.context import Services
@@ -92,6 +97,7 @@ from fieldvisit.store.models import (
     Contact,
     Interview,
     InterviewAnswer,
+    Observation,
     Recommendation,
     ThemeRating,
 )
@@ -346,6 +352,31 @@ class PhotoEntry:
     taken_at: datetime | None = None
     location: str = ""  # « 45,03431° N, 3,08382° E » when the variant may show it
     shapes: tuple[Shape, ...] = ()  # the annotation drawn over the rendition
+    attachment_id: str = ""
+
+
+@dataclass(frozen=True)
+class ObservationEntry:
+    """One observation of the walk, numbered as in the table and on the plan."""
+
+    number: int
+    category: str  # its label: « Éclairage »
+    place: str
+    severity: str  # its label: « Forte »
+    comment: str
+    action: str = ""  # the text of the action of the plan it led to, if still there
+    location: str = ""  # from a linked photo's GPS, when the variant may show it
+    photos: tuple[int, ...] = ()  # the numbers of its photos in `VisitReport.photos`
+    pin: tuple[float, float] | None = None  # (x, y) fractions of the plan
+
+
+@dataclass(frozen=True)
+class PlanEntry:
+    """The plan of the town centre the observations are pinned on."""
+
+    filename: str
+    sha256: str
+    source: Path
 
 
 @dataclass(frozen=True)
@@ -401,6 +432,10 @@ class VisitReport:
     left_out_parts: tuple[str, ...] = ()  # shareable variant: what its cover says is left out
     next_step: str = ""
     evolution: EvolutionReport | None = None  # None on a first visit
+    # The walk's observations, grouped by category (numbered in that order), and the
+    # plan they are pinned on (None: no plan imported).
+    observations: tuple[ObservationEntry, ...] = ()
+    plan: PlanEntry | None = None
 
     @property
     def marking(self) -> str:
@@ -444,11 +479,13 @@ class VisitReport:
 
 
 def report_filename(report: VisitReport) -> str:
-    """`rapport-<code>-<commune-slug>-<date>.pdf`; "-partageable" for that variant."""
+    """`rapport-<code>-<commune-slug>-<date>.pdf`; "-v2"… from the second version on
+    (a reopened visit issued again); "-partageable" for that variant."""
+    version = f"-v{report.version}" if report.version > 1 else ""
     variant = "-partageable" if report.shareable else ""
     return (
         f"rapport-{report.commune_code}-{slug(report.commune_name)}-"
-        f"{report.visit_date.isoformat()}{variant}.pdf"
+        f"{report.visit_date.isoformat()}{version}{variant}.pdf"
     )
 
 
@@ -502,6 +539,14 @@ def build_report(
         keep,
         location.in_report(shareable),
     )
+    walk = _observations(
+        observations.list_observations(svc, visit_id),
+        visit_attachments,
+        photos,
+        action_rows_by_id={rec.id: rec.text for rec in actions.list_recommendations(svc, visit_id)},
+        with_location=location.in_report(shareable),
+    )
+    plan = _plan(svc, visit_attachments)
     field_notes: tuple[str, ...] = ()
     if not shareable:
         field_notes = tuple(
@@ -568,6 +613,8 @@ def build_report(
             (commune.epci_nom or "") if commune else "",
             participants,
         ),
+        observations=walk,
+        plan=plan,
         left_out_parts=(
             _left_out_parts([checklist_form, diagnostic_form, *guides.values()], interview_reports)
             if shareable
@@ -980,7 +1027,7 @@ def _action(rec: Recommendation, theme_labels: Mapping[str, str]) -> ActionRow:
     )
 
 
-def _label(enum: type[Horizon] | type[Porteur] | type[Dispositif], code: str) -> str:
+def _label(enum: type[LabelledEnum], code: str) -> str:
     try:
         return enum(code).label
     except ValueError:
@@ -1027,9 +1074,63 @@ def _photo_entries(
                 taken_at=attachment.taken_at,
                 location=_location_text(attachment.gps) if with_location else "",
                 shapes=_shapes(attachment.annotation),
+                attachment_id=attachment.id,
             )
         )
     return tuple(entries)
+
+
+def _observations(
+    walk: Iterable[Observation],
+    items: Iterable[Attachment],
+    photos: tuple[PhotoEntry, ...],
+    *,
+    action_rows_by_id: Mapping[str, str],
+    with_location: bool,
+) -> tuple[ObservationEntry, ...]:
+    """The observations grouped by category (in the list's order), then as made; each
+    with the numbers of its photos in the report, and a position from the first of
+    its photos that carries one."""
+    number_of = {photo.attachment_id: photo.number for photo in photos}
+    shown: dict[str, list[int]] = {}
+    located: dict[str, str] = {}
+    for attachment in sorted(items, key=lambda a: (a.created_at, a.id)):
+        if attachment.observation_id is None or attachment.deleted_at is not None:
+            continue
+        if attachment.id in number_of:  # a photo the variant prints
+            shown.setdefault(attachment.observation_id, []).append(number_of[attachment.id])
+        if with_location and attachment.observation_id not in located:
+            where = _location_text(attachment.gps)
+            if where:
+                located[attachment.observation_id] = where
+    order = {category.value: n for n, category in enumerate(ObservationCategory)}
+    ordered = sorted(walk, key=lambda o: order.get(o.category, len(order)))  # stable
+    entries: list[ObservationEntry] = []
+    for observation in ordered:
+        pin = parse_pin(observation.pin)
+        entries.append(
+            ObservationEntry(
+                number=len(entries) + 1,
+                category=_label(ObservationCategory, observation.category),
+                place=observation.place,
+                severity=_label(ObservationSeverity, observation.severity),
+                comment=observation.comment.strip(),
+                action=action_rows_by_id.get(observation.action_id or "", ""),
+                location=located.get(observation.id, ""),
+                photos=tuple(shown.get(observation.id, ())),
+                pin=(pin.x, pin.y) if pin is not None else None,
+            )
+        )
+    return tuple(entries)
+
+
+def _plan(svc: Services, items: Iterable[Attachment]) -> PlanEntry | None:
+    """The visit's plan of the town centre: its latest live one."""
+    plans = [a for a in items if a.role == PLAN_ROLE and a.deleted_at is None]
+    if not plans:
+        return None
+    latest = max(plans, key=lambda a: (a.created_at, a.id))
+    return PlanEntry(latest.filename, latest.sha256, attachments.attachment_path(svc, latest))
 
 
 def _location_text(value: object) -> str:

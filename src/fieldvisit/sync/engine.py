@@ -42,7 +42,7 @@ from sqlalchemy.orm import Session
 from fieldvisit.core.ids import new_id
 from fieldvisit.services.context import Services
 from fieldvisit.store.models import Attachment
-from fieldvisit.sync import epoch, local, refusals, vetting
+from fieldvisit.sync import epoch, late_edits, local, refusals, vetting
 from fieldvisit.sync.client import ConnectionLost, RequestRefused, SyncClient, SyncError
 from fieldvisit.sync.epoch import notice as restore_notice
 from fieldvisit.sync.wire import (
@@ -125,6 +125,9 @@ class SyncReport:
     # Visits whose records this round changed locally (pulled or merged): the app
     # reloads an open one.
     changed_visits: set[str] = field(default_factory=set)
+    # Visits reopened because this laptop held edits of them made before it learned
+    # their report was issued (sync/late_edits.py).
+    reopened: list[late_edits.Reopened] = field(default_factory=list)
 
     @property
     def notices(self) -> list[str]:
@@ -132,6 +135,7 @@ class SyncReport:
         out: list[str] = []
         if self.server_restored:
             out.append(restore_notice(self.reoffered))
+        out.extend(late_edits.notices(self.reopened))
         if self.unsent_files:
             out.append(
                 f"{len(self.unsent_files)} fichier(s) joint(s) non envoyé(s) : "
@@ -414,7 +418,11 @@ class SyncEngine:
             # aside with why, the rest is applied and the cursor moves on. Records set
             # aside earlier are tried again (their parent may have come).
             good, aside = vetting.vet(session, [*vetting.kept_aside(session), *records])
+            issued = late_edits.newly_issued(session, good)
             stats = local.apply_pulled(session, good, now)
+            # Edits made here before this laptop learned of an issuing: kept, and their
+            # visit reopened (sync/late_edits.py).
+            reopened = late_edits.reopen_late_edits(self.svc, session, issued)
             vetting.forget(session, good)
             vetting.keep_aside(session, aside, now)
             state = local.sync_state(session)
@@ -424,6 +432,7 @@ class SyncEngine:
         report.pulled += stats.applied
         report.conflicts += stats.conflicts
         report.changed_visits |= stats.visit_ids
+        report.reopened.extend(reopened)
         report.set_aside.extend(vetting.describe(aside))
         return digest
 

@@ -9,6 +9,7 @@ from fieldvisit.screens.visit_form import VisitFormData, load_photo_counts, load
 from fieldvisit.ui.base.context import UiContext
 from fieldvisit.ui.base.errors import show_error
 from fieldvisit.ui.forms.form_view import FormView
+from fieldvisit.ui.workspace.pages import KEEP_EDITABLE
 from fieldvisit.ui.workspace.visit_form_page import VisitFormPage
 
 
@@ -36,6 +37,7 @@ class ChecklistPage(VisitFormPage):
         self.next_button = QPushButton(self.tr("Next missing required item"), self)
         self.next_button.setToolTip(self.tr("Go to the next required item that has no answer yet."))
         self.next_button.clicked.connect(self.next_unanswered_required)
+        self.next_button.setProperty(KEEP_EDITABLE, True)  # a way through, not an edit
         header.addWidget(self.next_button)
         layout.addLayout(header)
 
