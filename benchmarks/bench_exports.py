@@ -298,7 +298,7 @@ def main() -> int:
         "| measure | median (min–max) | target |",
         "|---|---:|---|",
         f"| workbook of every visit (`write_workbook`, five sheets, {size / 2**20:.1f} MB; "
-        "streamed by exports/xlsx_stream.py) | "
+        "XlsxWriter, constant memory) | "
         f"{median_workbook:.2f} s ({min(workbook):.2f}–{max(workbook):.2f}); CPU "
         f"{workbook_cpu:.2f} s | < {TARGET_WORKBOOK_S:.0f} s: wall "
         f"{verdict(median_workbook < TARGET_WORKBOOK_S)}, CPU "

@@ -3,10 +3,10 @@
     write_workbook(svc, Path("visites.xlsx"), ExportScope(internal=False))
     write_csv_folder(svc, Path("export/"), ExportScope())
 
-The workbook is streamed by xlsx_stream.py: rows go to the file as they come from the
-store (tables.py streams them), so 10,000 visits take the memory of one batch, not of
-the whole workbook, and 6.7 million cells take seconds rather than the minutes of
-openpyxl's write-only mode (benchmarks/bench_exports.py). Each sheet has its
+The workbook is written by XlsxWriter in its constant-memory mode (xlsx_sheets.py): rows
+go to the file as they come from the store (tables.py streams them), so 10,000 visits
+take the memory of one batch, not of the whole workbook (benchmarks/bench_exports.py).
+Each sheet has its
 header row frozen and an auto-filter over its columns; dates are real dates (shown
 dd/mm/yyyy), numbers real numbers, so that sorting and filtering work in Excel and
 LibreOffice.
@@ -121,7 +121,7 @@ class _Meter:
 
 
 def _write_xlsx(tables: Sequence[Table], path: Path, progress: Progress | None) -> dict[str, int]:
-    from fieldvisit.exports.xlsx_stream import StreamingWorkbook
+    from fieldvisit.exports.xlsx_sheets import StreamingWorkbook
 
     meter = _Meter(tables, progress)
     counts: dict[str, int] = {}

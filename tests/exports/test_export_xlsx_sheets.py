@@ -1,5 +1,5 @@
-"""The streaming .xlsx writer, opened back with openpyxl: typed cells, the header's
-style, widths, frozen header, filter, and texts XML cannot carry as they are."""
+"""The workbook writer, opened back with openpyxl: typed cells, the header's style,
+widths, frozen header, filter, and texts XML cannot carry as they are."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import openpyxl
 
-from fieldvisit.exports.xlsx_stream import MAX_TEXT, StreamingWorkbook, column_letter
+from fieldvisit.exports.xlsx_sheets import MAX_TEXT, StreamingWorkbook
 
 
 def test_cells_read_back_typed(tmp_path: Path) -> None:
@@ -19,6 +19,7 @@ def test_cells_read_back_typed(tmp_path: Path) -> None:
         ("Saint-Flour", 4, 2.5, date(2026, 3, 12), None, True),
         ("« Cœur » & <bourg>", -1, float("nan"), datetime(2026, 3, 12, 9, 30), "  espaces ", False),
         ("bip\x07 \x0b fin\nligne", 0, 1e-7, date(1999, 12, 31), "x" * (MAX_TEXT + 10), None),
+        ("=SOMME(A1:A2)", "0612345678", "https://exemple.fr", None, None, None),
     ]
     written = book.write_sheet(
         "Réponses d'été",
@@ -28,8 +29,9 @@ def test_cells_read_back_typed(tmp_path: Path) -> None:
     )
     assert book.write_sheet("Vide", ["Seule colonne"], [10], []) == 0
     book.close()
-    assert written == 3
+    assert written == 4
     assert zipfile.ZipFile(target).testzip() is None
+    assert [p.name for p in tmp_path.iterdir()] == ["t.xlsx"]  # no row files left
 
     wb = openpyxl.load_workbook(target)
     assert wb.sheetnames == ["Réponses d'été", "Vide"]
@@ -42,15 +44,21 @@ def test_cells_read_back_typed(tmp_path: Path) -> None:
     assert values[3][0] == "bip  fin\nligne"  # the bell and the vertical tab are dropped
     assert values[3][2] == 1e-7 and values[3][3] == datetime(1999, 12, 31)
     assert len(values[3][4]) == MAX_TEXT
+    # texts stay texts: no formula, number or link made of what was typed
+    assert values[4][:3] == ["=SOMME(A1:A2)", "0612345678", "https://exemple.fr"]
+    assert sheet["A5"].data_type == "s" and sheet["B5"].data_type == "s"
     assert sheet["D2"].is_date and sheet["D2"].number_format == "dd/mm/yyyy"
     assert sheet["A1"].font.b and sheet["A1"].fill.fgColor.rgb == "FFDCE6F1"
-    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:F4"
-    assert sheet.column_dimensions["A"].width == 24
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:F5"
+    # XlsxWriter stores the width Excel shows plus its cell padding
+    assert 24 <= sheet.column_dimensions["A"].width < 25
     empty = wb["Vide"]
-    assert empty.auto_filter.ref == "A1:A1" and empty["A1"].value == "Seule colonne"
+    assert empty.auto_filter.ref in ("A1", "A1:A1") and empty["A1"].value == "Seule colonne"
 
 
-def test_column_letters() -> None:
-    assert [column_letter(n) for n in (1, 26, 27, 52, 53, 702, 703)] == [
-        "A", "Z", "AA", "AZ", "BA", "ZZ", "AAA",
-    ]  # fmt: skip
+def test_an_aborted_workbook_leaves_no_row_files(tmp_path: Path) -> None:
+    book = StreamingWorkbook(tmp_path / "t.xlsx")
+    book.write_sheet("Visites", ["Commune"], [20], [("Murat",), ("Allanche",)])
+    book.write_sheet("Actions", ["Action"], [20], [("Éclairage",)])
+    book.abort()
+    assert list(tmp_path.iterdir()) == []
