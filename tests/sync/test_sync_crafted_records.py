@@ -93,7 +93,7 @@ def test_records_crafted_by_another_account_never_break_the_territorys_laptops(
 
     summaries = {v.id: v for v in list_visits(laptop.svc)}
     assert set(summaries) == {puy.id, yssingeaux.id}
-    assert summaries[puy.id].answered == 1
+    assert summaries[puy.id].answered == 2  # its answer, and its date (the bound item)
     code, shown = _visits_list_cli(laptop.svc, capsys)
     assert code == 0, shown
     assert "Le Puy-en-Velay" in shown and "Traceback" not in shown
