@@ -20,6 +20,7 @@ from fieldvisit.store.encryption import export_plain
 from fieldvisit.store.models import (
     Answer,
     Attachment,
+    Observation,
     QuickNote,
     Recommendation,
     Visit,
@@ -143,6 +144,24 @@ def main() -> int:
                     **common,
                 )
             )
+        # Revision 0014: an observation of the walk, pinned on the plan, with its photo.
+        with store.transaction() as session:
+            session.add(
+                Observation(
+                    id="0190b0c0-0000-7000-8000-000000000004",
+                    visit_id=visit.id,
+                    category="eclairage",
+                    place="Rue du Marché, devant la pharmacie",
+                    severity="forte",
+                    comment="Deux lampadaires éteints.",
+                    pin={"x": 0.42, "y": 0.17},
+                    **common,
+                )
+            )
+            session.flush()
+            photo = session.get(Attachment, "0190b0c0-0000-7000-8000-000000000003")
+            assert photo is not None
+            photo.observation_id = "0190b0c0-0000-7000-8000-000000000004"
         # Revision 0004: the history of a change (written by the store's session event).
         with store.transaction() as session:
             answer = session.get(

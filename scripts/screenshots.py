@@ -56,7 +56,7 @@ IN_PROGRESS = "58079"  # the demo visit still under way ("en cours")
 FOLLOWED_UP = "15187"  # Saint-Flour: its report is issued, its follow-up under way
 COMPLETED = "12208"  # Saint-Affrique: completed, its report not issued yet
 #: taken only when named on the command line (their layout is still being worked on)
-ON_REQUEST = {"interviews"}
+ON_REQUEST = {"interviews", "checklist-bound", "checklist-synthesis"}
 #: pages of the issued demo report: screenshot name -> (outline title, pages further on)
 REPORT_PAGES = {
     "report-cover": ("Couverture", 0),
@@ -67,7 +67,11 @@ REPORT_PAGES = {
     "report-photos": ("Photographies", 0),
 }
 #: pages of the follow-up's report (a draft): screenshot name -> (outline title, pages on)
-FOLLOW_UP_PAGES = {"report-evolution": ("Thèmes : niveaux alors et aujourd'hui", 0)}
+FOLLOW_UP_PAGES = {
+    "report-evolution": ("Thèmes : niveaux alors et aujourd'hui", 0),
+    "report-observations": ("Points d'attention du parcours", 0),
+    "report-plan": ("Points d'attention du parcours", 1),
+}
 REPORT_DPI = 100
 
 
@@ -266,10 +270,22 @@ def take_all(out: Path, size: tuple[int, int], only: set[str]) -> list[Path]:
         workspace.show_section("checklist")
         scroll_to_section(window, "checklist", "eclairage")
         shot("checklist", window)
+        # The items bound to the visit's date, participants and synthesis (forms v3).
+        scroll_to_section(window, "checklist", "deroulement")
+        shot("checklist-bound", window)
+        scroll_to_section(window, "checklist", "synthese")
+        shot("checklist-synthesis", window)
         workspace.show_section("diagnostic")
         shot("diagnostic", window)
         workspace.show_section("interviews")
         shot("interviews", window)
+        workspace.show_section("observations")
+        walk = workspace.pages["observations"]
+        walk_list = getattr(walk, "list", None)
+        if walk_list is not None and walk_list.count():
+            walk_list.setCurrentRow(0)  # the first observation: its photo, action and pin
+        settle(app, rounds=8)  # the plan is decoded on the worker
+        shot("observations", window)
         workspace.show_section("photos")
         photos = workspace.pages["photos"]
         shown = getattr(photos, "photos", list)()
@@ -279,6 +295,16 @@ def take_all(out: Path, size: tuple[int, int], only: set[str]) -> list[Path]:
         if shown:
             annotate_shot(app, photos, shot)
             links_shot(photos, shown, shot)
+
+        # « Terminer la visite »: what is still empty, said before completing.
+        workspace.show_section("info")
+        info = workspace.pages["info"]
+        info.complete_visit()  # type: ignore[attr-defined]
+        settle(app)
+        completion = getattr(info, "completion_dialog", None)
+        if completion is not None:
+            shot("complete-visit-dialog", completion)
+            completion.reject()
 
         window.open_visit(visit_of(ctx, COMPLETED))
         workspace.show_section("report")
@@ -292,6 +318,22 @@ def take_all(out: Path, size: tuple[int, int], only: set[str]) -> list[Path]:
             if len(labels) > 2:  # show the synthesis (page 3) rather than the cover's top
                 view.view.verticalScrollBar().setValue(labels[2].y() - 8)
         shot("report", window)
+        if view is not None:  # « Émettre le rapport »: which version, read-only after
+            view.issue()
+            settle(app)
+            shot("issue-dialog", view.issue_dialog)
+            view.issue_dialog.reject()
+
+        # The issued visit: read-only, with the banner; its issued reports listed.
+        window.show_list()
+        window.open_visit(visit_of(ctx, FOLLOWED_UP, "premiere"))
+        workspace.show_section("checklist")
+        workspace.notes_button.setChecked(True)
+        settle(app)
+        shot("issued-read-only", window)
+        workspace.show_section("report")
+        settle(app)
+        shot("issued-reports", window)
 
         window.show_list()
         window.open_visit(visit_of(ctx, FOLLOWED_UP, "suivi"))

@@ -368,6 +368,53 @@
     </message>
 </context>
 <context>
+    <name>CompleteVisitDialog</name>
+    <message>
+        <source>Complete the visit</source>
+        <translation>Terminer la visite</translation>
+    </message>
+    <message>
+        <source>The visit cannot be completed yet: {0} required item(s) without an answer.</source>
+        <translation>La visite ne peut pas encore être terminée&#xa0;: {0} élément(s) obligatoire(s) sans réponse.</translation>
+    </message>
+    <message>
+        <source>Required items without an answer</source>
+        <translation>Éléments obligatoires sans réponse</translation>
+    </message>
+    <message>
+        <source>Go to the first missing item</source>
+        <translation>Aller au premier élément manquant</translation>
+    </message>
+    <message>
+        <source>What is still empty</source>
+        <translation>Ce qui est encore vide</translation>
+    </message>
+    <message>
+        <source>Still empty (nothing requires it): you may complete the visit now or fill them in first.</source>
+        <translation>Encore vide (rien n&apos;y oblige)&#xa0;: vous pouvez terminer la visite maintenant ou les renseigner d&apos;abord.</translation>
+    </message>
+    <message>
+        <source>Everything is filled in.</source>
+        <translation>Tout est renseigné.</translation>
+    </message>
+    <message>
+        <source>The synthesis of the visit (Informations) is empty</source>
+        <translation>La synthèse de la visite (Informations) est vide</translation>
+    </message>
+    <message>
+        <source>Interview « {0} »: no notes</source>
+        <translation>Entretien «&#xa0;{0}&#xa0;»&#xa0;: aucune note</translation>
+    </message>
+    <message>
+        <source>{0} optional item(s) without an answer:</source>
+        <translation>{0} élément(s) facultatif(s) sans réponse&#xa0;:</translation>
+    </message>
+    <message>
+        <source>    … and {0} more</source>
+        <translation>    … et {0} autre(s)</translation>
+    </message>
+</context>
+<context>
     <name>ConflictsDialog</name>
     <message>
         <source>Sync conflicts</source>
@@ -1158,6 +1205,21 @@
     </message>
 </context>
 <context>
+    <name>IssueReportDialog</name>
+    <message>
+        <source>Issue the report</source>
+        <translation>Émettre le rapport</translation>
+    </message>
+    <message>
+        <source>The internal report will be generated and kept as issued document, version {0}, exactly as it is now. The visit then becomes read-only (« report issued »); to change it later, reopen it: the next report issued will be version {1}.</source>
+        <translation>Le rapport interne va être généré et conservé comme document émis, version {0}, exactement tel qu&apos;il est maintenant. La visite passe ensuite en lecture seule («&#xa0;rapport émis&#xa0;»)&#xa0;; pour la modifier plus tard, rouvrez-la&#xa0;: le prochain rapport émis sera la version {1}.</translation>
+    </message>
+    <message>
+        <source>Issue version {0}</source>
+        <translation>Émettre la version {0}</translation>
+    </message>
+</context>
+<context>
     <name>ItemRow</name>
     <message>
         <source>required</source>
@@ -1182,6 +1244,26 @@
     <message>
         <source>Comment on: {0}</source>
         <translation>Commentaire sur&#xa0;: {0}</translation>
+    </message>
+    <message>
+        <source>The visit&apos;s date (also in Informations).</source>
+        <translation>La date de la visite (aussi dans Informations)&#xa0;: saisie une seule fois.</translation>
+    </message>
+    <message>
+        <source>The visit&apos;s synthesis (also in Informations).</source>
+        <translation>La synthèse de la visite (aussi dans Informations)&#xa0;: saisie une seule fois.</translation>
+    </message>
+    <message>
+        <source>The visit&apos;s participants: added or removed in Informations.</source>
+        <translation>Les participants de la visite&#xa0;: ajoutés ou retirés dans Informations.</translation>
+    </message>
+    <message>
+        <source>The interview&apos;s date (the Date field above).</source>
+        <translation>La date de l&apos;entretien (le champ Date ci-dessus).</translation>
+    </message>
+    <message>
+        <source>The interviewees: added or removed under « Interviewees » above.</source>
+        <translation>Les personnes interrogées&#xa0;: ajoutées ou retirées ci-dessus, sous «&#xa0;Personnes interrogées&#xa0;».</translation>
     </message>
     <message>
         <source>Comment, detail, source…</source>
@@ -1525,6 +1607,14 @@
         <translation>Déplacer la note dans les notes d&apos;un entretien</translation>
     </message>
     <message>
+        <source>Observation</source>
+        <translation>Observation</translation>
+    </message>
+    <message>
+        <source>A new observation of the walk with this note as its comment (Ctrl+Shift+O: an empty one)</source>
+        <translation>Une nouvelle observation du parcours, avec cette note pour commentaire (Ctrl+Maj+O&#xa0;: une observation vide)</translation>
+    </message>
+    <message>
         <source>New quick note</source>
         <translation>Nouvelle note rapide</translation>
     </message>
@@ -1606,6 +1696,132 @@
     <message>
         <source>at most {0}</source>
         <translation>au plus {0}</translation>
+    </message>
+</context>
+<context>
+    <name>ObservationsPage</name>
+    <message>
+        <source>Observations of the walk</source>
+        <translation>Observations du parcours</translation>
+    </message>
+    <message>
+        <source>Add an observation</source>
+        <translation>Ajouter une observation</translation>
+    </message>
+    <message>
+        <source>Add an observation (Ctrl+Shift+O)</source>
+        <translation>Ajouter une observation (Ctrl+Maj+O)</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Supprimer</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>Catégorie</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>Gravité</translation>
+    </message>
+    <message>
+        <source>Address or landmark</source>
+        <translation>Adresse ou repère</translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation>Commentaire</translation>
+    </message>
+    <message>
+        <source>Photos…</source>
+        <translation>Photos…</translation>
+    </message>
+    <message>
+        <source>Create an action</source>
+        <translation>Créer une action</translation>
+    </message>
+    <message>
+        <source>Add an action to the visit&apos;s plan, linked to this observation</source>
+        <translation>Ajouter une action au plan d&apos;actions de la visite, liée à cette observation</translation>
+    </message>
+    <message>
+        <source>Import a plan…</source>
+        <translation>Importer un plan…</translation>
+    </message>
+    <message>
+        <source>An image of the town centre (plan from the mairie, map screenshot)</source>
+        <translation>Une image du centre-bourg (plan de la mairie, capture d&apos;une carte)</translation>
+    </message>
+    <message>
+        <source>Remove the pin</source>
+        <translation>Retirer l&apos;épingle</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>Lieu</translation>
+    </message>
+    <message>
+        <source>Photos</source>
+        <translation>Photos</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>Observations</source>
+        <translation>Observations</translation>
+    </message>
+    <message>
+        <source> · on the plan</source>
+        <translation> · sur le plan</translation>
+    </message>
+    <message>
+        <source>Select or add an observation to pin it on the plan.</source>
+        <translation>Sélectionnez ou ajoutez une observation pour l&apos;épingler sur le plan.</translation>
+    </message>
+    <message>
+        <source>GPS of its photo: {0}</source>
+        <translation>GPS de sa photo&#xa0;: {0}</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n photo(s)</source>
+        <translation>
+            <numerusform>%n photo</numerusform>
+            <numerusform>%n photos</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No photo</source>
+        <translation>Aucune photo</translation>
+    </message>
+    <message>
+        <source>No action yet</source>
+        <translation>Pas encore d&apos;action</translation>
+    </message>
+    <message>
+        <source>Import a plan to pin the observations on it.</source>
+        <translation>Importez un plan pour y épingler les observations.</translation>
+    </message>
+    <message>
+        <source>Click on the plan to pin observation {0} there.</source>
+        <translation>Cliquez sur le plan pour y épingler l&apos;observation {0}.</translation>
+    </message>
+    <message>
+        <source>Delete the observation</source>
+        <translation>Supprimer l&apos;observation</translation>
+    </message>
+    <message>
+        <source>Delete observation {0} ({1})? Its photos stay in the visit.</source>
+        <translation>Supprimer l&apos;observation {0} ({1})&#xa0;? Ses photos restent dans la visite.</translation>
+    </message>
+    <message>
+        <source>Plan of the town centre</source>
+        <translation>Plan du centre-bourg</translation>
+    </message>
+    <message>
+        <source>Images ({0})</source>
+        <translation>Images ({0})</translation>
     </message>
 </context>
 <context>
@@ -1714,6 +1930,29 @@
     <message>
         <source>&amp;Link nothing</source>
         <translation>&amp;Ne rien lier</translation>
+    </message>
+</context>
+<context>
+    <name>PhotoPicker</name>
+    <message>
+        <source>Photos of observation {0}</source>
+        <translation>Photos de l&apos;observation {0}</translation>
+    </message>
+    <message>
+        <source>Photos of the visit</source>
+        <translation>Photos de la visite</translation>
+    </message>
+    <message>
+        <source> (shows observation {0})</source>
+        <translation> (montre l&apos;observation {0})</translation>
+    </message>
+    <message>
+        <source>Import photos in the Photos section; tick here those that show it.</source>
+        <translation>Importez les photos dans la section Photos, puis cochez ici celles qui la montrent.</translation>
+    </message>
+    <message>
+        <source>This visit has no photo yet: import them in the Photos section.</source>
+        <translation>Cette visite n&apos;a pas encore de photo&#xa0;: importez-les dans la section Photos.</translation>
     </message>
 </context>
 <context>
@@ -1914,6 +2153,13 @@
     <message>
         <source>Delete</source>
         <translation>Supprimer</translation>
+    </message>
+</context>
+<context>
+    <name>PlanView</name>
+    <message>
+        <source>No plan yet: import an image of the town centre to pin observations.</source>
+        <translation>Pas encore de plan&#xa0;: importez une image du centre-bourg pour y épingler les observations.</translation>
     </message>
 </context>
 <context>
@@ -2377,8 +2623,32 @@
         <translation>Un formulaire vide, avec cases et lignes, à remplir à la main sur place</translation>
     </message>
     <message>
+        <source>Issued reports</source>
+        <translation>Rapports émis</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Ouvrir</translation>
+    </message>
+    <message>
+        <source>Show the chosen issued report as it was sent</source>
+        <translation>Afficher le rapport émis choisi, tel qu&apos;il a été envoyé</translation>
+    </message>
+    <message>
+        <source>Save a copy…</source>
+        <translation>Enregistrer une copie…</translation>
+    </message>
+    <message>
         <source>Version:</source>
         <translation>Version&#xa0;:</translation>
+    </message>
+    <message>
+        <source> by {0}</source>
+        <translation> par {0}</translation>
+    </message>
+    <message>
+        <source>Version {0} — issued on {1}{2} — {3}</source>
+        <translation>Version {0} — émis le {1}{2} — {3}</translation>
     </message>
     <message>
         <source>Report issued on {0}.</source>
@@ -2457,12 +2727,12 @@
         <translation>Aucune application n&apos;a pu ouvrir {0}. Le fichier se trouve ici&#xa0;: {1}</translation>
     </message>
     <message>
-        <source>The internal report will be generated, kept as the issued document and the visit marked « report issued ». Continue?</source>
-        <translation>Le rapport interne va être généré, conservé comme document émis, et la visite marquée «&#xa0;rapport émis&#xa0;». Continuer&#xa0;?</translation>
-    </message>
-    <message>
         <source>Issued report</source>
         <translation>Rapport émis</translation>
+    </message>
+    <message>
+        <source>Save a copy of the issued report</source>
+        <translation>Enregistrer une copie du rapport émis</translation>
     </message>
     <message>
         <source>Issued report of {0}</source>
@@ -2759,6 +3029,10 @@
     <message>
         <source>Add a recommendation to the action plan</source>
         <translation>Ajouter une recommandation au plan d&apos;actions</translation>
+    </message>
+    <message>
+        <source>Add an observation of the walk</source>
+        <translation>Ajouter une observation du parcours</translation>
     </message>
     <message>
         <source>History of the focused item, recommendation or interview</source>
@@ -3228,8 +3502,16 @@
         <translation>Afficher ou masquer les notes rapides (Ctrl+Maj+N)</translation>
     </message>
     <message>
+        <source>&lt;b&gt;Report issued: the visit is read-only&lt;/b&gt;, as the report sent.&lt;br&gt;To change it, reopen it: the next report will be a new version.</source>
+        <translation>&lt;b&gt;Rapport émis&#xa0;: visite en lecture seule&lt;/b&gt;, comme le rapport envoyé.&lt;br&gt;Pour la modifier, rouvrez-la&#xa0;: le prochain rapport en sera une nouvelle version.</translation>
+    </message>
+    <message>
         <source>Sections of the visit</source>
         <translation>Sections de la visite</translation>
+    </message>
+    <message>
+        <source>Reopen the visit…</source>
+        <translation>Rouvrir la visite…</translation>
     </message>
     <message>
         <source>{0} of the {1} items shown in the checklist and diagnostic are answered</source>
@@ -3238,6 +3520,18 @@
     <message>
         <source>{0} of the {1} themes of the diagnostic are rated</source>
         <translation>{0} des {1} thèmes du diagnostic sont évalués</translation>
+    </message>
+    <message>
+        <source>Reopen the visit</source>
+        <translation>Rouvrir la visite</translation>
+    </message>
+    <message>
+        <source>The visit becomes editable again (« in progress »). The report already issued stays exactly as it was issued; the next one will be a new version.</source>
+        <translation>La visite redevient modifiable («&#xa0;en cours&#xa0;»). Le rapport déjà émis reste exactement tel qu&apos;il a été émis&#xa0;; le prochain en sera une nouvelle version.</translation>
+    </message>
+    <message>
+        <source>Reopen</source>
+        <translation>Rouvrir</translation>
     </message>
     <message>
         <source>{0}/{1} answered</source>

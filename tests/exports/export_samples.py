@@ -38,7 +38,6 @@ def make_sample(services) -> Sample:  # type: ignore[no-untyped-def]
     visits.add_participant(svc, vid, mayor.id)
     visits.start_visit(svc, vid)
     checklist = visit.checklist_form_id or ""
-    answers.answer_item(svc, vid, checklist, "date_visite", "2026-03-12")
     answers.answer_item(svc, vid, checklist, "eclairage_qualite", 2, comment="Éclairage faible")
     answers.answer_item(svc, vid, checklist, "rassemblements_constates", "oui")
     answers.answer_item(svc, vid, checklist, "nuisances", ["stupefiants", "rodeos"])

@@ -55,7 +55,8 @@ def test_workbook_sheets_typed_cells_frozen_headers_and_filters(services, sample
 
     answers = {a["Élément"]: a for a in data["Réponses"]}
     assert answers["nb_agents_pm"]["Réponse"] == 4  # a number cell
-    assert answers["date_visite"]["Réponse"] == datetime(2026, 3, 12)
+    # v3: « Date de la visite » is the visit's own date (Visites sheet), not an answer.
+    assert "date_visite" not in answers
     assert answers["eclairage_qualite"]["Réponse"] == 2
     assert answers["eclairage_qualite"]["Commentaire"] == "Éclairage faible"
     assert answers["rassemblements_constates"]["Réponse"] == "Oui"

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from fieldvisit.assets import shipped_forms_dir
 from fieldvisit.forms import FormCatalogue, FormDefinition
+from fieldvisit.forms.bindings import BOUND_FIELDS
 from fieldvisit.forms.expressions import is_answered
 from fieldvisit.forms.progress import (
     FormProgress,
@@ -58,11 +59,14 @@ def item_by_item(
     answers: Mapping[str, object],
     photos: Collection[str],
     rated: Collection[str],
+    bound: Mapping[str, object],
 ) -> FormProgress:
     effective = dict(answers)
     for item in shape.items():
         if item.photo and item.id in photos:
             effective[item.id] = True
+        if item.bind is not None:  # the field's value, whatever is stored under the item
+            effective[item.id] = bound.get(item.bind)
     shown = shape._visibility(effective)  # not remembered: computed for these answers
     sections, visible_items, missing = [], [], []
     for section in shape.sections:
@@ -105,7 +109,11 @@ def visit_data(draw: st.DrawFn, forms: dict[str, FormDefinition]):  # type: igno
         given["not_an_item"] = "oui"  # answers of items a form no longer has count for nothing
         answers[form.id] = given
     rated = set(draw(st.lists(st.sampled_from(themes), max_size=len(themes)))) if themes else set()
-    return answers, photos, rated
+    # The visit's fields bound items show (forms/bindings.py), set or not.
+    bound = {
+        field: draw(st.sampled_from(ODD_VALUES)) for field in BOUND_FIELDS if draw(st.booleans())
+    }
+    return answers, photos, rated, bound
 
 
 @settings(max_examples=300, deadline=None)
@@ -113,7 +121,7 @@ def visit_data(draw: st.DrawFn, forms: dict[str, FormDefinition]):  # type: igno
 def test_counting_the_answers_says_what_counting_the_items_says(
     forms: dict[str, FormDefinition], data: st.DataObject
 ) -> None:
-    answers, photos, rated = data.draw(visit_data(forms))
+    answers, photos, rated, bound = data.draw(visit_data(forms))
     shapes = [form.shape for form in forms.values()]
     expected = [
         item_by_item(
@@ -121,15 +129,16 @@ def test_counting_the_answers_says_what_counting_the_items_says(
             answers[shape.id],
             {item for form_id, item in photos if form_id == shape.id},
             rated,
+            bound,
         )
         for shape in shapes
     ]
     for shape, reference in zip(shapes, expected, strict=True):
         linked = {item for form_id, item in photos if form_id == shape.id}
-        assert form_progress(shape, answers[shape.id], linked, rated) == reference
-        assert form_totals(shape, answers[shape.id], linked, rated) == reference.total
-    whole = visit_progress(shapes, answers, photos, rated)
+        assert form_progress(shape, answers[shape.id], linked, rated, bound) == reference
+        assert form_totals(shape, answers[shape.id], linked, rated, bound) == reference.total
+    whole = visit_progress(shapes, answers, photos, rated, bound)
     assert whole.forms == tuple(expected)
     total = sum((form.total for form in expected), Progress())
     assert whole.total == total
-    assert visit_totals(shapes, answers, photos, rated) == total
+    assert visit_totals(shapes, answers, photos, rated, bound) == total

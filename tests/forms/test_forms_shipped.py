@@ -21,7 +21,7 @@ FORM_IDS = ("visite-centre-bourg", "entretien-elu", "entretien-gendarmerie", "di
 
 
 LATEST = {
-    "visite-centre-bourg": 2,
+    "visite-centre-bourg": 3,  # bound date, participants, synthesis; « Points d'attention »
     "entretien-elu": 3,
     "entretien-gendarmerie": 3,
     "diagnostic-securite": 3,
@@ -57,6 +57,26 @@ def test_centre_bourg_walk(catalogue: FormCatalogue) -> None:
     titles = " ".join(s.title for s in form.sections)
     for word in ("Éclairage", "écoles", "Commerces", "Vidéoprotection", "rodéos"):
         assert word in titles
+
+
+def test_the_walks_points_of_attention_are_the_observation_records_fields(
+    catalogue: FormCatalogue,
+) -> None:
+    """The group's questions and choices are the fields and codes of an observation
+    (store/models.py: Observation), so what the form says is what is stored."""
+    from fieldvisit.core.domain import ObservationCategory, ObservationSeverity
+
+    form = catalogue.latest("visite-centre-bourg")
+    [group] = form.iter_repeats()
+    assert (group.id, group.title) == ("points_attention", "Points d'attention")
+    items = {item.id: item for item in group.items}
+    assert list(items) == ["categorie", "lieu", "gravite", "commentaire", "photos"]
+    assert [c.id for c in items["categorie"].choices] == [m.value for m in ObservationCategory]
+    assert [c.label for c in items["categorie"].choices] == [m.label for m in ObservationCategory]
+    assert [c.id for c in items["gravite"].choices] == [m.value for m in ObservationSeverity]
+    assert items["photos"].type is ItemType.photo
+    # Version 2 stays as it was: visits pinned to it have no group.
+    assert list(catalogue.get("visite-centre-bourg", 2).iter_repeats()) == []
 
 
 def test_diagnostic_follows_the_three_parts_of_the_circular(catalogue: FormCatalogue) -> None:

@@ -12,6 +12,7 @@ from types import SimpleNamespace
 import pytest
 from PIL import Image
 
+from completing import complete
 from fieldvisit.core.domain import ActionStatus, ContactRole, Dispositif, Horizon, Porteur
 from fieldvisit.services import (
     actions,
@@ -82,7 +83,6 @@ def make_secret_visit(svc, tmp_path: Path) -> SecretVisit:  # type: ignore[no-un
     visits.update_visit(svc, vid, summary=SUMMARY)
 
     checklist = visit.checklist_form_id or ""
-    answers.answer_item(svc, vid, checklist, "date_visite", "2026-03-12")
     answers.answer_item(svc, vid, checklist, "moment_visite", ["matin", "soiree"])
     answers.answer_item(svc, vid, checklist, "eclairage_zones_sombres", "non")
     answers.answer_item(svc, vid, checklist, "eclairage_qualite", 2, comment="Éclairage « faible »")
@@ -166,37 +166,6 @@ def make_secret_visit(svc, tmp_path: Path) -> SecretVisit:  # type: ignore[no-un
         item_id="stupefiants_indices",
     )
     return SecretVisit(vid, visit.commune_name)
-
-
-def complete(svc, visit_id: str) -> None:  # type: ignore[no-untyped-def]
-    """Answer the required items still open, then mark the visit terminée."""
-    visit = visits.get_visit(svc, visit_id)
-    for form_id, version in (
-        (visit.checklist_form_id, visit.checklist_form_version),
-        (visit.diagnostic_form_id, visit.diagnostic_form_version),
-    ):
-        form = svc.forms.get(form_id or "", version or 0)
-        given = {k: v.value for k, v in answers.visit_answers(svc, visit_id, form.id).items()}
-        for item in form.missing_required(given):
-            answers.answer_item(svc, visit_id, form.id, item.id, _plausible(item))
-    visits.complete_visit(svc, visit_id)
-
-
-def _plausible(item):  # type: ignore[no-untyped-def]
-    kind = item.type
-    if kind == "yes_no_na":
-        return "oui"
-    if kind == "single_choice":
-        return item.choices[0].id
-    if kind == "multi_choice":
-        return [item.choices[0].id]
-    if kind == "date":
-        return "2026-03-12"
-    if kind == "number":
-        return 1
-    if kind == "rating":
-        return 3
-    return "Constat rédigé sur place."
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from fieldvisit.report.model import (
     report_filename,
 )
 from fieldvisit.report.text import answer_text, french_number, long_date, slug
-from fieldvisit.services import actions, answers, visits
+from fieldvisit.services import actions, visits
 
 
 def _item(report: VisitReport, item_id: str) -> ItemResult | None:
@@ -118,8 +118,14 @@ def test_key_figures_count_what_is_shown(services, secret_visit) -> None:  # typ
     assert report.diagnostic is not None
     sections = [*report.checklist, *report.diagnostic.parts]
     shown = [item for section in sections for item in section.items]
-    assert figures.items_visible == len(shown) + sum(section.unanswered for section in sections)
-    assert figures.items_answered == len(shown)
+    # The checklist v3's date, participants and synthesis are the visit's own fields
+    # (forms/bindings.py): printed once, with the visit, and counted as progress counts them.
+    bound = 3
+    assert figures.items_visible == len(shown) + sum(s.unanswered for s in sections) + bound
+    assert figures.items_answered == len(shown) + bound
+    assert not {"date_visite", "participants_visite", "synthese_visite"} & {
+        i.item_id for i in shown
+    }
     assert 0 < figures.items_answered < figures.items_visible
     levels = dict(figures.concerns_by_level)
     assert levels["4 – Très préoccupant"] == 1
@@ -179,9 +185,8 @@ def test_photos_are_listed_with_their_captions_and_items(services, secret_visit,
 
 def test_unanswered_report_of_a_planned_visit(services) -> None:  # type: ignore[no-untyped-def]
     visit = visits.plan_visit(services, "52269", date(2026, 5, 4))
-    answers.answer_item(services, visit.id, visit.checklist_form_id or "", "date_visite", None)
     report = build_report(services, visit.id, shareable=True)
-    assert report.key_figures.items_answered == 0
+    assert report.key_figures.items_answered == 1  # its date, set when it was planned
     assert report.actions == () and report.photos == () and report.interviews == ()
     assert all(not item.answered for s in report.checklist for item in s.items)
     assert report_filename(report) == "rapport-52269-langres-2026-05-04-partageable.pdf"

@@ -12,6 +12,7 @@ from PIL import Image
 from sqlalchemy import event
 
 from fieldvisit.core.domain import ContactRole
+from fieldvisit.core.pins import Pin
 from fieldvisit.services import (
     Services,
     actions,
@@ -21,6 +22,7 @@ from fieldvisit.services import (
     diagnostic,
     interviews,
     notes,
+    observations,
     visits,
 )
 from fieldvisit.store.models import Base
@@ -68,7 +70,7 @@ def fill_visit(svc: Services, tmp_path: Path, size: int, commune: str = "15187")
     checklist = visit.checklist_form_id or ""
     for n in range(size):
         item = "eclairage_photos" if n % 2 else None
-        attachments.attach_photo(
+        picture = attachments.attach_photo(
             svc,
             vid,
             jpeg(tmp_path / f"p{n}.jpg", n * 7 % 250),
@@ -78,8 +80,13 @@ def fill_visit(svc: Services, tmp_path: Path, size: int, commune: str = "15187")
         )
         actions.add_recommendation(svc, vid, f"Action {n}")
         notes.add_quick_note(svc, vid, f"Note {n}")
+        # An observation of the walk with its photo, its action and a pin.
+        seen = observations.add_observation(
+            svc, vid, "eclairage", place=f"Rue {n}", photo_ids=[picture.id]
+        )
+        observations.create_action(svc, seen.id)
+        observations.pin_observation(svc, seen.id, Pin(0.5, 0.5))
     answers.answer_item(svc, vid, checklist, "eclairage_zones_sombres", "oui")
-    answers.answer_item(svc, vid, checklist, "date_visite", "2026-03-12")
     diagnostic.rate_theme(svc, vid, "cambriolages", 3)
     return Filled(vid, interview_ids, people)
 

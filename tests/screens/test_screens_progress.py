@@ -28,7 +28,6 @@ def a_visit_under_way(svc: Services, tmp_path: Path) -> str:
     to a photo item, an item of the grid, four themes rated."""
     vid = visits.plan_visit(svc, "15187", date(2026, 3, 12)).id
     for item, value in (
-        ("date_visite", "2026-03-12"),
         ("eclairage_zones_sombres", "oui"),  # shows where
         ("eclairage_zones_sombres_lieux", "Rue des Lacs"),
         ("angles_morts", "oui"),
@@ -54,7 +53,7 @@ def page_figures(svc: Services, vid: str) -> tuple[int, int]:
         data = load_visit_form(svc, vid, which)
         photos = {item for item, count in data.photo_counts.items() if count}
         rated = {theme for theme, (level, _) in data.ratings.items() if level is not None}
-        total = form_progress(data.form.shape, data.answers, photos, rated).total
+        total = form_progress(data.form.shape, data.answers, photos, rated, data.bound).total
         answered, visible = answered + total.answered, visible + total.visible
     return answered, visible
 

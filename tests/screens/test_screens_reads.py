@@ -19,6 +19,7 @@ from fieldvisit.screens.header import load_header
 from fieldvisit.screens.info import load_participants, load_visit_info
 from fieldvisit.screens.interviews import load_interview, load_interview_list, load_interviewees
 from fieldvisit.screens.notes import load_notes
+from fieldvisit.screens.observations import load_observations
 from fieldvisit.screens.photos import load_album
 from fieldvisit.screens.report import load_report_state
 from fieldvisit.screens.visit_form import load_photo_counts, load_visit_form
@@ -40,12 +41,15 @@ LOADERS: dict[str, Loader] = {
     "action plan": lambda svc, v: load_action_plan(svc, v.visit_id),
     "album": lambda svc, v: load_album(svc, v.visit_id),
     "notes": lambda svc, v: load_notes(svc, v.visit_id, True),
+    "observations": lambda svc, v: load_observations(svc, v.visit_id),
     "report": lambda svc, v: load_report_state(svc, v.visit_id),
 }
 
 # The Diagnostic also looks for the commune's previous visit (services/evolution.py;
 # tests/screens/test_screens_evolution.py counts a follow-up's).
-MOST_QUERIES = {"diagnostic": 5}
+# The header also reads the visit's participants, which the checklist's « Participants
+# au parcours » is bound to (v3, forms/bindings.py).
+MOST_QUERIES = {"diagnostic": 5, "header": 5}
 
 
 def statements_of(svc: Services, load: Loader, visit: Filled) -> StatementCounter:
@@ -145,7 +149,7 @@ def test_the_informations_show_the_visits_participants_only(svc: Services, tmp_p
         "Participant 01",
         "Participant 02",
     ]
-    assert info.forms == ("Visite du centre-bourg (v2)", "Diagnostic local de sécurité (v3)")
+    assert info.forms == ("Visite du centre-bourg (v3)", "Diagnostic local de sécurité (v3)")
     follow = visits.plan_follow_up(svc, visit.visit_id, date(2026, 9, 1))
     previous = load_visit_info(svc, follow.id).previous
     assert previous is not None and (previous.id, previous.visit_date) == (

@@ -28,6 +28,7 @@ from fieldvisit.server.testing import (
     keyed,
     natural,
     note_fields,
+    observation_fields,
     participant_fields,
     push_body,
     rating_fields,
@@ -90,6 +91,7 @@ MAKERS: dict[str, Callable[[str], dict[str, Any]]] = {
     "recommendations": lambda parent: recommendation_fields(parent),
     "attachments": lambda parent: attachment_fields(parent, SHA, len(PHOTO)),
     "quick_notes": lambda parent: note_fields(parent),
+    "observations": lambda parent: observation_fields(parent),
 }
 NATURAL = ("answers", "theme_ratings", "visit_participants", "interviewees", "interview_answers")
 # The field naming each table's parent, and its two parents in the fixture.
@@ -247,6 +249,12 @@ def test_an_answer_cannot_move_to_a_visit_of_another_territory(
         ("attachments", {**attachment_fields("v1", SHA, 1), "media_type": "jpeg"}, "media_type"),
         ("attachments", {**attachment_fields("v1", SHA, 1), "item_id": "X"}, "item_id"),
         ("quick_notes", note_fields("v1", moved_to="ailleurs"), "moved_to"),
+        ("observations", observation_fields("v1", category="ovni"), "category"),
+        ("observations", observation_fields("v1", severity="extreme"), "severity"),
+        ("observations", observation_fields("v1", pin={"x": 1.5, "y": 0.2}), "pin"),
+        ("observations", observation_fields("v1", pin=[0.1, 0.2]), "pin"),
+        ("observations", observation_fields("v1", place="x" * 301), "place"),
+        ("attachments", {**attachment_fields("v1", SHA, 1), "role": "affiche"}, "role"),
     ],
 )
 def test_values_outside_the_domain_are_refused(

@@ -73,7 +73,9 @@ def test_interview_with_interviewees_answers_and_notes(svc: Services, visit) -> 
     )
     interviews.add_interviewee(svc, interview.id, deputy.id)
     interviews.add_interviewee(svc, interview.id, deputy.id)  # twice: still one
-    first_text_item = next(i for i in guide.iter_items() if i.type in ("text", "long_text"))
+    first_text_item = next(
+        i for i in guide.iter_items() if i.type in ("text", "long_text") and i.bind is None
+    )
     interviews.answer_interview_item(svc, interview.id, first_text_item.id, "Cambriolages")
     assert interview.held_on == visit.visit_date
     assert interview.title == guide.title

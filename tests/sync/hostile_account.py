@@ -22,6 +22,7 @@ from fieldvisit.server.testing import (
     answer_fields,
     attachment_fields,
     change,
+    observation_fields,
     push_body,
     visit_fields,
 )
@@ -188,6 +189,14 @@ class HostileAccount:
             change("answers", str(uuid.uuid4()), self._answer(victim_visit, "marche_exploratoire")),
             change("recommendations", str(uuid.uuid4()), rec),
         )
+
+    def link_a_foreign_action(self, victim_action: str, pick: int) -> None:
+        """An observation of its own visit naming an action of another territory's plan
+        (an id it saw nowhere, but ids travel): it would print that action in its report."""
+        fields = observation_fields(
+            self._own_visit(pick), action_id=victim_action, comment=self.marker()
+        )
+        self.push(change("observations", str(uuid.uuid4()), fields))
 
     def overwrite_a_foreign_visit(self, victim_visit: str, version: int) -> None:
         """The victim's visit itself, rewritten as a visit of 43 (its id is known)."""

@@ -1,7 +1,7 @@
 """Property: three laptops and a hostile account of another territory, random edits,
-conflict resolutions, deletions, archives, offline periods, dropped and duplicated
-requests, server restarts and restores; after everyone syncs, the promises of
-docs/ARCHITECTURE.md "Sync" and docs/SECURITY.md hold.
+conflict resolutions, deletions, archives, reports issued and visits reopened, offline
+periods, dropped and duplicated requests, server restarts and restores; after everyone
+syncs, the promises of docs/ARCHITECTURE.md "Sync" and docs/SECURITY.md hold.
 
 A hypothesis state machine (`RuleBasedStateMachine`), one rule per operation. The
 laptops (`multidevice_world.USERS`): two of one agent of Cantal (15), one of a
@@ -55,7 +55,7 @@ import os
 import re
 import traceback
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -89,19 +89,30 @@ from multidevice_world import (
 )
 from sqlalchemy import select
 
+from completing import complete
 from fieldvisit.core import domain
-from fieldvisit.core.errors import FieldvisitError
+from fieldvisit.core.errors import FieldvisitError, RuleViolation
+from fieldvisit.core.pins import Pin
+from fieldvisit.report.issued import keep_issued, prepare_issue
 from fieldvisit.server.testing import server_snapshot
-from fieldvisit.services import Services
+from fieldvisit.services import Services, observations
 from fieldvisit.services import history as history_service
 from fieldvisit.services.actions import add_recommendation, update_recommendation
 from fieldvisit.services.answers import answer_item
-from fieldvisit.services.attachments import attach_file
+from fieldvisit.services.attachments import attach_file, list_photos
 from fieldvisit.services.deletion import soft_delete
 from fieldvisit.services.interviews import record_interview, update_interview
+from fieldvisit.services.issued_guard import ISSUED_MESSAGE
 from fieldvisit.services.listing import list_visits
-from fieldvisit.services.visits import plan_visit, update_visit
-from fieldvisit.store.models import Answer, Interview, Recommendation, Visit, natural_id
+from fieldvisit.services.visits import plan_visit, reopen_visit, update_visit
+from fieldvisit.store.models import (
+    Answer,
+    Interview,
+    Observation,
+    Recommendation,
+    Visit,
+    natural_id,
+)
 from fieldvisit.sync import refusals
 from fieldvisit.sync.archive import export_visit, import_visit
 from fieldvisit.sync.client import SyncClient, SyncError
@@ -114,6 +125,7 @@ from fieldvisit.sync.vetting import set_aside_entries
 from fieldvisit.sync.wire import (
     OPTIONAL_FIELDS,
     REFERENCES,
+    SAME_VISIT_LINKS,
     TABLES,
     check_fields,
     departement_of_commune,
@@ -125,7 +137,9 @@ ITEMS = ("marche_exploratoire", "parcours")
 WORD = re.compile(r"w\d+")
 MAX_VISITS = 2  # planned in the Cantal, the world's included
 MAX_INTERVIEWS = 2  # recorded during an example
-TEXTS = ("summary", "author", "comment", "notes")  # what two people may type at once
+# what two people may type at once
+TEXTS = ("summary", "author", "comment", "notes", "observation")
+ISSUED = domain.VisitStatus.RAPPORT_EMIS.value
 AGENT_LAPTOPS = tuple(n for n, user in enumerate(USERS) if user == "agent15")
 OUTSIDE_COMMUNE = "43157"  # Le Puy-en-Velay: not in the agent of 15's territory
 TOO_LONG = 270_000  # characters: a record over the wire's 256 KiB
@@ -145,6 +159,8 @@ DOMAIN_VALUES: dict[tuple[str, str], type[domain.LabelledEnum]] = {
     ("recommendations", "porteur"): domain.Porteur,
     ("recommendations", "dispositif"): domain.Dispositif,
     ("recommendations", "status"): domain.ActionStatus,
+    ("observations", "category"): domain.ObservationCategory,
+    ("observations", "severity"): domain.ObservationSeverity,
 }
 # How each record with a natural key gets its id (store/models.py natural_id).
 NATURAL_IDS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -197,6 +213,9 @@ class MultiDeviceSync(RuleBasedStateMachine):
         self.seen_visits: list[set[str]] = [set(self.visits) for _ in self.devices]
         self.words = count()
         self.typed: defaultdict[Key, set[str]] = defaultdict(set)
+        # What each laptop typed last in each field (words): must stay in the data or
+        # an open conflict, never only in a history (`nothing_typed_is_lost`).
+        self.last_typed: dict[tuple[int, Key], set[str]] = {}
         self.replaced: defaultdict[Key, set[str]] = defaultdict(set)
         self.pushed: defaultdict[Key, set[str]] = defaultdict(set)
         self.pushed_at_backup: dict[Key, set[str]] | None = None
@@ -206,16 +225,19 @@ class MultiDeviceSync(RuleBasedStateMachine):
         self.photos: dict[str, bytes] = {}
         self.uploaded_photos: set[str] = set()
         self.archives: list[Path] = []
+        self.issued: list[str] = []  # sha256 of the issued reports
 
     # --- helpers -------------------------------------------------------------------------
 
     def _word(self) -> str:
         return f"w{next(self.words)}"
 
-    def _note(self, key: Key, before: Any, after: Any) -> None:
-        """A person changed a value they had in front of them."""
+    def _note(self, device: int, key: Key, before: Any, after: Any) -> None:
+        """A person changed a value they had in front of them; what they typed is now
+        that laptop's last value of the field."""
         self.typed[key] |= words(after) - words(before)
         self.replaced[key] |= words(before) - words(after)
+        self.last_typed[(device, key)] = words(after) - words(before)
 
     def _live(self, svc: Services, model: Any, record_id: str) -> Any:
         with svc.store.reading() as session:
@@ -223,7 +245,19 @@ class MultiDeviceSync(RuleBasedStateMachine):
         return row if row is not None and row.deleted_at is None else None
 
     def _visit(self, device: int, pick: int) -> Visit | None:
-        return self._live(self.devices[device], Visit, self.visits[pick % len(self.visits)])
+        """A live visit that this laptop may edit (an issued one is read-only)."""
+        visit = self._live(self.devices[device], Visit, self.visits[pick % len(self.visits)])
+        return visit if visit is not None and visit.status != ISSUED else None
+
+    @contextlib.contextmanager
+    def _unless_issued(self) -> Iterator[None]:
+        """An edit the app refuses because the visit's report was issued (here or
+        pulled): said in French where it is typed, nothing written."""
+        try:
+            yield
+        except RuleViolation as err:
+            if str(err) != ISSUED_MESSAGE:
+                raise
 
     def accepted(self, table: str, record_id: str, fields: dict[str, Any]) -> None:
         """A laptop's change the server accepted (multidevice_world.Observer)."""
@@ -282,7 +316,7 @@ class MultiDeviceSync(RuleBasedStateMachine):
             lines[line] = word
         after = "".join(lines)
         update_visit(self.devices[device], visit.id, summary=after)
-        self._note(("visits", visit.id, "summary"), visit.summary, after)
+        self._note(device, ("visits", visit.id, "summary"), visit.summary, after)
 
     @rule(device=laptops, pick=picks)
     def edit_author(self, device: int, pick: int) -> None:
@@ -291,7 +325,7 @@ class MultiDeviceSync(RuleBasedStateMachine):
             return
         after = self._word()
         update_visit(self.devices[device], visit.id, author=after)
-        self._note(("visits", visit.id, "author"), visit.author, after)
+        self._note(device, ("visits", visit.id, "author"), visit.author, after)
 
     def _answer(self, device: int, visit_id: str, item: str, choice: str) -> None:
         svc = self.devices[device]
@@ -300,7 +334,9 @@ class MultiDeviceSync(RuleBasedStateMachine):
         comment = (before.comment if before else "") + self._word() + "\n"
         value = choice if item == "marche_exploratoire" else f"parcours {choice}"
         answer_item(svc, visit_id, FORM, item, value=value, comment=comment)
-        self._note(("answers", record_id, "comment"), before.comment if before else "", comment)
+        self._note(
+            device, ("answers", record_id, "comment"), before.comment if before else "", comment
+        )
 
     @rule(
         device=laptops,
@@ -320,7 +356,7 @@ class MultiDeviceSync(RuleBasedStateMachine):
             return
         text = self._word() + "\n"
         rec = add_recommendation(self.devices[device], visit.id, text)
-        self._note(("recommendations", rec.id, "text"), "", text)
+        self._note(device, ("recommendations", rec.id, "text"), "", text)
 
     @rule(device=laptops, pick=picks)
     def edit_recommendation(self, device: int, pick: int) -> None:
@@ -329,16 +365,97 @@ class MultiDeviceSync(RuleBasedStateMachine):
             return
         rec = recs[pick % len(recs)]
         after = rec.text + self._word() + "\n"
-        update_recommendation(self.devices[device], rec.id, text=after)
-        self._note(("recommendations", rec.id, "text"), rec.text, after)
+        with self._unless_issued():
+            update_recommendation(self.devices[device], rec.id, text=after)
+            self._note(device, ("recommendations", rec.id, "text"), rec.text, after)
 
     @rule(device=laptops, pick=picks)
     def delete_recommendation(self, device: int, pick: int) -> None:
         recs = self._recommendations(self.devices[device])
         if recs:
             rec = recs[pick % len(recs)]
-            soft_delete(self.devices[device], "recommendation", rec.id)
-            self._deleted("recommendations", rec.id, frozenset())
+            with self._unless_issued():
+                soft_delete(self.devices[device], "recommendation", rec.id)
+                self._deleted("recommendations", rec.id, frozenset())
+
+    # --- observations of the walk --------------------------------------------------------
+
+    def _observations(self, svc: Services) -> list[Observation]:
+        with svc.store.reading() as session:
+            return list(
+                session.scalars(
+                    select(Observation)
+                    .where(Observation.deleted_at.is_(None))
+                    .order_by(Observation.id)
+                )
+            )
+
+    @rule(
+        device=laptops,
+        pick=picks,
+        category=st.sampled_from([c.value for c in domain.ObservationCategory]),
+    )
+    def add_observation(self, device: int, pick: int, category: str) -> None:
+        """Two laptops adding observations offline add two records: never a conflict."""
+        visit = self._visit(device, pick)
+        if visit is None:
+            return
+        place, comment = self._word(), self._word() + "\n"
+        made = observations.add_observation(
+            self.devices[device], visit.id, category, place=place, comment=comment
+        )
+        self._note(device, ("observations", made.id, "place"), "", place)
+        self._note(device, ("observations", made.id, "comment"), "", comment)
+
+    @rule(
+        device=laptops,
+        pick=picks,
+        what=st.sampled_from(["place", "comment", "severity", "pin", "action", "photo"]),
+    )
+    def edit_observation(self, device: int, pick: int, what: str) -> None:
+        """One field of an observation (concurrent edits merge field by field), its
+        pin, the action it leads to (« Créer une action »), a photo of its visit."""
+        svc = self.devices[device]
+        found = self._observations(svc)
+        if not found:
+            return
+        made = found[pick % len(found)]
+        with self._unless_issued():
+            key: Key = ("observations", made.id, what)
+            if what == "place":
+                after = self._word()
+                observations.update_observation(svc, made.id, place=after)
+                self._note(device, key, made.place, after)
+            elif what == "comment":
+                after = made.comment + self._word() + "\n"
+                observations.update_observation(svc, made.id, comment=after)
+                self._note(device, key, made.comment, after)
+            elif what == "severity":
+                levels = [s.value for s in domain.ObservationSeverity]
+                observations.update_observation(svc, made.id, severity=levels[pick % len(levels)])
+            elif what == "pin":
+                observations.pin_observation(svc, made.id, Pin(pick / 5, 1 - pick / 5))
+            elif what == "action":
+                text = self._word() + "\n"
+                action = observations.create_action(svc, made.id, text)
+                self._note(device, ("recommendations", action.id, "text"), "", text)
+            else:
+                photos = [
+                    p
+                    for p in list_photos(svc, made.visit_id)
+                    if p.observation_id is None and p.role is None
+                ]
+                if photos:
+                    observations.link_photos(svc, made.id, [photos[pick % len(photos)].id])
+
+    @rule(device=laptops, pick=picks)
+    def delete_observation(self, device: int, pick: int) -> None:
+        found = self._observations(self.devices[device])
+        if found:
+            made = found[pick % len(found)]
+            with self._unless_issued():
+                observations.delete_observation(self.devices[device], made.id)
+                self._deleted("observations", made.id, frozenset())
 
     def _interviews(self, svc: Services) -> list[Interview]:
         with svc.store.reading() as session:
@@ -356,7 +473,7 @@ class MultiDeviceSync(RuleBasedStateMachine):
         notes = self._word() + "\n"
         interview = record_interview(self.devices[device], visit.id, GUIDE, notes=notes)
         self.interviews_made += 1
-        self._note(("interviews", interview.id, "notes"), "", notes)
+        self._note(device, ("interviews", interview.id, "notes"), "", notes)
 
     @rule(device=laptops, pick=picks, line=st.integers(0, 3), append=st.booleans())
     def edit_interview_notes(self, device: int, pick: int, line: int, append: bool) -> None:
@@ -374,8 +491,9 @@ class MultiDeviceSync(RuleBasedStateMachine):
         else:
             lines[line] = word
         after = "".join(lines)
-        update_interview(self.devices[device], interview.id, notes=after)
-        self._note(("interviews", interview.id, "notes"), interview.notes, after)
+        with self._unless_issued():
+            update_interview(self.devices[device], interview.id, notes=after)
+            self._note(device, ("interviews", interview.id, "notes"), interview.notes, after)
 
     @rule(device=laptops)
     def plan_another_visit(self, device: int) -> None:
@@ -453,7 +571,7 @@ class MultiDeviceSync(RuleBasedStateMachine):
             update_visit(self.devices[device], visit.id, summary=after)
         except FieldvisitError:
             return  # refused where it is typed, with a French message: nothing written
-        self._note(("visits", visit.id, "summary"), visit.summary, after)
+        self._note(device, ("visits", visit.id, "summary"), visit.summary, after)
 
     # --- deletions -----------------------------------------------------------------------
 
@@ -484,7 +602,8 @@ class MultiDeviceSync(RuleBasedStateMachine):
                 if n != device
             ]
             if self._live(self.devices[device], Visit, visit_id) and any(elsewhere):
-                self._answer(device, visit_id, item, "oui")
+                with self._unless_issued():
+                    self._answer(device, visit_id, item, "oui")
                 return
 
     def _type(self, device: int, text: str, pick: int) -> None:
@@ -497,6 +616,8 @@ class MultiDeviceSync(RuleBasedStateMachine):
             self.edit_author(device, pick)
         elif text == "comment":
             self.answer(device, pick, "parcours", "oui")
+        elif text == "observation":  # the oldest one this laptop holds, if any
+            self.edit_observation(device, 0, "place")
         else:
             self.edit_interview_notes(device, 0, line=0, append=False)
 
@@ -554,8 +675,44 @@ class MultiDeviceSync(RuleBasedStateMachine):
         if entry.conflict_kind != "delete":
             self.typed[key] |= words(chosen) - shown
             self.replaced[key] |= shown - words(chosen)
+            if words(chosen) - shown:  # a merge typed here: this laptop's last value
+                self.last_typed[(device, key)] = words(chosen) - shown
         elif chosen:  # deleted again, as one new deletion of all it holds
             self._deleted(entry.table, entry.record_id, removed)
+
+    # --- completing, issuing, reopening -------------------------------------------------
+
+    @rule(device=laptops, pick=picks)
+    def complete_and_issue_the_report(self, device: int, pick: int) -> None:
+        """The visit completed (its required items answered) and its report issued: a
+        PDF kept as an attachment (a small one: the sync is under test, not the
+        drawing), the visit « rapport émis », read-only on every laptop that learns it."""
+        visit = self._visit(device, pick)
+        if visit is None:
+            return
+        svc = self.devices[device]
+        try:
+            if visit.status != domain.VisitStatus.TERMINEE:
+                complete(svc, visit.id)
+            report = prepare_issue(svc, visit.id)
+        except FieldvisitError:
+            return  # not completable here (e.g. a form this laptop lacks): said in French
+        pdf = self.tmp / f"rapport-{len(self.issued)}.pdf"
+        pdf.write_bytes(b"%PDF-1.4\n% rapport " + self._word().encode() + b"\n%%EOF\n")
+        issued = keep_issued(svc, report, pdf, 1)
+        self.issued.append(issued.sha256)
+
+    @rule(device=laptops, pick=picks)
+    def reopen_an_issued_visit(self, device: int, pick: int) -> None:
+        """« Rouvrir »: editable again; the next issuing is version 2."""
+        svc = self.devices[device]
+        issued = [
+            v.id
+            for v in (self._live(svc, Visit, visit_id) for visit_id in self.visits)
+            if v is not None and v.status == ISSUED
+        ]
+        if issued:
+            reopen_visit(svc, issued[pick % len(issued)])
 
     # --- archives between laptops --------------------------------------------------------
 
@@ -644,6 +801,16 @@ class MultiDeviceSync(RuleBasedStateMachine):
     @rule(pick=picks)
     def hostile_writes_into_a_visit_of_another_territory(self, pick: int) -> None:
         self.hostile.write_into_a_foreign_visit(self._victim_visit(pick))
+
+    @rule(pick=picks)
+    def hostile_links_an_action_of_another_territory(self, pick: int) -> None:
+        held = [
+            r.id
+            for r in self._recommendations(self.devices[0])
+            if self._server_version("recommendations", r.id)
+        ]
+        if held:
+            self.hostile.link_a_foreign_action(held[pick % len(held)], pick)
 
     @rule(pick=picks)
     def hostile_overwrites_a_visit_of_another_territory(self, pick: int) -> None:
@@ -843,6 +1010,21 @@ class MultiDeviceSync(RuleBasedStateMachine):
                 f"words {sorted(lost)} typed in {key} are neither in the data, nor in an "
                 "open conflict, nor in any history, and nobody who saw them replaced them"
             )
+        # A history keeps what was superseded, never a laptop's latest value: a merge
+        # that dropped a local edit leaves it in that laptop's history only, which the
+        # check above lets through.
+        for (device, key), last in sorted(self.last_typed.items()):
+            table, record_id, name = key
+            record = final.get((table, record_id))
+            kept = words(record[0].get(name)) if record is not None else set()
+            held_here = self._local_words(key, end)
+            gone = last - kept - held_here - opened.get(key, set()) - self.replaced[key]
+            gone -= self.kept_in_copies
+            assert not gone, (
+                f"words {sorted(gone)}, the last the {LAPTOP_NAMES[device]} typed in {key}, "
+                "are neither in the data nor in an open conflict, and nobody who saw them "
+                "replaced them"
+            )
 
     def every_pushed_value_is_in_the_data_a_conflict_or_the_history(self, end: Outcome) -> None:
         final, opened = end.server, end.opened
@@ -918,6 +1100,9 @@ class MultiDeviceSync(RuleBasedStateMachine):
             for name, target in REFERENCES[table]:
                 if fields.get(name):
                     assert (target, fields[name]) in final, f"{where}: {name} names nothing"
+                    if (table, name) in SAME_VISIT_LINKS:  # a photo, an observation's action
+                        theirs = final[(target, fields[name])][0]["visit_id"]
+                        assert theirs == fields["visit_id"], f"{where}: {name} of another visit"
         for (table, record_id), parent in self.hostile.moved.items():
             if (table, record_id) in final:
                 assert final[(table, record_id)][0]["visit_id"] == parent, (

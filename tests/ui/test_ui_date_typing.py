@@ -18,6 +18,7 @@ from PySide6.QtCore import QDate, QPoint, Qt
 from PySide6.QtWidgets import QDateEdit
 
 from fieldvisit.services import answers, interviews, visits
+from fieldvisit.store.models import Interview, Visit
 from fieldvisit.ui.base.context import UiContext
 from fieldvisit.ui.forms.item_widgets import DateEditor
 from fieldvisit.ui.shell.main_window import MainWindow
@@ -74,6 +75,14 @@ def test_a_separator_typed_on_purpose_still_moves_on(edit: FrenchDateEdit, qtbot
     qtbot.keyClicks(edit, "1/")  # « 1 » may go on (« 11 »): « / » leaves the month
     assert edit.currentSection() == QDateEdit.Section.YearSection
     assert edit.date().toPython() == date(2026, 1, 2)
+
+
+def pin_to_v2(ctx: UiContext, visit_id: str, interview_id: str | None = None) -> None:
+    """A visit (and interview) pinned to the v2 forms, as those planned before v3."""
+    with ctx.services.store.transaction() as session:
+        session.get(Visit, visit_id).checklist_form_version = 2  # type: ignore[union-attr]
+        if interview_id is not None:
+            session.get(Interview, interview_id).form_version = 2  # type: ignore[union-attr]
 
 
 def _opened_on(edit: FrenchDateEdit, qtbot) -> tuple[int, int]:  # type: ignore[no-untyped-def]
@@ -152,6 +161,7 @@ def test_a_form_dates_calendar_opens_on_its_date_else_the_visits_date(
     """An empty date item of a form opens its calendar on the visit's date (not today,
     which is often weeks after the visit when the form is filled in)."""
     visit_id = visits.plan_visit(ui_ctx.services, "15187", date(2025, 6, 20)).id
+    pin_to_v2(ui_ctx, visit_id)  # its own date item (v3 binds it to the visit's date)
     window = MainWindow(ui_ctx)
     qtbot.addWidget(window)
     window.resize(1300, 850)
@@ -173,7 +183,10 @@ def test_a_form_dates_calendar_opens_on_its_date_else_the_visits_date(
 
 def test_an_interview_dates_calendar_opens_on_the_visits_date(ui_ctx: UiContext, qtbot) -> None:  # type: ignore[no-untyped-def]
     visit_id = visits.plan_visit(ui_ctx.services, "15187", date(2025, 6, 20)).id
-    interviews.record_interview(ui_ctx.services, visit_id, "entretien-elu", title="Maire")
+    interview = interviews.record_interview(
+        ui_ctx.services, visit_id, "entretien-elu", title="Maire"
+    )
+    pin_to_v2(ui_ctx, visit_id, interview.id)  # v3 binds its date to the interview's
     page = InterviewsPage(ui_ctx)
     qtbot.addWidget(page)
     page.resize(1200, 800)

@@ -180,7 +180,9 @@ def answer_checklist(qtbot, window: MainWindow) -> None:  # type: ignore[no-unty
     page = page_of(window, "checklist", ChecklistPage)
     view = page.form_view
     assert view.form is not None and view.form.id == CHECKLIST
-    assert page.progress_label.text().startswith("0/")
+    # v3: « Date de la visite » is the visit's own date (forms/bindings.py): answered.
+    assert page.progress_label.text().startswith("1/")
+    assert view.editor("date_visite").value() == date.today().isoformat()
 
     click(qtbot, view.editor("eclairage_zones_sombres").button_for("oui"))
     # "angles_morts_lieux" exists only when there are blind corners (visible_if).
@@ -318,13 +320,16 @@ def check_the_widgets(qtbot, window: MainWindow) -> None:  # type: ignore[no-unt
     assert info.author_edit.text() == "Claire Martin"
     assert info.commune_label.text().startswith("Saint-Flour (15)")
     qtbot.waitUntil(lambda: workspace.header is not None)
-    assert workspace.header.answered == 4  # the four checklist items (themes are apart)
-    assert workspace.progress.value() == 4
+    # The four checklist items (themes are apart), and the visit's date and synthesis,
+    # which the checklist v3 shows as its own items (forms/bindings.py).
+    assert workspace.header.answered == 6
+    assert workspace.progress.value() == 6
 
     show_section(qtbot, window, "checklist")
     view = page_of(window, "checklist", ChecklistPage).form_view
     qtbot.waitUntil(lambda: view.form is not None and bool(view.answers()))
     assert view.editor("eclairage_zones_sombres").value() == "oui"
+    assert view.editor("synthese_visite").value() == SUMMARY  # typed once, in Informations
     assert view.editor("angles_morts").value() == "oui"
     assert view.is_item_shown("angles_morts_lieux")  # visible_if holds again
     assert view.editor("angles_morts_lieux").value() == DARK_CORNERS

@@ -61,9 +61,10 @@ def test_page_shows_the_pinned_checklist(page: ChecklistPage) -> None:
     view = page.form_view
     assert view.form is not None and view.form.id == CHECKLIST
     answered, visible = view.progress()
-    assert answered == 0 and visible > 30
-    assert page.progress_label.text() == f"0/{visible} items answered"
-    assert page.missing_label.text() == "Required items still missing: 8"
+    # v3: « Date de la visite » is the visit's date (forms/bindings.py), set when planned.
+    assert answered == 1 and visible > 30
+    assert page.progress_label.text() == f"1/{visible} items answered"
+    assert page.missing_label.text() == "Required items still missing: 7"
     assert view.section_progress_text("eclairage") == "0/4"
 
 
@@ -147,8 +148,8 @@ def test_text_number_date_rating_values(page: ChecklistPage, ui_ctx, visit_id, q
     when = view.editor("date_visite")
     assert isinstance(when, DateEditor)
     assert when.edit.displayFormat() == "dd/MM/yyyy"
-    when.set_date(date(2024, 5, 14))
-    assert when.edit.text() == "14/05/2024"
+    when.set_date(date(2024, 5, 15))  # v3: the visit's own date (forms/bindings.py)
+    assert when.edit.text() == "15/05/2024"
     mark = view.editor("impression_generale")
     assert isinstance(mark, RatingEditor)
     assert len(mark.buttons) == 5
@@ -158,17 +159,18 @@ def test_text_number_date_rating_values(page: ChecklistPage, ui_ctx, visit_id, q
     assert values["eclairage_extinction_horaires"] == "23 h - 5 h"
     assert values["parcours"] == "Place d'Armes\nrue de Belloy"
     assert values["commerces_actifs"] == 12.5
-    assert values["date_visite"] == "2024-05-14"
+    assert "date_visite" not in values  # no answer of its own: the visit's date changed
+    assert visits.get_visit(ui_ctx.services, visit_id).visit_date == date(2024, 5, 15)
     assert values["impression_generale"] == 4
 
     shops.edit.clear()
     qtbot.keyClicks(shops.edit, "7")
-    when.clear()
-    assert when.edit.text() == "not set"
+    when.clear()  # a visit always has a date: clearing it changes nothing stored
     page.flush()
     values = stored(ui_ctx, visit_id)
     assert values["commerces_actifs"] == 7 and isinstance(values["commerces_actifs"], int)
-    assert values["date_visite"] is None
+    assert "date_visite" not in values
+    assert visits.get_visit(ui_ctx.services, visit_id).visit_date == date(2024, 5, 15)
 
 
 def test_visible_if_shows_and_hides_rows_live(page: ChecklistPage, ui_ctx, visit_id, qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -283,16 +285,14 @@ def test_progress_header_counts_answers_and_missing_required(page: ChecklistPage
     _, visible = view.progress()
     view.editor("video_existante").buttons[1].click()  # type: ignore[attr-defined]
     view.editor("impression_generale").buttons[2].click()  # type: ignore[attr-defined]
-    assert page.progress_label.text() == f"2/{visible} items answered"
-    assert page.missing_label.text() == "Required items still missing: 6"
+    assert page.progress_label.text() == f"3/{visible} items answered"  # and the visit's date
+    assert page.missing_label.text() == "Required items still missing: 5"
 
 
 def test_next_unanswered_required_moves_the_focus(page: ChecklistPage, qtbot) -> None:  # type: ignore[no-untyped-def]
     page.activateWindow()
     view = page.form_view
-    assert page.next_unanswered_required()
-    assert QApplication.focusWidget() is view.editor("date_visite").focus_target()
-    assert page.next_unanswered_required()
+    assert page.next_unanswered_required()  # the date is the visit's, already set (v3)
     assert QApplication.focusWidget() is view.editor("moment_visite").focus_target()
     view.editor("eclairage_zones_sombres").buttons[0].click()  # type: ignore[attr-defined]
     view.editor("eclairage_extinction").focus_target().setFocus()

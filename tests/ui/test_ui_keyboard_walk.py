@@ -1,6 +1,7 @@
 """A whole visit with the keyboard only, at 1366×768: plan it, fill Informations, answer
 the checklist, add an interview and its notes, rate a diagnostic theme, add an action
-to the plan, complete the visit and reach « Émettre le rapport » in its report section.
+to the plan, complete the visit (its confirmation), issue the report (its confirmation),
+see the visit read-only and open the issued report from the list of issued reports.
 
 Every step is a key pressed where the focus is (or in the popup that has the keyboard),
 as a person without a mouse would: Tab to reach a field, Space or Enter to act. The
@@ -13,12 +14,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
     QComboBox,
     QDateEdit,
+    QDialogButtonBox,
     QLineEdit,
     QPlainTextEdit,
     QTextEdit,
@@ -26,13 +29,16 @@ from PySide6.QtWidgets import (
 )
 
 from fieldvisit.core.domain import VisitStatus
-from fieldvisit.services import actions, diagnostic, interviews, visits
+from fieldvisit.core.errors import RuleViolation
+from fieldvisit.report.issued import issued_report
+from fieldvisit.services import actions, attachments, diagnostic, interviews, visits
 from fieldvisit.ui.base.context import UiContext
 from fieldvisit.ui.dialogs.contact_dialog import ContactDialog
 from fieldvisit.ui.dialogs.new_visit_dialog import NewVisitDialog
 from fieldvisit.ui.shell.main_window import MainWindow
+from fieldvisit.ui.workspace.completion_dialog import CompleteVisitDialog, IssueReportDialog
 from fieldvisit.ui.workspace.diagnostic_page import DiagnosticPage
-from fieldvisit.ui.workspace.info_page import InfoPage, MissingItemsDialog
+from fieldvisit.ui.workspace.info_page import InfoPage
 from fieldvisit.ui.workspace.interviews_page import InterviewsPage
 
 NO = Qt.KeyboardModifier.NoModifier
@@ -180,9 +186,24 @@ def test_a_whole_visit_with_the_keyboard_only(qtbot, ui_ctx: UiContext) -> None:
     new_interview = page.new_dialog
     assert new_interview is not None
     dialog_of(qtbot, type(new_interview))
-    press(qtbot, Qt.Key.Key_Return)
+    # The person met (the visit's participant), checked in the list with the space bar
+    # (the élu guide v3 binds « Personnes rencontrées » to this list: forms/bindings.py).
+    people = new_interview.contacts.list
+    tab_to(qtbot, people)
+    if people.currentRow() < 0:
+        press(qtbot, Qt.Key.Key_Down)
+    press(qtbot, Qt.Key.Key_Space)
+    assert people.item(people.currentRow()).checkState() == Qt.CheckState.Checked
+    start = new_interview.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    tab_to(qtbot, start)
+    press(qtbot, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: page.interview_list.count() == 1)
     back_to(qtbot, window)
+    qtbot.waitUntil(lambda: page.interviewee_list.count() == 1)
+    guide = page.form_view.form
+    assert guide is not None and guide.version == 3
+    held = page.form_view.editor("date_entretien")  # the interview's own date, shown once
+    assert held.value() == page.date_edit.date().toPython().isoformat()  # type: ignore[attr-defined]
     tab_to(qtbot, page.notes_edit)
     type_text(qtbot, INTERVIEW_NOTES)
     press(qtbot, Qt.Key.Key_Tab)
@@ -223,9 +244,14 @@ def test_a_whole_visit_with_the_keyboard_only(qtbot, ui_ctx: UiContext) -> None:
         qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
     tab_to(qtbot, info.complete_button)
     press(qtbot, Qt.Key.Key_Space)
-    missing = QApplication.activeModalWidget()
-    assert not isinstance(missing, MissingItemsDialog), missing.findChildren(QWidget)
+    # The confirmation says what is still empty; nothing required is missing, so its
+    # default button, which has the focus, completes the visit.
+    confirm = dialog_of(qtbot, CompleteVisitDialog)
+    assert isinstance(confirm, CompleteVisitDialog) and not confirm.check.blocked
+    assert focused() is confirm.complete_button
+    press(qtbot, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: visits.get_visit(svc, visit_id).status == VisitStatus.TERMINEE)
+    back_to(qtbot, window)
 
     # -- what was typed is what is stored
     stored = visits.get_visit(svc, visit_id)
@@ -233,6 +259,8 @@ def test_a_whole_visit_with_the_keyboard_only(qtbot, ui_ctx: UiContext) -> None:
     assert len(visits.participant_ids(svc, visit_id)) == 1
     (interview,) = interviews.list_interviews(svc, visit_id)
     assert interview.notes == INTERVIEW_NOTES
+    assert len(interviews.interviewees(svc, interview.id)) == 1
+    assert interviews.interview_answers(svc, interview.id) == {}  # no double typing
     levels = {key: rating.level for key, rating in diagnostic.theme_ratings(svc, visit_id).items()}
     assert levels["cambriolages"] == 3
     assert [r.text for r in actions.list_recommendations(svc, visit_id)] == [RECOMMENDATION]
@@ -246,5 +274,42 @@ def test_a_whole_visit_with_the_keyboard_only(qtbot, ui_ctx: UiContext) -> None:
     view = workspace.pages["report"].view  # type: ignore[attr-defined]
     qtbot.waitUntil(view.issue_button.isEnabled, timeout=10_000)
     tab_to(qtbot, view.issue_button)
-    # Issuing asks with a blocking question box (report_view.confirm_issue): issuing
-    # and reopening are being reworked; the walk stops at the button, reached by Tab.
+    press(qtbot, Qt.Key.Key_Space)
+
+    # -- issuing: a dialog that says which version, confirmed with Enter
+    issue = dialog_of(qtbot, IssueReportDialog)
+    assert isinstance(issue, IssueReportDialog)
+    assert focused() is issue.issue_button and "1" in issue.issue_button.text()
+    press(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(
+        lambda: visits.get_visit(svc, visit_id).status == VisitStatus.RAPPORT_EMIS, timeout=60_000
+    )
+    back_to(qtbot, window)
+
+    # -- read-only: the banner says why and how to reopen; the editors are locked
+    qtbot.waitUntil(workspace.issued_banner.isVisible)
+    qtbot.waitUntil(lambda: view.issued_list.count() == 1, timeout=10_000)
+    assert view.issued_list.item(0).text().startswith("Version 1 — issued on ")
+
+    # -- the issued-report list: Tab to it, Enter opens the issued PDF as it was sent
+    qtbot.waitUntil(lambda: not view._busy, timeout=60_000)
+    tab_to(qtbot, view.issued_list)
+    press(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(
+        lambda: view.current is not None and view.current.path.name.startswith("rapport-"),
+        timeout=30_000,
+    )
+    stored = issued_report(svc, visit_id)
+    assert stored is not None
+    assert view.current.path.read_bytes() == attachments.attachment_bytes(svc, stored)
+    tab_to(qtbot, view.save_issued_button)  # « Enregistrer une copie… » is reachable too
+
+    # -- back to Informations: read-only, « Rouvrir » reachable with Tab
+    for _ in range(10):
+        if workspace.current_section() == "info":
+            break
+        press(qtbot, Qt.Key.Key_PageUp, CTRL)
+    assert info.summary_edit.isReadOnly() and info.author_edit.isReadOnly()
+    tab_to(qtbot, info.reopen_button)
+    with pytest.raises(RuleViolation, match="lecture seule"):
+        visits.update_visit(svc, visit_id, summary="Changée après l'émission")

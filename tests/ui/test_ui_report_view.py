@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton
+from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QPushButton
 
 from fieldvisit.core.domain import VisitStatus
 from fieldvisit.demo.seed import seed_demo
@@ -126,14 +126,17 @@ def test_pages_are_rendered_to_a_printer(view: ReportView, demo_visit: str, tmp_
 
 
 def test_issue_then_reprint_the_issued_report(
-    view: ReportView, demo_visit: str, qtbot, monkeypatch
+    view: ReportView, demo_visit: str, qtbot, monkeypatch, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
     view.load_visit(demo_visit)
     assert view.issue_button.isEnabled() and not view.reprint_button.isEnabled()
-    monkeypatch.setattr(view, "confirm_issue", lambda: True)
     changed: list[Changes] = []
     view.ctx.changes.changed.connect(lambda changes, _origin: changed.append(changes))
     view.issue()
+    dialog = view.issue_dialog  # not blocking: confirmed with its default button
+    assert dialog.isVisible() and dialog.issue_button.text() == "Issue version 1"
+    assert "version 2" in dialog.findChild(QLabel, "issueMessage").text()
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)
     # Reported on the change signal: the visit's status and its issued PDF, of this visit.
     assert {visit for changes in changed for visit in changes.visits} == {demo_visit}
     assert any(changes.touches(demo_visit, {"visits"}) for changes in changed)
@@ -144,7 +147,19 @@ def test_issue_then_reprint_the_issued_report(
     issued_pages = view.document.pageCount()
     assert issued_pages > 5
 
-    # Edits after issuing do not change what "reprint" shows.
+    # The issued list: version, date, author; open it or save a copy, as it was issued.
+    assert view.issued_list.count() == 1
+    assert view.issued_list.item(0).text().startswith("Version 1 — issued on ")
+    copy = tmp_path / "copie"
+    view.save_issued_to(view.state.issued[0], copy)  # type: ignore[union-attr]
+    stored = issued_report(view.ctx.services, demo_visit)
+    assert stored is not None
+    assert (tmp_path / "copie.pdf").read_bytes() == attachments.attachment_bytes(
+        view.ctx.services, stored
+    )
+
+    # Edits after reopening do not change what "reprint" shows.
+    visits.reopen_visit(view.ctx.services, demo_visit)
     visit = visits.get_visit(view.ctx.services, demo_visit)
     answers.answer_item(
         view.ctx.services, demo_visit, visit.checklist_form_id or "", "parcours", "Modifié " * 2000
@@ -359,9 +374,13 @@ def test_reports_issued_on_two_devices_are_both_listed(
     # The same visit issued offline on another laptop, then synced: a second issued PDF.
     other = tmp_path / "autre.pdf"
     other.write_bytes(attachments.attachment_bytes(svc, first).replace(b"%%EOF", b"%autre\n%%EOF"))
+    # (Written as sync would: an issued visit refuses a person's edits.)
+    visits.reopen_visit(svc, issued_visit)
     attachments.attach_file(
         svc, issued_visit, other, caption="Rapport émis le …", filename=first.filename
     )
+    visits.complete_visit(svc, issued_visit)
+    visits.mark_report_issued(svc, issued_visit)
     shown: list[bytes] = []
     monkeypatch.setattr(
         view,

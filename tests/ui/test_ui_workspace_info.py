@@ -7,15 +7,25 @@ from datetime import date
 import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QFileDialog,
+    QLineEdit,
+    QMainWindow,
+    QPlainTextEdit,
+    QWidget,
+)
 
 from fieldvisit.core.domain import ContactRole
 from fieldvisit.forms import ItemType
-from fieldvisit.services import answers, contacts, visits
+from fieldvisit.services import actions, answers, contacts, visits
 from fieldvisit.sync.engine import SyncReport
 from fieldvisit.ui.dialogs.contact_dialog import ContactDialog
 from fieldvisit.ui.sync.sync_ui import changes_of_round
-from fieldvisit.ui.workspace.info_page import InfoPage, MissingItemsDialog
+from fieldvisit.ui.workspace.info_page import InfoPage
 from fieldvisit.ui.workspace.workspace import SECTIONS, VisitWorkspace
 from fieldvisit.ui.workspace.workspace_common import ChoiceDialog
 
@@ -50,9 +60,10 @@ def test_header_shows_commune_french_date_type_status_and_progress(workspace, vi
     assert workspace.date_label.text() == "jeudi 12 mars 2026"
     assert "Première visite" in workspace.type_label.text()
     assert "Planifiée" in workspace.status_label.text()
-    assert workspace.progress.value() == 0
-    assert workspace.progress.text().startswith("0/")
-    assert [workspace.sections.item(row).text() for row in range(7)] == [
+    # v3: « Date de la visite » is the visit's date (forms/bindings.py), set when planned.
+    assert workspace.progress.value() == 1
+    assert workspace.progress.text().startswith("1/")
+    assert [workspace.sections.item(row).text() for row in range(len(SECTIONS))] == [
         page.section_title() for page in workspace.pages.values()
     ]
     assert workspace.notes.isVisible()
@@ -178,7 +189,8 @@ def answer_every_required_item(svc, visit_id: str) -> None:  # type: ignore[no-u
                 item_id: answer.value
                 for item_id, answer in answers.visit_answers(svc, visit_id, form_id).items()
             }
-            missing = form.missing_required(given)
+            # A bound item is the visit's own field (its date is set when planned).
+            missing = [item for item in form.missing_required(given) if item.bind is None]
             if not missing:
                 break
             for item in missing:
@@ -218,26 +230,91 @@ def test_start_complete_with_missing_items_then_complete_and_reopen(
     assert page.complete_button.isVisible() and not page.start_button.isVisible()
 
     qtbot.mouseClick(page.complete_button, Qt.MouseButton.LeftButton)
-    dialog = page.findChild(MissingItemsDialog)
-    assert dialog is not None and dialog.isVisible()
+    dialog = page.completion_dialog
+    qtbot.waitUntil(dialog.isVisible)
     missing = visits.missing_required_items(svc, visit.id)
     assert dialog.items.count() == len(missing) > 0
     assert dialog.items.item(0).text() == missing[0]
-    assert "Date de la visite" in dialog.items.item(0).text()
+    assert "Moment du parcours" in dialog.items.item(0).text()  # the date is the visit's
+    assert dialog.complete_button is None  # required items block, as the service does
+    assert dialog.go_button is not None
     qtbot.mouseClick(dialog.go_button, Qt.MouseButton.LeftButton)
     assert workspace.current_section() == "checklist"
     assert visits.get_visit(svc, visit.id).status == "en_cours"
 
     answer_every_required_item(svc, visit.id)
     workspace.show_section("info")
+    qtbot.mouseClick(page.complete_button, Qt.MouseButton.LeftButton)
+    dialog = page.completion_dialog
+    qtbot.waitUntil(dialog.isVisible)
+    # What is still empty is said, without blocking: the synthesis, optional items.
+    listed = [dialog.items.item(row).text() for row in range(dialog.items.count())]
+    assert "The synthesis of the visit (Informations) is empty" in listed
+    assert any("optional item(s) without an answer" in line for line in listed)
+    assert visits.get_visit(svc, visit.id).status == "en_cours"  # not before confirming
+    assert dialog.complete_button is not None and dialog.complete_button.isDefault()
     with qtbot.waitSignal(ui_ctx.changes.changed, timeout=1000):
-        qtbot.mouseClick(page.complete_button, Qt.MouseButton.LeftButton)
+        qtbot.keyClick(dialog, Qt.Key.Key_Return)
     assert visits.get_visit(svc, visit.id).status == "terminee"
     assert "Terminée" in workspace.status_label.text()
     assert page.reopen_button.isVisible()
 
     qtbot.mouseClick(page.reopen_button, Qt.MouseButton.LeftButton)
     assert visits.get_visit(svc, visit.id).status == "en_cours"
+
+
+def test_an_issued_visit_is_read_only_with_a_banner_until_reopened(
+    workspace, visit, qtbot, ui_ctx
+) -> None:
+    svc = ui_ctx.services
+    visits.start_visit(svc, visit.id)
+    answer_every_required_item(svc, visit.id)
+    actions.add_recommendation(svc, visit.id, "Installer un éclairage sous la halle")
+    visits.complete_visit(svc, visit.id)
+    visits.mark_report_issued(svc, visit.id)
+    workspace.open_visit(visit.id)
+    page = info_page(workspace)
+    qtbot.waitUntil(workspace.issued_banner.isVisible)
+    # A row chosen in the action plan does not enable « Supprimer… » again.
+    workspace.show_section("actions")
+    plan = workspace.pages["actions"]
+    qtbot.waitUntil(lambda: plan.table.model().rowCount() == 1)
+    plan.table.selectRow(0)
+    assert plan.delete_button.isEnabled()  # the page's own update, at once…
+    qtbot.waitUntil(lambda: not plan.delete_button.isEnabled())  # …locked again
+    assert not plan.add_button.isEnabled()
+    assert "read-only" in workspace.issued_banner_label.text()
+    checklist = workspace.pages["checklist"]
+    workspace.show_section("checklist")
+    editors = [
+        w
+        for w in checklist.findChildren(QWidget)
+        if isinstance(w, (QComboBox, QAbstractButton, QAbstractSpinBox))
+        and w.isVisible()
+        and w is not checklist.next_button  # a way through the form, not an edit
+    ]
+    assert editors and not any(w.isEnabled() for w in editors)
+    texts = [
+        w
+        for w in checklist.findChildren(QPlainTextEdit) + checklist.findChildren(QLineEdit)
+        if w.isVisible()
+    ]
+    # (a date's line edit is disabled with its box)
+    assert texts and all(w.isReadOnly() or not w.isEnabled() for w in texts)
+    workspace.show_section("info")
+    assert page.summary_edit.isReadOnly()
+    assert page.reopen_button.isVisible() and page.reopen_button.isEnabled()
+
+    # « Rouvrir la visite… » in the banner, confirmed: editable again.
+    qtbot.mouseClick(workspace.reopen_button, Qt.MouseButton.LeftButton)
+    box = workspace.reopen_box
+    with qtbot.waitSignal(ui_ctx.changes.changed, timeout=1000):
+        box.confirm_button.click()
+    assert visits.get_visit(svc, visit.id).status == "en_cours"
+    qtbot.waitUntil(lambda: not workspace.issued_banner.isVisible())
+    assert not page.summary_edit.isReadOnly()
+    workspace.show_section("checklist")
+    assert all(w.isEnabled() for w in editors if w.isVisible())
 
 
 def test_follow_up_shows_a_link_to_the_previous_visit(workspace, visit, qtbot, ui_ctx) -> None:
@@ -247,7 +324,7 @@ def test_follow_up_shows_a_link_to_the_previous_visit(workspace, visit, qtbot, u
     assert "Visite de suivi" in workspace.type_label.text()
     assert page.previous_label.isVisible()
     assert "12/03/2026" in page.previous_label.text()
-    assert "Visite du centre-bourg (v2)" in page.forms_label.text()
+    assert "Visite du centre-bourg (v3)" in page.forms_label.text()
 
     with qtbot.waitSignal(workspace.visit_opened, timeout=1000) as opened:
         page.previous_label.linkActivated.emit(visit.id)

@@ -65,7 +65,9 @@ VISIT_TRANSITIONS: dict[VisitStatus, frozenset[VisitStatus]] = {
     VisitStatus.PLANIFIEE: frozenset({VisitStatus.EN_COURS}),
     VisitStatus.EN_COURS: frozenset({VisitStatus.TERMINEE}),
     VisitStatus.TERMINEE: frozenset({VisitStatus.RAPPORT_EMIS, VisitStatus.EN_COURS}),
-    VisitStatus.RAPPORT_EMIS: frozenset(),
+    # « Rouvrir » an issued visit: editable again; the issued PDFs stay as issued and
+    # the next issuing is their next version (report/issued.py).
+    VisitStatus.RAPPORT_EMIS: frozenset({VisitStatus.EN_COURS}),
 }
 
 
@@ -154,3 +156,24 @@ CONCERN_LABELS: dict[int | None, str] = {
     3: "3 – Préoccupant",
     4: "4 – Très préoccupant",
 }
+
+
+class ObservationCategory(LabelledEnum):
+    """What an observation of the walk is about (« Points d'attention »; the choice ids
+    of its `categorie` question in the centre-bourg form, checked by a test)."""
+
+    ECLAIRAGE = "eclairage", "Éclairage"
+    ANGLE_MORT = "angle_mort", "Angle mort"
+    DEGRADATION = "degradation", "Dégradation"
+    DEPOT_SAUVAGE = "depot_sauvage", "Dépôt sauvage"
+    STATIONNEMENT = "stationnement", "Stationnement"
+    COMMERCE = "commerce", "Commerce"
+    BATIMENT_PUBLIC = "batiment_public", "Bâtiment public"
+    CAMERA_EXISTANTE = "camera_existante", "Caméra existante"
+    AUTRE = "autre", "Autre"
+
+
+class ObservationSeverity(LabelledEnum):
+    FAIBLE = "faible", "Faible"
+    MOYENNE = "moyenne", "Moyenne"
+    FORTE = "forte", "Forte"

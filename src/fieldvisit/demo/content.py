@@ -327,3 +327,43 @@ RECOMMENDATIONS = (
         "rodeos",
     ),
 )
+
+# The walk's observations (« Points d'attention ») of the visits under way: category,
+# severity, place, comment and where it is on the plan of the town centre (x, y).
+WALK: tuple[tuple[str, str, str, str, tuple[float, float]], ...] = (
+    (
+        "eclairage",
+        "forte",
+        "Rue du Commerce, devant la pharmacie",
+        "Deux lampadaires éteints depuis l'hiver ; trottoir très sombre après 19 h.",
+        (0.34, 0.42),
+    ),
+    (
+        "angle_mort",
+        "moyenne",
+        "Passage couvert entre la place et le parking",
+        "Aucune visibilité depuis la rue ; tags récents.",
+        (0.52, 0.58),
+    ),
+    (
+        "depot_sauvage",
+        "moyenne",
+        "Arrière de la salle des fêtes",
+        "Sacs et encombrants déposés à côté des conteneurs.",
+        (0.71, 0.31),
+    ),
+    (
+        "camera_existante",
+        "faible",
+        "Façade de la mairie",
+        "Une caméra dôme ; panneau d'information absent.",
+        (0.46, 0.22),
+    ),
+    (
+        "stationnement",
+        "faible",
+        "Abords de l'école",
+        "Stationnement en double file à la sortie des classes.",
+        (0.20, 0.70),
+    ),
+)

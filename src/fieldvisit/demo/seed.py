@@ -16,6 +16,7 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 
 from fieldvisit.core.domain import ContactRole, VisitStatus, VisitType
+from fieldvisit.core.pins import Pin
 from fieldvisit.demo.content import (
     FOLLOW_UP,
     ITEM_TEXTS,
@@ -24,6 +25,7 @@ from fieldvisit.demo.content import (
     SHORT_TEXTS,
     THEME_NOTES,
     TOWNS,
+    WALK,
     DemoTown,
 )
 from fieldvisit.forms import FormDefinition, FormItem, ItemType
@@ -34,9 +36,11 @@ from fieldvisit.services import (
     contacts,
     diagnostic,
     interviews,
+    observations,
     visits,
 )
 from fieldvisit.services import notes as quick_notes
+from fieldvisit.services import plan as town_plan
 from fieldvisit.services.context import Services
 from fieldvisit.services.visit_forms import visit_forms
 from fieldvisit.store.models import Visit, natural_id
@@ -96,7 +100,9 @@ def _fill(
     given: dict[str, object] = {}
     known = known or {}
     for item in form.iter_items():
-        if item.type == ItemType.photo or not form.is_visible(item, given):
+        if item.type == ItemType.photo or item.bind is not None:
+            continue  # a photo is linked; a bound item is its visit's or interview's field
+        if not form.is_visible(item, given):
             continue
         value = known.get(item.id) or _value_for(item, rng, visit_date)
         if value is not None:
@@ -175,6 +181,7 @@ def _seed_follow_up(svc: Services, first_id: str, visit_id: str, today: date) ->
     for form in visit_forms(svc, visit, strict=True).all:  # the walk done again
         for item_id, value in _fill(form, rng, visit_date, known).items():
             answers.answer_item(svc, visit_id, form.id, item_id, value)
+    _seed_walk(svc, visit_id, 9)
     for theme_id, level in FOLLOW_UP.levels:
         diagnostic.rate_theme(svc, visit_id, theme_id, level=level)
     for rec in actions.list_recommendations(svc, visit_id):
@@ -253,6 +260,8 @@ def _seed_town(svc: Services, town: DemoTown, index: int, today: date) -> None:
             due_date=visit_date + timedelta(days=90 * prio),
         )
     _seed_photo(svc, visit, visit_id, index)
+    if town.status == "en_cours":  # the walk of the visit under way, with its plan
+        _seed_walk(svc, visit_id, index)
     if town.status == "en_cours":  # once a visit is done, its quick notes are sorted
         quick_notes.add_quick_note(
             svc, visit_id, "Rappeler la DGS pour le plan de l'éclairage public."
@@ -301,6 +310,50 @@ def _seed_interviews(
         )
         for item_id, value in _fill(form, rng, visit_date, known).items():
             interviews.answer_interview_item(svc, interview.id, item_id, value)
+
+
+def demo_plan_bytes(seed: int) -> bytes:
+    """A generated plan of a town centre: blocks, streets, a square (no map ships)."""
+    from PIL import Image, ImageDraw
+
+    rng = random.Random(seed)
+    image = Image.new("RGB", (1800, 1200), (241, 238, 228))
+    draw = ImageDraw.Draw(image)
+    for _ in range(160):  # buildings
+        x, y = rng.randint(0, 1750), rng.randint(0, 1150)
+        w, h = rng.randint(40, 140), rng.randint(40, 120)
+        draw.rectangle((x, y, x + w, y + h), fill=(218, 208, 190), outline=(190, 178, 160))
+    for x in (260, 620, 980, 1400):  # streets
+        draw.line((x, 0, x + rng.randint(-120, 120), 1200), fill=(255, 255, 255), width=26)
+    for y in (300, 640, 950):
+        draw.line((0, y, 1800, y + rng.randint(-90, 90)), fill=(255, 255, 255), width=22)
+    draw.ellipse((760, 420, 1000, 620), fill=(205, 225, 190), outline=(150, 180, 140))  # square
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def _seed_walk(svc: Services, visit_id: str, index: int) -> None:
+    """The walk's observations pinned on a plan; the visit's first photo shows the
+    first one, which led to an action of the plan."""
+    photos = attachments.list_photos(svc, visit_id)
+    with TemporaryDirectory() as tmp:
+        path = Path(tmp) / "plan-centre-bourg.png"
+        path.write_bytes(demo_plan_bytes(index))
+        town_plan.import_plan(svc, visit_id, path)
+    for n, (category, severity, place, comment, (x, y)) in enumerate(WALK):
+        made = observations.add_observation(
+            svc,
+            visit_id,
+            category,
+            severity,
+            place,
+            comment,
+            photo_ids=[photos[0].id] if n == 0 and photos else [],
+        )
+        observations.pin_observation(svc, made.id, Pin(x, y))
+        if n == 0:
+            observations.create_action(svc, made.id)
 
 
 def _seed_photo(svc: Services, visit: Visit, visit_id: str, index: int) -> None:

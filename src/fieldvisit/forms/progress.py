@@ -12,6 +12,9 @@ completing a visit. The rules:
 - an item is **answered** when its answer has a value (`is_answered`); a photo item is
   also answered once a photo is linked to it (its stored answer, if any, still counts);
 - **required** counts the visible required items;
+- an item **bound** to a field of its visit or interview (`bind`, forms/bindings.py)
+  is answered when that field has a value (`bound`: {field: value}, read by the
+  caller), whatever answer may be stored under the item;
 - a **repeatable group** (`repeat = true` section) is left out: its items are answered
   per occurrence, not once for the visit;
 - the diagnostic's **themes** are counted apart from the items: all of a section's
@@ -63,6 +66,7 @@ class ItemShape:
     required: bool
     photo: bool
     condition: Expression | None
+    bind: str | None = None  # the visit's or interview's field it shows (forms/bindings.py)
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,7 @@ class FormShape:
     _conditions: dict[str, Expression | None] = field(init=False, repr=False, compare=False)
     _inputs: tuple[str, ...] = field(init=False, repr=False, compare=False)
     _photos: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    _bound: tuple[tuple[str, str], ...] = field(init=False, repr=False, compare=False)
     _memo: dict[tuple[Any, ...], _Layout] = field(init=False, repr=False, compare=False)
     _lock: threading.Lock = field(init=False, repr=False, compare=False)
 
@@ -96,6 +101,8 @@ class FormShape:
         object.__setattr__(self, "_conditions", conditions)
         object.__setattr__(self, "_inputs", tuple(inputs))
         object.__setattr__(self, "_photos", tuple(i.id for i in self.items() if i.photo))
+        bound = tuple((i.id, i.bind) for i in self.items() if i.bind is not None)
+        object.__setattr__(self, "_bound", bound)
         object.__setattr__(self, "_memo", {})
         object.__setattr__(self, "_lock", threading.Lock())
 
@@ -121,7 +128,13 @@ class FormShape:
                 SectionShape(
                     section.id,
                     tuple(
-                        ItemShape(item.id, item.required, item.type == PHOTO, form.compiled(item))
+                        ItemShape(
+                            item.id,
+                            item.required,
+                            item.type == PHOTO,
+                            form.compiled(item),
+                            item.bind,
+                        )
                         for item in section.items
                     ),
                     tuple(theme.id for theme in section.themes),
@@ -148,6 +161,7 @@ class FormShape:
                         bool(item.get("required", False)),
                         item.get("type") == PHOTO,
                         compile_expression(condition) if condition is not None else None,
+                        str(item["bind"]) if item.get("bind") is not None else None,
                     )
                 )
             themes = tuple(str(theme["id"]) for theme in section.get("themes", ()))
@@ -321,11 +335,17 @@ def progress_sum(counts: Iterable[Progress]) -> Progress:
 
 
 def effective_answers(
-    shape: FormShape, answers: Mapping[str, object], photos: Collection[str] = ()
+    shape: FormShape,
+    answers: Mapping[str, object],
+    photos: Collection[str] = (),
+    bound: Mapping[str, object] | None = None,
 ) -> dict[str, object]:
     """The answers conditions and progress read: a photo item holds True once a photo
-    is linked to it (`photos`: the ids of such items)."""
+    is linked to it (`photos`: the ids of such items); a bound item holds its field's
+    value (`bound`: {field: value}; absent, None: no value)."""
     result = dict(answers)
+    for item_id, bind in shape._bound:
+        result[item_id] = bound.get(bind) if bound else None
     if photos:
         for item_id in shape._photos:
             if item_id in photos:
@@ -338,11 +358,13 @@ def form_progress(
     answers: Mapping[str, object],
     photos: Collection[str] = (),
     rated_themes: Collection[str] = (),
+    bound: Mapping[str, object] | None = None,
 ) -> FormProgress:
     """One form's progress. `answers`: {item id: value} as stored or being typed;
     `photos`: ids of the photo items a photo is linked to; `rated_themes`: ids of the
-    themes that have a level of concern."""
-    layout, answered, required_answered, effective = _count(shape, answers, photos)
+    themes that have a level of concern; `bound`: {field: value} of the visit's or
+    interview's fields its bound items show."""
+    layout, answered, required_answered, effective = _count(shape, answers, photos, bound)
     missing = tuple(item for item in layout.required if not is_answered(effective.get(item)))
     sections = tuple(
         (
@@ -362,12 +384,19 @@ def form_progress(
 
 
 def _count(
-    shape: FormShape, answers: Mapping[str, object], photos: Collection[str]
+    shape: FormShape,
+    answers: Mapping[str, object],
+    photos: Collection[str],
+    bound: Mapping[str, object] | None = None,
 ) -> tuple[_Layout, list[int], list[int], Mapping[str, object]]:
     """The rules of the module docstring, applied: what is shown, and per section how
     many shown items, and shown required items, are answered; with the answers read."""
-    # Without photos the answers are what conditions and progress read: not copied.
-    effective = effective_answers(shape, answers, photos) if photos else answers
+    # Without photos or bound items the answers are what conditions and progress read:
+    # not copied.
+    if photos or shape._bound:
+        effective: Mapping[str, object] = effective_answers(shape, answers, photos, bound)
+    else:
+        effective = answers
     layout = shape._layout(effective)
     answered = [0] * len(layout.sections)
     required_answered = [0] * len(layout.sections)
@@ -386,10 +415,12 @@ def visit_progress(
     answers: Mapping[str, Mapping[str, object]],
     photos: Collection[tuple[str, str]] = (),
     rated_themes: Collection[str] = (),
+    bound: Mapping[str, object] | None = None,
 ) -> VisitProgress:
     """A visit's progress over its forms (checklist, diagnostic). `answers`: {form id:
     {item id: value}}; `photos`: (form id, item id) of the items a photo is linked to;
-    `rated_themes`: ids of the visit's rated themes."""
+    `rated_themes`: ids of the visit's rated themes; `bound`: {field: value} of the
+    visit's fields (forms/bindings.py)."""
     return VisitProgress(
         tuple(
             form_progress(
@@ -397,6 +428,7 @@ def visit_progress(
                 answers.get(shape.id, {}),
                 {item for form_id, item in photos if form_id == shape.id},
                 rated_themes,
+                bound,
             )
             for shape in shapes
         )
@@ -408,6 +440,7 @@ def visit_totals(
     answers: Mapping[str, Mapping[str, object]],
     photos: Collection[tuple[str, str]] = (),
     rated_themes: Collection[str] = (),
+    bound: Mapping[str, object] | None = None,
 ) -> Progress:
     """`visit_progress(…).total`, by the same rules (`_count`), without the figures of
     each section and form: what the visit list shows for each of 10,000 visits."""
@@ -417,6 +450,7 @@ def visit_totals(
             answers.get(shape.id, {}),
             {item for form_id, item in photos if form_id == shape.id} if photos else (),
             rated_themes,
+            bound,
         )
         for shape in shapes
     )
@@ -427,11 +461,12 @@ def form_totals(
     answers: Mapping[str, object],
     photos: Collection[str] = (),
     rated_themes: Collection[str] = (),
+    bound: Mapping[str, object] | None = None,
 ) -> Progress:
     """`form_progress(…).total` without its sections: one form's share of a visit's
     totals (a visit's totals are the sum of its forms', so the visit list can count each
     form as its answers are read, and keep no answers)."""
-    layout, done, done_required, _ = _count(shape, answers, photos)
+    layout, done, done_required, _ = _count(shape, answers, photos, bound)
     rated = sum(1 for theme in layout.themes if theme in rated_themes) if rated_themes else 0
     return Progress(
         len(layout.where),

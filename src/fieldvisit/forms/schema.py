@@ -25,6 +25,7 @@ from pydantic import (
     model_validator,
 )
 
+from fieldvisit.forms.bindings import BOUND_FIELDS
 from fieldvisit.forms.enums import (
     CHOICE_ID_PATTERN,
     FORM_ID_PATTERN,
@@ -77,6 +78,9 @@ class FormItem(_Frozen):
     max: StrictFloat | None = None
     scale: Annotated[StrictInt, Field(ge=2, le=10)] = 5
     unit: StrictStr = ""
+    # A field of the visit or interview this item shows and edits instead of an answer
+    # of its own (forms/bindings.py: "visit.date", "interview.persons"…).
+    bind: StrictStr | None = None
 
     @field_validator("choices", mode="before")
     @classmethod
@@ -90,6 +94,11 @@ class FormItem(_Frozen):
     def withheld(self) -> bool:
         """Left out of the shareable report: confidential, or marked not for sharing."""
         return self.confidential or not self.shareable
+
+    @property
+    def read_only(self) -> bool:
+        """Bound to a field edited elsewhere (a list of contacts): shown, not edited."""
+        return self.bind is not None and BOUND_FIELDS[self.bind].read_only
 
     def choice_ids(self) -> tuple[str, ...]:
         return tuple(c.id for c in self.choices)
@@ -204,6 +213,10 @@ class FormDefinition(_Frozen):
         return frozenset(
             item.id for section in self.sections for item in section.items if item.withheld
         )
+
+    def bound_items(self) -> dict[str, str]:
+        """{item id: field} of the items bound to a field of the visit or interview."""
+        return {item.id: item.bind for item in self.iter_items() if item.bind is not None}
 
     def withheld_sections(self) -> tuple[Section, ...]:
         """Sections with an item left out of the shareable report, in form order: what

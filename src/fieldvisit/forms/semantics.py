@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping, Sequence
 
+from fieldvisit.forms.bindings import bind_issue
 from fieldvisit.forms.enums import CHOICE_TYPES, YES_NO_NA_VALUES, FormKind, ItemType, slugify
 from fieldvisit.forms.expressions import Expression, ExpressionError, compile_expression
 from fieldvisit.forms.subjects import Loc, child, subject
@@ -78,10 +79,12 @@ class _Checker:
             self.add(("sections",), "aucune section ; ajoutez au moins un bloc [[sections]]")
         self.check_sections(sections)
         self.check_themes(sections)
+        bound: dict[object, str] = {}  # field -> the first item bound to it
         for item_id, loc, raw in self.all_items:
             self.check_item(item_id, loc, raw)
             self.check_visible_if(item_id, loc, raw)
             self.check_sharing(item_id, loc, raw)
+            self.check_bind(item_id, loc, raw, bound)
         for i, section in enumerate(sections):
             if isinstance(section, Mapping):
                 self.check_section_condition(i, section)
@@ -191,6 +194,22 @@ class _Checker:
             and low > high
         ):
             self.add((*loc, "max"), f"max ({high}) est inférieur à min ({low})")
+
+    def check_bind(
+        self, item_id: str, loc: Loc, raw: Mapping[str, object], bound: dict[object, str]
+    ) -> None:
+        if "bind" not in raw:
+            return
+        field = raw.get("bind")
+        message = bind_issue(field, _type_of(raw), self.data.get("kind"))
+        if message is None and self.repeat_of.get(item_id) is not None:
+            message = "un élément d'un groupe répétable ne peut pas être lié (bind) à un champ"
+        if message is None and isinstance(field, str) and field in bound:
+            message = f"« {field} » est déjà lié à l'élément « {bound[field]} » : une seule fois"
+        if message is not None:
+            self.add((*loc, "bind"), message)
+        elif isinstance(field, str):
+            bound[field] = item_id
 
     def check_visible_if(self, item_id: str, loc: Loc, raw: Mapping[str, object]) -> None:
         expression = self.condition_of(raw, loc, item_id)

@@ -6,8 +6,12 @@ attachments store as an attachment of the visit (media type application/pdf, a
 and when, and it syncs like any attachment), then moves the visit to "rapport émis".
 It is three steps, which the app runs apart so the drawing does not hold the database
 worker: `prepare_issue()` (checks, report model), `render_report()`, `keep_issued()`.
-Later edits of the visit never change that file: `issued_report()` finds it again.
-The Photos section does not show it (it lists images only); the Rapport section does.
+An issued visit is read-only (services/issued_guard.py); « Rouvrir » (services/visits.py)
+makes it editable again, and the next issuing is the next version: the report's
+`version` counts the issued PDFs kept (VisitReport.version), its file name ends in
+"-v2"…, its caption says « version N » and who issued it. No issued file is ever
+changed or replaced: `issued_reports()` lists them all, each with its version.
+The Photos section does not show them (it lists images only); the Rapport section does.
 """
 
 from __future__ import annotations
@@ -76,7 +80,7 @@ def keep_issued(svc: Services, report: VisitReport, pdf: Path, pages: int) -> Is
         svc,
         visit_id,
         pdf,
-        caption=f"{CAPTION_PREFIX} {long_date(issued_on)}",
+        caption=issued_caption(issued_on, report.version, ", ".join(report.authors)),
         filename=report_filename(report),
     )
     try:
@@ -109,6 +113,18 @@ def issue_report(svc: Services, visit_id: str, progress: Progress | None = None)
             report, path, progress=progress, image_cache_dir=report_image_cache(svc)
         )
         return keep_issued(svc, report, path, pages)
+
+
+def issued_caption(issued_on: date, version: int, author: str) -> str:
+    """« Rapport émis le 7 décembre 2026 — version 2 — par Claire Martin »."""
+    by = f" — par {author}" if author else ""
+    return f"{CAPTION_PREFIX} {long_date(issued_on)} — version {version}{by}"
+
+
+def issued_by(caption: str) -> str:
+    """Who issued it, read back from the caption ("" for reports issued before)."""
+    _before, sep, author = caption.partition(" — par ")
+    return author.strip() if sep else ""
 
 
 def _check_issuable(svc: Services, visit_id: str, status: VisitStatus) -> None:

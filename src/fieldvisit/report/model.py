@@ -60,12 +60,17 @@ from fieldvisit.core.domain import (
     ContactRole,
     Dispositif,
     Horizon,
+    LabelledEnum,
+    ObservationCategory,
+    ObservationSeverity,
     Porteur,
     VisitStatus,
     VisitType,
 )
 from fieldvisit.core.geo import parse_location
+from fieldvisit.core.pins import PLAN_ROLE, parse_pin
 from fieldvisit.forms import FormDefinition, FormItem, FormKind, ItemType, Section, is_answered
+from fieldvisit.forms.bindings import VISIT_PARTICIPANTS
 from fieldvisit.forms.progress import effective_answers, form_progress
 from fieldvisit.forms.sentiment import SENTIMENT_SCALE, is_sentiment_item
 from fieldvisit.opendata.diagnostic import TrendSeries
@@ -79,10 +84,12 @@ from fieldvisit.services import (
     evolution,
     interviews,
     notes,
+    observations,
     visits,
 )
 from fieldvisit.services.context import Services
 from fieldvisit.services.photo_privacy import DEFAULT_POLICY, LocationPolicy
+from fieldvisit.services.progress import visit_bound
 from fieldvisit.services.visit_forms import interview_guide, visit_forms
 from fieldvisit.store.models import (
     Answer,
@@ -90,6 +97,7 @@ from fieldvisit.store.models import (
     Contact,
     Interview,
     InterviewAnswer,
+    Observation,
     Recommendation,
     ThemeRating,
 )
@@ -344,6 +352,31 @@ class PhotoEntry:
     taken_at: datetime | None = None
     location: str = ""  # « 45,03431° N, 3,08382° E » when the variant may show it
     shapes: tuple[Shape, ...] = ()  # the annotation drawn over the rendition
+    attachment_id: str = ""
+
+
+@dataclass(frozen=True)
+class ObservationEntry:
+    """One observation of the walk, numbered as in the table and on the plan."""
+
+    number: int
+    category: str  # its label: « Éclairage »
+    place: str
+    severity: str  # its label: « Forte »
+    comment: str
+    action: str = ""  # the text of the action of the plan it led to, if still there
+    location: str = ""  # from a linked photo's GPS, when the variant may show it
+    photos: tuple[int, ...] = ()  # the numbers of its photos in `VisitReport.photos`
+    pin: tuple[float, float] | None = None  # (x, y) fractions of the plan
+
+
+@dataclass(frozen=True)
+class PlanEntry:
+    """The plan of the town centre the observations are pinned on."""
+
+    filename: str
+    sha256: str
+    source: Path
 
 
 @dataclass(frozen=True)
@@ -399,6 +432,10 @@ class VisitReport:
     left_out_parts: tuple[str, ...] = ()  # shareable variant: what its cover says is left out
     next_step: str = ""
     evolution: EvolutionReport | None = None  # None on a first visit
+    # The walk's observations, grouped by category (numbered in that order), and the
+    # plan they are pinned on (None: no plan imported).
+    observations: tuple[ObservationEntry, ...] = ()
+    plan: PlanEntry | None = None
 
     @property
     def marking(self) -> str:
@@ -442,11 +479,13 @@ class VisitReport:
 
 
 def report_filename(report: VisitReport) -> str:
-    """`rapport-<code>-<commune-slug>-<date>.pdf`; "-partageable" for that variant."""
+    """`rapport-<code>-<commune-slug>-<date>.pdf`; "-v2"… from the second version on
+    (a reopened visit issued again); "-partageable" for that variant."""
+    version = f"-v{report.version}" if report.version > 1 else ""
     variant = "-partageable" if report.shareable else ""
     return (
         f"rapport-{report.commune_code}-{slug(report.commune_name)}-"
-        f"{report.visit_date.isoformat()}{variant}.pdf"
+        f"{report.visit_date.isoformat()}{version}{variant}.pdf"
     )
 
 
@@ -500,6 +539,14 @@ def build_report(
         keep,
         location.in_report(shareable),
     )
+    walk = _observations(
+        observations.list_observations(svc, visit_id),
+        visit_attachments,
+        photos,
+        action_rows_by_id={rec.id: rec.text for rec in actions.list_recommendations(svc, visit_id)},
+        with_location=location.in_report(shareable),
+    )
+    plan = _plan(svc, visit_attachments)
     field_notes: tuple[str, ...] = ()
     if not shareable:
         field_notes = tuple(
@@ -511,6 +558,21 @@ def build_report(
     if visit.previous_visit_id:
         previous_date = _visit_date_or_none(svc, visit.previous_visit_id)
     figures = _key_figures(checklist, diagnostic_report, action_rows, interview_reports, photos)
+    # Items bound to the visit's fields (forms/bindings.py) are printed with the visit,
+    # not in the tables, and count in the figures as in progress (forms/progress.py).
+    bound = _bound_counts(
+        [checklist_form, diagnostic_form],
+        {
+            **visit_bound(visit.visit_date, visit.summary),
+            VISIT_PARTICIPANTS: [p.name for p in _participants(svc, visit_id)],
+        },
+        photos_by_item,
+    )
+    figures = replace(
+        figures,
+        items_answered=figures.items_answered + bound[0],
+        items_visible=figures.items_visible + bound[1],
+    )
     issued_before = sum(1 for a in visit_attachments if is_issued_report(a))
     reprint = status == VisitStatus.RAPPORT_EMIS and issued_on is None
     participants = _participants(svc, visit_id)
@@ -551,6 +613,8 @@ def build_report(
             (commune.epci_nom or "") if commune else "",
             participants,
         ),
+        observations=walk,
+        plan=plan,
         left_out_parts=(
             _left_out_parts([checklist_form, diagnostic_form, *guides.values()], interview_reports)
             if shareable
@@ -682,6 +746,25 @@ def _next_step(action_rows: tuple[ActionRow, ...], status: VisitStatus) -> str:
     )
 
 
+def _bound_counts(
+    forms: Iterable[FormDefinition | None],
+    bound: Mapping[str, object],
+    photos_by_item: Mapping[tuple[str, str], int],
+) -> tuple[int, int]:
+    """(answered, shown) items bound to the visit's fields, by the one progress function."""
+    answered = shown = 0
+    for form in forms:
+        if form is None or not form.bound_items():
+            continue
+        linked = {item_id for form_id, item_id in photos_by_item if form_id == form.id}
+        progress = form_progress(form.shape, {}, linked, bound=bound)
+        for item_id, field in form.bound_items().items():
+            if item_id in progress.visible_items:
+                shown += 1
+                answered += is_answered(bound.get(field))
+    return answered, shown
+
+
 def _key_figures(
     checklist: tuple[SectionResult, ...],
     diagnostic_report: DiagnosticReport | None,
@@ -768,6 +851,8 @@ def _item_results(
     for item in section.items:
         if item.id not in given.visible or not keep.keeps(item):
             continue
+        if item.bind is not None:
+            continue  # its visit's or interview's field, printed once where it is
         value = given.values.get(item.id)
         answered = is_answered(value)
         text = answer_text(item, value, photos_by_item.get((form.id, item.id), 0))
@@ -798,6 +883,7 @@ def _unanswered(section: Section, given: _Given, keep: _Filter) -> int:
         1
         for item in section.items
         if item.id in given.visible
+        and item.bind is None  # printed with its visit or interview, not as an answer
         and not (keep.shareable and item.withheld)
         and not is_answered(given.values.get(item.id))
     )
@@ -941,7 +1027,7 @@ def _action(rec: Recommendation, theme_labels: Mapping[str, str]) -> ActionRow:
     )
 
 
-def _label(enum: type[Horizon] | type[Porteur] | type[Dispositif], code: str) -> str:
+def _label(enum: type[LabelledEnum], code: str) -> str:
     try:
         return enum(code).label
     except ValueError:
@@ -988,9 +1074,63 @@ def _photo_entries(
                 taken_at=attachment.taken_at,
                 location=_location_text(attachment.gps) if with_location else "",
                 shapes=_shapes(attachment.annotation),
+                attachment_id=attachment.id,
             )
         )
     return tuple(entries)
+
+
+def _observations(
+    walk: Iterable[Observation],
+    items: Iterable[Attachment],
+    photos: tuple[PhotoEntry, ...],
+    *,
+    action_rows_by_id: Mapping[str, str],
+    with_location: bool,
+) -> tuple[ObservationEntry, ...]:
+    """The observations grouped by category (in the list's order), then as made; each
+    with the numbers of its photos in the report, and a position from the first of
+    its photos that carries one."""
+    number_of = {photo.attachment_id: photo.number for photo in photos}
+    shown: dict[str, list[int]] = {}
+    located: dict[str, str] = {}
+    for attachment in sorted(items, key=lambda a: (a.created_at, a.id)):
+        if attachment.observation_id is None or attachment.deleted_at is not None:
+            continue
+        if attachment.id in number_of:  # a photo the variant prints
+            shown.setdefault(attachment.observation_id, []).append(number_of[attachment.id])
+        if with_location and attachment.observation_id not in located:
+            where = _location_text(attachment.gps)
+            if where:
+                located[attachment.observation_id] = where
+    order = {category.value: n for n, category in enumerate(ObservationCategory)}
+    ordered = sorted(walk, key=lambda o: order.get(o.category, len(order)))  # stable
+    entries: list[ObservationEntry] = []
+    for observation in ordered:
+        pin = parse_pin(observation.pin)
+        entries.append(
+            ObservationEntry(
+                number=len(entries) + 1,
+                category=_label(ObservationCategory, observation.category),
+                place=observation.place,
+                severity=_label(ObservationSeverity, observation.severity),
+                comment=observation.comment.strip(),
+                action=action_rows_by_id.get(observation.action_id or "", ""),
+                location=located.get(observation.id, ""),
+                photos=tuple(shown.get(observation.id, ())),
+                pin=(pin.x, pin.y) if pin is not None else None,
+            )
+        )
+    return tuple(entries)
+
+
+def _plan(svc: Services, items: Iterable[Attachment]) -> PlanEntry | None:
+    """The visit's plan of the town centre: its latest live one."""
+    plans = [a for a in items if a.role == PLAN_ROLE and a.deleted_at is None]
+    if not plans:
+        return None
+    latest = max(plans, key=lambda a: (a.created_at, a.id))
+    return PlanEntry(latest.filename, latest.sha256, attachments.attachment_path(svc, latest))
 
 
 def _location_text(value: object) -> str:

@@ -32,7 +32,7 @@ from reportlab.platypus import (
 )
 
 from fieldvisit.core.dates import day_text, moment_text
-from fieldvisit.report import images
+from fieldvisit.report import images, walk
 from fieldvisit.report.blocks import (
     LEGEND,
     MARKS,
@@ -120,6 +120,7 @@ def render_report(
         image_cache_dir,
         on_done=(lambda n: progress(n, total)) if progress is not None else None,
     )
+    plan = walk.plan_rendition(report, image_cache_dir)
     target = os.fspath(output) if isinstance(output, str | os.PathLike) else output
     doc = ReportDocument(
         target,
@@ -140,14 +141,17 @@ def render_report(
         progress_offset=len(report.photos),
         progress_total=total,
     )
-    doc.build_story(list(_story(report, renditions, cover_logo)))
+    doc.build_story(list(_story(report, renditions, cover_logo, plan)))
     if progress is not None:
         progress(total, total)
     return int(doc.page)
 
 
 def _story(
-    report: VisitReport, renditions: list[images.Rendition | None], logo: Logo | None
+    report: VisitReport,
+    renditions: list[images.Rendition | None],
+    logo: Logo | None,
+    plan: images.Rendition | None = None,
 ) -> Iterator[Flowable]:
     yield from _cover(report, logo)
     yield from start_body()
@@ -161,6 +165,8 @@ def _story(
     if report.evolution is not None:  # a follow-up
         evolution = report.evolution
         chapters.append(lambda n: _evolution(evolution, n))
+    if walk.has_walk(report):  # what the walk found, before what is to be done
+        chapters.append(lambda n: walk.walk_chapter(report, renditions, plan, n))
     chapters.append(lambda n: _action_plan(report, n))
     chapters.append(lambda n: _signatures(report, n))
     for number, chapter in enumerate(chapters, start=2):

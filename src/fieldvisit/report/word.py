@@ -114,6 +114,8 @@ class _Writer:
         chapters: list[Callable[[str], None]] = []
         if diagnostic is not None and diagnostic.parts:
             chapters.append(partial(self._diagnostic, diagnostic))
+        if report.observations:
+            chapters.append(self._walk)
         chapters.append(self._action_plan)
         chapters.append(self._signatures)
         for number, chapter in enumerate(chapters, start=2):
@@ -429,6 +431,28 @@ class _Writer:
                 self.note(diagnostic.sentiment_note)
 
     # -- action plan, signatures -------------------------------------------------------
+
+    def _walk(self, n: str) -> None:
+        """The walk's observations, numbered by category as in the PDF (its photos named
+        by their numbers in the annex; the pinned plan is the PDF's only)."""
+        report = self.report
+        self.heading(f"{n}. Points d'attention du parcours", 0)
+        self.note("Observations relevées pendant le parcours, par catégorie.")
+        rows = []
+        for entry in report.observations:
+            where = f"{entry.place}\n{entry.location}" if entry.location else entry.place
+            what = "\n".join(
+                part
+                for part in (
+                    f"Gravité : {entry.severity}",
+                    entry.comment,
+                    f"Action : {entry.action}" if entry.action else "",
+                )
+                if part
+            )
+            photos = ", ".join(str(number) for number in entry.photos) or "—"
+            rows.append([str(entry.number), entry.category, where or "—", what, photos])
+        self.table(["N°", "Catégorie", "Lieu", "Observation", "Photos"], rows)
 
     def _action_plan(self, n: str) -> None:
         report = self.report

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
@@ -113,6 +113,8 @@ def item_choices(
             if section.repeat:
                 continue  # an occurrence's item is not a place to attach to (yet)
             for item in section.items:
+                if item.bind is not None:
+                    continue  # its visit's or interview's field: no answer to attach to
                 prefix = f"{form.title} › " if several else ""
                 choices.append(
                     ItemChoice(
@@ -125,3 +127,8 @@ def item_choices(
     if photos_first:
         choices.sort(key=lambda choice: not choice.is_photo)  # stable: form order kept
     return tuple(choices)
+
+
+def people_text(people: Iterable[Person]) -> str:
+    """Names as a bound item shows a list of contacts (forms/bindings.py); "" if none."""
+    return ", ".join(person.name for person in people)

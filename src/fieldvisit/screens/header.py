@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fieldvisit.forms.bindings import VISIT_SUMMARY
 from fieldvisit.forms.progress import Progress
 from fieldvisit.screens.common import VisitFacts, read_visit
 from fieldvisit.services.context import Services
-from fieldvisit.services.progress import StoredProgress, pinned_shapes, read_stored_progress
+from fieldvisit.services.progress import (
+    StoredProgress,
+    bound_fields,
+    pinned_shapes,
+    read_stored_progress,
+    visit_bound,
+)
 
 
 @dataclass(frozen=True)
@@ -28,7 +35,10 @@ class VisitHeader:
 def load_header(svc: Services, visit_id: str) -> VisitHeader:
     with svc.store.reading() as session:
         visit = read_visit(session, visit_id)
-        stored = read_stored_progress(session.connection(), [visit_id])
-    shapes = pinned_shapes(svc, visit.pinned)
-    progress = stored.get(visit_id, StoredProgress()).totals(shapes)
+        shapes = pinned_shapes(svc, visit.pinned)
+        fields = bound_fields(shapes) - {VISIT_SUMMARY}  # the visit's own, read above
+        stored = read_stored_progress(session.connection(), [visit_id], fields)
+    found = stored.get(visit_id, StoredProgress())
+    found.bound.update(visit_bound(visit.visit_date, visit.summary))
+    progress = found.totals(shapes)
     return VisitHeader(visit, progress)

@@ -33,7 +33,7 @@ class VisitInfo:
 def load_visit_info(svc: Services, visit_id: str) -> VisitInfo:
     with svc.store.reading() as session:
         visit = read_visit(session, visit_id)
-        people = _participants(session, visit_id)
+        people = read_participants(session, visit_id)
         previous = None
         if visit.previous_visit_id is not None:
             row = session.execute(
@@ -48,10 +48,10 @@ def load_visit_info(svc: Services, visit_id: str) -> VisitInfo:
 def load_participants(svc: Services, visit_id: str) -> tuple[Person, ...]:
     """The visit's participants alone (after one was added or removed)."""
     with svc.store.reading() as session:
-        return _participants(session, visit_id)
+        return read_participants(session, visit_id)
 
 
-def _participants(session: Session, visit_id: str) -> tuple[Person, ...]:
+def read_participants(session: Session, visit_id: str) -> tuple[Person, ...]:
     """Only the visit's participants, joined to their contacts: one statement."""
     return tuple(
         Person.of(contact)

@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from fieldvisit.core.errors import NotFound
 from fieldvisit.forms import FormKind
-from fieldvisit.screens.common import Person, frozen, read_visit
+from fieldvisit.forms.bindings import INTERVIEW_DATE, INTERVIEW_PERSONS
+from fieldvisit.screens.common import Person, frozen, people_text, read_visit
 from fieldvisit.services.context import Services
 from fieldvisit.services.visit_forms import interview_guide, interview_guide_or_none
 from fieldvisit.store.models import Contact, Interview, InterviewAnswer, Interviewee
@@ -52,6 +53,15 @@ class InterviewData:
     answers: Mapping[str, object]
     comments: Mapping[str, str]
     interviewees: tuple[Person, ...]  # by name
+
+    @property
+    def bound(self) -> dict[str, object]:
+        """{field: value} the guide's bound items show (forms/bindings.py), as their
+        editors hold them (ISO date, names)."""
+        return {
+            INTERVIEW_DATE: self.held_on.isoformat() if self.held_on is not None else None,
+            INTERVIEW_PERSONS: people_text(self.interviewees),
+        }
 
 
 def load_interview_list(svc: Services, visit_id: str) -> InterviewList:

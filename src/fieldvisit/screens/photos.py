@@ -92,6 +92,7 @@ def load_album(svc: Services, visit_id: str) -> PhotoAlbum:
                     Attachment.visit_id == visit_id,
                     Attachment.deleted_at.is_(None),
                     Attachment.media_type.startswith("image/"),
+                    Attachment.role.is_(None),  # the plan of the town centre: no photo
                 )
                 .order_by(
                     Attachment.taken_at.is_(None),

@@ -17,9 +17,14 @@ from fieldvisit.store.models import Attachment
 
 @dataclass(frozen=True)
 class IssuedEntry:
+    """One issued PDF, as it was sent: its version (1 for the first issued), when and
+    by whom (the report's authors, from its caption)."""
+
     sha256: str
     filename: str
     issued_on: date
+    version: int = 1
+    author: str = ""
 
 
 @dataclass(frozen=True)
@@ -45,7 +50,7 @@ class ReportState:
 
 
 def load_report_state(svc: Services, visit_id: str) -> ReportState:
-    from fieldvisit.report.issued import is_issued_report  # the report layer, when used
+    from fieldvisit.report.issued import is_issued_report, issued_by  # the report layer
 
     with svc.store.reading() as session:
         visit = read_visit(session, visit_id)
@@ -56,10 +61,8 @@ def load_report_state(svc: Services, visit_id: str) -> ReportState:
                 .order_by(Attachment.created_at, Attachment.id)
             )
         )
-    issued = sorted(
-        (row for row in files if is_issued_report(row)),
-        key=lambda row: row.created_at,
-        reverse=True,
+    oldest_first = sorted(
+        (row for row in files if is_issued_report(row)), key=lambda row: row.created_at
     )
     return ReportState(
         visit_id=visit.id,
@@ -67,8 +70,18 @@ def load_report_state(svc: Services, visit_id: str) -> ReportState:
         visit_date=visit.visit_date,
         status=VisitStatus(visit.status),
         issued=tuple(
-            IssuedEntry(row.sha256, row.filename, row.created_at.astimezone().date())
-            for row in issued
+            reversed(
+                [
+                    IssuedEntry(
+                        row.sha256,
+                        row.filename,
+                        row.created_at.astimezone().date(),
+                        version=number,
+                        author=issued_by(row.caption),
+                    )
+                    for number, row in enumerate(oldest_first, start=1)
+                ]
+            )
         ),
         photos=tuple(
             (attachments.attachment_path(svc, row), row.sha256)

@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 
 from fieldvisit.core.errors import NotFound
-from fieldvisit.screens.common import frozen, read_visit
+from fieldvisit.forms.bindings import VISIT_DATE, VISIT_PARTICIPANTS, VISIT_SUMMARY
+from fieldvisit.screens.common import frozen, people_text, read_visit
+from fieldvisit.screens.info import read_participants
 from fieldvisit.services.context import Services
 from fieldvisit.services.evolution import Evolution, local_today, read_evolution
 from fieldvisit.store.models import Answer, Attachment, ThemeRating
@@ -46,6 +48,9 @@ class VisitFormData:
     #: diagnostic only: the previous visit of the commune and what changed since; None
     #: on a first visit (services/evolution.py)
     evolution: Evolution | None = None
+    #: {field: value} of the visit's fields the form's bound items show, as their
+    #: editors hold them (ISO date, text; participants as names): forms/bindings.py
+    bound: Mapping[str, object] = field(default_factory=lambda: frozen({}))
 
 
 def load_visit_form(svc: Services, visit_id: str, which: str) -> VisitFormData:
@@ -66,6 +71,13 @@ def load_visit_form(svc: Services, visit_id: str, which: str) -> VisitFormData:
             )
         ).all()
         counts = _photo_counts(session, visit_id, form.id)
+        bound: dict[str, object] = {}
+        if form.bound_items():
+            bound = {
+                VISIT_DATE: visit.visit_date.isoformat(),
+                VISIT_SUMMARY: visit.summary,
+                VISIT_PARTICIPANTS: people_text(read_participants(session, visit_id)),
+            }
         ratings: dict[str, tuple[int | None, str]] = {}
         evolution = None
         if kind == FormKindOfVisit.DIAGNOSTIC:
@@ -95,6 +107,7 @@ def load_visit_form(svc: Services, visit_id: str, which: str) -> VisitFormData:
         photo_counts=frozen(counts),
         ratings=frozen(ratings),
         evolution=evolution,
+        bound=frozen(bound),
     )
 
 

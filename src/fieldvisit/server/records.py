@@ -44,6 +44,7 @@ from fieldvisit.server.validation import Refusal
 from fieldvisit.sync.wire import (
     DEPARTEMENT_RE,
     REFERENCES,
+    SAME_VISIT_LINKS,
     Change,
     ChangeResult,
     PulledRecord,
@@ -453,6 +454,12 @@ def _check_references(state: PushState, change: Change, territory: str | None) -
                 _grant(state, referenced, territory)
         elif not state.who.is_admin and not readable(state.session, state.who, referenced):
             return Refusal("out_of_territory", f"{target} « {value} » hors de vos territoires")
+        if (change.table, name) in SAME_VISIT_LINKS and not change.deleted:
+            theirs = json.loads(referenced.data).get("visit_id")
+            if theirs != change.fields.get("visit_id"):
+                # Refused whoever's visit it is (one's own other visit too): the link
+                # would print another visit's action or photo in this visit's report.
+                return Refusal("invalid", f"{target} « {value} » d'une autre visite")
     return None
 
 

@@ -188,6 +188,21 @@ def recommendation_fields(visit_id: str, **extra: object) -> dict:
     return fields
 
 
+def observation_fields(visit_id: str, **extra: object) -> dict:
+    """An observation of the walk (« Points d'attention »)."""
+    fields: dict[str, object] = {
+        "visit_id": visit_id,
+        "category": "eclairage",
+        "place": "Rue du Marché",
+        "severity": "moyenne",
+        "comment": "",
+        "action_id": None,
+        "pin": None,
+        "created_at": STAMP,
+    }
+    return {**fields, **extra}
+
+
 def note_fields(visit_id: str, moved_to: str | None = None) -> dict:
     return {
         "visit_id": visit_id,

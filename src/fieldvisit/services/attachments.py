@@ -70,6 +70,7 @@ def attach_file(
     form_id: str | None = None,
     item_id: str | None = None,
     filename: str | None = None,
+    role: str | None = None,
 ) -> Attachment:
     """Copy a file into the data dir (content-addressed) and record it on the visit.
 
@@ -95,6 +96,7 @@ def attach_file(
             caption=caption,
             form_id=form_id,
             item_id=item_id,
+            role=role,
         )
         svc.stamp(attachment, new=True)
         session.add(attachment)
@@ -102,7 +104,8 @@ def attach_file(
 
 
 def is_photo(attachment: Attachment) -> bool:
-    return attachment.media_type.startswith("image/")
+    """An image of the visit, not its plan of the town centre (attachments.role)."""
+    return attachment.media_type.startswith("image/") and attachment.role is None
 
 
 def attach_photo(
@@ -179,6 +182,7 @@ def list_photos(svc: Services, visit_id: str) -> list[Attachment]:
                     Attachment.visit_id == visit_id,
                     Attachment.deleted_at.is_(None),
                     Attachment.media_type.startswith("image/"),
+                    Attachment.role.is_(None),  # the plan of the town centre is no photo
                 )
                 .order_by(Attachment.created_at)
             )

@@ -111,7 +111,19 @@ class Services:
         return self.store.data_dir
 
     def stamp(self, record: SyncColumns, *, new: bool = False) -> None:
-        """Mark a record as locally changed: timestamps, device, pending push."""
+        """Mark a record as changed by a person's edit: timestamps, device, pending push.
+
+        A record of an issued visit is refused (services/issued_guard.py)."""
+        from sqlalchemy.orm import object_session  # not at import: the list's cold start
+
+        from fieldvisit.services.issued_guard import check_editable
+
+        check_editable(object_session(record) or self.store.open_session(), record)
+        self.mark_changed(record, new=new)
+
+    def mark_changed(self, record: SyncColumns, *, new: bool = False) -> None:
+        """Mark a record as locally changed, unchecked (bookkeeping: merges, undoing a
+        deletion), so that it is pushed."""
         now = self.clock()
         if new:
             record.created_at = now

@@ -34,6 +34,7 @@ from fieldvisit.store.models import (
     Interview,
     InterviewAnswer,
     Interviewee,
+    Observation,
     QuickNote,
     Recommendation,
     SyncColumns,
@@ -52,6 +53,7 @@ DELETABLE: dict[str, type[SyncColumns]] = {
     "interview_answer": InterviewAnswer,
     "rating": ThemeRating,
     "recommendation": Recommendation,
+    "observation": Observation,
     "attachment": Attachment,
     "note": QuickNote,
 }
@@ -64,6 +66,7 @@ _VISIT_CHILDREN: tuple[type[SyncColumns], ...] = (
     Interview,
     ThemeRating,
     Recommendation,
+    Observation,
     Attachment,
     QuickNote,
 )

@@ -56,6 +56,7 @@ TABLE_NAMES: dict[str, Name] = {
     "interviewees": Name("Personne entendue", "Person interviewed"),
     "theme_ratings": Name("Thème du diagnostic", "Diagnostic theme"),
     "recommendations": Name("Recommandation", "Recommendation"),
+    "observations": Name("Observation", "Observation"),
     "attachments": Name("Photo ou fichier joint", "Photo or attached file"),
     "quick_notes": Name("Note rapide", "Quick note"),
     "contacts": Name("Contact", "Contact"),
@@ -100,10 +101,18 @@ FIELD_NAMES: dict[str, Name] = {
     "orientation": Name("Orientation", "Orientation"),
     "gps": Name("Position GPS", "GPS position"),
     "annotation": Name("Annotation", "Annotation"),
+    "category": Name("Catégorie", "Category"),
+    "place": Name("Lieu", "Place"),
+    "severity": Name("Gravité", "Severity"),
+    "action_id": Name("Action liée", "Linked action"),
+    "pin": Name("Position sur le plan", "Position on the plan"),
+    "observation_id": Name("Observation", "Observation"),
 }
 _TABLE_FIELD_NAMES: dict[tuple[str, str], Name] = {
     ("recommendations", "text"): Name("Texte de la recommandation", "Recommendation text"),
     ("quick_notes", "text"): Name("Texte de la note", "Note text"),
+    ("observations", "comment"): Name("Commentaire de l'observation", "Observation comment"),
+    ("attachments", "role"): Name("Rôle du fichier", "File role"),
 }
 
 #: the fields that hold a code of one of the domain's closed lists
@@ -118,8 +127,11 @@ _CODED: dict[tuple[str, str], dict[str, str]] = {
             (("recommendations", "porteur"), domain.Porteur),
             (("recommendations", "dispositif"), domain.Dispositif),
             (("recommendations", "status"), domain.ActionStatus),
+            (("observations", "category"), domain.ObservationCategory),
+            (("observations", "severity"), domain.ObservationSeverity),
         )
     },
+    ("attachments", "role"): {"plan": "Plan du centre-bourg"},
     ("recommendations", "priority"): {str(k): v for k, v in domain.PRIORITY_LABELS.items()},
     ("theme_ratings", "level"): {
         str(k): v for k, v in domain.CONCERN_LABELS.items() if k is not None
@@ -190,6 +202,11 @@ def describe(svc: Services, session: Session, table: str, record: Any) -> Descri
         return Description(shortened(record.text), labels)
     if table == "visits":
         return Description(f"{record.commune_name}, {day_text(record.visit_date)}", labels)
+    if table == "observations":
+        # « Éclairage — rue du Marché »: what the walk's list shows of it.
+        kind = labels["category"].get(record.category, record.category)
+        place = shortened(record.place)
+        return Description(f"{kind} — {place}" if place else kind, labels)
     if table in ("visit_participants", "interviewees"):
         contact = session.get(Contact, record.contact_id)
         return Description(contact.name if contact is not None else "", labels)

@@ -23,7 +23,15 @@ from typing import Any
 from sqlalchemy import Date, String, Text, inspect
 
 from fieldvisit.core.errors import BadInput
-from fieldvisit.services import actions, answers, attachments, contacts, diagnostic, interviews
+from fieldvisit.services import (
+    actions,
+    answers,
+    attachments,
+    contacts,
+    diagnostic,
+    interviews,
+    observations,
+)
 from fieldvisit.services import visits as visit_service
 from fieldvisit.services.context import Services
 from fieldvisit.services.describe import field_name
@@ -79,6 +87,10 @@ def _annotation(svc: Services, record: Any, _name: str, value: Any) -> object:
     return attachments.annotate(svc, record.id, value)
 
 
+def _observation(svc: Services, record: Any, name: str, value: Any) -> object:
+    return observations.update_observation(svc, record.id, **{name: value})
+
+
 def _contact(svc: Services, record: Any, name: str, value: Any) -> object:
     if name in ("name", "role") and not value:
         raise BadInput(f"« {field_name('contacts', name)} » du contact ne peut pas être vide.")
@@ -112,6 +124,7 @@ EDITORS: dict[tuple[str, str], Editor] = {
     },
     ("attachments", "caption"): _caption,
     ("attachments", "annotation"): _annotation,
+    **{("observations", name): _observation for name in sorted(observations.EDITABLE)},
     **{
         ("contacts", name): _contact
         for name in ("name", "role", "organisation", "phone", "email", "commune_code")

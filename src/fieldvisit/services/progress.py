@@ -10,7 +10,11 @@ statements, and hand them to the one progress function of forms/progress.py:
   and values joined by SQLite (`group_concat`), so that 300,000 answers of 10,000
   visits cost Python 10,000 rows, not 300,000;
 - the photos linked to items (live image attachments with an item);
-- the rated themes (a level of concern set).
+- the rated themes (a level of concern set);
+- the visit's fields that bound items show (forms/bindings.py), those the forms bind:
+  whether it has a synthesis, its participants. A caller that holds the visit's row
+  already gives its date itself: the list reads it from its covering index, a single
+  screen from the visit (`StoredProgress.bound`, `visit_bound`).
 
 Visits are read by a list of ids, or above `_COUNT_BY_IDS_MAX` in one pass over each table
 (SQLite limits the variables of a statement). The statements are plain SQL, run on a
@@ -23,11 +27,12 @@ from __future__ import annotations
 
 import gc
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from fieldvisit.forms.bindings import VISIT_DATE, VISIT_PARTICIPANTS, VISIT_SUMMARY
 from fieldvisit.forms.progress import (
     FormShape,
     Progress,
@@ -61,6 +66,11 @@ _RATED = (
     "SELECT visit_id, theme_id FROM theme_ratings WHERE deleted_at IS NULL "
     "AND level IS NOT NULL{ids}"
 )
+
+
+#: Whether each visit has a synthesis (not its text), for an item bound to it.
+_SUMMARIES = "SELECT id, length(summary) > 0 FROM visits WHERE deleted_at IS NULL{ids}"
+_PARTICIPANTS = "SELECT visit_id, contact_id FROM visit_participants WHERE deleted_at IS NULL{ids}"
 
 
 class ShapesOf(Protocol):
@@ -126,17 +136,32 @@ class StoredProgress:
     answers: dict[str, dict[str, object]] = field(default_factory=dict)  # form → item → value
     photos: set[tuple[str, str]] = field(default_factory=set)  # (form, item) with a photo
     rated: set[str] = field(default_factory=set)  # theme ids
+    #: {field: value} of the visit's fields bound items show (forms/bindings.py)
+    bound: dict[str, object] = field(default_factory=dict)
 
     def progress(self, shapes: Sequence[FormShape]) -> VisitProgress:
-        return visit_progress(shapes, self.answers, self.photos, self.rated)
+        return visit_progress(shapes, self.answers, self.photos, self.rated, self.bound)
 
     def totals(self, shapes: Sequence[FormShape]) -> Progress:
         """`progress(shapes).total`, for a list of visits (no figures per section)."""
-        return visit_totals(shapes, self.answers, self.photos, self.rated)
+        return visit_totals(shapes, self.answers, self.photos, self.rated, self.bound)
 
 
-def read_stored_progress(connection: Any, ids: Sequence[str]) -> dict[str, StoredProgress]:
-    """{visit id: what its progress reads} for these visits (absent: nothing given)."""
+def visit_bound(visit_date: object, summary: str | None) -> dict[str, object]:
+    """The bound values a caller holding the visit's row gives (its date, synthesis)."""
+    return {VISIT_DATE: visit_date, VISIT_SUMMARY: summary or None}
+
+
+def bound_fields(shapes: Iterable[FormShape]) -> frozenset[str]:
+    """The visit's fields these forms' bound items show (forms/bindings.py)."""
+    return frozenset(bind for shape in shapes for _, bind in shape._bound)
+
+
+def read_stored_progress(
+    connection: Any, ids: Sequence[str], fields: Collection[str] = ()
+) -> dict[str, StoredProgress]:
+    """{visit id: what its progress reads} for these visits (absent: nothing given);
+    `fields`: the visit's bound fields to read (VISIT_SUMMARY, VISIT_PARTICIPANTS)."""
     stored: dict[str, StoredProgress] = {}
     if not ids:
         return stored
@@ -154,21 +179,32 @@ def read_stored_progress(connection: Any, ids: Sequence[str]) -> dict[str, Store
         of(visit_id).rated = themes
     for visit_id, form_id, answers in _read_answers(connection, ids):
         of(visit_id).answers[form_id] = answers
+    for visit_id, values in _read_bound(connection, ids, fields).items():
+        of(visit_id).bound.update(values)
     return stored
 
 
 def read_progress_totals(
-    connection: Any, shapes_of: Mapping[str, Sequence[FormShape]]
+    connection: Any,
+    shapes_of: Mapping[str, Sequence[FormShape]],
+    dates: Mapping[str, object] | None = None,
 ) -> dict[str, Progress]:
     """{visit id: its progress totals} for the visits of `shapes_of` (visit id → the
     shapes of its pinned forms): `StoredProgress.totals` of each, by the same rules
     (`form_totals`, whose sum `visit_totals` is), but each form is counted as its
     answers are read and its answers dropped: the visit list of 10,000 visits never
-    holds their 300,000 answers at once (docs/PERFORMANCE.md, "Desktop app")."""
+    holds their 300,000 answers at once (docs/PERFORMANCE.md, "Desktop app").
+    `dates`: {visit id: its date}, which an item may be bound to (the caller has it)."""
     if not shapes_of:
         return {}
     ids = list(shapes_of)
     photos, rated = _read_linked(connection, ids)
+    distinct = {id(shapes): shapes for shapes in shapes_of.values()}  # few distinct lists
+    fields = bound_fields(shape for shapes in distinct.values() for shape in shapes)
+    bound = _read_bound(connection, ids, fields)
+    if dates is not None:
+        for visit_id in ids:
+            bound.setdefault(visit_id, {})[VISIT_DATE] = dates.get(visit_id)
     nothing: frozenset[str] = frozenset()
     counts: dict[str, list[Progress]] = {visit_id: [] for visit_id in ids}
     counted: set[tuple[str, str]] = set()
@@ -179,7 +215,11 @@ def read_progress_totals(
                 counted.add(key)
                 counts[visit_id].append(
                     form_totals(
-                        shape, answers, photos.get(key, nothing), rated.get(visit_id, nothing)
+                        shape,
+                        answers,
+                        photos.get(key, nothing),
+                        rated.get(visit_id, nothing),
+                        bound.get(visit_id),
                     )
                 )
     for visit_id, shapes in shapes_of.items():  # the forms with no answer given
@@ -187,7 +227,13 @@ def read_progress_totals(
             key = (visit_id, shape.id)
             if key not in counted:
                 counts[visit_id].append(
-                    form_totals(shape, {}, photos.get(key, nothing), rated.get(visit_id, nothing))
+                    form_totals(
+                        shape,
+                        {},
+                        photos.get(key, nothing),
+                        rated.get(visit_id, nothing),
+                        bound.get(visit_id),
+                    )
                 )
     return {visit_id: progress_sum(forms) for visit_id, forms in counts.items()}
 
@@ -218,6 +264,31 @@ def _read_linked(
         if wanted is None or visit_id in wanted:
             rated.setdefault(visit_id, set()).add(theme_id)
     return photos, rated
+
+
+def _read_bound(
+    connection: Any, ids: Sequence[str], fields: Collection[str]
+) -> dict[str, dict[str, object]]:
+    """{visit id: {field: value}} of the visit's fields in `fields` that bound items
+    show: whether it has a synthesis (True or None, not its text, which may be long), its
+    participants (contact ids). Nothing is read for a field no form binds."""
+    bound: dict[str, dict[str, object]] = {}
+    where, params = _where_ids(ids)
+    wanted = _wanted(ids)
+    if VISIT_SUMMARY in fields:
+        for visit_id, has_summary in fetch_all(
+            connection, _SUMMARIES.format(ids=where.replace("visit_id", "id")), params
+        ):
+            if wanted is None or visit_id in wanted:
+                bound.setdefault(visit_id, {})[VISIT_SUMMARY] = True if has_summary else None
+    if VISIT_PARTICIPANTS in fields:
+        for visit_id, contact_id in fetch_all(connection, _PARTICIPANTS.format(ids=where), params):
+            if wanted is None or visit_id in wanted:
+                values = bound.setdefault(visit_id, {})
+                contacts = values.setdefault(VISIT_PARTICIPANTS, [])
+                assert isinstance(contacts, list)
+                contacts.append(contact_id)
+    return bound
 
 
 def _read_answers(

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from fieldvisit.core.errors import BadInput, NotFound
 from fieldvisit.forms import FormDefinition, FormItem, validate_answer
+from fieldvisit.forms.bindings import BOUND_FIELDS
 from fieldvisit.services.describe import table_name
 from fieldvisit.store.models import Answer, InterviewAnswer, SyncColumns
 
@@ -62,9 +63,18 @@ def apply_answer(
 
 
 def form_item(form: FormDefinition, item_id: str) -> FormItem:
+    """The item to answer; BadInput for an unknown one, and for an item bound to a
+    field of its visit or interview (forms/bindings.py): that field is edited with its
+    own service, so that it is typed, kept and synced once."""
     try:
-        return form.item(item_id)
+        item = form.item(item_id)
     except KeyError:
         raise BadInput(
             f"Élément « {item_id} » inconnu dans le formulaire « {form.title} »."
         ) from None
+    if item.bind is not None:
+        raise BadInput(
+            f"« {item.label} » est {BOUND_FIELDS[item.bind].label} : modifiez-la là où "
+            "elle est saisie, elle n'a pas de réponse à part dans le formulaire."
+        )
+    return item

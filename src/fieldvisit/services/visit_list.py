@@ -83,7 +83,9 @@ _PINS = slice(8, 12)
 def summaries(forms: ShapesOf, rows: Sequence[Any], connection: Any) -> list[VisitSummary]:
     """The list's rows of these visits (each with `ListedVisit`'s attributes, in its
     order), their progress read on `connection` (SQLAlchemy's or the driver's)."""
-    progress = read_progress_totals(connection, _shapes_of(forms, rows))
+    # The date a form item may be bound to, from the rows (the covering index).
+    dates = {visit.id: visit.visit_date for visit in rows}
+    progress = read_progress_totals(connection, _shapes_of(forms, rows), dates)
     return [_summary(visit, progress[visit.id]) for visit in rows]
 
 

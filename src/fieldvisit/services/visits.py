@@ -16,6 +16,7 @@ from fieldvisit.core.domain import VISIT_TRANSITIONS, VisitStatus, VisitType
 from fieldvisit.core.errors import BadInput, NotFound, RuleViolation
 from fieldvisit.core.ids import new_id
 from fieldvisit.forms import FormDefinition, FormKind
+from fieldvisit.forms.bindings import VISIT_SUMMARY
 from fieldvisit.services.account import check_contact_linkable
 from fieldvisit.services.context import Services
 from fieldvisit.services.listing import VisitFilter as VisitFilter
@@ -24,7 +25,12 @@ from fieldvisit.services.listing import VisitSummary as VisitSummary
 from fieldvisit.services.listing import count_visits as count_visits
 from fieldvisit.services.listing import first_visits as first_visits
 from fieldvisit.services.listing import list_visits as list_visits
-from fieldvisit.services.progress import StoredProgress, read_stored_progress
+from fieldvisit.services.progress import (
+    StoredProgress,
+    bound_fields,
+    read_stored_progress,
+    visit_bound,
+)
 from fieldvisit.services.records import get_live, upsert_by_key
 from fieldvisit.services.visit_forms import visit_forms
 from fieldvisit.store.models import (
@@ -217,9 +223,13 @@ def missing_required_items(svc: Services, visit_id: str) -> list[str]:
     (the one progress function, forms/progress.py, over what is stored)."""
     with svc.store.reading() as session:
         visit = get_live(session, Visit, visit_id)
-        stored = read_stored_progress(session.connection(), [visit_id]).get(visit_id)
-    forms = visit_forms(svc, visit, strict=True).all
-    progress = (stored or StoredProgress()).progress([form.shape for form in forms])
+        forms = visit_forms(svc, visit, strict=True).all
+        shapes = [form.shape for form in forms]
+        fields = bound_fields(shapes) - {VISIT_SUMMARY}  # the visit's own, read above
+        stored = read_stored_progress(session.connection(), [visit_id], fields).get(visit_id)
+    stored = stored or StoredProgress()
+    stored.bound.update(visit_bound(visit.visit_date, visit.summary))
+    progress = stored.progress(shapes)
     missing = []
     for form in forms:
         form_progress = progress.form(form.id)

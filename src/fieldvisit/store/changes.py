@@ -43,6 +43,7 @@ VISIT_TABLES = frozenset(
         "interview_answers",
         "theme_ratings",
         "recommendations",
+        "observations",
         "attachments",
         "quick_notes",
     }

@@ -25,6 +25,15 @@ VISITS = table(
     column("diagnostic_form_id", String),
     column("diagnostic_form_version", Integer),
     column("deleted_at", String),
+    column("summary", String),
+)
+
+#: A visit's participants (an item bound to "visit.participants" counts them).
+PARTICIPANTS = table(
+    "visit_participants",
+    column("visit_id", String),
+    column("contact_id", String),
+    column("deleted_at", String),
 )
 
 #: What the progress of a visit reads of its answers (value is JSON text there).

@@ -335,6 +335,11 @@ class Store:
         except exc.DatabaseError as err:
             raise translate_error(err, self.data_dir.database) from err
 
+    def open_session(self) -> Session | None:
+        """The session of the unit of work open on this thread, if any."""
+        unit: _Unit | None = getattr(self._open, "unit", None)
+        return unit.session if unit is not None else None
+
     @contextmanager
     def _opened(self, session: Session, options: _Options) -> Iterator[None]:
         """While the unit of work is open, transactions on this thread join it."""

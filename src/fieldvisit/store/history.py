@@ -104,7 +104,8 @@ CREATION_FIELDS: dict[str, tuple[str, ...]] = {
         "due_date",
         "status",
     ),
-    "attachments": ("caption", "annotation"),
+    "observations": ("category", "place", "severity", "comment", "action_id", "pin"),
+    "attachments": ("caption", "annotation", "observation_id"),
     "quick_notes": ("text",),
 }
 

@@ -36,6 +36,8 @@ LABELS: dict[tuple[str, str], str] = {
     ("theme_ratings", "observations"): "observations",
     ("quick_notes", "text"): "note rapide",
     ("attachments", "caption"): "légende",
+    ("observations", "place"): "lieu de l'observation",
+    ("observations", "comment"): "commentaire de l'observation",
     ("contacts", "name"): "nom",
     ("contacts", "organisation"): "organisme",
     ("contacts", "phone"): "téléphone",

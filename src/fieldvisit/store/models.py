@@ -208,6 +208,29 @@ class Recommendation(SyncColumns, Base):
     __table_args__ = (Index("ix_recommendations_visit_id", "visit_id"),)
 
 
+class Observation(SyncColumns, Base):
+    """One observation of the walk (« Points d'attention », revision 0014).
+
+    A record of its own with a UUIDv7, not an answer: the walk finds as many as it
+    finds, and two laptops adding observations offline add two records (no natural key
+    to collide on); each field merges on its own. Its fields are the items of the
+    form's repeatable group (forms/visite-centre-bourg.v3.toml). Numbered in the report
+    by creation order (ids are time-ordered), which every laptop agrees on.
+    """
+
+    __tablename__ = "observations"
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visits.id"))
+    category: Mapped[str] = mapped_column(String(32))  # core/domain.py ObservationCategory
+    place: Mapped[str] = mapped_column(String(300), default="")
+    severity: Mapped[str] = mapped_column(String(16))  # ObservationSeverity
+    comment: Mapped[str] = mapped_column(Text, default="")
+    # The action of the plan it led to (« Créer une action »; same visit).
+    action_id: Mapped[str | None] = mapped_column(ForeignKey("recommendations.id"))
+    # Where it is on the visit's plan (core/pins.py: {"x", "y"} fractions), or None.
+    pin: Mapped[Any] = mapped_column(JSONValue, nullable=True)
+    __table_args__ = (Index("ix_observations_visit_id", "visit_id"),)
+
+
 class Attachment(SyncColumns, Base):
     """Metadata of a content-addressed file (photo, scanned document)."""
 
@@ -228,6 +251,11 @@ class Attachment(SyncColumns, Base):
     gps: Mapped[Any] = mapped_column(JSONValue, nullable=True)
     # Shapes drawn over the photo (core/annotation.py); the file itself never changes.
     annotation: Mapped[Any] = mapped_column(JSONValue, nullable=True)
+    # The observation of the walk this photo shows (revision 0014; same visit).
+    observation_id: Mapped[str | None] = mapped_column(ForeignKey("observations.id"))
+    # "plan": the plan of the town centre observations are pinned on (revision 0014);
+    # None for a photo.
+    role: Mapped[str | None] = mapped_column(String(16))
     __table_args__ = (
         Index("ix_attachments_visit_id", "visit_id"),
         Index("ix_attachments_sha256", "sha256"),
@@ -282,6 +310,7 @@ USER_RECORD_MODELS: tuple[type[SyncColumns], ...] = (
     InterviewAnswer,
     ThemeRating,
     Recommendation,
+    Observation,
     Attachment,
     QuickNote,
 )

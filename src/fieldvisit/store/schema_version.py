@@ -15,5 +15,6 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0009",
     "0010",
     "0011",
+    "0014",
 )
 HEAD_REVISION: str = KNOWN_REVISIONS[-1]

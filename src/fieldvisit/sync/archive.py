@@ -54,6 +54,7 @@ from fieldvisit.store.models import (
     Interview,
     InterviewAnswer,
     Interviewee,
+    Observation,
     QuickNote,
     Recommendation,
     SyncColumns,
@@ -80,7 +81,15 @@ def _collect(session: Any, visit: Visit) -> dict[str, list[SyncColumns]]:
 
     vid = visit.id
     records: dict[str, list[SyncColumns]] = {"visits": [visit]}
-    for model in (VisitParticipant, Answer, Interview, ThemeRating, Attachment, QuickNote):
+    for model in (
+        VisitParticipant,
+        Answer,
+        Interview,
+        ThemeRating,
+        Observation,
+        Attachment,
+        QuickNote,
+    ):
         records[model.__tablename__] = rows(model, model.visit_id == vid)  # type: ignore[attr-defined]
     interview_ids = [i.id for i in records["interviews"]]  # type: ignore[attr-defined]
     records["interviewees"] = rows(Interviewee, Interviewee.interview_id.in_(interview_ids))
@@ -423,7 +432,7 @@ class _Importer:
         deletions = {d for _t, _i, d, _here in self.won if d is not None}
         revived = revive(
             self.session,
-            self.svc.stamp,
+            self.svc.mark_changed,
             deletions=deletions,
             records=[(t, i) for t, i, _d, _here in self.won] + self.alive,
         )

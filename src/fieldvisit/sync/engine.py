@@ -42,7 +42,7 @@ from sqlalchemy.orm import Session
 from fieldvisit.core.ids import new_id
 from fieldvisit.services.context import Services
 from fieldvisit.store.models import Attachment
-from fieldvisit.sync import epoch, local, refusals, vetting
+from fieldvisit.sync import epoch, late_edits, local, refusals, vetting
 from fieldvisit.sync.client import ConnectionLost, RequestRefused, SyncClient, SyncError
 from fieldvisit.sync.report import SyncReport
 from fieldvisit.sync.wire import (
@@ -332,7 +332,11 @@ class SyncEngine:
             # aside with why, the rest is applied and the cursor moves on. Records set
             # aside earlier are tried again (their parent may have come).
             good, aside = vetting.vet(session, [*vetting.kept_aside(session), *records])
+            issued = late_edits.newly_issued(session, good)
             stats = local.apply_pulled(session, good, now)
+            # Edits made here before this laptop learned of an issuing: kept, and their
+            # visit reopened (sync/late_edits.py).
+            reopened = late_edits.reopen_late_edits(self.svc, session, issued)
             vetting.forget(session, good)
             vetting.keep_aside(session, aside, now)
             state = local.sync_state(session)
@@ -342,6 +346,7 @@ class SyncEngine:
         report.pulled += stats.applied
         report.conflicts += stats.conflicts
         report.changed_visits |= stats.visit_ids
+        report.reopened.extend(reopened)
         report.set_aside.extend(vetting.describe(aside))
         return digest
 

@@ -293,6 +293,7 @@ _SECTIONS = {
     "interview_answers": "interviews",
     "theme_ratings": "diagnostic",
     "recommendations": "actions",
+    "observations": "observations",
     "attachments": "photos",
     "quick_notes": "info",
 }

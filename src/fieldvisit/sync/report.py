@@ -5,6 +5,10 @@ app tell it). Its own module, without the ORM, so that a round with nothing to d
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fieldvisit.sync.late_edits import Reopened
 
 
 @dataclass
@@ -41,6 +45,9 @@ class SyncReport:
     # Visits whose records this round changed locally (pulled or merged): the app
     # reloads an open one.
     changed_visits: set[str] = field(default_factory=set)
+    # Visits reopened because this laptop held edits of them made before it learned
+    # their report was issued (sync/late_edits.py).
+    reopened: list[Reopened] = field(default_factory=list)
 
     @property
     def notices(self) -> list[str]:
@@ -50,6 +57,10 @@ class SyncReport:
             from fieldvisit.sync.epoch import notice as restore_notice
 
             out.append(restore_notice(self.reoffered))
+        if self.reopened:  # only a full round reopens (sync/late_edits.py imports the ORM)
+            from fieldvisit.sync.late_edits import notices as reopened_notices
+
+            out.extend(reopened_notices(self.reopened))
         if self.unsent_files:
             out.append(
                 f"{len(self.unsent_files)} fichier(s) joint(s) non envoyé(s) : "

@@ -48,6 +48,8 @@ from fieldvisit.core.domain import (
     ContactRole,
     Dispositif,
     Horizon,
+    ObservationCategory,
+    ObservationSeverity,
     Porteur,
     VisitStatus,
     VisitType,
@@ -55,6 +57,7 @@ from fieldvisit.core.domain import (
 from fieldvisit.core.geo import location_problem
 from fieldvisit.core.ids import natural_id
 from fieldvisit.core.limits import LONG_TEXT_CHARS
+from fieldvisit.core.pins import PLAN_ROLE, pin_problem
 
 # The territory rules live in core/territories.py; the server finds them here too.
 from fieldvisit.core.territories import DEPARTEMENT_RE as DEPARTEMENT_RE
@@ -168,6 +171,16 @@ TABLES: dict[str, dict[str, str]] = {
         "carried_from_id": "str?:36",
         "created_at": "datetime",
     },
+    "observations": {
+        "visit_id": "str:36",
+        "category": "str:32",
+        "place": "str:300",
+        "severity": "str:16",
+        "comment": _TEXT,
+        "action_id": "str?:36",
+        "pin": "json?",
+        "created_at": "datetime",
+    },
     "attachments": {
         "visit_id": "str:36",
         "sha256": "str:64",
@@ -183,6 +196,9 @@ TABLES: dict[str, dict[str, str]] = {
         "gps": "json?",
         # Shapes drawn over the photo (core/annotation.py); the original file is kept.
         "annotation": "json?",
+        # The observation it shows, and "plan" for the plan of the town centre (0014).
+        "observation_id": "str?:36",
+        "role": "str?:16",
         "created_at": "datetime",
     },
     "quick_notes": {
@@ -202,7 +218,8 @@ for _spec in TABLES.values():
     _spec[DELETION_FIELD] = "str?:36"
 # Fields an older app does not send (it keeps syncing; a missing one is None).
 PHOTO_FIELDS = ("taken_at", "orientation", "gps", "annotation")
-OPTIONAL_FIELDS = frozenset({DELETION_FIELD, *PHOTO_FIELDS})
+OBSERVATION_FIELDS = ("observation_id", "role")
+OPTIONAL_FIELDS = frozenset({DELETION_FIELD, *PHOTO_FIELDS, *OBSERVATION_FIELDS})
 
 # Parents first: the order in which a client pushes and a new database can be filled.
 TABLE_ORDER: tuple[str, ...] = tuple(TABLES)
@@ -217,6 +234,7 @@ TableName = Literal[
     "interview_answers",
     "theme_ratings",
     "recommendations",
+    "observations",
     "attachments",
     "quick_notes",
 ]
@@ -233,9 +251,17 @@ REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
     "interview_answers": (("interview_id", "interviews"),),
     "theme_ratings": (("visit_id", "visits"),),
     "recommendations": (("visit_id", "visits"), ("carried_from_id", "recommendations")),
-    "attachments": (("visit_id", "visits"),),
+    "observations": (("visit_id", "visits"), ("action_id", "recommendations")),
+    "attachments": (("visit_id", "visits"), ("observation_id", "observations")),
     "quick_notes": (("visit_id", "visits"),),
 }
+
+# References that must stay inside the record's own visit: an observation's action is
+# one of its visit's plan, a photo shows an observation of its visit. The server
+# refuses a push naming a record of another visit (server/records.py), whoever's it is.
+SAME_VISIT_LINKS: frozenset[tuple[str, str]] = frozenset(
+    {("observations", "action_id"), ("attachments", "observation_id")}
+)
 
 # The record a child belongs to and goes with (its visit, its interview): a live record
 # may not stay under a deleted parent, and deleting a parent deletes its children.
@@ -339,6 +365,9 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 40 else text[:40] + "…"
 
 
+# What an attachment is when it is not a photo: the plan of the town centre.
+ATTACHMENT_ROLES: tuple[str, ...] = (PLAN_ROLE,)
+
 _FORM_ID = Matches(FORM_ID_RE, "un identifiant de formulaire")
 _ITEM_ID = Matches(ITEM_ID_RE, "un identifiant d'élément de formulaire")
 _VERSION = Between(1, 1_000_000)
@@ -372,7 +401,13 @@ FIELD_RULES: dict[str, dict[str, FieldRule]] = {
         "dispositif": OneOf.of(Dispositif),
         "status": OneOf.of(ActionStatus),
     },
+    "observations": {
+        "category": OneOf.of(ObservationCategory),
+        "severity": OneOf.of(ObservationSeverity),
+        "pin": Checked(pin_problem),
+    },
     "attachments": {
+        "role": OneOf(ATTACHMENT_ROLES),
         "sha256": Matches(SHA256_RE, "une empreinte SHA-256"),
         "media_type": Matches(MEDIA_TYPE_RE, "un type de fichier (type/sous-type)"),
         "size": Between(0, MAX_ATTACHMENT_BYTES),
@@ -411,6 +446,7 @@ PARENT_FIELDS: dict[str, tuple[str, ...]] = {
     "interview_answers": ("interview_id",),
     "theme_ratings": ("visit_id",),
     "recommendations": ("visit_id",),
+    "observations": ("visit_id",),
     "attachments": ("visit_id",),
     "quick_notes": ("visit_id",),
 }

@@ -59,6 +59,7 @@ NEXT_REQUIRED = Binding("next_required", ("Ctrl+J", "F8"), Scope.VISIT)
 BACK = Binding("back", ("Alt+Left", "Esc"), Scope.VISIT)
 QUICK_NOTE = Binding("quick_note", ("Ctrl+Shift+N",), Scope.VISIT)
 ADD_RECOMMENDATION = Binding("add_recommendation", ("Ctrl+Shift+A",), Scope.VISIT)
+ADD_OBSERVATION = Binding("add_observation", ("Ctrl+Shift+O",), Scope.VISIT)
 HISTORY = Binding("history", ("Ctrl+Shift+H",), Scope.FOCUS)
 INSERT_RECOMMENDATION = Binding("insert_recommendation", ("Ins",), Scope.FOCUS)
 DELETE = Binding("delete", ("Del",), Scope.FOCUS)
@@ -79,6 +80,7 @@ BINDINGS: tuple[Binding, ...] = (
     NEXT_REQUIRED,
     QUICK_NOTE,
     ADD_RECOMMENDATION,
+    ADD_OBSERVATION,
     BACK,
     HISTORY,
     INSERT_RECOMMENDATION,
@@ -105,6 +107,7 @@ def describe(binding: Binding) -> str:
         "back": translate("Shortcuts", "Back to the visit list"),
         "quick_note": translate("Shortcuts", "Type a quick note"),
         "add_recommendation": translate("Shortcuts", "Add a recommendation to the action plan"),
+        "add_observation": translate("Shortcuts", "Add an observation of the walk"),
         "history": translate(
             "Shortcuts", "History of the focused item, recommendation or interview"
         ),

@@ -27,6 +27,13 @@ from PySide6.QtWidgets import (
 )
 
 from fieldvisit.forms import FormDefinition, FormItem, Section
+from fieldvisit.forms.bindings import (
+    INTERVIEW_DATE,
+    INTERVIEW_PERSONS,
+    VISIT_DATE,
+    VISIT_PARTICIPANTS,
+    VISIT_SUMMARY,
+)
 from fieldvisit.forms.progress import FormProgress, Progress, form_progress
 from fieldvisit.ui.base import shortcuts as keys
 from fieldvisit.ui.base.context import UiContext
@@ -46,6 +53,19 @@ def _small_grey(label: QLabel) -> None:
     label.setFont(font)
     label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
     label.setWordWrap(True)
+
+
+def _make_read_only(editor: ItemEditor) -> None:
+    """A bound item whose field is edited elsewhere: readable and focusable, not typed."""
+    target = editor.focus_target()
+    set_read_only = getattr(target, "setReadOnly", None)
+    if callable(set_read_only):
+        set_read_only(True)
+    else:
+        target.setEnabled(False)
+    clear_button = getattr(target, "setClearButtonEnabled", None)
+    if callable(clear_button):
+        clear_button(False)  # a ⊗ on a field one cannot edit would say otherwise
 
 
 class ItemRow(QFrame):
@@ -103,7 +123,20 @@ class ItemRow(QFrame):
             _small_grey(self.help_label)
             layout.addWidget(self.help_label)
 
+        self.bound_note: QLabel | None = None
+        if item.bind is not None:
+            # One field, shown in two places: say where else it is, so nobody types twice.
+            self.bound_note = QLabel(self._bound_note_text(item.bind), self)
+            self.bound_note.setObjectName("boundNote")
+            _small_grey(self.bound_note)
+            layout.addWidget(self.bound_note)
+
         self.editor: ItemEditor = make_editor(item, self)
+        if item.read_only:
+            _make_read_only(self.editor)
+        if item.bind is not None and isinstance(self.editor, DateEditor):
+            # A visit or an interview always keeps a date: « Effacer » would do nothing.
+            self.editor.clear_button.hide()
         layout.addWidget(self.editor)
         self.label.setBuddy(self.editor.focus_target())
         self._describe_editor()
@@ -123,6 +156,22 @@ class ItemRow(QFrame):
         self.comment_toggle.setAccessibleName(self.tr("Comment on: {0}").format(item.label))
         self.comment_toggle.toggled.connect(self._on_comment_toggled)
         layout.addWidget(self.comment_toggle, 0, Qt.AlignmentFlag.AlignLeft)
+        # A bound item has no answer of its own, so no comment on one either.
+        self.comment_toggle.setVisible(item.bind is None)
+
+    def _bound_note_text(self, field: str) -> str:
+        notes = {
+            VISIT_DATE: self.tr("The visit's date (also in Informations)."),
+            VISIT_SUMMARY: self.tr("The visit's synthesis (also in Informations)."),
+            VISIT_PARTICIPANTS: self.tr(
+                "The visit's participants: added or removed in Informations."
+            ),
+            INTERVIEW_DATE: self.tr("The interview's date (the Date field above)."),
+            INTERVIEW_PERSONS: self.tr(
+                "The interviewees: added or removed under « Interviewees » above."
+            ),
+        }
+        return notes.get(field, "")
 
     # --- comment ----------------------------------------------------------------------
 
@@ -284,6 +333,9 @@ class FormView(QScrollArea):
     progress_changed = Signal(int, int)  # answered, visible
     #: the person asked for the history of an item's answer (its id)
     history_requested = Signal(str)
+    #: a bound item was edited: its field (forms/bindings.py) and the editor's value
+    #: (ISO date, text); the owner saves it through the field's own service
+    bound_changed = Signal(str, object)
 
     def __init__(self, ctx: UiContext | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -295,6 +347,8 @@ class FormView(QScrollArea):
         self._rows: dict[str, ItemRow] = {}
         self._sections: dict[str, SectionBox] = {}
         self._answers: dict[str, object] = {}
+        #: {field: value} shown by bound items, as their editors hold it
+        self._bound: dict[str, object] = {}
         self._photo_counts: dict[str, int] = {}
         self._rated_themes: frozenset[str] = frozenset()
         self._shown: dict[str, bool] = {}
@@ -339,6 +393,7 @@ class FormView(QScrollArea):
         keep_focused: bool = False,
         rated_themes: Collection[str] = (),
         visit_date: date | None = None,
+        bound: Mapping[str, object] | None = None,
     ) -> bool:
         """Show a form with these answers; True if the widgets were (re)built.
 
@@ -346,12 +401,14 @@ class FormView(QScrollArea):
         `keep_focused` (a reload of the same record) leaves the row being typed in as
         it is, so its text and cursor do not jump. `rated_themes`: the diagnostic's
         themes that have a level (they count in the sections' progress). `visit_date`:
-        where an empty date item's calendar opens (else today).
+        where an empty date item's calendar opens (else today). `bound`: {field: value}
+        of the visit's or interview's fields that bound items show (forms/bindings.py).
         """
         rebuilt = form is None or self._form is None or form.key != self._form.key
         if rebuilt:
             self._build(form)
         self._answers = dict(answers or {})
+        self._bound = dict(bound or {})
         self._photo_counts = dict(photo_counts or {})
         self._rated_themes = frozenset(rated_themes)
         comments = comments or {}
@@ -360,8 +417,15 @@ class FormView(QScrollArea):
         for item_id, row in self._rows.items():
             if isinstance(row.editor, DateEditor):
                 row.editor.set_calendar_fallback(visit_date)  # the visit's date may change
+            bind = row.item.bind
             if focused is not None and row.isAncestorOf(focused):
-                self._answers[item_id] = row.editor.value()
+                if bind is not None:
+                    self._bound[bind] = row.editor.value()
+                else:
+                    self._answers[item_id] = row.editor.value()
+                continue
+            if bind is not None:
+                row.editor.set_value(self._bound.get(bind))
                 continue
             row.editor.set_value(self._answers.get(item_id))
             row.set_comment(comments.get(item_id, ""))
@@ -493,9 +557,32 @@ class FormView(QScrollArea):
         self._rated_themes = frozenset(theme_ids)
         self._refresh()
 
+    def set_bound(self, values: Mapping[str, object]) -> None:
+        """New values of bound fields (edited elsewhere): shown, progress recounted."""
+        self._bound.update(values)
+        focused = QApplication.focusWidget()
+        for row in self._rows.values():
+            bind = row.item.bind
+            if bind is None or bind not in values:
+                continue
+            if not (focused is not None and row.isAncestorOf(focused)):
+                row.editor.set_value(values[bind])
+        self._refresh()
+
+    def bound_values(self) -> dict[str, object]:
+        return dict(self._bound)
+
     def _on_value_changed(self, item_id: str, value: object) -> None:
+        row = self._rows[item_id]
+        if row.item.bind is not None:
+            if row.item.read_only:
+                return
+            self._bound[row.item.bind] = value
+            self._refresh(anchor=row)
+            self.bound_changed.emit(row.item.bind, value)
+            return
         self._answers[item_id] = value
-        self._refresh(anchor=self._rows[item_id])
+        self._refresh(anchor=row)
         self.answer_changed.emit(item_id, value)
 
     def _on_photo_requested(self, item_id: str) -> None:
@@ -514,7 +601,9 @@ class FormView(QScrollArea):
             self.progress_changed.emit(0, 0)
             return
         photos = {item_id for item_id, count in self._photo_counts.items() if count > 0}
-        self._progress = form_progress(self._form.shape, self._answers, photos, self._rated_themes)
+        self._progress = form_progress(
+            self._form.shape, self._answers, photos, self._rated_themes, self._bound
+        )
         visible = self._progress.visible_items
         for item_id, row in self._rows.items():
             shown = item_id in visible

@@ -9,6 +9,7 @@ from fieldvisit.screens.visit_form import VisitFormData, load_photo_counts, load
 from fieldvisit.ui.base.context import UiContext
 from fieldvisit.ui.base.errors import show_error
 from fieldvisit.ui.forms.form_view import FormView
+from fieldvisit.ui.workspace.pages import KEEP_EDITABLE
 from fieldvisit.ui.workspace.visit_form_page import VisitFormPage
 
 
@@ -16,7 +17,8 @@ class ChecklistPage(VisitFormPage):
     #: the person asked to attach a photo to an item: (form id, item id)
     photo_requested = Signal(str, str)
     # visits: an empty date item's calendar opens on the visit's date
-    shows = frozenset({"answers", "attachments", "visits"})
+    # visit_participants: shown by an item bound to them (forms/bindings.py)
+    shows = frozenset({"answers", "attachments", "visits", "visit_participants"})
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -35,12 +37,14 @@ class ChecklistPage(VisitFormPage):
         self.next_button = QPushButton(self.tr("Next missing required item"), self)
         self.next_button.setToolTip(self.tr("Go to the next required item that has no answer yet."))
         self.next_button.clicked.connect(self.next_unanswered_required)
+        self.next_button.setProperty(KEEP_EDITABLE, True)  # a way through, not an edit
         header.addWidget(self.next_button)
         layout.addLayout(header)
 
         self.form_view = FormView(ctx, self)
         self.form_view.answer_changed.connect(self._on_answer_changed)
         self.form_view.comment_changed.connect(self._on_comment_changed)
+        self.form_view.bound_changed.connect(self._on_bound_changed)
         self.form_view.editing_finished.connect(self._on_editing_finished)
         self.form_view.photo_requested.connect(self.photo_requested)
         self.form_view.history_requested.connect(self.show_item_history)
@@ -76,6 +80,7 @@ class ChecklistPage(VisitFormPage):
             data.photo_counts,
             keep_focused=same_visit,
             visit_date=data.visit_date,
+            bound=data.bound,
         )
 
     def _on_load_failed(self, err: BaseException) -> None:

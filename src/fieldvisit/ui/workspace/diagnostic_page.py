@@ -247,7 +247,16 @@ class DiagnosticPage(VisitFormPage):
     photo_requested = Signal(str, str)
     # visits: an empty date item's calendar opens on the visit's date; recommendations:
     # a follow-up shows what became of the previous visit's plan
-    shows = frozenset({"answers", "attachments", "theme_ratings", "visits", "recommendations"})
+    shows = frozenset(
+        {
+            "answers",
+            "attachments",
+            "theme_ratings",
+            "visits",
+            "recommendations",
+            "visit_participants",
+        }
+    )
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -269,6 +278,7 @@ class DiagnosticPage(VisitFormPage):
         layout.addWidget(self.summary_label)
         self.form_view = FormView(ctx, self)
         self.form_view.answer_changed.connect(self._on_answer_changed)
+        self.form_view.bound_changed.connect(self._on_bound_changed)
         self.form_view.comment_changed.connect(self._on_comment_changed)
         self.form_view.editing_finished.connect(self._on_editing_finished)
         self.form_view.photo_requested.connect(self.photo_requested)
@@ -305,6 +315,7 @@ class DiagnosticPage(VisitFormPage):
             keep_focused=same_visit,
             rated_themes=rated,
             visit_date=data.visit_date,
+            bound=data.bound,
         )
         self._commune_code = data.commune_code
         if rebuilt:

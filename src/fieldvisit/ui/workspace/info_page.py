@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from functools import partial
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
@@ -32,6 +33,7 @@ from fieldvisit.core.domain import VISIT_TRANSITIONS, VisitStatus, VisitType
 from fieldvisit.core.errors import RuleViolation
 from fieldvisit.screens.common import Person, VisitFacts
 from fieldvisit.screens.commune_card import CommuneCardScreen, load_commune_card
+from fieldvisit.screens.completion import CompletionCheck, load_completion_check
 from fieldvisit.screens.info import VisitInfo, load_participants, load_visit_info
 from fieldvisit.services import contacts, deletion, visits
 from fieldvisit.store.limits import field_limit
@@ -44,7 +46,8 @@ from fieldvisit.ui.widgets.commune_card_view import CommuneCardView
 from fieldvisit.ui.widgets.date_edit import FrenchDateEdit
 from fieldvisit.ui.widgets.text_limit import LimitedLineEdit, LimitedPlainTextEdit
 from fieldvisit.ui.workspace.autosave import Debouncer
-from fieldvisit.ui.workspace.pages import WorkspacePage
+from fieldvisit.ui.workspace.completion_dialog import CompleteVisitDialog
+from fieldvisit.ui.workspace.pages import KEEP_EDITABLE, WorkspacePage
 from fieldvisit.ui.workspace.workspace_common import (
     ChoiceDialog,
     from_qdate,
@@ -115,6 +118,7 @@ class InfoPage(WorkspacePage):
 
         # Status and its actions
         status_box = QGroupBox(self.tr("Status"), content)
+        status_box.setProperty(KEEP_EDITABLE, True)  # « Rouvrir » an issued visit
         status_row = QHBoxLayout(status_box)
         self.status_label = QLabel(status_box)
         self.status_label.setObjectName("statusLabel")
@@ -339,7 +343,7 @@ class InfoPage(WorkspacePage):
         self.complete_button.setVisible(VisitStatus.TERMINEE in allowed)
         self.reopen_button.setVisible(
             visit is not None
-            and visit.status == VisitStatus.TERMINEE
+            and visit.status in (VisitStatus.TERMINEE, VisitStatus.RAPPORT_EMIS)
             and VisitStatus.EN_COURS in allowed
         )
 
@@ -350,7 +354,23 @@ class InfoPage(WorkspacePage):
         self._move(visits.reopen_visit)
 
     def complete_visit(self) -> None:
-        self._move(visits.complete_visit)
+        """Say what is still empty first (CompleteVisitDialog), then complete."""
+        if self.visit_id is None:
+            return
+        self.flush()
+        self.ctx.run(
+            self.ctx.call(load_completion_check, self.visit_id),
+            self._confirm_completion,
+            parent=self,
+        )
+
+    def _confirm_completion(self, check: CompletionCheck) -> None:
+        if check.visit_id != self.visit_id:
+            return
+        dialog = self.completion_dialog = CompleteVisitDialog(check, self)
+        dialog.confirmed.connect(partial(self._move, visits.complete_visit))
+        dialog.go_to_first.connect(self.jump_to_missing_requested)
+        dialog.open()
 
     def _move(self, transition: object) -> None:
         if self.visit_id is None:

@@ -34,6 +34,8 @@ from PySide6.QtWidgets import (
 )
 
 from fieldvisit.core.dates import day_text
+from fieldvisit.forms.bindings import INTERVIEW_DATE, INTERVIEW_PERSONS
+from fieldvisit.screens.common import people_text
 from fieldvisit.screens.interviews import (
     InterviewData,
     InterviewList,
@@ -313,6 +315,7 @@ class InterviewsPage(WorkspacePage):
         self.form_view = FormView(self.ctx, parts)
         self.form_view.answer_changed.connect(self._on_answer_changed)
         self.form_view.comment_changed.connect(self._on_comment_changed)
+        self.form_view.bound_changed.connect(self._on_bound_changed)
         self.form_view.editing_finished.connect(self._on_editing_finished)
         self.form_view.history_requested.connect(self.show_item_history)
         parts.addWidget(self.form_view)
@@ -479,6 +482,7 @@ class InterviewsPage(WorkspacePage):
                 {},
                 keep_focused=same,
                 visit_date=visit_date,
+                bound=data.bound,
             )
             if self.notes_edit.toPlainText() != data.notes:
                 self.notes_edit.setPlainText(data.notes)
@@ -497,6 +501,7 @@ class InterviewsPage(WorkspacePage):
         self._fit_interviewee_list(len(contacts))
         self.remove_person_button.setEnabled(bool(contacts))
         self.edit_person_button.setEnabled(bool(contacts))
+        self.form_view.set_bound({INTERVIEW_PERSONS: people_text(contacts)})
         self._update_current_list_item()
 
     def _update_current_list_item(self) -> None:
@@ -529,6 +534,21 @@ class InterviewsPage(WorkspacePage):
         if not self._loading:
             self._schedule_update("held_on", held_on=python_date(day))
             self._update_current_list_item()
+            self.form_view.set_bound({INTERVIEW_DATE: python_date(day).isoformat()})
+
+    def _on_bound_changed(self, field: str, value: object) -> None:
+        """The guide's item bound to the interview's date was edited: it is the Date
+        field above (one field: saved, in the history and synced as `held_on`)."""
+        if field != INTERVIEW_DATE or not isinstance(value, str):
+            return  # the interviewees are edited in their list; a date is not cleared
+        day = date.fromisoformat(value)
+        self._loading = True
+        try:
+            self.date_edit.setDate(_qdate(day))
+        finally:
+            self._loading = False
+        self._schedule_update("held_on", held_on=day)
+        self._update_current_list_item()
 
     def _on_notes_changed(self) -> None:
         if not self._loading:
@@ -591,6 +611,9 @@ class InterviewsPage(WorkspacePage):
             return None
         from fieldvisit.services.history import interview_answer_record_id
 
+        form = self.form_view.form
+        if form is not None and item_id in form.bound_items():
+            return self._open_history("interviews", self.current_id)  # the field's own
         return self._open_history(
             "interview_answers", interview_answer_record_id(self.current_id, item_id)
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -45,6 +45,8 @@ class NotesPad(QWidget):
     # What the pad shows (ui/workspace/pages.py: the workspace refreshes it as it does its pages);
     # a note moved onto an item or an interview reaches that page by the change signal.
     shows = frozenset({"quick_notes"})
+    # « Observation » on the selected note: a new observation with the note as comment
+    observation_requested = Signal(str)
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -76,6 +78,15 @@ class NotesPad(QWidget):
         self.to_interview_button = QPushButton(self.tr("To an interview…"), self)
         self.to_interview_button.setToolTip(self.tr("Move the note to an interview's notes"))
         self.to_interview_button.clicked.connect(self.choose_interview)
+        self.to_observation_button = QPushButton(self.tr("Observation"), self)
+        self.to_observation_button.setObjectName("noteToObservation")
+        self.to_observation_button.setToolTip(
+            self.tr(
+                "A new observation of the walk with this note as its comment "
+                "(Ctrl+Shift+O: an empty one)"
+            )
+        )
+        self.to_observation_button.clicked.connect(self.to_observation)
 
         self.input = LimitedLineEdit(parent=self)
         self.input.setObjectName("quickNoteInput")
@@ -86,6 +97,7 @@ class NotesPad(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.to_item_button)
         buttons.addWidget(self.to_interview_button)
+        buttons.addWidget(self.to_observation_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 0, 0, 0)
         layout.addWidget(title)
@@ -96,7 +108,8 @@ class NotesPad(QWidget):
         self.setTabOrder(self.input, self.list)
         self.setTabOrder(self.list, self.to_item_button)
         self.setTabOrder(self.to_item_button, self.to_interview_button)
-        self.setTabOrder(self.to_interview_button, self.show_moved)
+        self.setTabOrder(self.to_interview_button, self.to_observation_button)
+        self.setTabOrder(self.to_observation_button, self.show_moved)
         self._update_buttons()
 
     # --- loading ---------------------------------------------------------------------
@@ -191,6 +204,14 @@ class NotesPad(QWidget):
         movable = note is not None and note.moved_to is None
         self.to_item_button.setEnabled(movable)
         self.to_interview_button.setEnabled(movable)
+        self.to_observation_button.setEnabled(note is not None)
+
+    def to_observation(self) -> None:
+        """The note becomes the comment of a new observation (the note stays: it may
+        also belong to an item)."""
+        note = self.selected_note()
+        if note is not None:
+            self.observation_requested.emit(note.text)
 
     def choose_item(self) -> None:
         note = self.selected_note()

@@ -76,7 +76,7 @@ from fieldvisit.ui.dialogs.preferences import location_policy
 from fieldvisit.ui.widgets.text_limit import LimitedLineEdit
 from fieldvisit.ui.widgets.thumbnails import ThumbnailLoader, load_thumbnail_image
 from fieldvisit.ui.workspace.autosave import Debouncer
-from fieldvisit.ui.workspace.pages import WorkspacePage
+from fieldvisit.ui.workspace.pages import KEEP_EDITABLE, WorkspacePage
 from fieldvisit.ui.workspace.report_thread import prepare_renditions_later
 from fieldvisit.ui.workspace.workspace_common import ChoiceDialog, ask_confirmation
 
@@ -188,6 +188,7 @@ class PhotosPage(WorkspacePage):
         )
         self.annotate_button.clicked.connect(self.annotate_selected)
         self.export_button = QPushButton(self.tr("&Export a copy…"), details)
+        self.export_button.setProperty(KEEP_EDITABLE, True)  # also once the report is issued
         self.export_button.setToolTip(
             self.tr(
                 "Save a copy of the photo, without its GPS position unless the Preferences keep it"
@@ -197,6 +198,7 @@ class PhotosPage(WorkspacePage):
         self.link_button = QPushButton(self.tr("Link to an item…"), details)
         self.link_button.clicked.connect(self.choose_link)
         self.open_button = QPushButton(icon("open"), self.tr("Open"), details)
+        self.open_button.setProperty(KEEP_EDITABLE, True)
         self.open_button.setToolTip(self.tr("Open the full image in the system's viewer"))
         self.open_button.clicked.connect(self.open_selected)
         self.delete_button = QPushButton(icon("delete"), self.tr("Delete…"), details)

@@ -31,6 +31,8 @@ def build_report_view(ctx: UiContext, parent: QWidget) -> QWidget | None:
 class ReportPage(WorkspacePage):
     # The visit's status (what can be issued), its issued reports and photos.
     shows = frozenset({"visits", "attachments"})
+    # Printing and the issued reports stay available once the report is issued.
+    locks_when_issued = False
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)

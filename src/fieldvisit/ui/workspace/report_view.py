@@ -36,8 +36,8 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QListWidget,
     QMenu,
-    QMessageBox,
     QProgressBar,
     QProgressDialog,
     QPushButton,
@@ -56,6 +56,7 @@ from fieldvisit.ui.base.context import UiContext
 from fieldvisit.ui.base.errors import show_error
 from fieldvisit.ui.dialogs.preferences import location_policy, logo_setting
 from fieldvisit.ui.widgets.pdf_document import PdfDocument, PdfPreview
+from fieldvisit.ui.workspace.completion_dialog import IssueReportDialog
 from fieldvisit.ui.workspace.report_thread import Deliverer, RenditionPrefetcher, report_thread
 
 if TYPE_CHECKING:
@@ -294,6 +295,30 @@ class ReportView(QWidget):
         self.issued_label.setObjectName("issuedLabel")
         self.issued_label.setWordWrap(True)
 
+        # Every issued PDF, as issued: version, date, author; open it or save a copy.
+        self.issued_list = QListWidget(self)
+        self.issued_list.setObjectName("issuedReports")
+        self.issued_list.setAccessibleName(self.tr("Issued reports"))
+        self.issued_list.setMaximumHeight(4 * self.fontMetrics().height() + 16)
+        self.issued_list.itemActivated.connect(lambda _item: self.open_selected_issued())
+        self.open_issued_button = QPushButton(self.tr("Open"), self)
+        self.open_issued_button.setObjectName("openIssued")
+        self.open_issued_button.setToolTip(self.tr("Show the chosen issued report as it was sent"))
+        self.open_issued_button.clicked.connect(self.open_selected_issued)
+        self.save_issued_button = QPushButton(self.tr("Save a copy…"), self)
+        self.save_issued_button.setObjectName("saveIssued")
+        self.save_issued_button.clicked.connect(self.save_selected_issued)
+        self.issued_box = QWidget(self)
+        issued_row = QHBoxLayout(self.issued_box)
+        issued_row.setContentsMargins(0, 0, 0, 0)
+        issued_row.addWidget(self.issued_list, 1)
+        issued_buttons = QVBoxLayout()
+        issued_buttons.addWidget(self.open_issued_button)
+        issued_buttons.addWidget(self.save_issued_button)
+        issued_buttons.addStretch(1)
+        issued_row.addLayout(issued_buttons)
+        self.issued_box.hide()
+
         self.document = PdfDocument(self)
         self.view = PdfPreview(self)
 
@@ -317,6 +342,7 @@ class ReportView(QWidget):
         layout.addLayout(top)
         layout.addLayout(actions)
         layout.addLayout(issue_row)
+        layout.addWidget(self.issued_box)
         layout.addWidget(self.status)
         layout.addWidget(self.view, 1)
         self._update_buttons()
@@ -342,6 +368,17 @@ class ReportView(QWidget):
             self._prefetch_photos(state)
 
     def _show_issued_state(self, state: ReportState) -> None:
+        self.issued_list.clear()
+        for entry in state.issued:
+            by = self.tr(" by {0}").format(entry.author) if entry.author else ""
+            self.issued_list.addItem(
+                self.tr("Version {0} — issued on {1}{2} — {3}").format(
+                    entry.version, day_text(entry.issued_on), by, entry.filename
+                )
+            )
+        if state.issued:
+            self.issued_list.setCurrentRow(0)
+        self.issued_box.setVisible(bool(state.issued))
         self.reprint_menu.clear()
         self.reprint_button.setMenu(None)  # type: ignore[arg-type]
         if state.issued:
@@ -547,6 +584,8 @@ class ReportView(QWidget):
             idle and state is not None and state.status == VisitStatus.TERMINEE
         )
         self.reprint_button.setEnabled(idle and state is not None and bool(state.issued))
+        for button in (self.open_issued_button, self.save_issued_button):
+            button.setEnabled(idle and state is not None and bool(state.issued))
 
     # -- print, save, open -------------------------------------------------------------
     def print_current(self) -> None:
@@ -687,20 +726,18 @@ class ReportView(QWidget):
             )
 
     # -- issuing -----------------------------------------------------------------------
-    def confirm_issue(self) -> bool:
-        answer = QMessageBox.question(
-            self,
-            self.tr("Issue the report"),
-            self.tr(
-                "The internal report will be generated, kept as the issued document and "
-                "the visit marked « report issued ». Continue?"
-            ),
-        )
-        return answer == QMessageBox.StandardButton.Yes
-
     def issue(self) -> None:
+        """« Émettre le rapport »: confirmed in a dialog (which version, read-only after),
+        then `issue_now`."""
+        if self.visit_id is None or self._busy or self.state is None:
+            return
+        dialog = self.issue_dialog = IssueReportDialog(len(self.state.issued) + 1, self)
+        dialog.confirmed.connect(self.issue_now)
+        dialog.open()
+
+    def issue_now(self) -> None:
         """Check and build (worker), draw (report thread), keep and mark (worker)."""
-        if self.visit_id is None or self._busy or not self.confirm_issue():
+        if self.visit_id is None or self._busy:
             return
         from fieldvisit.report.issued import keep_issued, prepare_issue
 
@@ -726,6 +763,46 @@ class ReportView(QWidget):
         self.ctx.run(
             self.ctx.call(prepare_issue, visit_id), drawn, parent=self, on_failure=self._on_failed
         )
+
+    def selected_issued(self) -> IssuedEntry | None:
+        row = self.issued_list.currentRow()
+        if self.state is None or not 0 <= row < len(self.state.issued):
+            return None
+        return self.state.issued[row]
+
+    def open_selected_issued(self) -> None:
+        """Show the chosen issued report, as it was sent."""
+        entry = self.selected_issued()
+        if entry is not None:
+            self.show_issued(entry)
+
+    def save_selected_issued(self) -> None:
+        """Save a copy of the chosen issued report (the file as it was sent)."""
+        entry = self.selected_issued()
+        if entry is None:
+            return
+        target, _ = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Save a copy of the issued report"),
+            str(Path.home() / entry.filename),
+            self.tr("PDF documents (*.pdf)"),
+        )
+        if target:
+            self.save_issued_to(entry, Path(target))
+
+    def save_issued_to(self, entry: IssuedEntry, target: Path) -> None:
+        """Copy an issued report's file, decrypted, to target (on the worker)."""
+        if target.suffix.lower() != ".pdf":
+            target = target.with_name(target.name + ".pdf")
+        svc = self.ctx.services
+
+        def save() -> Path:
+            return copy_pdf(thumbnails.viewable_copy(svc, entry.sha256, entry.filename), target)
+
+        def saved(path: Path) -> None:
+            self.status.setText(self.tr("PDF saved: {0}").format(path))
+
+        self.ctx.run(save, saved, parent=self)
 
     def reprint_issued(self) -> None:
         """Show the latest issued PDF (as it was sent) and print it."""

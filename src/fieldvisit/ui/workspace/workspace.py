@@ -1,10 +1,10 @@
 """The visit workspace: a header, the list of sections, the current section's page, and
 the quick-notes pad always visible on the right.
 
-Sections: Informations · Checklist · Entretiens · Diagnostic · Plan d'actions · Photos ·
-Rapport. Every page is a `WorkspacePage` (ui/workspace/pages.py) whose class `SECTIONS`
-names; the signals between pages are connected by name in `_wire_pages`, so a renamed
-one fails when the workspace is built. Opening a visit loads every page.
+Sections: Informations · Checklist · Entretiens · Diagnostic · Plan d'actions ·
+Observations · Photos · Rapport. Every page is a `WorkspacePage` (ui/workspace/pages.py)
+whose class `SECTIONS` names; the signals between pages are connected by name in
+`_wire_pages`, so a renamed one fails when the workspace is built. Opening a visit loads every page.
 
 What changes the open visit arrives by the one change signal (ui/base/changes.py), whoever
 made it: another page, the quick notes, a sync round, a resolved conflict. The header
@@ -16,7 +16,8 @@ The page that made a change shows it already and is left as it is.
 
 Shortcuts (window-wide while the workspace is shown, ui/base/shortcuts.py): Alt+Left back
 to the visit list, Ctrl+PgDown / Ctrl+PgUp next / previous section, Ctrl+Shift+N type a
-quick note, Ctrl+Shift+A add a recommendation (whatever has the focus). When
+quick note, Ctrl+Shift+A add a recommendation, Ctrl+Shift+O add an observation of the
+walk (whatever has the focus). When
 the window around the workspace already has actions for some of these keys (the main
 window's Go menu), the workspace's own shortcuts for those keys stand down: two
 shortcuts on one key would both be ambiguous and neither would fire.
@@ -32,6 +33,7 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QIcon, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -59,10 +61,11 @@ from fieldvisit.ui.workspace.diagnostic_page import DiagnosticPage
 from fieldvisit.ui.workspace.info_page import InfoPage
 from fieldvisit.ui.workspace.interviews_page import InterviewsPage
 from fieldvisit.ui.workspace.notes_pad import NotesPad
-from fieldvisit.ui.workspace.pages import WorkspacePage
+from fieldvisit.ui.workspace.observations_page import ObservationsPage
+from fieldvisit.ui.workspace.pages import ReadOnlyGuard, WorkspacePage, lock_editors
 from fieldvisit.ui.workspace.photos_page import PhotosPage
 from fieldvisit.ui.workspace.report_page import ReportPage
-from fieldvisit.ui.workspace.workspace_common import long_date
+from fieldvisit.ui.workspace.workspace_common import ask_confirmation, long_date
 
 SPLITTER_KEY = "workspace/splitter"
 #: what the header shows: the visit's facts and its progress (screens/header.py)
@@ -98,6 +101,12 @@ SECTIONS: tuple[SectionSpec, ...] = (
     ),
     SectionSpec(
         "actions", ActionsPage, "section-actions", QStyle.StandardPixmap.SP_FileDialogListView
+    ),
+    SectionSpec(
+        "observations",
+        ObservationsPage,
+        "section-observations",
+        QStyle.StandardPixmap.SP_FileDialogDetailedView,
     ),
     SectionSpec("photos", PhotosPage, "section-photos", QStyle.StandardPixmap.SP_DirIcon),
     SectionSpec("report", ReportPage, "section-report", QStyle.StandardPixmap.SP_FileIcon),
@@ -158,6 +167,30 @@ class VisitWorkspace(QWidget):
         self.notes_button.setCheckable(True)
         self.notes_button.toggled.connect(self._notes_toggled)
 
+        # Read-only once the report is issued: why, and how to edit again.
+        self.issued_banner = QFrame(self)
+        self.issued_banner.setObjectName("issuedBanner")
+        self.issued_banner.setFrameShape(QFrame.Shape.StyledPanel)
+        self.issued_banner.setStyleSheet(
+            "#issuedBanner { background: #fff4ce; border: 1px solid #d8b200; }"
+        )
+        banner = QHBoxLayout(self.issued_banner)
+        banner.setContentsMargins(6, 2, 6, 2)
+        self.issued_banner_label = QLabel(self.issued_banner)
+        self.issued_banner_label.setObjectName("issuedBannerText")
+        self.issued_banner_label.setWordWrap(False)  # two lines, each whole
+        self.issued_banner_label.setText(
+            self.tr(
+                "<b>Report issued: the visit is read-only</b>, as the report sent.<br>"
+                "To change it, reopen it: the next report will be a new version."
+            )
+        )
+        self.reopen_button = QPushButton(self.tr("Reopen the visit…"), self.issued_banner)
+        self.reopen_button.setObjectName("reopenIssuedVisit")
+        self.reopen_button.clicked.connect(self.reopen_visit)
+        banner.addWidget(self.issued_banner_label, 1)
+        banner.addWidget(self.reopen_button)
+        self.issued_banner.hide()
         header = QHBoxLayout()
         header.addWidget(self.back_button)
         titles = QVBoxLayout()
@@ -170,6 +203,8 @@ class VisitWorkspace(QWidget):
         facts.addStretch(1)
         titles.addLayout(facts)
         header.addLayout(titles, 1)
+        # In the header row, where it costs no height on a 768-pixel screen.
+        header.addWidget(self.issued_banner)
         header.addWidget(self.progress)
         header.addWidget(self.notes_button)
 
@@ -193,6 +228,7 @@ class VisitWorkspace(QWidget):
         self._wire_pages()
 
         self.notes = NotesPad(ctx, self)
+        self.notes.observation_requested.connect(self.add_observation)
         ctx.changes.changed.connect(self._on_changes)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("workspaceSplitter")
@@ -206,6 +242,8 @@ class VisitWorkspace(QWidget):
         if state is not None:
             self.splitter.restoreState(state)
         self.splitter.splitterMoved.connect(self._remember_splitter)
+
+        self.read_only_guard = ReadOnlyGuard(list(self.pages.values()), self)
 
         layout = QVBoxLayout(self)
         layout.addLayout(header)
@@ -222,6 +260,7 @@ class VisitWorkspace(QWidget):
             *self._shortcuts(keys.PREVIOUS_SECTION.sequences(), self.previous_section),
             *self._shortcuts(keys.QUICK_NOTE.sequences(), self.focus_notes),
             *self._shortcuts(keys.ADD_RECOMMENDATION.sequences(), self.add_recommendation),
+            *self._shortcuts(keys.ADD_OBSERVATION.sequences(), self.add_observation),
         ]
         self.sections.setCurrentRow(0)
 
@@ -372,6 +411,41 @@ class VisitWorkspace(QWidget):
                 header.progress.themes_rated, header.progress.themes
             )
         self.progress.setToolTip(tip)
+        self._show_read_only(visit.status == VisitStatus.RAPPORT_EMIS)
+
+    def _show_read_only(self, read_only: bool) -> None:
+        """The banner and every page's editors follow the visit's status."""
+        self.issued_banner.setVisible(read_only)
+        self.read_only_guard.set_active(read_only)
+        lock_editors(self.notes, read_only)  # a quick note is a record of the visit too
+        for page in self.pages.values():
+            if page.read_only != read_only:
+                page.set_read_only(read_only)
+            else:
+                page.apply_read_only()
+
+    def reopen_visit(self) -> None:
+        """« Rouvrir » an issued visit, once confirmed (the issued PDFs stay)."""
+        if self.visit_id is None:
+            return
+        from fieldvisit.services import visits
+
+        visit_id = self.visit_id
+
+        def reopen() -> None:
+            self.ctx.run(self.ctx.call(visits.reopen_visit, visit_id), None, self)
+
+        self.reopen_box = ask_confirmation(
+            self,
+            self.tr("Reopen the visit"),
+            self.tr(
+                "The visit becomes editable again (« in progress »). The report already "
+                "issued stays exactly as it was issued; the next one will be a new "
+                "version."
+            ),
+            self.tr("Reopen"),
+            reopen,
+        )
 
     def flush(self) -> None:
         """Write every pending edit of every page now (autosave on leave/close)."""
@@ -412,6 +486,7 @@ class VisitWorkspace(QWidget):
         changes = self._stale.pop(row, None)
         if changes is not None and self.visit_id is not None:
             self.current_page().refresh(changes)
+        self.current_page().apply_read_only()
 
     def next_section(self) -> None:
         row = self.sections.currentRow()
@@ -440,6 +515,12 @@ class VisitWorkspace(QWidget):
     def request_photos(self, form_id: str, item_id: str) -> None:
         """A form's photo item asked for photos: choose files, import them linked to it."""
         self.page(PhotosPage).choose_and_import(form_id, item_id)
+
+    def add_observation(self, comment: str = "") -> None:
+        """Ctrl+Shift+O from anywhere in the visit (or a quick note turned into one): the
+        Observations section, a new observation selected."""
+        self.show_section("observations")
+        self.page(ObservationsPage).add_observation(comment)
 
     def add_recommendation(self) -> None:
         """Ctrl+Shift+A from anywhere in the visit: the action plan, a new row."""
