@@ -136,9 +136,9 @@ def test_the_cycle_collector_is_paused_for_the_read_and_resumes_as_it_was(
     seen: list[bool] = []
     real = visit_list.read_progress_totals
 
-    def watched(connection: Any, ids: Any) -> Any:
+    def watched(connection: Any, ids: Any, *rest: Any) -> Any:
         seen.append(gc.isenabled())
-        return real(connection, ids)
+        return real(connection, ids, *rest)
 
     monkeypatch.setattr(visit_list, "read_progress_totals", watched)
     assert gc.isenabled()

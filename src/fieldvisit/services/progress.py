@@ -69,7 +69,7 @@ _RATED = (
 
 
 #: Whether each visit has a synthesis (not its text), for an item bound to it.
-_SUMMARIES = "SELECT id, length(summary) > 0 FROM visits WHERE deleted_at IS NULL{ids}"
+_SUMMARIES = "SELECT id, length(visits.summary) > 0 FROM visits WHERE deleted_at IS NULL{ids}"
 _PARTICIPANTS = "SELECT visit_id, contact_id FROM visit_participants WHERE deleted_at IS NULL{ids}"
 
 

@@ -55,6 +55,7 @@ SYNCED_TABLES = (
     "interview_answers",
     "theme_ratings",
     "recommendations",
+    "observations",
     "attachments",
     "quick_notes",
 )
