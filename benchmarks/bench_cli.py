@@ -374,8 +374,34 @@ def report(
             "Unwrapping the key with the passphrase (argon2id, production parameters), "
             f"measured alone in the set-up process: {median_range(argon2, '.0f')} ms "  # type: ignore[arg-type]
             "(by design, in every command that opens the data dir; the goals include it).",
+            "",
+            HOW,
         ]
     )
+
+
+#: How each command gets to its figure (the design these numbers measure).
+HOW = (
+    "How. `visits list` (and `--json`) reads through the DB-API driver with plain SQL "
+    "when the data dir needs nothing done first (store/reading.py, "
+    "services/visit_list.py): the key found and the schema checked by the store's own "
+    "functions, every visit from the list's index, what progress reads from the covering "
+    "index of the given answers (revision 0011), the forms' shapes from the "
+    "validated-forms cache; neither SQLAlchemy, its ORM, pydantic, the keyring nor httpx "
+    "is imported (tests/cli/test_cli_imports.py); a data dir to create, encrypt or "
+    "migrate goes through the store as before. `sync` with nothing to do is found out "
+    "by sync/quick.py: no pending row (the partial indexes of revision 0009), no batch "
+    "in flight, no refusal held, and the server's pull page after the stored cursor "
+    "with nothing new (same cursor, epoch, scope, digests), through one GET of the "
+    "standard library's HTTP client; the last-sync time is then written in a write "
+    "transaction that looks again for pending rows. Anything else, an error included, "
+    "is the full round from the start (sync/engine.py: the ORM, the pydantic wire "
+    "models, httpx), which alone moves the cursor: a round after a push (the pull "
+    "brings the laptop's own records back) or after other territories' records moved "
+    "the server's sequence takes the full round. `--version` answers before the parser "
+    "is built, and cli.py imports nothing at its top. `report` opens the store and "
+    "imports reportlab and Pillow: no goal."
+)
 
 
 def shell_lines(pairs: list[Pair], env: dict[str, str]) -> str:

@@ -127,6 +127,7 @@ from pathlib import Path
 from fieldvisit.paths import DataDir
 from fieldvisit.services import Services
 from fieldvisit.services.visits import list_visits
+import fieldvisit.store.database  # what the open imports (the store's package is lazy)
 # The key lookup imports keyring when it first runs: an import too, measured apart.
 start = time.perf_counter()
 import keyring.backends
@@ -136,12 +137,12 @@ svc = Services.open(DataDir(Path(sys.argv[1])))
 page = list_visits(svc, limit=int(sys.argv[2]))
 first = time.perf_counter() - start
 assert len(page) == min(int(sys.argv[2]), int(sys.argv[3])), len(page)
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 every = list_visits(svc)
-every_s = time.perf_counter() - start
+every_s, every_cpu = time.perf_counter() - start, time.process_time() - cpu
 assert len(every) == int(sys.argv[3]), len(every)
 svc.close()
-print(first * 1000, every_s * 1000, keyring_import * 1000)
+print(first * 1000, every_s * 1000, keyring_import * 1000, every_cpu * 1000)
 """
 
 FLOOR = """
@@ -178,6 +179,7 @@ class Size:
     first_page: list[float]  # ms, open → first page, in the order run
     keyring_import: list[float]  # ms, the import of keyring, before the open
     every: list[float]  # ms, every visit read by the same process
+    every_cpu: list[float]  # ms of that process's CPU time for that read
     floor: list[float]  # ms, sqlcipher3 raw key, the first-page queries
 
 
@@ -202,12 +204,13 @@ def measure(root: Path, n_visits: int, answers: int, runs: int) -> Size:
     keys, _ = unlock_data_dir(data_dir)
     app = [sys.executable, "-c", APP, str(root), str(PAGE), str(n_visits)]
     floor = [sys.executable, "-c", FLOOR, str(data_dir.database), keys.database.hex(), str(PAGE)]
-    size = Size(n_visits, answers, build_s, [], [], [], [])
+    size = Size(n_visits, answers, build_s, [], [], [], [], [])
     for _ in range(runs):
-        first_ms, every_ms, keyring_ms = run_child(app)
+        first_ms, every_ms, keyring_ms, every_cpu_ms = run_child(app)
         size.first_page.append(first_ms)
         size.keyring_import.append(keyring_ms)
         size.every.append(every_ms)
+        size.every_cpu.append(every_cpu_ms)
         size.floor.append(run_child(floor)[0])
     return size
 
@@ -225,7 +228,8 @@ def report(results: list[Size], runs: int, load: Load) -> str:
         rows.append(
             f"| {size.visits:,} | {median_range(later)} ms, p95 {percentile(later, 0.95):.1f} "
             f"| {median_range(size.floor)} ms | {ratio:.1f}× "
-            f"| {size.first_page[0]:.1f} ms | {median_range(size.every, '.0f')} ms |"
+            f"| {size.first_page[0]:.1f} ms | {median_range(size.every, '.0f')} ms "
+            f"| {median_range(size.every_cpu, '.0f')} ms |"
         )
     by_count = {size.visits: size for size in results}
     verdicts = []
@@ -236,14 +240,17 @@ def report(results: list[Size], runs: int, load: Load) -> str:
             + ("met" if first < TARGET_FIRST_PAGE_MS else f"**not met** ({first:.1f} ms)")
         )
     if 10_000 in by_count and 50_000 in by_count:
-        growth = statistics.median(by_count[50_000].every) / statistics.median(
-            by_count[10_000].every
-        )
-        verdicts.append(
-            f"every visit at 50,000 ≤ {LINEAR_50K} × the 10,000 figure: "
-            + ("met" if growth <= LINEAR_50K else "**not met**")
-            + f" ({growth:.1f}×)"
-        )
+        # In CPU time too: on a machine shared with other jobs a longer read meets more
+        # of them, so its wall time grows faster than its work.
+        for what, of in (("wall", lambda s: s.every), ("CPU", lambda s: s.every_cpu)):
+            growth = statistics.median(of(by_count[50_000])) / statistics.median(
+                of(by_count[10_000])
+            )
+            verdicts.append(
+                f"every visit at 50,000 ≤ {LINEAR_50K} × the 10,000 figure, {what} time: "
+                + ("met" if growth <= LINEAR_50K else "**not met**")
+                + f" ({growth:.1f}×)"
+            )
     answers = results[0].answers
     built = ", ".join(f"{s.visits:,} in {s.build_s:.1f} s" for s in results)
     lines = [
@@ -261,8 +268,8 @@ def report(results: list[Size], runs: int, load: Load) -> str:
         "",
         "| visits | first page after open (not the first open) | floor: sqlcipher3, raw key, "
         "first-page queries | ÷ floor | very first open after install (forms parsed, "
-        "cache written) | every visit read for the list |",
-        "|---:|---:|---:|---:|---:|---:|",
+        "cache written) | every visit read for the list | … its CPU time |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
         *rows,
         "",
         "Goals: "

@@ -13,7 +13,6 @@ Every asset of the app is found through `asset_path()`; nothing else builds such
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 DATA_DIR_IN_PACKAGE = "_data"
@@ -23,6 +22,14 @@ ASSET_FOLDERS = ("forms", "resources")
 @cache
 def assets_root() -> Path:
     """The folder holding `forms/` and `resources/` in this installation."""
+    beside = Path(__file__).with_name(DATA_DIR_IN_PACKAGE)
+    if beside.is_dir():
+        # The package's folder on disk (a wheel; the frozen app sets __file__ in its
+        # folder): found without importing importlib.resources' readers, which cost a
+        # start 5-10 ms (docs/PERFORMANCE.md).
+        return beside
+    from importlib import resources
+
     packaged = resources.files("fieldvisit") / DATA_DIR_IN_PACKAGE
     if packaged.is_dir():
         # A wheel or the frozen build: a real folder (no zip import is ever used).

@@ -11,23 +11,18 @@ import list of `visits list` and `sync`).
 
 from __future__ import annotations
 
-import argparse
-import errno
-import json
 import sys
-from collections.abc import Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING
 
-from fieldvisit import __version__, action_commands, backup_commands
-from fieldvisit.core.argparse_fr import FrenchArgumentParser
-from fieldvisit.core.errors import BadInput, FieldvisitError
-from fieldvisit.exports import commands as export_commands
-from fieldvisit.opendata import commands as opendata_commands
-from fieldvisit.report.commands import add_report_commands
-from fieldvisit.sync import commands as sync_commands
+from fieldvisit import __version__
+
+# typing.TYPE_CHECKING without importing typing (and the re, functools… it imports):
+# `fieldvisit --version` imports nothing else; mypy reads any TYPE_CHECKING as true.
+TYPE_CHECKING = False
 
 if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
+
     from fieldvisit.paths import DataDir
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
@@ -35,6 +30,16 @@ ENV_PASSPHRASE_TEXT = "FIELDVISIT_PASSPHRASE (actuelle) et FIELDVISIT_NEW_PASSPH
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
+    from pathlib import Path
+
+    from fieldvisit import action_commands, backup_commands
+    from fieldvisit.core.argparse_fr import FrenchArgumentParser
+    from fieldvisit.exports import commands as export_commands
+    from fieldvisit.opendata import commands as opendata_commands
+    from fieldvisit.report.commands import add_report_commands
+    from fieldvisit.sync import commands as sync_commands
+
     parser = FrenchArgumentParser(
         prog="fieldvisit",
         description="Visites de terrain « sécurité du quotidien » (Petites Villes de demain).",
@@ -154,6 +159,9 @@ def _data_dir(args: argparse.Namespace) -> DataDir:
 
 
 def cmd_communes_search(args: argparse.Namespace) -> int:
+    import json
+
+    from fieldvisit.core.errors import BadInput
     from fieldvisit.reference import CommuneIndex
 
     if args.limit < 1:
@@ -239,11 +247,22 @@ def cmd_forms_import_xlsform(args: argparse.Namespace) -> int:
 
 
 def cmd_visits_list(args: argparse.Namespace) -> int:
-    from fieldvisit.core.dates import day_text
-    from fieldvisit.services.listing import list_visits
+    import json
 
-    svc = _open_services(args)
-    rows = list_visits(svc)
+    from fieldvisit.core.dates import day_text
+    from fieldvisit.security.keysource import default_key_source
+    from fieldvisit.services.visit_list import read_every_visit
+
+    # Through the driver when the data dir needs nothing done first (no SQLAlchemy
+    # import: services/visit_list.py); else the store is opened the full way (created,
+    # encrypted, migrated), with the same key source: the passphrase is asked once.
+    data_dir, keys = _data_dir(args), default_key_source()
+    rows = read_every_visit(data_dir, keys)
+    if rows is None:
+        from fieldvisit.services import Services
+        from fieldvisit.services.listing import list_visits
+
+        rows = list_visits(Services.open(data_dir, keys=keys))
     if args.json:
         print(
             json.dumps(
@@ -331,6 +350,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_gui(args: argparse.Namespace) -> int:
     if args.smoke_test is not None:
+        from pathlib import Path
+
         from fieldvisit.ui.shell.smoke import run_smoke_test
 
         return run_smoke_test(_data_dir(args), Path(args.smoke_test) if args.smoke_test else None)
@@ -340,6 +361,22 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    if arguments == ["--version"]:
+        # What argparse's version action does (print, exit 0), without building the
+        # parser, which imports every command's module: a bare start
+        # (tests/cli/test_cli_imports.py).
+        print(f"fieldvisit {__version__}")
+        raise SystemExit(EXIT_OK)
+    return _run(arguments)
+
+
+def _run(argv: list[str]) -> int:
+    import errno
+
+    from fieldvisit import backup_commands
+    from fieldvisit.core.errors import BadInput, FieldvisitError
+
     args = build_parser().parse_args(argv)
     from fieldvisit.logs import enable_crash_traces  # after --version and --help
 

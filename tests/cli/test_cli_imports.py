@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from fieldvisit import __version__
 from fieldvisit.cli import main
 from fieldvisit.paths import DataDir
 from fieldvisit.security.keyfile import FAST_TEST_KDF
@@ -33,13 +34,15 @@ PASSPHRASE = "phrase de passe des imports"
 PASSWORD = "mot-de-passe-solide"
 #: Run the command line, then write the names of the imported modules to a file.
 RUNNER = (
-    "import json, sys\n"
+    "import sys\n"
     "from fieldvisit.cli import main\n"
     "try:\n"
     "    code = main(sys.argv[2:])\n"
-    "except SystemExit as stop:\n"  # --version, --help
+    "except SystemExit as stop:\n"  # --help
     "    code = stop.code\n"
-    "with open(sys.argv[1], 'w') as out: json.dump(sorted(sys.modules), out)\n"
+    "names = sorted(sys.modules)\n"  # before this runner's own json import
+    "import json\n"
+    "with open(sys.argv[1], 'w') as out: json.dump(names, out)\n"
     "sys.exit(code)\n"
 )
 #: Never needed to list visits or sync with nothing to do: the ORM and pydantic (the
@@ -57,14 +60,37 @@ NOT_FOR_ANY = (
     "fieldvisit.opendata.store",
     "fieldvisit.reference.datasets",
 )
+#: The list reads through the driver with plain SQL (services/visit_list.py): not even
+#: SQLAlchemy Core, nor the store's engine, nor anything of the sync.
 NOT_FOR_THE_LIST = (
     *NOT_FOR_ANY,
-    "sqlalchemy.orm",
+    "sqlalchemy",
     "pydantic",
+    "fieldvisit.store.database",
+    "fieldvisit.store.engine",
     "fieldvisit.store.models",
     "fieldvisit.forms.schema",
     "httpx",
+    "httpcore",
     "fieldvisit.sync.engine",
+    "fieldvisit.sync.client",
+)
+
+#: A round with nothing to do is found out through the driver and one GET of the
+#: standard library (sync/quick.py): nothing of the sync engine, the store's engine, the
+#: wire models or httpx.
+NOT_FOR_THE_NO_OP_SYNC = (
+    *NOT_FOR_ANY,
+    "sqlalchemy",
+    "pydantic",
+    "httpx",
+    "httpcore",
+    "fieldvisit.store.database",
+    "fieldvisit.store.models",
+    "fieldvisit.sync.engine",
+    "fieldvisit.sync.wire",
+    "fieldvisit.sync.client",
+    "fieldvisit.services.context",
 )
 
 
@@ -104,17 +130,23 @@ def imported_by(tmp_path: Path, env: dict[str, str], *argv: str) -> tuple[set[st
     return set(json.loads(listing.read_text())), done.stdout, done.stderr
 
 
-def test_visits_list_imports_neither_the_orm_pydantic_nor_the_keyring(
-    tmp_path: Path, synced_dir: tuple[Path, dict[str, str]]
+@pytest.mark.parametrize("extra", [(), ("--json",)])
+def test_visits_list_imports_neither_sqlalchemy_pydantic_nor_the_keyring(
+    tmp_path: Path, synced_dir: tuple[Path, dict[str, str]], extra: tuple[str, ...]
 ) -> None:
     root, env = synced_dir
-    modules, out, _err = imported_by(tmp_path, env, "--data-dir", str(root), "visits", "list")
+    modules, out, _err = imported_by(
+        tmp_path, env, "--data-dir", str(root), "visits", "list", *extra
+    )
     # the visit, its answer counted and its date (the checklist item bound to it)
-    assert "Saint-Flour (15)" in out and "\t2/" in out
+    if extra:
+        assert json.loads(out)[0]["answered"] == 2
+    else:
+        assert "Saint-Flour (15)" in out and "\t2/" in out
     assert sorted(name for name in NOT_FOR_THE_LIST if name in modules) == []
 
 
-def test_a_sync_with_nothing_to_do_imports_no_keyring_nor_httpx_command_line(
+def test_a_sync_with_nothing_to_do_imports_neither_sqlalchemy_pydantic_nor_httpx(
     tmp_path: Path,
     synced_dir: tuple[Path, dict[str, str]],
     monkeypatch: pytest.MonkeyPatch,
@@ -132,15 +164,35 @@ def test_a_sync_with_nothing_to_do_imports_no_keyring_nor_httpx_command_line(
     with serve(app) as url:
         data = ["--data-dir", str(root)]
         assert main([*data, "login", "--server", url, "--user", "agent15"]) == 0
-        assert main([*data, "sync"]) == 0  # sends the visit: the next round has nothing
+        assert main([*data, "sync"]) == 0  # sends the visit
+        assert main([*data, "sync"]) == 0  # pulls it back: the next round has nothing
         modules, _out, err = imported_by(tmp_path, env, *data, "sync")
     app.state.ctx.db.close()
     assert "0 reçu(s), 0 envoyé(s)" in err
-    assert sorted(name for name in NOT_FOR_ANY if name in modules) == []
+    assert sorted(name for name in NOT_FOR_THE_NO_OP_SYNC if name in modules) == []
 
 
-def test_version_imports_no_command_module(tmp_path: Path) -> None:
+def test_version_imports_no_command_module_nor_argparse(tmp_path: Path) -> None:
     modules, out, _err = imported_by(tmp_path, dict(os.environ), "--version")
-    assert out.startswith("fieldvisit ")
-    heavy = ("sqlalchemy", "platformdirs", "fieldvisit.reference", "fieldvisit.services")
+    assert out == f"fieldvisit {__version__}\n"
+    heavy = (
+        "sqlalchemy",
+        "platformdirs",
+        "fieldvisit.reference",
+        "fieldvisit.services",
+        "fieldvisit.sync",
+        "fieldvisit.core.argparse_fr",
+        "argparse",
+        "json",
+        "typing",
+        "re",
+        "pathlib",
+    )
     assert sorted(name for name in heavy if name in modules) == []
+
+
+def test_version_among_other_options_is_argparse_s(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["--data-dir", "ailleurs", "--version"])
+    assert stop.value.code == 0
+    assert capsys.readouterr().out == f"fieldvisit {__version__}\n"

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 __all__ = [
     "Expression",
@@ -551,6 +552,9 @@ def _walk(node: _Node) -> Iterator[_Node]:
         yield from _walk(child)
 
 
+# Memoised: forms repeat the same conditions (the shipped ones: 66 conditions, 24 texts),
+# and an Expression is immutable; the list's first page compiles every form's at start.
+@lru_cache(maxsize=4096)
 def compile_expression(text: str) -> Expression:
     """Parse `text`; raise ExpressionError (French message, 1-based column) if invalid."""
     root = _Parser(text).parse()

@@ -112,6 +112,10 @@ class KeySource:
         self._lock = threading.Lock()
         self._prefetched: dict[str, bytes | None] = {}
         self.passphrase_used: str | None = None  # the one that unlocked, if any
+        # Keys already unlocked, by key id and check: a command that tries its bare read
+        # first (store/reading.py) and then opens the store (a migration to run) asks
+        # the passphrase, and runs argon2id, once.
+        self._unlocked: dict[tuple[str, str], bytes] = {}
         self._prefetch_thread: threading.Thread | None = None
 
     @property
@@ -183,6 +187,14 @@ class KeySource:
 
     def unlock(self, key_file: KeyFile, data_root: Path) -> bytes:
         """The master key: from the keyring, else from the passphrase (asked)."""
+        known = self._unlocked.get((key_file.key_id, key_file.check))
+        if known is not None:
+            return known
+        master = self._unlock(key_file, data_root)
+        self._unlocked[(key_file.key_id, key_file.check)] = master
+        return master
+
+    def _unlock(self, key_file: KeyFile, data_root: Path) -> bytes:
         thread = self._prefetch_thread
         if thread is not None and thread is not threading.current_thread():
             thread.join()

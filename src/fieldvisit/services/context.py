@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import threading
 from collections.abc import Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -11,9 +10,8 @@ from typing import TYPE_CHECKING
 
 from fieldvisit.assets import shipped_forms_dir
 from fieldvisit.core.clock import Clock, utc_now
-from fieldvisit.forms.cache import FormOutline, cached_outlines
+from fieldvisit.forms.shapes import FormSource
 from fieldvisit.paths import DataDir
-from fieldvisit.store import Store, open_store
 
 if TYPE_CHECKING:
     from fieldvisit.forms import FormCatalogue
@@ -21,7 +19,16 @@ if TYPE_CHECKING:
     from fieldvisit.opendata.store import PublicDataStore
     from fieldvisit.reference import CommuneIndex
     from fieldvisit.security.keysource import KeySource
+    from fieldvisit.store import Store
     from fieldvisit.store.models import SyncColumns
+
+
+def data_dir_forms(data_dir: DataDir, extra_form_dirs: Iterable[Path] = ()) -> FormSource:
+    """The forms a data dir's visits use: the shipped ones, then the user's and the
+    server's (data_dir.forms), then any extra folder; validated-forms cache in cache/."""
+    return FormSource(
+        [shipped_forms_dir(), data_dir.forms, *extra_form_dirs], data_dir.cache / "forms.json"
+    )
 
 
 class Services:
@@ -45,11 +52,7 @@ class Services:
     ) -> None:
         self.store = store
         self.clock = clock
-        self._forms = forms
-        self._form_dirs = tuple(form_dirs)
-        self._forms_cache = forms_cache
-        self._outlines: dict[tuple[str, int], FormOutline] | None = None
-        self._forms_lock = threading.Lock()  # the UI thread and the worker both read forms
+        self._forms = FormSource(form_dirs, forms_cache, forms)
         self.viewer_folder: Path | None = None  # plain copies for the system's viewer
         if communes is not None:
             self.__dict__["communes"] = communes
@@ -66,42 +69,22 @@ class Services:
 
         `keys` finds the encryption key (default: the OS keyring, else a passphrase
         from FIELDVISIT_PASSPHRASE or the terminal; the app passes its dialog's)."""
+        from fieldvisit.store import open_store
+
         store = open_store(data_dir, keys=keys)
-        return cls(
-            store,
-            clock=clock,
-            form_dirs=[shipped_forms_dir(), data_dir.forms, *extra_form_dirs],
-            forms_cache=data_dir.cache / "forms.json",
-        )
+        forms = data_dir_forms(data_dir, extra_form_dirs)
+        return cls(store, clock=clock, form_dirs=forms.form_dirs, forms_cache=forms.cache_file)
 
     @property
     def forms(self) -> FormCatalogue:
         """Every form definition (shipped and the user's), loaded on first use."""
-        with self._forms_lock:
-            if self._forms is None:
-                from fieldvisit.forms import FormCatalogue
-
-                self._forms = FormCatalogue.load(self._form_dirs, cache_file=self._forms_cache)
-            return self._forms
+        return self._forms.catalogue
 
     def form_shape(self, form_id: str, version: int) -> FormShape | None:
-        """What progress needs of the form (id, version); None if it is not installed.
-
-        Answered from the loaded catalogue, or else from the validated-forms cache
-        without loading the catalogue (when every form file is cached unchanged).
+        """What progress needs of the form (id, version); None if it is not installed
+        (forms/shapes.py: from the validated-forms cache until the catalogue is loaded).
         """
-        with self._forms_lock:
-            catalogue = self._forms
-            if catalogue is None and self._forms_cache is not None:
-                if self._outlines is None:
-                    self._outlines = cached_outlines(self._form_dirs, self._forms_cache)
-                if self._outlines is not None:
-                    outline = self._outlines.get((form_id, version))
-                    return outline.shape if outline is not None else None
-        forms = catalogue if catalogue is not None else self.forms
-        if (form_id, version) not in forms:
-            return None
-        return forms.get(form_id, version).shape
+        return self._forms.shape(form_id, version)
 
     def warm_up(self) -> None:
         """Load what the first opened visit needs (forms, ORM models) ahead of time."""

@@ -11,45 +11,34 @@ cache.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, Select, func, or_, select
+from sqlalchemy import Select, func, or_, select
 
-from fieldvisit.core.domain import VisitStatus, VisitType
-from fieldvisit.forms.progress import FormShape, Progress
+from fieldvisit.core.domain import VisitStatus
 from fieldvisit.services.context import Services
-from fieldvisit.services.progress import pinned_shapes, read_progress_totals
-from fieldvisit.services.visit_forms import pinned_keys
+from fieldvisit.services.progress import no_cycle_collection
+from fieldvisit.services.visit_list import VisitSummary, summaries
 from fieldvisit.store.core_tables import VISITS
+
+__all__ = [
+    "FIRST_PAGE",
+    "LIST_SHOWS",
+    "VisitFilter",
+    "VisitPage",
+    "VisitSummary",
+    "count_visits",
+    "first_visits",
+    "list_visits",
+]
 
 #: What the list shows before the rest of the visits arrive (the newest ones).
 FIRST_PAGE = 100
 #: The tables whose records the rows show (a visit's facts, its progress): a change to
 #: one of them refreshes the list (store/changes.py, ui/shell/main_window.py)
 LIST_SHOWS = frozenset({"visits", "answers", "attachments", "theme_ratings"})
-
-
-@dataclass(frozen=True)
-class VisitSummary:
-    """One row of the visit list."""
-
-    id: str
-    commune_code: str
-    commune_name: str
-    departement: str
-    visit_date: date
-    visit_type: VisitType
-    status: VisitStatus
-    author: str
-    answered: int
-    total: int
-
-    @property
-    def progress(self) -> float:
-        return self.answered / self.total if self.total else 0.0
 
 
 @dataclass(frozen=True)
@@ -112,8 +101,6 @@ _SUMMARY_COLUMNS = (
     _v.diagnostic_form_id,
     _v.diagnostic_form_version,
 )
-#: Where the pinned forms are in a row of `_SUMMARY_COLUMNS`.
-_PINS = slice(8, 12)
 
 
 def list_visits(
@@ -138,49 +125,12 @@ def _read(svc: Services, flt: VisitFilter, limit: int | None, offset: int) -> li
     query = _filtered(select(*_SUMMARY_COLUMNS), flt).order_by(_v.visit_date.desc(), _v.id.desc())
     if limit is not None:
         query = query.limit(limit).offset(offset)
-    with svc.store.connection() as connection:
+    with no_cycle_collection(), svc.store.connection() as connection:
         rows = connection.execute(query).all()
-        shapes = _shapes_of(svc, rows)
-        # The date a form item may be bound to, from the rows (the covering index).
-        dates = {row.id: row.visit_date for row in rows}
-        progress = read_progress_totals(connection, shapes, dates)
-    return [_summary(visit, progress[visit.id]) for visit in rows]
+        return summaries(svc, rows, connection)
 
 
 def count_visits(svc: Services, flt: VisitFilter | None = None) -> int:
     query = _filtered(select(func.count()).select_from(VISITS), flt or VisitFilter())
     with svc.store.connection() as connection:
         return int(connection.execute(query).scalar() or 0)
-
-
-def _shapes_of(svc: Services, rows: Sequence[Row[Any]]) -> dict[str, list[FormShape]]:
-    """{visit id: the shapes of its pinned forms}, looked up once per pair of forms."""
-    shapes: dict[tuple[Any, ...], list[FormShape]] = {}
-    of_visit = {}
-    for visit in rows:
-        forms_key = tuple(visit[_PINS])  # most visits pin the same forms: one lookup
-        forms = shapes.get(forms_key)
-        if forms is None:
-            forms = shapes[forms_key] = pinned_shapes(svc, pinned_keys(visit))
-        of_visit[visit.id] = forms
-    return of_visit
-
-
-#: The enums of the stored values, looked up without calling the enum (10,000 rows).
-_TYPES = {kind.value: kind for kind in VisitType}
-_STATUSES = {status.value: status for status in VisitStatus}
-
-
-def _summary(visit: Row[Any], progress: Progress) -> VisitSummary:
-    return VisitSummary(
-        id=visit.id,
-        commune_code=visit.commune_code,
-        commune_name=visit.commune_name,
-        departement=visit.departement,
-        visit_date=visit.visit_date,
-        visit_type=_TYPES.get(visit.visit_type) or VisitType(visit.visit_type),
-        status=_STATUSES.get(visit.status) or VisitStatus(visit.status),
-        author=visit.author,
-        answered=progress.answered,
-        total=progress.visible,
-    )

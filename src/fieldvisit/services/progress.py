@@ -17,17 +17,20 @@ statements, and hand them to the one progress function of forms/progress.py:
   screen from the visit (`StoredProgress.bound`, `visit_bound`).
 
 Visits are read by a list of ids, or above `_COUNT_BY_IDS_MAX` in one pass over each table
-(SQLite limits the variables of a statement).
+(SQLite limits the variables of a statement). The statements are plain SQL, run on a
+SQLAlchemy connection or straight on the DB-API driver's: the command line's bare visit
+list (services/visit_list.py) reads through the functions here without importing
+SQLAlchemy.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
-
-from sqlalchemy import String, func, literal, select, type_coerce
+from typing import Any, Protocol
 
 from fieldvisit.forms.bindings import VISIT_DATE, VISIT_PARTICIPANTS, VISIT_SUMMARY
 from fieldvisit.forms.progress import (
@@ -39,31 +42,91 @@ from fieldvisit.forms.progress import (
     visit_progress,
     visit_totals,
 )
-from fieldvisit.services.context import Services
 from fieldvisit.services.visit_forms import PinnedKeys
-from fieldvisit.store.core_tables import (
-    ANSWERS,
-    ATTACHMENTS,
-    PARTICIPANTS,
-    THEME_RATINGS,
-    VISITS,
-)
 
 _COUNT_BY_IDS_MAX = 500  # the name the tests patch (with 10,000 visits: one pass)
 #: Rows of joined answers (one a visit and form) fetched at a time.
 _ANSWER_ROWS = 1000
 
-_GIVEN = (ANSWERS.c.deleted_at.is_(None), ANSWERS.c.value.is_not(None))
 #: Separator of the joined answers (item, value, item, value…): an item id is a plain
 #: identifier (forms/schema.py) and a value is JSON text, where control characters are
-#: always escaped, so neither holds it.
+#: always escaped, so neither holds it. char(31) in SQL.
 _SEPARATOR = "\x1f"
-_LINKED_PHOTOS = (
-    ATTACHMENTS.c.deleted_at.is_(None),
-    ATTACHMENTS.c.item_id.is_not(None),
-    ATTACHMENTS.c.media_type.startswith("image/"),
+#: The given answers, from revision 0011's covering partial index (same WHERE terms).
+_ANSWERS = (
+    "SELECT visit_id, form_id, group_concat(item_id || char(31) || value, char(31)) "
+    "FROM answers WHERE deleted_at IS NULL AND value IS NOT NULL{ids} "
+    "GROUP BY visit_id, form_id"
 )
-_RATED = (THEME_RATINGS.c.deleted_at.is_(None), THEME_RATINGS.c.level.is_not(None))
+_LINKED_PHOTOS = (
+    "SELECT visit_id, form_id, item_id FROM attachments WHERE deleted_at IS NULL "
+    "AND item_id IS NOT NULL AND media_type LIKE 'image/%'{ids}"
+)
+_RATED = (
+    "SELECT visit_id, theme_id FROM theme_ratings WHERE deleted_at IS NULL "
+    "AND level IS NOT NULL{ids}"
+)
+
+
+#: Whether each visit has a synthesis (not its text), for an item bound to it.
+_SUMMARIES = "SELECT id, length(visits.summary) > 0 FROM visits WHERE deleted_at IS NULL{ids}"
+_PARTICIPANTS = "SELECT visit_id, contact_id FROM visit_participants WHERE deleted_at IS NULL{ids}"
+
+
+class ShapesOf(Protocol):
+    """Where the forms' shapes come from (`Services`, forms/shapes.py's `FormSource`)."""
+
+    def form_shape(self, form_id: str, version: int) -> FormShape | None: ...
+
+
+def fetch_all(connection: Any, sql: str, params: Sequence[object] = ()) -> list[Any]:
+    """Every row of a plain SQL statement, on a SQLAlchemy connection or a DB-API one.
+
+    Fetched whole: a result iterated row by row costs a driver call per row."""
+    run = getattr(connection, "exec_driver_sql", None)
+    if run is not None:
+        return list(run(sql, tuple(params)).all())
+    return list(connection.execute(sql, tuple(params)).fetchall())
+
+
+def fetch_chunks(
+    connection: Any, sql: str, params: Sequence[object], size: int
+) -> Iterator[Sequence[Any]]:
+    """The rows of a plain SQL statement, `size` at a time (one driver call each)."""
+    run = getattr(connection, "exec_driver_sql", None)
+    if run is not None:
+        yield from run(sql, tuple(params)).partitions(size)
+        return
+    cursor = connection.execute(sql, tuple(params))
+    while rows := cursor.fetchmany(size):
+        yield rows
+
+
+@contextmanager
+def no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused while every visit's rows are built.
+
+    Reading every visit builds dicts, sets and rows without cycles (reference counting
+    frees them), and each full pass of the collector walks the whole heap: with 50,000
+    visits its passes cost a quarter of the read, and the read grew faster than the
+    visits (docs/PERFORMANCE.md). It resumes at the end (if it ran before: a read on
+    another thread that paused it leaves it to that one).
+    """
+    running = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if running:
+            gc.enable()
+
+
+def _where_ids(ids: Sequence[str]) -> tuple[str, tuple[object, ...]]:
+    """The statements' ` AND visit_id IN (…)` and its values, or nothing when a pass over
+    the whole table is read (`_wanted`)."""
+    if len(ids) > _COUNT_BY_IDS_MAX:
+        return "", ()
+    return f" AND visit_id IN ({', '.join('?' * len(ids))})", tuple(ids)
 
 
 @dataclass
@@ -187,20 +250,17 @@ def _read_linked(
 ) -> tuple[dict[tuple[str, str], set[str]], dict[str, set[str]]]:
     """({(visit, form): items with a linked photo}, {visit: rated themes}): little, even
     for 10,000 visits."""
-    p, r = ATTACHMENTS.c, THEME_RATINGS.c
-    photos_query = select(p.visit_id, p.form_id, p.item_id).where(*_LINKED_PHOTOS)
-    rated_query = select(r.visit_id, r.theme_id).where(*_RATED)
+    where, params = _where_ids(ids)
     wanted = _wanted(ids)
-    if wanted is None:
-        photos_query = photos_query.where(p.visit_id.in_(ids))
-        rated_query = rated_query.where(r.visit_id.in_(ids))
     photos: dict[tuple[str, str], set[str]] = {}
     rated: dict[str, set[str]] = {}
     # Fetched whole (`all`): a result iterated row by row costs a driver call per row.
-    for visit_id, form_id, item_id in connection.execute(photos_query).all():
+    for visit_id, form_id, item_id in fetch_all(
+        connection, _LINKED_PHOTOS.format(ids=where), params
+    ):
         if (wanted is None or visit_id in wanted) and form_id is not None:
             photos.setdefault((visit_id, form_id), set()).add(item_id)
-    for visit_id, theme_id in connection.execute(rated_query).all():
+    for visit_id, theme_id in fetch_all(connection, _RATED.format(ids=where), params):
         if wanted is None or visit_id in wanted:
             rated.setdefault(visit_id, set()).add(theme_id)
     return photos, rated
@@ -213,21 +273,16 @@ def _read_bound(
     show: whether it has a synthesis (True or None, not its text, which may be long), its
     participants (contact ids). Nothing is read for a field no form binds."""
     bound: dict[str, dict[str, object]] = {}
+    where, params = _where_ids(ids)
     wanted = _wanted(ids)
     if VISIT_SUMMARY in fields:
-        v = VISITS.c
-        summaries = select(v.id, func.length(v.summary) > 0).where(v.deleted_at.is_(None))
-        if wanted is None:
-            summaries = summaries.where(v.id.in_(ids))
-        for visit_id, has_summary in connection.execute(summaries).all():
+        for visit_id, has_summary in fetch_all(
+            connection, _SUMMARIES.format(ids=where.replace("visit_id", "id")), params
+        ):
             if wanted is None or visit_id in wanted:
                 bound.setdefault(visit_id, {})[VISIT_SUMMARY] = True if has_summary else None
     if VISIT_PARTICIPANTS in fields:
-        vp = PARTICIPANTS.c
-        people = select(vp.visit_id, vp.contact_id).where(vp.deleted_at.is_(None))
-        if wanted is None:
-            people = people.where(vp.visit_id.in_(ids))
-        for visit_id, contact_id in connection.execute(people).all():
+        for visit_id, contact_id in fetch_all(connection, _PARTICIPANTS.format(ids=where), params):
             if wanted is None or visit_id in wanted:
                 values = bound.setdefault(visit_id, {})
                 contacts = values.setdefault(VISIT_PARTICIPANTS, [])
@@ -241,16 +296,10 @@ def _read_answers(
 ) -> Iterator[tuple[str, str, dict[str, object]]]:
     """(visit id, form id, {item id: value}) of these visits' given answers, one per
     visit and form, read `_ANSWER_ROWS` rows at a time."""
-    a = ANSWERS.c
-    joined = func.group_concat(
-        a.item_id + literal(_SEPARATOR) + type_coerce(a.value, String), literal(_SEPARATOR)
-    )
-    query = select(a.visit_id, a.form_id, joined).where(*_GIVEN)
+    where, params = _where_ids(ids)
     wanted = _wanted(ids)
-    if wanted is None:
-        query = query.where(a.visit_id.in_(ids))
-    # In chunks (`partitions`: one driver call each), not row by row, nor all at once.
-    for rows in connection.execute(query.group_by(a.visit_id, a.form_id)).partitions(_ANSWER_ROWS):
+    # In chunks (one driver call each), not row by row, nor all at once.
+    for rows in fetch_chunks(connection, _ANSWERS.format(ids=where), params, _ANSWER_ROWS):
         for visit_id, form_id, text in rows:
             if wanted is None or visit_id in wanted:
                 yield visit_id, form_id, _answers(text)
@@ -267,7 +316,7 @@ def _answers(joined: str) -> dict[str, object]:
     }
 
 
-def pinned_shapes(svc: Services, forms: PinnedKeys | Iterable[tuple[str, int]]) -> list[FormShape]:
+def pinned_shapes(svc: ShapesOf, forms: PinnedKeys | Iterable[tuple[str, int]]) -> list[FormShape]:
     """The shapes of a visit's pinned forms; a form that is no longer installed counts
     for nothing (the visit is still shown)."""
     found = (svc.form_shape(form_id, version) for form_id, version in forms)

@@ -1,17 +1,23 @@
 """SQLite store: typed ORM models, engine set-up, migrations and backups.
 
-The sync bookkeeping models are imported on first use (PEP 562 `__getattr__`):
-importing the store, as every start does, does not import the ORM.
+What this package gives is imported on first use (PEP 562 `__getattr__`): importing a
+part of the store imports neither SQLAlchemy (the command line's bare reads,
+store/reading.py) nor the ORM (the sync bookkeeping models; a start does not need them).
 """
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from fieldvisit.store.database import Store, open_store
-from fieldvisit.store.errors import CorruptDatabase, DatabaseLocked, DatabaseTooNew, StoreError
-
 if TYPE_CHECKING:
+    from fieldvisit.store.database import Store, open_store
+    from fieldvisit.store.errors import (
+        CorruptDatabase,
+        DatabaseLocked,
+        DatabaseTooNew,
+        StoreError,
+    )
     from fieldvisit.store.sync_models import SyncBase, SyncConflict, SyncState
 
 __all__ = [
@@ -26,12 +32,21 @@ __all__ = [
     "open_store",
 ]
 
-_SYNC_MODELS = frozenset({"SyncBase", "SyncConflict", "SyncState"})
+_HOMES = {
+    "Store": "database",
+    "open_store": "database",
+    "CorruptDatabase": "errors",
+    "DatabaseLocked": "errors",
+    "DatabaseTooNew": "errors",
+    "StoreError": "errors",
+    "SyncBase": "sync_models",
+    "SyncConflict": "sync_models",
+    "SyncState": "sync_models",
+}
 
 
 def __getattr__(name: str) -> Any:
-    if name in _SYNC_MODELS:
-        from fieldvisit.store import sync_models
-
-        return getattr(sync_models, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"fieldvisit.store.{home}"), name)

@@ -2,10 +2,12 @@
 
 The database is encrypted with SQLCipher (`sqlcipher3`), keyed with a raw 256-bit key
 derived from the data dir's master key (security/), so that a connection costs no
-PBKDF2. Everything that opens the file goes through here: the store's engine, online
-backups (store/backup.py), encryption in place (store/encryption.py), recovery
-(store/recovery.py) and the checks that read a file's schema revision without changing
-it. Opening a data dir (key, checks, migrations) is store/database.py, above this.
+PBKDF2. Everything that opens the file goes through here: the store's engine
+(store/engine.py), online backups (store/backup.py), encryption in place
+(store/encryption.py), recovery (store/recovery.py), the checks that read a file's
+schema revision without changing it and the command line's bare reads
+(store/reading.py). Opening a data dir (key, checks, migrations) is store/database.py,
+above this. No SQLAlchemy here: the bare reads import this module alone.
 """
 
 from __future__ import annotations
@@ -18,11 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-# The dialect is otherwise imported inside the first create_engine(), on the start-up
-# path that a person waits for; importing it here moves that cost to import time.
-import sqlalchemy.dialects.sqlite.pysqlite  # noqa: F401
 import sqlcipher3.dbapi2 as sqlcipher
-from sqlalchemy import Engine, create_engine, event
 
 from fieldvisit.security.keys import DataKeys
 from fieldvisit.store.errors import CorruptDatabase
@@ -139,35 +137,6 @@ def inspect_database(path: Path, keys: DataKeys) -> FileState:
             f"La base {path} est illisible ou endommagée ({err}). Elle n'a pas été "
             "modifiée ; restaurez une sauvegarde du dossier backups/."
         ) from err
-
-
-def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    cursor.close()
-
-
-def keyed_engine(path: Path, keys: DataKeys) -> Engine:
-    """An engine whose connections are keyed SQLCipher connections (the pysqlite
-    dialect over sqlcipher3's DB-API, which mirrors sqlite3's, errors included)."""
-    return create_engine(
-        f"sqlite+pysqlite:///{path}",
-        module=sqlcipher,
-        creator=lambda: connect(path, keys),
-        # An error's message (logged with its traceback) must not carry the values of
-        # the statement: they are what people typed, which the database keeps encrypted.
-        hide_parameters=True,
-    )
-
-
-def make_engine(path: Path, keys: DataKeys) -> Engine:
-    """The store's engine: WAL, foreign keys, a busy timeout on every connection."""
-    engine = keyed_engine(path, keys)
-    event.listen(engine, "connect", _set_pragmas)
-    return engine
 
 
 def checkpoint(path: Path, keys: DataKeys) -> None:

@@ -25,7 +25,6 @@ from sqlalchemy import Connection, Engine, exc
 
 from fieldvisit.core.ids import new_id
 from fieldvisit.paths import DataDir
-from fieldvisit.security.errors import KeyUnavailable
 from fieldvisit.security.keyfile import KeyFile, read_key_file, write_key_file
 from fieldvisit.security.keys import DataKeys
 from fieldvisit.security.vault import FileVault, register, unregister
@@ -39,17 +38,19 @@ from fieldvisit.store.connection import (
     file_kind,
     inspect_database,
     inspect_plain_database,
-    keyed_engine,
-    make_engine,
     remove_sidecars,
 )
+from fieldvisit.store.engine import keyed_engine, make_engine
 from fieldvisit.store.errors import (
     CorruptDatabase,
     DatabaseTooNew,
     MigrationFailed,
     translate_error,
 )
+from fieldvisit.store.reading import unlock_data_dir
 from fieldvisit.store.schema_version import HEAD_REVISION, KNOWN_REVISIONS
+
+__all__ = ["Store", "open_store", "run_migrations", "unlock_data_dir"]
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
@@ -94,21 +95,6 @@ def _migrate(data_dir: DataDir, state: FileState, keys: DataKeys) -> None:
     remove_sidecars(path)
     os.replace(work, path)
     remove_sidecars(work)
-
-
-def unlock_data_dir(data_dir: DataDir, keys: KeySource | None = None) -> tuple[DataKeys, KeyFile]:
-    """The keys of an existing data dir (asks the passphrase if needed); writes nothing."""
-    from fieldvisit.security.keysource import default_key_source
-
-    key_file = read_key_file(data_dir.key_file)
-    if key_file is None:
-        raise KeyUnavailable(
-            f"Le dossier de données {data_dir.root} n'a pas de fichier de clé "
-            "(fieldvisit.key) : ses données chiffrées ne peuvent pas être ouvertes. Rien "
-            "n'a été modifié."
-        )
-    source = keys or default_key_source()
-    return DataKeys(source.unlock(key_file, data_dir.root)), key_file
 
 
 def _keys_for(data_dir: DataDir, kind: str, source: KeySource) -> tuple[DataKeys, KeyFile]:

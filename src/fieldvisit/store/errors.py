@@ -8,10 +8,12 @@ CLI, the app's save notice) import them without importing how a store is opened.
 from __future__ import annotations
 
 from pathlib import Path
-
-from sqlalchemy import exc
+from typing import TYPE_CHECKING
 
 from fieldvisit.core.errors import BadInput, FieldvisitError
+
+if TYPE_CHECKING:
+    from sqlalchemy import exc
 
 
 class StoreError(FieldvisitError):
@@ -38,9 +40,10 @@ class MigrationFailed(StoreError):
     pass
 
 
-def translate_error(err: exc.DBAPIError, path: Path) -> StoreError:
-    """The driver's error as one a person understands (the database at path)."""
-    message = str(err.orig)
+def translate_error(err: exc.DBAPIError | Exception, path: Path) -> StoreError:
+    """The driver's error as one a person understands (the database at path): as
+    SQLAlchemy wraps it, or the driver's own (the command line's bare reads)."""
+    message = str(getattr(err, "orig", err))
     if "locked" in message or "busy" in message:
         return DatabaseLocked(
             f"La base {path} est occupée par un autre programme (peut-être fieldvisit "

@@ -149,12 +149,32 @@ def _progress(stage: str, done: int, total: int) -> None:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
+    from fieldvisit.paths import resolve_data_dir
+    from fieldvisit.security.keysource import default_key_source
+    from fieldvisit.sync.quick import nothing_to_sync
+
+    data_dir, keys = resolve_data_dir(args.data_dir), default_key_source()
+    announced: list[bool] = []
+
+    def announce() -> None:  # once, when the data dir is open (either way)
+        if not announced:
+            announced.append(True)
+            print("Synchronisation…", file=sys.stderr)
+
+    # A round with nothing to do is found out without the sync engine (sync/quick.py);
+    # anything else is the full round, from the start. One key source: one passphrase.
+    if nothing_to_sync(data_dir, keys, announce):
+        from fieldvisit.sync.report import SyncReport
+
+        print(SyncReport().describe(), file=sys.stderr)
+        return 0
+    from fieldvisit.services import Services
     from fieldvisit.services.backups import backup_after_sync
     from fieldvisit.sync.session import sync_once
 
-    svc = _services(args)
+    svc = Services.open(data_dir, keys=keys)
     try:
-        print("Synchronisation…", file=sys.stderr)
+        announce()
         report = sync_once(svc, progress=_progress)
         backup = backup_after_sync(svc, report)  # services/backups.py: checked, rotated
     finally:
