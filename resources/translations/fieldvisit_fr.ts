@@ -905,6 +905,7 @@
     <name>DataSafetyUi</name>
     <message>
         <source>Automatic backup not made: {0}</source>
+        <extracomment>The start backup waits for the visit list at most this long after the show: a list that could not be read must not hold back the backup and the integrity check.</extracomment>
         <translation>Sauvegarde automatique non faite : {0}</translation>
     </message>
     <message>
@@ -3524,6 +3525,7 @@
     <name>SyncUi</name>
     <message>
         <source>&amp;Sync now</source>
+        <extracomment>After the window is shown and its visit list is complete (`install_sync`&apos;s `after`): the first round&apos;s thread imports the sync modules (the ORM, pydantic, httpx), which would otherwise share Python&apos;s lock, and the peak of memory, with the worker reading every visit (docs/PERFORMANCE.md, &quot;Desktop app&quot;). The first round waits for the visit list at most this long after the show (a list that could not be read must not keep the laptop from syncing).</extracomment>
         <translation>&amp;Synchroniser</translation>
     </message>
     <message>
