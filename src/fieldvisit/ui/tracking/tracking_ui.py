@@ -8,25 +8,48 @@ added to the window's stack, and open a visit in the workspace on request.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMenu, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QStackedWidget, QWidget
 
 from fieldvisit.ui.base import shortcuts as keys
 from fieldvisit.ui.base.context import UiContext
 
 if TYPE_CHECKING:
-    from fieldvisit.ui.shell.main_window import MainWindow
     from fieldvisit.ui.tracking.action_tracking_page import ActionTrackingPage
     from fieldvisit.ui.tracking.dashboard_page import DashboardPage
 
 
+class _Flushing(Protocol):
+    def flush(self) -> None: ...
+
+
+class TrackingWindow(Protocol):
+    """What the two pages need of the main window (ui/shell/main_window.py), named here
+    so that this module does not import the window that installs it."""
+
+    stack: QStackedWidget
+
+    @property
+    def showing_workspace(self) -> bool: ...
+
+    @property
+    def workspace(self) -> _Flushing: ...
+
+    def show_list(self) -> None: ...
+
+    def open_visit(self, visit_id: str, section: str | None = None) -> None: ...
+
+    def show_message(self, text: str) -> None: ...
+
+
 class TrackingUi(QObject):
-    def __init__(self, window: MainWindow, ctx: UiContext, menu: QMenu) -> None:
+    def __init__(self, window: QMainWindow, ctx: UiContext, menu: QMenu) -> None:
         super().__init__(window)
-        self.window = window
+        self.widget = window
+        self.window: TrackingWindow = window  # type: ignore[assignment]  # MainWindow
         self.ctx = ctx
         self._tracking: ActionTrackingPage | None = None
         self._dashboard: DashboardPage | None = None
@@ -53,7 +76,7 @@ class TrackingUi(QObject):
         if self._tracking is None:
             from fieldvisit.ui.tracking.action_tracking_page import ActionTrackingPage
 
-            page = ActionTrackingPage(self.ctx, self.window)
+            page = ActionTrackingPage(self.ctx, self.widget)
             page.open_visit_requested.connect(self._open_actions_of)
             page.back_requested.connect(self.window.show_list)
             self.window.stack.addWidget(page)
@@ -65,7 +88,7 @@ class TrackingUi(QObject):
         if self._dashboard is None:
             from fieldvisit.ui.tracking.dashboard_page import DashboardPage
 
-            page = DashboardPage(self.ctx, self.window)
+            page = DashboardPage(self.ctx, self.widget)
             page.open_visit_requested.connect(self.window.open_visit)
             page.back_requested.connect(self.window.show_list)
             page.pdf_written.connect(self._pdf_written)
@@ -90,7 +113,7 @@ class TrackingUi(QObject):
         if window.showing_workspace:
             window.workspace.flush()  # pending edits first: the page reads them
         window.stack.setCurrentWidget(page)
-        window.setWindowTitle("fieldvisit")
+        self.widget.setWindowTitle("fieldvisit")
 
     def _open_actions_of(self, visit_id: str) -> None:
         self.window.open_visit(visit_id, section="actions")
@@ -99,5 +122,5 @@ class TrackingUi(QObject):
         self.window.show_message(self.tr("Dashboard saved: %1").replace("%1", path))
 
 
-def install_tracking(window: MainWindow, ctx: UiContext, menu: QMenu) -> TrackingUi:
+def install_tracking(window: QMainWindow, ctx: UiContext, menu: QMenu) -> TrackingUi:
     return TrackingUi(window, ctx, menu)

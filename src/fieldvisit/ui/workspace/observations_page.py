@@ -23,11 +23,13 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QSplitter,
     QVBoxLayout,
@@ -272,8 +274,14 @@ class ObservationsPage(WorkspacePage):
         plan_layout.addLayout(plan_row)
         plan_layout.addWidget(self.plan_view, 1)
 
+        # The editor scrolls rather than setting the window's least height: the workspace
+        # must fit a small screen (and a window restored to a small height).
+        editor_scroll = QScrollArea(self)
+        editor_scroll.setWidget(editor)
+        editor_scroll.setWidgetResizable(True)
+        editor_scroll.setFrameShape(QFrame.Shape.NoFrame)
         right = QSplitter(Qt.Orientation.Vertical, self)
-        right.addWidget(editor)
+        right.addWidget(editor_scroll)
         right.addWidget(plan_box)
         right.setStretchFactor(1, 1)
         split = QSplitter(Qt.Orientation.Horizontal, self)
