@@ -44,7 +44,7 @@ def test_every_kind_of_asset_is_found() -> None:
             "entretien-gendarmerie",
             "visite-centre-bourg",
         )
-        for version in (1, 2)
+        for version in (1, 2, 3)
     ]
 
 

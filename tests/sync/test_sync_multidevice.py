@@ -701,6 +701,8 @@ class MultiDeviceSync(RuleBasedStateMachine):
         pdf.write_bytes(b"%PDF-1.4\n% rapport " + self._word().encode() + b"\n%%EOF\n")
         issued = keep_issued(svc, report, pdf, 1)
         self.issued.append(issued.sha256)
+        # A file of the territory like a photo: uploaded, served only to who may read it.
+        self.photos[issued.sha256] = pdf.read_bytes()
 
     @rule(device=laptops, pick=picks)
     def reopen_an_issued_visit(self, device: int, pick: int) -> None:
