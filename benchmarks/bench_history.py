@@ -72,18 +72,27 @@ def autosaves(
     data_dir: Path, clock: Callable[[], datetime] | None, writes: int = 300
 ) -> list[float]:
     from fieldvisit.core.clock import utc_now
+    from fieldvisit.core.domain import VisitStatus
     from fieldvisit.paths import DataDir
     from fieldvisit.services import Services, answers, visits
 
     services = Services.open(DataDir(data_dir), clock=clock or utc_now)
     try:
-        visit_ids = [row.id for row in visits.list_visits(services, limit=20)]
+        # Autosaves land on visits being typed: an issued visit is read-only.
+        editable = [
+            row.id for row in visits.list_visits(services) if row.status != VisitStatus.RAPPORT_EMIS
+        ]
+        visit_ids = editable[:20]
         text = "Eclairage a revoir rue des Lacs; tags sur la halle. " * 4
         timings = []
         for n in range(writes):
             start = time.perf_counter()
             answers.answer_item(
-                services, visit_ids[n % 20], "visite-centre-bourg", "parcours", text[: 20 + n % 180]
+                services,
+                visit_ids[n % len(visit_ids)],
+                "visite-centre-bourg",
+                "parcours",
+                text[: 20 + n % 180],
             )
             timings.append((time.perf_counter() - start) * 1000)
         return timings

@@ -205,6 +205,8 @@ def build_visit(
         form = svc.forms.get(form_id or "", version or 0)
         given: dict[str, object] = {}
         for item in form.iter_items():
+            if item.bind is not None:
+                continue  # a bound item is the visit's own field, typed where it lives
             if count >= answers_wanted or not form.is_visible(item, given):
                 continue
             value = value_for(item, rng)
@@ -222,6 +224,8 @@ def build_visit(
         interview = interviews.record_interview(svc, vid, guide, notes="Notes d’entretien.")
         given = {}
         for item in form.iter_items():
+            if item.bind is not None:
+                continue
             if form.is_visible(item, given) and (value := value_for(item, rng)) is not None:
                 interviews.answer_interview_item(svc, interview.id, item.id, value)
                 given[item.id] = value

@@ -315,12 +315,17 @@ def measure_filter(data_dir: Path, scratch: Path, rounds: int = 5) -> tuple[list
 
 def measure_autosave(data_dir: Path, writes: int = 300) -> list[float]:
     """Milliseconds per `answers.answer_item`, as the autosave worker runs it."""
+    from fieldvisit.core.domain import VisitStatus
     from fieldvisit.paths import DataDir
     from fieldvisit.services import Services, answers, visits
 
     services = Services.open(DataDir(data_dir))
     try:
-        visit_ids = [row.id for row in visits.list_visits(services, limit=20)]
+        # Autosaves land on visits being typed: an issued visit is read-only.
+        editable = [
+            row.id for row in visits.list_visits(services) if row.status != VisitStatus.RAPPORT_EMIS
+        ]
+        visit_ids = editable[:20]
         text = "Eclairage a revoir rue des Lacs; tags sur la halle. " * 4
         timings = []
         for n in range(writes):
