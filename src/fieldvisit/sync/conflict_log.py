@@ -13,7 +13,10 @@ accepted), an open conflict is brought up to date:
   A decision is taken on a conflict id, so one taken on what the conflict showed before
   is refused (sync/conflicts.py: ConflictOutdated) and the new one is shown instead;
 - a field gets one open conflict: a newer conflict on the same field replaces the
-  older one (the newer local value is the person's latest);
+  older one (the newer local value is the person's latest) — unless the newer local
+  side is the server's value the older conflict left in the record, which nobody typed
+  here (a version lost by a restored server and re-offered, sync/epoch.py): then the
+  person's value is still the older local side, and the newer conflict keeps it;
 - a field edited here since the conflict was shown (the record holds a value of
   neither side): a decision is refused the same way, and the conflict replaced by one
   whose local side is that value (`edited_here`), so that a choice between two older
@@ -88,7 +91,7 @@ class OpenConflicts:
         for found in conflicts:
             if found.kind != "field":
                 continue
-            self.add_row(
+            count += self._place(
                 SyncConflict(
                     table_name=table,
                     record_id=record_id,
@@ -103,7 +106,6 @@ class OpenConflicts:
                 ),
                 now,
             )
-            count += 1
         return count
 
     def add_deletion(
@@ -135,14 +137,28 @@ class OpenConflicts:
 
     def add_row(self, conflict: SyncConflict, now: datetime) -> SyncConflict:
         """Add a conflict; an open one on the same field (or deletion) is replaced."""
+        self._place(conflict, now)
+        return conflict
+
+    def _place(self, conflict: SyncConflict, now: datetime) -> bool:
+        """Add the conflict unless nothing is left to decide; True if it was added."""
         if conflict.id is None:
             conflict.id = new_id()
         for older in self.of(conflict.table_name, conflict.record_id):
-            if older.kind == conflict.kind and older.field_name == conflict.field_name:
-                _close(older, now, REPLACED, conflict)
+            if older.kind != conflict.kind or older.field_name != conflict.field_name:
+                continue
+            if _holds_what_older_took(older, conflict):
+                # Nobody typed this local side here: it is the server's value the older
+                # conflict left in the record. The person's own value is still the
+                # older conflict's, and the newer one keeps it.
+                conflict.local_value = older.local_value
+                if conflict.local_value == conflict.remote_value:
+                    _close(older, now, SAME, None)
+                    return False
+            _close(older, now, REPLACED, conflict)
         self.session.add(conflict)
         self.by_record.setdefault((conflict.table_name, conflict.record_id), []).append(conflict)
-        return conflict
+        return True
 
     def follow(
         self,
@@ -195,6 +211,18 @@ class OpenConflicts:
         self.session.add(newer)
         _close(older, now, OUTDATED, newer)
         self.by_record.setdefault((newer.table_name, newer.record_id), []).append(newer)
+
+
+def _holds_what_older_took(older: SyncConflict, newer: SyncConflict) -> bool:
+    """Is the newer conflict's local side the server's value that the older one left in
+    the record (a lost version re-offered after a server restore, sync/epoch.py)?"""
+    return (
+        newer.kind == "field"
+        and held_side(older) == "remote"
+        and held_side(newer) == "remote"
+        and newer.local_value == older.remote_value
+        and older.local_value != older.remote_value
+    )
 
 
 def edited_here(

@@ -124,7 +124,7 @@ def apply_pulled(session: Session, records: Iterable[PulledRecord], now: datetim
                 undo.applied(table, record_id, record, fields, remote_deleted, None)
             else:
                 before = row.fields
-                if conflicts:
+                if conflicts and not row.pending:
                     conflicts.follow(table, record_id, fields, remote_deleted, record.version, now)
                 if not row.pending:
                     values = {**fields, **_stamp_of(record), "pending": False}
@@ -141,9 +141,16 @@ def apply_pulled(session: Session, records: Iterable[PulledRecord], now: datetim
                     result = _merge_into(
                         connection, codec, row, bases.get(record_id), record, fields, now, history
                     )
+                    # The merge's conflicts first: one on a field whose open conflict
+                    # the record still holds the server's side of keeps the person's
+                    # value (conflict_log.py); then the others follow the new version.
                     stats.conflicts += conflicts.add(
                         table, record_id, result.conflicts, now, record.version
                     )
+                    if conflicts:
+                        conflicts.follow(
+                            table, record_id, fields, remote_deleted, record.version, now
+                        )
                     undo.applied(table, record_id, record, result.fields, result.deleted, before)
                     if any(c.kind == "delete" for c in result.conflicts):
                         base = bases.get(record_id)
