@@ -124,9 +124,11 @@ def apply_pulled(session: Session, records: Iterable[PulledRecord], now: datetim
                 undo.applied(table, record_id, record, fields, remote_deleted, None)
             else:
                 before = row.fields
-                if conflicts and not row.pending:
-                    conflicts.follow(table, record_id, fields, remote_deleted, record.version, now)
                 if not row.pending:
+                    if conflicts:
+                        conflicts.follow(
+                            table, record_id, fields, remote_deleted, record.version, now
+                        )
                     values = {**fields, **_stamp_of(record), "pending": False}
                     codec.update(connection, record_id, codec.stored(values))
                     history.add(
