@@ -12,6 +12,8 @@ import math
 import re
 from collections.abc import Callable
 
+from fieldvisit.core.limits import LONG_TEXT_CHARS, too_long_message
+from fieldvisit.core.unavailable import REASON_MISSING, UNAVAILABLE_KEY, unavailable
 from fieldvisit.forms.enums import YES_NO_NA_VALUES, ItemType
 from fieldvisit.forms.expressions import is_answered
 from fieldvisit.forms.schema import FormItem
@@ -121,8 +123,28 @@ _VALIDATORS: dict[ItemType, Callable[[FormItem, object], object]] = {
 }
 
 
+def _unavailable(item: FormItem, value: dict[object, object]) -> object:
+    """The « Donnée indisponible » marker (core/unavailable.py), its reason trimmed."""
+    reason = value.get(UNAVAILABLE_KEY)
+    if set(value) != {UNAVAILABLE_KEY} or not isinstance(reason, str):
+        raise ValueError(f"Réponse impossible pour {_name(item)} : {value}.")
+    if not reason.strip():
+        raise ValueError(f"{_name(item).capitalize()} : {REASON_MISSING}")
+    if len(reason.strip()) > LONG_TEXT_CHARS:
+        raise ValueError(
+            too_long_message(
+                "raison de la donnée indisponible", len(reason.strip()), LONG_TEXT_CHARS
+            )
+        )
+    return unavailable(reason.strip())
+
+
 def validate_answer(item: FormItem, value: object) -> object:
-    """The normalised value to store, None for "no answer"; ValueError (French) if invalid."""
+    """The normalised value to store, None for "no answer"; ValueError (French) if invalid.
+
+    Any item may be answered « Donnée indisponible » with a reason (a dict marker)."""
+    if isinstance(value, dict):
+        return _unavailable(item, value)
     if not is_answered(value):
         return None
     normalised = _VALIDATORS[item.type](item, value)

@@ -11,6 +11,8 @@ completing a visit. The rules:
   hides what depends on it);
 - an item is **answered** when its answer has a value (`is_answered`); a photo item is
   also answered once a photo is linked to it (its stored answer, if any, still counts);
+  an item answered « Donnée indisponible » (core/unavailable.py) is answered, but
+  conditions read it as unanswered (nothing is known of it);
 - **required** counts the visible required items;
 - an item **bound** to a field of its visit or interview (`bind`, forms/bindings.py)
   is answered when that field has a value (`bound`: {field: value}, read by the
@@ -178,6 +180,14 @@ class FormShape:
         Only the answers that conditions read decide it, so the result is remembered
         per combination of those answers."""
         values = tuple(map(answers.get, self._inputs))
+        if any(type(value) is dict for value in values):
+            # « Donnée indisponible » (core/unavailable.py) answers the item, but tells
+            # nothing of it: conditions read it as no answer.
+            cleared = {
+                i: None for i, v in zip(self._inputs, values, strict=True) if type(v) is dict
+            }
+            answers = {**answers, **cleared}
+            values = tuple(None if type(value) is dict else value for value in values)
         # The values' types are part of the key: True == 1 and they hash alike.
         key: tuple[Any, ...] = (values, tuple(map(type, values)))
         try:

@@ -7,6 +7,7 @@ import unicodedata
 from datetime import date, datetime
 
 from fieldvisit.core.dates import day_text, moment_text
+from fieldvisit.core.unavailable import is_unavailable, unavailable_text
 from fieldvisit.forms import FormItem, ItemType
 from fieldvisit.forms.enums import YES_NO_NA_LABELS
 
@@ -58,6 +59,8 @@ def population_text(population: int | None) -> str:
 
 def answer_text(item: FormItem, value: object, photo_count: int = 0) -> str:
     """The answer as a person reads it; "" when there is none."""
+    if is_unavailable(value):
+        return unavailable_text(value)  # « Donnée indisponible — <raison> »
     if item.type == ItemType.photo:
         if photo_count:
             return f"{photo_count} photo{'s' if photo_count > 1 else ''} (voir l'annexe)"

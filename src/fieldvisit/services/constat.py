@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from fieldvisit.core.unavailable import is_unavailable
 from fieldvisit.forms import FormDefinition
 from fieldvisit.opendata.diagnostic import ConstatProposal
 from fieldvisit.services.context import Services
@@ -31,7 +32,8 @@ def proposal_items(form: FormDefinition) -> tuple[str, ...]:
 
 
 def _empty(value: object) -> bool:
-    return value is None or value == "" or value == []
+    """No answer yet, or « Donnée indisponible »: the public data now answers it."""
+    return value is None or value == "" or value == [] or is_unavailable(value)
 
 
 def insert_constat_proposal(
@@ -67,7 +69,8 @@ def insert_constat_proposal(
                     continue
                 new = [*ticked, *added]
             elif item_id == SYNTHESIS:
-                text = str(old or "")
+                # « Donnée indisponible » (a dict): the constat is the data, it replaces it
+                text = old if isinstance(old, str) else ""
                 if proposal.constat in text:
                     continue
                 new = f"{text.rstrip()}\n\n{proposal.constat}" if text.strip() else proposal.constat

@@ -62,6 +62,7 @@ from fieldvisit.core.pins import PLAN_ROLE, pin_problem
 # The territory rules live in core/territories.py; the server finds them here too.
 from fieldvisit.core.territories import DEPARTEMENT_RE as DEPARTEMENT_RE
 from fieldvisit.core.territories import departement_of_commune as departement_of_commune
+from fieldvisit.core.unavailable import marker_problem
 
 PROTOCOL_VERSION = 1
 API_PREFIX = "/api/v1"
@@ -386,9 +387,10 @@ FIELD_RULES: dict[str, dict[str, FieldRule]] = {
         "diagnostic_form_id": _FORM_ID,
         "diagnostic_form_version": _VERSION,
     },
-    "answers": {"form_id": _FORM_ID, "item_id": _ITEM_ID},
+    # The one object an answer holds is « Donnée indisponible » with its reason.
+    "answers": {"form_id": _FORM_ID, "item_id": _ITEM_ID, "value": Checked(marker_problem)},
     "interviews": {"form_id": _FORM_ID, "form_version": _VERSION},
-    "interview_answers": {"item_id": _ITEM_ID},
+    "interview_answers": {"item_id": _ITEM_ID, "value": Checked(marker_problem)},
     "theme_ratings": {
         "theme_id": Matches(ITEM_ID_RE, "un identifiant de thème"),
         "level": OneOf(tuple(level for level in CONCERN_LABELS if level is not None)),

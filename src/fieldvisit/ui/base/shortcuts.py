@@ -63,6 +63,7 @@ QUICK_NOTE = Binding("quick_note", ("Ctrl+Shift+N",), Scope.VISIT)
 ADD_RECOMMENDATION = Binding("add_recommendation", ("Ctrl+Shift+A",), Scope.VISIT)
 ADD_OBSERVATION = Binding("add_observation", ("Ctrl+Shift+O",), Scope.VISIT)
 HISTORY = Binding("history", ("Ctrl+Shift+H",), Scope.FOCUS)
+UNAVAILABLE = Binding("unavailable", ("Ctrl+Shift+I",), Scope.FOCUS)
 INSERT_RECOMMENDATION = Binding("insert_recommendation", ("Ins",), Scope.FOCUS)
 DELETE = Binding("delete", ("Del",), Scope.FOCUS)
 CELL_COMMIT = Binding("cell_commit", ("Return",), Scope.FOCUS)
@@ -87,6 +88,7 @@ BINDINGS: tuple[Binding, ...] = (
     ADD_OBSERVATION,
     BACK,
     HISTORY,
+    UNAVAILABLE,
     INSERT_RECOMMENDATION,
     DELETE,
     CELL_COMMIT,
@@ -116,6 +118,9 @@ def describe(binding: Binding) -> str:
         "add_observation": translate("Shortcuts", "Add an observation of the walk"),
         "history": translate(
             "Shortcuts", "History of the focused item, recommendation or interview"
+        ),
+        "unavailable": translate(
+            "Shortcuts", "On a required item: answer « data unavailable », with a reason"
         ),
         "insert_recommendation": translate("Shortcuts", "In the action plan: add a recommendation"),
         "delete": translate("Shortcuts", "Delete the selected visit or recommendation"),

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldvisit.core.unavailable import unavailable, unavailable_reason
 from fieldvisit.forms import FormDefinition, FormItem, Section
 from fieldvisit.forms.bindings import (
     INTERVIEW_DATE,
@@ -39,6 +40,7 @@ from fieldvisit.ui.base import shortcuts as keys
 from fieldvisit.ui.base.context import UiContext
 from fieldvisit.ui.forms.item_widgets import DateEditor, ItemEditor, PhotoEditor, make_editor
 from fieldvisit.ui.forms.text_edits import GrowingTextEdit
+from fieldvisit.ui.forms.unavailable_dialog import UnavailableDialog
 
 REQUIRED_COLOUR = "#e53935"  # reads on light and dark backgrounds
 BADGE_STYLE = (
@@ -155,7 +157,42 @@ class ItemRow(QFrame):
         self.comment_toggle.setArrowType(Qt.ArrowType.RightArrow)
         self.comment_toggle.setAccessibleName(self.tr("Comment on: {0}").format(item.label))
         self.comment_toggle.toggled.connect(self._on_comment_toggled)
-        layout.addWidget(self.comment_toggle, 0, Qt.AlignmentFlag.AlignLeft)
+        # « Donnée indisponible — <raison> » (core/unavailable.py), shown while it is
+        # the answer; the editor then shows no value.
+        self.unavailable_note = QLabel(self)
+        self.unavailable_note.setObjectName("unavailableNote")
+        self.unavailable_note.setWordWrap(True)
+        self.unavailable_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.unavailable_note.setForegroundRole(QPalette.ColorRole.Link)
+        self.unavailable_note.setVisible(False)
+        layout.addWidget(self.unavailable_note)
+        self._unavailable_reason: str | None = None
+        self.unavailable_dialog: UnavailableDialog | None = None
+
+        actions = QHBoxLayout()
+        actions.setSpacing(6)
+        actions.addWidget(self.comment_toggle)
+        # A required item whose data is missing must not block the visit: it can be
+        # answered « Donnée indisponible » with a reason (also Ctrl+Shift+I, the menu).
+        self.unavailable_button: QToolButton | None = None
+        if self.offers_unavailable:
+            self.unavailable_button = QToolButton(self)
+            self.unavailable_button.setObjectName("unavailableButton")
+            self.unavailable_button.setText(self.tr("Data unavailable…"))
+            self.unavailable_button.setAutoRaise(True)
+            self.unavailable_button.setAccessibleName(
+                self.tr("Data unavailable: {0}").format(item.label)
+            )
+            self.unavailable_button.setToolTip(
+                self.tr(
+                    "Answer « data unavailable » with a reason ({0}): the item then counts "
+                    "as answered."
+                ).format(keys.UNAVAILABLE.key_text())
+            )
+            self.unavailable_button.clicked.connect(self.ask_unavailable)
+            actions.addWidget(self.unavailable_button)
+        actions.addStretch(1)
+        layout.addLayout(actions)
         # A bound item has no answer of its own, so no comment on one either.
         self.comment_toggle.setVisible(item.bind is None)
 
@@ -172,6 +209,63 @@ class ItemRow(QFrame):
             ),
         }
         return notes.get(field, "")
+
+    # --- « Donnée indisponible » -----------------------------------------------------
+
+    @property
+    def offers_unavailable(self) -> bool:
+        """Required items answered here (not bound, not read-only) offer it."""
+        item = self.item
+        return item.required and item.bind is None and not item.read_only
+
+    @property
+    def unavailable_reason(self) -> str | None:
+        """The reason shown, when the item is answered « Donnée indisponible »."""
+        return self._unavailable_reason
+
+    def show_answer(self, value: object) -> None:
+        """Show whether the answer is « Donnée indisponible » (and why)."""
+        reason = unavailable_reason(value)
+        self._unavailable_reason = reason
+        if reason is not None:
+            self.unavailable_note.setText(self.tr("Data unavailable — {0}").format(reason))
+        self.unavailable_note.setVisible(reason is not None)
+        if self.unavailable_button is not None:
+            self.unavailable_button.setText(
+                self.tr("Change the reason…")
+                if reason is not None
+                else self.tr("Data unavailable…")
+            )
+
+    def ask_unavailable(self) -> UnavailableDialog | None:
+        """Ask the reason (a dialog, opened without blocking); OK answers the item."""
+        if not self.offers_unavailable:
+            return None
+        if self.unavailable_button is not None and not self.unavailable_button.isEnabled():
+            return None  # the visit is read-only (its report issued)
+        dialog = UnavailableDialog(self.item.label, self._unavailable_reason or "", self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.set_unavailable(dialog.reason()))
+        self.unavailable_dialog = dialog
+        dialog.destroyed.connect(lambda: setattr(self, "unavailable_dialog", None))
+        dialog.open()
+        return dialog
+
+    def set_unavailable(self, reason: str) -> None:
+        """Answer « Donnée indisponible » (the reason given; blank does nothing)."""
+        if not reason.strip():
+            return
+        marker = unavailable(reason.strip())
+        self.editor.set_value(None)  # the editor shows no value meanwhile
+        self.show_answer(marker)
+        self.value_changed.emit(self.item.id, marker)
+
+    def clear_unavailable(self) -> None:
+        """Undo « Donnée indisponible »: the item is unanswered again."""
+        if self._unavailable_reason is None:
+            return
+        self.show_answer(None)
+        self.value_changed.emit(self.item.id, None)
 
     # --- comment ----------------------------------------------------------------------
 
@@ -234,6 +328,7 @@ class ItemRow(QFrame):
             self.editor.focus_target().setAccessibleDescription(" — ".join(notes))
 
     def _on_value_changed(self, value: object) -> None:
+        self.show_answer(value)  # answered normally: no longer « indisponible »
         self.value_changed.emit(self.item.id, value)
 
     def _on_editing_finished(self) -> None:
@@ -250,6 +345,18 @@ class ItemRow(QFrame):
         action.setObjectName("historyAction")
         action.setShortcuts(keys.HISTORY.sequences())  # shown; FormView handles it
         action.triggered.connect(lambda: self.history_requested.emit(self.item.id))
+        if self.offers_unavailable:
+            editable = self.unavailable_button is None or self.unavailable_button.isEnabled()
+            mark = menu.addAction(self.tr("Data unavailable…"))
+            mark.setObjectName("unavailableAction")
+            mark.setShortcuts(keys.UNAVAILABLE.sequences())  # shown; FormView handles it
+            mark.setEnabled(editable)
+            mark.triggered.connect(self.ask_unavailable)
+            if self._unavailable_reason is not None:
+                undo = menu.addAction(self.tr("Clear « data unavailable »"))
+                undo.setObjectName("clearUnavailableAction")
+                undo.setEnabled(editable)
+                undo.triggered.connect(self.clear_unavailable)
         return menu
 
     def _context_menu(self, position: QPoint) -> None:
@@ -367,6 +474,9 @@ class FormView(QScrollArea):
         self.history_shortcut = QShortcut(keys.HISTORY.sequences()[0], self)
         self.history_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.history_shortcut.activated.connect(self.request_history_of_focused_item)
+        self.unavailable_shortcut = QShortcut(keys.UNAVAILABLE.sequences()[0], self)
+        self.unavailable_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.unavailable_shortcut.activated.connect(self.ask_unavailable_of_focused_item)
 
     # --- building ---------------------------------------------------------------------
 
@@ -421,6 +531,8 @@ class FormView(QScrollArea):
             if focused is not None and row.isAncestorOf(focused):
                 if bind is not None:
                     self._bound[bind] = row.editor.value()
+                elif row.unavailable_reason is not None:
+                    self._answers[item_id] = unavailable(row.unavailable_reason)
                 else:
                     self._answers[item_id] = row.editor.value()
                 continue
@@ -428,6 +540,7 @@ class FormView(QScrollArea):
                 row.editor.set_value(self._bound.get(bind))
                 continue
             row.editor.set_value(self._answers.get(item_id))
+            row.show_answer(self._answers.get(item_id))
             row.set_comment(comments.get(item_id, ""))
             if isinstance(row.editor, PhotoEditor):
                 row.editor.set_photo_count(self._photo_counts.get(item_id, 0))
@@ -680,6 +793,14 @@ class FormView(QScrollArea):
             return False
         self.history_requested.emit(order[index])
         return True
+
+    def ask_unavailable_of_focused_item(self) -> UnavailableDialog | None:
+        """« Donnée indisponible » for the item being edited (Ctrl+Shift+I)."""
+        order = list(self._rows)
+        index = self._current_index(order)
+        if index < 0:
+            return None
+        return self._rows[order[index]].ask_unavailable()
 
     def focus_next_unanswered_required(self) -> bool:
         """Focus the next required, shown, unanswered item after the focus (wrapping)."""
