@@ -78,6 +78,16 @@ def main() -> int:
                     porteur="commune",
                     dispositif="participation_citoyenne",
                     status="a_engager",
+                    # Revision 0015: what a contrat de sécurité needs of an action.
+                    dispositifs=["participation_citoyenne", "fipd"],
+                    description="Réunion publique puis protocole signé.",
+                    estimated_cost=4000,
+                    funding=[
+                        {"source": "fipd", "amount": 2400},
+                        {"source": "commune", "amount": 1600},
+                    ],
+                    success_indicator="Protocole signé, 6 citoyens référents.",
+                    review_date=date(2026, 9, 30),
                     **common,
                 )
             )

@@ -45,6 +45,44 @@ def test_fixture_of_each_revision_opens_at_head_with_its_data(
         assert list(data_dir.backups.glob(f"*avant-migration-{revision}*"))
 
 
+@pytest.mark.parametrize("revision", ["0001", "0011", "0014"])
+def test_an_older_single_dispositif_becomes_the_actions_list(
+    revision: str, data_dir: DataDir
+) -> None:
+    """Revision 0015: the single dispositif of an action is the first of its list; the
+    new texts are empty, no cost, no funding; the single one stays for older apps."""
+    data_dir.ensure()
+    shutil.copyfile(FIXTURES / f"rev_{revision}.sqlite3", data_dir.database)
+    store = open_store(data_dir)
+    with store.reading() as session:
+        rec = session.scalars(select(Recommendation)).one()
+    store.close()
+    assert rec.dispositifs == ["participation_citoyenne"]
+    assert rec.dispositif == "participation_citoyenne"
+    assert (rec.description, rec.success_indicator) == ("", "")
+    assert (rec.estimated_cost, rec.funding, rec.review_date, rec.porteur_contact_id) == (
+        None,
+        None,
+        None,
+        None,
+    )
+
+
+def test_the_head_fixture_keeps_the_contract_fields(data_dir: DataDir) -> None:
+    data_dir.ensure()
+    shutil.copyfile(FIXTURES / "rev_0015.sqlite3", data_dir.database)
+    store = open_store(data_dir)
+    with store.reading() as session:
+        rec = session.scalars(select(Recommendation)).one()
+    store.close()
+    assert rec.dispositifs == ["participation_citoyenne", "fipd"]
+    assert rec.funding == [
+        {"source": "fipd", "amount": 2400},
+        {"source": "commune", "amount": 1600},
+    ]
+    assert rec.estimated_cost == 4000
+
+
 @pytest.mark.parametrize("revision", ["0001", "0002", "0010"])
 def test_older_databases_get_the_covering_index_of_given_answers(
     revision: str, data_dir: DataDir

@@ -93,6 +93,7 @@ from completing import complete
 from fieldvisit.core import domain
 from fieldvisit.core.errors import FieldvisitError, RuleViolation
 from fieldvisit.core.pins import Pin
+from fieldvisit.core.unavailable import unavailable
 from fieldvisit.report.issued import keep_issued, prepare_issue
 from fieldvisit.server.testing import server_snapshot
 from fieldvisit.services import Services, observations
@@ -332,7 +333,9 @@ class MultiDeviceSync(RuleBasedStateMachine):
         record_id = natural_id("answer", visit_id, FORM, item)
         before = self._live(svc, Answer, record_id)
         comment = (before.comment if before else "") + self._word() + "\n"
-        value = choice if item == "marche_exploratoire" else f"parcours {choice}"
+        value: object = choice if item == "marche_exploratoire" else f"parcours {choice}"
+        if choice == "indisponible":  # « Donnée indisponible », its reason a word
+            value = unavailable(f"raison {self._word()}")
         answer_item(svc, visit_id, FORM, item, value=value, comment=comment)
         self._note(
             device, ("answers", record_id, "comment"), before.comment if before else "", comment
@@ -342,7 +345,7 @@ class MultiDeviceSync(RuleBasedStateMachine):
         device=laptops,
         pick=picks,
         item=st.sampled_from(ITEMS),
-        choice=st.sampled_from(["oui", "non", "na"]),
+        choice=st.sampled_from(["oui", "non", "na", "indisponible"]),
     )
     def answer(self, device: int, pick: int, item: str, choice: str) -> None:
         visit = self._visit(device, pick)

@@ -110,6 +110,19 @@ class Dispositif(LabelledEnum):
     AUTRE = "autre", "Autre"
 
 
+class FundingSource(LabelledEnum):
+    """Who pays for an action of the plan (DOMAIN.md: FIPD; the State's DETR and DSIL for
+    investment; the local authorities)."""
+
+    FIPD = "fipd", "FIPD"
+    DETR = "detr", "DETR"
+    DSIL = "dsil", "DSIL"
+    REGION = "region", "Région"
+    DEPARTEMENT = "departement", "Département"
+    COMMUNE = "commune", "Commune"
+    AUTRE = "autre", "Autre"
+
+
 class ActionStatus(LabelledEnum):
     A_ENGAGER = "a_engager", "À engager"
     EN_COURS = "en_cours", "En cours"

@@ -51,8 +51,11 @@ REVIEW_LABEL = "À revoir"
 def dispositifs_of(action: Any) -> list[str]:
     """The dispositifs (codes) an action relies on; none for « aucun ».
 
-    The one place that reads them from a record or a row: today one `dispositif`
-    column, soon a list (the lead switches this function when that lands)."""
+    The one place that reads them from a record or a row: the `dispositifs` list
+    (revision 0015), else (a record of an older app) the single `dispositif`."""
+    listed = getattr(action, "dispositifs", None)
+    if isinstance(listed, list):
+        return [str(code) for code in listed if code and str(code) != NO_DISPOSITIF]
     value = getattr(action, "dispositif", None)
     if isinstance(value, str):  # one code (the common case, first: 50,000 rows a read)
         return [] if not value or value == NO_DISPOSITIF else [value]
@@ -252,6 +255,7 @@ _ACTION_COLUMNS = (
     _r.horizon,
     _r.porteur,
     _r.dispositif,
+    _r.dispositifs,
     _r.due_date,
     _r.status,
     _r.carried_from_id,

@@ -61,7 +61,13 @@ RECORDS = cast(Table, Record.__table__)
 # that a crafted push learns nothing from it (docs/SECURITY.md, "A hostile colleague").
 OUT_OF_TERRITORY = "vous n'avez pas accès à ce territoire"
 # References that make a contact visible in the referring record's territory.
-CONTACT_LINKS = {("visit_participants", "contact_id"), ("interviewees", "contact_id")}
+# The named porteur of an action (revision 0015) too: a contact one may read, then seen
+# in the visit's territory.
+CONTACT_LINKS = {
+    ("visit_participants", "contact_id"),
+    ("interviewees", "contact_id"),
+    ("recommendations", "porteur_contact_id"),
+}
 
 
 class BatchIdReused(Exception):

@@ -120,6 +120,13 @@ EDITORS: dict[tuple[str, str], Editor] = {
             "dispositif",
             "due_date",
             "status",
+            "dispositifs",
+            "porteur_contact_id",
+            "description",
+            "estimated_cost",
+            "funding",
+            "success_indicator",
+            "review_date",
         )
     },
     ("attachments", "caption"): _caption,

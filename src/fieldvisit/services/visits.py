@@ -188,6 +188,14 @@ def _carry_over_recommendations(
             due_date=old.due_date,
             status=old.status,
             carried_from_id=old.id,
+            # What the contract says of it goes on with it (revision 0015).
+            dispositifs=old.dispositifs,
+            porteur_contact_id=old.porteur_contact_id,
+            description=old.description or "",
+            estimated_cost=old.estimated_cost,
+            funding=old.funding,
+            success_indicator=old.success_indicator or "",
+            review_date=old.review_date,
         )
         svc.stamp(copy, new=True)
         session.add(copy)

@@ -205,6 +205,19 @@ class Recommendation(SyncColumns, Base):
     due_date: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16))
     carried_from_id: Mapped[str | None] = mapped_column(ForeignKey("recommendations.id"))
+    # What a contrat de sécurité needs of an action (revision 0015; core/action_plan.py):
+    # its dispositifs (a list of codes; None for a record of an older app, which reads
+    # as its single `dispositif`), the person who carries it besides the organisation,
+    # a description, its estimated cost and funding lines (whole euros), a success
+    # indicator and a review date. The texts are nullable: an older app sends none
+    # (None reads as "").
+    dispositifs: Mapped[Any] = mapped_column(JSONValue, nullable=True)
+    porteur_contact_id: Mapped[str | None] = mapped_column(ForeignKey("contacts.id"))
+    description: Mapped[str | None] = mapped_column(Text, default="")
+    estimated_cost: Mapped[int | None]
+    funding: Mapped[Any] = mapped_column(JSONValue, nullable=True)
+    success_indicator: Mapped[str | None] = mapped_column(Text, default="")
+    review_date: Mapped[date | None] = mapped_column(Date)
     __table_args__ = (Index("ix_recommendations_visit_id", "visit_id"),)
 
 

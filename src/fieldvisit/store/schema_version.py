@@ -16,5 +16,6 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0010",
     "0011",
     "0014",
+    "0015",
 )
 HEAD_REVISION: str = KNOWN_REVISIONS[-1]

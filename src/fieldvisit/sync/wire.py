@@ -40,6 +40,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from fieldvisit.core.action_plan import dispositifs_problem, euros_problem, funding_problem
 from fieldvisit.core.annotation import annotation_problem
 from fieldvisit.core.domain import (
     CONCERN_LABELS,
@@ -100,6 +101,7 @@ FieldName = Annotated[
 # kind: str | text | int | bool | date | datetime | json; "?" = nullable; ":N" = max length
 # Long texts (what people type at length) share one limit, core/limits.py says why.
 _TEXT = f"text:{LONG_TEXT_CHARS}"
+_OPTIONAL_TEXT = f"text?:{LONG_TEXT_CHARS}"  # a field older apps do not send
 TABLES: dict[str, dict[str, str]] = {
     "contacts": {
         "name": "str:200",
@@ -170,6 +172,14 @@ TABLES: dict[str, dict[str, str]] = {
         "due_date": "date?",
         "status": "str:16",
         "carried_from_id": "str?:36",
+        # What a contrat de sécurité needs of an action (revision 0015).
+        "dispositifs": "json?",
+        "porteur_contact_id": "str?:36",
+        "description": _OPTIONAL_TEXT,
+        "estimated_cost": "int?",
+        "funding": "json?",
+        "success_indicator": _OPTIONAL_TEXT,
+        "review_date": "date?",
         "created_at": "datetime",
     },
     "observations": {
@@ -220,7 +230,18 @@ for _spec in TABLES.values():
 # Fields an older app does not send (it keeps syncing; a missing one is None).
 PHOTO_FIELDS = ("taken_at", "orientation", "gps", "annotation")
 OBSERVATION_FIELDS = ("observation_id", "role")
-OPTIONAL_FIELDS = frozenset({DELETION_FIELD, *PHOTO_FIELDS, *OBSERVATION_FIELDS})
+ACTION_PLAN_FIELDS = (
+    "dispositifs",
+    "porteur_contact_id",
+    "description",
+    "estimated_cost",
+    "funding",
+    "success_indicator",
+    "review_date",
+)
+OPTIONAL_FIELDS = frozenset(
+    {DELETION_FIELD, *PHOTO_FIELDS, *OBSERVATION_FIELDS, *ACTION_PLAN_FIELDS}
+)
 
 # Parents first: the order in which a client pushes and a new database can be filled.
 TABLE_ORDER: tuple[str, ...] = tuple(TABLES)
@@ -251,7 +272,11 @@ REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
     "interviewees": (("interview_id", "interviews"), ("contact_id", "contacts")),
     "interview_answers": (("interview_id", "interviews"),),
     "theme_ratings": (("visit_id", "visits"),),
-    "recommendations": (("visit_id", "visits"), ("carried_from_id", "recommendations")),
+    "recommendations": (
+        ("visit_id", "visits"),
+        ("carried_from_id", "recommendations"),
+        ("porteur_contact_id", "contacts"),
+    ),
     "observations": (("visit_id", "visits"), ("action_id", "recommendations")),
     "attachments": (("visit_id", "visits"), ("observation_id", "observations")),
     "quick_notes": (("visit_id", "visits"),),
@@ -278,7 +303,9 @@ CHILDREN: dict[str, tuple[str, ...]] = {
 
 # Long texts: the same field edited on both sides is merged line by line (diff3).
 LONG_TEXT_FIELDS: dict[str, frozenset[str]] = {
-    table: frozenset(name for name, kind in spec.items() if kind.partition(":")[0] == "text")
+    table: frozenset(
+        name for name, kind in spec.items() if kind.partition(":")[0].rstrip("?") == "text"
+    )
     for table, spec in TABLES.items()
 }
 
@@ -402,6 +429,9 @@ FIELD_RULES: dict[str, dict[str, FieldRule]] = {
         "porteur": OneOf.of(Porteur),
         "dispositif": OneOf.of(Dispositif),
         "status": OneOf.of(ActionStatus),
+        "dispositifs": Checked(dispositifs_problem),
+        "estimated_cost": Checked(euros_problem),
+        "funding": Checked(funding_problem),
     },
     "observations": {
         "category": OneOf.of(ObservationCategory),

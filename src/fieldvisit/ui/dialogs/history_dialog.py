@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldvisit.core.dates import moment_text, stored_text
+from fieldvisit.core.readable import readable_object
 from fieldvisit.services import history
 from fieldvisit.services.describe import field_name, table_name
 from fieldvisit.ui.base.context import UiContext
@@ -216,7 +217,7 @@ class HistoryDialog(QDialog):
         if str(value) in labels:
             return labels[str(value)]
         if isinstance(value, dict):
-            return json.dumps(value, ensure_ascii=False)
+            return readable_object(value) or json.dumps(value, ensure_ascii=False)
         if isinstance(value, float):
             return format(value, ".12g").replace(".", ",")
         if isinstance(value, str) and kind in ("date", "datetime"):

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldvisit.core.dates import day_text, moment_text, stored_text
+from fieldvisit.core.readable import readable_object
 from fieldvisit.services.describe import field_name, table_name
 from fieldvisit.ui.base.context import UiContext
 from fieldvisit.ui.base.i18n import shown_language
@@ -63,7 +64,7 @@ def format_value(entry: ConflictEntry, value: Any) -> str:
     if str(value) in entry.value_labels:
         return entry.value_labels[str(value)]
     if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False, indent=1)
+        return readable_object(value) or json.dumps(value, ensure_ascii=False, indent=1)
     if isinstance(value, str) and entry.field_kind.startswith(("date", "datetime")):
         return stored_text(value)
     return str(value)
