@@ -52,6 +52,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 
+from fieldvisit.core.action_plan import dispositif_list, euros_text
 from fieldvisit.core.annotation import Shape, parse_annotation
 from fieldvisit.core.dates import day_text, moment_text
 from fieldvisit.core.domain import (
@@ -59,6 +60,7 @@ from fieldvisit.core.domain import (
     ActionStatus,
     ContactRole,
     Dispositif,
+    FundingSource,
     Horizon,
     LabelledEnum,
     ObservationCategory,
@@ -273,11 +275,48 @@ class ActionRow:
     theme: str
     horizon: str
     porteur: str
-    dispositif: str
+    dispositifs: tuple[str, ...]  # labels
     due_date: date | None
     status: str
     is_open: bool
     carried_over: bool
+    # What a contrat de sécurité needs of it (revision 0015).
+    porteur_person: str = ""  # the named person: « Mme Lefèvre (Adjoint(e) au maire) »
+    description: str = ""
+    estimated_cost: int | None = None
+    funding: tuple[tuple[str, int], ...] = ()  # (source label, euros), as typed
+    success_indicator: str = ""
+    review_date: date | None = None
+
+    @property
+    def dispositif(self) -> str:
+        """The dispositifs in one text (« Vidéoprotection ; FIPD »), « Aucun » if none."""
+        return " ; ".join(self.dispositifs) or Dispositif.AUCUN.label
+
+    @property
+    def who(self) -> str:
+        """The porteur and the person named: « Commune — Mme Lefèvre (Adjoint(e)…) »."""
+        return " — ".join(part for part in (self.porteur, self.porteur_person) if part)
+
+    @property
+    def funding_total(self) -> int:
+        return sum(amount for _, amount in self.funding)
+
+    def contract_lines(self) -> list[str]:
+        """What the contract says of the action, line by line (cost, funding, indicator,
+        review), as the PDF and the Word report print it under its text."""
+        lines = []
+        if self.estimated_cost is not None:
+            lines.append(f"Coût estimé : {euros_text(self.estimated_cost)}")
+        if self.funding:
+            parts = " ; ".join(f"{label} {euros_text(amount)}" for label, amount in self.funding)
+            total = f" (total {euros_text(self.funding_total)})" if len(self.funding) > 1 else ""
+            lines.append(f"Financement : {parts}{total}")
+        if self.success_indicator:
+            lines.append(f"Indicateur de réussite : {self.success_indicator}")
+        if self.review_date is not None:
+            lines.append(f"Revue le {day_text(self.review_date)}")
+        return lines
 
     @property
     def origin(self) -> str:
@@ -529,9 +568,9 @@ def build_report(
             )
     guides = {(i.form_id, i.form_version): interview_guide(svc, i) for i in visit_interviews}
     theme_labels = {t.id: t.label for t in diagnostic_form.iter_themes()} if diagnostic_form else {}
-    action_rows = tuple(
-        _action(rec, theme_labels) for rec in actions.list_recommendations(svc, visit_id)
-    )
+    recs = actions.list_recommendations(svc, visit_id)
+    people = _porteurs(svc, recs)
+    action_rows = tuple(_action(rec, theme_labels, people) for rec in recs)
     photos = _photo_entries(
         svc,
         visit_attachments,
@@ -736,7 +775,7 @@ def _next_step(action_rows: tuple[ActionRow, ...], status: VisitStatus) -> str:
         due, action = dated[0]
         first = (
             f"Première échéance le {day_text(due)} : « {action.text} » "
-            f"({action.porteur or 'porteur à désigner'}). "
+            f"({action.who or 'porteur à désigner'}). "
         )
     count = len(open_actions)
     plural = "actions ouvertes" if count > 1 else "action ouverte"
@@ -1011,20 +1050,45 @@ def _interview(svc: Services, interview: Interview, keep: _Filter) -> InterviewR
     )
 
 
-def _action(rec: Recommendation, theme_labels: Mapping[str, str]) -> ActionRow:
+def _action(
+    rec: Recommendation, theme_labels: Mapping[str, str], people: Mapping[str, Person]
+) -> ActionRow:
     status = ActionStatus(rec.status)
+    person = people.get(rec.porteur_contact_id or "")
     return ActionRow(
         priority=rec.priority,
         text=rec.text.strip(),
         theme=theme_labels.get(rec.theme_id or "", ""),
         horizon=_label(Horizon, rec.horizon),
         porteur=_label(Porteur, rec.porteur),
-        dispositif=_label(Dispositif, rec.dispositif),
+        dispositifs=tuple(
+            _label(Dispositif, code) for code in dispositif_list(rec.dispositifs, rec.dispositif)
+        ),
         due_date=rec.due_date,
         status=status.label,
         is_open=status.is_open,
         carried_over=rec.carried_from_id is not None,
+        porteur_person=f"{person.name} ({person.role})"
+        if person and person.role
+        else (person.name if person else ""),
+        description=(rec.description or "").strip(),
+        estimated_cost=rec.estimated_cost,
+        funding=tuple(
+            (_label(FundingSource, str(line["source"])), int(line["amount"]))
+            for line in rec.funding or ()
+        ),
+        success_indicator=(rec.success_indicator or "").strip(),
+        review_date=rec.review_date,
     )
+
+
+def _porteurs(svc: Services, recs: Iterable[Recommendation]) -> dict[str, Person]:
+    """The named porteurs of these actions, read once each."""
+    ids = {rec.porteur_contact_id for rec in recs if rec.porteur_contact_id}
+    people = {}
+    for contact in contacts.contacts_by_id(svc, ids):
+        people[contact.id] = _person(contact)
+    return people
 
 
 def _label(enum: type[LabelledEnum], code: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import select
 
 from fieldvisit.core.contact_details import (
@@ -120,6 +122,16 @@ def list_contacts(svc: Services, commune_code: str | None = None) -> list[Contac
     query = select(Contact).where(Contact.deleted_at.is_(None)).order_by(Contact.name)
     if commune_code is not None:
         query = query.where(Contact.commune_code == commune_code)
+    with svc.store.reading() as session:
+        return list(session.scalars(query))
+
+
+def contacts_by_id(svc: Services, ids: Iterable[str]) -> list[Contact]:
+    """The live contacts with these ids (e.g. the named porteurs of a plan), in one read."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return []
+    query = select(Contact).where(Contact.id.in_(wanted), Contact.deleted_at.is_(None))
     with svc.store.reading() as session:
         return list(session.scalars(query))
 
