@@ -93,6 +93,114 @@
     </message>
 </context>
 <context>
+    <name>ActionDetailsDialog</name>
+    <message>
+        <source>Details of the action</source>
+        <extracomment>the &quot;no review date&quot; value of the date field, shown with a special text</extracomment>
+        <translation>Détails de l&apos;action</translation>
+    </message>
+    <message>
+        <source>Schemes (dispositifs)</source>
+        <translation>Dispositifs</translation>
+    </message>
+    <message>
+        <source>Named lead</source>
+        <translation>Porteur nommé</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>Aucun</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>Description</translation>
+    </message>
+    <message>
+        <source>Named lead:</source>
+        <translation>Porteur nommé :</translation>
+    </message>
+    <message>
+        <source>Description:</source>
+        <translation>Description :</translation>
+    </message>
+    <message>
+        <source>Estimated cost</source>
+        <translation>Coût estimé</translation>
+    </message>
+    <message>
+        <source>not estimated</source>
+        <translation>non estimé</translation>
+    </message>
+    <message>
+        <source>Funding</source>
+        <translation>Financement</translation>
+    </message>
+    <message>
+        <source>Funder</source>
+        <translation>Financeur</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>Montant</translation>
+    </message>
+    <message>
+        <source>Add a funder</source>
+        <translation>Ajouter un financeur</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Retirer</translation>
+    </message>
+    <message>
+        <source>Success indicator</source>
+        <translation>Indicateur de réussite</translation>
+    </message>
+    <message>
+        <source>Review date</source>
+        <translation>Date de revue</translation>
+    </message>
+    <message>
+        <source>No review date</source>
+        <translation>Pas de date de revue</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Effacer</translation>
+    </message>
+    <message>
+        <source>Clear the review date</source>
+        <translation>Effacer la date de revue</translation>
+    </message>
+    <message>
+        <source>Estimated cost:</source>
+        <translation>Coût estimé :</translation>
+    </message>
+    <message>
+        <source>Funding:</source>
+        <translation>Financement :</translation>
+    </message>
+    <message>
+        <source>Success indicator:</source>
+        <translation>Indicateur de réussite :</translation>
+    </message>
+    <message>
+        <source>Review date:</source>
+        <translation>Date de revue :</translation>
+    </message>
+    <message>
+        <source>{0} is listed twice: one line per funder.</source>
+        <translation>{0} figure deux fois : une ligne par financeur.</translation>
+    </message>
+    <message>
+        <source>Total: {0} €</source>
+        <translation>Total : {0} €</translation>
+    </message>
+    <message>
+        <source>left to fund: {0} €</source>
+        <translation>reste à financer : {0} €</translation>
+    </message>
+</context>
+<context>
     <name>ActionTrackingModel</name>
     <message>
         <source>Commune</source>
@@ -292,6 +400,14 @@
     <message>
         <source>Delete the selected recommendation (Delete)</source>
         <translation>Supprimer la recommandation sélectionnée (Suppr)</translation>
+    </message>
+    <message>
+        <source>Action details…</source>
+        <translation>Détails de l&apos;action…</translation>
+    </message>
+    <message>
+        <source>Schemes, named lead, description, cost and funding, indicator and review date of the selected action ({0})</source>
+        <translation>Dispositifs, porteur nommé, description, coût et financement, indicateur et date de revue de l&apos;action choisie ({0})</translation>
     </message>
     <message>
         <source>Action plan</source>
@@ -1534,6 +1650,18 @@
         <translation>Commentaire sur&#xa0;: {0}</translation>
     </message>
     <message>
+        <source>Data unavailable…</source>
+        <translation>Donnée indisponible…</translation>
+    </message>
+    <message>
+        <source>Data unavailable: {0}</source>
+        <translation>Donnée indisponible : {0}</translation>
+    </message>
+    <message>
+        <source>Answer « data unavailable » with a reason ({0}): the item then counts as answered.</source>
+        <translation>Répondre « Donnée indisponible » en donnant la raison ({0}) : l&apos;élément compte alors comme renseigné.</translation>
+    </message>
+    <message>
         <source>The visit&apos;s date (also in Informations).</source>
         <translation>La date de la visite (aussi dans Informations)&#xa0;: saisie une seule fois.</translation>
     </message>
@@ -1554,6 +1682,14 @@
         <translation>Les personnes interrogées&#xa0;: ajoutées ou retirées ci-dessus, sous «&#xa0;Personnes interrogées&#xa0;».</translation>
     </message>
     <message>
+        <source>Data unavailable — {0}</source>
+        <translation>Donnée indisponible — {0}</translation>
+    </message>
+    <message>
+        <source>Change the reason…</source>
+        <translation>Modifier la raison…</translation>
+    </message>
+    <message>
         <source>Comment, detail, source…</source>
         <translation>Commentaire, précision, source…</translation>
     </message>
@@ -1564,6 +1700,10 @@
     <message>
         <source>History…</source>
         <translation>Historique…</translation>
+    </message>
+    <message>
+        <source>Clear « data unavailable »</source>
+        <translation>Annuler « Donnée indisponible »</translation>
     </message>
 </context>
 <context>
@@ -3335,8 +3475,16 @@
         <translation>Historique de l&apos;élément, de la recommandation ou de l&apos;entretien sélectionné</translation>
     </message>
     <message>
+        <source>On a required item: answer « data unavailable », with a reason</source>
+        <translation>Sur un élément obligatoire : répondre « Donnée indisponible », avec la raison</translation>
+    </message>
+    <message>
         <source>In the action plan: add a recommendation</source>
         <translation>Dans le plan d&apos;actions : ajouter une recommandation</translation>
+    </message>
+    <message>
+        <source>In the action plan: details of the selected action (schemes, named lead, cost and funding, indicator, review date)</source>
+        <translation>Dans le plan d&apos;actions : détails de l&apos;action choisie (dispositifs, porteur nommé, coût et financement, indicateur, date de revue)</translation>
     </message>
     <message>
         <source>Delete the selected visit or recommendation</source>
@@ -3623,6 +3771,33 @@
     <message>
         <source>Dashboard saved: %1</source>
         <translation>Tableau de bord enregistré : %1</translation>
+    </message>
+</context>
+<context>
+    <name>UnavailableDialog</name>
+    <message>
+        <source>Data unavailable</source>
+        <translation>Donnée indisponible</translation>
+    </message>
+    <message>
+        <source>Why is the data of « {0} » unavailable?</source>
+        <translation>Pourquoi la donnée de « {0} » est-elle indisponible ?</translation>
+    </message>
+    <message>
+        <source>Reason the data is unavailable</source>
+        <translation>Raison de l&apos;indisponibilité de la donnée</translation>
+    </message>
+    <message>
+        <source>e.g. not published for the commune, figure not provided by the mairie</source>
+        <translation>p. ex. non publiée pour la commune, chiffre non communiqué par la mairie</translation>
+    </message>
+    <message>
+        <source>A reason is required.</source>
+        <translation>Une raison est obligatoire.</translation>
+    </message>
+    <message>
+        <source>The item then counts as answered. Answering it normally undoes this.</source>
+        <translation>L&apos;élément compte alors comme renseigné. Y répondre normalement annule l&apos;indisponibilité.</translation>
     </message>
 </context>
 <context>
