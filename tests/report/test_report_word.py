@@ -162,3 +162,29 @@ def test_report_cli_docx_and_its_bad_inputs(
     assert main(["--data-dir", data, "report", "--all-completed", "--format", "docx",
                  "-o", str(tmp_path)]) == 2  # fmt: skip
     assert "un document à la fois" in capsys.readouterr().err
+
+
+def test_word_report_prints_data_unavailable_with_its_reason(services, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from fieldvisit.core.unavailable import unavailable
+    from fieldvisit.services import answers, visits
+
+    visit = visits.plan_visit(services, "15187", date(2026, 3, 14))
+    reason = "Chiffres de l'ONDRP non publiés pour la commune"
+    answers.answer_item(
+        services,
+        visit.id,
+        visit.checklist_form_id,
+        "eclairage_zones_sombres",
+        unavailable("Visite faite de jour"),
+    )
+    answers.answer_item(
+        services, visit.id, visit.diagnostic_form_id, "date_donnees", unavailable(reason)
+    )
+    word = tmp_path / "r.docx"
+    render_word(build_report(services, visit.id), word)
+    text = all_text(word)
+    assert f"Donnée indisponible — {reason}" in text
+    assert "Donnée indisponible — Visite faite de jour" in text
+    assert "unavailable" not in text

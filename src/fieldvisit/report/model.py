@@ -302,21 +302,38 @@ class ActionRow:
     def funding_total(self) -> int:
         return sum(amount for _, amount in self.funding)
 
-    def contract_lines(self) -> list[str]:
-        """What the contract says of the action, line by line (cost, funding, indicator,
-        review), as the PDF and the Word report print it under its text."""
-        lines = []
+    @property
+    def left_to_fund(self) -> int | None:
+        """What the funding lines leave of the estimated cost (None: nothing left, or
+        no cost to compare with)."""
+        if self.estimated_cost is None or not self.funding:
+            return None
+        rest = self.estimated_cost - self.funding_total
+        return rest if rest > 0 else None
+
+    def contract_facts(self) -> list[tuple[str, str]]:
+        """What the contract says of the action besides the table's columns, as
+        (label, value): cost, funding (total, then each line), what is left to fund,
+        success indicator, review date. The PDF and the Word report print them under the
+        action."""
+        facts: list[tuple[str, str]] = []
         if self.estimated_cost is not None:
-            lines.append(f"Coût estimé : {euros_text(self.estimated_cost)}")
+            facts.append(("Coût estimé", euros_text(self.estimated_cost)))
         if self.funding:
-            parts = " ; ".join(f"{label} {euros_text(amount)}" for label, amount in self.funding)
-            total = f" (total {euros_text(self.funding_total)})" if len(self.funding) > 1 else ""
-            lines.append(f"Financement : {parts}{total}")
+            lines = " ; ".join(f"{label} {euros_text(amount)}" for label, amount in self.funding)
+            facts.append(("Financement", f"{euros_text(self.funding_total)} ({lines})"))
+            rest = self.left_to_fund
+            if rest is not None:
+                facts.append(("Reste à financer", euros_text(rest)))
         if self.success_indicator:
-            lines.append(f"Indicateur de réussite : {self.success_indicator}")
+            facts.append(("Indicateur de réussite", self.success_indicator))
         if self.review_date is not None:
-            lines.append(f"Revue le {day_text(self.review_date)}")
-        return lines
+            facts.append(("Date de revue", day_text(self.review_date)))
+        return facts
+
+    def contract_lines(self) -> list[str]:
+        """`contract_facts` as lines of text: « Coût estimé : 12 500 € »."""
+        return [f"{label} : {value}" for label, value in self.contract_facts()]
 
     @property
     def origin(self) -> str:

@@ -917,16 +917,21 @@ def _outcomes_table(evolution: EvolutionReport) -> Table:
 
 ACTION_COLUMNS = (  # widths in mm, 170 in all; the action's text gets the most
     ("Prio.", 10),
-    ("Action", 60),
-    ("Porteur", 24),
-    ("Dispositif", 26),
-    ("Échéance", 18),
-    ("Statut", 17),
+    ("Action", 56),
+    ("Porteur", 28),
+    ("Dispositifs", 26),
+    ("Échéance", 19),
+    ("Statut", 16),
     ("Origine", 15),
 )
 
 
 def _action_plan(report: VisitReport, n: str) -> Iterator[Flowable]:
+    """The plan as a table: one row per action, and under it (across every column but
+    the priority) what a contrat de sécurité needs of it — description, estimated cost
+    and funding, success indicator, review date — so that the table stays readable at
+    A4 rather than growing to twelve columns. An action and its detail row are never
+    split over two pages."""
     s = styles()
     title = heading(f"{n}. Plan d'actions", 0, "plan-actions")
     if not report.actions:
@@ -936,15 +941,27 @@ def _action_plan(report: VisitReport, n: str) -> Iterator[Flowable]:
         return
     note = para(
         "Recommandations classées par priorité (1 : haute). « Reprise » : action ouverte "
-        "reprise de la visite précédente ; « Nouvelle » : retenue lors de cette visite.",
+        "reprise de la visite précédente ; « Nouvelle » : retenue lors de cette visite. "
+        "Sous chaque action : sa description, son coût estimé et son financement, "
+        "l'indicateur de réussite et la date de revue.",
         s.note,
     )
     data: list[list[object]] = [[Para(title, s.header_cell) for title, _ in ACTION_COLUMNS]]
     commands: list[tuple[object, ...]] = []
-    for row, action in enumerate(report.actions, start=1):
+    for action in report.actions:
+        first = len(data)
         data.append(_action_row(action))
         if action.priority == 1:
-            commands.append(("TEXTCOLOR", (0, row), (0, row), RED))
+            commands.append(("TEXTCOLOR", (0, first), (0, first), RED))
+        detail = _action_detail(action)
+        if detail:
+            data.append(["", detail, *[""] * (len(ACTION_COLUMNS) - 2)])
+            commands += [
+                ("SPAN", (1, first + 1), (-1, first + 1)),
+                ("NOSPLIT", (0, first), (-1, first + 1)),
+                ("TOPPADDING", (0, first + 1), (-1, first + 1), 0),
+            ]
+        commands.append(("LINEBELOW", (0, len(data) - 1), (-1, len(data) - 1), 0.3, GREY_LINE))
     table = Table(
         data,
         colWidths=[width * mm for _, width in ACTION_COLUMNS],
@@ -954,7 +971,6 @@ def _action_plan(report: VisitReport, n: str) -> Iterator[Flowable]:
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("BACKGROUND", (0, 0), (-1, 0), BLUE_LIGHT),
                 ("LINEBELOW", (0, 0), (-1, 0), 0.6, BLUE),
-                ("LINEBELOW", (0, 1), (-1, -1), 0.3, GREY_LINE),
                 ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
                 *commands,
@@ -973,15 +989,37 @@ def _action_row(action: ActionRow) -> list[object]:
         detail = f"{action.theme} · {detail}"
     due = day_text(action.due_date) if action.due_date else "—"
     priority_colour = RED.hexval() if action.priority == 1 else BLUE.hexval()
+    # The organisation, then the person named (name and role only: a contact's phone
+    # and e-mail are in neither variant).
+    porteur: list[Para] = [Para(text(action.porteur), s.cell_small)]
+    if action.porteur_person:
+        porteur.append(Para(text(action.porteur_person), s.cell_small))
     return [
         markup(f'<font color="{priority_colour}"><b>P{action.priority}</b></font>', s.cell),
         [Para(text(action.text), s.cell), Para(text(detail), s.note)],
-        Para(text(action.porteur), s.cell_small),
-        Para(text(action.dispositif), s.cell_small),
+        porteur,
+        Para(text("\n".join(action.dispositifs) or action.dispositif), s.cell_small),
         Para(due, s.cell_small),
         Para(text(action.status), s.cell_small),
         para(action.origin, s.cell_small),
     ]
+
+
+def _action_detail(action: ActionRow) -> list[Para]:
+    """The detail row's paragraphs (none when the action has nothing more to say)."""
+    s = styles()
+    lines: list[Para] = []
+    if action.description:
+        lines.append(Para(text(action.description), s.cell_small))
+    facts = action.contract_facts()
+    if facts:
+        lines.append(
+            markup(
+                " · ".join(f"<b>{text(label)}</b> : {text(value)}" for label, value in facts),
+                s.cell_small,
+            )
+        )
+    return lines
 
 
 # -- annexes, signatures ----------------------------------------------------------------

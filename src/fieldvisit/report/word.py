@@ -461,24 +461,37 @@ class _Writer:
             self.note("Aucune recommandation n'a été retenue lors de cette visite.")
             return
         self.note(
-            "Recommandations classées par priorité (1 : haute). « Reportée » : action ouverte "
+            "Recommandations classées par priorité (1 : haute). « Reprise » : action ouverte "
             "reprise de la visite précédente ; « Nouvelle » : retenue lors de cette visite."
         )
-        rows = []
+        rows: list[list[str]] = []
+        details: list[int] = []  # the rows that are an action's detail row
         for action in report.actions:
             detail = f"{action.theme} · {action.horizon}" if action.theme else action.horizon
             rows.append(
                 [
                     f"P{action.priority}",
                     f"{action.text}\n{detail}" if detail else action.text,
-                    action.porteur,
-                    action.dispositif,
+                    # the organisation, then the person named (never a phone, an e-mail)
+                    "\n".join(p for p in (action.porteur, action.porteur_person) if p),
+                    "\n".join(action.dispositifs) or action.dispositif,
                     day_text(action.due_date) if action.due_date else "—",
                     action.status,
                     action.origin,
                 ]
             )
-        self.table([title for title, _ in ACTION_COLUMNS], rows)
+            # As in the PDF, what the contract needs of the action goes in a row under
+            # it, across every column but the priority.
+            lines = ([action.description] if action.description else []) + action.contract_lines()
+            if lines:
+                details.append(len(rows))
+                rows.append(["", "\n".join(lines), *[""] * (len(ACTION_COLUMNS) - 2)])
+        table = self.table([title for title, _ in ACTION_COLUMNS], rows)
+        for number in details:
+            cells = table.rows[number + 1].cells  # + the header row
+            merged = cells[1].merge(cells[-1])
+            text = merged.text.strip()  # a merge joins the cells' paragraphs
+            merged.text = text
 
     def _signatures(self, n: str) -> None:
         report = self.report
