@@ -189,3 +189,52 @@ def test_dates_and_numbers_in_csv_text() -> None:
 
     assert csv_text(date(2026, 3, 12)) == "2026-03-12"
     assert csv_text(2.5) == "2,5" and csv_text(4) == "4" and csv_text(None) == ""
+
+
+def test_actions_sheet_has_what_the_contract_needs_as_typed_cells(
+    services, sample, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from fieldvisit.services import actions, contacts
+
+    adjointe = contacts.add_contact(
+        services,
+        "Mme Claire Lefèvre",
+        "adjoint",
+        "Mairie",
+        phone="04 71 60 12 34",
+        commune_code="15187",
+    )
+    actions.add_recommendation(
+        services,
+        sample.started,
+        "Étendre la vidéoprotection",
+        priority=2,
+        dispositifs=["videoprotection", "fipd"],
+        porteur_contact_id=adjointe.id,
+        description="Trois caméras place du Marché",
+        estimated_cost=12500,
+        funding=[("fipd", 6000), ("commune", 4000)],
+        success_indicator="Caméras en service avant l'été",
+        review_date=date(2026, 10, 1),
+    )
+    target = tmp_path / "visites.xlsx"
+    write_workbook(services, target, ExportScope())
+    plain, contract = as_dicts(rows_of(target)["Actions"])
+    assert contract["Dispositifs"] == "Vidéoprotection ; FIPD"
+    assert contract["Porteur nommé"] == "Mme Claire Lefèvre"
+    assert contract["Description"] == "Trois caméras place du Marché"
+    assert contract["Coût estimé (€)"] == 12500  # numbers as numbers
+    assert contract["Financement total (€)"] == 10000
+    assert contract["Financement (détail)"] == "FIPD 6\u00a0000\u00a0€ ; Commune 4\u00a0000\u00a0€"
+    assert contract["Indicateur de réussite"] == "Caméras en service avant l'été"
+    assert contract["Date de revue"] == datetime(2026, 10, 1)  # a date cell
+    sheet = openpyxl.load_workbook(target)["Actions"]
+    header = [cell.value for cell in sheet[1]]
+    review = sheet.cell(3, header.index("Date de revue") + 1)
+    assert review.is_date and review.number_format == "dd/mm/yyyy"
+    assert sheet.cell(3, header.index("Coût estimé (€)") + 1).data_type == "n"
+    # An action without them: empty cells, not zeros; its single dispositif listed.
+    assert plain["Dispositifs"] == "Participation citoyenne"
+    assert plain["Coût estimé (€)"] is None and plain["Financement total (€)"] is None
+    assert plain["Porteur nommé"] in ("", None) and plain["Date de revue"] is None
+    assert b"04 71 60 12 34" not in raw_bytes(target)  # no phone in the sheet

@@ -29,6 +29,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from fieldvisit.core.action_plan import dispositif_list, funding_text, funding_total
 from fieldvisit.core.domain import (
     ActionStatus,
     Dispositif,
@@ -181,10 +182,17 @@ def export_tables(svc: Services, scope: ExportScope) -> tuple[Table, ...]:
                 Column("Thème", 28),
                 Column("Horizon", 14),
                 Column("Porteur", 18),
-                Column("Dispositif", 22),
+                Column("Porteur nommé", 24),
+                Column("Dispositifs", 30),
                 Column("Échéance", 12, "date"),
                 Column("Statut", 12),
                 Column("Origine", 10),
+                Column("Description", 50),
+                Column("Coût estimé (€)", 12, "number"),
+                Column("Financement total (€)", 12, "number"),
+                Column("Financement (détail)", 40),
+                Column("Indicateur de réussite", 40),
+                Column("Date de revue", 12, "date"),
                 Column("Identifiant de la visite", 38),
             ),
             lambda: _action_rows(svc, forms, scope),
@@ -523,15 +531,26 @@ def _action_rows(svc: Services, forms: _Forms, scope: ExportScope) -> Iterator[R
             Recommendation.horizon,
             Recommendation.porteur,
             Recommendation.dispositif,
+            Recommendation.dispositifs,
             Recommendation.due_date,
             Recommendation.status,
             Recommendation.carried_from_id,
-        ).join(Visit, Visit.id == Recommendation.visit_id),
+            Recommendation.description,
+            Recommendation.estimated_cost,
+            Recommendation.funding,
+            Recommendation.success_indicator,
+            Recommendation.review_date,
+            Contact.name.label("porteur_name"),
+        )
+        .join(Visit, Visit.id == Recommendation.visit_id)
+        # the named porteur: a contact deleted since still names who carried it
+        .outerjoin(Contact, Contact.id == Recommendation.porteur_contact_id),
         Recommendation,
         scope,
     ).order_by(*_ORDER, Recommendation.priority, Recommendation.created_at)
     themes: dict[tuple[str | None, int | None], dict[str, str]] = {}
     for row in _stream(svc, query):
+        funding = row.funding or []
         key = (row.diagnostic_form_id, row.diagnostic_form_version)
         if key not in themes:
             form = forms.get(*key)
@@ -543,10 +562,20 @@ def _action_rows(svc: Services, forms: _Forms, scope: ExportScope) -> Iterator[R
             themes[key].get(row.theme_id or "", row.theme_id or ""),
             _label(Horizon, row.horizon),
             _label(Porteur, row.porteur),
-            _label(Dispositif, row.dispositif),
+            (row.porteur_name or "").strip(),
+            " ; ".join(
+                _label(Dispositif, code)
+                for code in dispositif_list(row.dispositifs, row.dispositif)
+            ),
             row.due_date,
             _label(ActionStatus, row.status),
-            "Reportée" if row.carried_from_id else "Nouvelle",
+            "Reprise" if row.carried_from_id else "Nouvelle",  # the report's word
+            (row.description or "").strip(),
+            row.estimated_cost,
+            funding_total(funding) if funding else None,
+            funding_text(funding),
+            (row.success_indicator or "").strip(),
+            row.review_date,
             row.visit_id,
         )
 
