@@ -65,6 +65,7 @@ ADD_OBSERVATION = Binding("add_observation", ("Ctrl+Shift+O",), Scope.VISIT)
 HISTORY = Binding("history", ("Ctrl+Shift+H",), Scope.FOCUS)
 UNAVAILABLE = Binding("unavailable", ("Ctrl+Shift+I",), Scope.FOCUS)
 INSERT_RECOMMENDATION = Binding("insert_recommendation", ("Ins",), Scope.FOCUS)
+ACTION_DETAILS = Binding("action_details", ("Ctrl+E", "Return"), Scope.FOCUS)
 DELETE = Binding("delete", ("Del",), Scope.FOCUS)
 CELL_COMMIT = Binding("cell_commit", ("Return",), Scope.FOCUS)
 CELL_NEWLINE = Binding("cell_newline", ("Shift+Return",), Scope.FOCUS)
@@ -90,6 +91,7 @@ BINDINGS: tuple[Binding, ...] = (
     HISTORY,
     UNAVAILABLE,
     INSERT_RECOMMENDATION,
+    ACTION_DETAILS,
     DELETE,
     CELL_COMMIT,
     CELL_NEWLINE,
@@ -123,6 +125,11 @@ def describe(binding: Binding) -> str:
             "Shortcuts", "On a required item: answer « data unavailable », with a reason"
         ),
         "insert_recommendation": translate("Shortcuts", "In the action plan: add a recommendation"),
+        "action_details": translate(
+            "Shortcuts",
+            "In the action plan: details of the selected action (schemes, named lead, "
+            "cost and funding, indicator, review date)",
+        ),
         "delete": translate("Shortcuts", "Delete the selected visit or recommendation"),
         "cell_commit": translate("Shortcuts", "In the action plan: save the cell being edited"),
         "cell_newline": translate("Shortcuts", "In an action's text: new line"),

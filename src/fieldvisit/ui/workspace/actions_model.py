@@ -87,6 +87,15 @@ class RecommendationRow:
     status: str = ActionStatus.A_ENGAGER.value
     carried_from_id: str | None = None
     created_at: datetime | None = None
+    # Edited in « Détails de l'action… » (action_details_dialog.py), once the row is
+    # saved; `dispositif` is the first of `dispositifs` (the one older apps show).
+    dispositifs: tuple[str, ...] = ()
+    porteur_contact_id: str | None = None
+    description: str = ""
+    estimated_cost: int | None = None
+    funding: tuple[tuple[str, int], ...] = ()  # (source code, euros)
+    success_indicator: str = ""
+    review_date: date | None = None
     #: a new row whose creation was sent to the worker and not yet confirmed
     saving: bool = field(default=False, compare=False)
 
@@ -133,6 +142,7 @@ class RecommendationTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[RecommendationRow] = []
         self._themes: dict[str, str] = {}
+        self._people: dict[str, str] = {}  # contact id -> name (the named porteurs)
         self._previous_visit_date: date | None = None
 
     # --- content ---------------------------------------------------------------------
@@ -142,10 +152,12 @@ class RecommendationTableModel(QAbstractTableModel):
         rows: list[RecommendationRow],
         themes: list[tuple[str, str]],
         previous_visit_date: date | None,
+        people: dict[str, str] | None = None,
     ) -> None:
         self.beginResetModel()
         self._rows = sorted(rows, key=sort_key)
         self._themes = dict(themes)
+        self._people = dict(people or {})
         self._previous_visit_date = previous_visit_date
         self.endResetModel()
 
@@ -256,6 +268,12 @@ class RecommendationTableModel(QAbstractTableModel):
             return self._themes.get(value, value or "") if value else ""
         if column == Column.DUE_DATE:
             return day_text(value) if value else ""
+        if column == Column.DISPOSITIF:  # every dispositif, not the main one only
+            labels = [_enum_label(Dispositif, code) for code in rec.dispositifs]
+            return ", ".join(labels) or _enum_label(Dispositif, Dispositif.AUCUN.value)
+        if column == Column.PORTEUR and rec.porteur_contact_id:
+            person = self._people.get(rec.porteur_contact_id, "")
+            return "\n".join(p for p in (_enum_label(Porteur, value), person) if p)
         if column in ENUM_COLUMNS:
             return _enum_label(ENUM_COLUMNS[column], value)
         return str(value)
@@ -278,9 +296,29 @@ class RecommendationTableModel(QAbstractTableModel):
         if new is _INVALID or getattr(rec, column.field) == new:
             return False
         setattr(rec, column.field, new)
+        field = column.field
+        if column == Column.DISPOSITIF:
+            # The combo chooses the main dispositif: it replaces the first of the list,
+            # the others stay (edited in the action's details); « Aucun »: none at all.
+            others = [code for code in rec.dispositifs[1:] if code != new]
+            rec.dispositifs = () if new == Dispositif.AUCUN.value else (new, *others)
+            rec.dispositif = rec.dispositifs[0] if rec.dispositifs else Dispositif.AUCUN.value
+            field = "dispositifs"
         self.dataChanged.emit(index, index)
-        self.field_edited.emit(rec, column.field)
+        self.field_edited.emit(rec, field)
         return True
+
+    def set_details(self, rec: RecommendationRow, values: dict[str, Any]) -> None:
+        """The fields edited in the action's details, shown at once (the page writes
+        them); `dispositif` follows the list."""
+        for name, value in values.items():
+            setattr(rec, name, value)
+        if "dispositifs" in values:
+            rec.dispositif = rec.dispositifs[0] if rec.dispositifs else Dispositif.AUCUN.value
+        self.refresh(rec)
+
+    def person_name(self, contact_id: str | None) -> str:
+        return self._people.get(contact_id or "", "")
 
 
 _INVALID: Any = object()

@@ -2,7 +2,10 @@
 
 Every accepted cell edit is written at once by the worker (`actions.update_recommendation`).
 "Add a recommendation" (Ctrl+Shift+A or Insert) opens a new row on its text; the row is
-created in the database when its text is written, and dropped if left empty. Rows are
+created in the database when its text is written, and dropped if left empty.
+« Détails de l'action… » (the button, Enter or Ctrl+E on a row, a double-click on its
+header, the context menu) edits what a contrat de sécurité needs of a saved action
+(action_details_dialog.py): its changes are written in one update. Rows are
 sorted by priority then due date when the plan is loaded; they stay in place while being
 edited. Recommendations carried over from the previous visit show the "follow-up" icon,
 a "Carried over" tag in the row header and a tooltip with the previous visit's date.
@@ -44,6 +47,7 @@ from PySide6.QtWidgets import (
 
 from fieldvisit.core.domain import PRIORITY_LABELS
 from fieldvisit.screens.actions import ActionPlan, load_action_plan
+from fieldvisit.screens.common import Person
 from fieldvisit.services import actions, deletion
 from fieldvisit.ui.base import shortcuts as keys
 from fieldvisit.ui.base.context import UiContext
@@ -51,13 +55,14 @@ from fieldvisit.ui.base.errors import show_error
 from fieldvisit.ui.base.icons import icon
 from fieldvisit.ui.widgets.date_edit import FrenchDateEdit
 from fieldvisit.ui.widgets.text_limit import LimitedPlainTextEdit
+from fieldvisit.ui.workspace.action_details_dialog import ActionDetailsDialog
 from fieldvisit.ui.workspace.actions_model import (
     ENUM_COLUMNS,
     Column,
     RecommendationRow,
     RecommendationTableModel,
 )
-from fieldvisit.ui.workspace.pages import WorkspacePage
+from fieldvisit.ui.workspace.pages import KEEP_EDITABLE, WorkspacePage
 from fieldvisit.ui.workspace.workspace_common import ask_confirmation, to_qdate
 
 if TYPE_CHECKING:
@@ -252,6 +257,19 @@ class ActionsPage(WorkspacePage):
         self.delete_button = QPushButton(icon("delete"), self.tr("Delete…"), self)
         self.delete_button.setToolTip(self.tr("Delete the selected recommendation (Delete)"))
         self.delete_button.clicked.connect(self.delete_selected)
+        self.details_button = QPushButton(self.tr("Action details…"), self)
+        self.details_button.setObjectName("actionDetailsButton")
+        self.details_button.setToolTip(
+            self.tr(
+                "Schemes, named lead, description, cost and funding, indicator and review "
+                "date of the selected action ({0})"
+            ).format(keys.ACTION_DETAILS.key_text())
+        )
+        self.details_button.clicked.connect(self.open_details)
+        # Once the report is issued the details are still shown (read-only).
+        self.details_button.setProperty(KEEP_EDITABLE, True)
+        self.details_dialog: ActionDetailsDialog | None = None
+        self._contacts: tuple[Person, ...] = ()
 
         self.table = QTableView(self)
         self.table.setObjectName("actionsTable")
@@ -314,6 +332,7 @@ class ActionsPage(WorkspacePage):
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
+        buttons.addWidget(self.details_button)
         buttons.addWidget(self.delete_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
@@ -333,12 +352,17 @@ class ActionsPage(WorkspacePage):
             ),
             (keys.DELETE, self.table, Qt.ShortcutContext.WidgetShortcut, self.delete_selected),
             (keys.HISTORY, self.table, Qt.ShortcutContext.WidgetShortcut, self.show_history),
+            # Only while the table itself has the focus: in a cell's editor, Enter saves
+            # the cell (keys.CELL_COMMIT).
+            (keys.ACTION_DETAILS, self.table, Qt.ShortcutContext.WidgetShortcut, self.open_details),
         ):
             for sequence in binding.sequences():
                 shortcut = QShortcut(sequence, owner)
                 shortcut.setContext(context)
                 shortcut.activated.connect(slot)
-        self.setTabOrder(self.add_button, self.delete_button)
+        self.table.verticalHeader().sectionDoubleClicked.connect(self._header_double_clicked)
+        self.setTabOrder(self.add_button, self.details_button)
+        self.setTabOrder(self.details_button, self.delete_button)
         self.setTabOrder(self.delete_button, self.table)
         self._update_buttons()
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
@@ -370,7 +394,9 @@ class ActionsPage(WorkspacePage):
             return  # another visit was opened meanwhile
         rows = [RecommendationRow.from_record(rec) for rec in plan.recommendations]
         themes = list(plan.themes)
-        self.model.set_rows(rows, themes, plan.previous_visit_date)
+        self._contacts = plan.contacts
+        people = {person.id: person.name for person in plan.contacts}
+        self.model.set_rows(rows, themes, plan.previous_visit_date, people)
         if themes != self._fitted_themes:  # another grid: its own theme labels
             self._fitted_themes = themes
             self._fit_column(Column.THEME, [w for _id, label in themes for w in label.split()])
@@ -510,6 +536,10 @@ class ActionsPage(WorkspacePage):
         clear = menu.addAction(self.tr("Clear the due date"))
         clear.setEnabled(rec.due_date is not None)
         clear.triggered.connect(self._clear_due_date)
+        details = menu.addAction(self.tr("Action details…"))
+        details.setShortcuts(keys.ACTION_DETAILS.sequences())
+        details.setEnabled(not rec.is_draft)
+        details.triggered.connect(self.open_details)
         remove = menu.addAction(icon("delete"), self.tr("Delete…"))
         remove.triggered.connect(self.delete_selected)
         history = menu.addAction(self.tr("History…"))
@@ -530,10 +560,50 @@ class ActionsPage(WorkspacePage):
         dialog.restored.connect(lambda _table, _id: self.reload())
         return dialog
 
+    # --- details of an action ------------------------------------------------------------
+
+    def open_details(self) -> ActionDetailsDialog | None:
+        """« Détails de l'action… » of the selected, saved action (opened without
+        blocking; OK writes what changed)."""
+        rec = self.selected_row()
+        if rec is None or rec.is_draft:
+            return None
+        self._commit_open_editor()
+        if self.details_dialog is not None:
+            self.details_dialog.close()
+        dialog = ActionDetailsDialog(rec, self._contacts, self, read_only=self.read_only)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._details_accepted(rec, dialog.changes()))
+        dialog.destroyed.connect(lambda *_: self._forget_details(dialog))
+        self.details_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _forget_details(self, dialog: ActionDetailsDialog) -> None:
+        if self.details_dialog is dialog:
+            self.details_dialog = None
+
+    def _header_double_clicked(self, section: int) -> None:
+        self.table.selectRow(section)
+        self.open_details()
+
+    def _details_accepted(self, rec: RecommendationRow, changes: dict[str, Any]) -> None:
+        if not changes or rec.id is None:
+            return
+        self.model.set_details(rec, changes)
+        self.table.resizeRowToContents(self.model.row_of(rec))
+        self.ctx.run(
+            self.ctx.call(actions.update_recommendation, rec.id, **changes),
+            on_failure=self._save_failed,
+            origin=self,
+        )
+
     def _update_buttons(self) -> None:
         has_visit = self.visit_id is not None
         self.add_button.setEnabled(has_visit)
         self.delete_button.setEnabled(self.selected_row() is not None)
+        selected = self.selected_row()
+        self.details_button.setEnabled(selected is not None and not selected.is_draft)
         empty = self.model.rowCount() == 0
         self.empty_label.setVisible(empty and has_visit)
 
