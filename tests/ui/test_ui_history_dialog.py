@@ -283,3 +283,37 @@ def test_restore_on_the_real_worker_thread(qtbot: Any, threaded_ctx: UiContext) 
     qtbot.waitUntil(lambda: editor.buttons[0].isChecked())
     assert answers.visit_answers(threaded_ctx.services, visit_id, CHECKLIST)[ITEM].value == "oui"
     threaded_ctx.worker.wait_idle()
+
+
+def test_a_porteur_change_shows_the_peoples_names_and_funding_in_words(
+    qtbot: Any, ui_ctx: UiContext, visit_id: str, clock: ManualClock
+) -> None:
+    from fieldvisit.services import contacts, deletion
+
+    svc = ui_ctx.services
+    first = contacts.add_contact(svc, "Mme Claire Lefèvre", "adjoint", commune_code="15187")
+    second = contacts.add_contact(svc, "M. Paul Rouvière", "maire", commune_code="15187")
+    rec = actions.add_recommendation(
+        svc, visit_id, "Vidéoprotection du parking", porteur_contact_id=first.id
+    )
+    clock.advance(minutes=10)
+    actions.update_recommendation(
+        svc, rec.id, porteur_contact_id=second.id, funding=[("fipd", 6000), ("commune", 4000)]
+    )
+    clock.advance(minutes=10)
+    deletion.soft_delete(svc, "contact", first.id)  # a deleted contact is still named
+    page = ActionsPage(ui_ctx)
+    qtbot.addWidget(page)
+    page.show()
+    page.load_visit(visit_id)
+    page.table.selectRow(0)
+
+    dialog = page.show_history()
+    assert dialog is not None
+    leads = [row[4:6] for row in _rows(dialog) if row[3] == "Named lead"]  # newest first
+    assert leads[0] == ["Mme Claire Lefèvre", "M. Paul Rouvière"]
+    assert leads[-1][1] == "Mme Claire Lefèvre"  # the action was created with her
+    [funding] = [row[4:6] for row in _rows(dialog) if row[3] == "Funding"]
+    assert funding[1] == "FIPD 6\u00a0000\u00a0€ ; Commune 4\u00a0000\u00a0€"
+    shown = " ".join(" ".join(row) for row in _rows(dialog))
+    assert first.id not in shown and second.id not in shown

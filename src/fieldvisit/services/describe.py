@@ -24,6 +24,8 @@ from fieldvisit.forms.enums import YES_NO_NA_LABELS, ItemType
 from fieldvisit.services.visit_forms import pinned_keys, visit_forms
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from sqlalchemy.orm import Session
 
     from fieldvisit.forms.schema import FormDefinition, FormItem
@@ -207,6 +209,12 @@ def describe(svc: Services, session: Session, table: str, record: Any) -> Descri
         if table == "theme_ratings":
             return Description(themes.get(record.theme_id, record.theme_id), labels)
         labels["theme_id"] = themes
+        # The named porteur by name, not by id: the contacts of the visit's commune
+        # (where a porteur is chosen) and the one named now.
+        commune = visit.commune_code if visit is not None else None
+        labels["porteur_contact_id"] = contact_names(
+            session, [record.porteur_contact_id] if record.porteur_contact_id else [], commune
+        )
         return Description(shortened(record.text), labels)
     if table == "visits":
         return Description(f"{record.commune_name}, {day_text(record.visit_date)}", labels)
@@ -223,6 +231,27 @@ def describe(svc: Services, session: Session, table: str, record: Any) -> Descri
         if isinstance(value, str) and value.strip():
             return Description(shortened(value), labels)
     return Description("", labels)
+
+
+def contact_names(
+    session: Session, ids: Iterable[str], commune_code: str | None = None
+) -> dict[str, str]:
+    """Contacts' names by id (deleted ones too: a history names who it named), for
+    these ids and, with `commune_code`, every contact of that commune; one query."""
+    from sqlalchemy import ColumnElement, or_, select
+
+    from fieldvisit.store.models import Contact
+
+    wanted = sorted({contact_id for contact_id in ids if contact_id})
+    condition: ColumnElement[bool] = Contact.id.in_(wanted)
+    if commune_code is not None:
+        condition = or_(condition, Contact.commune_code == commune_code)
+    elif not wanted:
+        return {}
+    return {
+        row.id: row.name
+        for row in session.execute(select(Contact.id, Contact.name).where(condition))
+    }
 
 
 def label_beside_visit(svc: Services, session: Session, table: str, record: Any) -> str:

@@ -20,7 +20,7 @@ from sqlalchemy import Boolean, Date, Integer, String, Text, inspect, select
 from fieldvisit.core.errors import BadInput, NotFound
 from fieldvisit.services import deletion
 from fieldvisit.services.context import Services
-from fieldvisit.services.describe import describe, field_name
+from fieldvisit.services.describe import contact_names, describe, field_name
 from fieldvisit.services.edits import EDITORS, column_value, set_field
 from fieldvisit.store.history import ORIGIN_RESTORE, TRACKED, plain, recorded_as
 from fieldvisit.store.models import HistoryEntry, SyncColumns, natural_id
@@ -183,6 +183,24 @@ def _history(svc: Services, table: str, record_id: str, field_name: str | None) 
         record = session.get(model, record_id)
         current = {name: plain(getattr(record, name)) for name in TRACKED[table]} if record else {}
         described = describe(svc, session, table, record)
+        labels = described.value_labels
+        if table == "recommendations":
+            # Every porteur the entries name, by name (one who is no porteur any more
+            # and was of no contact list the record's visit shows, too).
+            named = {
+                str(value)
+                for entry in entries
+                if entry.field == "porteur_contact_id"
+                for value in (entry.old, entry.new)
+                if value
+            }
+            labels = {
+                **labels,
+                "porteur_contact_id": {
+                    **contact_names(session, named),
+                    **labels.get("porteur_contact_id", {}),
+                },
+            }
     return RecordHistory(
         table=table,
         record_id=record_id,
@@ -191,7 +209,7 @@ def _history(svc: Services, table: str, record_id: str, field_name: str | None) 
         entries=entries,
         current=current,
         kinds={name: _kind(model, name) for name in TRACKED[table]},
-        value_labels=described.value_labels,
+        value_labels=labels,
         exists=record is not None,
     )
 

@@ -212,8 +212,13 @@ class HistoryDialog(QDialog):
             return self.tr("(empty)")
         if isinstance(value, bool):
             return self.tr("Yes") if value else self.tr("No")
-        if isinstance(value, list):
-            return ", ".join(labels.get(str(v), str(v)) for v in value)
+        if isinstance(value, list):  # choices, dispositifs, funding lines
+            return (" ; " if any(isinstance(v, dict) for v in value) else ", ").join(
+                (readable_object(v) or json.dumps(v, ensure_ascii=False))
+                if isinstance(v, dict)
+                else labels.get(str(v), str(v))
+                for v in value
+            )
         if str(value) in labels:
             return labels[str(value)]
         if isinstance(value, dict):
