@@ -193,3 +193,35 @@ def test_an_export_that_cannot_be_written_leaves_no_half_file(
         export_visit(svc, visit.id, target)
     assert not target.exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".export-")] == []
+
+
+def test_an_actions_contract_details_and_its_named_porteur_travel_in_the_archive(
+    svc: Services, other: Services, tmp_path: Path
+) -> None:
+    visit = visits.plan_visit(svc, "15187", date(2026, 11, 20))
+    # named porteur of an action, not a participant of the visit
+    adjointe = contacts.add_contact(svc, "Mme Claire Lefèvre", "adjoint", commune_code="15187")
+    actions.add_recommendation(
+        svc,
+        visit.id,
+        "Étendre la vidéoprotection",
+        dispositifs=["videoprotection", "fipd"],
+        porteur_contact_id=adjointe.id,
+        description="Trois caméras",
+        estimated_cost=12500,
+        funding=[("fipd", 6000), ("commune", 4000)],
+        success_indicator="En service avant l'été",
+        review_date=date(2027, 3, 1),
+    )
+    archive = export_visit(svc, visit.id, tmp_path / "visite.zip")
+    import_visit(other, archive)
+    [rec] = actions.list_recommendations(other, visit.id)
+    assert rec.porteur_contact_id == adjointe.id
+    assert [c.name for c in contacts.contacts_by_id(other, [adjointe.id])] == ["Mme Claire Lefèvre"]
+    assert (rec.dispositifs, rec.dispositif) == (["videoprotection", "fipd"], "videoprotection")
+    assert (rec.description, rec.estimated_cost) == ("Trois caméras", 12500)
+    assert rec.funding == [
+        {"source": "fipd", "amount": 6000},
+        {"source": "commune", "amount": 4000},
+    ]
+    assert (rec.success_indicator, rec.review_date) == ("En service avant l'été", date(2027, 3, 1))

@@ -150,6 +150,8 @@ Snapshot = dict[tuple[str, str], tuple[dict[str, Any], bool]]  # (table, id) -> 
 
 laptops = st.integers(0, len(USERS) - 1)
 picks = st.integers(0, 5)
+PLAN_DISPOSITIFS = [d.value for d in domain.Dispositif if d != domain.Dispositif.AUCUN]
+FUNDING_SOURCES = [source.value for source in domain.FundingSource]
 
 # Domain values of the fields that hold one (core/domain.py).
 DOMAIN_VALUES: dict[tuple[str, str], type[domain.LabelledEnum]] = {
@@ -371,6 +373,48 @@ class MultiDeviceSync(RuleBasedStateMachine):
         with self._unless_issued():
             update_recommendation(self.devices[device], rec.id, text=after)
             self._note(device, ("recommendations", rec.id, "text"), rec.text, after)
+
+    @rule(
+        device=laptops,
+        pick=picks,
+        dispositifs=st.lists(st.sampled_from(PLAN_DISPOSITIFS), unique=True, max_size=3),
+        funding=st.lists(
+            st.tuples(st.sampled_from(FUNDING_SOURCES), st.integers(0, 90_000)),
+            max_size=3,
+            unique_by=lambda line: line[0],
+        ),
+        cost=st.none() | st.integers(0, 150_000),
+        describe=st.booleans(),
+    )
+    def edit_action_plan(
+        self,
+        device: int,
+        pick: int,
+        dispositifs: list[str],
+        funding: list[tuple[str, int]],
+        cost: int | None,
+        describe: bool,
+    ) -> None:
+        """What a contract needs of an action (revision 0015): its dispositifs and its
+        funding lines (a list each, one field on the wire), its cost, and a word added
+        to its description."""
+        recs = self._recommendations(self.devices[device])
+        if not recs:
+            return
+        rec = recs[pick % len(recs)]
+        before = rec.description or ""
+        changes: dict[str, Any] = {
+            "dispositifs": dispositifs,
+            "funding": funding,
+            "estimated_cost": cost,
+        }
+        if describe:
+            changes["description"] = before + self._word() + "\n"
+        with self._unless_issued():
+            update_recommendation(self.devices[device], rec.id, **changes)
+            if describe:
+                key = ("recommendations", rec.id, "description")
+                self._note(device, key, before, changes["description"])
 
     @rule(device=laptops, pick=picks)
     def delete_recommendation(self, device: int, pick: int) -> None:
@@ -1345,4 +1389,38 @@ def test_a_summary_pushed_after_the_backup_survives_an_edit_made_after_the_resto
     machine.restore_the_server_from_its_backup(by_hand=False)
     machine.change_a_text_and_sync(device=1, pick=0, text="summary")
     machine.restart_server()
+    machine.teardown()
+
+
+def test_two_laptops_change_an_actions_funding_and_dispositifs_differently() -> None:
+    """The action plan's lists (revision 0015) edited on two laptops at once, and a word
+    added to the action's description on each: one conflict per list, nothing typed
+    lost, every promise kept once everyone synced."""
+    machine = MultiDeviceSync()
+    machine.add_recommendation(device=0, pick=0)
+    machine.sync(device=0)
+    machine.sync(device=1)
+    assert machine._recommendations(machine.devices[1])  # both laptops have the action
+    machine.edit_action_plan(
+        device=0,
+        pick=0,
+        dispositifs=["videoprotection", "fipd"],
+        funding=[("fipd", 6000), ("commune", 4000)],
+        cost=12500,
+        describe=True,
+    )
+    machine.edit_action_plan(
+        device=1, pick=0, dispositifs=["otv"], funding=[("detr", 9000)], cost=None, describe=True
+    )
+    machine.sync(device=0)
+    machine.sync(device=1)
+    [rec] = machine._recommendations(machine.devices[1])
+    # Each list is one laptop's whole (never a mix of both), the other's waits for a person.
+    assert rec.funding in (
+        [{"source": "detr", "amount": 9000}],
+        [{"source": "fipd", "amount": 6000}, {"source": "commune", "amount": 4000}],
+    )
+    assert rec.dispositifs in (["otv"], ["videoprotection", "fipd"])
+    waiting = {c.field_name for c in open_conflicts(machine.devices[1])}
+    assert {"funding", "dispositifs"} <= waiting
     machine.teardown()

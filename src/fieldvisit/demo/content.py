@@ -275,6 +275,28 @@ THEME_NOTES = {
     "partenariats": "Bons liens mairie – brigade ; bailleurs et commerçants peu associés.",
 }
 
+# What a contrat de sécurité needs of some of them (by their place in RECOMMENDATIONS):
+# dispositifs, the mayor named as porteur, description, cost and funding (euros),
+# indicator, and a review so many days after the visit.
+CONTRACT_DETAILS: dict[int, dict[str, object]] = {
+    0: {
+        "dispositifs": ["participation_citoyenne", "gendarme_referent"],
+        "named_mayor": True,
+        "success_indicator": "Trois référents par quartier, une réunion par trimestre",
+        "review_days": 120,
+    },
+    1: {
+        "dispositifs": ["videoprotection", "fipd", "referent_surete"],
+        "named_mayor": True,
+        "description": "Six caméras : deux entrées de ville, la place du marché, le parking "
+        "de la gare ; images consultables par la brigade.",
+        "estimated_cost": 48000,
+        "funding": [("fipd", 24000), ("detr", 14400), ("commune", 4800)],
+        "success_indicator": "Caméras en service et convention de visionnage signée",
+        "review_days": 180,
+    },
+}
+
 RECOMMENDATIONS = (
     (
         "Relancer le dispositif de participation citoyenne : désigner trois citoyens "

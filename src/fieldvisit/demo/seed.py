@@ -14,10 +14,12 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 from tempfile import TemporaryDirectory
+from typing import Any
 
 from fieldvisit.core.domain import ContactRole, VisitStatus, VisitType
 from fieldvisit.core.pins import Pin
 from fieldvisit.demo.content import (
+    CONTRACT_DETAILS,
     FOLLOW_UP,
     ITEM_TEXTS,
     LONG_TEXTS,
@@ -244,9 +246,9 @@ def _seed_town(svc: Services, town: DemoTown, index: int, today: date) -> None:
                 observations=THEME_NOTES.get(theme.id, "") if rng.random() < 0.6 else "",
             )
     _seed_interviews(svc, visit_id, visit_date, mayor.id, commander.id, rng, known)
-    for text, prio, horizon, porteur, dispositif, status, theme_id in RECOMMENDATIONS[
-        : 3 + index % 3
-    ]:
+    for number, (text, prio, horizon, porteur, dispositif, status, theme_id) in enumerate(
+        RECOMMENDATIONS[: 3 + index % 3]
+    ):
         actions.add_recommendation(
             svc,
             visit_id,
@@ -258,6 +260,7 @@ def _seed_town(svc: Services, town: DemoTown, index: int, today: date) -> None:
             dispositif=dispositif,
             status=status,
             due_date=visit_date + timedelta(days=90 * prio),
+            **_contract(CONTRACT_DETAILS.get(number), mayor.id, visit_date),
         )
     _seed_photo(svc, visit, visit_id, index)
     if town.status == "en_cours":  # the walk of the visit under way, with its plan
@@ -270,6 +273,19 @@ def _seed_town(svc: Services, town: DemoTown, index: int, today: date) -> None:
         visits.complete_visit(svc, visit_id)
     if town.status == "rapport_emis":
         _issue(svc, visit_id)
+
+
+def _contract(details: dict[str, object] | None, mayor_id: str, visit_date: date) -> dict[str, Any]:
+    """An action's contract fields from CONTRACT_DETAILS (none: the action has none)."""
+    if not details:
+        return {}
+    fields = {k: v for k, v in details.items() if k not in ("named_mayor", "review_days")}
+    if details.get("named_mayor"):
+        fields["porteur_contact_id"] = mayor_id
+    days = details.get("review_days")
+    if isinstance(days, int):
+        fields["review_date"] = visit_date + timedelta(days=days)
+    return fields
 
 
 def _seed_interviews(

@@ -100,6 +100,8 @@ def _collect(session: Any, visit: Visit) -> dict[str, list[SyncColumns]]:
     recs = rows(Recommendation, Recommendation.visit_id == vid)
     contact_ids = {p.contact_id for p in records["visit_participants"]}  # type: ignore[attr-defined]
     contact_ids |= {i.contact_id for i in records["interviewees"]}  # type: ignore[attr-defined]
+    # an action's named porteur (revision 0015), a participant or not
+    contact_ids |= {r.porteur_contact_id for r in recs if r.porteur_contact_id}  # type: ignore[attr-defined]
     records["contacts"] = rows(Contact, Contact.id.in_(contact_ids))
     records["recommendations"] = recs
     return records
