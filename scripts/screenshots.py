@@ -344,6 +344,13 @@ def take_all(out: Path, size: tuple[int, int], only: set[str]) -> list[Path]:
         # Eight columns: the action plan is shown as wide as it goes, the notes aside.
         workspace.notes_button.setChecked(False)
         shot("action-plan", window)
+        page = workspace.pages["actions"]
+        page.table.selectRow(1)  # « Demander au référent sûreté… »: its contract details
+        details = page.open_details()  # type: ignore[attr-defined]
+        if details is not None:
+            settle(app)
+            shot("action-details", details)
+            details.reject()
 
         # Across visits: the Suivi des actions (flat, then by commune) and the dashboard.
         tracking = window.tracking.show_tracking()
