@@ -12,10 +12,14 @@ import pytest
 from export_samples import PUBLIC_ACTION, PUBLIC_ANSWER, SECRETS
 
 from fieldvisit.cli import main
+from fieldvisit.core.geo import LocationPolicy
 from fieldvisit.exports.tables import ExportScope
 from fieldvisit.exports.workbook import write_csv_folder, write_workbook
+from fieldvisit.report.model import build_report
+from fieldvisit.services import observations, photo_import, visits
+from phone_photos import phone_jpeg
 
-SHEETS = ["Visites", "Réponses", "Entretiens", "Diagnostic", "Actions"]
+SHEETS = ["Visites", "Réponses", "Observations", "Entretiens", "Diagnostic", "Actions"]
 
 
 def rows_of(path: Path) -> dict[str, list[list[object]]]:
@@ -100,7 +104,14 @@ def test_internal_workbook_has_the_confidential_items(services, sample, tmp_path
 def test_commune_filter(services, sample, tmp_path) -> None:  # type: ignore[no-untyped-def]
     target = tmp_path / "lodeve.xlsx"
     counts = write_workbook(services, target, ExportScope.of(communes=["34142"]))
-    assert counts == {"Visites": 1, "Réponses": 0, "Entretiens": 0, "Diagnostic": 0, "Actions": 0}
+    assert counts == {
+        "Visites": 1,
+        "Réponses": 0,
+        "Observations": 0,
+        "Entretiens": 0,
+        "Diagnostic": 0,
+        "Actions": 0,
+    }
     assert as_dicts(rows_of(target)["Visites"])[0]["Commune"] == "Lodève"
 
 
@@ -110,6 +121,7 @@ def test_csv_files_open_in_a_french_excel(services, sample, tmp_path) -> None:  
     assert [p.name for p in written] == [
         "visites.csv",
         "reponses.csv",
+        "observations.csv",
         "entretiens.csv",
         "diagnostic.csv",
         "actions.csv",
@@ -238,3 +250,89 @@ def test_actions_sheet_has_what_the_contract_needs_as_typed_cells(
     assert plain["Coût estimé (€)"] is None and plain["Financement total (€)"] is None
     assert plain["Porteur nommé"] in ("", None) and plain["Date de revue"] is None
     assert b"04 71 60 12 34" not in raw_bytes(target)  # no phone in the sheet
+
+
+@pytest.fixture
+def walked(services, tmp_path):  # type: ignore[no-untyped-def]
+    """A walk of three observations (one deleted), two photos (one with a position)."""
+    visit = visits.plan_visit(services, "15187", date(2026, 3, 14))
+    lamp = photo_import.import_photo(
+        services, visit.id, phone_jpeg(tmp_path / "IMG_0101.jpg", datetime(2026, 3, 14, 10, 5))
+    ).attachment
+    night = photo_import.import_photo(
+        services,
+        visit.id,
+        phone_jpeg(tmp_path / "IMG_0102.jpg", datetime(2026, 3, 14, 10, 9), seed=3, gps=None),
+    ).attachment
+    assert lamp is not None and night is not None
+    observations.add_observation(
+        services, visit.id, "depot_sauvage", "moyenne", "Parking de la gare", "Sacs et gravats"
+    )
+    light = observations.add_observation(
+        services,
+        visit.id,
+        "eclairage",
+        "forte",
+        "Rue du Marché",
+        "Deux lampadaires éteints",
+        [night.id, lamp.id],
+    )
+    gone = observations.add_observation(services, visit.id, "eclairage", "faible", "Effacée")
+    observations.delete_observation(services, gone.id)
+    observations.create_action(services, light.id, "Réparer l'éclairage rue du Marché")
+    return visit
+
+
+def test_one_row_per_observation_numbered_as_in_the_report(services, walked, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / "interne.xlsx"
+    counts = write_workbook(services, target, ExportScope(internal=True))
+    assert counts["Observations"] == 2  # the deleted one is not there
+    book = openpyxl.load_workbook(target)
+    assert book.sheetnames == SHEETS
+    sheet = book["Observations"]
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:N3"
+    rows = as_dicts(rows_of(target)["Observations"])
+    report = build_report(services, walked.id)
+    assert [(r["N°"], r["Catégorie"], r["Lieu"]) for r in rows] == [
+        (o.number, o.category, o.place) for o in report.observations
+    ]
+    assert [r["N°"] for r in rows] == [1, 2] and rows[0]["Catégorie"] == "Éclairage"
+    light, dumping = rows
+    assert light["Gravité"] == "Forte" and light["Commentaire"] == "Deux lampadaires éteints"
+    assert light["Action liée"] == "Réparer l'éclairage rue du Marché"
+    assert (light["Photos"], dumping["Photos"]) == (2, 0)
+    # The position of the first of its photos that carries one, as numbers.
+    assert (light["Latitude"], light["Longitude"]) == (
+        pytest.approx(45.03431, abs=1e-5),
+        pytest.approx(3.08382, abs=1e-5),
+    )
+    assert (dumping["Latitude"], dumping["Longitude"], dumping["Action liée"]) == (None, None, None)
+    assert light["Date de la visite"] == datetime(2026, 3, 14)
+    assert light["Identifiant de la visite"] == walked.id
+    # Typed cells: numbers are numbers, the date a date.
+    assert [sheet.cell(2, column).data_type for column in (4, 7, 8, 11)] == ["n"] * 4
+    assert sheet.cell(2, 3).is_date
+
+
+def test_positions_stay_out_of_the_shared_export_unless_the_preferences_keep_them(
+    services, walked, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    shared = tmp_path / "partage.xlsx"
+    write_workbook(services, shared, ExportScope())
+    rows = as_dicts(rows_of(shared)["Observations"])
+    assert [(r["Lieu"], r["Latitude"], r["Longitude"]) for r in rows] == [
+        ("Rue du Marché", None, None),
+        ("Parking de la gare", None, None),
+    ]
+    assert b"45.03431" not in raw_bytes(shared) and b"3.08382" not in raw_bytes(shared)
+    kept = tmp_path / "avec-positions.xlsx"
+    write_workbook(services, kept, ExportScope.of(location=LocationPolicy(in_shared_copies=True)))
+    assert as_dicts(rows_of(kept)["Observations"])[0]["Latitude"] == pytest.approx(45.03431)
+    # The CSV too, with a French decimal comma.
+    folder = tmp_path / "csv"
+    write_csv_folder(services, folder, ExportScope(internal=True))
+    with (folder / "observations.csv").open(encoding="utf-8-sig", newline="") as f:
+        table = list(csv.reader(f, delimiter=";"))
+    assert table[0][3:8] == ["N°", "Catégorie", "Lieu", "Latitude", "Longitude"]
+    assert table[1][3:8] == ["1", "Éclairage", "Rue du Marché", "45,03431", "3,08382"]
+    assert table[2][3:8] == ["2", "Dépôt sauvage", "Parking de la gare", "", ""]

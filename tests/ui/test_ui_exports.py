@@ -54,7 +54,14 @@ def test_file_menu_export_workbook_through_its_dialogs(window, monkeypatch, tmp_
     assert asked and "confidential" in asked[0]
     target = tmp_path / "programme.xlsx"
     book = openpyxl.load_workbook(target)
-    assert book.sheetnames == ["Visites", "Réponses", "Entretiens", "Diagnostic", "Actions"]
+    assert book.sheetnames == [
+        "Visites",
+        "Réponses",
+        "Observations",
+        "Entretiens",
+        "Diagnostic",
+        "Actions",
+    ]
     demo = visits.list_visits(window.ctx.services, visits.VisitFilter())
     assert book["Visites"].max_row == 1 + len(demo) > 5  # every demo visit
     assert "Workbook written" in window.statusBar().currentMessage()
@@ -81,6 +88,7 @@ def test_csv_and_calendar_from_the_menu(window, monkeypatch, tmp_path) -> None: 
         "actions.csv",
         "diagnostic.csv",
         "entretiens.csv",
+        "observations.csv",
         "reponses.csv",
         "visites.csv",
     ]

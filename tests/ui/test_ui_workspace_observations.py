@@ -127,3 +127,35 @@ def test_a_quick_note_becomes_an_observation(workspace, ui_ctx, visit) -> None: 
     assert workspace.current_section() == "observations"
     [held] = observations.list_observations(ui_ctx.services, visit.id)
     assert held.comment == "Lampadaire éteint place du Marché"
+
+
+def test_a_pin_on_the_edge_of_a_replaced_plan_is_drawn_whole_on_it(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Pins are fractions of the plan: on a plan replaced by a narrower one they keep
+    their place on it, and a pin on its edge is drawn inside the plan, never beside it."""
+    from PySide6.QtGui import QColor, QImage
+
+    from fieldvisit.ui.workspace.observations_page import PlanView
+
+    view = PlanView()
+    qtbot.addWidget(view)
+    view.resize(400, 400)
+    wide = QImage(400, 200, QImage.Format.Format_RGB32)
+    wide.fill(QColor("#e0e0d0"))
+    view.image = wide
+    view.pins = [(1, 0.5, 0.5, False), (2, 1.0, 0.0, False)]  # the centre, the top right
+    portrait = QImage(150, 300, QImage.Format.Format_RGB32)  # the plan replaced
+    portrait.fill(QColor("#e0e0d0"))
+    view.image = portrait
+    shot = view.grab().toImage()
+    frame = view._frame()
+    assert (frame.width(), frame.height()) == (200, 400)  # 150 × 300 scaled to fit
+
+    def red(x: float, y: float) -> bool:
+        colour = QColor(shot.pixel(int(x), int(y)))
+        return colour.red() > 150 and colour.green() < 90 and colour.blue() < 90
+
+    assert red(frame.center().x() - 6, frame.center().y())  # pin 1 where it was on the plan
+    # Pin 2: its disc (radius 9, pen 2) moved in from the corner, whole on the plan.
+    assert red(frame.right() - 10 - 6, frame.top() + 10)
+    assert not red(frame.right() - 1, frame.top() + 1)  # the corner itself is the plan
+    assert not red(frame.right() + 3, frame.top() + 3)  # nothing beside the plan

@@ -2,7 +2,8 @@
 
 `{"x": 0.42, "y": 0.17}`: fractions (0–1) of the plan image's width and height from its
 top left corner, so the same pin fits the plan on screen, a thumbnail and the report
-whatever their size. One field, not two: a sync merge never pairs the x of one version
+whatever their size (a plan replaced by one of another size keeps its pins where
+they were on the town). One field, not two: a sync merge never pairs the x of one version
 with the y of another. Qt-free; the server checks pushed values with `pin_problem`.
 """
 
@@ -42,3 +43,14 @@ def parse_pin(value: Any) -> Pin | None:
     if value is None or pin_problem(value):
         return None
     return Pin(float(value["x"]), float(value["y"]))
+
+
+def pin_centre(
+    pin: tuple[float, float], width: float, height: float, radius: float
+) -> tuple[float, float]:
+    """Where a pin's disc is drawn on an image of width × height, from the top left:
+    at its fractions of the image, moved in just enough for the whole disc to be on it
+    (a pin on the edge, or a plan replaced by a narrower one, never spills over)."""
+    x = min(max(pin[0] * width, radius), max(width - radius, radius))
+    y = min(max(pin[1] * height, radius), max(height - radius, radius))
+    return x, y

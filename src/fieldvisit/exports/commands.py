@@ -36,7 +36,8 @@ def register(commands: Commands) -> None:
     )
     export_cmd = export.add_subparsers(dest="export_command", required=True, metavar="FORMAT")
     xlsx = export_cmd.add_parser(
-        "xlsx", help="un classeur : Visites, Réponses, Entretiens, Diagnostic, Actions"
+        "xlsx",
+        help="un classeur : Visites, Réponses, Observations, Entretiens, Diagnostic, Actions",
     )
     _common(xlsx, "FICHIER.xlsx", internal=True)
     xlsx.set_defaults(handler=cmd_export_xlsx)

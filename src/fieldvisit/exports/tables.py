@@ -1,7 +1,11 @@
 """The tables of the spreadsheet export, as rows of typed values, streamed from the store.
 
-Five tables (`export_tables`): Visites, Réponses (one row per answer, with its form,
-section and item labels), Entretiens, Diagnostic (one row per theme rating) and Actions.
+Six tables (`export_tables`): Visites, Réponses (one row per answer, with its form,
+section and item labels), Observations (one row per observation of the walk's
+repeatable group « Points d'attention », numbered as in the report), Entretiens,
+Diagnostic (one row per theme rating) and Actions. The observations have a sheet of
+their own: their fields (category, place, position, severity, photos, action) are
+columns with types of their own, which Réponses' one « Réponse » column cannot hold.
 Each is a `Table` whose `rows()` reads the store in batches (`yield_per`) and yields
 plain tuples — dates as `date`, numbers as `int`/`float`, everything else as text — so
 that the workbook and the CSV writers (workbook.py) hold one batch at a time, whatever
@@ -16,7 +20,9 @@ Confidentiality follows the shareable report's rule (report/model.py): unless
 left out of Réponses and Entretiens, and so are the free notes of an interview whose
 guide has such items (free text where a confidential remark cannot be told apart).
 Only the items a visit shows (their `visible_if` on its answers) are listed, as in
-the report.
+the report. An observation's position (from the first of its photos that carries one,
+as in the report) is personal data: only in the internal export, or when the
+Préférences keep positions in shared copies (`scope.location`).
 """
 
 from __future__ import annotations
@@ -34,10 +40,13 @@ from fieldvisit.core.domain import (
     ActionStatus,
     Dispositif,
     Horizon,
+    ObservationCategory,
+    ObservationSeverity,
     Porteur,
     VisitStatus,
     VisitType,
 )
+from fieldvisit.core.geo import DEFAULT_POLICY, LocationPolicy, parse_location
 from fieldvisit.forms import FormDefinition, FormItem, ItemType, is_answered
 from fieldvisit.forms.progress import form_progress
 from fieldvisit.report.model import visit_reference
@@ -45,10 +54,12 @@ from fieldvisit.report.text import answer_text, parse_iso_date
 from fieldvisit.services.context import Services
 from fieldvisit.store.models import (
     Answer,
+    Attachment,
     Contact,
     Interview,
     InterviewAnswer,
     Interviewee,
+    Observation,
     Recommendation,
     ThemeRating,
     Visit,
@@ -82,10 +93,21 @@ class Table:
 class ExportScope:
     internal: bool = False  # with the withheld items (confidential, internal only)
     communes: frozenset[str] = frozenset()  # INSEE codes; empty: every commune
+    location: LocationPolicy = DEFAULT_POLICY  # the Préférences: positions in shared copies
 
     @classmethod
-    def of(cls, internal: bool = False, communes: Iterable[str] = ()) -> ExportScope:
-        return cls(internal, frozenset(code.strip() for code in communes if code.strip()))
+    def of(
+        cls,
+        internal: bool = False,
+        communes: Iterable[str] = (),
+        location: LocationPolicy = DEFAULT_POLICY,
+    ) -> ExportScope:
+        return cls(internal, frozenset(code.strip() for code in communes if code.strip()), location)
+
+    @property
+    def with_location(self) -> bool:
+        """Whether the observations' positions are exported."""
+        return self.internal or self.location.in_shared_copies
 
 
 _VISIT = (
@@ -96,7 +118,7 @@ _VISIT = (
 
 
 def export_tables(svc: Services, scope: ExportScope) -> tuple[Table, ...]:
-    """The five tables, in sheet order; nothing is read until a table's rows are."""
+    """The six tables, in sheet order; nothing is read until a table's rows are."""
     forms = _Forms(svc)
     return (
         Table(
@@ -133,6 +155,26 @@ def export_tables(svc: Services, scope: ExportScope) -> tuple[Table, ...]:
             ),
             lambda: _answer_rows(svc, forms, scope),
             lambda: _count(svc, _scoped(select(Answer.id).join(Visit), Answer, scope)),
+        ),
+        Table(
+            "Observations",
+            "observations",
+            (
+                *_VISIT,
+                Column("N°", 6, "number"),
+                Column("Catégorie", 18),
+                Column("Lieu", 32),
+                Column("Latitude", 11, "number"),
+                Column("Longitude", 11, "number"),
+                Column("Gravité", 10),
+                Column("Commentaire", 48),
+                Column("Photos", 8, "number"),
+                Column("Action liée", 48),
+                Column("Identifiant de la visite", 38),
+                Column("Identifiant", 38),
+            ),
+            lambda: _observation_rows(svc, scope),
+            lambda: _count(svc, _scoped(select(Observation.id).join(Visit), Observation, scope)),
         ),
         Table(
             "Entretiens",
@@ -417,6 +459,71 @@ def _raw(value: object) -> Cell:
     if isinstance(value, list):
         return " ; ".join(str(v) for v in value)
     return str(value)
+
+
+# -- Observations ----------------------------------------------------------------------
+
+_CATEGORY_ORDER = {category.value: n for n, category in enumerate(ObservationCategory)}
+
+
+def _observation_rows(svc: Services, scope: ExportScope) -> Iterator[Row]:
+    """One row per live observation, numbered per visit as in its report
+    (report/model.py): grouped by category in the list's order, then as made."""
+    photos = _observation_photos(svc, scope)
+    query = _scoped(
+        select(
+            *_VISIT_COLUMNS,
+            Observation.id.label("observation_id"),
+            Observation.category,
+            Observation.place,
+            Observation.severity,
+            Observation.comment,
+            Recommendation.text.label("action_text"),
+        )
+        .join(Visit, Visit.id == Observation.visit_id)
+        .outerjoin(
+            Recommendation,
+            (Recommendation.id == Observation.action_id) & Recommendation.deleted_at.is_(None),
+        ),
+        Observation,
+        scope,
+    ).order_by(*_ORDER, Observation.created_at, Observation.id)
+    for _, group in itertools.groupby(_stream(svc, query), key=lambda r: r.visit_id):
+        walk = sorted(group, key=lambda r: _CATEGORY_ORDER.get(r.category, len(_CATEGORY_ORDER)))
+        for number, row in enumerate(walk, start=1):
+            count, where = photos.get(row.observation_id, (0, None))
+            located = where if scope.with_location else None
+            yield (
+                *_visit_cells(row),
+                number,
+                _label(ObservationCategory, row.category),
+                (row.place or "").strip(),
+                located.lat if located else None,
+                located.lon if located else None,
+                _label(ObservationSeverity, row.severity),
+                (row.comment or "").strip(),
+                count,
+                (row.action_text or "").strip() or None,
+                row.visit_id,
+                row.observation_id,
+            )
+
+
+def _observation_photos(svc: Services, scope: ExportScope) -> dict[str, tuple[int, Any]]:
+    """{observation id: (live photos linked to it, the position of the first of them
+    that carries one, or None)}, photos taken in the order they were imported."""
+    query = _scoped(
+        select(Attachment.observation_id, Attachment.gps)
+        .join(Visit, Visit.id == Attachment.visit_id)
+        .where(Attachment.observation_id.is_not(None)),
+        Attachment,
+        scope,
+    ).order_by(Attachment.created_at, Attachment.id)
+    found: dict[str, tuple[int, Any]] = {}
+    for observation_id, gps in _stream(svc, query):
+        count, where = found.get(observation_id, (0, None))
+        found[observation_id] = (count + 1, where or parse_location(gps))
+    return found
 
 
 # -- Entretiens ------------------------------------------------------------------------

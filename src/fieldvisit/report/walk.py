@@ -5,17 +5,25 @@ plan of the town centre with numbered pins that match the table.
 Thumbnails are the photos' report renditions drawn small (the PDF embeds each JPEG
 once, under its rendition's key, for the table and the annex alike). The pins are
 drawn by the PDF over the plan's rendition: vector circles, sharp at any zoom, and
-nothing to cache when a pin moves.
+nothing to cache when a pin moves. The Word report shows the same picture:
+`pinned_plan_png` draws this `PinnedPlan` on a page of its own and rasterises it with
+pdfium, as the diagnostic chart is (raster.py).
+
+Pins are fractions of the plan's width and height (core/pins.py), so they follow a
+plan replaced by another of any size; a pin's disc is kept whole inside the image
+(core/pins.py `pin_centre`), a pin on the edge included.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer, Table
 
+from fieldvisit.core.pins import pin_centre
 from fieldvisit.report import images
 from fieldvisit.report.document import KeepWithFirst, heading
 from fieldvisit.report.fonts import BOLD
@@ -75,15 +83,36 @@ def walk_chapter(
     )
     yield KeepWithFirst([title, note], _table(report.observations, renditions))
     if plan is not None:
-        pins = [(o.number, o.pin) for o in report.observations if o.pin is not None]
-        scale = min(FRAME_WIDTH / plan.width, PLAN_MAX_HEIGHT / plan.height)
         yield Spacer(1, 5 * mm)
-        yield KeepWithFirst(
-            [para("Plan du centre-bourg", s.caption)],
-            PinnedPlan(plan, plan.width * scale, plan.height * scale, pins),  # type: ignore[arg-type]
-        )
+        yield KeepWithFirst([para("Plan du centre-bourg", s.caption)], pinned_plan(report, plan))
     elif report.plan is not None and any(o.pin for o in report.observations):
         yield para(f"Plan : fichier absent ou illisible ({report.plan.filename}).", s.note)
+
+
+def pinned_plan(report: VisitReport, plan: images.Rendition) -> PinnedPlan:
+    """The plan as the report draws it: as wide as the text, at most PLAN_MAX_HEIGHT
+    high, with a numbered pin per pinned observation."""
+    pins = [(o.number, pin) for o in report.observations if (pin := o.pin) is not None]
+    scale = min(FRAME_WIDTH / plan.width, PLAN_MAX_HEIGHT / plan.height)
+    return PinnedPlan(plan, plan.width * scale, plan.height * scale, pins)
+
+
+def pinned_plan_png(report: VisitReport, plan: images.Rendition) -> bytes:
+    """The PDF's pinned plan as a PNG (the Word report's), at the rendition's own pixel
+    size: PinnedPlan drawn alone on a page of its size, then rasterised by pdfium."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    from fieldvisit.report.fonts import register_fonts
+    from fieldvisit.report.raster import pdf_page_png
+
+    register_fonts()
+    drawn = pinned_plan(report, plan)
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(drawn.drawWidth, drawn.drawHeight))
+    drawn.drawOn(canvas, 0, 0)
+    canvas.showPage()
+    canvas.save()
+    return pdf_page_png(buffer.getvalue(), scale=plan.width / drawn.drawWidth)
 
 
 def _table(
@@ -193,8 +222,9 @@ class PinnedPlan(JpegImage):
     def draw(self) -> None:
         super().draw()
         canvas = self.canv
-        for number, (x, y) in self.pins:
-            cx, cy = x * self.drawWidth, (1 - y) * self.drawHeight  # PDF y grows upwards
+        for number, pin in self.pins:
+            cx, top = pin_centre(pin, self.drawWidth, self.drawHeight, PIN_RADIUS)
+            cy = self.drawHeight - top  # PDF y grows upwards
             canvas.setFillColor(RED)
             canvas.setStrokeColorRGB(1, 1, 1)
             canvas.setLineWidth(0.8)

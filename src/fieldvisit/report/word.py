@@ -10,7 +10,8 @@ TOC field, which Word fills when the document's fields are updated (F9).
 
 The diagnostic chart is the PDF's reportlab drawing (chart.py), rendered once to a PNG
 through a one-page PDF and pdfium (already used for the preview): the same picture as
-the PDF, without a raster backend for reportlab.
+the PDF, without a raster backend for reportlab (raster.py). The walk's plan of the town
+centre is the PDF's too, pins included (walk.pinned_plan_png).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from fieldvisit.core.dates import day_text, moment_text
-from fieldvisit.report import images
+from fieldvisit.report import images, walk
 from fieldvisit.report.blocks import LEGEND, MARKS, WITHHELD_TAG
 from fieldvisit.report.chart import LEVEL_NAMES
 from fieldvisit.report.logo import Logo
@@ -34,6 +35,7 @@ from fieldvisit.report.model import (
     InterviewReport,
     ItemResult,
     Mark,
+    ObservationEntry,
     Progress,
     VisitReport,
 )
@@ -54,6 +56,9 @@ CHART_WIDTH_PT = 480.0  # the chart's drawing width (A4 text width in the PDF �
 CHART_DPI = 200  # sharp when printed, a few tens of kB
 PAGE_TEXT_WIDTH_CM = 16.0
 HEADER_FILL = "DCE6F1"
+CATEGORY_FILL = "EAF1FB"  # the rows naming a category of the walk (the PDF's BLUE_LIGHT)
+SEVERE_COLOUR = "C62828"  # the number of a « Forte » observation, red as in the PDF
+THUMB_CM = 2.2  # a photo's thumbnail in the walk's table (the PDF's THUMB_SIZE)
 
 
 def render_word(
@@ -80,7 +85,8 @@ def render_word(
         image_cache_dir,
         on_done=(lambda n: progress(n, total)) if progress is not None else None,
     )
-    document = _Writer(report, cover_logo).build(renditions)
+    plan = walk.plan_rendition(report, image_cache_dir)
+    document = _Writer(report, cover_logo).build(renditions, plan)
     document.save(output if not isinstance(output, os.PathLike) else os.fspath(output))
     if progress is not None:
         progress(total, total)
@@ -103,7 +109,11 @@ class _Writer:
 
     # -- document ----------------------------------------------------------------------
 
-    def build(self, renditions: Sequence[images.Rendition | None]) -> Any:
+    def build(
+        self,
+        renditions: Sequence[images.Rendition | None],
+        plan: images.Rendition | None = None,
+    ) -> Any:
         report = self.report
         self._cover()
         self._page_break()
@@ -115,7 +125,7 @@ class _Writer:
         if diagnostic is not None and diagnostic.parts:
             chapters.append(partial(self._diagnostic, diagnostic))
         if report.observations:
-            chapters.append(self._walk)
+            chapters.append(partial(self._walk, renditions, plan))
         chapters.append(self._action_plan)
         chapters.append(self._signatures)
         for number, chapter in enumerate(chapters, start=2):
@@ -432,27 +442,91 @@ class _Writer:
 
     # -- action plan, signatures -------------------------------------------------------
 
-    def _walk(self, n: str) -> None:
-        """The walk's observations, numbered by category as in the PDF (its photos named
-        by their numbers in the annex; the pinned plan is the PDF's only)."""
+    def _walk(
+        self,
+        renditions: Sequence[images.Rendition | None],
+        plan: images.Rendition | None,
+        n: str,
+    ) -> None:
+        """The walk's observations as in the PDF (walk.py): numbered, a row naming each
+        category across the table, each with thumbnails of its photos; then the plan
+        with the same numbers on its pins."""
+        from docx.shared import Cm
+
         report = self.report
+        count = len(report.observations)
         self.heading(f"{n}. Points d'attention du parcours", 0)
-        self.note("Observations relevées pendant le parcours, par catégorie.")
-        rows = []
+        self.note(
+            f"{_plural(count, 'observation relevée', 'observations relevées')} pendant le "
+            "parcours, par catégorie. Les numéros sont ceux du plan et des photos (annexe "
+            "« Photographies »)."
+        )
+        table = self.table([title for title, _ in walk.COLUMNS], [])
+        category = None
         for entry in report.observations:
-            where = f"{entry.place}\n{entry.location}" if entry.location else entry.place
-            what = "\n".join(
-                part
-                for part in (
-                    f"Gravité : {entry.severity}",
-                    entry.comment,
-                    f"Action : {entry.action}" if entry.action else "",
-                )
-                if part
+            if entry.category != category:  # a row naming the group, across the table
+                category = entry.category
+                cells = table.add_row().cells
+                merged = cells[0].merge(cells[-1])
+                merged.text = ""
+                merged.paragraphs[0].add_run(category).bold = True
+                _shade(merged, CATEGORY_FILL)
+            self._observation_row(table.add_row().cells, entry, renditions)
+        _column_widths(table, [width for _, width in walk.COLUMNS])
+        if plan is not None:
+            self.doc.add_picture(
+                io.BytesIO(walk.pinned_plan_png(report, plan)), width=Cm(PAGE_TEXT_WIDTH_CM)
             )
-            photos = ", ".join(str(number) for number in entry.photos) or "—"
-            rows.append([str(entry.number), entry.category, where or "—", what, photos])
-        self.table(["N°", "Catégorie", "Lieu", "Observation", "Photos"], rows)
+            self.doc.add_paragraph(style="Caption").add_run("Plan du centre-bourg").bold = True
+        elif report.plan is not None and any(o.pin for o in report.observations):
+            self.note(f"Plan : fichier absent ou illisible ({report.plan.filename}).")
+
+    def _observation_row(
+        self,
+        cells: Sequence[Any],
+        entry: ObservationEntry,
+        renditions: Sequence[images.Rendition | None],
+    ) -> None:
+        from docx.shared import Cm, RGBColor
+
+        number, where, what, photos = cells
+        number.text = ""
+        run = number.paragraphs[0].add_run(str(entry.number))
+        run.bold = True
+        if entry.severity == "Forte":
+            run.font.color.rgb = RGBColor.from_string(SEVERE_COLOUR)
+        where.text = entry.place or "Lieu non précisé"
+        if entry.location:  # only in the variants that may show it (model.py)
+            where.add_paragraph().add_run(entry.location).italic = True
+        what.text = ""
+        what.paragraphs[0].add_run(f"Gravité : {entry.severity}").italic = True
+        if entry.comment:
+            what.add_paragraph(entry.comment)
+        if entry.action:
+            what.add_paragraph(f"Action : {entry.action}")
+        photos.text = ""
+        if not entry.photos:
+            photos.paragraphs[0].add_run("—")
+            return
+        shown = photos.paragraphs[0]
+        for photo in entry.photos[: walk.THUMBS_SHOWN]:
+            rendition = renditions[photo - 1] if 0 < photo <= len(renditions) else None
+            if rendition is None:
+                photos.add_paragraph(f"Photo {photo} illisible").runs[0].italic = True
+                continue
+            size = (
+                {"width": Cm(THUMB_CM)}
+                if rendition.width >= rendition.height
+                else {"height": Cm(THUMB_CM)}
+            )
+            shown.add_run().add_picture(io.BytesIO(rendition.jpeg_bytes()), **size)
+            shown.add_run(" ")
+        numbers = ", ".join(str(photo) for photo in entry.photos)
+        label = f"Photo{'s' if len(entry.photos) > 1 else ''} {numbers}"
+        extra = len(entry.photos) - walk.THUMBS_SHOWN
+        if extra > 0:
+            label += f" (+ {extra} non montrée{'s' if extra > 1 else ''})"
+        photos.add_paragraph().add_run(label).italic = True
 
     def _action_plan(self, n: str) -> None:
         report = self.report
@@ -627,24 +701,15 @@ class _Writer:
 
 def chart_png(groups: Sequence[tuple[str, Sequence[Any]]]) -> bytes:
     """The PDF's concern chart (chart.py) as a PNG, at CHART_DPI."""
-    import pypdfium2
     from reportlab.graphics import renderPDF
 
     from fieldvisit.report.chart import concern_chart
     from fieldvisit.report.fonts import register_fonts
+    from fieldvisit.report.raster import pdf_page_png
 
     register_fonts()
     drawing = concern_chart(groups, CHART_WIDTH_PT)
-    pdf = renderPDF.drawToString(drawing)
-    document = pypdfium2.PdfDocument(pdf)
-    try:
-        bitmap = document[0].render(scale=CHART_DPI / 72)
-        image = bitmap.to_pil()
-    finally:
-        document.close()
-    out = io.BytesIO()
-    image.convert("RGB").save(out, format="PNG", optimize=True)
-    return out.getvalue()
+    return pdf_page_png(renderPDF.drawToString(drawing), CHART_DPI / 72, optimize=True)
 
 
 def _concern_text(item: ItemResult) -> str:
@@ -660,6 +725,20 @@ def _shade(cell: Any, colour: str) -> None:
     shading.set(qn("w:color"), "auto")
     shading.set(qn("w:fill"), colour)
     cell._tc.get_or_add_tcPr().append(shading)
+
+
+def _column_widths(table: Any, widths_mm: Sequence[float]) -> None:
+    """Fixed column widths (Word reads each cell's; rows merged across are left as
+    they are)."""
+    from docx.shared import Mm
+
+    table.autofit = False
+    for row in table.rows:
+        cells = row.cells
+        if len({id(cell._tc) for cell in cells}) != len(widths_mm):
+            continue
+        for cell, width in zip(cells, widths_mm, strict=True):
+            cell.width = Mm(width)
 
 
 def _repeat_header(row: Any) -> None:

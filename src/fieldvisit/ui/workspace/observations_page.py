@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldvisit.core.pins import Pin
+from fieldvisit.core.pins import Pin, pin_centre
 from fieldvisit.screens.observations import (
     CATEGORIES,
     SEVERITIES,
@@ -97,8 +97,10 @@ class PlanView(QWidget):
         font.setPointSizeF(max(6.0, font.pointSizeF() * 0.8))
         painter.setFont(font)
         for number, x, y, selected in self.pins:
-            centre = QPointF(frame.x() + x * frame.width(), frame.y() + y * frame.height())
             radius = 11 if selected else 9
+            # The whole disc on the plan, a pin on its edge too (core/pins.py).
+            left, top = pin_centre((x, y), frame.width(), frame.height(), radius + 1)
+            centre = QPointF(frame.x() + left, frame.y() + top)
             painter.setPen(QPen(QColor("#ffd600" if selected else "white"), 2))
             painter.setBrush(QBrush(QColor("#c62828")))
             painter.drawEllipse(centre, radius, radius)
