@@ -31,6 +31,19 @@ NO_DISPOSITIF = Dispositif.AUCUN.value
 FundingLine = dict[str, Any]  # {"source": code, "amount": euros}
 
 
+#: The fields an action carries for a contract (revision 0015), besides the plan's own:
+#: the one list the laptop's services, its history, its edits and the wire read.
+CONTRACT_FIELDS = (
+    "dispositifs",
+    "porteur_contact_id",
+    "description",
+    "estimated_cost",
+    "funding",
+    "success_indicator",
+    "review_date",
+)
+
+
 def dispositif_list(dispositifs: Sequence[str] | None, single: str | None) -> list[str]:
     """The action's dispositifs: the list, or (older records) the single one."""
     if dispositifs is not None:

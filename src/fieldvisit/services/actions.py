@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fieldvisit.core.action_plan import (
+    CONTRACT_FIELDS,
     MAX_EUROS,
     NO_DISPOSITIF,
     FundingLine,
@@ -31,15 +32,7 @@ _CHOICES: dict[str, type[Any]] = {
     "dispositif": Dispositif,
     "status": ActionStatus,
 }
-_CONTRACT_FIELDS = {
-    "dispositifs",
-    "porteur_contact_id",
-    "description",
-    "estimated_cost",
-    "funding",
-    "success_indicator",
-    "review_date",
-}
+_CONTRACT_FIELDS = set(CONTRACT_FIELDS)
 _FIELDS = {"text", "theme_id", "priority", "due_date", *_CHOICES, *_CONTRACT_FIELDS}
 
 

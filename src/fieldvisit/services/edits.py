@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import Date, String, Text, inspect
 
+from fieldvisit.core.action_plan import CONTRACT_FIELDS
 from fieldvisit.core.errors import BadInput
 from fieldvisit.services import (
     actions,
@@ -120,13 +121,7 @@ EDITORS: dict[tuple[str, str], Editor] = {
             "dispositif",
             "due_date",
             "status",
-            "dispositifs",
-            "porteur_contact_id",
-            "description",
-            "estimated_cost",
-            "funding",
-            "success_indicator",
-            "review_date",
+            *CONTRACT_FIELDS,
         )
     },
     ("attachments", "caption"): _caption,

@@ -49,6 +49,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, event, inspect
 from sqlalchemy.orm import Session, UOWTransaction
 
+from fieldvisit.core.action_plan import CONTRACT_FIELDS
 from fieldvisit.store.models import USER_RECORD_MODELS, HistoryEntry, SyncColumns
 from fieldvisit.store.types import JSONValue, UTCDateTime
 
@@ -103,13 +104,7 @@ CREATION_FIELDS: dict[str, tuple[str, ...]] = {
         "dispositif",
         "due_date",
         "status",
-        "dispositifs",
-        "porteur_contact_id",
-        "description",
-        "estimated_cost",
-        "funding",
-        "success_indicator",
-        "review_date",
+        *CONTRACT_FIELDS,
     ),
     "observations": ("category", "place", "severity", "comment", "action_id", "pin"),
     "attachments": ("caption", "annotation", "observation_id"),

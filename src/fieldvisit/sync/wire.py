@@ -40,7 +40,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from fieldvisit.core.action_plan import dispositifs_problem, euros_problem, funding_problem
+from fieldvisit.core.action_plan import (
+    CONTRACT_FIELDS,
+    dispositifs_problem,
+    euros_problem,
+    funding_problem,
+)
 from fieldvisit.core.annotation import annotation_problem
 from fieldvisit.core.domain import (
     CONCERN_LABELS,
@@ -230,15 +235,7 @@ for _spec in TABLES.values():
 # Fields an older app does not send (it keeps syncing; a missing one is None).
 PHOTO_FIELDS = ("taken_at", "orientation", "gps", "annotation")
 OBSERVATION_FIELDS = ("observation_id", "role")
-ACTION_PLAN_FIELDS = (
-    "dispositifs",
-    "porteur_contact_id",
-    "description",
-    "estimated_cost",
-    "funding",
-    "success_indicator",
-    "review_date",
-)
+ACTION_PLAN_FIELDS = CONTRACT_FIELDS
 OPTIONAL_FIELDS = frozenset(
     {DELETION_FIELD, *PHOTO_FIELDS, *OBSERVATION_FIELDS, *ACTION_PLAN_FIELDS}
 )
