@@ -186,6 +186,16 @@ class ObservationCategory(LabelledEnum):
     AUTRE = "autre", "Autre"
 
 
+def walk_rank(category: str) -> int:
+    """Where an observation of this category stands in the walk's numbered table: the
+    categories' order, an unknown one last. The report and the workbook number a visit's
+    observations by it (a stable sort keeps their order of entry within a category)."""
+    return _WALK_RANKS.get(category, len(_WALK_RANKS))
+
+
+_WALK_RANKS = {category.value: rank for rank, category in enumerate(ObservationCategory)}
+
+
 class ObservationSeverity(LabelledEnum):
     FAIBLE = "faible", "Faible"
     MOYENNE = "moyenne", "Moyenne"

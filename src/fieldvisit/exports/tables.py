@@ -45,6 +45,7 @@ from fieldvisit.core.domain import (
     Porteur,
     VisitStatus,
     VisitType,
+    walk_rank,
 )
 from fieldvisit.core.geo import DEFAULT_POLICY, LocationPolicy, parse_location
 from fieldvisit.forms import FormDefinition, FormItem, ItemType, is_answered
@@ -463,8 +464,6 @@ def _raw(value: object) -> Cell:
 
 # -- Observations ----------------------------------------------------------------------
 
-_CATEGORY_ORDER = {category.value: n for n, category in enumerate(ObservationCategory)}
-
 
 def _observation_rows(svc: Services, scope: ExportScope) -> Iterator[Row]:
     """One row per live observation, numbered per visit as in its report
@@ -489,7 +488,7 @@ def _observation_rows(svc: Services, scope: ExportScope) -> Iterator[Row]:
         scope,
     ).order_by(*_ORDER, Observation.created_at, Observation.id)
     for _, group in itertools.groupby(_stream(svc, query), key=lambda r: r.visit_id):
-        walk = sorted(group, key=lambda r: _CATEGORY_ORDER.get(r.category, len(_CATEGORY_ORDER)))
+        walk = sorted(group, key=lambda r: walk_rank(r.category))
         for number, row in enumerate(walk, start=1):
             count, where = photos.get(row.observation_id, (0, None))
             located = where if scope.with_location else None

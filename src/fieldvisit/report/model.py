@@ -68,6 +68,7 @@ from fieldvisit.core.domain import (
     Porteur,
     VisitStatus,
     VisitType,
+    walk_rank,
 )
 from fieldvisit.core.geo import parse_location
 from fieldvisit.core.pins import PLAN_ROLE, parse_pin
@@ -1184,8 +1185,7 @@ def _observations(
             where = _location_text(attachment.gps)
             if where:
                 located[attachment.observation_id] = where
-    order = {category.value: n for n, category in enumerate(ObservationCategory)}
-    ordered = sorted(walk, key=lambda o: order.get(o.category, len(order)))  # stable
+    ordered = sorted(walk, key=lambda o: walk_rank(o.category))  # stable
     entries: list[ObservationEntry] = []
     for observation in ordered:
         pin = parse_pin(observation.pin)
