@@ -77,6 +77,8 @@ def signature_png(strokes: Any, width: int = 900) -> bytes:
     value is no drawing. The line width follows the picture's size."""
     from PIL import Image, ImageDraw  # not at import: the server checks without Pillow
 
+    if isinstance(strokes, tuple):  # the report's frozen copy
+        strokes = [[list(point) for point in stroke] for stroke in strokes]
     if strokes_problem(strokes):
         return b""
     height = max(1, round(width / ASPECT))
