@@ -68,7 +68,7 @@ def test_an_issued_visit_is_signed_by_reopening_it_and_issuing_the_next_version(
     first = issue_report(services, visit_id)
     first_bytes = attachments.files(services).read_bytes(first.sha256)
 
-    with pytest.raises(RuleViolation, match="lecture seule.*rouvrez-la"):
+    with pytest.raises(RuleViolation, match=r"lecture seule.*rouvrez-la"):
         signatures.sign(services, visit_id, "commandant", "Cne Paul Girard", LOOP)
     with pytest.raises(RuleViolation, match="lecture seule"):
         signatures.remove_signature(services, visit_id, "auteur")

@@ -29,11 +29,11 @@ from fieldvisit.server.testing import (
     natural,
     note_fields,
     observation_fields,
-    signature_fields,
     participant_fields,
     push_body,
     rating_fields,
     recommendation_fields,
+    signature_fields,
     visit_fields,
 )
 from fieldvisit.sync.wire import RETRY_LATER_CODES

@@ -56,8 +56,8 @@ from fieldvisit.core.domain import (
     Horizon,
     ObservationCategory,
     ObservationSeverity,
-    SignerRole,
     Porteur,
+    SignerRole,
     VisitStatus,
     VisitType,
 )
