@@ -98,3 +98,41 @@ def test_an_empty_drawing_or_a_missing_name_is_refused_in_french(services, secre
     with pytest.raises(BadInput, match="Signataire"):
         signatures.sign(services, visit_id, "prefet", "M. le Préfet", ZIGZAG)
     assert signatures.visit_signatures(services, visit_id) == {}
+
+
+def test_the_word_report_shows_the_signature_block_too(services, secret_visit, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import docx
+    from docx.oxml.ns import qn
+    from PIL import Image
+
+    from fieldvisit.report.word import render_word
+
+    visit_id = secret_visit.visit_id
+    signatures.sign(services, visit_id, "auteur", "Claire Martin", ZIGZAG, signed_at=SIGNED)
+    signatures.sign(services, visit_id, "maire", "Jeanne Dupuis", LOOP, signed_at=SIGNED)
+    path = tmp_path / "rapport.docx"
+    render_word(build_report(services, visit_id), path)
+
+    document = docx.Document(str(path))
+    [block] = [t for t in document.tables if "Signé le" in t.rows[0].cells[0].text]
+    cells = block.rows[0].cells
+    texts = [[p.text for p in cell.paragraphs if p.text] for cell in cells]
+    when = f"Signé le {moment_text(SIGNED, ' à ')}"
+    assert texts[0] == ["Rédaction", "Claire Martin", when]
+    assert texts[1] == ["Maire", "Jeanne Dupuis", when]
+    # Nobody signed for the gendarmerie: its slot is left to sign on paper.
+    assert texts[2][0] == "Commandant de brigade" and texts[2][1].startswith("Signature :")
+
+    def drawings(cell) -> list[Image.Image]:  # type: ignore[no-untyped-def]
+        ids = [blip.get(qn("r:embed")) for blip in cell._tc.iter(qn("a:blip"))]
+        parts = document.part.related_parts
+        return [Image.open(io.BytesIO(parts[rid].blob)).convert("L") for rid in ids]
+
+    for cell in cells[:2]:
+        [drawing] = drawings(cell)  # the signature drawn, as a picture in its slot
+        assert drawing.width == pytest.approx(3 * drawing.height, rel=0.01)
+        assert drawing.getextrema()[0] < 64  # ink on it, not a blank box
+    assert drawings(cells[2]) == []
+    # The two drawings differ (each signer's own strokes).
+    first, second = (drawings(cell)[0].tobytes() for cell in cells[:2])
+    assert first != second
