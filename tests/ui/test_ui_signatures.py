@@ -35,7 +35,7 @@ def draw(qtbot, pad: SignaturePad, *strokes: list[tuple[float, float]]) -> None:
 
 
 @pytest.fixture
-def workspace(ui_ctx, qtbot) -> VisitWorkspace:  # type: ignore[no-untyped-def]
+def workspace(ui_ctx, qtbot, french) -> VisitWorkspace:  # type: ignore[no-untyped-def]
     ws = VisitWorkspace(ui_ctx)
     qtbot.addWidget(ws)
     ws.resize(1366, 768)
