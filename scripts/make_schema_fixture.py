@@ -23,6 +23,7 @@ from fieldvisit.store.models import (
     Observation,
     QuickNote,
     Recommendation,
+    Signature,
     Visit,
     natural_id,
 )
@@ -172,6 +173,19 @@ def main() -> int:
             photo = session.get(Attachment, "0190b0c0-0000-7000-8000-000000000003")
             assert photo is not None
             photo.observation_id = "0190b0c0-0000-7000-8000-000000000004"
+        # Revision 0016: the maire's signature drawn on screen.
+        with store.transaction() as session:
+            session.add(
+                Signature(
+                    id=natural_id("signature", visit.id, "maire"),
+                    visit_id=visit.id,
+                    role="maire",
+                    name="Jeanne Fixture",
+                    signed_at=stamp,
+                    strokes=[[[0.1, 0.5], [0.4, 0.2], [0.9, 0.8]]],
+                    **common,
+                )
+            )
         # Revision 0004: the history of a change (written by the store's session event).
         with store.transaction() as session:
             answer = session.get(

@@ -6,9 +6,11 @@ PNGs of the visit list, a visit in progress (checklist, diagnostic, information 
 the quick notes), the Rapport section with the preview of a completed visit's report,
 the demo's follow-up visit (its action plan with the carried-over recommendations, its
 diagnostic with the previous visit's levels), the new-visit dialog and the welcome page
-of a first start. The `report-*.png` are pages of the demo report that was issued
-(Saint-Flour) and the evolution page of its follow-up's report, rasterised by pdftoppm
-(poppler-utils) as a reader would see them.
+of a first start, the « Signatures » group of the Informations page and the signing
+dialog. The `report-*.png` are pages of the demo report that was issued (Saint-Flour),
+the evolution page of its follow-up's report and the signature block of a completed
+visit signed on screen (Saint-Affrique), rasterised by pdftoppm (poppler-utils) as a
+reader would see them.
 
 Needs a display; on a machine without one, use a virtual framebuffer:
 
@@ -72,6 +74,8 @@ FOLLOW_UP_PAGES = {
     "report-observations": ("Points d'attention du parcours", 0),
     "report-plan": ("Points d'attention du parcours", 1),
 }
+#: pages of the completed visit's report once signed on screen (a draft: not issued)
+SIGNED_PAGES = {"report-signatures": ("Visa et signatures", 0)}
 REPORT_DPI = 100
 
 
@@ -186,6 +190,91 @@ def issued_demo_report(data_dir: DataDir, folder: Path) -> Path:
         services.close()
 
 
+def handwriting(seed: int) -> list[list[list[float]]]:
+    """A signature-like drawing (fractions of the pad): a flowing line with loops, a
+    second word, an underline; `seed` varies it from one signer to the next."""
+    import math
+
+    first = []
+    for step in range(90):
+        t = step / 89
+        x = 0.08 + 0.45 * t + 0.035 * math.cos(t * (9 + seed) * math.pi)
+        y = 0.5 - 0.22 * math.sin(t * (7 + seed) * math.pi) * (1 - 0.5 * t)
+        first.append([x, y])
+    second = []
+    for step in range(60):
+        t = step / 59
+        x = 0.56 + 0.3 * t + 0.02 * math.cos(t * 12 * math.pi)
+        y = 0.55 - 0.15 * math.sin(t * (5 + seed) * math.pi) - 0.08 * t
+        second.append([x, y])
+    underline = [[0.1 + 0.78 * t / 9, 0.82 - 0.04 * t / 9] for t in range(10)]
+    return [first, second, underline]
+
+
+def sign_demo(services: Services) -> None:
+    """Signatures drawn on screen: the author and the maire on the visit under way (the
+    commandant de brigade is left to sign in the dialog shot), all three on the
+    completed one (its report's signature block)."""
+    from fieldvisit.core.domain import SignerRole
+    from fieldvisit.screens.info import load_visit_info
+    from fieldvisit.services import signatures
+
+    fallback = {
+        SignerRole.AUTEUR: "Claire Martin",
+        SignerRole.MAIRE: "Jeanne Dupuis",
+        SignerRole.COMMANDANT: "Capitaine Paul Girard",
+    }
+    plan = {IN_PROGRESS: (SignerRole.AUTEUR, SignerRole.MAIRE), COMPLETED: tuple(SignerRole)}
+    for code, roles in plan.items():
+        visit_id = next(row.id for row in visits.list_visits(services) if row.commune_code == code)
+        slots = {slot.role: slot for slot in load_visit_info(services, visit_id).signatures}
+        for n, role in enumerate(roles):
+            name = slots[role].suggested_name or fallback[role]
+            signatures.sign(services, visit_id, role, name, handwriting(n))
+
+
+def signed_report(data_dir: DataDir, folder: Path) -> Path:
+    """The internal report of the completed demo visit, signed by its three signers."""
+    from fieldvisit.report.model import build_report
+    from fieldvisit.report.render import render_report
+
+    services = Services.open(data_dir)
+    try:
+        visit_id = next(r.id for r in visits.list_visits(services) if r.commune_code == COMPLETED)
+        target = folder / "signe.pdf"
+        render_report(build_report(services, visit_id), target)
+        return target
+    finally:
+        services.close()
+
+
+def signatures_shots(app: QApplication, info: Any, shot: Callable[[str, QWidget], None]) -> None:
+    """The « Signatures » group scrolled into view, then the signing dialog of the
+    commandant de brigade with a drawing on its pad."""
+    from PySide6.QtWidgets import QScrollArea
+
+    from fieldvisit.core.domain import SignerRole
+
+    box = getattr(info, "signatures_box", None)
+    scroll = info.findChild(QScrollArea)
+    if box is None or scroll is None:
+        return
+    scroll.ensureWidgetVisible(box, 0, 16)
+    settle(app)
+    shot("signatures", info.window())
+    dialog = info.sign(SignerRole.COMMANDANT)
+    if dialog is None:
+        return
+    settle(app)
+    if not dialog.name_edit.text():
+        dialog.name_edit.setText("Capitaine Paul Girard")
+    dialog.pad.set_strokes(handwriting(2))
+    dialog.pad.changed.emit()  # « Valider » enabled, as after drawing
+    shot("signature-dialog", dialog)
+    dialog.reject()
+    scroll.verticalScrollBar().setValue(0)
+
+
 def follow_up_report(data_dir: DataDir, folder: Path) -> Path:
     """The internal report of the demo's follow-up visit (a draft: it is under way)."""
     from fieldvisit.report.model import build_report
@@ -235,6 +324,7 @@ def take_all(out: Path, size: tuple[int, int], only: set[str]) -> list[Path]:
         from public_data_files import import_all
 
         import_all(services.public_data, root / "published", ["15"])
+        sign_demo(services)
         services.close()
         wanted = {name: page for name, page in REPORT_PAGES.items() if not only or name in only}
         if wanted:
@@ -242,6 +332,9 @@ def take_all(out: Path, size: tuple[int, int], only: set[str]) -> list[Path]:
         wanted = {name: page for name, page in FOLLOW_UP_PAGES.items() if not only or name in only}
         if wanted:
             saved += report_pages(follow_up_report(demo_dir, root), out, wanted)
+        wanted = {name: page for name, page in SIGNED_PAGES.items() if not only or name in only}
+        if wanted:
+            saved += report_pages(signed_report(demo_dir, root), out, wanted)
         ctx, window = open_window(demo_dir, root / "demo.ini", size)
         page = window.visit_list
         page.table.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -267,6 +360,7 @@ def take_all(out: Path, size: tuple[int, int], only: set[str]) -> list[Path]:
         workspace = window.workspace
         workspace.show_section("info")
         shot("workspace-notes", window)
+        signatures_shots(app, workspace.pages["info"], shot)
         workspace.show_section("checklist")
         scroll_to_section(window, "checklist", "eclairage")
         shot("checklist", window)

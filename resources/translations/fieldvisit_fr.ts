@@ -1461,6 +1461,10 @@
         <translation>L&apos;essentiel&#xa0;: ce qui a été vu, entendu et convenu.</translation>
     </message>
     <message>
+        <source>Signatures</source>
+        <translation>Signatures</translation>
+    </message>
+    <message>
         <source>Commune card (public data)</source>
         <translation>Fiche de la commune (données publiques)</translation>
     </message>
@@ -1483,6 +1487,14 @@
     <message>
         <source>Reading the commune card…</source>
         <translation>Lecture de la fiche de la commune…</translation>
+    </message>
+    <message>
+        <source>The report was issued: to sign it, reopen the visit (Status, « Reopen »); the report issued next will be a new version, the issued ones stay as they are.</source>
+        <translation>Le rapport a été émis : pour le signer, rouvrez la visite (Statut, « Rouvrir ») ; le prochain rapport émis en sera une nouvelle version, ceux déjà émis restent tels quels.</translation>
+    </message>
+    <message>
+        <source>The signatures go into the signature block of the report.</source>
+        <translation>Les signatures figurent dans le bloc « Visa et signatures » du rapport.</translation>
     </message>
     <message>
         <source>No participant yet.</source>
@@ -3471,6 +3483,10 @@
         <translation>Ajouter une observation du parcours</translation>
     </message>
     <message>
+        <source>Sign the report on screen (the next signer)</source>
+        <translation>Signer le rapport à l&apos;écran (le signataire suivant)</translation>
+    </message>
+    <message>
         <source>History of the focused item, recommendation or interview</source>
         <translation>Historique de l&apos;élément, de la recommandation ou de l&apos;entretien sélectionné</translation>
     </message>
@@ -3517,6 +3533,41 @@
     <message>
         <source>Where the focus is</source>
         <translation>Là où se trouve le curseur</translation>
+    </message>
+</context>
+<context>
+    <name>SignatureDialog</name>
+    <message>
+        <source>Signature — {0}</source>
+        <translation>Signature — {0}</translation>
+    </message>
+    <message>
+        <source>Signer&apos;s name</source>
+        <translation>Nom du signataire</translation>
+    </message>
+    <message>
+        <source>Signer (&amp;name):</source>
+        <translation>Signataire (&amp;nom) :</translation>
+    </message>
+    <message>
+        <source>Sign in the box with the mouse, a pen or a finger.</source>
+        <translation>Signez dans le cadre à la souris, au stylet ou au doigt.</translation>
+    </message>
+    <message>
+        <source>&amp;Clear</source>
+        <translation>&amp;Effacer</translation>
+    </message>
+    <message>
+        <source>&amp;Validate</source>
+        <translation>&amp;Valider</translation>
+    </message>
+</context>
+<context>
+    <name>SignaturePad</name>
+    <message>
+        <source>Signature pad: sign with the mouse, a pen or a finger</source>
+        <extracomment>the drawing changed (a stroke ended, or it was cleared)</extracomment>
+        <translation>Cadre de signature : signez à la souris, au stylet ou au doigt</translation>
     </message>
 </context>
 <context>
@@ -4082,6 +4133,41 @@
     <message>
         <source>Click the selected answer again, or press Delete, to clear it.</source>
         <translation>Cliquez à nouveau sur la réponse choisie, ou appuyez sur Suppr, pour l&apos;effacer.</translation>
+    </message>
+</context>
+<context>
+    <name>_SignatureSlotView</name>
+    <message>
+        <source>Signature: {0}</source>
+        <translation>Signature : {0}</translation>
+    </message>
+    <message>
+        <source>Sign…</source>
+        <translation>Signer…</translation>
+    </message>
+    <message>
+        <source>Sign: {0}</source>
+        <translation>Signer : {0}</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Retirer</translation>
+    </message>
+    <message>
+        <source>Remove the signature: {0}</source>
+        <translation>Retirer la signature : {0}</translation>
+    </message>
+    <message>
+        <source>{0}, signed on {1}</source>
+        <translation>{0}, signée le {1}</translation>
+    </message>
+    <message>
+        <source>Sign again…</source>
+        <translation>Signer à nouveau…</translation>
+    </message>
+    <message>
+        <source>Not signed</source>
+        <translation>Non signée</translation>
     </message>
 </context>
 <context>

@@ -33,6 +33,7 @@ from fieldvisit.server.testing import (
     push_body,
     rating_fields,
     recommendation_fields,
+    signature_fields,
     visit_fields,
 )
 from fieldvisit.sync.wire import RETRY_LATER_CODES
@@ -92,8 +93,16 @@ MAKERS: dict[str, Callable[[str], dict[str, Any]]] = {
     "attachments": lambda parent: attachment_fields(parent, SHA, len(PHOTO)),
     "quick_notes": lambda parent: note_fields(parent),
     "observations": lambda parent: observation_fields(parent),
+    "signatures": lambda parent: signature_fields(parent),
 }
-NATURAL = ("answers", "theme_ratings", "visit_participants", "interviewees", "interview_answers")
+NATURAL = (
+    "answers",
+    "theme_ratings",
+    "visit_participants",
+    "interviewees",
+    "interview_answers",
+    "signatures",
+)
 # The field naming each table's parent, and its two parents in the fixture.
 PARENTS = {
     table: ("interview_id", "i1", "i2")
@@ -255,6 +264,13 @@ def test_an_answer_cannot_move_to_a_visit_of_another_territory(
         ("observations", observation_fields("v1", pin=[0.1, 0.2]), "pin"),
         ("observations", observation_fields("v1", place="x" * 301), "place"),
         ("attachments", {**attachment_fields("v1", SHA, 1), "role": "affiche"}, "role"),
+        ("signatures", signature_fields("v1", role="prefet"), "role"),
+        ("signatures", signature_fields("v1", name="  "), "name"),
+        ("signatures", signature_fields("v1", strokes=[]), "strokes"),
+        ("signatures", signature_fields("v1", strokes=[[[0.1, 1.5]]]), "strokes"),
+        ("signatures", signature_fields("v1", strokes=[[[0.1, 0.2, 0.3]]]), "strokes"),
+        ("signatures", signature_fields("v1", strokes=[[[0.5, 0.5]]] * 201), "strokes"),
+        ("signatures", signature_fields("v1", strokes="data:image/png"), "strokes"),
     ],
 )
 def test_values_outside_the_domain_are_refused(

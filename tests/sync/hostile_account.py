@@ -22,8 +22,10 @@ from fieldvisit.server.testing import (
     answer_fields,
     attachment_fields,
     change,
+    keyed,
     observation_fields,
     push_body,
+    signature_fields,
     visit_fields,
 )
 from fieldvisit.store.models import natural_id
@@ -189,6 +191,11 @@ class HostileAccount:
             change("answers", str(uuid.uuid4()), self._answer(victim_visit, "marche_exploratoire")),
             change("recommendations", str(uuid.uuid4()), rec),
         )
+
+    def sign_a_foreign_visit(self, victim_visit: str, role: str) -> None:
+        """A signature under a visit of another territory, under the natural id the
+        real signer's would take (a forged « Maire » on someone else's report)."""
+        self.push(keyed("signatures", signature_fields(victim_visit, role, name=self.marker())))
 
     def link_a_foreign_action(self, victim_action: str, pick: int) -> None:
         """An observation of its own visit naming an action of another territory's plan

@@ -96,7 +96,7 @@ from fieldvisit.core.pins import Pin
 from fieldvisit.core.unavailable import unavailable
 from fieldvisit.report.issued import keep_issued, prepare_issue
 from fieldvisit.server.testing import server_snapshot
-from fieldvisit.services import Services, observations
+from fieldvisit.services import Services, observations, signatures
 from fieldvisit.services import history as history_service
 from fieldvisit.services.actions import add_recommendation, update_recommendation
 from fieldvisit.services.answers import answer_item
@@ -139,7 +139,7 @@ WORD = re.compile(r"w\d+")
 MAX_VISITS = 2  # planned in the Cantal, the world's included
 MAX_INTERVIEWS = 2  # recorded during an example
 # what two people may type at once
-TEXTS = ("summary", "author", "comment", "notes", "observation")
+TEXTS = ("summary", "author", "comment", "notes", "observation", "signature")
 ISSUED = domain.VisitStatus.RAPPORT_EMIS.value
 AGENT_LAPTOPS = tuple(n for n, user in enumerate(USERS) if user == "agent15")
 OUTSIDE_COMMUNE = "43157"  # Le Puy-en-Velay: not in the agent of 15's territory
@@ -164,6 +164,7 @@ DOMAIN_VALUES: dict[tuple[str, str], type[domain.LabelledEnum]] = {
     ("recommendations", "status"): domain.ActionStatus,
     ("observations", "category"): domain.ObservationCategory,
     ("observations", "severity"): domain.ObservationSeverity,
+    ("signatures", "role"): domain.SignerRole,
 }
 # How each record with a natural key gets its id (store/models.py natural_id).
 NATURAL_IDS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -172,6 +173,7 @@ NATURAL_IDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "visit_participants": ("participant", ("visit_id", "contact_id")),
     "interviewees": ("interviewee", ("interview_id", "contact_id")),
     "interview_answers": ("interview-answer", ("interview_id", "item_id")),
+    "signatures": ("signature", ("visit_id", "role")),
 }
 # The reference a child's life hangs on (a visit's records, an interview's parts).
 OWNERS = {
@@ -504,6 +506,33 @@ class MultiDeviceSync(RuleBasedStateMachine):
                 observations.delete_observation(self.devices[device], made.id)
                 self._deleted("observations", made.id, frozenset())
 
+    # --- signatures drawn on screen ------------------------------------------------------
+
+    @rule(device=laptops, pick=picks, role=st.sampled_from([r.value for r in domain.SignerRole]))
+    def sign(self, device: int, pick: int, role: str) -> None:
+        """A signer signs (again: it replaces theirs); two laptops signing for the same
+        role offline write one record (natural id), merged field by field."""
+        visit = self._visit(device, pick)
+        if visit is None:
+            return
+        svc = self.devices[device]
+        held = signatures.visit_signatures(svc, visit.id).get(domain.SignerRole(role))
+        name = self._word()
+        strokes = [[[pick / 5, 0.5], [1 - pick / 5, 0.25 + pick / 10]]]
+        made = signatures.sign(svc, visit.id, role, name, strokes)
+        self._note(device, ("signatures", made.id, "name"), held.name if held else "", name)
+
+    @rule(device=laptops, pick=picks, role=st.sampled_from([r.value for r in domain.SignerRole]))
+    def remove_signature(self, device: int, pick: int, role: str) -> None:
+        visit = self._visit(device, pick)
+        if visit is None:
+            return
+        svc = self.devices[device]
+        held = signatures.visit_signatures(svc, visit.id).get(domain.SignerRole(role))
+        if held is not None:
+            signatures.remove_signature(svc, visit.id, role)
+            self._deleted("signatures", held.id, frozenset())
+
     def _interviews(self, svc: Services) -> list[Interview]:
         with svc.store.reading() as session:
             return list(
@@ -665,6 +694,8 @@ class MultiDeviceSync(RuleBasedStateMachine):
             self.answer(device, pick, "parcours", "oui")
         elif text == "observation":  # the oldest one this laptop holds, if any
             self.edit_observation(device, 0, "place")
+        elif text == "signature":  # the maire signs the first visit (again)
+            self.sign(device, 0, domain.SignerRole.MAIRE.value)
         else:
             self.edit_interview_notes(device, 0, line=0, append=False)
 
@@ -850,6 +881,10 @@ class MultiDeviceSync(RuleBasedStateMachine):
     @rule(pick=picks)
     def hostile_writes_into_a_visit_of_another_territory(self, pick: int) -> None:
         self.hostile.write_into_a_foreign_visit(self._victim_visit(pick))
+
+    @rule(pick=picks, role=st.sampled_from([r.value for r in domain.SignerRole]))
+    def hostile_signs_a_visit_of_another_territory(self, pick: int, role: str) -> None:
+        self.hostile.sign_a_foreign_visit(self._victim_visit(pick), role)
 
     @rule(pick=picks)
     def hostile_links_an_action_of_another_territory(self, pick: int) -> None:

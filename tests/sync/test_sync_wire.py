@@ -136,7 +136,7 @@ def test_the_apps_natural_key_records_have_the_ids_the_server_requires(
     from sqlalchemy import select
 
     from fieldvisit.core.domain import ContactRole
-    from fieldvisit.services import answers, contacts, diagnostic, interviews, visits
+    from fieldvisit.services import answers, contacts, diagnostic, interviews, signatures, visits
     from fieldvisit.sync.codec import TABLE_OBJECTS, row_fields
     from fieldvisit.sync.wire import NATURAL_KEYS, natural_record_id
 
@@ -147,6 +147,7 @@ def test_the_apps_natural_key_records_have_the_ids_the_server_requires(
     form = services.forms.get(visit.diagnostic_form_id or "", visit.diagnostic_form_version or 0)
     theme = next(form.iter_themes())
     diagnostic.rate_theme(services, visit.id, theme.id, level=3)
+    signatures.sign(services, visit.id, "maire", "Mme la Maire", [[[0.1, 0.2], [0.3, 0.4]]])
     guide = services.forms.latest("entretien-elu")
     interview = interviews.record_interview(
         services, visit.id, guide.id, title="Maire", interviewee_ids=[maire.id]

@@ -6,11 +6,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QLocale, QSettings
 
 from fieldvisit.paths import DataDir
 from fieldvisit.services import Services
 from fieldvisit.ui.base.context import UiContext
+from fieldvisit.ui.base.i18n import (
+    TS_FILE_NAME,
+    app_translation_file,
+    compile_catalogue,
+    install_translators,
+    remove_translators,
+    translations_dir,
+)
 from fieldvisit.ui.base.worker import DatabaseWorker
 from fieldvisit.ui.shell.main_thread_gc import MainThreadCollector
 
@@ -48,3 +56,15 @@ def threaded_ctx(qapp, data_dir: DataDir, tmp_path: Path, communes) -> Iterator[
     yield ctx
     ctx.worker.shutdown()
     ctx.services.close()
+
+
+@pytest.fixture
+def french(qapp, tmp_path: Path) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """The committed French catalogue, compiled as `make` does and installed: the app as
+    people read it; removed afterwards, with the default locale put back."""
+    compile_catalogue(translations_dir() / TS_FILE_NAME, app_translation_file("fr", tmp_path))
+    default_locale = QLocale()
+    translators = install_translators(qapp, "fr", directory=tmp_path)
+    yield
+    remove_translators(qapp, translators)
+    QLocale.setDefault(default_locale)

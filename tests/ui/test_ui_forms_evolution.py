@@ -3,35 +3,10 @@ and a panel says what became of that visit's plan; nothing of it on a first visi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-from PySide6.QtCore import QLocale
-
 from fieldvisit.services import actions, visits
 from fieldvisit.ui.base.context import UiContext
-from fieldvisit.ui.base.i18n import (
-    TS_FILE_NAME,
-    app_translation_file,
-    compile_catalogue,
-    install_translators,
-    remove_translators,
-    translations_dir,
-)
 from fieldvisit.ui.workspace.diagnostic_page import DiagnosticPage
 from follow_up_visits import EXPECTED_STATES, FIRST_DATE, visit_twice
-
-
-@pytest.fixture
-def french(qapp, tmp_path: Path) -> Iterator[None]:  # type: ignore[no-untyped-def]
-    """The committed catalogue, compiled and installed: the page as people read it."""
-    compile_catalogue(translations_dir() / TS_FILE_NAME, app_translation_file("fr", tmp_path))
-    default_locale = QLocale()
-    translators = install_translators(qapp, "fr", directory=tmp_path)
-    yield
-    remove_translators(qapp, translators)
-    QLocale.setDefault(default_locale)
 
 
 def open_page(qtbot, ui_ctx: UiContext, visit_id: str) -> DiagnosticPage:  # type: ignore[no-untyped-def]

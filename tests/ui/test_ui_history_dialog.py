@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,14 +19,6 @@ from fieldvisit.services import actions, answers, interviews, visits
 from fieldvisit.store.models import Answer
 from fieldvisit.sync.local import sync_state
 from fieldvisit.ui.base.context import UiContext
-from fieldvisit.ui.base.i18n import (
-    TS_FILE_NAME,
-    app_translation_file,
-    compile_catalogue,
-    install_translators,
-    remove_translators,
-    translations_dir,
-)
 from fieldvisit.ui.dialogs.history_dialog import HistoryDialog
 from fieldvisit.ui.forms.item_widgets import YesNoNaEditor
 from fieldvisit.ui.workspace.actions_page import ActionsPage
@@ -236,14 +227,6 @@ def test_an_interview_history_from_its_list(
         "(empty)",
         "Vidéoprotection évoquée",
     ]
-
-
-@pytest.fixture
-def french(qapp: Any, tmp_path: Path) -> Iterator[None]:
-    compile_catalogue(translations_dir() / TS_FILE_NAME, app_translation_file("fr", tmp_path))
-    translators = install_translators(qapp, "fr", directory=tmp_path)
-    yield
-    remove_translators(qapp, translators)
 
 
 def test_the_dialog_speaks_french(

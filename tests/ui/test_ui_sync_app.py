@@ -29,14 +29,6 @@ from fieldvisit.services.diagnostic import rate_theme
 from fieldvisit.services.visits import get_visit, plan_visit, update_visit
 from fieldvisit.sync.session import login, sync_once
 from fieldvisit.ui.base.context import UiContext
-from fieldvisit.ui.base.i18n import (
-    TS_FILE_NAME,
-    app_translation_file,
-    compile_catalogue,
-    install_translators,
-    remove_translators,
-    translations_dir,
-)
 from fieldvisit.ui.shell.main_window import MainWindow
 from fieldvisit.ui.sync.sync_controller import SyncPhase
 from fieldvisit.ui.workspace.checklist_page import ChecklistPage
@@ -50,15 +42,6 @@ ROUND_TIMEOUT_MS = 30_000
 def _file_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests never touch the OS keyring."""
     monkeypatch.setenv("FIELDVISIT_CREDENTIALS", "file")
-
-
-@pytest.fixture
-def french(qapp: Any, tmp_path: Path) -> Iterator[None]:
-    """The committed French catalogue, compiled and installed for the test."""
-    compile_catalogue(translations_dir() / TS_FILE_NAME, app_translation_file("fr", tmp_path))
-    translators = install_translators(qapp, "fr", directory=tmp_path)
-    yield
-    remove_translators(qapp, translators)
 
 
 class LiveServer:

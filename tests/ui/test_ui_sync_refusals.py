@@ -24,14 +24,6 @@ from fieldvisit.services import contacts, visits
 from fieldvisit.services.interviews import record_interview
 from fieldvisit.sync.session import login, logout
 from fieldvisit.ui.base.context import UiContext
-from fieldvisit.ui.base.i18n import (
-    TS_FILE_NAME,
-    app_translation_file,
-    compile_catalogue,
-    install_translators,
-    remove_translators,
-    translations_dir,
-)
 from fieldvisit.ui.shell.main_window import MainWindow
 from fieldvisit.ui.sync.sync_controller import SyncPhase
 from fieldvisit.ui.widgets.text_limit import LimitedLineEdit, LimitedPlainTextEdit
@@ -45,14 +37,6 @@ N = french_number
 @pytest.fixture(autouse=True)
 def _file_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FIELDVISIT_CREDENTIALS", "file")
-
-
-@pytest.fixture
-def french(qapp: Any, tmp_path: Path) -> Iterator[None]:
-    compile_catalogue(translations_dir() / TS_FILE_NAME, app_translation_file("fr", tmp_path))
-    translators = install_translators(qapp, "fr", directory=tmp_path)
-    yield
-    remove_translators(qapp, translators)
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ carried over from the previous visit is « Reprise » everywhere.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -23,28 +22,12 @@ from fieldvisit.report.render import render_report
 from fieldvisit.services import actions, visits
 from fieldvisit.services.describe import field_name
 from fieldvisit.ui.base.context import UiContext
-from fieldvisit.ui.base.i18n import (
-    TS_FILE_NAME,
-    app_translation_file,
-    compile_catalogue,
-    install_translators,
-    remove_translators,
-    translations_dir,
-)
 from fieldvisit.ui.dialogs.history_dialog import HistoryDialog
 from fieldvisit.ui.dialogs.preferences import AUTHOR_KEY
 from fieldvisit.ui.workspace.actions_model import Column
 from fieldvisit.ui.workspace.actions_page import ActionsPage
 
 RECOMMENDATION = "Relancer la participation citoyenne avec la brigade"
-
-
-@pytest.fixture
-def french(qapp, tmp_path: Path) -> Iterator[None]:  # type: ignore[no-untyped-def]
-    compile_catalogue(translations_dir() / TS_FILE_NAME, app_translation_file("fr", tmp_path))
-    translators = install_translators(qapp, "fr", directory=tmp_path)
-    yield
-    remove_translators(qapp, translators)
 
 
 @pytest.fixture

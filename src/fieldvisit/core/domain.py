@@ -200,3 +200,12 @@ class ObservationSeverity(LabelledEnum):
     FAIBLE = "faible", "Faible"
     MOYENNE = "moyenne", "Moyenne"
     FORTE = "forte", "Forte"
+
+
+class SignerRole(LabelledEnum):
+    """Who signs a visit's report on screen (`signatures.role`): one signature per
+    visit and role, re-signing replaces it (services/signatures.py)."""
+
+    AUTEUR = "auteur", "Rédaction"
+    MAIRE = "maire", "Maire"
+    COMMANDANT = "commandant", "Commandant de brigade"

@@ -10,13 +10,14 @@ date recorded, then the status « rapport émis »), so « réimprimer » works 
 from __future__ import annotations
 
 import io
+import math
 import random
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
 
-from fieldvisit.core.domain import ContactRole, VisitStatus, VisitType
+from fieldvisit.core.domain import ContactRole, SignerRole, VisitStatus, VisitType
 from fieldvisit.core.pins import Pin
 from fieldvisit.demo.content import (
     CONTRACT_DETAILS,
@@ -39,6 +40,7 @@ from fieldvisit.services import (
     diagnostic,
     interviews,
     observations,
+    signatures,
     visits,
 )
 from fieldvisit.services import notes as quick_notes
@@ -271,8 +273,23 @@ def _seed_town(svc: Services, town: DemoTown, index: int, today: date) -> None:
         )
     if town.status in ("terminee", "rapport_emis"):
         visits.complete_visit(svc, visit_id)
+        _sign(svc, visit_id, town.mayor, visit_date)
     if town.status == "rapport_emis":
         _issue(svc, visit_id)
+
+
+def _sign(svc: Services, visit_id: str, mayor: str, visit_date: date) -> None:
+    """The author and the maire signed on screen at the end of the day (the commandant
+    de brigade's slot is left to sign on paper): a drawn line of loops, each its own."""
+    signed_at = datetime.combine(visit_date, time(17, 30), tzinfo=UTC)
+    for turns, (role, name) in enumerate(
+        [(SignerRole.AUTEUR, "Claire Martin"), (SignerRole.MAIRE, mayor)], start=3
+    ):
+        stroke = [
+            (0.08 + 0.84 * k / 60, 0.5 + 0.3 * math.sin(k * turns * math.pi / 30) * (1 - k / 90))
+            for k in range(61)
+        ]
+        signatures.sign(svc, visit_id, role, name, [stroke], signed_at=signed_at)
 
 
 def _contract(details: dict[str, object] | None, mayor_id: str, visit_date: date) -> dict[str, Any]:

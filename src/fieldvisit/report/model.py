@@ -88,6 +88,7 @@ from fieldvisit.services import (
     interviews,
     notes,
     observations,
+    signatures,
     visits,
 )
 from fieldvisit.services.context import Services
@@ -428,6 +429,17 @@ class ObservationEntry:
 
 
 @dataclass(frozen=True)
+class SignatureEntry:
+    """A signature drawn on screen (services/signatures.py), for the signature block."""
+
+    code: str  # core/domain.py SignerRole
+    role: str  # its label: « Maire »
+    name: str
+    signed_at: datetime
+    strokes: tuple[tuple[tuple[float, float], ...], ...]  # core/signature.py
+
+
+@dataclass(frozen=True)
 class PlanEntry:
     """The plan of the town centre the observations are pinned on."""
 
@@ -493,6 +505,8 @@ class VisitReport:
     # plan they are pinned on (None: no plan imported).
     observations: tuple[ObservationEntry, ...] = ()
     plan: PlanEntry | None = None
+    # The signatures drawn on screen, in SignerRole order (the roles signed only).
+    signatures: tuple[SignatureEntry, ...] = ()
 
     @property
     def marking(self) -> str:
@@ -543,6 +557,19 @@ def report_filename(report: VisitReport) -> str:
     return (
         f"rapport-{report.commune_code}-{slug(report.commune_name)}-"
         f"{report.visit_date.isoformat()}{version}{variant}.pdf"
+    )
+
+
+def _signature_entries(svc: Services, visit_id: str) -> tuple[SignatureEntry, ...]:
+    return tuple(
+        SignatureEntry(
+            code=role.value,
+            role=role.label,
+            name=row.name,
+            signed_at=row.signed_at,
+            strokes=tuple(tuple((x, y) for x, y in stroke) for stroke in row.strokes),
+        )
+        for role, row in signatures.visit_signatures(svc, visit_id).items()
     )
 
 
@@ -672,6 +699,7 @@ def build_report(
         ),
         observations=walk,
         plan=plan,
+        signatures=_signature_entries(svc, visit_id),
         left_out_parts=(
             _left_out_parts([checklist_form, diagnostic_form, *guides.values()], interview_reports)
             if shareable

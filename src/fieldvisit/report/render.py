@@ -32,6 +32,9 @@ from reportlab.platypus import (
 )
 
 from fieldvisit.core.dates import day_text, moment_text
+from fieldvisit.core.domain import SignerRole
+from fieldvisit.core.signature import ASPECT as SIGNATURE_ASPECT
+from fieldvisit.core.signature import signature_png
 from fieldvisit.report import images, walk
 from fieldvisit.report.blocks import (
     LEGEND,
@@ -67,6 +70,7 @@ from fieldvisit.report.model import (
     Mark,
     PhotoEntry,
     Progress,
+    SignatureEntry,
     ThemeResult,
     VisitReport,
 )
@@ -1069,25 +1073,32 @@ def _field_notes(report: VisitReport, n: str) -> Iterator[Flowable]:
 
 
 def _signatures(report: VisitReport, n: str) -> Iterator[Flowable]:
+    """Three slots — the author, the maire, the commandant de brigade — each with the
+    signature drawn on screen (services/signatures.py), the signer's name and when they
+    signed; a slot nobody signed keeps its « Signature : » box to sign on paper."""
     s = styles()
-    signers = [f"Rédaction : {author}" for author in report.authors] or ["Rédaction"]
-    signers.append("Visa du responsable")
-    cells: list[object] = [
-        [Para(text(name), s.cell_bold), Spacer(1, 3 * mm), Para("Signature :", s.note)]
-        for name in signers
-    ]
-    columns = 2
-    rows = [cells[i : i + columns] for i in range(0, len(cells), columns)]
-    rows[-1] += [""] * (columns - len(rows[-1]))
-    width = FRAME_WIDTH / columns
+    signed = {entry.code: entry for entry in report.signatures}
+    cells: list[object] = []
+    width = FRAME_WIDTH / len(SignerRole)
+    for role in SignerRole:
+        entry = signed.get(role.value)
+        if entry is None:
+            who = role.label
+            if role is SignerRole.AUTEUR and report.authors:
+                who = f"{role.label} : {', '.join(report.authors)}"
+            cells.append(
+                [Para(text(who), s.cell_bold), Spacer(1, 3 * mm), Para("Signature :", s.note)]
+            )
+            continue
+        cells.append(_signature_cell(entry, width - 12))
     block: list[Flowable] = [
         heading(f"{n}. Visa et signatures", 0, "signatures"),
         para("Fait à ______________________________, le ____ / ____ / ________", s.body),
         Spacer(1, 4 * mm),
         Table(
-            rows,
-            colWidths=[width] * columns,
-            rowHeights=[32 * mm] * len(rows),
+            [cells],
+            colWidths=[width] * len(cells),
+            rowHeights=[44 * mm],
             style=table_style(
                 [
                     ("BOX", (0, 0), (-1, -1), 0.6, GREY_LINE),
@@ -1100,3 +1111,16 @@ def _signatures(report: VisitReport, n: str) -> Iterator[Flowable]:
         ),
     ]
     yield KeepTogether(block)
+
+
+def _signature_cell(entry: SignatureEntry, width: float) -> list[Flowable]:
+    s = styles()
+    cell: list[Flowable] = [
+        Para(text(entry.role), s.cell_bold),
+        Para(text(entry.name), s.cell),
+    ]
+    png = signature_png(entry.strokes)
+    if png:
+        cell.append(Image(io.BytesIO(png), width=width, height=width / SIGNATURE_ASPECT))
+    cell.append(Para(f"Signé le {moment_text(entry.signed_at, ' à ')}", s.note))
+    return cell

@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from fieldvisit.core.dates import day_text, moment_text
+from fieldvisit.core.domain import SignerRole
+from fieldvisit.core.signature import signature_png
 from fieldvisit.report import images, walk
 from fieldvisit.report.blocks import LEGEND, MARKS, WITHHELD_TAG
 from fieldvisit.report.chart import LEVEL_NAMES
@@ -568,22 +570,35 @@ class _Writer:
             merged.text = text
 
     def _signatures(self, n: str) -> None:
+        """As in the PDF: one column per signer (the author, the maire, the commandant de
+        brigade) with the signature drawn on screen, the name and when they signed; a
+        slot nobody signed keeps its « Signature : » space to sign on paper."""
+        from docx.shared import Cm
+
         report = self.report
         self.heading(f"{n}. Visa et signatures", 0)
         self.para("Fait à ______________________________, le ____ / ____ / ________")
-        signers = [f"Rédaction : {author}" for author in report.authors] or ["Rédaction"]
-        signers.append("Visa du responsable")
-        rows = [signers[i : i + 2] for i in range(0, len(signers), 2)]
-        rows[-1] += [""] * (2 - len(rows[-1]))
-        table = self.doc.add_table(rows=0, cols=2)
+        signed = {entry.code: entry for entry in report.signatures}
+        roles = list(SignerRole)
+        table = self.doc.add_table(rows=1, cols=len(roles))
         table.style = "Table Grid"
-        for pair in rows:
-            cells = table.add_row().cells
-            for cell, name in zip(cells, pair, strict=True):
-                cell.text = ""
-                if name:
-                    cell.paragraphs[0].add_run(name).bold = True
-                    cell.add_paragraph("Signature :\n\n\n")
+        picture_width = Cm(PAGE_TEXT_WIDTH_CM / len(roles) - 0.6)  # inside the cell
+        for cell, role in zip(table.rows[0].cells, roles, strict=True):
+            entry = signed.get(role.value)
+            first = cell.paragraphs[0]
+            if entry is None:
+                who = role.label
+                if role is SignerRole.AUTEUR and report.authors:
+                    who = f"{role.label} : {', '.join(report.authors)}"
+                first.add_run(who).bold = True
+                cell.add_paragraph("Signature :\n\n\n")
+                continue
+            first.add_run(entry.role).bold = True
+            cell.add_paragraph(entry.name)
+            png = signature_png(entry.strokes)
+            if png:
+                cell.add_paragraph().add_run().add_picture(io.BytesIO(png), width=picture_width)
+            cell.add_paragraph(f"Signé le {moment_text(entry.signed_at, ' à ')}")
 
     # -- annexes -----------------------------------------------------------------------
 

@@ -1,16 +1,19 @@
-"""Informations: the visit, its participants, the visit it follows up, its forms."""
+"""Informations: the visit, its participants, the visit it follows up, its forms, and
+its signatures drawn on screen (one slot per SignerRole)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
+from fieldvisit.core.domain import ContactRole, SignerRole
 from fieldvisit.screens.common import Person, VisitFacts, read_visit
 from fieldvisit.services.context import Services
-from fieldvisit.store.models import Contact, Visit, VisitParticipant
+from fieldvisit.services.signatures import signatures_of
+from fieldvisit.store.models import Contact, Signature, Visit, VisitParticipant
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -23,11 +26,36 @@ class PreviousVisit:
 
 
 @dataclass(frozen=True)
+class SignatureSlot:
+    """One signer's slot of the « Signatures » group: their signature, if they signed,
+    and the name the dialog proposes (the visit's author, the participant who is maire
+    or commandant de brigade)."""
+
+    role: SignerRole
+    suggested_name: str
+    name: str = ""
+    signed_at: datetime | None = None
+    strokes: tuple[tuple[tuple[float, float], ...], ...] = ()
+
+    @property
+    def signed(self) -> bool:
+        return self.signed_at is not None
+
+
+# The contact role whose participant is proposed as each signer.
+_SIGNER_CONTACTS = {
+    SignerRole.MAIRE: ContactRole.MAIRE.value,
+    SignerRole.COMMANDANT: ContactRole.COMMANDANT_BRIGADE.value,
+}
+
+
+@dataclass(frozen=True)
 class VisitInfo:
     visit: VisitFacts
     participants: tuple[Person, ...]  # by name
     previous: PreviousVisit | None
     forms: tuple[str, ...]  # "Visite du centre-bourg (v1)"
+    signatures: tuple[SignatureSlot, ...] = ()  # one per SignerRole, in its order
 
 
 def load_visit_info(svc: Services, visit_id: str) -> VisitInfo:
@@ -42,7 +70,23 @@ def load_visit_info(svc: Services, visit_id: str) -> VisitInfo:
                 )
             ).first()
             previous = PreviousVisit(row.id, row.visit_date) if row is not None else None
-    return VisitInfo(visit, people, previous, tuple(_title(svc, *key) for key in visit.pinned))
+        signed = signatures_of(session, visit_id)
+        slots = tuple(_slot(role, signed.get(role), visit.author, people) for role in SignerRole)
+    forms = tuple(_title(svc, *key) for key in visit.pinned)
+    return VisitInfo(visit, people, previous, forms, slots)
+
+
+def _slot(
+    role: SignerRole, row: Signature | None, author: str, people: tuple[Person, ...]
+) -> SignatureSlot:
+    wanted = _SIGNER_CONTACTS.get(role)
+    suggested = author if role is SignerRole.AUTEUR else ""
+    if wanted is not None:
+        suggested = next((p.name for p in people if p.role == wanted), "")
+    if row is None:
+        return SignatureSlot(role, suggested)
+    strokes = tuple(tuple((x, y) for x, y in stroke) for stroke in row.strokes)
+    return SignatureSlot(role, suggested, row.name, row.signed_at, strokes)
 
 
 def load_participants(svc: Services, visit_id: str) -> tuple[Person, ...]:

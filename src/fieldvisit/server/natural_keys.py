@@ -22,6 +22,7 @@ _TAKEN = {
     "interviewees": "ce contact est déjà interrogé dans cet entretien",
     "interview_answers": "cette question de l'entretien a déjà une réponse",
     "theme_ratings": "ce thème a déjà une évaluation dans cette visite",
+    "signatures": "ce signataire a déjà signé cette visite (signer à nouveau la remplace)",
 }
 
 

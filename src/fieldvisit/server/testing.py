@@ -203,6 +203,19 @@ def observation_fields(visit_id: str, **extra: object) -> dict:
     return {**fields, **extra}
 
 
+def signature_fields(visit_id: str, role: str = "maire", **extra: object) -> dict:
+    """A signature drawn on screen (one per visit and role: its id is natural)."""
+    fields: dict[str, object] = {
+        "visit_id": visit_id,
+        "role": role,
+        "name": "Jeanne Martin",
+        "signed_at": STAMP,
+        "strokes": [[[0.1, 0.5], [0.5, 0.2], [0.9, 0.7]]],
+        "created_at": STAMP,
+    }
+    return {**fields, **extra}
+
+
 def note_fields(visit_id: str, moved_to: str | None = None) -> dict:
     return {
         "visit_id": visit_id,

@@ -37,6 +37,7 @@ from fieldvisit.store.models import (
     Observation,
     QuickNote,
     Recommendation,
+    Signature,
     SyncColumns,
     ThemeRating,
     Visit,
@@ -56,6 +57,7 @@ DELETABLE: dict[str, type[SyncColumns]] = {
     "observation": Observation,
     "attachment": Attachment,
     "note": QuickNote,
+    "signature": Signature,
 }
 MODELS: dict[str, type[SyncColumns]] = {m.__tablename__: m for m in USER_RECORD_MODELS}
 
@@ -68,6 +70,7 @@ _VISIT_CHILDREN: tuple[type[SyncColumns], ...] = (
     Recommendation,
     Observation,
     Attachment,
+    Signature,
     QuickNote,
 )
 # The record each kind belongs to: (column, parent table). Same as sync.wire.PARENT.

@@ -61,6 +61,7 @@ TABLE_NAMES: dict[str, Name] = {
     "observations": Name("Observation", "Observation"),
     "attachments": Name("Photo ou fichier joint", "Photo or attached file"),
     "quick_notes": Name("Note rapide", "Quick note"),
+    "signatures": Name("Signature", "Signature"),
     "contacts": Name("Contact", "Contact"),
 }
 
@@ -122,6 +123,10 @@ _TABLE_FIELD_NAMES: dict[tuple[str, str], Name] = {
     ("quick_notes", "text"): Name("Texte de la note", "Note text"),
     ("observations", "comment"): Name("Commentaire de l'observation", "Observation comment"),
     ("attachments", "role"): Name("Rôle du fichier", "File role"),
+    ("signatures", "role"): Name("Signataire", "Signer"),
+    ("signatures", "name"): Name("Nom du signataire", "Signer's name"),
+    ("signatures", "signed_at"): Name("Signée le", "Signed at"),
+    ("signatures", "strokes"): Name("Tracé de la signature", "Drawn signature"),
 }
 
 #: the fields that hold a code of one of the domain's closed lists
@@ -139,6 +144,7 @@ _CODED: dict[tuple[str, str], dict[str, str]] = {
             (("recommendations", "status"), domain.ActionStatus),
             (("observations", "category"), domain.ObservationCategory),
             (("observations", "severity"), domain.ObservationSeverity),
+            (("signatures", "role"), domain.SignerRole),
         )
     },
     ("attachments", "role"): {"plan": "Plan du centre-bourg"},
@@ -218,6 +224,10 @@ def describe(svc: Services, session: Session, table: str, record: Any) -> Descri
         return Description(shortened(record.text), labels)
     if table == "visits":
         return Description(f"{record.commune_name}, {day_text(record.visit_date)}", labels)
+    if table == "signatures":
+        # « Maire — Jeanne Martin »: who signed, for whom.
+        role = labels["role"].get(record.role, record.role)
+        return Description(f"{role} — {record.name}", labels)
     if table == "observations":
         # « Éclairage — rue du Marché »: what the walk's list shows of it.
         kind = labels["category"].get(record.category, record.category)

@@ -32,6 +32,7 @@ from fieldvisit.services import (
     diagnostic,
     interviews,
     observations,
+    signatures,
 )
 from fieldvisit.services import visits as visit_service
 from fieldvisit.services.context import Services
@@ -92,6 +93,13 @@ def _observation(svc: Services, record: Any, name: str, value: Any) -> object:
     return observations.update_observation(svc, record.id, **{name: value})
 
 
+def _signature(svc: Services, record: Any, name: str, value: Any) -> object:
+    # Through the signing service: a restored drawing or name is checked as a new one.
+    fields = {"name": record.name, "strokes": record.strokes, "signed_at": record.signed_at}
+    fields[name] = value
+    return signatures.sign(svc, record.visit_id, record.role, **fields)
+
+
 def _contact(svc: Services, record: Any, name: str, value: Any) -> object:
     if name in ("name", "role") and not value:
         raise BadInput(f"« {field_name('contacts', name)} » du contact ne peut pas être vide.")
@@ -127,6 +135,7 @@ EDITORS: dict[tuple[str, str], Editor] = {
     ("attachments", "caption"): _caption,
     ("attachments", "annotation"): _annotation,
     **{("observations", name): _observation for name in sorted(observations.EDITABLE)},
+    **{("signatures", name): _signature for name in ("name", "strokes", "signed_at")},
     **{
         ("contacts", name): _contact
         for name in ("name", "role", "organisation", "phone", "email", "commune_code")

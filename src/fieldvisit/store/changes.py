@@ -46,6 +46,7 @@ VISIT_TABLES = frozenset(
         "observations",
         "attachments",
         "quick_notes",
+        "signatures",
     }
 )
 

@@ -109,6 +109,7 @@ CREATION_FIELDS: dict[str, tuple[str, ...]] = {
     "observations": ("category", "place", "severity", "comment", "action_id", "pin"),
     "attachments": ("caption", "annotation", "observation_id"),
     "quick_notes": ("text",),
+    "signatures": ("name", "signed_at", "strokes"),
 }
 
 _origin: ContextVar[str | None] = ContextVar("fieldvisit_history_origin", default=None)

@@ -275,6 +275,25 @@ class Attachment(SyncColumns, Base):
     )
 
 
+class Signature(SyncColumns, Base):
+    """A signature drawn on screen for a visit's report (revision 0016).
+
+    One per visit and signer role (core/domain.py SignerRole: the author, the maire, the
+    commandant de brigade): its id is natural_id("signature", visit_id, role), so two
+    laptops signing for the same role offline make one record, and signing again
+    replaces the drawing, the name and the date. The drawing is the pen's strokes
+    (core/signature.py), stored in the (encrypted) database, not a file.
+    """
+
+    __tablename__ = "signatures"
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visits.id"))
+    role: Mapped[str] = mapped_column(String(16))  # core/domain.py SignerRole
+    name: Mapped[str] = mapped_column(String(200))
+    signed_at: Mapped[datetime]
+    strokes: Mapped[Any] = mapped_column(JSONValue)
+    __table_args__ = (UniqueConstraint("visit_id", "role"),)
+
+
 class QuickNote(SyncColumns, Base):
     """A timestamped note typed in a hurry, to be moved onto an item or interview later."""
 
@@ -326,6 +345,7 @@ USER_RECORD_MODELS: tuple[type[SyncColumns], ...] = (
     Observation,
     Attachment,
     QuickNote,
+    Signature,
 )
 
 # Every sync round counts and reads the pending rows of each synced table: a partial

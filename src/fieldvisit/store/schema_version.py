@@ -17,5 +17,6 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0011",
     "0014",
     "0015",
+    "0016",
 )
 HEAD_REVISION: str = KNOWN_REVISIONS[-1]

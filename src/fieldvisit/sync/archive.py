@@ -57,6 +57,7 @@ from fieldvisit.store.models import (
     Observation,
     QuickNote,
     Recommendation,
+    Signature,
     SyncColumns,
     ThemeRating,
     Visit,
@@ -89,6 +90,7 @@ def _collect(session: Any, visit: Visit) -> dict[str, list[SyncColumns]]:
         Observation,
         Attachment,
         QuickNote,
+        Signature,
     ):
         records[model.__tablename__] = rows(model, model.visit_id == vid)  # type: ignore[attr-defined]
     interview_ids = [i.id for i in records["interviews"]]  # type: ignore[attr-defined]

@@ -58,6 +58,7 @@ SYNCED_TABLES = (
     "observations",
     "attachments",
     "quick_notes",
+    "signatures",
 )
 API_PREFIX = "/api/v1"
 #: sync/local.py's IN_FLIGHT: the push batches kept until their answer is recorded.

@@ -296,6 +296,7 @@ _SECTIONS = {
     "observations": "observations",
     "attachments": "photos",
     "quick_notes": "info",
+    "signatures": "info",
 }
 
 

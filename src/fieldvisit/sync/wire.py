@@ -57,6 +57,7 @@ from fieldvisit.core.domain import (
     ObservationCategory,
     ObservationSeverity,
     Porteur,
+    SignerRole,
     VisitStatus,
     VisitType,
 )
@@ -64,6 +65,7 @@ from fieldvisit.core.geo import location_problem
 from fieldvisit.core.ids import natural_id
 from fieldvisit.core.limits import LONG_TEXT_CHARS
 from fieldvisit.core.pins import PLAN_ROLE, pin_problem
+from fieldvisit.core.signature import signer_name_problem, strokes_problem
 
 # The territory rules live in core/territories.py; the server finds them here too.
 from fieldvisit.core.territories import DEPARTEMENT_RE as DEPARTEMENT_RE
@@ -224,6 +226,15 @@ TABLES: dict[str, dict[str, str]] = {
         "moved_to": "str?:140",
         "created_at": "datetime",
     },
+    # A signature drawn on screen (revision 0016): one per visit and role.
+    "signatures": {
+        "visit_id": "str:36",
+        "role": "str:16",
+        "name": "str:200",
+        "signed_at": "datetime",
+        "strokes": "json",
+        "created_at": "datetime",
+    },
 }
 
 # Every record also carries the deletion that tombstoned it (None while it is alive):
@@ -256,6 +267,7 @@ TableName = Literal[
     "observations",
     "attachments",
     "quick_notes",
+    "signatures",
 ]
 
 # References between records: (field, table). The first one of a child table is the
@@ -277,6 +289,7 @@ REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
     "observations": (("visit_id", "visits"), ("action_id", "recommendations")),
     "attachments": (("visit_id", "visits"), ("observation_id", "observations")),
     "quick_notes": (("visit_id", "visits"),),
+    "signatures": (("visit_id", "visits"),),
 }
 
 # References that must stay inside the record's own visit: an observation's action is
@@ -447,6 +460,11 @@ FIELD_RULES: dict[str, dict[str, FieldRule]] = {
         "annotation": Checked(annotation_problem),
     },
     "quick_notes": {"moved_to": Matches(MOVED_TO_RE, "un élément ou un entretien")},
+    "signatures": {
+        "role": OneOf.of(SignerRole),
+        "name": Checked(signer_name_problem),
+        "strokes": Checked(strokes_problem),
+    },
 }
 
 # --- natural keys ----------------------------------------------------------------------
@@ -460,6 +478,8 @@ NATURAL_KEYS: dict[str, tuple[str, tuple[str, ...]]] = {
     "interviewees": ("interviewee", ("interview_id", "contact_id")),
     "interview_answers": ("interview-answer", ("interview_id", "item_id")),
     "theme_ratings": ("rating", ("visit_id", "theme_id")),
+    # One signature per visit and role: signing again replaces it.
+    "signatures": ("signature", ("visit_id", "role")),
 }
 
 # The fields that say what a record belongs to: they never change once the record
@@ -478,6 +498,7 @@ PARENT_FIELDS: dict[str, tuple[str, ...]] = {
     "observations": ("visit_id",),
     "attachments": ("visit_id",),
     "quick_notes": ("visit_id",),
+    "signatures": ("visit_id",),
 }
 
 

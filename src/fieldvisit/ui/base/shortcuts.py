@@ -62,6 +62,7 @@ BACK = Binding("back", ("Alt+Left", "Esc"), Scope.VISIT)
 QUICK_NOTE = Binding("quick_note", ("Ctrl+Shift+N",), Scope.VISIT)
 ADD_RECOMMENDATION = Binding("add_recommendation", ("Ctrl+Shift+A",), Scope.VISIT)
 ADD_OBSERVATION = Binding("add_observation", ("Ctrl+Shift+O",), Scope.VISIT)
+SIGN = Binding("sign", ("Ctrl+Shift+G",), Scope.VISIT)
 HISTORY = Binding("history", ("Ctrl+Shift+H",), Scope.FOCUS)
 UNAVAILABLE = Binding("unavailable", ("Ctrl+Shift+I",), Scope.FOCUS)
 INSERT_RECOMMENDATION = Binding("insert_recommendation", ("Ins",), Scope.FOCUS)
@@ -87,6 +88,7 @@ BINDINGS: tuple[Binding, ...] = (
     QUICK_NOTE,
     ADD_RECOMMENDATION,
     ADD_OBSERVATION,
+    SIGN,
     BACK,
     HISTORY,
     UNAVAILABLE,
@@ -118,6 +120,7 @@ def describe(binding: Binding) -> str:
         "quick_note": translate("Shortcuts", "Type a quick note"),
         "add_recommendation": translate("Shortcuts", "Add a recommendation to the action plan"),
         "add_observation": translate("Shortcuts", "Add an observation of the walk"),
+        "sign": translate("Shortcuts", "Sign the report on screen (the next signer)"),
         "history": translate(
             "Shortcuts", "History of the focused item, recommendation or interview"
         ),

@@ -1,9 +1,16 @@
-"""Informations: the visit's date, author, participants, summary and status.
+"""Informations: the visit's date, author, participants, summary, status and
+signatures.
 
 Date, author and summary are autosaved (debounced, and at once on focus-out). The
 status buttons follow the visit's allowed transitions (core.domain.VISIT_TRANSITIONS).
 Completing a visit with unanswered required items shows them in a dialog whose button
 jumps to the first one (`jump_to_missing_requested`).
+
+« Signatures »: one slot per signer (the author, the maire, the commandant de brigade)
+with their signature drawn on screen (ui/dialogs/signature_dialog.py), their name and
+when they signed; « Signer… » again replaces it. An issued visit is read-only: its
+slots say to reopen it, the next issued report being a new version
+(services/signatures.py).
 """
 
 from __future__ import annotations
@@ -28,22 +35,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldvisit.core.dates import day_text
-from fieldvisit.core.domain import VISIT_TRANSITIONS, VisitStatus, VisitType
+from fieldvisit.core.dates import day_text, moment_text
+from fieldvisit.core.domain import VISIT_TRANSITIONS, SignerRole, VisitStatus, VisitType
 from fieldvisit.core.errors import RuleViolation
 from fieldvisit.screens.common import Person, VisitFacts
 from fieldvisit.screens.commune_card import CommuneCardScreen, load_commune_card
 from fieldvisit.screens.completion import CompletionCheck, load_completion_check
-from fieldvisit.screens.info import VisitInfo, load_participants, load_visit_info
-from fieldvisit.services import contacts, deletion, visits
+from fieldvisit.screens.info import SignatureSlot, VisitInfo, load_participants, load_visit_info
+from fieldvisit.services import contacts, deletion, signatures, visits
 from fieldvisit.store.limits import field_limit
 from fieldvisit.store.models import Contact, Visit, natural_id
 from fieldvisit.ui.base.context import UiContext
 from fieldvisit.ui.base.errors import describe, show_error
 from fieldvisit.ui.base.icons import icon
 from fieldvisit.ui.dialogs.contact_dialog import ContactDialog, contact_text
+from fieldvisit.ui.dialogs.signature_dialog import SignatureDialog
 from fieldvisit.ui.widgets.commune_card_view import CommuneCardView
 from fieldvisit.ui.widgets.date_edit import FrenchDateEdit
+from fieldvisit.ui.widgets.signature_pad import SignaturePad
 from fieldvisit.ui.widgets.text_limit import LimitedLineEdit, LimitedPlainTextEdit
 from fieldvisit.ui.workspace.autosave import Debouncer
 from fieldvisit.ui.workspace.completion_dialog import CompleteVisitDialog
@@ -96,7 +105,7 @@ class InfoPage(WorkspacePage):
     jump_to_missing_requested = Signal()
     #: the person clicked the link to the previous visit
     open_visit_requested = Signal(str)
-    shows = frozenset({"visits", "visit_participants", "contacts"})
+    shows = frozenset({"visits", "visit_participants", "contacts", "signatures"})
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -205,6 +214,26 @@ class InfoPage(WorkspacePage):
         layout.addWidget(summary_label)
         layout.addWidget(self.summary_edit, 1)
 
+        # Signatures drawn on screen, one slot per signer
+        self.signatures_box = QGroupBox(self.tr("Signatures"), content)
+        self.signatures_box.setObjectName("signaturesBox")
+        box = QVBoxLayout(self.signatures_box)
+        slots_row = QHBoxLayout()
+        self._slots: dict[SignerRole, _SignatureSlotView] = {}
+        for role in SignerRole:
+            view = _SignatureSlotView(role, self.signatures_box)
+            view.sign_button.clicked.connect(partial(self.sign, role))
+            view.remove_button.clicked.connect(partial(self.remove_signature, role))
+            self._slots[role] = view
+            slots_row.addWidget(view, 1)
+        box.addLayout(slots_row)
+        self.signatures_hint = QLabel(self.signatures_box)
+        self.signatures_hint.setWordWrap(True)
+        self.signatures_hint.setObjectName("signaturesHint")
+        box.addWidget(self.signatures_hint)
+        layout.addWidget(self.signatures_box)
+        self._signature_slots: tuple[SignatureSlot, ...] = ()
+
         # The commune card (public data), below what the person types
         card_box = QGroupBox(self.tr("Commune card (public data)"), content)
         card_layout = QVBoxLayout(card_box)
@@ -262,6 +291,7 @@ class InfoPage(WorkspacePage):
             if self.summary_edit.toPlainText() != visit.summary:
                 self.summary_edit.setPlainText(visit.summary)
             self._show_participants(info.participants)
+            self._show_signatures(info.signatures)
             self._update_status(visit)
         finally:
             self._loading = False
@@ -401,6 +431,63 @@ class InfoPage(WorkspacePage):
     def _previous_clicked(self, previous_id: str) -> None:
         self.open_visit_requested.emit(previous_id)
 
+    # --- signatures ------------------------------------------------------------------
+
+    def _show_signatures(self, slots: tuple[SignatureSlot, ...]) -> None:
+        self._signature_slots = slots
+        for slot in slots:
+            self._slots[slot.role].show_slot(slot)
+        issued = self.visit is not None and self.visit.status == VisitStatus.RAPPORT_EMIS
+        self.signatures_hint.setText(
+            self.tr(
+                "The report was issued: to sign it, reopen the visit (Status, « Reopen »); "
+                "the report issued next will be a new version, the issued ones stay as "
+                "they are."
+            )
+            if issued
+            else self.tr("The signatures go into the signature block of the report.")
+        )
+        self.apply_read_only()
+
+    def sign(self, role: SignerRole | None = None) -> SignatureDialog | None:
+        """« Signer… » (Ctrl+Shift+G: the first signer who has not signed yet)."""
+        if self.visit_id is None or self.read_only:
+            return None
+        slots = {slot.role: slot for slot in self._signature_slots}
+        if role is None:
+            role = next((s.role for s in self._signature_slots if not s.signed), SignerRole.AUTEUR)
+        slot = slots.get(role)
+        name = (slot.name or slot.suggested_name) if slot is not None else ""
+        dialog = self.signature_dialog = SignatureDialog(role.label, name, self)
+        dialog.setObjectName("signatureDialog")
+        dialog.accepted.connect(partial(self._signed, role, dialog))
+        dialog.open()
+        return dialog
+
+    def _signed(self, role: SignerRole, dialog: SignatureDialog) -> None:
+        if self.visit_id is None:
+            return
+        self.ctx.run(
+            self.ctx.call(signatures.sign, self.visit_id, role, dialog.name(), dialog.strokes()),
+            on_success=self._reload_signatures,
+            on_failure=partial(show_error, self),
+            origin=self,
+        )
+
+    def remove_signature(self, role: SignerRole) -> None:
+        if self.visit_id is None:
+            return
+        self.ctx.run(
+            self.ctx.call(signatures.remove_signature, self.visit_id, role),
+            on_success=self._reload_signatures,
+            on_failure=partial(show_error, self),
+            origin=self,
+        )
+
+    def _reload_signatures(self, _result: object = None) -> None:
+        if self.visit_id is not None:
+            self.ctx.run(self.ctx.call(load_visit_info, self.visit_id), self._loaded, self)
+
     # --- participants ----------------------------------------------------------------
 
     def _show_participants(self, people: tuple[Person, ...]) -> None:
@@ -513,3 +600,46 @@ def _label(enum: type[VisitType] | type[VisitStatus], value: str) -> str:
 
 
 __all__ = ["InfoPage", "MissingItemsDialog"]
+
+
+class _SignatureSlotView(QWidget):
+    """One signer: who, their signature (read-only pad), name and date, « Signer… »."""
+
+    def __init__(self, role: SignerRole, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.role = role
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.title = QLabel(f"<b>{role.label}</b>", self)
+        self.pad = SignaturePad(self, read_only=True)
+        self.pad.setObjectName(f"signature_{role.value}")
+        self.pad.setAccessibleName(self.tr("Signature: {0}").format(role.label))
+        self.pad.setMaximumHeight(90)
+        self.who = QLabel(self)
+        self.who.setWordWrap(True)
+        buttons = QHBoxLayout()
+        self.sign_button = QPushButton(self.tr("Sign…"), self)
+        self.sign_button.setAccessibleName(self.tr("Sign: {0}").format(role.label))
+        self.remove_button = QPushButton(icon("delete"), self.tr("Remove"), self)
+        self.remove_button.setAccessibleName(
+            self.tr("Remove the signature: {0}").format(role.label)
+        )
+        buttons.addWidget(self.sign_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        layout.addWidget(self.title)
+        layout.addWidget(self.pad)
+        layout.addWidget(self.who)
+        layout.addLayout(buttons)
+
+    def show_slot(self, slot: SignatureSlot) -> None:
+        self.pad.set_strokes(slot.strokes)
+        if slot.signed_at is not None:
+            self.who.setText(
+                self.tr("{0}, signed on {1}").format(slot.name, moment_text(slot.signed_at))
+            )
+            self.sign_button.setText(self.tr("Sign again…"))
+        else:
+            self.who.setText(self.tr("Not signed"))
+            self.sign_button.setText(self.tr("Sign…"))
+        self.remove_button.setEnabled(slot.signed)

@@ -17,7 +17,7 @@ The page that made a change shows it already and is left as it is.
 Shortcuts (window-wide while the workspace is shown, ui/base/shortcuts.py): Alt+Left back
 to the visit list, Ctrl+PgDown / Ctrl+PgUp next / previous section, Ctrl+Shift+N type a
 quick note, Ctrl+Shift+A add a recommendation, Ctrl+Shift+O add an observation of the
-walk (whatever has the focus). When
+walk, Ctrl+Shift+G sign the report on screen (whatever has the focus). When
 the window around the workspace already has actions for some of these keys (the main
 window's Go menu), the workspace's own shortcuts for those keys stand down: two
 shortcuts on one key would both be ambiguous and neither would fire.
@@ -261,6 +261,7 @@ class VisitWorkspace(QWidget):
             *self._shortcuts(keys.QUICK_NOTE.sequences(), self.focus_notes),
             *self._shortcuts(keys.ADD_RECOMMENDATION.sequences(), self.add_recommendation),
             *self._shortcuts(keys.ADD_OBSERVATION.sequences(), self.add_observation),
+            *self._shortcuts(keys.SIGN.sequences(), self.sign),
         ]
         self.sections.setCurrentRow(0)
 
@@ -521,6 +522,12 @@ class VisitWorkspace(QWidget):
         Observations section, a new observation selected."""
         self.show_section("observations")
         self.page(ObservationsPage).add_observation(comment)
+
+    def sign(self) -> None:
+        """Ctrl+Shift+G from anywhere in the visit: Informations, the signature dialog of
+        the first signer who has not signed yet."""
+        self.show_section("info")
+        self.page(InfoPage).sign()
 
     def add_recommendation(self) -> None:
         """Ctrl+Shift+A from anywhere in the visit: the action plan, a new row."""
