@@ -224,8 +224,8 @@
         <translation>Porteur</translation>
     </message>
     <message>
-        <source>Dispositif</source>
-        <translation>Dispositif</translation>
+        <source>Dispositifs</source>
+        <translation>Dispositifs</translation>
     </message>
     <message>
         <source>Due date</source>

@@ -98,6 +98,8 @@ def test_grouping_by_commune_porteur_dispositif(window, territory) -> None:  # t
     page = window.tracking.show_tracking()
     at_today(page)
     model = page.model
+    # An action may rely on several dispositifs: the column says so.
+    assert model.headerData(Column.DISPOSITIF, Qt.Orientation.Horizontal) == "Dispositifs"
     page.grouping.setCurrentIndex(page.grouping.findData(int(Grouping.COMMUNE)))
     assert model.group_labels == [
         "Aurillac (15014)",

@@ -143,7 +143,7 @@ class ActionTrackingModel(QAbstractTableModel):
             Column.THEME: self.tr("Theme"),
             Column.PRIORITY: self.tr("Priority"),
             Column.PORTEUR: self.tr("Porteur"),
-            Column.DISPOSITIF: self.tr("Dispositif"),
+            Column.DISPOSITIF: self.tr("Dispositifs"),
             Column.DUE: self.tr("Due date"),
             Column.STATE: self.tr("Status"),
             Column.VISIT: self.tr("Visit"),
