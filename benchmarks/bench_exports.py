@@ -297,8 +297,8 @@ def main() -> int:
         "",
         "| measure | median (min–max) | target |",
         "|---|---:|---|",
-        f"| workbook of every visit (`write_workbook`, {len(counts)} sheets, {size / 2**20:.1f} MB; "
-        "XlsxWriter, constant memory) | "
+        f"| workbook of every visit (`write_workbook`, {len(counts)} sheets, "
+        f"{size / 2**20:.1f} MB; XlsxWriter, constant memory) | "
         f"{median_workbook:.2f} s ({min(workbook):.2f}–{max(workbook):.2f}); CPU "
         f"{workbook_cpu:.2f} s | < {TARGET_WORKBOOK_S:.0f} s: wall "
         f"{verdict(median_workbook < TARGET_WORKBOOK_S)}, CPU "
