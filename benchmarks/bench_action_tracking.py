@@ -20,7 +20,9 @@ window builds it (ui/tracking/action_tracking_page.py), at 1366×768:
 3. filter keystroke: a key typed into the search field (a word and its erasure, a
    commune name, a code), then a filter chosen (late only, a département, a porteur,
    group by commune and back), each until the model is filtered and the view repainted
-   (Qt's 5 ms update timer included) — the target, p95 < 30 ms.
+   (Qt's 5 ms update timer included) — the target, p95 < 30 ms. With each keystroke, the
+   time the UI thread spent ready but waiting for a core (the kernel's run-queue time):
+   on a loaded machine that, not the page's work, is what the wall time has over the CPU.
 """
 
 from __future__ import annotations
@@ -225,15 +227,18 @@ def measure(root: Path, scratch: Path, runs: int, key_rounds: int) -> dict[str, 
     typed = "action 3" + "\b" * 8 + "saint" + "\b" * 5 + "150" + "\b" * 3 + "bourg" + "\b" * 5
     keys: list[float] = []
     filters: list[float] = []
+    core_waits: list[float] = []  # ms the UI thread waited for a core, a key
     for _ in range(key_rounds):
         for char in typed:
             before = painted.count
             start, cpu_start[0] = time.perf_counter(), time.thread_time()
+            queued = core_wait_ms()
             if char == "\b":
                 QTest.keyClick(page.search, Qt.Key.Key_Backspace)
             else:
                 QTest.keyClick(page.search, char)
             keys.append(wait_paint(painted, before, start, "keys"))
+            core_waits.append(core_wait_ms() - queued)
         steps = [
             lambda: page.overdue.setChecked(True),
             lambda: page.departement.setCurrentIndex(1),
@@ -265,7 +270,20 @@ def measure(root: Path, scratch: Path, runs: int, key_rounds: int) -> dict[str, 
         "filters": filters,
         "total": total,
         "cpu": cpu,
+        "core_waits": core_waits,
     }
+
+
+def core_wait_ms() -> float:
+    """Milliseconds the calling thread has spent so far ready to run but waiting for a
+    core (the kernel's run-queue time, /proc/thread-self/schedstat; 0 where unknown).
+    What the wall time of a keystroke has over its CPU time is either this or the event
+    loop's own waits."""
+    try:
+        fields = Path("/proc/thread-self/schedstat").read_text().split()
+        return int(fields[1]) / 1e6
+    except (OSError, IndexError, ValueError):
+        return 0.0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -292,6 +310,7 @@ def main() -> int:
     reads: list[float] = result["reads"]  # type: ignore[assignment]
     wall: dict[str, list[float]] = {k: result[k] for k in ("paints", "keys", "filters")}  # type: ignore[misc]
     cpu: dict[str, list[float]] = result["cpu"]  # type: ignore[assignment]
+    core_waits: list[float] = result["core_waits"]  # type: ignore[assignment]
 
     def verdict(ok: bool) -> str:
         return "met" if ok else "NOT met"
@@ -327,6 +346,8 @@ def main() -> int:
             f"CPU {verdict(key_cpu < TARGET_KEY_P95_MS)} |",
             f"| a filter or grouping chosen → view repainted ({len(wall['filters'])} "
             f"changes) | {p50_p95(wall['filters'])} | {p50_p95(cpu['filters'])} | |",
+            f"| of a keystroke's wall time, the UI thread waiting for a core (run-queue "
+            f"time, /proc/thread-self/schedstat) | {p50_p95(core_waits)} | | |",
         ]
     )
     print(text)

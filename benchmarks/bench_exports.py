@@ -8,7 +8,7 @@ one interview of 8 answers and 5 actions (50,000 actions at 10,000 visits).
 
 Each measure runs in a fresh process (`fieldvisit export xlsx`'s own work, timed after
 imports and the opening of the data dir): `write_workbook` of every visit (internal,
-all five sheets), then the Word report of one visit (`build_report` + `render_word`).
+all six sheets), then the Word report of one visit (`build_report` + `render_word`).
 Peak memory: the process's maximum resident size (VmHWM) before and after the export
 (with `--traced`, also tracemalloc's peak of Python allocations during a second
 export) — the write-only workbook streams rows, so it should not grow with the number
@@ -297,8 +297,8 @@ def main() -> int:
         "",
         "| measure | median (min–max) | target |",
         "|---|---:|---|",
-        f"| workbook of every visit (`write_workbook`, five sheets, {size / 2**20:.1f} MB; "
-        "XlsxWriter, constant memory) | "
+        f"| workbook of every visit (`write_workbook`, {len(counts)} sheets, "
+        f"{size / 2**20:.1f} MB; XlsxWriter, constant memory) | "
         f"{median_workbook:.2f} s ({min(workbook):.2f}–{max(workbook):.2f}); CPU "
         f"{workbook_cpu:.2f} s | < {TARGET_WORKBOOK_S:.0f} s: wall "
         f"{verdict(median_workbook < TARGET_WORKBOOK_S)}, CPU "

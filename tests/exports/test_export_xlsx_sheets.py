@@ -62,3 +62,28 @@ def test_an_aborted_workbook_leaves_no_row_files(tmp_path: Path) -> None:
     book.write_sheet("Actions", ["Action"], [20], [("Éclairage",)])
     book.abort()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_text_past_excels_limit_is_cut_and_the_rest_of_its_row_kept(tmp_path: Path) -> None:
+    """Excel counts a cell's limit in UTF-16 units: a text of emoji (two units each)
+    under 32,767 characters can still be over it. It is cut there, and the cells after
+    it in the same row are written all the same (XlsxWriter's `write_row` would stop at
+    a cell it had to cut)."""
+    target = tmp_path / "t.xlsx"
+    book = StreamingWorkbook(target)
+    emoji = "🚧" * 20_000  # 20,000 characters, 40,000 UTF-16 units
+    book.write_sheet(
+        "Réponses",
+        ["Texte", "Après", "Date", "Moment", "Vide"],
+        [20, 10, 12, 16, 8],
+        [(emoji, 7, date(2026, 3, 12), datetime(2026, 3, 12, 9, 30), "")],
+    )
+    book.close()
+    sheet = openpyxl.load_workbook(target)["Réponses"]
+    text = sheet["A2"].value
+    assert set(text) == {"🚧"} and len(text.encode("utf-16-le")) // 2 == MAX_TEXT - 1
+    assert sheet["B2"].value == 7
+    assert sheet["C2"].value == datetime(2026, 3, 12) and sheet["C2"].number_format == "dd/mm/yyyy"
+    assert sheet["D2"].value == datetime(2026, 3, 12, 9, 30)
+    assert sheet["D2"].number_format == "dd/mm/yyyy hh:mm"
+    assert sheet["E2"].value is None  # an empty text is no cell: Excel's « (Vides) » filter

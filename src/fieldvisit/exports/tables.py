@@ -382,6 +382,7 @@ def _answer_rows(svc: Services, forms: _Forms, scope: ExportScope) -> Iterator[R
         for row in group:
             by_form.setdefault(row.form_id, []).append(row)
         first = next(iter(by_form.values()))[0]
+        head = _visit_cells(first)  # once a visit, not once an answer
         pinned = {
             first.checklist_form_id: (0, first.checklist_form_version),
             first.diagnostic_form_id: (1, first.diagnostic_form_version),
@@ -391,10 +392,11 @@ def _answer_rows(svc: Services, forms: _Forms, scope: ExportScope) -> Iterator[R
             rows = by_form[form_id]
             form = forms.get(form_id, pinned.get(form_id, (2, None))[1])
             given = {r.item_id: (r.value, r.comment or "") for r in rows}
+            title = form.title if form else form_id
             for item, section, value, comment in _shown(form, given, scope):
                 yield (
-                    *_visit_cells(first),
-                    form.title if form else form_id,
+                    *head,
+                    title,
                     section,
                     item.label if item else "",
                     value,
@@ -610,9 +612,10 @@ def _rating_rows(svc: Services, forms: _Forms, scope: ExportScope) -> Iterator[R
                     if theme.id in rows:
                         ordered.append((section.title, theme.label, rows.pop(theme.id)))
         ordered += [("", theme_id, row) for theme_id, row in sorted(rows.items())]
+        head = _visit_cells(first)
         for part, label, row in ordered:
             yield (
-                *_visit_cells(first),
+                *head,
                 part,
                 label,
                 row.level,
@@ -687,7 +690,17 @@ def _action_rows(svc: Services, forms: _Forms, scope: ExportScope) -> Iterator[R
 
 
 def _label(enum: Any, code: str | None) -> str:
-    try:
+    """The code's French label; the code itself when the list does not know it (a newer
+    version's code). One dict look-up a cell: each list's labels are read once."""
+    labels = _LABELS.get(enum)
+    if labels is None:
+        labels = _LABELS[enum] = {member.value: str(member.label) for member in enum}
+    if code in labels:
+        return labels[code]
+    try:  # a code written otherwise (case, the label itself): the list's own reading
         return str(enum(code).label)
     except ValueError:
         return code or ""
+
+
+_LABELS: dict[Any, dict[str, str]] = {}

@@ -152,7 +152,8 @@ def _write_csv(table: Table, out: IO[str], meter: _Meter) -> None:
     writer = csv.writer(out, delimiter=CSV_DELIMITER, lineterminator="\r\n")
     writer.writerow([column.title for column in table.columns])
     for row in table.rows():
-        writer.writerow([csv_text(value) for value in row])
+        # texts (most cells) as they are: csv_text is called for the others only
+        writer.writerow([v if v.__class__ is str else csv_text(v) for v in row])
         meter.tick()
 
 
