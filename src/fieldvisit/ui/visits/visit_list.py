@@ -390,6 +390,7 @@ class VisitListPage(QWidget):
         self._filters = filters
         for position, widget in enumerate(filters.widgets(), start=1):
             self._filter_row.insertWidget(position, widget, 1 if position <= 2 else 0)
+            widget.show()  # the layout would only show it on a later turn of the loop
         order = [self.search_edit, *filters.widgets(), self.table]
         for before, after in itertools.pairwise(order):
             QWidget.setTabOrder(before, after)
