@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
+    QCoreApplication,
     QDate,
     QEvent,
     QItemSelectionModel,
@@ -70,6 +71,10 @@ if TYPE_CHECKING:
     from fieldvisit.ui.dialogs.follow_up_dialog import FollowUpDialog
 
 log = logging.getLogger(__name__)
+
+# Called as translate("VisitListPage", "…") so that pyside6-lupdate finds the strings
+# under the page's context, as its own self.tr() calls.
+translate = QCoreApplication.translate
 
 
 class _PaintWatcher(QObject):
@@ -179,7 +184,7 @@ class _Filters:
     """The list's filters beside its search field: status, département, a date range
     and the button that clears them all (wired by VisitListPage._build_filters)."""
 
-    def __init__(self, page: QWidget, panel: QWidget) -> None:
+    def __init__(self, panel: QWidget) -> None:
         from fieldvisit.ui.widgets.date_edit import FrenchDateEdit
 
         def date_edit(value: QDate, name: str) -> QDateEdit:
@@ -189,28 +194,29 @@ class _Filters:
             edit.setEnabled(False)
             return edit
 
-        tr = page.tr
         self.status_combo = QComboBox(panel)
-        self.status_combo.setAccessibleName(tr("Filter by status"))
-        self.status_combo.addItem(tr("All statuses"), None)
+        self.status_combo.setAccessibleName(translate("VisitListPage", "Filter by status"))
+        self.status_combo.addItem(translate("VisitListPage", "All statuses"), None)
         for status in VisitStatus:
             self.status_combo.addItem(status.label, status.value)
 
         self.departement_combo = QComboBox(panel)
-        self.departement_combo.setAccessibleName(tr("Filter by département"))
-        self.departement_combo.addItem(tr("All départements"), None)
+        self.departement_combo.setAccessibleName(
+            translate("VisitListPage", "Filter by département")
+        )
+        self.departement_combo.addItem(translate("VisitListPage", "All départements"), None)
 
         today = QDate.currentDate()
-        self.from_check = QCheckBox(tr("From"), panel)
-        self.from_check.setAccessibleName(tr("Filter from a date"))
-        self.from_date = date_edit(today.addMonths(-12), tr("Visits from"))
-        self.to_check = QCheckBox(tr("to"), panel)
-        self.to_check.setAccessibleName(tr("Filter up to a date"))
-        self.to_date = date_edit(today, tr("Visits up to"))
+        self.from_check = QCheckBox(translate("VisitListPage", "From"), panel)
+        self.from_check.setAccessibleName(translate("VisitListPage", "Filter from a date"))
+        self.from_date = date_edit(today.addMonths(-12), translate("VisitListPage", "Visits from"))
+        self.to_check = QCheckBox(translate("VisitListPage", "to"), panel)
+        self.to_check.setAccessibleName(translate("VisitListPage", "Filter up to a date"))
+        self.to_date = date_edit(today, translate("VisitListPage", "Visits up to"))
         for check, edit in ((self.from_check, self.from_date), (self.to_check, self.to_date)):
             check.toggled.connect(edit.setEnabled)
 
-        self.clear_button = QPushButton(tr("Clear filters"), panel)
+        self.clear_button = QPushButton(translate("VisitListPage", "Clear filters"), panel)
 
     def widgets(self) -> list[QWidget]:
         """In the row's order (which is also the tab order)."""
@@ -386,7 +392,7 @@ class VisitListPage(QWidget):
             return self._filters
         self._stop_waiting_to_build_filters()
         panel = self.list_panel
-        filters = _Filters(self, panel)
+        filters = _Filters(panel)
         self._filters = filters
         for position, widget in enumerate(filters.widgets(), start=1):
             self._filter_row.insertWidget(position, widget, 1 if position <= 2 else 0)
