@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate, QSettings, Qt
-from PySide6.QtWidgets import QDateEdit, QMessageBox
+from PySide6.QtWidgets import QComboBox, QDateEdit, QMessageBox
 
 from fieldvisit.core.domain import VisitStatus, VisitType
 from fieldvisit.demo.seed import seed_demo
@@ -329,3 +329,23 @@ def test_filtering_ten_thousand_rows_keeps_the_model_consistent(demo_window: Mai
     assert all(
         page.model.visit_at(r).status == VisitStatus.EN_COURS for r in range(page.model.shown_count)
     )
+
+
+def test_filters_come_after_the_first_paint_and_filter(demo_ctx, qtbot):  # type: ignore[no-untyped-def]
+    """The start shows the list before building the filters beside the search field;
+    once the rows are painted they are there, in the tab order, and they filter."""
+    main = MainWindow(demo_ctx)
+    qtbot.addWidget(main)
+    page = main.visit_list
+    assert page.findChildren(QComboBox) == []  # not built before the window is shown
+    main.show()
+    qtbot.waitUntil(lambda: len(page.findChildren(QComboBox)) == 2)
+    status, departement = page.findChildren(QComboBox)
+    assert status.isVisible() and departement.isVisible()
+    assert page.search_edit.nextInFocusChain() is status
+    departement.setCurrentIndex(departement.findData("52"))
+    assert page.shown_communes() == ["Langres"]
+    status.setCurrentIndex(status.findData(VisitStatus.EN_COURS.value))
+    assert page.shown_communes() == []
+    assert page.no_match_label.isVisible()
+    main.close()

@@ -13,11 +13,13 @@ line under the table says so, and searching covers the visits already shown.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
+    QCoreApplication,
     QDate,
     QEvent,
     QItemSelectionModel,
@@ -64,12 +66,15 @@ from fieldvisit.ui.visits.visit_list_model import (
     ProgressDelegate,
     VisitListModel,
 )
-from fieldvisit.ui.widgets.date_edit import FrenchDateEdit, python_date
 
 if TYPE_CHECKING:
     from fieldvisit.ui.dialogs.follow_up_dialog import FollowUpDialog
 
 log = logging.getLogger(__name__)
+
+# Called as translate("VisitListPage", "…") so that pyside6-lupdate finds the strings
+# under the page's context, as its own self.tr() calls.
+translate = QCoreApplication.translate
 
 
 class _PaintWatcher(QObject):
@@ -175,6 +180,57 @@ class WelcomePage(QWidget):
         self.demo_button.setEnabled(not loading)
 
 
+class _Filters:
+    """The list's filters beside its search field: status, département, a date range
+    and the button that clears them all (wired by VisitListPage._build_filters)."""
+
+    def __init__(self, panel: QWidget) -> None:
+        from fieldvisit.ui.widgets.date_edit import FrenchDateEdit
+
+        def date_edit(value: QDate, name: str) -> QDateEdit:
+            edit = FrenchDateEdit(panel, value)
+            edit.setAccessibleName(name)
+            edit.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+            edit.setEnabled(False)
+            return edit
+
+        self.status_combo = QComboBox(panel)
+        self.status_combo.setAccessibleName(translate("VisitListPage", "Filter by status"))
+        self.status_combo.addItem(translate("VisitListPage", "All statuses"), None)
+        for status in VisitStatus:
+            self.status_combo.addItem(status.label, status.value)
+
+        self.departement_combo = QComboBox(panel)
+        self.departement_combo.setAccessibleName(
+            translate("VisitListPage", "Filter by département")
+        )
+        self.departement_combo.addItem(translate("VisitListPage", "All départements"), None)
+
+        today = QDate.currentDate()
+        self.from_check = QCheckBox(translate("VisitListPage", "From"), panel)
+        self.from_check.setAccessibleName(translate("VisitListPage", "Filter from a date"))
+        self.from_date = date_edit(today.addMonths(-12), translate("VisitListPage", "Visits from"))
+        self.to_check = QCheckBox(translate("VisitListPage", "to"), panel)
+        self.to_check.setAccessibleName(translate("VisitListPage", "Filter up to a date"))
+        self.to_date = date_edit(today, translate("VisitListPage", "Visits up to"))
+        for check, edit in ((self.from_check, self.from_date), (self.to_check, self.to_date)):
+            check.toggled.connect(edit.setEnabled)
+
+        self.clear_button = QPushButton(translate("VisitListPage", "Clear filters"), panel)
+
+    def widgets(self) -> list[QWidget]:
+        """In the row's order (which is also the tab order)."""
+        return [
+            self.status_combo,
+            self.departement_combo,
+            self.from_check,
+            self.from_date,
+            self.to_check,
+            self.to_date,
+            self.clear_button,
+        ]
+
+
 class VisitListPage(QWidget):
     #: open this visit in the workspace
     open_visit_requested = Signal(str)
@@ -231,43 +287,12 @@ class VisitListPage(QWidget):
         self.search_edit.textChanged.connect(self.apply_filters)
         self.search_edit.returnPressed.connect(self._search_return_pressed)
 
-        self.status_combo = QComboBox(panel)
-        self.status_combo.setAccessibleName(self.tr("Filter by status"))
-        self.status_combo.addItem(self.tr("All statuses"), None)
-        for status in VisitStatus:
-            self.status_combo.addItem(status.label, status.value)
-        self.status_combo.currentIndexChanged.connect(self.apply_filters)
-
-        self.departement_combo = QComboBox(panel)
-        self.departement_combo.setAccessibleName(self.tr("Filter by département"))
-        self.departement_combo.addItem(self.tr("All départements"), None)
-        self.departement_combo.currentIndexChanged.connect(self.apply_filters)
-
-        today = QDate.currentDate()
-        self.from_check = QCheckBox(self.tr("From"), panel)
-        self.from_check.setAccessibleName(self.tr("Filter from a date"))
-        self.from_date = self._date_edit(today.addMonths(-12), self.tr("Visits from"), panel)
-        self.to_check = QCheckBox(self.tr("to"), panel)
-        self.to_check.setAccessibleName(self.tr("Filter up to a date"))
-        self.to_date = self._date_edit(today, self.tr("Visits up to"), panel)
-        for check, edit in ((self.from_check, self.from_date), (self.to_check, self.to_date)):
-            edit.setEnabled(False)
-            check.toggled.connect(edit.setEnabled)
-            check.toggled.connect(self.apply_filters)
-            edit.dateChanged.connect(self.apply_filters)
-
-        self.clear_filters_button = QPushButton(self.tr("Clear filters"), panel)
-        self.clear_filters_button.clicked.connect(self.clear_filters)
-
-        filters = QHBoxLayout()
-        filters.addWidget(self.search_edit, 3)
-        filters.addWidget(self.status_combo, 1)
-        filters.addWidget(self.departement_combo, 1)
-        filters.addWidget(self.from_check)
-        filters.addWidget(self.from_date)
-        filters.addWidget(self.to_check)
-        filters.addWidget(self.to_date)
-        filters.addWidget(self.clear_filters_button)
+        # The other filters (status, département, dates) are built once the first rows
+        # are painted (`_build_filters`): a start shows its list before them.
+        self._filters: _Filters | None = None
+        self._filters_watcher = _PaintWatcher(self._filters_painted, self)
+        self._filter_row = QHBoxLayout()
+        self._filter_row.addWidget(self.search_edit, 3)
 
         self.table = QTableView(panel)
         self.table.setObjectName("visitTable")
@@ -343,26 +368,77 @@ class VisitListPage(QWidget):
         actions.addWidget(self.count_label)
 
         layout = QVBoxLayout(panel)
-        layout.addLayout(filters)
+        layout.addLayout(self._filter_row)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.no_match_label)
         layout.addLayout(actions)
-        QWidget.setTabOrder(self.search_edit, self.status_combo)
-        QWidget.setTabOrder(self.status_combo, self.departement_combo)
-        QWidget.setTabOrder(self.departement_combo, self.from_check)
-        QWidget.setTabOrder(self.from_check, self.from_date)
-        QWidget.setTabOrder(self.from_date, self.to_check)
-        QWidget.setTabOrder(self.to_check, self.to_date)
-        QWidget.setTabOrder(self.to_date, self.clear_filters_button)
-        QWidget.setTabOrder(self.clear_filters_button, self.table)
+        QWidget.setTabOrder(self.search_edit, self.table)
         QWidget.setTabOrder(self.table, self.new_visit_button)
         return panel
 
-    def _date_edit(self, value: QDate, name: str, parent: QWidget) -> QDateEdit:
-        edit = FrenchDateEdit(parent, value)
-        edit.setAccessibleName(name)
-        edit.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-        return edit
+    def _filters_painted(self) -> None:
+        self._stop_waiting_to_build_filters()
+        self._build_filters()
+
+    def _stop_waiting_to_build_filters(self) -> None:
+        for watched in (self.table.viewport(), self.welcome):
+            watched.removeEventFilter(self._filters_watcher)
+
+    def _build_filters(self) -> _Filters:
+        """The filters beside the search field, built once (after the first paint of
+        the list, or when first used): two combos and two calendar date fields cost
+        the start about 15 ms, and nobody filters before seeing the list."""
+        if self._filters is not None:
+            return self._filters
+        self._stop_waiting_to_build_filters()
+        panel = self.list_panel
+        filters = _Filters(panel)
+        self._filters = filters
+        for position, widget in enumerate(filters.widgets(), start=1):
+            self._filter_row.insertWidget(position, widget, 1 if position <= 2 else 0)
+            widget.show()  # the layout would only show it on a later turn of the loop
+        order = [self.search_edit, *filters.widgets(), self.table]
+        for before, after in itertools.pairwise(order):
+            QWidget.setTabOrder(before, after)
+        filters.status_combo.currentIndexChanged.connect(self.apply_filters)
+        filters.departement_combo.currentIndexChanged.connect(self.apply_filters)
+        for check, edit in (
+            (filters.from_check, filters.from_date),
+            (filters.to_check, filters.to_date),
+        ):
+            check.toggled.connect(self.apply_filters)
+            edit.dateChanged.connect(self.apply_filters)
+        filters.clear_button.clicked.connect(self.clear_filters)
+        self._fill_departements()
+        return filters
+
+    @property
+    def status_combo(self) -> QComboBox:
+        return self._build_filters().status_combo
+
+    @property
+    def departement_combo(self) -> QComboBox:
+        return self._build_filters().departement_combo
+
+    @property
+    def from_check(self) -> QCheckBox:
+        return self._build_filters().from_check
+
+    @property
+    def from_date(self) -> QDateEdit:
+        return self._build_filters().from_date
+
+    @property
+    def to_check(self) -> QCheckBox:
+        return self._build_filters().to_check
+
+    @property
+    def to_date(self) -> QDateEdit:
+        return self._build_filters().to_date
+
+    @property
+    def clear_filters_button(self) -> QPushButton:
+        return self._build_filters().clear_button
 
     def _action_button(self, action: QAction, parent: QWidget) -> QPushButton:
         button = QPushButton(action.icon(), action.text(), parent)
@@ -442,6 +518,9 @@ class VisitListPage(QWidget):
         self._fill_departements()
         self._after_filter(selected)
         self.stack.setCurrentWidget(self.welcome if not rows else self.list_panel)
+        if self._filters is None:  # once what is shown has been painted
+            shown = self.table.viewport() if rows else self.welcome
+            shown.installEventFilter(self._filters_watcher)
         self.visits_counted.emit(total)
 
     @property
@@ -454,6 +533,8 @@ class VisitListPage(QWidget):
         return self.stack.currentWidget() is self.welcome
 
     def _fill_departements(self) -> None:
+        if self._filters is None:
+            return  # filled when they are built
         current = self.departement_combo.currentData()
         self.departement_combo.blockSignals(True)
         self.departement_combo.clear()
@@ -469,6 +550,10 @@ class VisitListPage(QWidget):
     # -- filtering -------------------------------------------------------------------
 
     def current_filter(self) -> VisitFilter:
+        if self._filters is None:  # not built yet: only the search field filters
+            return VisitFilter(text=self.search_edit.text())
+        from fieldvisit.ui.widgets.date_edit import python_date
+
         status = self.status_combo.currentData()
         return VisitFilter(
             text=self.search_edit.text(),
