@@ -32,8 +32,8 @@ from fieldvisit.services import (
     diagnostic,
     interviews,
     observations,
-    signatures,
     repeats,
+    signatures,
 )
 from fieldvisit.services import visits as visit_service
 from fieldvisit.services.context import Services
