@@ -21,8 +21,10 @@ from fieldvisit.store.models import (
     Answer,
     Attachment,
     Observation,
+    OccurrenceAnswer,
     QuickNote,
     Recommendation,
+    RepeatOccurrence,
     Signature,
     Visit,
     natural_id,
@@ -183,6 +185,29 @@ def main() -> int:
                     name="Jeanne Fixture",
                     signed_at=stamp,
                     strokes=[[[0.1, 0.5], [0.4, 0.2], [0.9, 0.8]]],
+                    **common,
+                )
+            )
+        # Revision 0017: an occurrence of a repeatable group, with one answer.
+        with store.transaction() as session:
+            occurrence_id = "0190b0c0-0000-7000-8000-000000000005"
+            session.add(
+                RepeatOccurrence(
+                    id=occurrence_id,
+                    visit_id=visit.id,
+                    form_id="visite-centre-bourg",
+                    group_id="locaux",
+                    **common,
+                )
+            )
+            session.flush()
+            session.add(
+                OccurrenceAnswer(
+                    id=natural_id("occurrence-answer", occurrence_id, "local_nom"),
+                    occurrence_id=occurrence_id,
+                    visit_id=visit.id,
+                    item_id="local_nom",
+                    value="Poste de police municipale",
                     **common,
                 )
             )

@@ -58,6 +58,37 @@ required = true
 id = "remarques"
 label = "Remarques"
 type = "long_text"
+
+[[sections]]
+id = "locaux"
+title = "Locaux visités"
+repeat = true
+visible_if = "pm_presente == 'oui'"
+
+[[sections.items]]
+id = "local_nom"
+label = "Nom du local"
+type = "text"
+required = true
+
+[[sections.items]]
+id = "local_etat"
+label = "État du local"
+type = "single_choice"
+choices = [{ id = "bon", label = "Bon" }, { id = "degrade", label = "Dégradé" }]
+
+[[sections.items]]
+id = "local_travaux"
+label = "Travaux à prévoir"
+type = "long_text"
+visible_if = "local_etat == 'degrade'"
+
+[[sections.items]]
+id = "local_agents"
+label = "Agents affectés au local"
+type = "number"
+min = 0
+visible_if = "pm_agents >= 1"
 """
 
 DIAGNOSTIC = """

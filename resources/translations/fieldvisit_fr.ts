@@ -3232,6 +3232,10 @@
         <translation>Avancement de la section {0}</translation>
     </message>
     <message>
+        <source>Entered in the Observations section, one observation per place ({0} adds one). Questions of each observation: {1}.</source>
+        <translation>Se saisit dans la section Observations, une observation par lieu ({0} en ajoute une). Questions de chaque observation : {1}.</translation>
+    </message>
+    <message>
         <source>Repeatable group, entry to come. Questions of each occurrence: {0}.</source>
         <translation>Groupe répétable, saisie à venir. Questions de chaque occurrence : {0}.</translation>
     </message>

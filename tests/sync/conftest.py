@@ -117,11 +117,16 @@ def server(server_url: str, tmp_path: Path) -> Iterator[FastAPI]:
 
 
 @pytest.fixture
-def laptops(server: FastAPI, tmp_path: Path, communes: Any) -> Iterator[Callable[..., Laptop]]:
+def laptops(
+    server: FastAPI, tmp_path: Path, communes: Any, test_forms: Path
+) -> Iterator[Callable[..., Laptop]]:
     opened: list[Services] = []
 
     def make(name: str, user: str = "agent15", clock_offset: timedelta = timedelta()) -> Laptop:
-        svc = Services.open(DataDir(tmp_path / name), clock=StepClock(clock_offset))
+        # The shipped forms and the tests' own (a repeatable group of any form).
+        svc = Services.open(
+            DataDir(tmp_path / name), extra_form_dirs=[test_forms], clock=StepClock(clock_offset)
+        )
         svc.__dict__["communes"] = communes
         opened.append(svc)
         laptop = Laptop(svc, TestClient(server))

@@ -24,6 +24,8 @@ from fieldvisit.server.testing import (
     change,
     keyed,
     observation_fields,
+    occurrence_answer_fields,
+    occurrence_fields,
     push_body,
     signature_fields,
     visit_fields,
@@ -196,6 +198,20 @@ class HostileAccount:
         """A signature under a visit of another territory, under the natural id the
         real signer's would take (a forged « Maire » on someone else's report)."""
         self.push(keyed("signatures", signature_fields(victim_visit, role, name=self.marker())))
+
+    def write_an_occurrence_into_a_foreign_visit(
+        self, victim_visit: str, victim_occurrence: str | None
+    ) -> None:
+        """A new occurrence of a repeatable group under a visit of another territory,
+        an answer to an occurrence of it, and one naming its own visit instead."""
+        occurrence = occurrence_fields(victim_visit)
+        self.push(change("repeat_occurrences", str(uuid.uuid4()), occurrence))
+        if victim_occurrence is None:
+            return
+        record_id = natural_id("occurrence-answer", victim_occurrence, "local_nom")
+        for visit_id in (victim_visit, self._own_visit(0)):
+            fields = occurrence_answer_fields(victim_occurrence, visit_id, value=self.marker())
+            self.push(change("occurrence_answers", record_id, fields))
 
     def link_a_foreign_action(self, victim_action: str, pick: int) -> None:
         """An observation of its own visit naming an action of another territory's plan

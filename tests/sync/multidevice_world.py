@@ -43,16 +43,21 @@ from fieldvisit.server.app import create_app, make_api
 from fieldvisit.server.backup import backup_sqlite, restore_sqlite
 from fieldvisit.server.testing import add_user, fast_passwords
 from fieldvisit.services import Services
+from fieldvisit.services.answers import answer_item
 from fieldvisit.services.interviews import record_interview
+from fieldvisit.services.repeats import add_occurrence
 from fieldvisit.services.visits import plan_visit
 from fieldvisit.store import database as store_database
 from fieldvisit.store import open_store
 from fieldvisit.sync.client import ConnectionLost, SyncClient
 from fieldvisit.sync.session import configured_client, login, sync_once
 from fieldvisit.sync.wire import PushBatch, PushResult, UploadStatus
+from service_fixtures import CHECKLIST
 
 PASSWORD = "mot-de-passe-solide"
 GUIDE = "entretien-elu"  # an interview guide shipped with the app
+REPEAT_FORM = "test-checklist"  # tests/service_fixtures.py
+REPEAT_GROUP = "locaux"  # its repeatable group
 SERVER = "http://testserver"
 # Two laptops of one agent of Cantal, and a coordinator of Cantal and Haute-Loire.
 USERS = ("agent15", "coord", "agent15")
@@ -90,6 +95,9 @@ def laptop_offset(n: int) -> timedelta:
 class WorldFacts:
     visit_id: str  # the visit of Cantal every laptop has at the start
     interview_id: str  # an interview of that visit, every laptop has it too
+    # A visit of Cantal on the tests' checklist (tests/service_fixtures.py), whose
+    # repeatable group « locaux » takes occurrences; every laptop has it and one of them.
+    repeat_visit_id: str
     sessions: tuple[tuple[str, str], ...]  # each laptop's (server URL, token)
     hostile_token: str
     hostile_visits: list[str]
@@ -105,7 +113,11 @@ class World:
 
     def __init__(self, communes: Any) -> None:
         self.communes = communes
-        self.forms = FormCatalogue.load([shipped_forms_dir()])  # no form is published
+        # The shipped forms and the tests' checklist (a repeatable group); none published.
+        forms_dir = Path(tempfile.mkdtemp(prefix="fv-forms-", dir=scratch_root()))
+        atexit.register(shutil.rmtree, forms_dir, ignore_errors=True)
+        (forms_dir / "test-checklist.v1.toml").write_text(CHECKLIST, encoding="utf-8")
+        self.forms = FormCatalogue.load([shipped_forms_dir(), forms_dir])
         scratch = Path(tempfile.mkdtemp(prefix="fv-world-", dir=scratch_root()))
         atexit.register(shutil.rmtree, scratch, ignore_errors=True)
         self.root = scratch / "world"
@@ -128,6 +140,11 @@ class World:
                 laptops.append(svc)
             visit_id = plan_visit(laptops[0], "15187", date(2026, 3, 14)).id
             interview_id = record_interview(laptops[0], visit_id, GUIDE, title="Le maire").id
+            repeat_visit_id = plan_visit(
+                laptops[0], "15187", date(2026, 3, 15), checklist_form=REPEAT_FORM
+            ).id
+            answer_item(laptops[0], repeat_visit_id, REPEAT_FORM, "pm_presente", "oui")
+            add_occurrence(laptops[0], repeat_visit_id, REPEAT_FORM, REPEAT_GROUP)
             hostile = HostileAccount.log_in(http, PASSWORD)
             hostile.plant_a_visit()
             hostile.plant_a_visit()
@@ -145,7 +162,13 @@ class World:
             svc.close()  # the last connection folds the WAL into the file
         versions = [(table, record_id, v) for (table, record_id), v in hostile.versions.items()]
         self.facts = WorldFacts(
-            visit_id, interview_id, tuple(sessions), hostile.token, hostile.visits, versions
+            visit_id,
+            interview_id,
+            repeat_visit_id,
+            tuple(sessions),
+            hostile.token,
+            hostile.visits,
+            versions,
         )
         # The server's HTTP side for every example: routes prepared once (module doc).
         self.front = make_api()

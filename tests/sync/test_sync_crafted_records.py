@@ -125,6 +125,9 @@ def test_a_visit_planned_on_a_laptop_takes_its_communes_departement(
     assert list_visits(agent15.svc) == []
 
 
+REPEATING = "test-checklist"  # tests/service_fixtures.py: its group « locaux »
+
+
 def test_everything_the_app_makes_passes_the_servers_checks(
     laptops: Callable[..., Any],
 ) -> None:
@@ -139,6 +142,13 @@ def test_everything_the_app_makes_passes_the_servers_checks(
     move_note_to_item(laptop.svc, to_item.id, FORM, "parcours")
     to_interview = add_quick_note(laptop.svc, visit.id, "Le maire rappellera jeudi")
     move_note_to_interview(laptop.svc, to_interview.id, interview.id)
+    # An occurrence of a repeatable group, answered (the tests' checklist has one).
+    from fieldvisit.services import answers, repeats
+
+    repeat_visit = plan_visit(laptop.svc, "15187", date(2026, 11, 24), checklist_form=REPEATING)
+    answers.answer_item(laptop.svc, repeat_visit.id, REPEATING, "pm_presente", "oui")
+    occurrence = repeats.add_occurrence(laptop.svc, repeat_visit.id, REPEATING, "locaux")
+    repeats.set_occurrence_answer(laptop.svc, occurrence.id, "local_etat", "degrade")
 
     report = laptop.sync()
     assert report.rejected == []

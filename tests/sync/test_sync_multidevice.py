@@ -78,6 +78,8 @@ from multidevice_world import (
     EXAMPLE_START,
     GUIDE,
     LAPTOP_NAMES,
+    REPEAT_FORM,
+    REPEAT_GROUP,
     TERRITORIES,
     USERS,
     DropsAnswers,
@@ -96,7 +98,7 @@ from fieldvisit.core.pins import Pin
 from fieldvisit.core.unavailable import unavailable
 from fieldvisit.report.issued import keep_issued, prepare_issue
 from fieldvisit.server.testing import server_snapshot
-from fieldvisit.services import Services, observations, signatures
+from fieldvisit.services import Services, observations, repeats, signatures
 from fieldvisit.services import history as history_service
 from fieldvisit.services.actions import add_recommendation, update_recommendation
 from fieldvisit.services.answers import answer_item
@@ -110,7 +112,9 @@ from fieldvisit.store.models import (
     Answer,
     Interview,
     Observation,
+    OccurrenceAnswer,
     Recommendation,
+    RepeatOccurrence,
     Visit,
     natural_id,
 )
@@ -174,12 +178,13 @@ NATURAL_IDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "interviewees": ("interviewee", ("interview_id", "contact_id")),
     "interview_answers": ("interview-answer", ("interview_id", "item_id")),
     "signatures": ("signature", ("visit_id", "role")),
+    "occurrence_answers": ("occurrence-answer", ("occurrence_id", "item_id")),
 }
 # The reference a child's life hangs on (a visit's records, an interview's parts).
 OWNERS = {
     table: refs[0]
     for table, refs in REFERENCES.items()
-    if refs and refs[0][0] in ("visit_id", "interview_id")
+    if refs and refs[0][0] in ("visit_id", "interview_id", "occurrence_id")
 }
 
 
@@ -212,6 +217,7 @@ class MultiDeviceSync(RuleBasedStateMachine):
         self.hostile = world.facts.hostile(self.server.http)
         self.visits = [world.facts.visit_id]
         self.interview_id = world.facts.interview_id
+        self.repeat_visit_id = world.facts.repeat_visit_id
         self.interviews_made = 0
         self.outside: dict[str, int] = {}  # visit planned outside its territory -> laptop
         self.kept_in_copies: set[str] = set()  # words in copies of refused changes
@@ -532,6 +538,54 @@ class MultiDeviceSync(RuleBasedStateMachine):
         if held is not None:
             signatures.remove_signature(svc, visit.id, role)
             self._deleted("signatures", held.id, frozenset())
+
+    # --- occurrences of a repeatable group (any form's, here the tests' checklist) ----
+
+    def _occurrences(self, svc: Services) -> list[RepeatOccurrence]:
+        with svc.store.reading() as session:
+            return list(
+                session.scalars(
+                    select(RepeatOccurrence)
+                    .where(RepeatOccurrence.deleted_at.is_(None))
+                    .order_by(RepeatOccurrence.id)
+                )
+            )
+
+    @rule(device=laptops)
+    def add_an_occurrence(self, device: int) -> None:
+        """Two laptops adding occurrences offline add two records: never a conflict."""
+        svc = self.devices[device]
+        if self._live(svc, Visit, self.repeat_visit_id) is None:
+            return
+        made = repeats.add_occurrence(svc, self.repeat_visit_id, REPEAT_FORM, REPEAT_GROUP)
+        name = self._word()
+        answer = repeats.set_occurrence_answer(svc, made.id, "local_nom", name)
+        self._note(device, ("occurrence_answers", answer.id, "value"), None, name)
+
+    @rule(device=laptops, pick=picks, item=st.sampled_from(["local_nom", "local_etat"]))
+    def answer_an_item_of_an_occurrence(self, device: int, pick: int, item: str) -> None:
+        """Different items of one occurrence merge; the same item is a conflict."""
+        svc = self.devices[device]
+        found = self._occurrences(svc)
+        if not found:
+            return
+        made = found[pick % len(found)]
+        answer_id = repeats.occurrence_answer_id(made.id, item)
+        held = self._live(svc, OccurrenceAnswer, answer_id)
+        before = held.value if held is not None else None
+        after = self._word() if item == "local_nom" else ("bon", "degrade")[pick % 2]
+        repeats.set_occurrence_answer(svc, made.id, item, after)
+        if item == "local_nom":
+            self._note(device, ("occurrence_answers", answer_id, "value"), before, after)
+
+    @rule(device=laptops, pick=picks)
+    def delete_an_occurrence(self, device: int, pick: int) -> None:
+        """Deleted with its answers; an edit of one elsewhere brings it back whole."""
+        found = self._occurrences(self.devices[device])
+        if found:
+            made = found[pick % len(found)]
+            repeats.delete_occurrence(self.devices[device], made.id)
+            self._deleted("repeat_occurrences", made.id, frozenset())
 
     def _interviews(self, svc: Services) -> list[Interview]:
         with svc.store.reading() as session:
@@ -885,6 +939,16 @@ class MultiDeviceSync(RuleBasedStateMachine):
     @rule(pick=picks, role=st.sampled_from([r.value for r in domain.SignerRole]))
     def hostile_signs_a_visit_of_another_territory(self, pick: int, role: str) -> None:
         self.hostile.sign_a_foreign_visit(self._victim_visit(pick), role)
+
+    @rule(pick=picks)
+    def hostile_writes_an_occurrence_into_a_visit_of_another_territory(self, pick: int) -> None:
+        known = [
+            o.id
+            for o in self._occurrences(self.devices[0])
+            if self._server_version("repeat_occurrences", o.id)
+        ]
+        victim = known[pick % len(known)] if known else None
+        self.hostile.write_an_occurrence_into_a_foreign_visit(self.repeat_visit_id, victim)
 
     @rule(pick=picks)
     def hostile_links_an_action_of_another_territory(self, pick: int) -> None:
@@ -1300,7 +1364,7 @@ def _children(records: Snapshot, visit_id: str) -> Iterable[tuple[str, str]]:
             if parent_table == "visits" and parent == visit_id:
                 owned.add(record_id)
                 yield (table, record_id)
-            elif parent_table == "interviews" and parent in owned:
+            elif parent_table in ("interviews", "repeat_occurrences") and parent in owned:
                 yield (table, record_id)
 
 
@@ -1458,4 +1522,36 @@ def test_two_laptops_change_an_actions_funding_and_dispositifs_differently() -> 
     assert rec.dispositifs in (["otv"], ["videoprotection", "fipd"])
     waiting = {c.field_name for c in open_conflicts(machine.devices[1])}
     assert {"funding", "dispositifs"} <= waiting
+    machine.teardown()
+
+
+def test_occurrences_added_answered_and_deleted_on_several_laptops() -> None:
+    """Two laptops add occurrences offline and answer items of the same one, a third
+    deletes one that another edits, the hostile account of 43 writes into the visit:
+    no conflict from the additions, the edit brings the deleted occurrence back, the
+    hostile records reach no laptop of 15, every promise kept once everyone synced."""
+    machine = MultiDeviceSync()
+    machine.add_an_occurrence(device=0)
+    machine.add_an_occurrence(device=2)
+    machine.sync(device=0)
+    machine.sync(device=2)
+    machine.sync(device=0)
+    held = machine._occurrences(machine.devices[0])
+    assert len(held) == 3  # the world's and one of each laptop
+    assert not open_conflicts(machine.devices[0]) and not open_conflicts(machine.devices[2])
+    machine.sync(device=1)
+    machine.answer_an_item_of_an_occurrence(device=0, pick=1, item="local_nom")
+    machine.answer_an_item_of_an_occurrence(device=1, pick=1, item="local_etat")
+    machine.delete_an_occurrence(device=2, pick=2)
+    machine.answer_an_item_of_an_occurrence(device=0, pick=2, item="local_nom")
+    machine.hostile_writes_an_occurrence_into_a_visit_of_another_territory(pick=0)
+    for device in (0, 1, 2, 0, 1, 2):
+        machine.sync(device=device)
+    assert len(machine._occurrences(machine.devices[2])) == 3  # the edit won
+    refused = [
+        a
+        for a in machine.hostile.answers
+        if a.get("table") in ("repeat_occurrences", "occurrence_answers")
+    ]
+    assert refused and all(a["status"] == "rejected" for a in refused), refused
     machine.teardown()

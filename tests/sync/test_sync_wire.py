@@ -127,16 +127,25 @@ def test_every_value_of_the_domain_passes_the_field_rules() -> None:
 
 
 def test_the_apps_natural_key_records_have_the_ids_the_server_requires(
-    services,  # type: ignore[no-untyped-def]
+    svc,  # type: ignore[no-untyped-def]
 ) -> None:
     """Every natural-key record the services make is under wire.natural_record_id of
     its own fields: the server's check (natural_id_mismatch) never refuses the app."""
+    services = svc  # the shipped forms and the tests' (a repeatable group)
     from datetime import date
 
     from sqlalchemy import select
 
     from fieldvisit.core.domain import ContactRole
-    from fieldvisit.services import answers, contacts, diagnostic, interviews, signatures, visits
+    from fieldvisit.services import (
+        answers,
+        contacts,
+        diagnostic,
+        interviews,
+        repeats,
+        signatures,
+        visits,
+    )
     from fieldvisit.sync.codec import TABLE_OBJECTS, row_fields
     from fieldvisit.sync.wire import NATURAL_KEYS, natural_record_id
 
@@ -155,6 +164,13 @@ def test_the_apps_natural_key_records_have_the_ids_the_server_requires(
     item = next(i for i in guide.iter_items() if i.bind is None)  # v3: date is the interview's
     interviews.answer_interview_item(services, interview.id, item.id, None)
     interviews.update_interview(services, interview.id, notes="x")
+    repeat_form = "test-checklist"  # tests/service_fixtures.py: its group « locaux »
+    repeat_visit = visits.plan_visit(
+        services, "15187", date(2026, 3, 13), checklist_form=repeat_form
+    )
+    answers.answer_item(services, repeat_visit.id, repeat_form, "pm_presente", "oui")
+    occurrence = repeats.add_occurrence(services, repeat_visit.id, repeat_form, "locaux")
+    repeats.set_occurrence_answer(services, occurrence.id, "local_nom", "Poste")
     with services.store.reading() as session:
         for table in NATURAL_KEYS:
             rows = session.execute(select(TABLE_OBJECTS[table])).all()

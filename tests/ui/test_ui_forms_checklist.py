@@ -457,3 +457,15 @@ def test_a_checklist_with_a_repeatable_group_is_answered_around_it(
     missing = visits.missing_required_items(ui_ctx.services, visit.id)
     assert [m for m in missing if m.startswith("Parcours avec observations")] == []
     assert missing  # the diagnostic's own are still there: the query did run
+
+
+def test_the_walks_points_of_attention_point_to_the_observations_section(
+    page: ChecklistPage,
+) -> None:
+    """The walk's repeatable group is its observations: the checklist says where they
+    are entered and with which shortcut, not « entry to come »."""
+    notice = page.form_view.section_box("points_attention").repeat_notice
+    assert notice is not None and notice.isVisible()
+    assert notice.text().startswith("Entered in the Observations section")
+    assert "(Ctrl+Shift+O adds one)" in notice.text()
+    assert "Catégorie" in notice.text() and "entry to come" not in notice.text()

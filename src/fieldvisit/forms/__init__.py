@@ -50,7 +50,9 @@ Items of a repeatable group (`repeat = true`) have no single answer: `iter_items
 an answer to one, the report and progress ignore them), `iter_repeats()` lists the
 groups. Their ids are unique in the whole form; their `visible_if` may read the items of
 the same group (same occurrence) and single-answer items; nothing outside the group may
-read them. Storing occurrences (one row each) comes with the walk's observations.
+read them. Occurrences are stored one row each: the walk's « Points d'attention » as
+observations (services/observations.py), every other group's as repeat_occurrences and
+occurrence_answers (services/repeats.py, forms/occurrences.py for their visibility).
 
 "No answer" is a missing key, None, a blank string, an empty list or False;
 `validate_answer` returns None for it. Answers of hidden items count as no answer

@@ -23,6 +23,7 @@ _TAKEN = {
     "interview_answers": "cette question de l'entretien a déjà une réponse",
     "theme_ratings": "ce thème a déjà une évaluation dans cette visite",
     "signatures": "ce signataire a déjà signé cette visite (signer à nouveau la remplace)",
+    "occurrence_answers": "cet élément de l'occurrence a déjà une réponse",
 }
 
 

@@ -216,6 +216,30 @@ def signature_fields(visit_id: str, role: str = "maire", **extra: object) -> dic
     return {**fields, **extra}
 
 
+def occurrence_fields(visit_id: str, group_id: str = "locaux", **extra: object) -> dict:
+    """An occurrence of a form's repeatable group."""
+    fields: dict[str, object] = {
+        "visit_id": visit_id,
+        "form_id": "test-checklist",
+        "group_id": group_id,
+        "created_at": STAMP,
+    }
+    return {**fields, **extra}
+
+
+def occurrence_answer_fields(
+    occurrence_id: str, visit_id: str, item_id: str = "local_nom", value: object = "Poste"
+) -> dict:
+    """The answer to one item of an occurrence (a natural key: see `keyed`)."""
+    return {
+        "occurrence_id": occurrence_id,
+        "visit_id": visit_id,
+        "item_id": item_id,
+        "value": value,
+        "created_at": STAMP,
+    }
+
+
 def note_fields(visit_id: str, moved_to: str | None = None) -> dict:
     return {
         "visit_id": visit_id,

@@ -35,8 +35,10 @@ from fieldvisit.store.models import (
     InterviewAnswer,
     Interviewee,
     Observation,
+    OccurrenceAnswer,
     QuickNote,
     Recommendation,
+    RepeatOccurrence,
     Signature,
     SyncColumns,
     ThemeRating,
@@ -55,6 +57,8 @@ DELETABLE: dict[str, type[SyncColumns]] = {
     "rating": ThemeRating,
     "recommendation": Recommendation,
     "observation": Observation,
+    "occurrence": RepeatOccurrence,
+    "occurrence_answer": OccurrenceAnswer,
     "attachment": Attachment,
     "note": QuickNote,
     "signature": Signature,
@@ -69,6 +73,7 @@ _VISIT_CHILDREN: tuple[type[SyncColumns], ...] = (
     ThemeRating,
     Recommendation,
     Observation,
+    RepeatOccurrence,
     Attachment,
     Signature,
     QuickNote,
@@ -78,6 +83,7 @@ PARENT_OF: dict[str, tuple[str, str]] = {
     **{m.__tablename__: ("visit_id", "visits") for m in _VISIT_CHILDREN},
     "interviewees": ("interview_id", "interviews"),
     "interview_answers": ("interview_id", "interviews"),
+    "occurrence_answers": ("occurrence_id", "repeat_occurrences"),
 }
 
 Stamp = Callable[[SyncColumns], None]
@@ -110,8 +116,12 @@ def delete_whole(session: Session, record: SyncColumns, clock: Clock, stamp: Sta
                 tombstone(child)
                 if isinstance(child, Interview):
                     _delete_interview_parts(session, child.id, tombstone)
+                elif isinstance(child, RepeatOccurrence):
+                    _delete_occurrence_answers(session, child.id, tombstone)
     elif isinstance(record, Interview):
         _delete_interview_parts(session, record.id, tombstone)
+    elif isinstance(record, RepeatOccurrence):
+        _delete_occurrence_answers(session, record.id, tombstone)
     return deletion
 
 
@@ -134,6 +144,13 @@ def _delete_interview_parts(
     for model in (Interviewee, InterviewAnswer):
         for child in _live_children(session, model, "interview_id", interview_id):
             tombstone(child)
+
+
+def _delete_occurrence_answers(
+    session: Session, occurrence_id: str, tombstone: Callable[[SyncColumns], None]
+) -> None:
+    for child in _live_children(session, OccurrenceAnswer, "occurrence_id", occurrence_id):
+        tombstone(child)
 
 
 # --- undoing a deletion ------------------------------------------------------------------

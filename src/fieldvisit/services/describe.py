@@ -59,6 +59,8 @@ TABLE_NAMES: dict[str, Name] = {
     "theme_ratings": Name("Thème du diagnostic", "Diagnostic theme"),
     "recommendations": Name("Recommandation", "Recommendation"),
     "observations": Name("Observation", "Observation"),
+    "repeat_occurrences": Name("Occurrence d'un groupe répétable", "Repeat group entry"),
+    "occurrence_answers": Name("Réponse d'une occurrence", "Repeat group answer"),
     "attachments": Name("Photo ou fichier joint", "Photo or attached file"),
     "quick_notes": Name("Note rapide", "Quick note"),
     "signatures": Name("Signature", "Signature"),
@@ -117,6 +119,8 @@ FIELD_NAMES: dict[str, Name] = {
     "action_id": Name("Action liée", "Linked action"),
     "pin": Name("Position sur le plan", "Position on the plan"),
     "observation_id": Name("Observation", "Observation"),
+    "group_id": Name("Groupe répétable", "Repeat group"),
+    "occurrence_id": Name("Occurrence", "Entry"),
 }
 _TABLE_FIELD_NAMES: dict[tuple[str, str], Name] = {
     ("recommendations", "text"): Name("Texte de la recommandation", "Recommendation text"),
@@ -208,6 +212,8 @@ def describe(svc: Services, session: Session, table: str, record: Any) -> Descri
             return Description(record.item_id, labels)
         labels["value"] = item_labels(item)
         return Description(item.label, labels, item.type)
+    if table in ("repeat_occurrences", "occurrence_answers"):
+        return _describe_occurrence(svc, session, table, record, labels)
     if table in ("theme_ratings", "recommendations"):
         visit = session.get(Visit, record.visit_id)
         form = visit_forms(svc, visit).diagnostic if visit is not None else None
@@ -241,6 +247,62 @@ def describe(svc: Services, session: Session, table: str, record: Any) -> Descri
         if isinstance(value, str) and value.strip():
             return Description(shortened(value), labels)
     return Description("", labels)
+
+
+def _describe_occurrence(
+    svc: Services, session: Session, table: str, record: Any, labels: dict[str, dict[str, str]]
+) -> Description:
+    """« Locaux visités n° 2 » for an occurrence, « Locaux visités n° 2 — Nom du local »
+    for one of its answers: the group's title, its rank among the group's occurrences
+    (by creation, as the checklist numbers them), the item's label."""
+    from sqlalchemy import and_, func, or_, select
+
+    from fieldvisit.forms.occurrences import group_item, repeat_group
+    from fieldvisit.store.models import RepeatOccurrence, Visit
+
+    occurrence = (
+        record
+        if table == "repeat_occurrences"
+        else session.get(RepeatOccurrence, record.occurrence_id)
+    )
+    if occurrence is None:
+        return Description(getattr(record, "item_id", ""), labels)
+    visit = session.get(Visit, occurrence.visit_id)
+    form = _pinned_form(svc, visit, occurrence.form_id)
+    section = repeat_group(form, occurrence.group_id) if form is not None else None
+    title = section.title if section is not None else occurrence.group_id
+    # Its rank among the live ones (itself counted even if deleted: its history names it).
+    rank = session.scalar(
+        select(func.count()).where(
+            RepeatOccurrence.visit_id == occurrence.visit_id,
+            RepeatOccurrence.form_id == occurrence.form_id,
+            RepeatOccurrence.group_id == occurrence.group_id,
+            or_(RepeatOccurrence.deleted_at.is_(None), RepeatOccurrence.id == occurrence.id),
+            or_(
+                RepeatOccurrence.created_at < occurrence.created_at,
+                and_(
+                    RepeatOccurrence.created_at == occurrence.created_at,
+                    RepeatOccurrence.id <= occurrence.id,
+                ),
+            ),
+        )
+    )
+    name = f"{title} n° {rank}"
+    if table == "repeat_occurrences":
+        return Description(name, labels)
+    item = group_item(section, record.item_id) if section is not None else None
+    if item is None:
+        return Description(f"{name} — {record.item_id}", labels)
+    labels["value"] = item_labels(item)
+    return Description(f"{name} — {item.label}", labels, item.type)
+
+
+def _pinned_form(svc: Services, visit: Visit | None, form_id: str) -> FormDefinition | None:
+    version = pinned_keys(visit).version_of(form_id) if visit is not None else None
+    try:
+        return svc.forms.get(form_id, version) if version else svc.forms.latest(form_id)
+    except NotFound:
+        return None
 
 
 def contact_names(

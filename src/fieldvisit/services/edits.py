@@ -32,6 +32,7 @@ from fieldvisit.services import (
     diagnostic,
     interviews,
     observations,
+    repeats,
     signatures,
 )
 from fieldvisit.services import visits as visit_service
@@ -100,6 +101,10 @@ def _signature(svc: Services, record: Any, name: str, value: Any) -> object:
     return signatures.sign(svc, record.visit_id, record.role, **fields)
 
 
+def _occurrence_answer(svc: Services, record: Any, _name: str, value: Any) -> object:
+    return repeats.set_occurrence_answer(svc, record.occurrence_id, record.item_id, value)
+
+
 def _contact(svc: Services, record: Any, name: str, value: Any) -> object:
     if name in ("name", "role") and not value:
         raise BadInput(f"« {field_name('contacts', name)} » du contact ne peut pas être vide.")
@@ -133,6 +138,7 @@ EDITORS: dict[tuple[str, str], Editor] = {
         )
     },
     ("attachments", "caption"): _caption,
+    ("occurrence_answers", "value"): _occurrence_answer,
     ("attachments", "annotation"): _annotation,
     **{("observations", name): _observation for name in sorted(observations.EDITABLE)},
     **{("signatures", name): _signature for name in ("name", "strokes", "signed_at")},

@@ -44,6 +44,8 @@ VISIT_TABLES = frozenset(
         "theme_ratings",
         "recommendations",
         "observations",
+        "repeat_occurrences",
+        "occurrence_answers",
         "attachments",
         "quick_notes",
         "signatures",

@@ -107,6 +107,9 @@ CREATION_FIELDS: dict[str, tuple[str, ...]] = {
         *CONTRACT_FIELDS,
     ),
     "observations": ("category", "place", "severity", "comment", "action_id", "pin"),
+    # An occurrence is its answers: its creation is one entry (« ajouté »), below.
+    "repeat_occurrences": (),
+    "occurrence_answers": ("value",),
     "attachments": ("caption", "annotation", "observation_id"),
     "quick_notes": ("text",),
     "signatures": ("name", "signed_at", "strokes"),

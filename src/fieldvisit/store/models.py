@@ -244,6 +244,41 @@ class Observation(SyncColumns, Base):
     __table_args__ = (Index("ix_observations_visit_id", "visit_id"),)
 
 
+class RepeatOccurrence(SyncColumns, Base):
+    """One occurrence of a repeatable group of a visit's form (revision 0017).
+
+    Any form's `repeat = true` section (an XLSForm's `begin repeat`) but the walk's
+    « Points d'attention », which are observations. A record of its own with a UUIDv7:
+    two laptops adding occurrences offline add two records, never a conflict. Numbered
+    by creation order (created_at, then id), which every laptop agrees on. Its answers
+    are `OccurrenceAnswer`s; the form version is the one the visit pins.
+    """
+
+    __tablename__ = "repeat_occurrences"
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visits.id"))
+    form_id: Mapped[str] = mapped_column(String(64))
+    group_id: Mapped[str] = mapped_column(String(64))  # the section's id
+    __table_args__ = (Index("ix_repeat_occurrences_visit_id", "visit_id"),)
+
+
+class OccurrenceAnswer(SyncColumns, Base):
+    """The answer to one item of one occurrence (revision 0017), merged as answers are:
+    its id is the natural key's (occurrence, item), so two laptops answering the same
+    item write one record. `visit_id` is the occurrence's (never changes): the server
+    scopes and checks the answer with it, a screen reads a visit's answers in one query.
+    """
+
+    __tablename__ = "occurrence_answers"
+    occurrence_id: Mapped[str] = mapped_column(ForeignKey("repeat_occurrences.id"))
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visits.id"))
+    item_id: Mapped[str] = mapped_column(String(64))
+    value: Mapped[Any] = mapped_column(JSONValue, nullable=True)
+    __table_args__ = (
+        UniqueConstraint("occurrence_id", "item_id"),
+        Index("ix_occurrence_answers_visit_id", "visit_id"),
+    )
+
+
 class Attachment(SyncColumns, Base):
     """Metadata of a content-addressed file (photo, scanned document)."""
 
@@ -343,6 +378,8 @@ USER_RECORD_MODELS: tuple[type[SyncColumns], ...] = (
     ThemeRating,
     Recommendation,
     Observation,
+    RepeatOccurrence,
+    OccurrenceAnswer,
     Attachment,
     QuickNote,
     Signature,

@@ -88,7 +88,12 @@ def _has_late_edits(session: Session, visit: Visit, pulled: PulledRecord) -> boo
     for table, (column, parent) in PARENT_OF.items():
         model = MODEL_OF_TABLE[table]
         owner = getattr(model, column)
-        where = owner == visit.id if parent == "visits" else owner.in_(interviews)
+        if parent == "visits":
+            where = owner == visit.id
+        elif parent == "repeat_occurrences":  # an occurrence's answer carries its visit
+            where = model.visit_id == visit.id  # type: ignore[attr-defined]
+        else:
+            where = owner.in_(interviews)
         if session.scalar(select(exists().where(where, model.pending.is_(True)))):
             return True
     return False

@@ -28,6 +28,7 @@ from fieldvisit.sync.wire import (
     DELETION_FIELD,
     LONG_TEXT_FIELDS,
     PARENT,
+    PARENT_LINKS,
     REFERENCES,
     TABLE_ORDER,
     TABLES,
@@ -336,7 +337,7 @@ class Outgoing:
 _PUSH_ORDER = {
     table: (
         f"{REFERENCES[table][0][0]}, id"
-        if REFERENCES[table] and REFERENCES[table][0][0] in ("visit_id", "interview_id")
+        if REFERENCES[table] and REFERENCES[table][0][0] in PARENT_LINKS
         else "id"
     )
     for table in TABLES

@@ -56,6 +56,8 @@ SYNCED_TABLES = (
     "theme_ratings",
     "recommendations",
     "observations",
+    "repeat_occurrences",
+    "occurrence_answers",
     "attachments",
     "quick_notes",
     "signatures",

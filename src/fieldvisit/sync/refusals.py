@@ -294,6 +294,8 @@ _SECTIONS = {
     "theme_ratings": "diagnostic",
     "recommendations": "actions",
     "observations": "observations",
+    "repeat_occurrences": "checklist",
+    "occurrence_answers": "checklist",
     "attachments": "photos",
     "quick_notes": "info",
     "signatures": "info",

@@ -199,6 +199,20 @@ TABLES: dict[str, dict[str, str]] = {
         "pin": "json?",
         "created_at": "datetime",
     },
+    # Occurrences of a form's repeatable group and their answers (revision 0017).
+    "repeat_occurrences": {
+        "visit_id": "str:36",
+        "form_id": "str:64",
+        "group_id": "str:64",
+        "created_at": "datetime",
+    },
+    "occurrence_answers": {
+        "occurrence_id": "str:36",
+        "visit_id": "str:36",
+        "item_id": "str:64",
+        "value": "json?",
+        "created_at": "datetime",
+    },
     "attachments": {
         "visit_id": "str:36",
         "sha256": "str:64",
@@ -265,6 +279,8 @@ TableName = Literal[
     "theme_ratings",
     "recommendations",
     "observations",
+    "repeat_occurrences",
+    "occurrence_answers",
     "attachments",
     "quick_notes",
     "signatures",
@@ -287,24 +303,33 @@ REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
         ("porteur_contact_id", "contacts"),
     ),
     "observations": (("visit_id", "visits"), ("action_id", "recommendations")),
+    "repeat_occurrences": (("visit_id", "visits"),),
+    # Its occurrence first: the answer's territory and parent (deleted with it).
+    "occurrence_answers": (("occurrence_id", "repeat_occurrences"), ("visit_id", "visits")),
     "attachments": (("visit_id", "visits"), ("observation_id", "observations")),
     "quick_notes": (("visit_id", "visits"),),
     "signatures": (("visit_id", "visits"),),
 }
 
 # References that must stay inside the record's own visit: an observation's action is
-# one of its visit's plan, a photo shows an observation of its visit. The server
-# refuses a push naming a record of another visit (server/records.py), whoever's it is.
+# one of its visit's plan, a photo shows an observation of its visit, an occurrence's
+# answer carries its occurrence's visit. The server refuses a push naming a record of
+# another visit (server/records.py), whoever's it is.
 SAME_VISIT_LINKS: frozenset[tuple[str, str]] = frozenset(
-    {("observations", "action_id"), ("attachments", "observation_id")}
+    {
+        ("observations", "action_id"),
+        ("attachments", "observation_id"),
+        ("occurrence_answers", "occurrence_id"),
+    }
 )
+
+#: the fields that name the record a child belongs to (PARENT: its first reference)
+PARENT_LINKS = ("visit_id", "interview_id", "occurrence_id")
 
 # The record a child belongs to and goes with (its visit, its interview): a live record
 # may not stay under a deleted parent, and deleting a parent deletes its children.
 PARENT: dict[str, tuple[str, str]] = {
-    table: refs[0]
-    for table, refs in REFERENCES.items()
-    if refs and refs[0][0] in ("visit_id", "interview_id")
+    table: refs[0] for table, refs in REFERENCES.items() if refs and refs[0][0] in PARENT_LINKS
 }
 CHILDREN: dict[str, tuple[str, ...]] = {
     parent: tuple(t for t, (_, p) in PARENT.items() if p == parent)
@@ -448,6 +473,8 @@ FIELD_RULES: dict[str, dict[str, FieldRule]] = {
         "severity": OneOf.of(ObservationSeverity),
         "pin": Checked(pin_problem),
     },
+    "repeat_occurrences": {"form_id": _FORM_ID, "group_id": _ITEM_ID},
+    "occurrence_answers": {"item_id": _ITEM_ID, "value": Checked(marker_problem)},
     "attachments": {
         "role": OneOf(ATTACHMENT_ROLES),
         "sha256": Matches(SHA256_RE, "une empreinte SHA-256"),
@@ -480,6 +507,7 @@ NATURAL_KEYS: dict[str, tuple[str, tuple[str, ...]]] = {
     "theme_ratings": ("rating", ("visit_id", "theme_id")),
     # One signature per visit and role: signing again replaces it.
     "signatures": ("signature", ("visit_id", "role")),
+    "occurrence_answers": ("occurrence-answer", ("occurrence_id", "item_id")),
 }
 
 # The fields that say what a record belongs to: they never change once the record
@@ -496,6 +524,8 @@ PARENT_FIELDS: dict[str, tuple[str, ...]] = {
     "theme_ratings": ("visit_id",),
     "recommendations": ("visit_id",),
     "observations": ("visit_id",),
+    "repeat_occurrences": ("visit_id", "form_id", "group_id"),
+    "occurrence_answers": ("occurrence_id", "visit_id"),
     "attachments": ("visit_id",),
     "quick_notes": ("visit_id",),
     "signatures": ("visit_id",),

@@ -35,6 +35,7 @@ from fieldvisit.forms.bindings import (
     VISIT_PARTICIPANTS,
     VISIT_SUMMARY,
 )
+from fieldvisit.forms.occurrences import is_observation_group
 from fieldvisit.forms.progress import FormProgress, Progress, form_progress
 from fieldvisit.ui.base import shortcuts as keys
 from fieldvisit.ui.base.context import UiContext
@@ -366,7 +367,13 @@ class ItemRow(QFrame):
 class SectionBox(QFrame):
     """A section: its title and progress "3/7", its description, then its item rows."""
 
-    def __init__(self, section: Section, title_font: QFont, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        section: Section,
+        title_font: QFont,
+        parent: QWidget | None = None,
+        form_id: str = "",
+    ) -> None:
         super().__init__(parent)
         self.section = section
         self.setObjectName(f"section_{section.id}")
@@ -396,13 +403,20 @@ class SectionBox(QFrame):
             self._fixed_rows += 1
         self.repeat_notice: QLabel | None = None
         if section.repeat:
-            # Occurrences are not stored yet: say so instead of offering single answers.
-            self.repeat_notice = QLabel(
-                self.tr(
+            questions = ", ".join(item.label for item in section.items)
+            if is_observation_group(form_id, section.id):
+                # The walk's « Points d'attention » are its observations: their own page.
+                text = self.tr(
+                    "Entered in the Observations section, one observation per place "
+                    "({0} adds one). Questions of each observation: {1}."
+                ).format(keys.ADD_OBSERVATION.key_text(), questions)
+            else:
+                # Stored (services/repeats.py), not yet entered here: say so instead of
+                # offering single answers.
+                text = self.tr(
                     "Repeatable group, entry to come. Questions of each occurrence: {0}."
-                ).format(", ".join(item.label for item in section.items)),
-                self,
-            )
+                ).format(questions)
+            self.repeat_notice = QLabel(text, self)
             self.repeat_notice.setObjectName("repeatNotice")
             _small_grey(self.repeat_notice)
             self.rows_layout.addWidget(self.repeat_notice)
@@ -570,7 +584,7 @@ class FormView(QScrollArea):
         layout = self._container.layout()
         assert isinstance(layout, QVBoxLayout)
         for section in form.sections:
-            box = SectionBox(section, self._title_font, self._container)
+            box = SectionBox(section, self._title_font, self._container, form.id)
             self._sections[section.id] = box
             layout.insertWidget(layout.count() - 1, box)
             if section.repeat:
