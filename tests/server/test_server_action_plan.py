@@ -12,7 +12,8 @@ from fastapi.testclient import TestClient
 from fieldvisit.server.testing import (
     change,
     contact_fields,
-    push_body,
+    pulled_by_id,
+    push_as,
     recommendation_fields,
     visit_fields,
 )
@@ -29,24 +30,12 @@ CONTRACT = {
 }
 
 
-def _push(client: TestClient, headers: dict[str, str], *changes: dict) -> list[dict]:
-    device = "dev-" + client.get("/api/v1/me", headers=headers).json()["username"]
-    answer = client.post("/api/v1/push", headers=headers, json=push_body(device, *changes))
-    assert answer.status_code == 200, answer.text
-    return list(answer.json()["results"])
-
-
-def _pulled(client: TestClient, headers: dict[str, str]) -> dict[str, dict]:
-    records = client.get("/api/v1/changes?limit=1000", headers=headers).json()["records"]
-    return {r["id"]: r for r in records}
-
-
 @pytest.fixture
 def agents(client: TestClient, login_as: Login) -> dict[str, dict[str, str]]:
     h15, h43 = login_as("agent15"), login_as("agent43")
     assert {
         r["status"]
-        for r in _push(
+        for r in push_as(
             client,
             h15,
             change("visits", "v15", visit_fields("15", "15187")),
@@ -55,7 +44,7 @@ def agents(client: TestClient, login_as: Login) -> dict[str, dict[str, str]]:
     } == {"accepted"}
     assert {
         r["status"]
-        for r in _push(
+        for r in push_as(
             client,
             h43,
             change("visits", "v43", visit_fields("43", "43157")),
@@ -69,9 +58,9 @@ def test_an_action_with_its_funding_and_named_porteur_travels_whole(
     client: TestClient, agents: dict[str, dict[str, str]]
 ) -> None:
     fields = recommendation_fields("v15", **{**CONTRACT, "porteur_contact_id": "c15"})
-    [result] = _push(client, agents["15"], change("recommendations", "a1", fields))
+    [result] = push_as(client, agents["15"], change("recommendations", "a1", fields))
     assert result["status"] == "accepted", result
-    held = _pulled(client, agents["15"])["a1"]["fields"]
+    held = pulled_by_id(client, agents["15"])["a1"]["fields"]
     assert held["funding"] == CONTRACT["funding"]
     assert held["dispositifs"] == ["videoprotection", "fipd"]
     assert (held["porteur_contact_id"], held["estimated_cost"]) == ("c15", 45000)
@@ -80,7 +69,7 @@ def test_an_action_with_its_funding_and_named_porteur_travels_whole(
 def test_an_older_apps_action_without_them_is_accepted(
     client: TestClient, agents: dict[str, dict[str, str]]
 ) -> None:
-    [result] = _push(
+    [result] = push_as(
         client, agents["15"], change("recommendations", "old", recommendation_fields("v15"))
     )
     assert result["status"] == "accepted", result
@@ -108,16 +97,16 @@ def test_bad_dispositifs_funding_or_cost_are_refused(
     client: TestClient, agents: dict[str, dict[str, str]], field: str, value: object, said: str
 ) -> None:
     fields = recommendation_fields("v15", **{**CONTRACT, field: value})
-    [refused] = _push(client, agents["15"], change("recommendations", "bad", fields))
+    [refused] = push_as(client, agents["15"], change("recommendations", "bad", fields))
     assert (refused["status"], refused["code"]) == ("rejected", "invalid"), refused
     assert said in refused["reason"]
-    assert "bad" not in _pulled(client, agents["15"])
+    assert "bad" not in pulled_by_id(client, agents["15"])
 
 
 def test_a_porteur_of_another_territory_is_refused(
     client: TestClient, agents: dict[str, dict[str, str]]
 ) -> None:
     fields = recommendation_fields("v15", **{**CONTRACT, "porteur_contact_id": "c43"})
-    [refused] = _push(client, agents["15"], change("recommendations", "a43", fields))
+    [refused] = push_as(client, agents["15"], change("recommendations", "a43", fields))
     assert (refused["status"], refused["code"]) == ("rejected", "out_of_territory"), refused
-    assert "a43" not in _pulled(client, agents["15"])
+    assert "a43" not in pulled_by_id(client, agents["15"])

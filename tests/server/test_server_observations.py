@@ -18,7 +18,8 @@ from fieldvisit.server.testing import (
     attachment_fields,
     change,
     observation_fields,
-    push_body,
+    pulled_by_id,
+    push_as,
     recommendation_fields,
     visit_fields,
 )
@@ -26,18 +27,6 @@ from fieldvisit.server.testing import (
 Login = Callable[..., dict[str, str]]
 PHOTO = b"JPEG du lampadaire de la rue du Marche"
 SHA = hashlib.sha256(PHOTO).hexdigest()
-
-
-def _push(client: TestClient, headers: dict[str, str], *changes: dict) -> list[dict]:
-    device = "dev-" + client.get("/api/v1/me", headers=headers).json()["username"]
-    answer = client.post("/api/v1/push", headers=headers, json=push_body(device, *changes))
-    assert answer.status_code == 200, answer.text
-    return list(answer.json()["results"])
-
-
-def _pulled(client: TestClient, headers: dict[str, str]) -> dict[str, dict]:
-    records = client.get("/api/v1/changes?limit=1000", headers=headers).json()["records"]
-    return {r["id"]: r for r in records}
 
 
 def _upload(client: TestClient, headers: dict[str, str]) -> None:
@@ -63,7 +52,7 @@ def two_territories(client: TestClient, login_as: Login) -> dict[str, dict[str, 
                 change("recommendations", f"a-{v}", recommendation_fields(v)),
                 change("observations", f"o-{v}", observation_fields(v)),
             ]
-        assert {r["status"] for r in _push(client, h, *changes)} == {"accepted"}
+        assert {r["status"] for r in push_as(client, h, *changes)} == {"accepted"}
     return {"15": h15, "43": h43}
 
 
@@ -71,7 +60,7 @@ def test_links_inside_the_visit_are_accepted(
     client: TestClient, two_territories: dict[str, dict[str, str]]
 ) -> None:
     h = two_territories["15"]
-    results = _push(
+    results = push_as(
         client,
         h,
         change("observations", "o-new", observation_fields("v1", action_id="a-v1")),
@@ -82,7 +71,7 @@ def test_links_inside_the_visit_are_accepted(
         ),
     )
     assert [r["status"] for r in results] == ["accepted", "accepted"], results
-    held = _pulled(client, h)
+    held = pulled_by_id(client, h)
     assert held["o-new"]["fields"]["action_id"] == "a-v1"
     assert held["p1"]["fields"]["observation_id"] == "o-new"
 
@@ -93,18 +82,18 @@ def test_an_observation_linking_an_action_of_another_visit_is_refused(
 ) -> None:
     h = two_territories["15"]
     other = "a-v2" if whose == "own other visit" else "a-v43"
-    [refused] = _push(
+    [refused] = push_as(
         client, h, change("observations", "o-x", observation_fields("v1", action_id=other))
     )
     assert refused["status"] == "rejected"
     assert refused["code"] == ("invalid" if whose == "own other visit" else "out_of_territory")
-    assert "o-x" not in _pulled(client, h)
+    assert "o-x" not in pulled_by_id(client, h)
     # An update of an existing observation is refused the same way, and it keeps its link.
-    [refused] = _push(
+    [refused] = push_as(
         client, h, change("observations", "o-v1", observation_fields("v1", action_id=other), base=1)
     )
     assert refused["status"] == "rejected"
-    assert _pulled(client, h)["o-v1"]["fields"]["action_id"] is None
+    assert pulled_by_id(client, h)["o-v1"]["fields"]["action_id"] is None
 
 
 @pytest.mark.parametrize("whose", ["own other visit", "another territory"])
@@ -114,15 +103,15 @@ def test_a_photo_of_one_visit_showing_an_observation_of_another_is_refused(
     h = two_territories["15"]
     other = "o-v2" if whose == "own other visit" else "o-v43"
     fields = {**attachment_fields("v1", SHA, len(PHOTO)), "observation_id": other}
-    [refused] = _push(client, h, change("attachments", "p-x", fields))
+    [refused] = push_as(client, h, change("attachments", "p-x", fields))
     assert refused["status"] == "rejected", refused
     assert refused["code"] in ("invalid", "out_of_territory")
     assert "autre visite" in refused["reason"] or "territoires" in refused["reason"]
-    assert "p-x" not in _pulled(client, h)
+    assert "p-x" not in pulled_by_id(client, h)
 
 
 def test_the_other_territory_never_sees_the_observations(
     client: TestClient, two_territories: dict[str, dict[str, str]]
 ) -> None:
-    held = _pulled(client, two_territories["43"])
+    held = pulled_by_id(client, two_territories["43"])
     assert "o-v43" in held and "o-v1" not in held and "o-v2" not in held

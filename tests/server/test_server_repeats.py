@@ -16,23 +16,12 @@ from fieldvisit.server.testing import (
     keyed,
     occurrence_answer_fields,
     occurrence_fields,
-    push_body,
+    pulled_by_id,
+    push_as,
     visit_fields,
 )
 
 Login = Callable[..., dict[str, str]]
-
-
-def _push(client: TestClient, headers: dict[str, str], *changes: dict) -> list[dict]:
-    device = "dev-" + client.get("/api/v1/me", headers=headers).json()["username"]
-    answer = client.post("/api/v1/push", headers=headers, json=push_body(device, *changes))
-    assert answer.status_code == 200, answer.text
-    return list(answer.json()["results"])
-
-
-def _pulled(client: TestClient, headers: dict[str, str]) -> dict[str, dict]:
-    records = client.get("/api/v1/changes?limit=1000", headers=headers).json()["records"]
-    return {r["id"]: r for r in records}
 
 
 @pytest.fixture
@@ -49,7 +38,7 @@ def two_territories(client: TestClient, login_as: Login) -> dict[str, dict[str, 
                 change("visits", v, visit_fields(dep, commune)),
                 change("repeat_occurrences", f"o-{v}", occurrence_fields(v)),
             ]
-        assert {r["status"] for r in _push(client, h, *changes)} == {"accepted"}
+        assert {r["status"] for r in push_as(client, h, *changes)} == {"accepted"}
     return {"15": h15, "43": h43}
 
 
@@ -61,14 +50,14 @@ def test_the_apps_occurrences_and_answers_are_accepted_and_pulled(
     second = keyed(
         "occurrence_answers", occurrence_answer_fields("o-v1", "v1", "local_etat", "bon")
     )
-    results = _push(
+    results = push_as(
         client, h, change("repeat_occurrences", "o-v1b", occurrence_fields("v1")), first, second
     )
     assert [r["status"] for r in results] == ["accepted"] * 3, results
-    pulled = _pulled(client, h)
+    pulled = pulled_by_id(client, h)
     assert {"o-v1", "o-v1b", first["id"], second["id"]} <= set(pulled)
     # agent43 sees none of it.
-    assert not {"o-v1", first["id"]} & set(_pulled(client, two_territories["43"]))
+    assert not {"o-v1", first["id"]} & set(pulled_by_id(client, two_territories["43"]))
 
 
 def test_an_occurrence_or_an_answer_for_another_territorys_visit_is_refused(
@@ -76,7 +65,7 @@ def test_an_occurrence_or_an_answer_for_another_territorys_visit_is_refused(
 ) -> None:
     h = two_territories["15"]
     theirs = occurrence_answer_fields("o-v43", "v43")
-    results = _push(
+    results = push_as(
         client,
         h,
         change("repeat_occurrences", "o-squat", occurrence_fields("v43")),
@@ -87,12 +76,12 @@ def test_an_occurrence_or_an_answer_for_another_territorys_visit_is_refused(
         ("rejected", "out_of_territory"),
     ], results
     # Posing as one's own visit while naming their occurrence does not get in either.
-    [crossed] = _push(
+    [crossed] = push_as(
         client, h, keyed("occurrence_answers", occurrence_answer_fields("o-v43", "v1"))
     )
     assert crossed["status"] == "rejected", crossed
     assert crossed["code"] in ("out_of_territory", "invalid"), crossed
-    held = _pulled(client, two_territories["43"])
+    held = pulled_by_id(client, two_territories["43"])
     assert "o-squat" not in held
     assert not [r for r in held.values() if r["table"] == "occurrence_answers"]
 
@@ -101,7 +90,7 @@ def test_an_answer_must_stay_in_its_occurrences_visit(
     client: TestClient, two_territories: dict[str, dict[str, str]]
 ) -> None:
     h = two_territories["15"]
-    [refused] = _push(
+    [refused] = push_as(
         client, h, keyed("occurrence_answers", occurrence_answer_fields("o-v2", "v1"))
     )
     assert (refused["status"], refused["code"]) == ("rejected", "invalid"), refused
@@ -113,11 +102,11 @@ def test_a_second_answer_for_the_same_item_and_a_wrong_id_are_refused(
 ) -> None:
     h = two_territories["15"]
     fields = occurrence_answer_fields("o-v1", "v1")
-    assert _push(client, h, keyed("occurrence_answers", fields))[0]["status"] == "accepted"
-    [duplicate] = _push(client, h, change("occurrence_answers", new_id(), fields))
+    assert push_as(client, h, keyed("occurrence_answers", fields))[0]["status"] == "accepted"
+    [duplicate] = push_as(client, h, change("occurrence_answers", new_id(), fields))
     assert (duplicate["status"], duplicate["code"]) == ("rejected", "natural_key_taken")
     other = occurrence_answer_fields("o-v1", "v1", "local_etat", "bon")
-    [mismatch] = _push(client, h, change("occurrence_answers", new_id(), other))
+    [mismatch] = push_as(client, h, change("occurrence_answers", new_id(), other))
     assert (mismatch["status"], mismatch["code"]) == ("rejected", "natural_id_mismatch")
 
 
@@ -147,10 +136,10 @@ def test_ids_and_values_of_the_wrong_shape_are_refused(
 ) -> None:
     h = two_territories["15"]
     record = change(table, new_id(), fields)
-    [refused] = _push(client, h, record)
+    [refused] = push_as(client, h, record)
     assert (refused["status"], refused["code"]) == ("rejected", "invalid"), refused
     assert f"« {field} »" in refused["reason"]
-    assert record["id"] not in _pulled(client, h)
+    assert record["id"] not in pulled_by_id(client, h)
 
 
 def test_an_occurrence_cannot_move_to_another_visit_or_group(
@@ -158,7 +147,7 @@ def test_an_occurrence_cannot_move_to_another_visit_or_group(
 ) -> None:
     h = two_territories["15"]
     for moved in (occurrence_fields("v2"), occurrence_fields("v1", group_id="autres")):
-        [refused] = _push(client, h, change("repeat_occurrences", "o-v1", moved, base=1))
+        [refused] = push_as(client, h, change("repeat_occurrences", "o-v1", moved, base=1))
         assert (refused["status"], refused["code"]) == ("rejected", "parent_changed"), refused
 
 
@@ -168,12 +157,14 @@ def test_an_occurrence_is_deleted_with_its_answers_only(
     """The server accepts an occurrence's deletion once nothing under it is alive."""
     h = two_territories["15"]
     answer = keyed("occurrence_answers", occurrence_answer_fields("o-v1", "v1"))
-    assert _push(client, h, answer)[0]["status"] == "accepted"
+    assert push_as(client, h, answer)[0]["status"] == "accepted"
     alone = occurrence_fields("v1", deletion_id="d-1")
-    [refused] = _push(client, h, change("repeat_occurrences", "o-v1", alone, base=1, deleted=True))
+    [refused] = push_as(
+        client, h, change("repeat_occurrences", "o-v1", alone, base=1, deleted=True)
+    )
     assert refused["status"] == "rejected", refused
     gone_answer = {**answer["fields"], "deletion_id": "d-1"}
-    results = _push(
+    results = push_as(
         client,
         h,
         change("occurrence_answers", answer["id"], gone_answer, base=1, deleted=True),

@@ -424,3 +424,18 @@ def restore_server(
         if not renew:
             return epoch.current_epoch(session)
         return epoch.renew(session, now or utc_now())
+
+
+def push_as(client: Any, headers: dict[str, str], *changes: dict) -> list[dict]:
+    """Push `changes` as the account of `headers` from its laptop « dev-<username> »
+    (a FastAPI TestClient); the per-record results of an accepted batch."""
+    device = "dev-" + client.get("/api/v1/me", headers=headers).json()["username"]
+    answer = client.post("/api/v1/push", headers=headers, json=push_body(device, *changes))
+    assert answer.status_code == 200, answer.text
+    return list(answer.json()["results"])
+
+
+def pulled_by_id(client: Any, headers: dict[str, str]) -> dict[str, dict]:
+    """Every record the account of `headers` pulls (up to 1,000), by id."""
+    records = client.get("/api/v1/changes?limit=1000", headers=headers).json()["records"]
+    return {r["id"]: r for r in records}
